@@ -1,0 +1,65 @@
+// Identity layers of a parent structure, in the spirit of RDKit's RegistrationHash.
+//
+//   formula                 Hill formula (RDKit MolFormula)
+//   canonical_smiles        RDKit canonical isomeric SMILES (+ sorted enhanced-stereo groups)
+//   tautomer_hash           RDKit MolHash HetAtomTautomer, with stereo
+//   no_stereo_smiles        canonical SMILES with all stereo removed
+//   no_stereo_tautomer_hash HetAtomTautomer hash with all stereo removed
+//   full_hash               SHA-256 over the five layers above: unique per parent
+// Extra, not part of the full hash:
+//   skeleton                formula + element graph (MolHash ElementGraph): equal for every
+//                           tautomer, protomer or stereoisomer of a parent; a cheap index
+//                           for finding tautomer candidates
+//   inchi, inchikey         standard InChI / InChIKey (libinchi)
+//
+// Stereoisomers: full hashes differ, no_stereo_smiles agree.
+// Tautomers: no_stereo_smiles differ, and either the no-stereo tautomer hashes agree or
+// (for keto/enol and other C-H tautomers, which HetAtomTautomer does not merge) the RDKit
+// canonical tautomers agree. The canonical tautomer costs ~5 ms per ChEMBL molecule, so it
+// is computed only for skeleton-matching candidates (areTautomers), not at registration.
+#pragma once
+
+#include <GraphMol/ROMol.h>
+
+#include <memory>
+#include <string>
+
+namespace argan::chem {
+
+struct IdentityLayers {
+  std::string formula;
+  std::string canonicalSmiles;
+  std::string tautomerHash;
+  std::string noStereoSmiles;
+  std::string noStereoTautomerHash;
+  std::string skeleton;
+  std::string inchi;
+  std::string inchiKey;
+  std::string fullHash;
+};
+
+// Computes identity layers. Not thread-safe per instance (holds an RDKit
+// TautomerEnumerator); use one per thread.
+class IdentityCalculator {
+ public:
+  IdentityCalculator();
+  ~IdentityCalculator();
+  IdentityCalculator(const IdentityCalculator&) = delete;
+  IdentityCalculator& operator=(const IdentityCalculator&) = delete;
+
+  // Throws argan::Error(InvalidArgument) when a layer cannot be computed (e.g. InChI).
+  IdentityLayers compute(const RDKit::ROMol& parent);
+
+  // True when two parents, given by their canonical SMILES and already known to share the
+  // skeleton layer, are tautomers (see above). Stereo is ignored. Throws InvalidArgument
+  // if a SMILES does not parse (stored SMILES always do).
+  bool areTautomers(const std::string& canonicalSmilesA, const std::string& canonicalSmilesB);
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The full hash from its layers (exposed for tests and migrations).
+std::string fullHashOfLayers(const IdentityLayers& layers);
+
+}  // namespace argan::chem

@@ -1,0 +1,511 @@
+#include "chem/input_check.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdio>
+#include <map>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+
+namespace argan::chem {
+namespace {
+
+using std::int64_t;
+
+constexpr std::array<const char*, 118> kElementSymbols = {
+    "H",  "He", "Li", "Be", "B",  "C",  "N",  "O",  "F",  "Ne", "Na", "Mg", "Al", "Si", "P",
+    "S",  "Cl", "Ar", "K",  "Ca", "Sc", "Ti", "V",  "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn",
+    "Ga", "Ge", "As", "Se", "Br", "Kr", "Rb", "Sr", "Y",  "Zr", "Nb", "Mo", "Tc", "Ru", "Rh",
+    "Pd", "Ag", "Cd", "In", "Sn", "Sb", "Te", "I",  "Xe", "Cs", "Ba", "La", "Ce", "Pr", "Nd",
+    "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Hf", "Ta", "W",  "Re",
+    "Os", "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi", "Po", "At", "Rn", "Fr", "Ra", "Ac", "Th",
+    "Pa", "U",  "Np", "Pu", "Am", "Cm", "Bk", "Cf", "Es", "Fm", "Md", "No", "Lr", "Rf", "Db",
+    "Sg", "Bh", "Hs", "Mt", "Ds", "Rg", "Cn", "Nh", "Fl", "Mc", "Lv", "Ts", "Og"};
+
+bool isElement(std::string_view symbol) {
+  return std::any_of(kElementSymbols.begin(), kElementSymbols.end(),
+                     [&](const char* e) { return symbol == e; });
+}
+
+// Aromatic symbols RDKit accepts in brackets.
+bool isAromaticBracketSymbol(std::string_view symbol) {
+  static constexpr std::array<const char*, 10> kAromatic = {"b", "c",  "n",  "o",  "p",
+                                                            "s", "se", "as", "te", "si"};
+  return std::any_of(kAromatic.begin(), kAromatic.end(),
+                     [&](const char* e) { return symbol == e; });
+}
+
+Error smilesError(const std::string& message, std::size_t position) {
+  return invalidArgument(message + " (at position " + std::to_string(position) + ")",
+                         {{"position", static_cast<int64_t>(position)}});
+}
+
+Error limitError(const std::string& what, const std::string& limitName, std::size_t value,
+                 std::size_t limit) {
+  return invalidArgument(what + ": " + std::to_string(value) + " exceeds the limit of " +
+                             std::to_string(limit),
+                         {{"limit", limitName},
+                          {"value", static_cast<int64_t>(value)},
+                          {"maximum", static_cast<int64_t>(limit)}});
+}
+
+std::string describeByte(unsigned char c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%02X", c);
+  return buf;
+}
+
+// Refuses bytes RDKit would misread: non-ASCII, NUL and other control characters.
+void checkPlainAscii(const std::string& text, std::size_t offset, const char* what) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      throw smilesError(std::string(what) + " contains the non-ASCII byte " + describeByte(c) +
+                            "; it must be plain ASCII",
+                        offset + i);
+    }
+    if (c < 0x20 || c == 0x7F) {
+      throw smilesError(std::string(what) + " contains the control character " +
+                            describeByte(c),
+                        offset + i);
+    }
+  }
+}
+
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Validates the element symbol at the start of a bracket atom's body (after the isotope).
+// Returns true when the atom is a hydrogen.
+bool checkBracketSymbol(const std::string& body, std::size_t bodyStart) {
+  std::size_t k = 0;
+  while (k < body.size() && std::isdigit(static_cast<unsigned char>(body[k]))) ++k;
+  if (k == body.size()) throw smilesError("bracket atom has no element symbol", bodyStart);
+  char first = body[k];
+  if (first == '*') return false;
+  if (std::isupper(static_cast<unsigned char>(first))) {
+    if (k + 1 < body.size() && std::islower(static_cast<unsigned char>(body[k + 1]))) {
+      std::string two = body.substr(k, 2);
+      if (isElement(two)) return false;
+    }
+    std::string one(1, first);
+    if (isElement(one)) return one == "H";
+    std::string shown = body.substr(k, (k + 1 < body.size() &&
+                                        std::islower(static_cast<unsigned char>(body[k + 1])))
+                                           ? 2
+                                           : 1);
+    throw smilesError("unknown element symbol '" + shown + "' in bracket atom", bodyStart + k);
+  }
+  if (std::islower(static_cast<unsigned char>(first))) {
+    if (k + 1 < body.size() && isAromaticBracketSymbol(body.substr(k, 2))) return false;
+    if (isAromaticBracketSymbol(body.substr(k, 1))) return false;
+    throw smilesError("unknown aromatic symbol '" + body.substr(k, 1) + "' in bracket atom",
+                      bodyStart + k);
+  }
+  throw smilesError(std::string("unexpected character '") + first + "' in bracket atom",
+                    bodyStart + k);
+}
+
+void lexSmiles(const std::string& s, std::size_t offset, const StructureLimits& limits,
+               SmilesScan& scan) {
+  std::vector<std::size_t> openBranches;
+  std::map<int, std::size_t> openRings;  // ring number -> position it was opened at
+  scan.fragments = s.empty() ? 0 : 1;
+  bool sawAtom = false;
+
+  auto ringBond = [&](int number, std::size_t pos) {
+    if (!sawAtom) throw smilesError("ring-closure digit before any atom", offset + pos);
+    auto it = openRings.find(number);
+    if (it == openRings.end()) {
+      openRings.emplace(number, pos);
+    } else {
+      openRings.erase(it);
+      if (++scan.ringClosures > limits.maxRingClosures) {
+        throw limitError("too many ring closures", "max_ring_closures", scan.ringClosures,
+                         limits.maxRingClosures);
+      }
+    }
+  };
+
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '[') {
+      std::size_t close = s.find(']', i + 1);
+      std::size_t nested = s.find('[', i + 1);
+      if (close == std::string::npos || (nested != std::string::npos && nested < close)) {
+        throw smilesError("unclosed bracket atom '['", offset + i);
+      }
+      bool hydrogen = checkBracketSymbol(s.substr(i + 1, close - i - 1), offset + i + 1);
+      ++scan.atoms;
+      if (!hydrogen) ++scan.heavyAtoms;
+      sawAtom = true;
+      i = close;
+    } else if (c == ']') {
+      throw smilesError("']' without a matching '['", offset + i);
+    } else if (std::isupper(static_cast<unsigned char>(c))) {
+      if ((c == 'C' && i + 1 < s.size() && s[i + 1] == 'l') ||
+          (c == 'B' && i + 1 < s.size() && s[i + 1] == 'r')) {
+        ++i;
+      } else if (std::string("BCNOPSFI").find(c) == std::string::npos) {
+        std::string shown(1, c);
+        if (i + 1 < s.size() && std::islower(static_cast<unsigned char>(s[i + 1]))) {
+          shown += s[i + 1];
+        }
+        throw smilesError(
+            "'" + shown +
+                "' is not an atom of the organic subset (B C N O P S F Cl Br I); other "
+                "elements and charged atoms go in brackets, e.g. [Na+]",
+            offset + i);
+      }
+      ++scan.atoms;
+      ++scan.heavyAtoms;
+      sawAtom = true;
+    } else if (std::islower(static_cast<unsigned char>(c))) {
+      if (std::string("bcnops").find(c) == std::string::npos) {
+        std::string message = std::string("unknown aromatic atom '") + c + "'";
+        if (i > 0 && std::isupper(static_cast<unsigned char>(s[i - 1])) &&
+            isElement(std::string{s[i - 1], c})) {
+          message += std::string("; the element ") + s[i - 1] + c +
+                     " is not in the organic subset (B C N O P S F Cl Br I) and must be "
+                     "written in brackets, e.g. [" + s[i - 1] + c + "]";
+        }
+        throw smilesError(message, offset + i);
+      }
+      ++scan.atoms;
+      ++scan.heavyAtoms;
+      sawAtom = true;
+    } else if (c == '*') {
+      ++scan.atoms;
+      ++scan.heavyAtoms;
+      sawAtom = true;
+    } else if (std::isdigit(static_cast<unsigned char>(c))) {
+      ringBond(c - '0', i);
+    } else if (c == '%') {
+      if (i + 2 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])) &&
+          std::isdigit(static_cast<unsigned char>(s[i + 2]))) {
+        ringBond((s[i + 1] - '0') * 10 + (s[i + 2] - '0'), i);
+        i += 2;
+      } else if (i + 1 < s.size() && s[i + 1] == '(') {
+        std::size_t close = s.find(')', i + 2);
+        std::string digits =
+            close == std::string::npos ? "" : s.substr(i + 2, close - i - 2);
+        if (digits.empty() || digits.size() > 5 ||
+            !std::all_of(digits.begin(), digits.end(),
+                         [](char d) { return std::isdigit(static_cast<unsigned char>(d)); })) {
+          throw smilesError("malformed ring-closure number '%(...)'", offset + i);
+        }
+        ringBond(100000 + std::stoi(digits), i);
+        i = close;
+      } else {
+        throw smilesError("'%' must be followed by two digits (ring closure %nn)", offset + i);
+      }
+    } else if (c == '(') {
+      if (!sawAtom) throw smilesError("branch '(' before any atom", offset + i);
+      openBranches.push_back(i);
+      if (openBranches.size() > limits.maxBranchDepth) {
+        throw limitError("branches nested too deeply", "max_branch_depth",
+                         openBranches.size(), limits.maxBranchDepth);
+      }
+    } else if (c == ')') {
+      if (openBranches.empty()) throw smilesError("')' without a matching '('", offset + i);
+      openBranches.pop_back();
+    } else if (c == '.') {
+      if (!openBranches.empty()) {
+        throw smilesError("'.' inside a branch", offset + i);
+      }
+      if (++scan.fragments > limits.maxFragments) {
+        throw limitError("too many disconnected fragments", "max_fragments", scan.fragments,
+                         limits.maxFragments);
+      }
+    } else if (std::string("-=#$:/\\").find(c) != std::string::npos) {
+      // bond symbols
+    } else {
+      throw smilesError(std::string("unexpected character '") + c + "' in SMILES", offset + i);
+    }
+  }
+  if (!openBranches.empty()) {
+    throw smilesError("unclosed branch: '(' is never closed", offset + openBranches.back());
+  }
+  if (!openRings.empty()) {
+    auto first = std::min_element(openRings.begin(), openRings.end(),
+                                  [](auto& a, auto& b) { return a.second < b.second; });
+    int number = first->first >= 100000 ? first->first - 100000 : first->first;
+    throw smilesError("unclosed ring: ring bond " + std::to_string(number) +
+                          " is opened but never closed",
+                      offset + first->second);
+  }
+}
+
+// SMARTS: characters, depth of "(" / "$(" / "[" nesting, and a rough atom count.
+void lexSmarts(const std::string& s, std::size_t offset, const StructureLimits& limits,
+               SmilesScan& scan) {
+  std::vector<std::pair<char, std::size_t>> stack;
+  int bracketDepth = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '(' || c == '[') {
+      stack.emplace_back(c, i);
+      if (stack.size() > limits.maxBranchDepth) {
+        throw limitError("query nested too deeply", "max_branch_depth", stack.size(),
+                         limits.maxBranchDepth);
+      }
+      if (c == '[') {
+        ++bracketDepth;
+        ++scan.atoms;
+        ++scan.heavyAtoms;
+      }
+    } else if (c == ')' || c == ']') {
+      char want = c == ')' ? '(' : '[';
+      if (stack.empty() || stack.back().first != want) {
+        throw smilesError(std::string("'") + c + "' without a matching '" + want + "'",
+                          offset + i);
+      }
+      if (c == ']') --bracketDepth;
+      stack.pop_back();
+    } else if (bracketDepth == 0 && std::isalpha(static_cast<unsigned char>(c))) {
+      if (!((c == 'l' && i > 0 && s[i - 1] == 'C') || (c == 'r' && i > 0 && s[i - 1] == 'B'))) {
+        ++scan.atoms;
+        ++scan.heavyAtoms;
+      }
+    } else if (c == '.' && bracketDepth == 0) {
+      if (++scan.fragments > limits.maxFragments) {
+        throw limitError("too many disconnected fragments", "max_fragments", scan.fragments,
+                         limits.maxFragments);
+      }
+    }
+  }
+  if (!stack.empty()) {
+    throw smilesError(std::string("'") + stack.back().first + "' is never closed",
+                      offset + stack.back().second);
+  }
+}
+
+}  // namespace
+
+const char* formatName(StructureFormat format) {
+  return format == StructureFormat::Molfile ? "molfile" : "smiles";
+}
+
+StructureFormat resolveFormat(const std::string& requested, const std::string& text) {
+  if (requested == "smiles") return StructureFormat::Smiles;
+  if (requested == "molfile" || requested == "mol" || requested == "sdf") {
+    return StructureFormat::Molfile;
+  }
+  if (!requested.empty() && requested != "auto") {
+    throw invalidArgument("unknown structure format '" + requested +
+                              "'; use \"smiles\" or \"molfile\" (or omit it to detect)",
+                          {{"field", "format"}});
+  }
+  bool multiLine = text.find('\n') != std::string::npos;
+  if (multiLine && (text.find("M  END") != std::string::npos ||
+                    text.find("V2000") != std::string::npos ||
+                    text.find("V3000") != std::string::npos)) {
+    return StructureFormat::Molfile;
+  }
+  return StructureFormat::Smiles;
+}
+
+SmilesScan checkSmiles(const std::string& text, const StructureLimits& limits,
+                       bool allowSmarts) {
+  const char* what = allowSmarts ? "query" : "SMILES";
+  std::size_t hardLimit = limits.maxSmilesLength + limits.maxCxExtensionLength + 64;
+  if (text.size() > hardLimit) {
+    throw limitError(std::string(what) + " too long", "max_smiles_length", text.size(),
+                     limits.maxSmilesLength);
+  }
+  std::size_t begin = 0;
+  std::size_t end = text.size();
+  while (begin < end && isSpace(text[begin])) ++begin;
+  while (end > begin && isSpace(text[end - 1])) --end;
+  if (begin == end) {
+    throw invalidArgument(std::string("empty structure: the ") + what + " has no atoms",
+                          {{"limit", "empty"}});
+  }
+  SmilesScan scan;
+  std::size_t split = text.find_first_of(" \t\r\n", begin);
+  if (split != std::string::npos && split < end) {
+    std::size_t next = split;
+    while (next < end && isSpace(text[next])) ++next;
+    if (allowSmarts || text[next] != '|' || text[end - 1] != '|' || end - next < 2) {
+      throw smilesError(std::string("unexpected text after whitespace; a ") + what +
+                            " cannot contain spaces (only a CXSMILES \"|...|\" suffix may "
+                            "follow)",
+                        next);
+    }
+    scan.cxExtension = text.substr(next, end - next);
+    if (scan.cxExtension.size() > limits.maxCxExtensionLength) {
+      throw limitError("CXSMILES extension too long", "max_cx_extension_length",
+                       scan.cxExtension.size(), limits.maxCxExtensionLength);
+    }
+    for (std::size_t i = 0; i < scan.cxExtension.size(); ++i) {
+      auto c = static_cast<unsigned char>(scan.cxExtension[i]);
+      if (c >= 0x80 || c < 0x20 || c == 0x7F) {
+        throw smilesError("CXSMILES extension contains the byte " + describeByte(c) +
+                              "; it must be plain ASCII",
+                          next + i);
+      }
+    }
+    end = split;
+  }
+  scan.smiles = text.substr(begin, end - begin);
+  if (scan.smiles.size() > limits.maxSmilesLength) {
+    throw limitError(std::string(what) + " too long", "max_smiles_length", scan.smiles.size(),
+                     limits.maxSmilesLength);
+  }
+  checkPlainAscii(scan.smiles, begin, what);
+  if (allowSmarts) {
+    scan.fragments = 1;
+    lexSmarts(scan.smiles, begin, limits, scan);
+  } else {
+    lexSmiles(scan.smiles, begin, limits, scan);
+  }
+  if (scan.heavyAtoms > limits.maxHeavyAtoms) {
+    throw limitError("too many heavy atoms", "max_heavy_atoms", scan.heavyAtoms,
+                     limits.maxHeavyAtoms);
+  }
+  if (scan.atoms > limits.maxAtoms) {
+    throw limitError("too many atoms", "max_atoms", scan.atoms, limits.maxAtoms);
+  }
+  if (scan.atoms == 0) {
+    throw invalidArgument(std::string("empty structure: the ") + what + " has no atoms",
+                          {{"limit", "empty"}});
+  }
+  return scan;
+}
+
+namespace {
+
+Error molfileError(const std::string& message, std::size_t line) {
+  return invalidArgument("Molfile line " + std::to_string(line) + ": " + message,
+                         {{"line", static_cast<int64_t>(line)}});
+}
+
+std::vector<std::string_view> splitLines(const std::string& text) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t nl = text.find('\n', start);
+    std::size_t stop = nl == std::string::npos ? text.size() : nl;
+    std::size_t len = stop - start;
+    if (len > 0 && text[start + len - 1] == '\r') --len;
+    lines.emplace_back(text.data() + start, len);
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+bool parseCount(std::string_view field, long& out) {
+  std::size_t b = 0;
+  while (b < field.size() && field[b] == ' ') ++b;
+  if (b == field.size()) return false;
+  long value = 0;
+  for (std::size_t i = b; i < field.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(field[i]))) return false;
+    value = value * 10 + (field[i] - '0');
+    if (value > 100000000) return false;
+  }
+  out = value;
+  return true;
+}
+
+bool startsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace
+
+void checkMolfile(const std::string& text, const StructureLimits& limits) {
+  if (text.size() > limits.maxMolfileBytes) {
+    throw limitError("Molfile too large (bytes)", "max_molfile_bytes", text.size(),
+                     limits.maxMolfileBytes);
+  }
+  auto lines = splitLines(text);
+  // Header lines 1-3 are free text (names may be UTF-8); the connection table is ASCII.
+  for (std::size_t n = 0; n < lines.size(); ++n) {
+    for (char ch : lines[n]) {
+      auto c = static_cast<unsigned char>(ch);
+      if (c == 0) throw molfileError("contains a NUL byte", n + 1);
+      if (n >= 3 && (c >= 0x80 || (c < 0x20 && c != '\t'))) {
+        throw molfileError("contains the byte " + describeByte(c) +
+                               "; the connection table must be plain ASCII",
+                           n + 1);
+      }
+    }
+  }
+  if (lines.size() < 4) {
+    throw invalidArgument("Molfile too short: a Molfile needs 3 header lines and a counts line",
+                          {{"line", static_cast<int64_t>(lines.size())}});
+  }
+  std::string_view counts = lines[3];
+  bool v3000 = counts.find("V3000") != std::string_view::npos;
+  long atoms = 0;
+  long bonds = 0;
+  if (!v3000) {
+    if (counts.size() < 6 || !parseCount(counts.substr(0, 3), atoms) ||
+        !parseCount(counts.substr(3, 3), bonds)) {
+      throw molfileError(
+          "the counts line must start with the atom and bond counts in columns 1-6 "
+          "(\"aaabbb\")",
+          4);
+    }
+  } else {
+    bool found = false;
+    for (std::size_t n = 4; n < lines.size() && !found; ++n) {
+      if (!startsWith(lines[n], "M  V30 COUNTS")) continue;
+      std::string rest(lines[n].substr(13));
+      long a = -1;
+      long b = -1;
+      char extra = 0;
+      if (std::sscanf(rest.c_str(), " %ld %ld%c", &a, &b, &extra) < 2 || a < 0 || b < 0) {
+        throw molfileError("malformed \"M  V30 COUNTS\" line", n + 1);
+      }
+      atoms = a;
+      bonds = b;
+      found = true;
+    }
+    if (!found) throw molfileError("V3000 Molfile without an \"M  V30 COUNTS\" line", 4);
+  }
+  if (atoms > static_cast<long>(limits.maxAtoms)) {
+    throw limitError("Molfile declares too many atoms", "max_atoms", atoms, limits.maxAtoms);
+  }
+  if (bonds > static_cast<long>(limits.maxBonds)) {
+    throw limitError("Molfile declares too many bonds", "max_bonds", bonds, limits.maxBonds);
+  }
+  if (atoms == 0) {
+    throw invalidArgument("empty structure: the Molfile declares no atoms",
+                          {{"limit", "empty"}, {"line", static_cast<int64_t>(4)}});
+  }
+  if (!v3000 && lines.size() < static_cast<std::size_t>(4 + atoms + bonds)) {
+    throw molfileError("the counts line declares " + std::to_string(atoms) + " atoms and " +
+                           std::to_string(bonds) + " bonds but only " +
+                           std::to_string(lines.size() - 4) + " lines follow it",
+                       4);
+  }
+  if (v3000) {
+    long atomLines = 0;
+    bool inAtoms = false;
+    for (auto line : lines) {
+      if (startsWith(line, "M  V30 BEGIN ATOM")) inAtoms = true;
+      else if (startsWith(line, "M  V30 END ATOM")) inAtoms = false;
+      else if (inAtoms) ++atomLines;
+    }
+    if (atomLines < atoms) {
+      throw molfileError("the COUNTS line declares " + std::to_string(atoms) +
+                             " atoms but the ATOM block has " + std::to_string(atomLines) +
+                             " lines",
+                         4);
+    }
+  }
+  bool hasEnd = std::any_of(lines.begin(), lines.end(),
+                            [](std::string_view l) { return startsWith(l, "M  END"); });
+  if (!hasEnd) {
+    throw molfileError("no \"M  END\" line: the Molfile is truncated",
+                       lines.size());
+  }
+}
+
+}  // namespace argan::chem

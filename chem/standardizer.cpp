@@ -1,0 +1,230 @@
+#include "chem/standardizer.h"
+
+#include <GraphMol/Descriptors/MolDescriptors.h>
+#include <GraphMol/MolOps.h>
+#include <GraphMol/MolStandardize/Charge.h>
+#include <GraphMol/MolStandardize/Metal.h>
+#include <GraphMol/MolStandardize/Normalize.h>
+#include <GraphMol/RWMol.h>
+#include <GraphMol/SmilesParse/SmilesWrite.h>
+#include <RDGeneral/versions.h>
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <tuple>
+
+#include "chem/counter_ions.h"
+#include "chem/structure_parser.h"
+#include "common/error.h"
+
+namespace argan::chem {
+
+struct Standardizer::Impl {
+  RDKit::MolStandardize::MetalDisconnector metalDisconnector;
+  RDKit::MolStandardize::Normalizer normalizer;
+  RDKit::MolStandardize::Reionizer reionizer;
+  RDKit::MolStandardize::Uncharger uncharger{/*canonicalOrdering=*/true};
+};
+
+namespace {
+
+// A cheap order-dependent hash of atoms (element, charge, H count) and bond types, to tell
+// whether a step changed anything without writing SMILES.
+std::uint64_t structureSignature(const RDKit::ROMol& mol) {
+  std::uint64_t h = 1469598103934665603ULL;
+  auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
+  mix(mol.getNumAtoms());
+  for (const auto* a : mol.atoms()) {
+    mix(static_cast<std::uint64_t>(a->getAtomicNum()));
+    mix(static_cast<std::uint64_t>(a->getFormalCharge() + 16));
+    mix(a->getTotalNumHs());
+  }
+  mix(mol.getNumBonds());
+  for (const auto* b : mol.bonds()) {
+    mix(b->getBeginAtomIdx());
+    mix(b->getEndAtomIdx());
+    mix(static_cast<std::uint64_t>(b->getBondType()));
+  }
+  return h;
+}
+
+bool hasCarbon(const RDKit::ROMol& mol) {
+  for (const auto* a : mol.atoms()) {
+    if (a->getAtomicNum() == 6) return true;
+  }
+  return false;
+}
+
+unsigned atomCountWithH(const RDKit::ROMol& mol) {
+  unsigned n = mol.getNumAtoms();
+  for (const auto* a : mol.atoms()) n += a->getTotalNumHs();
+  return n;
+}
+
+struct FragmentGroup {
+  std::string smiles;                   // canonical SMILES, neutralised
+  std::unique_ptr<RDKit::ROMol> mol;    // one representative, neutralised
+  int count = 0;
+  bool organic = false;
+  unsigned atoms = 0;
+  double mw = 0;
+};
+
+// Parent choice: organic first, then more atoms (with H), then heavier, then SMILES order.
+bool betterParent(const FragmentGroup& a, const FragmentGroup& b) {
+  return std::make_tuple(!a.organic, -static_cast<long>(a.atoms), -a.mw, a.smiles) <
+         std::make_tuple(!b.organic, -static_cast<long>(b.atoms), -b.mw, b.smiles);
+}
+
+std::string componentLabel(const FormComponent& c) {
+  if (c.kind == "cation" || c.kind == "base") return c.name + " salt";
+  if (c.kind == "acid") return c.name;
+  if (c.kind == "solvent") return c.name == "water" ? "hydrate" : c.name + " solvate";
+  return c.name + " adduct";
+}
+
+}  // namespace
+
+Standardizer::Standardizer(StandardizationOptions options)
+    : options_(options), impl_(std::make_unique<Impl>()) {}
+
+Standardizer::~Standardizer() = default;
+
+std::string Standardizer::description() const {
+  std::string steps;
+  auto add = [&](bool on, const char* name) {
+    if (!on) return;
+    if (!steps.empty()) steps += ", ";
+    steps += name;
+  };
+  add(true, "remove_hs");
+  add(options_.disconnectMetals, "disconnect_metals");
+  add(options_.normalize, "normalize");
+  add(options_.reionize, "reionize");
+  add(options_.keepLargestOrganicFragment, "largest_organic_fragment");
+  add(options_.neutralize, "uncharge");
+  return std::string("RDKit ") + RDKit::rdkitVersion + "; MolStandardize: " + steps;
+}
+
+StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
+  StandardizedStructure out;
+  try {
+    std::unique_ptr<RDKit::RWMol> mol(new RDKit::RWMol(input));
+    RDKit::MolOps::removeHs(*mol);
+    std::uint64_t before = structureSignature(*mol);
+    if (options_.disconnectMetals) {
+      impl_->metalDisconnector.disconnect(*mol);
+      if (structureSignature(*mol) != before) out.stepsApplied.push_back("disconnected metals");
+    }
+    if (options_.normalize) {
+      before = structureSignature(*mol);
+      std::unique_ptr<RDKit::ROMol> normalized(impl_->normalizer.normalize(*mol));
+      mol.reset(new RDKit::RWMol(*normalized));
+      if (structureSignature(*mol) != before) {
+        out.stepsApplied.push_back("normalised functional groups");
+      }
+    }
+    if (options_.reionize) {
+      before = structureSignature(*mol);
+      std::unique_ptr<RDKit::ROMol> reionized(impl_->reionizer.reionize(*mol));
+      mol.reset(new RDKit::RWMol(*reionized));
+      if (structureSignature(*mol) != before) out.stepsApplied.push_back("reionised");
+    }
+    RDKit::MolOps::assignStereochemistry(*mol, /*cleanIt=*/true, /*force=*/true);
+
+    // Split into fragments and group identical (neutralised) ones.
+    std::vector<RDKit::ROMOL_SPTR> fragments = RDKit::MolOps::getMolFrags(*mol);
+    std::map<std::string, FragmentGroup> groups;
+    bool neutralisedAny = false;
+    for (const auto& fragment : fragments) {
+      std::unique_ptr<RDKit::ROMol> neutral;
+      if (options_.neutralize) {
+        neutral.reset(impl_->uncharger.uncharge(*fragment));
+        if (structureSignature(*neutral) != structureSignature(*fragment)) neutralisedAny = true;
+      } else {
+        neutral.reset(new RDKit::ROMol(*fragment));
+      }
+      std::string smiles = RDKit::MolToSmiles(*neutral);
+      auto& group = groups[smiles];
+      if (!group.mol) {
+        group.smiles = smiles;
+        group.organic = hasCarbon(*neutral);
+        group.atoms = atomCountWithH(*neutral);
+        group.mw = RDKit::Descriptors::calcAMW(*neutral);
+        group.mol = std::move(neutral);
+      }
+      ++group.count;
+    }
+    if (groups.empty()) throw invalidArgument("empty structure: no atoms after standardisation");
+
+    auto parentIt = groups.begin();
+    if (options_.keepLargestOrganicFragment) {
+      for (auto it = groups.begin(); it != groups.end(); ++it) {
+        if (betterParent(it->second, parentIt->second)) parentIt = it;
+      }
+    }
+    out.parentCount = parentIt->second.count;
+    out.parent = std::move(parentIt->second.mol);
+
+    int divisor = out.parentCount;
+    for (auto& [smiles, group] : groups) {
+      if (&group == &parentIt->second) continue;
+      divisor = std::gcd(divisor, group.count);
+      FormComponent component;
+      component.smiles = smiles;
+      component.count = group.count;
+      KnownComponent known;
+      if (lookupKnownComponent(smiles, known)) {
+        component.name = known.name;
+        component.kind = known.kind;
+      } else {
+        component.name = RDKit::Descriptors::calcMolFormula(*group.mol);
+        component.kind = "other";
+      }
+      out.components.push_back(std::move(component));
+    }
+    if (divisor > 1) {
+      out.parentCount /= divisor;
+      for (auto& c : out.components) c.count /= divisor;
+    }
+    if (!out.components.empty()) {
+      std::string removed;
+      for (const auto& c : out.components) removed += (removed.empty() ? "" : ", ") + c.smiles;
+      out.stepsApplied.push_back("kept the largest organic fragment as parent; form components: " +
+                                 removed);
+    }
+    if (neutralisedAny) out.stepsApplied.push_back("neutralised charges");
+
+    out.formKey = std::to_string(out.parentCount) + "|";
+    for (const auto& c : out.components) {
+      if (out.formKey.back() != '|') out.formKey += ".";
+      out.formKey += c.smiles + "*" + std::to_string(c.count);
+    }
+    if (out.components.empty()) {
+      out.formLabel = "free form";
+    } else {
+      // Label salts first, then adducts, then solvates; the key keeps SMILES order.
+      auto rank = [](const FormComponent& c) {
+        return c.kind == "cation" || c.kind == "base" ? 0 : c.kind == "acid" ? 1
+               : c.kind == "other"                   ? 2
+                                                     : 3;
+      };
+      std::vector<FormComponent> ordered = out.components;
+      std::stable_sort(ordered.begin(), ordered.end(),
+                       [&](const FormComponent& a, const FormComponent& b) {
+                         return rank(a) < rank(b);
+                       });
+      for (const auto& c : ordered) {
+        if (!out.formLabel.empty()) out.formLabel += "; ";
+        out.formLabel += componentLabel(c) + ", " + std::to_string(out.parentCount) + ":" +
+                         std::to_string(c.count);
+      }
+    }
+  } catch (...) {
+    rethrowRdkitError("standardisation");
+  }
+  return out;
+}
+
+}  // namespace argan::chem

@@ -1,0 +1,153 @@
+#include "chem/structure_parser.h"
+
+#include <GraphMol/FileParsers/FileParsers.h>
+#include <GraphMol/MolOps.h>
+#include <GraphMol/SanitException.h>
+#include <GraphMol/SmilesParse/SmilesParse.h>
+#include <RDGeneral/BadFileException.h>
+#include <RDGeneral/FileParseException.h>
+#include <RDGeneral/Invariant.h>
+
+#include "chem/rdkit_log.h"
+#include "common/error.h"
+
+namespace argan::chem {
+namespace {
+
+using std::int64_t;
+
+void checkParsedSize(const RDKit::ROMol& mol, const StructureLimits& limits) {
+  unsigned heavy = 0;
+  for (const auto* atom : mol.atoms()) {
+    if (atom->getAtomicNum() != 1) ++heavy;
+  }
+  if (mol.getNumAtoms() > limits.maxAtoms) {
+    throw invalidArgument("too many atoms: " + std::to_string(mol.getNumAtoms()) +
+                              " exceeds the limit of " + std::to_string(limits.maxAtoms),
+                          {{"limit", "max_atoms"}});
+  }
+  if (heavy > limits.maxHeavyAtoms) {
+    throw invalidArgument("too many heavy atoms: " + std::to_string(heavy) +
+                              " exceeds the limit of " + std::to_string(limits.maxHeavyAtoms),
+                          {{"limit", "max_heavy_atoms"}});
+  }
+  if (mol.getNumBonds() > limits.maxBonds) {
+    throw invalidArgument("too many bonds: " + std::to_string(mol.getNumBonds()) +
+                              " exceeds the limit of " + std::to_string(limits.maxBonds),
+                          {{"limit", "max_bonds"}});
+  }
+}
+
+std::string atomList(const std::vector<unsigned int>& indices) {
+  std::string out;
+  for (auto i : indices) {
+    if (!out.empty()) out += ", ";
+    out += std::to_string(i);
+  }
+  return out;
+}
+
+}  // namespace
+
+void rethrowRdkitError(const std::string& what) {
+  try {
+    throw;
+  } catch (const Error&) {
+    throw;
+  } catch (const RDKit::AtomValenceException& e) {
+    throw invalidArgument(what + ": bad valence: " + e.what() + " (atom index " +
+                              std::to_string(e.getAtomIdx()) + ", counting from 0)",
+                          {{"atom_index", static_cast<int64_t>(e.getAtomIdx())}});
+  } catch (const RDKit::AtomKekulizeException& e) {
+    throw invalidArgument(what + ": cannot kekulize: " + e.what(),
+                          {{"atom_index", static_cast<int64_t>(e.getAtomIdx())}});
+  } catch (const RDKit::KekulizeException& e) {
+    throw invalidArgument(what + ": cannot kekulize (check aromatic atoms and their H): " +
+                              e.what() + " (atoms " + atomList(e.getAtomIndices()) + ")",
+                          {{"atom_indices", atomList(e.getAtomIndices())}});
+  } catch (const RDKit::AtomSanitizeException& e) {
+    throw invalidArgument(what + ": " + e.what(),
+                          {{"atom_index", static_cast<int64_t>(e.getAtomIdx())}});
+  } catch (const RDKit::MolSanitizeException& e) {
+    throw invalidArgument(what + ": " + e.what());
+  } catch (const RDKit::FileParseException& e) {
+    throw invalidArgument(what + ": " + e.what());
+  } catch (const RDKit::BadFileException& e) {
+    throw invalidArgument(what + ": " + e.what());
+  } catch (const RDKit::SmilesParseException& e) {
+    throw invalidArgument(what + ": " + e.what());
+  } catch (const Invar::Invariant& e) {
+    throw invalidArgument(what + " could not be processed by RDKit: " + e.toUserString());
+  } catch (const std::bad_alloc&) {
+    throw invalidArgument(what + " needs more memory than allowed", {{"limit", "memory"}});
+  } catch (const std::exception& e) {
+    throw invalidArgument(what + " could not be processed: " + e.what());
+  }
+}
+
+ParsedStructure parseStructure(const std::string& text, StructureFormat format,
+                               const StructureLimits& limits) {
+  ParsedStructure result;
+  result.format = format;
+  RdkitLogCapture capture;
+  if (format == StructureFormat::Smiles) {
+    SmilesScan scan = checkSmiles(text, limits);
+    RDKit::SmilesParserParams params;
+    params.sanitize = true;
+    params.removeHs = true;
+    params.parseName = false;
+    params.allowCXSMILES = !scan.cxExtension.empty();
+    params.strictCXSMILES = true;
+    std::string input = scan.smiles;
+    if (!scan.cxExtension.empty()) input += " " + scan.cxExtension;
+    try {
+      result.mol.reset(RDKit::SmilesToMol(input, params));
+    } catch (...) {
+      rethrowRdkitError("SMILES");
+    }
+    if (!result.mol) {
+      std::string why = capture.joined();
+      throw invalidArgument(
+          "SMILES could not be parsed" + (why.empty() ? std::string(".") : ": " + why));
+    }
+  } else {
+    checkMolfile(text, limits);
+    try {
+      result.mol.reset(RDKit::MolBlockToMol(text, /*sanitize=*/true, /*removeHs=*/true,
+                                            /*strictParsing=*/true));
+    } catch (...) {
+      rethrowRdkitError("Molfile");
+    }
+    if (!result.mol) {
+      std::string why = capture.joined();
+      throw invalidArgument("Molfile could not be parsed" +
+                            (why.empty() ? std::string(".") : ": " + why));
+    }
+  }
+  checkParsedSize(*result.mol, limits);
+  if (result.mol->getNumAtoms() == 0) {
+    throw invalidArgument("empty structure: no atoms", {{"limit", "empty"}});
+  }
+  result.warnings = capture.lines();
+  return result;
+}
+
+std::unique_ptr<RDKit::RWMol> parseSmartsQuery(const std::string& text,
+                                               const StructureLimits& limits) {
+  SmilesScan scan = checkSmiles(text, limits, /*allowSmarts=*/true);
+  RdkitLogCapture capture;
+  std::unique_ptr<RDKit::RWMol> mol;
+  try {
+    mol.reset(RDKit::SmartsToMol(scan.smiles));
+  } catch (...) {
+    rethrowRdkitError("SMARTS");
+  }
+  if (!mol) {
+    std::string why = capture.joined();
+    throw invalidArgument("SMARTS could not be parsed" +
+                          (why.empty() ? std::string(".") : ": " + why));
+  }
+  return mol;
+}
+
+}  // namespace argan::chem

@@ -1,0 +1,83 @@
+#include "db/access.h"
+
+namespace argan::db {
+
+const char* roleName(Role role) {
+  switch (role) {
+    case Role::Admin: return "admin";
+    case Role::Lead: return "lead";
+    case Role::Member: return "member";
+    case Role::Partner: return "partner";
+    case Role::Anonymous: return "anonymous";
+  }
+  return "anonymous";
+}
+
+std::optional<Role> parseRole(const std::string& name) {
+  if (name == "admin") return Role::Admin;
+  if (name == "lead") return Role::Lead;
+  if (name == "member") return Role::Member;
+  if (name == "partner") return Role::Partner;
+  return std::nullopt;
+}
+
+std::string Principal::label() const {
+  if (role == Role::Anonymous) return "anonymous";
+  if (userId == 0) return "system" + (email.empty() ? "" : " (" + email + ")");
+  return "user:" + std::to_string(userId) + (email.empty() ? "" : " (" + email + ")");
+}
+
+const char* visibilityName(Visibility v) {
+  switch (v) {
+    case Visibility::StartUp: return "start-up";
+    case Visibility::Cluster: return "cluster";
+    case Visibility::Public: return "public";
+  }
+  return "start-up";
+}
+
+std::optional<Visibility> parseVisibility(const std::string& name) {
+  if (name == "start-up") return Visibility::StartUp;
+  if (name == "cluster") return Visibility::Cluster;
+  if (name == "public") return Visibility::Public;
+  return std::nullopt;
+}
+
+std::string visibleSql(const Principal& who, const std::string& alias) {
+  return visibleSqlColumns(who, alias + ".start_up_id", alias + ".visibility");
+}
+
+std::string visibleSqlColumns(const Principal& who, const std::string& startUpColumn,
+                              const std::string& visibilityColumn) {
+  switch (who.role) {
+    case Role::Admin:
+      return "1";
+    case Role::Lead:
+    case Role::Member:
+      return "(" + visibilityColumn + " IN ('cluster','public') OR " + startUpColumn + " = " +
+             std::to_string(who.startUpId.value_or(-1)) + ")";
+    case Role::Partner:
+    case Role::Anonymous:
+      return "(" + visibilityColumn + " = 'public')";
+  }
+  return "0";
+}
+
+bool canSee(const Principal& who, std::int64_t ownerStartUp, const std::string& visibility) {
+  switch (who.role) {
+    case Role::Admin: return true;
+    case Role::Lead:
+    case Role::Member:
+      return visibility == "cluster" || visibility == "public" || who.startUpId == ownerStartUp;
+    case Role::Partner:
+    case Role::Anonymous:
+      return visibility == "public";
+  }
+  return false;
+}
+
+bool canWriteFor(const Principal& who, std::int64_t startUp) {
+  return who.isAdmin() || who.belongsTo(startUp);
+}
+
+}  // namespace argan::db

@@ -1,0 +1,61 @@
+// Who is asking, and which records they may see: the one place visibility rules live.
+//
+// Visibility of a record owned by start-up S:
+//   'start-up' — members and leads of S, and administrators
+//   'cluster'  — every start-up member/lead, and administrators
+//   'public'   — everyone, including partners and anonymous visitors
+// Every list, search and export filters with visibleSql() inside its query, so a page of
+// results is never shortened after the fact, and a record that is not visible answers
+// NotFound exactly like one that does not exist.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace argan::db {
+
+enum class Role { Anonymous, Admin, Lead, Member, Partner };
+
+const char* roleName(Role role);                  // "anonymous", "admin", "lead", ...
+std::optional<Role> parseRole(const std::string& name);  // nullopt if unknown
+
+struct Principal {
+  std::int64_t userId = 0;  // 0 for anonymous
+  Role role = Role::Anonymous;
+  std::optional<std::int64_t> startUpId;  // for leads and members
+  std::string email;                      // for audit labels
+
+  static Principal anonymous() { return Principal{}; }
+  bool isAdmin() const { return role == Role::Admin; }
+  bool isStartUpMember() const { return role == Role::Lead || role == Role::Member; }
+  bool belongsTo(std::int64_t startUp) const { return isStartUpMember() && startUpId == startUp; }
+  // "user:12 (a@b.c)", "anonymous", or "system (cli)" for command-line actions
+  std::string label() const;
+  // The actor for command-line and start-up actions: administrator rights, no user.
+  static Principal system(const std::string& what) {
+    Principal p;
+    p.role = Role::Admin;
+    p.email = what;
+    return p;
+  }
+};
+
+enum class Visibility { StartUp, Cluster, Public };
+const char* visibilityName(Visibility v);                     // "start-up", "cluster", "public"
+std::optional<Visibility> parseVisibility(const std::string& name);
+
+// SQL boolean expression over `<alias>.start_up_id` and `<alias>.visibility` that is true
+// exactly for the rows `who` may read. Contains only literals derived from integers.
+std::string visibleSql(const Principal& who, const std::string& alias);
+// The same, naming the owner and visibility columns explicitly.
+std::string visibleSqlColumns(const Principal& who, const std::string& startUpColumn,
+                              const std::string& visibilityColumn);
+
+// The same rule in C++, for records already loaded.
+bool canSee(const Principal& who, std::int64_t ownerStartUp, const std::string& visibility);
+
+// May `who` create or change lab records (compounds, batches, routes...) of start-up S?
+bool canWriteFor(const Principal& who, std::int64_t startUp);
+
+}  // namespace argan::db

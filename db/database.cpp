@@ -1,0 +1,119 @@
+#include "db/database.h"
+
+#include "common/error.h"
+
+namespace argan::db {
+
+Database::Database(DatabaseOptions options) : options_(std::move(options)) {}
+
+Database::~Database() = default;
+
+std::unique_ptr<Connection> Database::openConnection(bool forWriting) {
+  auto c = std::make_unique<Connection>(options_.path, /*readOnly=*/false,
+                                        /*create=*/forWriting);
+  c->exec("PRAGMA busy_timeout=" + std::to_string(options_.busyTimeoutMs));
+  c->exec("PRAGMA foreign_keys=ON");
+  c->exec(std::string("PRAGMA synchronous=") + (options_.synchronousFull ? "FULL" : "NORMAL"));
+  return c;
+}
+
+std::unique_ptr<Database> Database::open(const DatabaseOptions& options) {
+  std::unique_ptr<Database> db(new Database(options));
+  db->writer_ = db->openConnection(/*forWriting=*/true);
+  Connection& w = *db->writer_;
+  auto mode = w.queryText("PRAGMA journal_mode=WAL");
+  if (!mode || (*mode != "wal" && *mode != "memory")) {
+    throw unavailable("cannot switch the database to WAL mode (journal_mode=" +
+                      mode.value_or("?") + ")");
+  }
+  if (options.checkIntegrityOnOpen) {
+    auto check = w.queryText("PRAGMA quick_check");
+    if (!check || *check != "ok") {
+      throw internalError("the database file '" + options.path +
+                          "' failed its integrity check: " + check.value_or("no answer") +
+                          "; restore it from a backup (argan restore)");
+    }
+  }
+  db->migrate();
+  return db;
+}
+
+void Database::migrate() {
+  Connection& w = *writer_;
+  w.exec(
+      "CREATE TABLE IF NOT EXISTS schema_version ("
+      " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+      " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))");
+  int current = static_cast<int>(w.queryInt("SELECT MAX(version) FROM schema_version").value_or(0));
+  const auto& migrations = builtInMigrations();
+  int newest = migrations.empty() ? 0 : migrations.back().version;
+  if (current > newest) {
+    throw internalError("the database schema (version " + std::to_string(current) +
+                        ") is newer than this build of Argan (version " +
+                        std::to_string(newest) + "); use a newer argan");
+  }
+  for (const auto& m : migrations) {
+    if (m.version <= current) continue;
+    Transaction tx(w);
+    w.exec(m.sql);
+    Statement st(w, "INSERT INTO schema_version(version, name) VALUES (?, ?)");
+    st.bind(1, m.version).bind(2, m.name).run();
+    tx.commit();
+  }
+}
+
+int Database::schemaVersion() {
+  return read([](Connection& c) {
+    return static_cast<int>(c.queryInt("SELECT MAX(version) FROM schema_version").value_or(0));
+  });
+}
+
+Database::ReaderLease::ReaderLease(Database& database) : db(database) {
+  std::unique_lock<std::mutex> lock(db.poolMutex_);
+  db.poolAvailable_.wait(lock, [&] {
+    return !db.idleReaders_.empty() || db.openReaders_ < db.options_.maxReaders;
+  });
+  if (!db.idleReaders_.empty()) {
+    connection = std::move(db.idleReaders_.back());
+    db.idleReaders_.pop_back();
+    return;
+  }
+  ++db.openReaders_;
+  lock.unlock();
+  try {
+    connection = db.openConnection(/*forWriting=*/false);
+  } catch (...) {
+    std::lock_guard<std::mutex> relock(db.poolMutex_);
+    --db.openReaders_;
+    db.poolAvailable_.notify_one();
+    throw;
+  }
+}
+
+Database::ReaderLease::~ReaderLease() {
+  if (!connection) return;
+  // A reader left inside a transaction (by a throwing callback) is rolled back first.
+  if (!sqlite3_get_autocommit(connection->handle())) {
+    sqlite3_exec(connection->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  std::lock_guard<std::mutex> lock(db.poolMutex_);
+  db.idleReaders_.push_back(std::move(connection));
+  db.poolAvailable_.notify_one();
+}
+
+void Database::backupTo(const std::string& destination) {
+  Connection target(destination, /*readOnly=*/false, /*create=*/true);
+  ReaderLease lease(*this);
+  sqlite3_backup* backup =
+      sqlite3_backup_init(target.handle(), "main", lease.connection->handle(), "main");
+  if (!backup) throwSqliteError(target.handle(), sqlite3_errcode(target.handle()), "backup");
+  int rc;
+  do {
+    rc = sqlite3_backup_step(backup, 256);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) throwSqliteError(target.handle(), rc, "backup");
+}
+
+}  // namespace argan::db

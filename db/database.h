@@ -1,0 +1,102 @@
+// The Argan database: one SQLite file in WAL mode, migrated on open.
+//
+// Durability: journal_mode=WAL, synchronous=FULL (every commit reaches the disk before it is
+// acknowledged), foreign_keys=ON, busy_timeout. open() runs `PRAGMA quick_check` and refuses
+// a damaged file (Internal), then applies pending migrations (db/migrations/NNNN_*.sql) in
+// order, each in its own transaction, recording them in schema_version.
+//
+// Threads: read() and write() may be called from any thread. Readers get a pooled
+// connection of their own and run concurrently (WAL); writers are serialised by a mutex
+// and run inside BEGIN IMMEDIATE ... COMMIT, rolled back if the callback throws.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <type_traits>
+#include <string>
+#include <vector>
+
+#include "db/sqlite.h"
+
+namespace argan::db {
+
+struct DatabaseOptions {
+  std::string path;                 // file path, or ":memory:"-like URI for tests
+  int busyTimeoutMs = 5000;
+  bool synchronousFull = true;      // synchronous=FULL (else NORMAL)
+  bool checkIntegrityOnOpen = true; // PRAGMA quick_check
+  unsigned maxReaders = 8;          // pooled read connections
+};
+
+struct Migration {
+  int version;
+  std::string name;
+  std::string sql;
+};
+
+// All migrations compiled into the binary, ordered by version.
+const std::vector<Migration>& builtInMigrations();
+
+class Database {
+ public:
+  // Opens or creates the file and migrates it. Throws argan::Error (Unavailable when the
+  // file cannot be opened, Internal when it is damaged or newer than this binary).
+  static std::unique_ptr<Database> open(const DatabaseOptions& options);
+  ~Database();
+
+  // Runs `fn(Connection&)` on a read connection (no transaction: each statement sees a
+  // consistent snapshot; wrap several in read() with BEGIN for a multi-statement snapshot).
+  template <typename Fn>
+  auto read(Fn&& fn) {
+    ReaderLease lease(*this);
+    return fn(*lease.connection);
+  }
+
+  // Runs `fn(Connection&)` inside one write transaction; commits when fn returns, rolls back
+  // and rethrows when it throws.
+  template <typename Fn>
+  auto write(Fn&& fn) {
+    std::lock_guard<std::mutex> lock(writeMutex_);
+    Transaction tx(*writer_);
+    if constexpr (std::is_void_v<decltype(fn(*writer_))>) {
+      fn(*writer_);
+      tx.commit();
+    } else {
+      auto result = fn(*writer_);
+      tx.commit();
+      return result;
+    }
+  }
+
+  int schemaVersion();
+  const DatabaseOptions& options() const { return options_; }
+
+  // Copies the live database to `destination` with SQLite's online backup API (readers and
+  // writers continue meanwhile). Throws Unavailable on I/O failure.
+  void backupTo(const std::string& destination);
+
+ private:
+  explicit Database(DatabaseOptions options);
+  std::unique_ptr<Connection> openConnection(bool forWriting);
+  void migrate();
+
+  struct ReaderLease {
+    explicit ReaderLease(Database& db);
+    ~ReaderLease();
+    Database& db;
+    std::unique_ptr<Connection> connection;
+  };
+
+  DatabaseOptions options_;
+  std::mutex writeMutex_;
+  std::unique_ptr<Connection> writer_;
+  std::mutex poolMutex_;
+  std::condition_variable poolAvailable_;
+  std::vector<std::unique_ptr<Connection>> idleReaders_;
+  unsigned openReaders_ = 0;
+};
+
+}  // namespace argan::db

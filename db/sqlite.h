@@ -1,0 +1,103 @@
+// A thin RAII layer over the SQLite C API: Connection, Statement, Transaction.
+//
+// Every SQLite failure becomes argan::Error (see translateSqliteError): constraint
+// violations are AlreadyExists / FailedPrecondition, a busy, read-only or full database is
+// Unavailable (the server answers 503 and reads keep working), corruption is Internal.
+// A Connection is used by one thread at a time; Database (database.h) hands them out.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace argan::db {
+
+class Connection;
+
+// A prepared statement. Bind with 1-based indices; step() returns true while a row is ready.
+class Statement {
+ public:
+  Statement(Connection& connection, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement(Statement&& other) noexcept;
+
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, double value);
+  Statement& bind(int index, const std::string& value);
+  Statement& bind(int index, const char* value) { return bind(index, std::string(value)); }
+  Statement& bindBlob(int index, const std::string& bytes);
+  Statement& bindNull(int index);
+  Statement& bind(int index, const std::optional<std::string>& value);
+  Statement& bind(int index, const std::optional<double>& value);
+  Statement& bind(int index, const std::optional<std::int64_t>& value);
+
+  // Advances; true when a row is available, false when done. Throws argan::Error on failure.
+  bool step();
+  // Runs a statement that returns no rows (INSERT/UPDATE/DELETE/DDL).
+  void run();
+  void reset();
+
+  int columnCount() const;
+  std::string columnName(int column) const;
+  bool isNull(int column) const;
+  int columnType(int column) const;  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, ...
+  std::int64_t getInt(int column) const;
+  double getDouble(int column) const;
+  std::string getText(int column) const;
+  std::string getBlob(int column) const;
+  std::optional<std::string> getOptionalText(int column) const;
+  std::optional<double> getOptionalDouble(int column) const;
+  std::optional<std::int64_t> getOptionalInt(int column) const;
+
+ private:
+  Connection* connection_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Connection {
+ public:
+  // Opens (creating if asked) the database file. Throws Unavailable if it cannot.
+  Connection(const std::string& path, bool readOnly, bool create);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void exec(const std::string& sql);  // one or more statements, no results
+  std::int64_t lastInsertId() const;
+  int changes() const;
+  sqlite3* handle() const { return db_; }
+  const std::string& path() const { return path_; }
+
+  // Convenience: first column of the first row, or nullopt.
+  std::optional<std::int64_t> queryInt(const std::string& sql);
+  std::optional<std::string> queryText(const std::string& sql);
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(Connection& connection);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Connection& connection_;
+  bool done_ = false;
+};
+
+// Throws the argan::Error matching an SQLite result code. `context` says what was being done.
+[[noreturn]] void throwSqliteError(sqlite3* db, int rc, const std::string& context);
+
+}  // namespace argan::db

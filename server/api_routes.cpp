@@ -1,0 +1,13 @@
+#include "server/api_routes.h"
+
+namespace argan::server {
+
+Router buildApiRouter() {
+  Router router;
+  addHealthRoutes(router);
+  addStartUpRoutes(router);
+  addCompoundRoutes(router);
+  return router;
+}
+
+}  // namespace argan::server

@@ -1,0 +1,25 @@
+// Server configuration, read once in main (flags > config file > defaults) and passed down.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "common/password.h"
+
+namespace argan::server {
+
+struct AppConfig {
+  std::string host = "0.0.0.0";          // address to listen on
+  int port = 8080;                        // 0 picks a free port (tests)
+  std::string dbPath = "data/argan.db";   // SQLite file, created and migrated on start
+  int threads = 8;                        // HTTP worker threads
+  int maxQueued = 64;                     // accepted connections waiting for a worker
+  int requestTimeoutSeconds = 20;         // socket read timeout (slow clients are dropped)
+  std::size_t maxBodyBytes = 2 * 1024 * 1024;  // JSON bodies; larger answers 413
+  std::string webRoot;                    // directory served at "/" (empty: no front end)
+  bool loadDemo = false;                  // --demo: load demo data into an empty database
+  int passwordIterations = kDefaultPasswordIterations;
+  int chemWorkers = 2;                    // concurrent structure analyses
+};
+
+}  // namespace argan::server

@@ -1,0 +1,63 @@
+// The server's door to chemistry on untrusted input.
+//
+// Handlers never call RDKit directly: they ask a ChemService. InProcessChemService runs the
+// work on a bounded pool of StructureAnalyser objects (one per concurrent call, at most
+// `workers`); callers beyond that wait. A guarded out-of-process implementation can replace
+// it without touching handlers (docs/architecture.md). All methods are thread-safe and throw
+// argan::Error (InvalidArgument for bad structures).
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "chem/depiction.h"
+#include "chem/structure_analysis.h"
+
+namespace argan::server {
+
+class ChemService {
+ public:
+  virtual ~ChemService() = default;
+
+  // check -> parse -> standardise -> identity, properties, fingerprints.
+  virtual chem::StructureAnalysis analyse(const std::string& text, const std::string& format) = 0;
+
+  // Are two stored parents (canonical SMILES) tautomers? (identity.h)
+  virtual bool areTautomers(const std::string& smilesA, const std::string& smilesB) = 0;
+
+  // SVG of a stored parent (RDKit pickle).
+  virtual std::string depictPickle(const std::string& pickle,
+                                   const chem::DepictionOptions& options) = 0;
+
+  // SVG of submitted structure text, as drawn (not standardised).
+  virtual std::string depictStructure(const std::string& text, const std::string& format,
+                                      const chem::DepictionOptions& options) = 0;
+};
+
+class InProcessChemService : public ChemService {
+ public:
+  explicit InProcessChemService(int workers, chem::StructureLimits limits = {});
+  ~InProcessChemService() override;
+
+  chem::StructureAnalysis analyse(const std::string& text, const std::string& format) override;
+  bool areTautomers(const std::string& smilesA, const std::string& smilesB) override;
+  std::string depictPickle(const std::string& pickle,
+                           const chem::DepictionOptions& options) override;
+  std::string depictStructure(const std::string& text, const std::string& format,
+                              const chem::DepictionOptions& options) override;
+
+ private:
+  struct Slot;
+  class Lease;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Slot>> idle_;
+  int created_ = 0;
+  int workers_;
+  chem::StructureLimits limits_;
+};
+
+}  // namespace argan::server

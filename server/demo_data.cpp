@@ -1,0 +1,64 @@
+#include "server/demo_data.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <map>
+
+#include "common/error.h"
+#include "db/start_up_store.h"
+#include "server/json_fields.h"
+#include "server/registration.h"
+
+namespace argan {
+extern const char* const kDemoDataJson;
+}
+
+namespace argan::server {
+
+DemoLoadReport loadDemoData(Services& services) {
+  DemoLoadReport report;
+  bool empty = services.db.read([](db::Connection& c) { return db::listStartUps(c).empty(); });
+  if (!empty) {
+    report.skipped = true;
+    return report;
+  }
+  const db::Principal demo = db::Principal::system("demo");
+  JsonFields root(parseJsonObject(kDemoDataJson));
+  std::map<std::string, std::int64_t> startUpIds;
+  Poco::JSON::Array::Ptr startUps = root.optArray("start_ups");
+  for (std::size_t i = 0; startUps && i < startUps->size(); ++i) {
+    JsonFields s(startUps->getObject(static_cast<unsigned>(i)), "start_ups");
+    db::StartUpInput in;
+    in.name = s.reqString("name");
+    in.sector = s.reqString("sector");
+    in.description = s.optString("description");
+    auto created = services.db.write([&](db::Connection& c) {
+      return db::createStartUp(c, services.clock, demo, in);
+    });
+    startUpIds[s.reqString("key")] = created.id;
+    ++report.startUps;
+  }
+  Poco::JSON::Array::Ptr compounds = root.optArray("compounds");
+  for (std::size_t i = 0; compounds && i < compounds->size(); ++i) {
+    JsonFields c(compounds->getObject(static_cast<unsigned>(i)), "compounds");
+    auto owner = startUpIds.find(c.reqString("start_up"));
+    if (owner == startUpIds.end()) throw internalError("demo data: unknown start-up key");
+    db::BatchInput batch;
+    if (auto b = c.optObject("batch")) {
+      batch.amount = b->optNumber("amount");
+      batch.amountUnit = b->optString("unit");
+      batch.purity = b->optNumber("purity");
+      batch.researcher = b->optString("researcher").value_or("");
+      batch.notebookRef = b->optString("notebook_ref").value_or("");
+      batch.notes = b->optString("notes").value_or("");
+    }
+    batch.notes += (batch.notes.empty() ? "" : " — ") + std::string("demo: ") +
+                   c.reqString("name") + "; source: " + c.optString("source").value_or("");
+    registerStructure(services, demo, owner->second, c.reqString("smiles"), "smiles", batch);
+    ++report.compounds;
+  }
+  return report;
+}
+
+}  // namespace argan::server

@@ -1,0 +1,50 @@
+// Registration: chemistry (ChemService) + storage (registry_store) under the registration
+// rule. The API handler and bulk import both register through here, so a structure gets
+// the same verdict whichever door it comes in by.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "chem/structure_analysis.h"
+#include "db/access.h"
+#include "db/registry_store.h"
+#include "server/services.h"
+
+namespace argan::server {
+
+struct RelationFlag {
+  std::string relation;  // "tautomer" | "stereoisomer" | "same_structure"
+  std::int64_t compoundId = 0;
+  std::string compoundCode;
+  std::int64_t startUpId = 0;
+  std::string message;   // "tautomer of CMP-000002"
+};
+
+struct RegistrationResult {
+  db::Registration registration;
+  std::vector<RelationFlag> flags;
+  std::vector<std::string> warnings;  // from the parser
+};
+
+db::CompoundIdentity toCompoundIdentity(const chem::StructureAnalysis& analysis);
+db::FormIdentity toFormIdentity(const chem::StructureAnalysis& analysis);
+
+// Throws PermissionDenied unless `who` may register into `startUpId` (its members, admins).
+void authorizeRegistration(const db::Principal& who, std::int64_t startUpId);
+
+// Analyses `structure`, registers it in one write transaction (record + audit), then finds
+// the parents visible to `who` that are its tautomers / stereoisomers / the same structure
+// held by another start-up. Throws argan::Error (InvalidArgument for bad structures or
+// batch fields, NotFound for an unknown start-up, PermissionDenied).
+RegistrationResult registerStructure(Services& services, const db::Principal& who,
+                                     std::int64_t startUpId, const std::string& structure,
+                                     const std::string& format, db::BatchInput batch);
+
+// Relation flags for an identity, excluding the parent `excludeId` itself.
+std::vector<RelationFlag> relationFlags(Services& services, const db::Principal& who,
+                                        const db::CompoundIdentity& identity,
+                                        std::int64_t excludeId);
+
+}  // namespace argan::server

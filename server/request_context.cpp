@@ -1,0 +1,169 @@
+#include "server/request_context.h"
+
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/URI.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "common/error.h"
+#include "server/json_fields.h"
+
+namespace argan::server {
+
+RequestContext::RequestContext(Poco::Net::HTTPServerRequest& request,
+                               Poco::Net::HTTPServerResponse& response, Services& services,
+                               PathParams params, db::Principal principal)
+    : request_(request),
+      response_(response),
+      services_(services),
+      params_(std::move(params)),
+      principal_(std::move(principal)) {}
+
+const std::string& RequestContext::method() const { return request_.getMethod(); }
+
+std::string RequestContext::path() const { return Poco::URI(request_.getURI()).getPath(); }
+
+const std::string& RequestContext::param(const std::string& name) const {
+  auto it = params_.find(name);
+  if (it == params_.end()) throw internalError("route has no parameter '" + name + "'");
+  return it->second;
+}
+
+const std::map<std::string, std::string>& RequestContext::queryMap() const {
+  if (!query_) {
+    query_.emplace();
+    Poco::URI uri;
+    try {
+      uri = Poco::URI(request_.getURI());
+    } catch (const Poco::Exception& e) {
+      throw invalidArgument("malformed request URI: " + e.message());
+    }
+    for (const auto& [k, v] : uri.getQueryParameters()) (*query_)[k] = v;
+  }
+  return *query_;
+}
+
+std::optional<std::string> RequestContext::query(const std::string& name) const {
+  const auto& q = queryMap();
+  auto it = q.find(name);
+  if (it == q.end()) return std::nullopt;
+  if (it->second.size() > 4096 || !isCleanUtf8(it->second)) {
+    throw invalidArgument("query parameter '" + name + "' is too long or not clean UTF-8",
+                          {{"field", name}});
+  }
+  return it->second;
+}
+
+std::optional<std::int64_t> RequestContext::queryInt(const std::string& name) const {
+  auto v = query(name);
+  if (!v || v->empty()) return std::nullopt;
+  std::size_t used = 0;
+  long long n = 0;
+  try {
+    n = std::stoll(*v, &used);
+  } catch (...) {
+    used = 0;
+  }
+  if (used != v->size()) {
+    throw invalidArgument("query parameter '" + name + "' must be an integer, got '" + *v + "'",
+                          {{"field", name}});
+  }
+  return n;
+}
+
+std::optional<double> RequestContext::queryNumber(const std::string& name) const {
+  auto v = query(name);
+  if (!v || v->empty()) return std::nullopt;
+  std::size_t used = 0;
+  double d = 0;
+  try {
+    d = std::stod(*v, &used);
+  } catch (...) {
+    used = 0;
+  }
+  if (used != v->size() || !std::isfinite(d)) {
+    throw invalidArgument("query parameter '" + name + "' must be a number, got '" + *v + "'",
+                          {{"field", name}});
+  }
+  return d;
+}
+
+namespace {
+
+// Reads and discards what is left of an oversized body (up to kDrainLimit bytes), so the
+// client, still sending, receives the 413 instead of a reset connection.
+constexpr std::streamsize kDrainLimit = 64 * 1024 * 1024;
+
+void drain(std::istream& in) {
+  char buffer[65536];
+  std::streamsize total = 0;
+  while (in && total < kDrainLimit) {
+    in.read(buffer, sizeof buffer);
+    total += in.gcount();
+  }
+}
+
+Error tooLarge(std::size_t limit, const std::string& size) {
+  return Error(ErrorCode::PayloadTooLarge,
+               "the request body" + size + " is larger than the limit of " +
+                   std::to_string(limit) + " bytes",
+               {{"limit", static_cast<std::int64_t>(limit)}});
+}
+
+}  // namespace
+
+const std::string& RequestContext::body(std::size_t limit) {
+  if (body_) return *body_;
+  if (limit == 0) limit = services_.config.maxBodyBytes;
+  std::istream& in = request_.stream();
+  if (request_.hasContentLength() &&
+      request_.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+    if (request_.getContentLength64() <= kDrainLimit) drain(in);
+    throw tooLarge(limit, " (" + std::to_string(request_.getContentLength64()) + " bytes)");
+  }
+  std::string data;
+  char buffer[16384];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    data.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (data.size() > limit) {
+      drain(in);
+      throw tooLarge(limit, "");
+    }
+  }
+  body_ = std::move(data);
+  return *body_;
+}
+
+Poco::JSON::Object::Ptr RequestContext::jsonBody() { return parseJsonObject(body()); }
+
+void RequestContext::sendJson(int status, const Poco::JSON::Object::Ptr& body) {
+  sendJson(status, Poco::Dynamic::Var(body));
+}
+
+void RequestContext::sendJson(int status, const Poco::Dynamic::Var& body) {
+  std::ostringstream out;
+  Poco::JSON::Stringifier::stringify(body, out);
+  sendText(status, "application/json; charset=utf-8", out.str());
+}
+
+void RequestContext::sendText(int status, const std::string& contentType,
+                              const std::string& body) {
+  response_.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  response_.setContentType(contentType);
+  response_.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  response_.set("Cache-Control", "no-store");
+  response_.set("X-Content-Type-Options", "nosniff");
+  response_.send() << body;
+  responded_ = true;
+}
+
+void RequestContext::sendNoContent() {
+  response_.setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
+  response_.setContentLength64(0);
+  response_.send();
+  responded_ = true;
+}
+
+}  // namespace argan::server

@@ -1,0 +1,64 @@
+// One API request as handlers see it: path and query parameters, the caller, the body
+// (read once, within the configured limit), and helpers to answer.
+// Lives on the stack of the Poco worker thread serving the request.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "db/access.h"
+#include "server/router.h"
+#include "server/services.h"
+
+namespace argan::server {
+
+class RequestContext {
+ public:
+  RequestContext(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+                 Services& services, PathParams params, db::Principal principal);
+
+  Services& services() { return services_; }
+  const db::Principal& principal() const { return principal_; }
+  const std::string& method() const;
+  std::string path() const;
+  Poco::Net::HTTPServerRequest& request() { return request_; }
+  Poco::Net::HTTPServerResponse& response() { return response_; }
+
+  // A path parameter declared in the route pattern ("{id}").
+  const std::string& param(const std::string& name) const;
+
+  // Query parameters. Typed getters throw InvalidArgument naming the parameter.
+  std::optional<std::string> query(const std::string& name) const;
+  std::optional<std::int64_t> queryInt(const std::string& name) const;
+  std::optional<double> queryNumber(const std::string& name) const;
+
+  // The body, read once, at most `limit` bytes (default: config.maxBodyBytes); a larger
+  // body answers 413 (PayloadTooLarge).
+  const std::string& body(std::size_t limit = 0);
+  // The body parsed as a JSON object (InvalidArgument when it is not one).
+  Poco::JSON::Object::Ptr jsonBody();
+
+  void sendJson(int status, const Poco::JSON::Object::Ptr& body);
+  void sendJson(int status, const Poco::Dynamic::Var& body);
+  void sendText(int status, const std::string& contentType, const std::string& body);
+  void sendNoContent();
+  bool responded() const { return responded_; }
+
+ private:
+  Poco::Net::HTTPServerRequest& request_;
+  Poco::Net::HTTPServerResponse& response_;
+  Services& services_;
+  PathParams params_;
+  db::Principal principal_;
+  std::optional<std::string> body_;
+  mutable std::optional<std::map<std::string, std::string>> query_;
+  bool responded_ = false;
+  const std::map<std::string, std::string>& queryMap() const;
+};
+
+}  // namespace argan::server

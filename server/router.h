@@ -1,0 +1,53 @@
+// The route table: every API endpoint with its method, path pattern, access rule and handler.
+//
+// The access rule is checked before the handler runs (401 for anonymous callers, 403 for
+// signed-in callers without the role); object-level rules (which start-up's record) are the
+// handler's job and answer 404 for records the caller may not see. The table is also what
+// the authorization-matrix test walks, so a route cannot exist without a rule.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace argan::server {
+
+class RequestContext;
+
+enum class Access {
+  Public,         // anyone, including anonymous visitors (results filtered by visibility)
+  Authenticated,  // any signed-in user (admin, lead, member, partner)
+  StartUpMember,  // leads, members and administrators
+  Admin,          // cluster administrators only
+};
+const char* accessName(Access access);
+
+using Handler = std::function<void(RequestContext&)>;
+
+struct Route {
+  std::string method;   // "GET", "POST", "PATCH", "PUT", "DELETE"
+  std::string pattern;  // "/api/compounds/{id}/batches"
+  Access access = Access::Authenticated;
+  Handler handler;
+  std::string summary;  // one line for docs/api.md and the route listing
+};
+
+using PathParams = std::map<std::string, std::string>;
+
+class Router {
+ public:
+  void add(Route route);
+
+  // The route for method+path, filling `params`; nullptr if none. `pathExists` is set when
+  // the path matches a route for another method (405 rather than 404).
+  const Route* match(const std::string& method, const std::string& path, PathParams& params,
+                     bool& pathExists) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace argan::server

@@ -1,0 +1,176 @@
+#include "server/serve_command.h"
+
+#include <Poco/File.h>
+#include <Poco/Path.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/ServerApplication.h>
+
+#include <iostream>
+
+#include "chem/structure_analysis.h"
+#include "common/error.h"
+#include "common/password.h"
+#include "db/database.h"
+#include "db/user_store.h"
+#include "server/api_routes.h"
+#include "server/demo_data.h"
+#include "server/http_server.h"
+
+namespace argan::server {
+namespace {
+
+using Poco::Util::Option;
+using Poco::Util::OptionSet;
+
+// Finds the front end next to the executable or the working directory.
+std::string defaultWebRoot(const std::string& executable) {
+  Poco::Path exe(executable);
+  exe.makeAbsolute();
+  std::string exeDir = exe.parent().toString();
+  for (const std::string& candidate :
+       {exeDir + "../web/dist", exeDir + "../web", std::string("web/dist"), std::string("web")}) {
+    if (Poco::File(candidate + "/index.html").exists()) return candidate;
+  }
+  return "";
+}
+
+class ServeApp : public Poco::Util::ServerApplication {
+ protected:
+  void defineOptions(OptionSet& options) override {
+    ServerApplication::defineOptions(options);
+    auto add = [&](const char* name, const char* help, const char* arg, const char* key) {
+      Option o(name, "", help);
+      o.required(false).repeatable(false);
+      if (arg) o.argument(arg).binding(key);
+      options.addOption(o);
+    };
+    add("port", "TCP port to listen on (default 8080; 0 = any free port)", "P", "argan.port");
+    add("host", "address to listen on (default 0.0.0.0)", "ADDR", "argan.host");
+    add("db", "SQLite database file (default data/argan.db; created and migrated)", "FILE",
+        "argan.db");
+    add("threads", "HTTP worker threads (default 8)", "N", "argan.threads");
+    add("web-root", "directory of the web front end (default: found next to the binary)", "DIR",
+        "argan.web_root");
+    add("config", "configuration file (.properties, .ini, .json or .xml; keys argan.*)", "FILE",
+        "argan.config");
+    Option demo("demo", "", "load the demo data set into an empty database");
+    demo.required(false).repeatable(false).binding("argan.demo");
+    options.addOption(demo);
+    Option help("help", "h", "show this help");
+    help.required(false).repeatable(false).callback(
+        Poco::Util::OptionCallback<ServeApp>(this, &ServeApp::handleHelp));
+    options.addOption(help);
+  }
+
+  void handleHelp(const std::string&, const std::string&) {
+    Poco::Util::HelpFormatter formatter(options());
+    formatter.setCommand("argan serve");
+    formatter.setUsage("[--port P] [--db FILE] [--threads N] [--config FILE] [--demo]");
+    formatter.setHeader("Starts the Argan HTTP server (JSON API under /api, web front end at /).");
+    formatter.format(std::cout);
+    helpRequested_ = true;
+    stopOptionsProcessing();
+  }
+
+  int main(const std::vector<std::string>&) override {
+    if (helpRequested_) return EXIT_OK;
+    try {
+      if (config().has("argan.config")) loadConfiguration(config().getString("argan.config"));
+      AppConfig cfg;
+      cfg.port = config().getInt("argan.port", cfg.port);
+      cfg.host = config().getString("argan.host", cfg.host);
+      cfg.dbPath = config().getString("argan.db", cfg.dbPath);
+      cfg.threads = config().getInt("argan.threads", cfg.threads);
+      cfg.maxQueued = config().getInt("argan.max_queued", cfg.maxQueued);
+      cfg.requestTimeoutSeconds = config().getInt("argan.request_timeout_s", cfg.requestTimeoutSeconds);
+      cfg.maxBodyBytes = static_cast<std::size_t>(
+          config().getInt64("argan.max_body_bytes", static_cast<Poco::Int64>(cfg.maxBodyBytes)));
+      cfg.chemWorkers = config().getInt("argan.chem_workers", cfg.chemWorkers);
+      cfg.webRoot = config().getString("argan.web_root", defaultWebRoot(commandPath()));
+      cfg.loadDemo = config().has("argan.demo");
+      if (cfg.port < 0 || cfg.port > 65535 || cfg.threads < 1 || cfg.threads > 256) {
+        std::cerr << "argan serve: --port must be 0..65535 and --threads 1..256\n";
+        return EXIT_USAGE;
+      }
+      return serve(cfg);
+    } catch (const Error& e) {
+      std::cerr << "argan serve: " << e.what() << "\n";
+      return EXIT_SOFTWARE;
+    } catch (const Poco::Exception& e) {
+      std::cerr << "argan serve: " << e.displayText() << "\n";
+      return EXIT_SOFTWARE;
+    }
+  }
+
+ private:
+  int serve(const AppConfig& cfg) {
+    chem::initialise();
+    Poco::Path dbParent(Poco::Path(cfg.dbPath).absolute().parent());
+    Poco::File(dbParent).createDirectories();
+    db::DatabaseOptions dbOptions;
+    dbOptions.path = cfg.dbPath;
+    auto database = db::Database::open(dbOptions);
+    SystemClock clock;
+    InProcessChemService chemService(cfg.chemWorkers);
+    Services services{*database, clock, cfg, chemService};
+
+    bootstrapAdministrator(services);
+    if (cfg.loadDemo) {
+      DemoLoadReport demo = loadDemoData(services);
+      if (demo.skipped) {
+        std::cout << "Demo data not loaded: the database already has start-ups.\n";
+      } else {
+        std::cout << "Loaded demo data: " << demo.startUps << " start-ups, " << demo.compounds
+                  << " compounds.\n";
+      }
+    }
+    Router router = buildApiRouter();
+    HttpServer http(services, router);
+    http.start();
+    std::cout << "Argan listening on http://" << (cfg.host == "0.0.0.0" ? "localhost" : cfg.host)
+              << ":" << http.port() << " (database " << cfg.dbPath << ", web "
+              << (cfg.webRoot.empty() ? "not found" : cfg.webRoot) << ")" << std::endl;
+    waitForTerminationRequest();
+    std::cout << "Argan stopping." << std::endl;
+    http.stop();
+    return EXIT_OK;
+  }
+
+  // On first start (no users at all) creates an administrator with a random one-time
+  // password, printed once. There is never a default password.
+  static void bootstrapAdministrator(Services& services) {
+    std::string password = randomHex(12);
+    auto created = services.db.write([&](db::Connection& c) -> std::optional<db::User> {
+      if (db::countUsers(c) > 0) return std::nullopt;
+      db::NewUser admin;
+      admin.email = "admin@argan.local";
+      admin.displayName = "Cluster administrator";
+      admin.role = db::Role::Admin;
+      admin.passwordHash = hashPassword(password, services.config.passwordIterations);
+      return db::createUser(c, services.clock, db::Principal::system("first start"), admin);
+    });
+    if (created) {
+      std::cout << "First start: created the administrator " << created->email
+                << " with the one-time password " << password
+                << "\n(shown only now; change it after signing in, or create your own "
+                   "administrator with `argan user add`).\n";
+    }
+  }
+
+  bool helpRequested_ = false;
+};
+
+}  // namespace
+
+int runServe(int argc, char** argv) {
+  ServeApp app;
+  // Poco sees "argan serve --port 8080 ..." as program "argan" with options after "serve".
+  std::vector<std::string> args;
+  args.push_back(argv[0]);
+  for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
+  return app.run(args);
+}
+
+}  // namespace argan::server

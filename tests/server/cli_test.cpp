@@ -1,0 +1,83 @@
+// The argan executable: exit codes, user add, token create, verify-audit.
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
+
+#include "test_support.h"
+
+namespace {
+
+struct Run {
+  int exitCode;
+  std::string out;
+  std::string err;
+};
+
+Run runArgan(const std::vector<std::string>& args, const std::string& input = "") {
+  Poco::Pipe inPipe, outPipe, errPipe;
+  Poco::ProcessHandle ph = Poco::Process::launch(ARGAN_BINARY, args, &inPipe, &outPipe, &errPipe);
+  Poco::PipeOutputStream in(inPipe);
+  in << input;
+  in.close();
+  Poco::PipeInputStream out(outPipe);
+  Poco::PipeInputStream err(errPipe);
+  Run r;
+  Poco::StreamCopier::copyToString(out, r.out);
+  Poco::StreamCopier::copyToString(err, r.err);
+  r.exitCode = ph.wait();
+  return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cli)
+
+BOOST_AUTO_TEST_CASE(usage_errors_exit_2) {
+  BOOST_TEST(runArgan({}).exitCode == 2);
+  BOOST_TEST(runArgan({"frobnicate"}).exitCode == 2);
+  BOOST_TEST(runArgan({"migrate"}).exitCode == 2);
+  BOOST_TEST(runArgan({"migrate", "--db"}).exitCode == 2);
+  BOOST_TEST(runArgan({"migrate", "--bogus", "x"}).exitCode == 2);
+  auto help = runArgan({"--help"});
+  BOOST_TEST(help.exitCode == 0);
+  BOOST_TEST(help.out.find("user add") != std::string::npos);
+  BOOST_TEST(runArgan({"user", "add", "--help"}).exitCode == 0);
+}
+
+BOOST_AUTO_TEST_CASE(user_add_token_create_verify_audit) {
+  argan::test::TempDir dir;
+  std::string db = dir.file("cli.db");
+  auto migrated = runArgan({"migrate", "--db", db});
+  BOOST_TEST_REQUIRE(migrated.exitCode == 0, migrated.err);
+  BOOST_TEST(migrated.out.find("schema_version") != std::string::npos);
+
+  auto added = runArgan({"user", "add", "--db", db, "--email", "admin@cise.ma", "--role", "admin"},
+                        "a sufficiently long password\n");
+  BOOST_TEST_REQUIRE(added.exitCode == 0, added.err);
+  BOOST_TEST(added.out.find("\"role\": \"admin\"") != std::string::npos);
+
+  auto shortPassword = runArgan(
+      {"user", "add", "--db", db, "--email", "x@cise.ma", "--role", "partner"}, "short\n");
+  BOOST_TEST(shortPassword.exitCode == 1);
+  auto duplicate = runArgan({"user", "add", "--db", db, "--email", "ADMIN@cise.ma", "--role", "admin"},
+                            "another long password\n");
+  BOOST_TEST(duplicate.exitCode == 1);
+  BOOST_TEST(duplicate.err.find("already exists") != std::string::npos);
+  auto badRole = runArgan({"user", "add", "--db", db, "--email", "y@cise.ma", "--role", "king"},
+                          "another long password\n");
+  BOOST_TEST(badRole.exitCode == 2);
+
+  auto token = runArgan({"token", "create", "--db", db, "--email", "admin@cise.ma"});
+  BOOST_TEST_REQUIRE(token.exitCode == 0, token.err);
+  BOOST_TEST(token.out.rfind("argan_", 0) == 0u);
+  BOOST_TEST(token.out.size() == 6 + 64 + 1);
+  BOOST_TEST(runArgan({"token", "create", "--db", db, "--email", "nobody@cise.ma"}).exitCode == 1);
+
+  auto verified = runArgan({"verify-audit", "--db", db});
+  BOOST_TEST(verified.exitCode == 0);
+  BOOST_TEST(verified.out.find("\"ok\": true") != std::string::npos);
+  BOOST_TEST(verified.out.find("\"entries\": 2") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
