@@ -1,5 +1,7 @@
 #include "db/database.h"
 
+#include <set>
+
 #include "common/error.h"
 
 namespace argan::db {
@@ -44,16 +46,23 @@ void Database::migrate() {
       "CREATE TABLE IF NOT EXISTS schema_version ("
       " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
       " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))");
-  int current = static_cast<int>(w.queryInt("SELECT MAX(version) FROM schema_version").value_or(0));
-  const auto& migrations = builtInMigrations();
-  int newest = migrations.empty() ? 0 : migrations.back().version;
-  if (current > newest) {
-    throw internalError("the database schema (version " + std::to_string(current) +
-                        ") is newer than this build of Argan (version " +
-                        std::to_string(newest) + "); use a newer argan");
+  std::set<int> applied;
+  {
+    Statement st(w, "SELECT version FROM schema_version");
+    while (st.step()) applied.insert(static_cast<int>(st.getInt(0)));
   }
+  const auto& migrations = builtInMigrations();
+  std::set<int> known;
+  for (const auto& m : migrations) known.insert(m.version);
+  for (int version : applied) {
+    if (!known.count(version)) {
+      throw internalError("the database has schema version " + std::to_string(version) +
+                          ", which this build of Argan does not know; use a newer argan");
+    }
+  }
+  // Every migration not yet recorded, in version order (so a migration merged late still runs).
   for (const auto& m : migrations) {
-    if (m.version <= current) continue;
+    if (applied.count(m.version)) continue;
     Transaction tx(w);
     w.exec(m.sql);
     Statement st(w, "INSERT INTO schema_version(version, name) VALUES (?, ?)");

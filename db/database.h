@@ -2,8 +2,9 @@
 //
 // Durability: journal_mode=WAL, synchronous=FULL (every commit reaches the disk before it is
 // acknowledged), foreign_keys=ON, busy_timeout. open() runs `PRAGMA quick_check` and refuses
-// a damaged file (Internal), then applies pending migrations (db/migrations/NNNN_*.sql) in
-// order, each in its own transaction, recording them in schema_version.
+// a damaged file (Internal), then applies every migration (db/migrations/NNNN_*.sql) not yet
+// recorded in schema_version, in version order, each in its own transaction. A database
+// carrying a version this build does not know is refused (Internal).
 //
 // Threads: read() and write() may be called from any thread. Readers get a pooled
 // connection of their own and run concurrently (WAL); writers are serialised by a mutex
