@@ -125,10 +125,7 @@ class ArganRequestHandler : public Poco::Net::HTTPRequestHandler {
       }
       throw notFound("no API endpoint " + request.getMethod() + " " + path);
     }
-    // Sign-in routes carry their credentials in the body and ignore any session cookie.
-    Authentication auth = route->session == SessionRule::SignIn
-                               ? Authentication{}
-                               : authenticateRequest(request, services_);
+    Authentication auth = authenticateForRoute(*route, request, response, services_);
     checkAccess(route->access, auth.principal);
     enforceCredentialRules(*route, request, auth);
     RequestContext context(request, response, services_, std::move(params), std::move(auth));
