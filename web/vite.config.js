@@ -22,6 +22,8 @@ export default defineConfig({
   define: {
     // Some Ketcher modules read process.env.NODE_ENV at run time.
     'process.env.NODE_ENV': JSON.stringify('production'),
+    // ...and some expect Node's `global`.
+    global: 'globalThis',
   },
   server: {
     proxy: { '/api': 'http://localhost:8080' },
