@@ -15,6 +15,7 @@ import { AdminPage } from './pages/Admin.jsx';
 import { PipelinePage, ProductPage } from './pages/Products.jsx';
 import { RouteComparePage, RouteEditorPage, RoutePage, RoutesPage } from './pages/Routes.jsx';
 import { OverviewPage } from './pages/Overview.jsx';
+import { ImportPage } from './pages/Import.jsx';
 import { NotFoundPage } from './pages/NotFound.jsx';
 
 // The registration page carries the Ketcher editor (several MB): load it only when needed.
@@ -35,6 +36,7 @@ const ROUTES = [
   ['/products', PipelinePage],
   ['/products/:id', ProductPage],
   ['/overview', OverviewPage],
+  ['/import', ImportPage],
 ];
 
 function CurrentPage() {
