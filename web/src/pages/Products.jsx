@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { Link } from '../router.jsx';
-import { useSession } from '../session.jsx';
+import { canRegister, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { Empty, ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad, VisibilityBadge } from '../components/ui.jsx';
 
@@ -88,10 +88,77 @@ function NextStageButton({ product, onMoved }) {
   );
 }
 
+const VISIBILITIES = ['start-up', 'cluster', 'public'];
+
+// A new product (POST /api/products): name, the compound it is made of, catalogue summary,
+// TRL and visibility; the default stages come with it.
+function NewProductForm({ onCreated, onCancel }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const startUps = useStartUps();
+  const [v, setV] = useState({ name: '', compound_id: '', catalogue_summary: '', trl: '3', visibility: 'start-up', start_up: '' });
+  const [busy, setBusy] = useState(false);
+  const { setError, fieldError, generalError } = useFormError();
+  const set = (name) => (e) => setV({ ...v, [name]: e.target.value });
+  const fields = ['name', 'compound_id', 'catalogue_summary', 'trl', 'visibility', 'start_up'];
+  return (
+    <form
+      className="form inline-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        try {
+          const body = { name: v.name.trim(), visibility: v.visibility };
+          if (v.compound_id.trim()) body.compound_id = v.compound_id.trim().toUpperCase();
+          if (v.catalogue_summary.trim()) body.catalogue_summary = v.catalogue_summary.trim();
+          if (v.trl) body.trl = Number(v.trl);
+          if (!user.start_up && v.start_up) body.start_up = Number(v.start_up);
+          onCreated(await api.post('/api/products', body));
+        } catch (err) {
+          setError(err);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <ErrorMessage error={generalError(fields)} />
+      <div className="form-row">
+        <Field className="grow" label={t('product.name')} value={v.name} onChange={set('name')} error={fieldError('name')} required />
+        <Field label={t('product.compound')} value={v.compound_id} onChange={set('compound_id')} error={fieldError('compound_id')}
+          hint={t('route.targetHint')} />
+        {!user.start_up && (
+          <Field label={t('register.startUp')} as="select" value={v.start_up} onChange={set('start_up')} error={fieldError('start_up')}>
+            <option value="">{t('register.chooseStartUp')}</option>
+            {startUps.items.map((s) => (
+              <option key={s.id} value={s.id}>{s.name}</option>
+            ))}
+          </Field>
+        )}
+      </div>
+      <Field label={t('product.summary')} as="textarea" rows={2} value={v.catalogue_summary} onChange={set('catalogue_summary')}
+        error={fieldError('catalogue_summary')} />
+      <div className="form-row">
+        <Field label="TRL" type="number" min="1" max="9" value={v.trl} onChange={set('trl')} error={fieldError('trl')} />
+        <Field label={t('compound.visibility')} as="select" value={v.visibility} onChange={set('visibility')} error={fieldError('visibility')}>
+          {VISIBILITIES.map((x) => (
+            <option key={x} value={x}>{t('visibility.' + x)}</option>
+          ))}
+        </Field>
+      </div>
+      <div className="form-actions">
+        <button type="submit" disabled={busy}>{t('product.create')}</button>
+        <button type="button" className="secondary" onClick={onCancel}>{t('common.cancel')}</button>
+      </div>
+    </form>
+  );
+}
+
 export function PipelinePage() {
   const { t } = useI18n();
   const { user } = useSession();
   const [version, setVersion] = useState(0);
+  const [adding, setAdding] = useState(false);
   const data = useLoad(
     async (signal) => {
       const [defaults, products] = await Promise.all([
@@ -104,7 +171,14 @@ export function PipelinePage() {
   );
   return (
     <>
-      <PageHeader title={t('pipeline.title')} subtitle={t('pipeline.subtitle')} />
+      <PageHeader
+        title={t('pipeline.title')}
+        subtitle={t('pipeline.subtitle')}
+        actions={canRegister(user) && !adding && <button type="button" onClick={() => setAdding(true)}>{t('product.new')}</button>}
+      />
+      {adding && (
+        <NewProductForm onCreated={() => { setAdding(false); setVersion((x) => x + 1); }} onCancel={() => setAdding(false)} />
+      )}
       {data.loading && !data.data && <Loading />}
       <ErrorMessage error={data.error} />
       {data.data && <Board defaults={data.data.defaults} products={data.data.products.items} onMoved={() => setVersion((v) => v + 1)} />}
