@@ -214,6 +214,7 @@ runner.step('the Ketcher editor draws a structure that reaches the preview', asy
   await p.waitForFunction(() => window.ketcher && window.ketcher.editor, null, { timeout: 60000 });
   await p.evaluate(() => window.ketcher.setMolecule('Oc1ccccc1'));
   await p.getByTestId('verdict').getByText('C6H6O').waitFor({ timeout: 30000 });
+  await shot(p, 'register-editor');
 }, { needs: ['member signs in and sees the start-up dashboard'] });
 
 runner.step('the lead publishes the compound; its history records it', async () => {
