@@ -249,6 +249,7 @@ export const messages = {
   'product.name': ['Nom du produit', 'Product name'],
   'product.compound': ['Composé', 'Compound'],
   'product.summary': ['Résumé pour le catalogue', 'Catalogue summary'],
+  'product.noneForCompound': ['Aucun produit fait de ce composé.', 'No product made of this compound.'],
   'product.trl': ['TRL {n}', 'TRL {n}'],
   'product.nextStage': ['Étape suivante', 'Next stage'],
   'product.nextStageOf': ['Passer {name} à l’étape suivante', 'Move {name} to the next stage'],

@@ -8,6 +8,8 @@ import { Link, useQuery } from '../router.jsx';
 import { useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { History } from '../components/History.jsx';
+import { CompoundRoutes } from './Routes.jsx';
+import { CompoundProducts } from './Products.jsx';
 import { Depiction, Empty, ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad, VisibilityBadge } from '../components/ui.jsx';
 
 const VISIBILITIES = ['start-up', 'cluster', 'public'];
@@ -224,6 +226,11 @@ export function CompoundPage({ id }) {
           </div>
         ))}
       </section>
+
+      <div className="two-columns">
+        <CompoundRoutes compound={c.id} />
+        <CompoundProducts compound={c.id} />
+      </div>
 
       <section className="panel" aria-labelledby="standardisation">
         <h2 id="standardisation">{t('compound.standardisation')}</h2>

@@ -7,7 +7,7 @@
 // Endpoints: GET /api/products, GET /api/pipeline/defaults, GET /api/products/{id},
 // PATCH /api/products/{id}/stages/{key}, POST /api/products/{id}/inquiries.
 import { useState } from 'react';
-import { api } from '../api.js';
+import { api, isMissingEndpoint } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { Link } from '../router.jsx';
 import { canRegister, useSession } from '../session.jsx';
@@ -375,5 +375,31 @@ export function ProductPage({ id }) {
         </p>
       )}
     </>
+  );
+}
+
+// Products made of a compound (GET /api/compounds/{id}/products), for the compound page.
+export function CompoundProducts({ compound }) {
+  const { t } = useI18n();
+  const products = useLoad((signal) => api.get(`/api/compounds/${compound}/products`, undefined, { signal }), [compound]);
+  if (isMissingEndpoint(products.error)) return null;
+  const items = products.data ? products.data.items || [] : [];
+  return (
+    <section className="panel" aria-labelledby="compound-products">
+      <h2 id="compound-products">{t('compound.products')}</h2>
+      {products.loading && !products.data && <Loading />}
+      <ErrorMessage error={products.error} />
+      {products.data && !items.length && <Empty>{t('product.noneForCompound')}</Empty>}
+      {items.length > 0 && (
+        <ul>
+          {items.map((p) => (
+            <li key={p.id}>
+              <Link to={`/products/${p.id}`}>{(p.catalogue && p.catalogue.name) || p.name}</Link>{' '}
+              <TrlBadge trl={p.trl} title={p.trl_title} /> {p.stage && <span className="badge stage">{p.stage.name}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

@@ -9,7 +9,7 @@
 //   /routes/compare?ids=  routes side by side (GET /api/routes/compare)
 // Metrics are described by the API itself (name, unit, definition): nothing is computed here.
 import { useEffect, useRef, useState } from 'react';
-import { api, ApiError } from '../api.js';
+import { api, ApiError, isMissingEndpoint } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { Link, useQuery, useRouter } from '../router.jsx';
 import { canRegister, useSession } from '../session.jsx';
@@ -514,8 +514,10 @@ export function CompoundRoutes({ compound }) {
   const { t } = useI18n();
   const { user } = useSession();
   const routes = useLoad((signal) => api.get(`/api/compounds/${compound}/routes`, undefined, { signal }), [compound]);
+  if (isMissingEndpoint(routes.error)) return null;
   return (
-    <>
+    <section className="panel" aria-labelledby="compound-routes">
+      <h2 id="compound-routes">{t('compound.routes')}</h2>
       {routes.loading && !routes.data && <Loading />}
       <ErrorMessage error={routes.error} />
       {routes.data && routes.data.items.length === 0 && <Empty>{t('route.noneForCompound')}</Empty>}
@@ -529,6 +531,6 @@ export function CompoundRoutes({ compound }) {
         </ul>
       )}
       {canRegister(user) && <Link to={`/routes/new?target=${compound}`} className="button small secondary">{t('route.newFor')}</Link>}
-    </>
+    </section>
   );
 }
