@@ -20,6 +20,7 @@ struct AppConfig {
   bool loadDemo = false;                  // --demo: load demo data into an empty database
   int passwordIterations = kDefaultPasswordIterations;
   int chemWorkers = 2;                    // concurrent structure analyses
+  int searchThreads = 2;                  // threads one structure search may use
 };
 
 }  // namespace argan::server
