@@ -102,8 +102,10 @@ ARGAN_AVX512 void intersectionCountsAvx512(const std::uint64_t* query,
 // Two sketches per 512-bit register: min per byte, then sums of bytes per 64-bit lane.
 ARGAN_AVX512 void sketchBoundsAvx512(const std::uint8_t* query, const std::uint8_t* sketches,
                                      std::size_t count, std::uint16_t* bounds) {
-  const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(query));
-  const __m512i qq = _mm512_inserti64x4(_mm512_castsi256_si512(q), q, 1);
+  alignas(64) std::uint8_t twice[2 * kSketchBytes];
+  std::memcpy(twice, query, kSketchBytes);
+  std::memcpy(twice + kSketchBytes, query, kSketchBytes);
+  const __m512i qq = _mm512_load_si512(twice);
   const __m512i zero = _mm512_setzero_si512();
   std::size_t i = 0;
   for (; i + 2 <= count; i += 2) {

@@ -42,7 +42,7 @@ IndexSegment::Builder::Builder(std::size_t expectedRows) {
 }
 
 void IndexSegment::Builder::add(std::int64_t id, std::int64_t startUpId, std::uint8_t flags,
-                                float mw, std::string_view morganFp, std::string_view patternFp,
+                                double mw, std::string_view morganFp, std::string_view patternFp,
                                 std::string_view pickle) {
   ids_.push_back(id);
   startUps_.push_back(static_cast<std::int32_t>(startUpId));
@@ -134,7 +134,7 @@ std::unique_ptr<IndexSegment> IndexSegment::tail(std::size_t capacity) {
   return s;
 }
 
-void IndexSegment::append(std::int64_t id, std::int64_t startUpId, std::uint8_t flags, float mw,
+void IndexSegment::append(std::int64_t id, std::int64_t startUpId, std::uint8_t flags, double mw,
                           std::string_view morganFp, std::string_view patternFp,
                           std::string_view pickle) {
   const std::size_t r = size_.load(std::memory_order_relaxed);
@@ -180,7 +180,7 @@ std::int64_t IndexSegment::rowOf(std::int64_t id) const {
 
 std::size_t IndexSegment::memoryBytes() const {
   std::size_t bytes = ids_.capacity() * 8 + startUps_.capacity() * 4 + capacity_ +
-                      mw_.capacity() * 4 + pickleOffsets_.capacity() * 8 +
+                      mw_.capacity() * 8 + pickleOffsets_.capacity() * 8 +
                       pickleData_.capacity() + columns_.capacity() * 8 +
                       patternRows_.capacity() * 8 + morgan_.capacity() * 8 +
                       sketches_.capacity() + morganRow_.capacity() * 4 +
@@ -232,7 +232,7 @@ void SearchIndex::load() {
       while (st.step()) {
         std::int64_t id = st.getInt(0);
         builder->add(id, st.getInt(1), rowFlags(st.getText(2), st.getInt(3) != 0),
-                     static_cast<float>(st.getDouble(4)), st.getBlobView(5),
+                     st.getDouble(4), st.getBlobView(5),
                      st.getBlobView(6), st.getBlobView(7));
         maxId = id;
         if (builder->size() >= options_.loadSegmentRows) {
@@ -264,7 +264,7 @@ void SearchIndex::load() {
 }
 
 void SearchIndex::appendLocked(std::int64_t id, std::int64_t startUpId, std::uint8_t flags,
-                               float mw, std::string_view morganFp, std::string_view patternFp,
+                               double mw, std::string_view morganFp, std::string_view patternFp,
                                std::string_view pickle) {
   auto snap = std::atomic_load(&snapshot_);
   IndexSegment* tail = snap->segments.back().get();
@@ -310,7 +310,7 @@ void SearchIndex::syncLocked() {
       while (st.step()) {
         std::int64_t id = st.getInt(0);
         appendLocked(id, st.getInt(1), rowFlags(st.getText(2), st.getInt(3) != 0),
-                     static_cast<float>(st.getDouble(4)), st.getBlobView(5),
+                     st.getDouble(4), st.getBlobView(5),
                      st.getBlobView(6), st.getBlobView(7));
         maxId_ = id;
       }

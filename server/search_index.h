@@ -55,7 +55,7 @@ class IndexSegment {
   class Builder {
    public:
     explicit Builder(std::size_t expectedRows = 0);
-    void add(std::int64_t id, std::int64_t startUpId, std::uint8_t flags, float mw,
+    void add(std::int64_t id, std::int64_t startUpId, std::uint8_t flags, double mw,
              std::string_view morganFp, std::string_view patternFp, std::string_view pickle);
     std::size_t size() const { return ids_.size(); }
     std::unique_ptr<IndexSegment> build();
@@ -64,7 +64,7 @@ class IndexSegment {
     std::vector<std::int64_t> ids_;
     std::vector<std::int32_t> startUps_;
     std::vector<std::uint8_t> flags_;
-    std::vector<float> mw_;
+    std::vector<double> mw_;
     std::vector<std::uint64_t> morgan_;
     std::vector<std::uint64_t> pattern_;
     std::vector<std::uint64_t> pickleOffsets_{0};
@@ -82,7 +82,7 @@ class IndexSegment {
   std::int64_t id(std::size_t row) const { return ids_[row]; }
   std::int64_t startUp(std::size_t row) const { return startUps_[row]; }
   std::uint8_t flags(std::size_t row) const { return flags_[row].load(std::memory_order_relaxed); }
-  float mw(std::size_t row) const { return mw_[row]; }
+  double mw(std::size_t row) const { return mw_[row]; }
   std::string_view pickle(std::size_t row) const;
   // Row of a compound id, or -1.
   std::int64_t rowOf(std::int64_t id) const;
@@ -108,7 +108,7 @@ class IndexSegment {
   std::uint32_t binStart(unsigned count) const { return binStart_[count]; }
 
   // Writer side (under the index mutex).
-  void append(std::int64_t id, std::int64_t startUpId, std::uint8_t flags, float mw,
+  void append(std::int64_t id, std::int64_t startUpId, std::uint8_t flags, double mw,
               std::string_view morganFp, std::string_view patternFp, std::string_view pickle);
   void setFlags(std::size_t row, std::uint8_t flags) { flags_[row].store(flags, std::memory_order_relaxed); }
   std::unique_ptr<IndexSegment> sealCopy() const;  // a sealed copy of this tail's rows
@@ -122,7 +122,7 @@ class IndexSegment {
   std::vector<std::int64_t> ids_;
   std::vector<std::int32_t> startUps_;
   std::unique_ptr<std::atomic<std::uint8_t>[]> flags_;
-  std::vector<float> mw_;
+  std::vector<double> mw_;
   // Pickles: sealed segments pack them in one buffer; the tail keeps one string per row.
   std::vector<std::uint64_t> pickleOffsets_;
   std::string pickleData_;
@@ -177,7 +177,7 @@ class SearchIndex {
   SearchIndexStats stats() const;
 
  private:
-  void appendLocked(std::int64_t id, std::int64_t startUpId, std::uint8_t flags, float mw,
+  void appendLocked(std::int64_t id, std::int64_t startUpId, std::uint8_t flags, double mw,
                     std::string_view morganFp, std::string_view patternFp,
                     std::string_view pickle);
   void refreshFlagsLocked(std::int64_t id, std::uint8_t flags);

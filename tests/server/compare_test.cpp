@@ -36,7 +36,7 @@ struct Cluster {
     auto id = db::parseCode(code)->compoundId;
     server.database().write([&](db::Connection& c) {
       db::Statement st(c, "UPDATE compounds SET visibility = ?, updated_at = ? WHERE id = ?");
-      st.bind(1, visibility).bind(2, std::string("2999-01-01T00:00:00.000Z")).bind(3, id).run();
+      st.bind(1, visibility).bind(2, server.services().clock.nowIso()).bind(3, id).run();
     });
     server.search().compoundsChanged();
   }
