@@ -144,7 +144,8 @@ SearchFilters parseSearchFilters(const JsonFields& f) {
                "product_stage"});
   SearchFilters out;
   if (f.has("start_up")) {
-    if (auto list = f.optArray("start_up")) {
+    if (f.object()->isArray("start_up")) {
+      auto list = f.optArray("start_up");
       for (std::size_t i = 0; i < list->size(); ++i) {
         Poco::Dynamic::Var v = list->get(static_cast<unsigned>(i));
         if (!v.isInteger()) {
@@ -282,10 +283,12 @@ SearchResponse runSearch(Services& services, const db::Principal& viewer,
   SearchOutcome outcome;
   if (request.type == "substructure") {
     chem::SubstructureQuerySpec spec = services.chem.prepareSubstructureQuery(request.query, request.format);
-    if (spec.screenBits == 0) {
+    // A lone atom (or a pattern that sets no screening bit) is an element filter that
+    // matches (almost) every structure: refused rather than scanned to the cap.
+    if (spec.screenBits == 0 || spec.atoms < 2) {
       throw invalidArgument(
           "the query is too general to search: it would match (almost) every structure; "
-          "give at least one bond",
+          "give at least two atoms and a bond",
           {{"field", "query"}, {"limit", "query_too_general"}});
     }
     response.queryFormat = spec.format;
