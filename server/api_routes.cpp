@@ -9,6 +9,10 @@ Router buildApiRouter() {
   addCompoundRoutes(router);
   addSearchRoutes(router);
   addCompareRoutes(router);
+  addSessionRoutes(router);
+  addUserRoutes(router);
+  addLifecycleRoutes(router);
+  addAuditRoutes(router);
   return router;
 }
 
