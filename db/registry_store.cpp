@@ -510,4 +510,7 @@ std::optional<CompoundForm> findFormByKey(Connection& c, std::int64_t compoundId
   return readForm(st);
 }
 
+const char* compoundColumnsSql() { return kCompoundColumns; }
+Compound readCompoundRow(Statement& st) { return readCompound(st, false); }
+
 }  // namespace argan::db

@@ -206,6 +206,11 @@ namespace argan::db {
 std::optional<Compound> findCompoundByHash(Connection& c, std::int64_t startUpId,
                                            const std::string& fullHash);
 
+// The column list (table alias `c`) and row reader behind every Compound query, for other
+// stores that select compounds (db/compound_search.cpp). Binary columns are not included.
+const char* compoundColumnsSql();
+Compound readCompoundRow(Statement& st);
+
 // The form of a parent with this key, if registered.
 std::optional<CompoundForm> findFormByKey(Connection& c, std::int64_t compoundId,
                                           const std::string& formKey);

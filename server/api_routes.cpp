@@ -7,6 +7,8 @@ Router buildApiRouter() {
   addHealthRoutes(router);
   addStartUpRoutes(router);
   addCompoundRoutes(router);
+  addSearchRoutes(router);
+  addCompareRoutes(router);
   addSessionRoutes(router);
   addUserRoutes(router);
   addLifecycleRoutes(router);

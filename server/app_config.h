@@ -20,6 +20,7 @@ struct AppConfig {
   bool loadDemo = false;                  // --demo: load demo data into an empty database
   int passwordIterations = kDefaultPasswordIterations;
   int chemWorkers = 2;                    // concurrent structure analyses
+  int searchThreads = 2;                  // threads one structure search may use
 
   // Browser sessions (cookie argan_session) and sign-in throttling.
   int sessionIdleTimeoutSeconds = 30 * 60;        // ends after this long without a request

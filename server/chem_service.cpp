@@ -8,6 +8,17 @@
 
 namespace argan::server {
 
+chem::SubstructureQuerySpec ChemService::prepareSubstructureQuery(const std::string& text,
+                                                                  const std::string& format) {
+  return chem::prepareSubstructureQuery(text, format);
+}
+
+chem::SimilarityQuerySpec ChemService::prepareSimilarityQuery(const std::string& text,
+                                                              const std::string& format) {
+  chem::StructureAnalysis analysis = analyse(text, format);
+  return {analysis.identity.canonicalSmiles, analysis.morganFingerprint};
+}
+
 struct InProcessChemService::Slot {
   explicit Slot(const chem::StructureLimits& limits) : analyser(limits) {}
   chem::StructureAnalyser analyser;
@@ -75,6 +86,12 @@ std::string InProcessChemService::depictStructure(const std::string& text,
   chem::ParsedStructure parsed =
       chem::parseStructure(text, chem::resolveFormat(format, text), limits_);
   return chem::depictSvg(*parsed.mol, options);
+}
+
+chem::SimilarityQuerySpec InProcessChemService::prepareSimilarityQuery(
+    const std::string& text, const std::string& format) {
+  Lease lease(*this);
+  return lease->analyser.similarityQuery(text, format);
 }
 
 }  // namespace argan::server

@@ -15,6 +15,7 @@
 
 #include "chem/depiction.h"
 #include "chem/structure_analysis.h"
+#include "chem/substructure.h"
 
 namespace argan::server {
 
@@ -35,6 +36,16 @@ class ChemService {
   // SVG of submitted structure text, as drawn (not standardised).
   virtual std::string depictStructure(const std::string& text, const std::string& format,
                                       const chem::DepictionOptions& options) = 0;
+
+  // Search queries (plain data in and out, so a worker process can serve them).
+  // A substructure query (SMILES, SMARTS or Molfile) checked, parsed and fingerprinted
+  // (chem/substructure.h). The default runs the pure function in this process.
+  virtual chem::SubstructureQuerySpec prepareSubstructureQuery(const std::string& text,
+                                                               const std::string& format);
+  // A similarity query standardised as at registration, with its Morgan fingerprint. The
+  // default derives it from analyse(); InProcessChemService skips identity and properties.
+  virtual chem::SimilarityQuerySpec prepareSimilarityQuery(const std::string& text,
+                                                           const std::string& format);
 };
 
 class InProcessChemService : public ChemService {
@@ -48,6 +59,8 @@ class InProcessChemService : public ChemService {
                            const chem::DepictionOptions& options) override;
   std::string depictStructure(const std::string& text, const std::string& format,
                               const chem::DepictionOptions& options) override;
+  chem::SimilarityQuerySpec prepareSimilarityQuery(const std::string& text,
+                                                   const std::string& format) override;
 
  private:
   struct Slot;

@@ -8,6 +8,7 @@
 
 #include "chem/input_check.h"
 #include "common/error.h"
+#include "server/search_service.h"
 
 namespace argan::server {
 namespace {
@@ -122,6 +123,7 @@ RegistrationResult registerStructure(Services& services, const db::Principal& wh
   result.registration = services.db.write([&](db::Connection& c) {
     return db::registerCompound(c, services.clock, who, startUpId, identity, form, batch);
   });
+  notifyCompoundsChanged(services);  // after the commit: the search index picks it up
   result.flags = relationFlags(services, who, identity, result.registration.compound.id);
   result.warnings = analysis.warnings;
   return result;

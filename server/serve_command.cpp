@@ -7,6 +7,7 @@
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "chem/structure_analysis.h"
@@ -17,6 +18,7 @@
 #include "server/api_routes.h"
 #include "server/demo_data.h"
 #include "server/http_server.h"
+#include "server/search_service.h"
 
 namespace argan::server {
 namespace {
@@ -88,6 +90,7 @@ class ServeApp : public Poco::Util::ServerApplication {
       cfg.maxBodyBytes = static_cast<std::size_t>(
           config().getInt64("argan.max_body_bytes", static_cast<Poco::Int64>(cfg.maxBodyBytes)));
       cfg.chemWorkers = config().getInt("argan.chem_workers", cfg.chemWorkers);
+      cfg.searchThreads = config().getInt("argan.search_threads", cfg.searchThreads);
       cfg.sessionIdleTimeoutSeconds =
           config().getInt("argan.session_idle_minutes", cfg.sessionIdleTimeoutSeconds / 60) * 60;
       cfg.sessionAbsoluteTimeoutSeconds =
@@ -134,7 +137,14 @@ class ServeApp : public Poco::Util::ServerApplication {
     auto database = db::Database::open(dbOptions);
     SystemClock clock;
     InProcessChemService chemService(cfg.chemWorkers);
-    Services services{*database, clock, cfg, chemService};
+    SearchServiceOptions searchOptions;
+    searchOptions.threads = static_cast<unsigned>(std::max(1, cfg.searchThreads));
+    SearchService search(*database, searchOptions);
+    SearchIndexStats indexStats = search.index().stats();
+    std::cout << "Search index: " << indexStats.compounds << " compounds in "
+              << indexStats.loadSeconds << " s, " << indexStats.memoryBytes / (1024 * 1024)
+              << " MiB" << std::endl;
+    Services services{*database, clock, cfg, chemService, &search};
 
     bootstrapAdministrator(services);
     if (cfg.loadDemo) {

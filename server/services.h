@@ -1,4 +1,4 @@
-// What handlers work with: the database, the clock, the configuration, chemistry.
+// What handlers work with: the database, the clock, the configuration, chemistry, search.
 // Owned by main (or a test); handlers hold references only.
 #pragma once
 
@@ -9,11 +9,14 @@
 
 namespace argan::server {
 
+class SearchService;
+
 struct Services {
   db::Database& db;
   const Clock& clock;
   const AppConfig& config;
   ChemService& chem;
+  SearchService* search = nullptr;  // structure search; null when not configured (CLI, tests)
 };
 
 }  // namespace argan::server

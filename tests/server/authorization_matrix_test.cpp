@@ -120,6 +120,14 @@ const std::vector<MatrixRow> kMatrix = {
                                                                           {401, 403, OK,  OK,  404, OK},
                                                                          {{401, 403, 404, 404, OK,  OK}},
                                                                          {{401, 403, 403, 403, OK,  OK}}},
+  // Structure search: anyone; the visibility rule filters inside the scan (search_test.cpp).
+  {"POST /api/search", "", R"({"type": "substructure", "query": "CCO"})",   {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/compounds/{id}/neighbours", "compound", "",                  {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  // The cross-start-up comparison: start-up people and administrators (compare_test.cpp
+  // checks that unshared compounds of other start-ups never appear).
+  {"GET /api/compare/start-ups", "", "",                                  {401, 403, OK,  OK,  OK,  OK}},
   {"GET /api/batches/{id}", "batch", "",                                  {404, 404, OK,  OK,  404, OK},
                                                                          {{404, 404, 404, 404, OK,  OK}},
                                                                          {{OK,  OK,  OK,  OK,  OK,  OK}}},

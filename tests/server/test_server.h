@@ -22,6 +22,7 @@
 #include "server/authentication.h"
 #include "server/chem_service.h"
 #include "server/http_server.h"
+#include "server/search_service.h"
 #include "test_support.h"
 
 namespace argan::test {
@@ -56,8 +57,11 @@ class TestServer {
     options.path = config_.dbPath;
     database_ = db::Database::open(options);
     chem_ = std::make_unique<server::InProcessChemService>(2);
+    server::SearchServiceOptions searchOptions;
+    searchOptions.index.tailCapacity = 32;  // small: tests cross tail sealing
+    search_ = std::make_unique<server::SearchService>(*database_, searchOptions);
     services_ = std::make_unique<server::Services>(
-        server::Services{*database_, clock_, config_, *chem_});
+        server::Services{*database_, clock_, config_, *chem_, search_.get()});
     router_ = server::buildApiRouter();
     http_ = std::make_unique<server::HttpServer>(*services_, router_);
     http_->start();
@@ -67,6 +71,7 @@ class TestServer {
   int port() const { return http_->port(); }
   db::Database& database() { return *database_; }
   server::Services& services() { return *services_; }
+  server::SearchService& search() { return *search_; }
   const server::Router& router() const { return router_; }
   const std::string& dbPath() const { return config_.dbPath; }
 
@@ -152,6 +157,7 @@ class TestServer {
   const Clock& clock_;
   std::unique_ptr<db::Database> database_;
   std::unique_ptr<server::InProcessChemService> chem_;
+  std::unique_ptr<server::SearchService> search_;
   std::unique_ptr<server::Services> services_;
   server::Router router_;
   std::unique_ptr<server::HttpServer> http_;
