@@ -7,6 +7,7 @@ Router buildApiRouter() {
   addHealthRoutes(router);
   addStartUpRoutes(router);
   addCompoundRoutes(router);
+  addSynthesisRoutes(router);
   return router;
 }
 

@@ -11,5 +11,6 @@ Router buildApiRouter();
 void addHealthRoutes(Router& router);
 void addStartUpRoutes(Router& router);
 void addCompoundRoutes(Router& router);
+void addSynthesisRoutes(Router& router);
 
 }  // namespace argan::server
