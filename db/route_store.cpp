@@ -414,7 +414,9 @@ Route updateRoute(Connection& c, const Clock& clock, const Principal& actor, std
   }
   if (update.name) validateName(*update.name);
   if (update.description) validateDescription(*update.description);
-  if (update.visibility) validateVisibility(*update.visibility);
+  if (update.visibility) {
+    throw internalError("route visibility changes go through db::changeVisibility");
+  }
   Route next = *current;
   std::string action = "update";
   std::optional<std::string> reason;
@@ -454,7 +456,6 @@ Route updateRoute(Connection& c, const Clock& clock, const Principal& actor, std
   }
   if (update.name) next.name = trimmed(*update.name);
   if (update.description) next.description = *update.description;
-  if (update.visibility) next.visibility = *update.visibility;
   auto before = snapshotRow(c, "routes", id);
   Statement st(c,
                "UPDATE routes SET name=?, description=?, visibility=?, status=?, updated_at=?,"
@@ -530,6 +531,14 @@ std::optional<RouteStepRow> findStep(Connection& c, const Principal& viewer, std
   auto id = activeStepId(c, routeId, number);
   if (!id) return std::nullopt;
   return loadStepById(c, viewer, *id);
+}
+
+std::vector<std::pair<std::string, std::string>> routeAuditKeys(Connection& c,
+                                                                std::int64_t routeId) {
+  std::vector<std::pair<std::string, std::string>> keys = {{"route", std::to_string(routeId)}};
+  std::int64_t last = nextStepNumber(c, routeId) - 1;
+  for (std::int64_t n = 1; n <= last; ++n) keys.emplace_back("route_step", stepRecordId(routeId, n));
+  return keys;
 }
 
 std::int64_t nextStepNumber(Connection& c, std::int64_t routeId) {

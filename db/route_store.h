@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -107,6 +108,8 @@ struct RouteDraft {
 struct RouteUpdate {
   std::optional<std::string> name;
   std::optional<std::string> description;
+  // Not applied by updateRoute: visibility changes are db::changeVisibility (db/lifecycle.h,
+  // audited "publish"); server/route_service.cpp does both in one transaction.
   std::optional<std::string> visibility;
   std::optional<std::string> status;  // "validated" | "retired"
   std::optional<std::string> reason;  // required to retire
@@ -138,9 +141,10 @@ std::optional<Route> findRoute(Connection& c, const Principal& viewer, std::int6
 RoutePage listRoutes(Connection& c, const Principal& viewer, const RouteFilter& filter,
                      std::int64_t page, std::int64_t pageSize);
 
-// Applies the fields that are set. Status: validated (from draft) or retired (needs a
-// reason). Throws InvalidArgument, NotFound, FailedPrecondition (transition not allowed,
-// retired route). The caller checks that a route is complete before validating it.
+// Applies name, description and status when set (not visibility: see RouteUpdate). Status:
+// validated (from draft) or retired (needs a reason). Throws InvalidArgument, NotFound,
+// FailedPrecondition (transition not allowed, retired route). The caller checks that a route
+// is complete before validating it.
 Route updateRoute(Connection& c, const Clock& clock, const Principal& actor, std::int64_t id,
                   const RouteUpdate& update);
 
@@ -154,6 +158,11 @@ Route createRouteVersion(Connection& c, const Clock& clock, const Principal& act
 std::vector<RouteStepRow> activeSteps(Connection& c, const Principal& viewer, std::int64_t routeId);
 std::optional<RouteStepRow> findStep(Connection& c, const Principal& viewer, std::int64_t routeId,
                                      std::int64_t number);
+
+// The audit keys of a route and of every step number it has used ("route" "12",
+// "route_step" "12/1", ...), for its history.
+std::vector<std::pair<std::string, std::string>> routeAuditKeys(Connection& c,
+                                                                std::int64_t routeId);
 
 // Adds a step with the next unused number; replaces step `number` by a new revision;
 // retires step `number`. The route must be a draft (FailedPrecondition); NotFound for a

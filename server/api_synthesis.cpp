@@ -5,6 +5,8 @@
 //   GET   /api/routes/compare?ids=1,2          metrics of routes side by side
 //   GET   /api/routes/{id}                     one route with its steps
 //   PATCH /api/routes/{id}                     name, description, visibility, status
+//   POST  /api/routes/{id}/retire              retire a route ({"reason"})
+//   GET   /api/routes/{id}/history             the route's and its steps' audit entries
 //   POST  /api/routes/{id}/versions            a new draft version (copy of the steps)
 //   GET   /api/routes/{id}/metrics             route and step metrics, traffic lights, principles
 //   GET   /api/routes/{id}/steps               the steps
@@ -21,7 +23,9 @@
 #include "db/identifiers.h"
 #include "db/registry_store.h"
 #include "server/api_routes.h"
+#include "server/history.h"
 #include "server/json_fields.h"
+#include "server/publication.h"
 #include "server/request_context.h"
 #include "server/route_json.h"
 #include "server/route_service.h"
@@ -230,6 +234,24 @@ void patchHandler(RequestContext& ctx) {
   ctx.sendJson(200, routeJson(route, visibleTarget(ctx, route), true));
 }
 
+void retireHandler(RequestContext& ctx) {
+  db::RouteUpdate update;
+  update.status = "retired";
+  update.reason = readRetireReason(JsonFields(ctx.jsonBody()));
+  db::Route route = updateRoute(ctx.services(), ctx.principal(), routeIdParam(ctx), update);
+  ctx.sendJson(200, routeJson(route, visibleTarget(ctx, route), true));
+}
+
+HistorySubject routeHistory(RequestContext& ctx) {
+  db::Route route = visibleRoute(ctx.services(), ctx.principal(), routeIdParam(ctx));
+  auto keys = ctx.services().db.read(
+      [&](db::Connection& c) { return db::routeAuditKeys(c, route.id); });
+  HistorySubject subject;
+  for (const auto& [type, id] : keys) subject.records.push_back({type, id});
+  subject.ownerStartUpId = route.startUpId;
+  return subject;
+}
+
 void versionHandler(RequestContext& ctx) {
   db::Route route = createRouteVersion(ctx.services(), ctx.principal(), routeIdParam(ctx));
   ctx.sendJson(201, routeJson(route, visibleTarget(ctx, route), true));
@@ -365,7 +387,11 @@ void addSynthesisRoutes(Router& router) {
               "metrics of two to ten routes side by side (ids=1,2)"});
   router.add({"GET", "/api/routes/{id}", Access::Public, getHandler, "one route with its steps"});
   router.add({"PATCH", "/api/routes/{id}", Access::StartUpMember, patchHandler,
-              "update a route (name, description, visibility, status validated|retired)"});
+              "update a route (name, description, visibility, status validated|retired, reason)"});
+  router.add({"POST", "/api/routes/{id}/retire", Access::StartUpMember, retireHandler,
+              "retire a route ({reason}); never deleted"});
+  addHistoryRoute(router, "/api/routes/{id}/history",
+                  "a route's and its steps' audit entries, oldest first", routeHistory);
   router.add({"POST", "/api/routes/{id}/versions", Access::StartUpMember, versionHandler,
               "a new draft version of a route, with copies of its steps"});
   router.add({"GET", "/api/routes/{id}/metrics", Access::Public, routeMetricsHandler,

@@ -8,6 +8,7 @@
 #include "chem/route_metrics.h"
 #include "common/error.h"
 #include "db/identifiers.h"
+#include "db/lifecycle.h"
 #include "db/registry_store.h"
 
 namespace argan::server {
@@ -220,6 +221,30 @@ db::Route routeForWrite(db::Connection& c, const db::Principal& who, std::int64_
   return *route;
 }
 
+// Changes a route's visibility through the shared publishing rule (db/lifecycle.h): who may
+// publish, audited "publish", and never above the target compound's visibility (a route shows
+// its target's structure).
+void publishRoute(db::Connection& c, const Clock& clock, const db::Principal& who,
+                  const db::Route& route, const std::string& visibility,
+                  const std::optional<std::string>& reason) {
+  auto to = db::parseVisibility(visibility);
+  if (!to) {
+    throw invalidArgument("visibility must be start-up, cluster or public",
+                          {{"field", "visibility"}});
+  }
+  db::VisibilityChange change;
+  change.record = db::RecordRef{"routes", "route", std::to_string(route.id), route.id,
+                                route.startUpId};
+  change.to = *to;
+  change.reason = reason;
+  auto target = db::findCompound(c, storeActor(), route.targetCompoundId);
+  if (target) {
+    change.parentVisibility = db::parseVisibility(target->visibility);
+    change.parentRecordId = target->code();
+  }
+  db::changeVisibility(c, clock, who, change);
+}
+
 }  // namespace
 
 chem::ReactionInput reactionInputOf(const db::RouteStepRow& step) {
@@ -320,7 +345,6 @@ db::Route createRoute(Services& services, const db::Principal& who, RouteCreatio
   draft.targetCompoundId = target.id;
   draft.name = creation.name;
   draft.description = creation.description;
-  draft.visibility = creation.visibility;
   return services.db.write([&](db::Connection& c) {
     for (std::size_t i = 0; i < rows.size(); ++i) {
       rows[i].number = static_cast<std::int64_t>(i + 1);
@@ -328,6 +352,9 @@ db::Route createRoute(Services& services, const db::Principal& who, RouteCreatio
     }
     checkGraph(rows);
     db::Route route = db::createRoute(c, services.clock, who, draft, rows);
+    if (creation.visibility != "start-up") {
+      publishRoute(c, services.clock, who, route, creation.visibility, std::nullopt);
+    }
     return *db::findRoute(c, who, route.id);
   });
 }
@@ -452,8 +479,18 @@ db::Route updateRoute(Services& services, const db::Principal& who, std::int64_t
             {{"field", "status"}});
       }
     }
-    db::updateRoute(c, services.clock, who, routeId, update);
-    return *db::findRoute(c, who, routeId);
+    if (update.visibility) {
+      publishRoute(c, services.clock, who, *current, *update.visibility,
+                   update.status ? std::nullopt : update.reason);
+    }
+    db::RouteUpdate rest = update;
+    rest.visibility.reset();
+    if (rest.name || rest.description || rest.status) {
+      db::updateRoute(c, services.clock, who, routeId, rest);
+    }
+    auto after = db::findRoute(c, who, routeId);
+    if (!after) throw internalError("route " + std::to_string(routeId) + " vanished");
+    return *after;
   });
 }
 

@@ -316,11 +316,20 @@ BOOST_AUTO_TEST_CASE(route_crud_versions_and_audit) {
   BOOST_TEST(forCompound.json()->getArray("items")->getObject(0)->getValue<std::string>("id") ==
              id2);
 
+  auto history = lab.call("GET", "/api/routes/" + id + "/history", "", lab.member);
+  BOOST_TEST_REQUIRE(history.status == 200, history.body);
+  // create, step 4 added, revised and retired, rename, validate, retire
+  BOOST_TEST(history.json()->getValue<int>("total") == 7);
+  auto retiredAgain = lab.call("POST", "/api/routes/" + id2 + "/retire",
+                               R"({"reason": "not pursued"})", lab.member);
+  BOOST_TEST_REQUIRE(retiredAgain.status == 200, retiredAgain.body);
+  BOOST_TEST(retiredAgain.json()->getValue<std::string>("status") == "retired");
+
   // Every write left an audit entry, and nothing was deleted.
   BOOST_TEST(auditCount(lab.server, "route", "create") == 2);
   BOOST_TEST(auditCount(lab.server, "route", "update") == 1);
   BOOST_TEST(auditCount(lab.server, "route", "validate") == 1);
-  BOOST_TEST(auditCount(lab.server, "route", "retire") == 1);
+  BOOST_TEST(auditCount(lab.server, "route", "retire") == 2);
   BOOST_TEST(auditCount(lab.server, "route_step", "create") == 1);
   BOOST_TEST(auditCount(lab.server, "route_step", "update") == 1);
   BOOST_TEST(auditCount(lab.server, "route_step", "retire") == 1);
@@ -373,17 +382,29 @@ BOOST_AUTO_TEST_CASE(visibility_rules_apply_to_routes) {
                               R"(, "target_compound": ")" + target + R"(", "name": "x"})",
                           lab.other);
   BOOST_TEST(foreign.status == 403, foreign.body);
-  // Shared with the cluster: other members see it but may not change it.
-  auto shared = lab.call("PATCH", "/api/routes/" + id, R"({"visibility": "cluster"})", lab.lead);
+  // A route shows its target's structure: it is never more visible than the target.
+  auto aboveTarget =
+      lab.call("PATCH", "/api/routes/" + id, R"({"visibility": "cluster"})", lab.lead);
+  BOOST_TEST(aboveTarget.status == 422, aboveTarget.body);
+  BOOST_TEST(lab.call("PATCH", "/api/compounds/" + target, R"({"visibility": "cluster"})", lab.lead)
+                 .status == 200);
+  // Shared with the cluster (a member may share): other members see it but may not change it.
+  auto shared = lab.call("PATCH", "/api/routes/" + id,
+                         R"({"visibility": "cluster", "reason": "for the cluster review"})",
+                         lab.member);
   BOOST_TEST_REQUIRE(shared.status == 200, shared.body);
+  BOOST_TEST(shared.json()->getValue<std::string>("visibility") == "cluster");
   BOOST_TEST(lab.call("GET", "/api/routes/" + id, "", lab.other).status == 200);
   BOOST_TEST(lab.call("PATCH", "/api/routes/" + id, R"({"name": "mine"})", lab.other).status ==
              403);
   BOOST_TEST(lab.call("GET", "/api/routes/" + id, "", lab.partner).status == 404);
-  // The target compound is still private: the route shows its code only.
   auto seen = lab.call("GET", "/api/routes/" + id, "", lab.other).json();
-  BOOST_TEST(!seen->getObject("target_compound")->has("inchikey"));
-  // Public: everyone.
+  BOOST_TEST(seen->getObject("target_compound")->has("inchikey"));
+  // Public: only leads and administrators publish; then everyone sees it.
+  BOOST_TEST(lab.call("PATCH", "/api/compounds/" + target, R"({"visibility": "public"})", lab.lead)
+                 .status == 200);
+  BOOST_TEST(lab.call("PATCH", "/api/routes/" + id, R"({"visibility": "public"})", lab.member)
+                 .status == 403);
   BOOST_TEST(
       lab.call("PATCH", "/api/routes/" + id, R"({"visibility": "public"})", lab.lead).status ==
       200);
