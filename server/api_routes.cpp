@@ -13,6 +13,7 @@ Router buildApiRouter() {
   addUserRoutes(router);
   addLifecycleRoutes(router);
   addAuditRoutes(router);
+  addSynthesisRoutes(router);
   return router;
 }
 

@@ -17,5 +17,6 @@ void addSessionRoutes(Router& router);    // /api/session...
 void addUserRoutes(Router& router);       // /api/users, /api/tokens
 void addLifecycleRoutes(Router& router);  // publish, retire, history of compounds/batches/start-ups
 void addAuditRoutes(Router& router);      // /api/audit/verify
+void addSynthesisRoutes(Router& router);
 
 }  // namespace argan::server

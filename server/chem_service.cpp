@@ -4,6 +4,8 @@
 #include <GraphMol/ROMol.h>
 
 #include "chem/identity.h"
+#include "chem/reaction_analysis.h"
+#include "chem/route_metrics.h"
 #include "chem/structure_parser.h"
 
 namespace argan::server {
@@ -92,6 +94,20 @@ chem::SimilarityQuerySpec InProcessChemService::prepareSimilarityQuery(
     const std::string& text, const std::string& format) {
   Lease lease(*this);
   return lease->analyser.similarityQuery(text, format);
+}
+
+chem::ReactionAnalysis InProcessChemService::analyseReaction(const chem::ReactionInput& input) {
+  Lease lease(*this);  // bounds concurrent RDKit work like the other calls
+  chem::ReactionLimits limits;
+  limits.structure = limits_;
+  return chem::analyseReaction(input, limits);
+}
+
+chem::RouteAnalysis InProcessChemService::analyseRoute(const chem::RouteInput& input) {
+  Lease lease(*this);
+  chem::ReactionLimits limits;
+  limits.structure = limits_;
+  return chem::analyseRoute(input, limits);
 }
 
 }  // namespace argan::server

@@ -23,8 +23,8 @@
 //  3. If the kind is new, register a factory in Fixture::subjects(): it creates a FRESH
 //     record for each call (so a write in one cell never changes what the next cell sees)
 //     and returns the values for the path parameters ({"id": "CMP-000012"}); they are
-//     also substituted into the body. Bodies may use {A} and {B} (the start-ups' ids) and
-//     {n} (a number unique to the call).
+//     also substituted into the body. Bodies may use {A} and {B} (the start-ups' ids),
+//     {compoundA} (a compound of start-up A) and {n} (a number unique to the call).
 //
 // Object-level rule checked throughout: a record the caller may not see answers 404, the
 // same as a record that does not exist.
@@ -37,6 +37,7 @@
 #include "db/lifecycle.h"
 #include "db/registry_store.h"
 #include "server/registration.h"
+#include "server/route_service.h"
 #include "test_server.h"
 
 using namespace argan;
@@ -165,6 +166,57 @@ const std::vector<MatrixRow> kMatrix = {
   {"DELETE /api/tokens/{id}", "token", "",                                {401, OK,  OK,  OK,  OK,  OK},
                                                                          {{401, 404, 404, 404, 404, OK}}},
 
+  // Synthesis routes (route records: a draft with one step, 1; its target compound is shared
+  // with the cluster, or public for the public route). The calculator needs a signed-in user.
+  {"POST /api/reactions/metrics", "", R"({"reaction_smiles": "C=CC=C.C=C>>C1=CCCCC1"})",
+                                                                          {401, OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/routes", "", "",                                             {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"POST /api/routes", "", R"({"start_up": {A}, "target_compound": "{compoundA}", "name": "Route {n}"})",
+                                                                          {401, 403, OK,  OK,  403, OK}},
+  // Without ids the comparison is a 400 for everyone; visibility is checked per id
+  // (api_synthesis_test.cpp).
+  {"GET /api/routes/compare", "", "",                                     {400, 400, 400, 400, 400, 400}},
+  {"GET /api/routes/{id}", "route", "",                                   {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"PATCH /api/routes/{id}", "route", R"({"visibility": "cluster"})",     {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, 403, OK}}},
+  {"POST /api/routes/{id}/retire", "route", R"({"reason": "superseded"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/routes/{id}/history", "route", "",                           {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"POST /api/routes/{id}/versions", "route", "",                         {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/routes/{id}/metrics", "route", "",                           {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/routes/{id}/steps", "route", "",                             {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"POST /api/routes/{id}/steps", "route", R"({"reaction_smiles": "C=CC=C.C=C>>C1=CCCCC1"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/routes/{id}/steps/{number}", "route", "",                    {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"PUT /api/routes/{id}/steps/{number}", "route", R"({"reaction_smiles": "CC=O.[H][H]>[Ni]>CCO"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"POST /api/routes/{id}/steps/{number}/retire", "route", R"({"reason": "not needed"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/compounds/{id}/routes", "compound", "",                      {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+
   {"GET /api/audit/verify", "", "",                                       {401, 403, 403, 403, 403, OK}},
 };
 // clang-format on
@@ -255,6 +307,32 @@ struct Fixture {
     });
   }
 
+  // A draft route of the variant's start-up with one step (acetaldehyde -> ethanol, the
+  // target), its target shared with the cluster (public for the public variant).
+  std::int64_t createRoute(Variant v) {
+    db::Registration target = registerFresh(v, /*shareCompound=*/true);
+    server::RouteCreation creation;
+    creation.startUpId = ownerOf(v);
+    creation.targetCompound = target.compound.code();
+    creation.name = "Route " + std::to_string(++counter);
+    server::StepDraft step;
+    step.reaction.reactionSmiles = "CC=O.[H][H]>[Ni]>CCO";
+    creation.steps.push_back(step);
+    db::Principal system = db::Principal::system("matrix");
+    db::Route route = server::createRoute(server.services(), system, creation);
+    if (v == Variant::Public) {
+      server.database().write([&](db::Connection& c) {
+        db::changeVisibility(c, server.services().clock, system,
+                             {{"routes", "route", std::to_string(route.id), route.id, ownerOf(v)},
+                              db::Visibility::Public});
+      });
+    }
+    return route.id;
+  }
+
+  // A compound of start-up A for bodies that name one ({compoundA}), registered once.
+  std::string compoundA;
+
   static const std::map<std::string, SubjectFactory>& subjects() {
     static const std::map<std::string, SubjectFactory> factories = {
         {"compound",
@@ -264,6 +342,10 @@ struct Fixture {
         {"batch",  // A and B: the compound is shared with the cluster, the batch is not
          [](Fixture& f, Variant v, RoleIndex) {
            return Params{{"id", f.registerFresh(v, /*shareCompound=*/true).batch.code()}};
+         }},
+        {"route",
+         [](Fixture& f, Variant v, RoleIndex) {
+           return Params{{"id", std::to_string(f.createRoute(v))}, {"number", "1"}};
          }},
         {"start-up",
          [](Fixture& f, Variant v, RoleIndex) {
@@ -301,6 +383,8 @@ struct Fixture {
     std::string body = row.body;
     Params params;
     if (!row.subject.empty()) params = subjects().at(row.subject)(*this, v, role);
+    if (compoundA.empty()) compoundA = registerFresh(Variant::A).compound.code();
+    params["compoundA"] = compoundA;
     params["A"] = std::to_string(startUpA);
     params["B"] = std::to_string(startUpB);
     params["n"] = std::to_string(++counter);
