@@ -7,6 +7,10 @@ Router buildApiRouter() {
   addHealthRoutes(router);
   addStartUpRoutes(router);
   addCompoundRoutes(router);
+  addProductRoutes(router);
+  addDocumentRoutes(router);
+  addInquiryRoutes(router);
+  addOverviewRoutes(router);
   return router;
 }
 

@@ -11,5 +11,9 @@ Router buildApiRouter();
 void addHealthRoutes(Router& router);
 void addStartUpRoutes(Router& router);
 void addCompoundRoutes(Router& router);
+void addProductRoutes(Router& router);
+void addDocumentRoutes(Router& router);
+void addInquiryRoutes(Router& router);
+void addOverviewRoutes(Router& router);
 
 }  // namespace argan::server
