@@ -11,6 +11,10 @@ Router buildApiRouter() {
   addDocumentRoutes(router);
   addInquiryRoutes(router);
   addOverviewRoutes(router);
+  addSessionRoutes(router);
+  addUserRoutes(router);
+  addLifecycleRoutes(router);
+  addAuditRoutes(router);
   return router;
 }
 

@@ -15,5 +15,9 @@ void addProductRoutes(Router& router);
 void addDocumentRoutes(Router& router);
 void addInquiryRoutes(Router& router);
 void addOverviewRoutes(Router& router);
+void addSessionRoutes(Router& router);    // /api/session...
+void addUserRoutes(Router& router);       // /api/users, /api/tokens
+void addLifecycleRoutes(Router& router);  // publish, retire, history of compounds/batches/start-ups
+void addAuditRoutes(Router& router);      // /api/audit/verify
 
 }  // namespace argan::server
