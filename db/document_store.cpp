@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "db/audit.h"
 #include "db/identifiers.h"
+#include "db/lifecycle.h"
 #include "db/record_codes.h"
 #include "db/row_snapshot.h"
 
@@ -277,19 +278,12 @@ std::string documentContent(Connection& c, const std::string& sha256) {
 
 Document retireDocument(Connection& c, const Clock& clock, const Principal& actor, std::int64_t id,
                         const std::string& reason) {
-  if (reason.find_first_not_of(" \t\r\n") == std::string::npos || reason.size() > 2000) {
-    throw invalidArgument("retiring needs a reason (1 to 2000 characters)", {{"field", "reason"}});
-  }
   auto doc = findDocument(c, actor, id);
   if (!doc) throw notFound("no document " + documentCode(id));
   if (doc->retiredAt) throw failedPrecondition(documentCode(id) + " is already retired");
-  auto before = snapshotRow(c, "document_attachments", id);
-  Statement st(c,
-               "UPDATE document_attachments SET retired_at = ?, retired_reason = ? WHERE id = ?");
-  st.bind(1, clock.nowIso()).bind(2, reason).bind(3, id).run();
-  appendAudit(c, clock, actor,
-              {"retire", "document", documentCode(id), before,
-               snapshotRow(c, "document_attachments", id), reason});
+  RecordRef ref{"document_attachments", "document", documentCode(id), id, doc->startUpId};
+  ref.hasUpdatedAt = false;
+  retireRecord(c, clock, actor, ref, reason);
   return *findDocument(c, actor, id);
 }
 

@@ -88,8 +88,9 @@ std::vector<Document> listDocuments(Connection& c, const Principal& viewer,
 // The stored bytes of a content hash (Internal if missing: the schema forbids that).
 std::string documentContent(Connection& c, const std::string& sha256);
 
-// Retires an attachment (NotFound if `actor` cannot see it, FailedPrecondition if already
-// retired, InvalidArgument without a reason). The caller checks write permission.
+// Retires an attachment through db::retireRecord (lifecycle.h): NotFound if `actor` cannot
+// see it, PermissionDenied unless `actor` may write for its start-up, FailedPrecondition if
+// already retired, InvalidArgument without a reason. The bytes stay stored.
 Document retireDocument(Connection& c, const Clock& clock, const Principal& actor, std::int64_t id,
                         const std::string& reason);
 

@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "db/audit.h"
 #include "db/identifiers.h"
+#include "db/lifecycle.h"
 #include "db/pipeline_store.h"
 #include "db/record_codes.h"
 #include "db/registry_store.h"
@@ -336,6 +337,10 @@ Product loadAny(Connection& c, std::int64_t id) {
   return *p;
 }
 
+RecordRef productRef(const Product& p) {
+  return RecordRef{"products", "product", productCode(p.id), p.id, p.startUpId};
+}
+
 Customer readCustomer(Statement& st) {
   Customer r;
   r.id = st.getInt(0);
@@ -547,20 +552,12 @@ Product updateProduct(Connection& c, const Clock& clock, const Principal& actor,
                 {"update", "product", productCode(productId), before, snapshotProduct(c, productId),
                  std::nullopt});
   }
-  if (input.visibility && *input.visibility != current.visibility) {
-    bool mayPublish =
-        actor.isAdmin() || (actor.role == Role::Lead && actor.startUpId == current.startUpId);
-    if (!mayPublish) {
-      throw permissionDenied(
-          "only the start-up's lead or an administrator may change a product's visibility",
-          {{"field", "visibility"}});
-    }
-    auto before = snapshotRow(c, "products", productId);
-    Statement st(c, "UPDATE products SET visibility = ?, updated_at = ? WHERE id = ?");
-    st.bind(1, *input.visibility).bind(2, clock.nowIso()).bind(3, productId).run();
-    appendAudit(c, clock, actor,
-                {"visibility", "product", productCode(productId), before,
-                 snapshotRow(c, "products", productId), std::nullopt});
+  if (input.visibility) {
+    VisibilityChange change;
+    change.record = productRef(current);
+    change.to = *parseVisibility(*input.visibility);
+    change.reason = input.visibilityReason;
+    changeVisibility(c, clock, actor, change);
   }
   return loadAny(c, productId);
 }
@@ -570,16 +567,8 @@ Product retireProduct(Connection& c, const Clock& clock, const Principal& actor,
   if (trimmed(reason).empty() || reason.size() > 2000) {
     throw fieldError("retiring needs a reason (1 to 2000 characters)", "reason");
   }
-  requireWritableProduct(c, actor, productId);
-  auto before = snapshotProduct(c, productId);
-  std::string now = clock.nowIso();
-  Statement st(c,
-               "UPDATE products SET retired_at = ?, retired_reason = ?, updated_at = ?"
-               " WHERE id = ? AND retired_at IS NULL");
-  st.bind(1, now).bind(2, reason).bind(3, now).bind(4, productId).run();
-  appendAudit(
-      c, clock, actor,
-      {"retire", "product", productCode(productId), before, snapshotProduct(c, productId), reason});
+  Product current = requireWritableProduct(c, actor, productId);
+  retireRecord(c, clock, actor, productRef(current), reason);
   return loadAny(c, productId);
 }
 
@@ -805,6 +794,26 @@ void removeCustomer(Connection& c, const Clock& clock, const Principal& actor,
   appendAudit(c, clock, actor,
               {"delete", "product_customer", customerRecordId(productId, customerId), before,
                std::nullopt, std::nullopt});
+}
+
+}  // namespace argan::db
+
+namespace argan::db {
+
+std::vector<std::pair<std::string, std::string>> productAuditRecords(Connection& c,
+                                                                     std::int64_t productId) {
+  std::string code = productCode(productId);
+  Statement st(c,
+               "SELECT DISTINCT record_type, record_id FROM audit_log"
+               " WHERE (record_type = 'product' AND record_id = ?)"
+               "    OR (record_type IN ('product_stage', 'gate_decision', 'product_customer')"
+               "        AND substr(record_id, 1, length(?) + 1) = ? || '/')"
+               " UNION SELECT 'document', printf('DOC-%06d', dr.id) FROM document_records dr"
+               "  WHERE dr.product_id = ?");
+  st.bind(1, code).bind(2, code).bind(3, code).bind(4, productId);
+  std::vector<std::pair<std::string, std::string>> out;
+  while (st.step()) out.emplace_back(st.getText(0), st.getText(1));
+  return out;
 }
 
 }  // namespace argan::db

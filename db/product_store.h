@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -64,6 +65,7 @@ struct ProductInput {
   std::string trlNote;               // recorded with a TRL change
   std::optional<MarketData> market;  // replaces every market field
   std::optional<std::string> visibility;
+  std::optional<std::string> visibilityReason;  // kept in the "publish" audit entry
 };
 
 struct Product {
@@ -101,14 +103,15 @@ struct Product {
 Product createProduct(Connection& c, const Clock& clock, const Principal& actor,
                       std::int64_t startUpId, const ProductInput& input);
 
-// Applies the fields that are set (a TRL change is added to the history; a visibility change
-// is audited as its own "visibility" entry). Same errors as create, plus NotFound for a
-// product the actor may not see and FailedPrecondition for a retired product.
+// Applies the fields that are set (a TRL change is added to the history). A visibility change
+// goes through db::changeVisibility (lifecycle.h: the publishing rule, audited as its own
+// "publish" entry). Same errors as create, plus NotFound for a product the actor may not
+// see and FailedPrecondition for a retired product.
 Product updateProduct(Connection& c, const Clock& clock, const Principal& actor,
                       std::int64_t productId, const ProductInput& input);
 
-// Retires (never deletes) a product. NotFound / PermissionDenied / FailedPrecondition
-// (already retired) / InvalidArgument (no reason).
+// Retires (never deletes) a product through db::retireRecord. NotFound / PermissionDenied /
+// FailedPrecondition (already retired) / InvalidArgument (no reason).
 Product retireProduct(Connection& c, const Clock& clock, const Principal& actor,
                       std::int64_t productId, const std::string& reason);
 
@@ -196,5 +199,10 @@ void removeCustomer(Connection& c, const Clock& clock, const Principal& actor,
 
 // The product row with its components and stages as one JSON object, for audit snapshots.
 std::optional<std::string> snapshotProduct(Connection& c, std::int64_t productId);
+
+// Every (record type, record id) the audit trail holds about a product: the product, its
+// stages, decisions and customer records ("PRD-000001/..."), and its documents.
+std::vector<std::pair<std::string, std::string>> productAuditRecords(Connection& c,
+                                                                     std::int64_t productId);
 
 }  // namespace argan::db

@@ -20,6 +20,7 @@
 #include "db/record_codes.h"
 #include "db/registry_store.h"
 #include "server/api_routes.h"
+#include "server/history.h"
 #include "server/json_fields.h"
 #include "server/product_json.h"
 #include "server/product_requests.h"
@@ -400,6 +401,21 @@ void deleteCustomerHandler(RequestContext& ctx) {
   ctx.sendNoContent();
 }
 
+// The product's own entries and those of its stages, decisions, customers and documents.
+// Pipeline data: visible where the pipeline is (never to catalogue-only viewers).
+HistorySubject productHistory(RequestContext& ctx) {
+  db::Product product = pipelineProduct(ctx);
+  HistorySubject subject;
+  subject.records.push_back({"product", product.code()});
+  auto records = ctx.services().db.read(
+      [&](db::Connection& c) { return db::productAuditRecords(c, product.id); });
+  for (const auto& [type, id] : records) {
+    if (type != "product") subject.records.push_back({type, id});
+  }
+  subject.ownerStartUpId = product.startUpId;
+  return subject;
+}
+
 }  // namespace
 
 void addProductRoutes(Router& router) {
@@ -415,6 +431,9 @@ void addProductRoutes(Router& router) {
               "update a product's fields, trl ({trl, trl_note}) or visibility"});
   router.add({"POST", "/api/products/{id}/retire", Access::StartUpMember, retireHandler,
               "retire a product ({reason})"});
+  addHistoryRoute(router, "/api/products/{id}/history",
+                  "a product's audit history with its stages, decisions, customers and documents",
+                  productHistory);
   router.add({"GET", "/api/catalogue", Access::Public, catalogueHandler,
               "public products in their catalogue view"});
   router.add({"GET", "/api/compounds/{id}/products", Access::Public, compoundProductsHandler,

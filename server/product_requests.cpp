@@ -135,7 +135,7 @@ db::ProductInput readProductInput(const JsonFields& body, bool creating) {
   } else {
     body.allowOnly({"name", "description", "compound_id", "formulation", "target_sectors",
                     "intended_uses", "catalogue_name", "catalogue_summary", "trl", "trl_note",
-                    "market", "visibility"});
+                    "market", "visibility", "reason"});
   }
   db::ProductInput in;
   in.name = body.optString("name", 1000);
@@ -152,6 +152,7 @@ db::ProductInput readProductInput(const JsonFields& body, bool creating) {
   in.trlNote = body.optString("trl_note", 2000).value_or("");
   if (auto market = body.optObject("market")) in.market = readMarket(*market);
   in.visibility = body.optString("visibility", 20);
+  if (!creating) in.visibilityReason = body.optString("reason", 2000);
   return in;
 }
 

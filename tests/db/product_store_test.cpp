@@ -238,12 +238,16 @@ BOOST_AUTO_TEST_CASE(visibility_changes_need_the_lead_and_are_audited) {
   test::expectError(ErrorCode::PermissionDenied, [&] { f.update(p.id, in, f.member); });
   in.visibility = "everyone";
   test::expectError(ErrorCode::InvalidArgument, [&] { f.update(p.id, in, f.admin); });
+  in.visibility = "cluster";  // members may share with the cluster (db/lifecycle.h)
+  BOOST_TEST(f.update(p.id, in, f.member).visibility == "cluster");
   in.visibility = "public";
+  in.visibilityReason = "launch";
   BOOST_TEST(f.update(p.id, in, f.admin).visibility == "public");
   auto entries = f.database->read(
       [&](db::Connection& c) { return db::auditEntriesFor(c, "product", p.code()); });
-  BOOST_TEST(entries.back().action == "visibility");
-  BOOST_TEST(entries.back().beforeJson->find("\"start-up\"") != std::string::npos);
+  BOOST_TEST(entries.back().action == "publish");
+  BOOST_TEST(entries.back().beforeJson->find("\"cluster\"") != std::string::npos);
+  BOOST_TEST(*entries.back().reason == "launch");
   BOOST_TEST(entries.back().afterJson->find("\"public\"") != std::string::npos);
   BOOST_TEST(f.database->read([&](db::Connection& c) {
     return db::findProduct(c, db::Principal::anonymous(), p.id).has_value();
