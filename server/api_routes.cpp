@@ -9,6 +9,10 @@ Router buildApiRouter() {
   addCompoundRoutes(router);
   addSearchRoutes(router);
   addCompareRoutes(router);
+  addProductRoutes(router);
+  addDocumentRoutes(router);
+  addInquiryRoutes(router);
+  addOverviewRoutes(router);
   addSessionRoutes(router);
   addUserRoutes(router);
   addLifecycleRoutes(router);

@@ -16,6 +16,7 @@ struct AppConfig {
   int maxQueued = 64;                     // accepted connections waiting for a worker
   int requestTimeoutSeconds = 20;         // socket read timeout (slow clients are dropped)
   std::size_t maxBodyBytes = 2 * 1024 * 1024;  // JSON bodies; larger answers 413
+  std::size_t maxUploadBytes = 16 * 1024 * 1024;  // one uploaded document; larger answers 413
   std::string webRoot;                    // directory served at "/" (empty: no front end)
   bool loadDemo = false;                  // --demo: load demo data into an empty database
   int passwordIterations = kDefaultPasswordIterations;

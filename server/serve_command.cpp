@@ -89,6 +89,8 @@ class ServeApp : public Poco::Util::ServerApplication {
       cfg.requestTimeoutSeconds = config().getInt("argan.request_timeout_s", cfg.requestTimeoutSeconds);
       cfg.maxBodyBytes = static_cast<std::size_t>(
           config().getInt64("argan.max_body_bytes", static_cast<Poco::Int64>(cfg.maxBodyBytes)));
+      cfg.maxUploadBytes = static_cast<std::size_t>(config().getInt64(
+          "argan.max_upload_bytes", static_cast<Poco::Int64>(cfg.maxUploadBytes)));
       cfg.chemWorkers = config().getInt("argan.chem_workers", cfg.chemWorkers);
       cfg.searchThreads = config().getInt("argan.search_threads", cfg.searchThreads);
       cfg.sessionIdleTimeoutSeconds =
