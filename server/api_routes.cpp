@@ -7,6 +7,8 @@ Router buildApiRouter() {
   addHealthRoutes(router);
   addStartUpRoutes(router);
   addCompoundRoutes(router);
+  addImportRoutes(router);
+  addExportRoutes(router);
   return router;
 }
 

@@ -11,5 +11,7 @@ Router buildApiRouter();
 void addHealthRoutes(Router& router);
 void addStartUpRoutes(Router& router);
 void addCompoundRoutes(Router& router);
+void addImportRoutes(Router& router);
+void addExportRoutes(Router& router);
 
 }  // namespace argan::server

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "common/password.h"
@@ -20,6 +21,8 @@ struct AppConfig {
   bool loadDemo = false;                  // --demo: load demo data into an empty database
   int passwordIterations = kDefaultPasswordIterations;
   int chemWorkers = 2;                    // concurrent structure analyses
+  std::string importDir;                  // uploads of running imports ("": <db dir>/imports)
+  std::uint64_t maxImportBytes = 1024ull * 1024 * 1024;  // one import file; larger answers 413
 };
 
 }  // namespace argan::server

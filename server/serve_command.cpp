@@ -17,6 +17,7 @@
 #include "server/api_routes.h"
 #include "server/demo_data.h"
 #include "server/http_server.h"
+#include "server/import_jobs.h"
 
 namespace argan::server {
 namespace {
@@ -88,6 +89,9 @@ class ServeApp : public Poco::Util::ServerApplication {
       cfg.maxBodyBytes = static_cast<std::size_t>(
           config().getInt64("argan.max_body_bytes", static_cast<Poco::Int64>(cfg.maxBodyBytes)));
       cfg.chemWorkers = config().getInt("argan.chem_workers", cfg.chemWorkers);
+      cfg.importDir = config().getString("argan.import_dir", cfg.importDir);
+      cfg.maxImportBytes = static_cast<std::uint64_t>(config().getInt64(
+          "argan.max_import_bytes", static_cast<Poco::Int64>(cfg.maxImportBytes)));
       cfg.webRoot = config().getString("argan.web_root", defaultWebRoot(commandPath()));
       cfg.loadDemo = config().has("argan.demo");
       if (cfg.port < 0 || cfg.port > 65535 || cfg.threads < 1 || cfg.threads > 256) {
@@ -115,6 +119,9 @@ class ServeApp : public Poco::Util::ServerApplication {
     SystemClock clock;
     InProcessChemService chemService(cfg.chemWorkers);
     Services services{*database, clock, cfg, chemService};
+    std::string importDir = cfg.importDir.empty() ? dbParent.toString() + "imports" : cfg.importDir;
+    ImportJobs imports(services, importDir);
+    services.imports = &imports;
 
     bootstrapAdministrator(services);
     if (cfg.loadDemo) {
@@ -122,19 +129,26 @@ class ServeApp : public Poco::Util::ServerApplication {
       if (demo.skipped) {
         std::cout << "Demo data not loaded: the database already has start-ups.\n";
       } else {
-        std::cout << "Loaded demo data: " << demo.startUps << " start-ups, " << demo.compounds
-                  << " compounds.\n";
+        std::cout << "Loaded demo data: " << demo.startUps << " start-ups, " << demo.users
+                  << " demo users, " << demo.compounds << " compound registrations.\n"
+                  << "Demo accounts (invented people; one-time passwords shown only now):\n";
+        for (const auto& a : demo.accounts) {
+          std::cout << "  " << a.email << "  " << a.role << "  " << a.password << "  ("
+                    << a.startUp << ")\n";
+        }
       }
     }
     Router router = buildApiRouter();
     HttpServer http(services, router);
     http.start();
+    imports.start();
     std::cout << "Argan listening on http://" << (cfg.host == "0.0.0.0" ? "localhost" : cfg.host)
               << ":" << http.port() << " (database " << cfg.dbPath << ", web "
               << (cfg.webRoot.empty() ? "not found" : cfg.webRoot) << ")" << std::endl;
     waitForTerminationRequest();
     std::cout << "Argan stopping." << std::endl;
     http.stop();
+    imports.stop();
     return EXIT_OK;
   }
 

@@ -9,11 +9,14 @@
 
 namespace argan::server {
 
+class ImportJobs;
+
 struct Services {
   db::Database& db;
   const Clock& clock;
   const AppConfig& config;
   ChemService& chem;
+  ImportJobs* imports = nullptr;  // background imports; null: the imports API answers 503
 };
 
 }  // namespace argan::server

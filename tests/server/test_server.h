@@ -21,6 +21,7 @@
 #include "server/authentication.h"
 #include "server/chem_service.h"
 #include "server/http_server.h"
+#include "server/import_jobs.h"
 #include "test_support.h"
 
 namespace argan::test {
@@ -54,17 +55,24 @@ class TestServer {
     chem_ = std::make_unique<server::InProcessChemService>(2);
     services_ = std::make_unique<server::Services>(
         server::Services{*database_, clock_, config_, *chem_});
+    imports_ = std::make_unique<server::ImportJobs>(*services_, dir_.file("imports"));
+    services_->imports = imports_.get();
+    imports_->start();
     router_ = server::buildApiRouter();
     http_ = std::make_unique<server::HttpServer>(*services_, router_);
     http_->start();
   }
-  ~TestServer() { http_->stop(); }
+  ~TestServer() {
+    http_->stop();
+    imports_->stop();
+  }
 
   int port() const { return http_->port(); }
   db::Database& database() { return *database_; }
   server::Services& services() { return *services_; }
   const server::Router& router() const { return router_; }
   const std::string& dbPath() const { return config_.dbPath; }
+  server::ImportJobs& imports() { return *imports_; }
 
   HttpResult call(const std::string& method, const std::string& path,
                   const std::string& body = "", const std::string& token = "",
@@ -127,6 +135,7 @@ class TestServer {
   std::unique_ptr<db::Database> database_;
   std::unique_ptr<server::InProcessChemService> chem_;
   std::unique_ptr<server::Services> services_;
+  std::unique_ptr<server::ImportJobs> imports_;
   server::Router router_;
   std::unique_ptr<server::HttpServer> http_;
 };
