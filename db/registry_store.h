@@ -76,6 +76,7 @@ struct BatchInput {
   std::string propertiesJson = "{}";
   std::string submittedStructure;  // verbatim
   std::string submittedFormat;     // "smiles" | "molfile"
+  std::string standardizer;        // RDKit version + pipeline options of this registration
 };
 
 struct Compound {
@@ -122,6 +123,7 @@ struct Batch {
   std::string propertiesJson;
   std::string submittedStructure;
   std::string submittedFormat;
+  std::string standardizer;
   std::string createdAt;
   std::optional<std::int64_t> createdBy;
   std::string updatedAt;

@@ -112,6 +112,7 @@ db::Registration registerAnalysis(db::Connection& c, const Clock& clock,
                                   const std::string& submittedStructure, db::BatchInput batch) {
   batch.submittedStructure = submittedStructure;
   batch.submittedFormat = chem::formatName(analysis.format);
+  batch.standardizer = analysis.standardizer;
   return db::registerCompound(c, clock, who, startUpId, toCompoundIdentity(analysis),
                               toFormIdentity(analysis), batch);
 }
