@@ -23,6 +23,14 @@ struct AppConfig {
   int chemWorkers = 2;                    // concurrent structure analyses
   std::string importDir;                  // uploads of running imports ("": <db dir>/imports)
   std::uint64_t maxImportBytes = 1024ull * 1024 * 1024;  // one import file; larger answers 413
+
+  // Browser sessions (cookie argan_session) and sign-in throttling.
+  int sessionIdleTimeoutSeconds = 30 * 60;        // ends after this long without a request
+  int sessionAbsoluteTimeoutSeconds = 12 * 3600;  // ends this long after sign-in regardless
+  bool secureCookies = false;                     // add "; Secure" (serving behind TLS)
+  int loginWindowSeconds = 15 * 60;               // failed sign-ins are counted over this window
+  int loginMaxFailuresPerAccount = 5;             // per e-mail within the window, then 429
+  int loginMaxFailuresPerAddress = 20;            // per client address within the window
 };
 
 }  // namespace argan::server

@@ -8,8 +8,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,
-    // The Ketcher chunk carries Indigo's WebAssembly (~28 MB); it loads only on the
-    // registration page.
+    // The Ketcher chunks (editor ~1.6 MB, Indigo WebAssembly ~7.5 MB) load only where a
+    // structure is drawn.
     chunkSizeWarningLimit: 40000,
     rollupOptions: {
       onLog(level, log, handler) {
@@ -22,7 +22,12 @@ export default defineConfig({
   define: {
     // Some Ketcher modules read process.env.NODE_ENV at run time.
     'process.env.NODE_ENV': JSON.stringify('production'),
+    // ...and some expect Node's `global`.
+    global: 'globalThis',
   },
+  // Ketcher's Indigo runs in a module worker that loads its WebAssembly as a separate file
+  // (streamed and compiled by the browser rather than decoded from base64).
+  worker: { format: 'es' },
   server: {
     proxy: { '/api': 'http://localhost:8080' },
   },

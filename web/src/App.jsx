@@ -12,6 +12,10 @@ import { DashboardPage } from './pages/Dashboard.jsx';
 import { CompoundPage } from './pages/Compound.jsx';
 import { SearchPage } from './pages/Search.jsx';
 import { AdminPage } from './pages/Admin.jsx';
+import { PipelinePage, ProductPage } from './pages/Products.jsx';
+import { RouteComparePage, RouteEditorPage, RoutePage, RoutesPage } from './pages/Routes.jsx';
+import { OverviewPage } from './pages/Overview.jsx';
+import { ImportPage } from './pages/Import.jsx';
 import { NotFoundPage } from './pages/NotFound.jsx';
 
 // The registration page carries the Ketcher editor (several MB): load it only when needed.
@@ -25,6 +29,14 @@ const ROUTES = [
   ['/compounds/:id', CompoundPage],
   ['/search', SearchPage],
   ['/admin', AdminPage],
+  ['/routes', RoutesPage],
+  ['/routes/new', RouteEditorPage],
+  ['/routes/compare', RouteComparePage],
+  ['/routes/:id', RoutePage],
+  ['/products', PipelinePage],
+  ['/products/:id', ProductPage],
+  ['/overview', OverviewPage],
+  ['/import', ImportPage],
 ];
 
 function CurrentPage() {

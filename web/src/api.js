@@ -76,6 +76,12 @@ export async function request(method, path, { query, body, form, signal } = {}) 
   return data;
 }
 
+// True when the server has no such endpoint at all (an Argan built without that feature),
+// as opposed to a record that is missing or hidden.
+export function isMissingEndpoint(error) {
+  return error instanceof ApiError && error.status === 404 && /^no API endpoint/.test(error.message);
+}
+
 export const api = {
   get: (path, query, options) => request('GET', path, { ...options, query }),
   post: (path, body, options) => request('POST', path, { ...options, body }),

@@ -3,7 +3,7 @@
 // a V2000 Molfile through onChange (empty string when the canvas is empty).
 import { useEffect, useRef } from 'react';
 import { Editor } from 'ketcher-react';
-import { StandaloneStructServiceProvider } from 'ketcher-standalone';
+import { StandaloneStructServiceProvider } from 'ketcher-standalone/dist/binaryWasmNoRender';
 import 'ketcher-react/dist/index.css';
 
 const structServiceProvider = new StandaloneStructServiceProvider();

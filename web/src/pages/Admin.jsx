@@ -1,10 +1,12 @@
-// Administration: the cluster's start-ups (GET/POST/PATCH /api/start-ups).
+// Administration: the cluster's start-ups (GET/POST/PATCH /api/start-ups) and its users and
+// roles (UsersAdmin.jsx).
 import { useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { isAdmin, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { ErrorMessage, Field, Loading, PageHeader, useFormError } from '../components/ui.jsx';
+import { UsersAdmin } from './UsersAdmin.jsx';
 
 export const SECTORS = ['green_chemicals', 'waste_collection', 'waste_transport', 'waste_transformation', 'valorisation'];
 export const STATUSES = ['incubating', 'active', 'graduated'];
@@ -127,6 +129,7 @@ export function AdminPage() {
   return (
     <>
       <PageHeader title={t('admin.title')} subtitle={t('admin.subtitle')} />
+      <UsersAdmin />
       <StartUpsAdmin />
     </>
   );

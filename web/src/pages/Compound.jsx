@@ -1,10 +1,71 @@
 // One parent compound: structure, identity layers, properties, forms and batches, related
-// parents. GET /api/compounds/{id}.
+// parents, visibility and history. GET /api/compounds/{id}, PATCH /api/compounds/{id}
+// {visibility, reason}, GET /api/compounds/{id}/history.
+import { useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
-import { Link } from '../router.jsx';
+import { Link, useQuery } from '../router.jsx';
+import { useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
-import { Depiction, Empty, ErrorMessage, Loading, PageHeader, useLoad, VisibilityBadge } from '../components/ui.jsx';
+import { History } from '../components/History.jsx';
+import { CompoundRoutes } from './Routes.jsx';
+import { CompoundProducts } from './Products.jsx';
+import { Depiction, Empty, ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad, VisibilityBadge } from '../components/ui.jsx';
+
+const VISIBILITIES = ['start-up', 'cluster', 'public'];
+
+// Mirrors db::canChangeVisibility: administrators always; the owning start-up's lead any
+// way; its members between start-up and cluster only. The server decides in the end.
+function visibilityChoices(user, compound) {
+  if (!user) return [];
+  if (user.role === 'admin') return VISIBILITIES;
+  if (user.start_up !== compound.start_up || user.role === 'partner') return [];
+  if (user.role === 'lead') return VISIBILITIES;
+  return compound.visibility === 'public' ? [] : ['start-up', 'cluster'];
+}
+
+function VisibilityControl({ compound, onChanged }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const [value, setValue] = useState(compound.visibility);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const { setError, fieldError, generalError } = useFormError();
+  const choices = visibilityChoices(user, compound);
+  if (choices.length < 2) return null;
+  return (
+    <form
+      className="visibility-control"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        try {
+          const body = { visibility: value };
+          if (reason.trim()) body.reason = reason.trim();
+          await api.patch(`/api/compounds/${compound.id}`, body);
+          setReason('');
+          onChanged();
+        } catch (err) {
+          setError(err);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <Field label={t('compound.visibility')} as="select" value={value} onChange={(e) => setValue(e.target.value)}
+        error={fieldError('visibility')}>
+        {choices.map((v) => (
+          <option key={v} value={v}>{t('visibility.' + v)}</option>
+        ))}
+      </Field>
+      <Field label={t('compound.visibilityReason')} value={reason} onChange={(e) => setReason(e.target.value)}
+        error={fieldError('reason')} />
+      <button type="submit" disabled={busy || value === compound.visibility}>{t('compound.changeVisibility')}</button>
+      <ErrorMessage error={generalError(['visibility', 'reason'])} />
+    </form>
+  );
+}
 
 const PROPERTY_ORDER = [
   ['average_mass', 3, 'g/mol'],
@@ -92,7 +153,9 @@ function formComponents(form) {
 export function CompoundPage({ id }) {
   const { t, formatNumber, formatDate } = useI18n();
   const startUps = useStartUps();
-  const compound = useLoad((signal) => api.get(`/api/compounds/${encodeURIComponent(id)}`, undefined, { signal }), [id]);
+  const query = useQuery();
+  const [version, setVersion] = useState(0);
+  const compound = useLoad((signal) => api.get(`/api/compounds/${encodeURIComponent(id)}`, undefined, { signal }), [id, version]);
 
   if (compound.loading && !compound.data) return <Loading />;
   if (compound.error) {
@@ -112,7 +175,13 @@ export function CompoundPage({ id }) {
         subtitle={`${c.formula} · ${formatNumber(c.mw, 3)} g/mol · ${startUps.name(c.start_up)}`}
         actions={<VisibilityBadge visibility={c.visibility} />}
       />
+      {query.get('registered') && (
+        <p className="notice" role="status">
+          {t('register.done.' + query.get('registered'), { batch: query.get('batch') || '' })}
+        </p>
+      )}
       <RelatedFlags flags={c.related} />
+      <VisibilityControl compound={c} onChanged={() => setVersion((v) => v + 1)} />
       <div className="compound-top">
         <figure className="structure-panel">
           <Depiction compound={c} width={420} height={300} />
@@ -158,6 +227,11 @@ export function CompoundPage({ id }) {
         ))}
       </section>
 
+      <div className="two-columns">
+        <CompoundRoutes compound={c.id} />
+        <CompoundProducts compound={c.id} />
+      </div>
+
       <section className="panel" aria-labelledby="standardisation">
         <h2 id="standardisation">{t('compound.standardisation')}</h2>
         <p className="muted">{c.standardization.pipeline}</p>
@@ -171,6 +245,11 @@ export function CompoundPage({ id }) {
         <p className="muted small">
           {t('compound.created', { date: formatDate(c.created_at) })}
         </p>
+      </section>
+
+      <section className="panel" aria-labelledby="history">
+        <h2 id="history">{t('compound.history')}</h2>
+        <History path={`/api/compounds/${c.id}/history`} version={version} />
       </section>
     </>
   );

@@ -1,0 +1,405 @@
+// Products and their way to market.
+//   /products          the pipeline board: one column per stage, a card per product in the
+//                      column of its current stage (the first stage not done); "next stage"
+//                      marks the current stage done (PATCH /api/products/{id}/stages/{key}).
+//   /products/{id}     one product: catalogue view for partners (with the inquiry form),
+//                      and for its team the stages as a timeline with their status.
+// Endpoints: GET /api/products, GET /api/pipeline/defaults, GET /api/products/{id},
+// PATCH /api/products/{id}/stages/{key}, POST /api/products/{id}/inquiries.
+import { useState } from 'react';
+import { api, isMissingEndpoint } from '../api.js';
+import { useI18n } from '../i18n.jsx';
+import { Link } from '../router.jsx';
+import { canRegister, useSession } from '../session.jsx';
+import { useStartUps } from '../startUps.jsx';
+import { Empty, ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad, VisibilityBadge } from '../components/ui.jsx';
+
+const STATUSES = ['not_started', 'in_progress', 'done', 'blocked'];
+
+export function TrlBadge({ trl, title }) {
+  const { t } = useI18n();
+  if (!trl) return null;
+  return (
+    <span className="badge trl" title={title || undefined}>
+      {t('product.trl', { n: trl })}
+    </span>
+  );
+}
+
+export function ProductCard({ product, action }) {
+  const { t } = useI18n();
+  const startUps = useStartUps();
+  const cat = product.catalogue || {};
+  return (
+    <article className="card product-card" data-product={product.id}>
+      {cat.depiction && (
+        <Link to={`/products/${product.id}`} className="card-link" tabIndex={-1} aria-hidden="true">
+          <img className="depiction" src={cat.depiction + '?width=240&height=150'} width="240" height="150" alt="" loading="lazy" />
+        </Link>
+      )}
+      <div className="card-body">
+        <h3>
+          <Link to={`/products/${product.id}`}>{cat.name || product.name}</Link>
+        </h3>
+        {cat.summary && <p className="small">{cat.summary}</p>}
+        <p className="muted small">{startUps.name(product.start_up)}</p>
+        <div className="badges">
+          <TrlBadge trl={product.trl} title={product.trl_title} />
+          {(cat.badges || []).map((b, i) => (
+            <span key={i} className="badge metric">{typeof b === 'string' ? b : b.label || b.name || JSON.stringify(b)}</span>
+          ))}
+          {product.stage && <span className="badge stage">{product.stage.name}</span>}
+        </div>
+        {action}
+      </div>
+    </article>
+  );
+}
+
+function NextStageButton({ product, onMoved }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  if (!product.stage || product.pipeline_complete || product.view !== 'full') return null;
+  return (
+    <>
+      <button
+        type="button"
+        className="small"
+        disabled={busy}
+        aria-label={t('product.nextStageOf', { name: product.name })}
+        onClick={async () => {
+          setBusy(true);
+          setError(null);
+          try {
+            await api.patch(`/api/products/${product.id}/stages/${encodeURIComponent(product.stage.key)}`, { status: 'done' });
+            onMoved();
+          } catch (e) {
+            setError(e);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {t('product.nextStage')} →
+      </button>
+      <ErrorMessage error={error} />
+    </>
+  );
+}
+
+const VISIBILITIES = ['start-up', 'cluster', 'public'];
+
+// A new product (POST /api/products): name, the compound it is made of, catalogue summary,
+// TRL and visibility; the default stages come with it.
+function NewProductForm({ onCreated, onCancel }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const startUps = useStartUps();
+  const [v, setV] = useState({ name: '', compound_id: '', catalogue_summary: '', trl: '3', visibility: 'start-up', start_up: '' });
+  const [busy, setBusy] = useState(false);
+  const { setError, fieldError, generalError } = useFormError();
+  const set = (name) => (e) => setV({ ...v, [name]: e.target.value });
+  const fields = ['name', 'compound_id', 'catalogue_summary', 'trl', 'visibility', 'start_up'];
+  return (
+    <form
+      className="form inline-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        try {
+          const body = { name: v.name.trim(), visibility: v.visibility };
+          if (v.compound_id.trim()) body.compound_id = v.compound_id.trim().toUpperCase();
+          if (v.catalogue_summary.trim()) body.catalogue_summary = v.catalogue_summary.trim();
+          if (v.trl) body.trl = Number(v.trl);
+          if (!user.start_up && v.start_up) body.start_up = Number(v.start_up);
+          onCreated(await api.post('/api/products', body));
+        } catch (err) {
+          setError(err);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <ErrorMessage error={generalError(fields)} />
+      <div className="form-row">
+        <Field className="grow" label={t('product.name')} value={v.name} onChange={set('name')} error={fieldError('name')} required />
+        <Field label={t('product.compound')} value={v.compound_id} onChange={set('compound_id')} error={fieldError('compound_id')}
+          hint={t('route.targetHint')} />
+        {!user.start_up && (
+          <Field label={t('register.startUp')} as="select" value={v.start_up} onChange={set('start_up')} error={fieldError('start_up')}>
+            <option value="">{t('register.chooseStartUp')}</option>
+            {startUps.items.map((s) => (
+              <option key={s.id} value={s.id}>{s.name}</option>
+            ))}
+          </Field>
+        )}
+      </div>
+      <Field label={t('product.summary')} as="textarea" rows={2} value={v.catalogue_summary} onChange={set('catalogue_summary')}
+        error={fieldError('catalogue_summary')} />
+      <div className="form-row">
+        <Field label="TRL" type="number" min="1" max="9" value={v.trl} onChange={set('trl')} error={fieldError('trl')} />
+        <Field label={t('compound.visibility')} as="select" value={v.visibility} onChange={set('visibility')} error={fieldError('visibility')}>
+          {VISIBILITIES.map((x) => (
+            <option key={x} value={x}>{t('visibility.' + x)}</option>
+          ))}
+        </Field>
+      </div>
+      <div className="form-actions">
+        <button type="submit" disabled={busy}>{t('product.create')}</button>
+        <button type="button" className="secondary" onClick={onCancel}>{t('common.cancel')}</button>
+      </div>
+    </form>
+  );
+}
+
+export function PipelinePage() {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const [version, setVersion] = useState(0);
+  const [adding, setAdding] = useState(false);
+  const data = useLoad(
+    async (signal) => {
+      const [defaults, products] = await Promise.all([
+        api.get('/api/pipeline/defaults', undefined, { signal }),
+        api.get('/api/products', user && user.start_up ? { start_up: user.start_up } : undefined, { signal }),
+      ]);
+      return { defaults, products };
+    },
+    [version, user && user.start_up],
+  );
+  return (
+    <>
+      <PageHeader
+        title={t('pipeline.title')}
+        subtitle={t('pipeline.subtitle')}
+        actions={canRegister(user) && !adding && <button type="button" onClick={() => setAdding(true)}>{t('product.new')}</button>}
+      />
+      {adding && (
+        <NewProductForm onCreated={() => { setAdding(false); setVersion((x) => x + 1); }} onCancel={() => setAdding(false)} />
+      )}
+      {data.loading && !data.data && <Loading />}
+      <ErrorMessage error={data.error} />
+      {data.data && <Board defaults={data.data.defaults} products={data.data.products.items} onMoved={() => setVersion((v) => v + 1)} />}
+    </>
+  );
+}
+
+function Board({ defaults, products, onMoved }) {
+  const { t } = useI18n();
+  // Columns: the default stages, then any custom stage a product is in.
+  const columns = defaults.stages.map((s) => ({ key: s.key, name: s.name }));
+  for (const p of products) {
+    if (p.stage && !columns.some((c) => c.key === p.stage.key)) columns.push({ key: p.stage.key, name: p.stage.name });
+  }
+  if (!products.length) return <Empty>{t('pipeline.empty')}</Empty>;
+  return (
+    <div className="board" role="list" aria-label={t('pipeline.board')}>
+      {columns.map((c) => {
+        const inColumn = products.filter((p) => p.stage && p.stage.key === c.key);
+        return (
+          <section key={c.key} className="board-column" role="listitem" aria-labelledby={'col-' + c.key} data-stage={c.key}>
+            <h2 id={'col-' + c.key}>
+              {c.name} <span className="count">{inColumn.length}</span>
+            </h2>
+            {inColumn.map((p) => (
+              <ProductCard key={p.id} product={p} action={<NextStageButton product={p} onMoved={onMoved} />} />
+            ))}
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
+function InquiryForm({ product }) {
+  const { t } = useI18n();
+  const [subject, setSubject] = useState('');
+  const [message, setMessage] = useState('');
+  const [sent, setSent] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const { setError, fieldError, generalError } = useFormError();
+  if (sent) {
+    return <p className="notice" role="status">{t('inquiry.sent', { id: sent.id })}</p>;
+  }
+  return (
+    <form
+      className="form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        try {
+          setSent(await api.post(`/api/products/${product.id}/inquiries`, { subject, message }));
+        } catch (err) {
+          setError(err);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <ErrorMessage error={generalError(['subject', 'message'])} />
+      <Field label={t('inquiry.subject')} value={subject} onChange={(e) => setSubject(e.target.value)} error={fieldError('subject')} required />
+      <Field label={t('inquiry.message')} as="textarea" rows={4} value={message} onChange={(e) => setMessage(e.target.value)}
+        error={fieldError('message')} required />
+      <button type="submit" disabled={busy}>{t('inquiry.send')}</button>
+    </form>
+  );
+}
+
+function StageTimeline({ product, onChanged }) {
+  const { t, formatDate } = useI18n();
+  const [error, setError] = useState(null);
+  const setStatus = async (stage, status) => {
+    setError(null);
+    try {
+      await api.patch(`/api/products/${product.id}/stages/${encodeURIComponent(stage.key)}`, { status });
+      onChanged();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <>
+      <ErrorMessage error={error} />
+      <ol className="timeline stages">
+        {product.stages.map((s) => (
+          <li key={s.key} className={'stage-' + s.status + (product.stage && product.stage.key === s.key ? ' current' : '')}>
+            <div className="timeline-head">
+              <strong>{s.name}</strong>{' '}
+              <span className={'badge status-' + s.status}>{t('stageStatus.' + s.status)}</span>
+              {s.overdue && <span className="badge overdue">{t('stage.overdue', { n: s.overdue.days_overdue })}</span>}
+            </div>
+            <p className="muted small">
+              {t('stage.planned')} {formatDate(s.planned_start)} → {formatDate(s.planned_end)} · {t('stage.actual')}{' '}
+              {formatDate(s.actual_start)} → {formatDate(s.actual_end)}
+              {s.owner && <> · {s.owner}</>}
+            </p>
+            {s.last_decision && (
+              <p className="small">
+                {t('stage.decision')} <strong>{t('decision.' + s.last_decision.decision)}</strong> — {s.last_decision.rationale}
+              </p>
+            )}
+            <label className="inline-select">
+              <span className="visually-hidden">{t('stage.statusOf', { name: s.name })}</span>
+              <select value={s.status} onChange={(e) => setStatus(s, e.target.value)} aria-label={t('stage.statusOf', { name: s.name })}>
+                {STATUSES.map((st) => (
+                  <option key={st} value={st}>{t('stageStatus.' + st)}</option>
+                ))}
+              </select>
+            </label>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+export function ProductPage({ id }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const startUps = useStartUps();
+  const [version, setVersion] = useState(0);
+  const product = useLoad((signal) => api.get(`/api/products/${encodeURIComponent(id)}`, undefined, { signal }), [id, version]);
+  if (product.loading && !product.data) return <Loading />;
+  if (product.error) {
+    return (
+      <>
+        <PageHeader title={id} />
+        <ErrorMessage error={product.error} />
+      </>
+    );
+  }
+  const p = product.data;
+  const cat = p.catalogue || {};
+  return (
+    <>
+      <PageHeader
+        title={cat.name || p.name}
+        subtitle={`${startUps.name(p.start_up)} · ${p.id}`}
+        actions={<VisibilityBadge visibility={p.visibility} />}
+      />
+      <div className="compound-top">
+        <div className="structure-panel">
+          {cat.depiction ? (
+            <img className="depiction" src={cat.depiction + '?width=400&height=280'} width="400" height="280" alt={t('product.structure')} />
+          ) : (
+            <p className="muted">{t('product.noStructure')}</p>
+          )}
+          {p.compound && (
+            <p className="small">
+              <Link to={`/compounds/${p.compound.id}`}>{p.compound.id}</Link> · {p.compound.formula}
+            </p>
+          )}
+        </div>
+        <section className="panel">
+          <h2>{t('product.about')}</h2>
+          {cat.summary && <p className="lead-text">{cat.summary}</p>}
+          {p.description && <p>{p.description}</p>}
+          <div className="badges">
+            <TrlBadge trl={p.trl} title={p.trl_title} />
+            {p.trl_title && <span className="muted small">{p.trl_title}</span>}
+          </div>
+          {p.formulation.length > 0 && (
+            <>
+              <h3>{t('product.formulation')}</h3>
+              <ul>
+                {p.formulation.map((f, i) => (
+                  <li key={i}>
+                    {f.name} {f.percentage !== null && f.percentage !== undefined ? `— ${f.percentage} %` : ''} {f.function && <span className="muted">({f.function})</span>}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {p.target_sectors.length > 0 && <p className="small">{t('product.sectors')} {p.target_sectors.join(', ')}</p>}
+          {p.intended_uses.length > 0 && <p className="small">{t('product.uses')} {p.intended_uses.join(', ')}</p>}
+        </section>
+      </div>
+      {p.view === 'full' && p.stages && (
+        <section className="panel" aria-labelledby="stages">
+          <h2 id="stages">{t('product.pipeline')}</h2>
+          <StageTimeline product={p} onChanged={() => setVersion((v) => v + 1)} />
+        </section>
+      )}
+      {user && user.role === 'partner' && (
+        <section className="panel" aria-labelledby="inquiry">
+          <h2 id="inquiry">{t('inquiry.title')}</h2>
+          <InquiryForm product={p} />
+        </section>
+      )}
+      {!user && (
+        <p className="notice">
+          <Link to={`/login?next=/products/${p.id}`}>{t('inquiry.signIn')}</Link>
+        </p>
+      )}
+    </>
+  );
+}
+
+// Products made of a compound (GET /api/compounds/{id}/products), for the compound page.
+export function CompoundProducts({ compound }) {
+  const { t } = useI18n();
+  const products = useLoad((signal) => api.get(`/api/compounds/${compound}/products`, undefined, { signal }), [compound]);
+  if (isMissingEndpoint(products.error)) return null;
+  const items = products.data ? products.data.items || [] : [];
+  return (
+    <section className="panel" aria-labelledby="compound-products">
+      <h2 id="compound-products">{t('compound.products')}</h2>
+      {products.loading && !products.data && <Loading />}
+      <ErrorMessage error={products.error} />
+      {products.data && !items.length && <Empty>{t('product.noneForCompound')}</Empty>}
+      {items.length > 0 && (
+        <ul>
+          {items.map((p) => (
+            <li key={p.id}>
+              <Link to={`/products/${p.id}`}>{(p.catalogue && p.catalogue.name) || p.name}</Link>{' '}
+              <TrlBadge trl={p.trl} title={p.trl_title} /> {p.stage && <span className="badge stage">{p.stage.name}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

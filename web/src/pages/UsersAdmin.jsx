@@ -1,0 +1,164 @@
+// Users and roles (GET/POST /api/users, PATCH /api/users/{id}): administrators see every
+// account, a start-up lead their own team. A new account gets a one-time password (shown
+// once) and must choose its own at first sign-in.
+import { useState } from 'react';
+import { api } from '../api.js';
+import { useI18n } from '../i18n.jsx';
+import { useSession } from '../session.jsx';
+import { useStartUps } from '../startUps.jsx';
+import { ErrorMessage, Field, Loading, useFormError, useLoad } from '../components/ui.jsx';
+
+const ROLES = ['member', 'lead', 'partner', 'admin'];
+
+function NewUserForm({ onCreated, onCancel }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const startUps = useStartUps();
+  const [value, setValue] = useState({ email: '', display_name: '', role: 'member', start_up: user.start_up ? String(user.start_up) : '' });
+  const [busy, setBusy] = useState(false);
+  const { setError, fieldError, generalError } = useFormError();
+  const set = (name) => (e) => setValue({ ...value, [name]: e.target.value });
+  const roles = user.role === 'admin' ? ROLES : ['member', 'lead'];
+  const needsStartUp = value.role === 'member' || value.role === 'lead';
+  return (
+    <form
+      className="form inline-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        try {
+          const body = { email: value.email.trim(), role: value.role };
+          if (value.display_name.trim()) body.display_name = value.display_name.trim();
+          if (needsStartUp && value.start_up) body.start_up = Number(value.start_up);
+          onCreated(await api.post('/api/users', body));
+        } catch (err) {
+          setError(err);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <ErrorMessage error={generalError(['email', 'display_name', 'role', 'start_up'])} />
+      <div className="form-row">
+        <Field label={t('login.email')} type="email" value={value.email} onChange={set('email')} error={fieldError('email')} required />
+        <Field label={t('user.displayName')} value={value.display_name} onChange={set('display_name')} error={fieldError('display_name')} />
+        <Field label={t('user.role')} as="select" value={value.role} onChange={set('role')} error={fieldError('role')}>
+          {roles.map((r) => (
+            <option key={r} value={r}>{t('role.' + r)}</option>
+          ))}
+        </Field>
+        {needsStartUp && user.role === 'admin' && (
+          <Field label={t('user.startUp')} as="select" value={value.start_up} onChange={set('start_up')} error={fieldError('start_up')} required>
+            <option value="">—</option>
+            {startUps.items.map((s) => (
+              <option key={s.id} value={s.id}>{s.name}</option>
+            ))}
+          </Field>
+        )}
+      </div>
+      <div className="form-actions">
+        <button type="submit" disabled={busy}>{t('user.create')}</button>
+        <button type="button" className="secondary" onClick={onCancel}>{t('common.cancel')}</button>
+      </div>
+    </form>
+  );
+}
+
+function UserRow({ account, onChanged }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const startUps = useStartUps();
+  const [busy, setBusy] = useState(false);
+  const { error, setError } = useFormError();
+  const patch = async (body) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.patch(`/api/users/${account.id}`, body);
+      onChanged();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const self = account.id === user.id;
+  return (
+    <tr className={account.disabled ? 'retired' : undefined}>
+      <th scope="row">
+        {account.display_name || account.email}
+        <div className="muted small">{account.email}</div>
+        <ErrorMessage error={error} />
+      </th>
+      <td>
+        <label className="visually-hidden" htmlFor={'role-' + account.id}>{t('user.roleOf', { email: account.email })}</label>
+        <select id={'role-' + account.id} value={account.role} disabled={busy || self || user.role !== 'admin'}
+          onChange={(e) => patch({ role: e.target.value })}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>{t('role.' + r)}</option>
+          ))}
+        </select>
+      </td>
+      <td>{account.start_up ? startUps.name(account.start_up) : '—'}</td>
+      <td>{account.disabled ? t('user.disabled') : account.must_change_password ? t('user.mustChange') : t('user.active')}</td>
+      <td>
+        {!self && (
+          <button type="button" className="small secondary" disabled={busy} onClick={() => patch({ disabled: !account.disabled })}>
+            {account.disabled ? t('user.enable') : t('user.disable')}
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+export function UsersAdmin() {
+  const { t } = useI18n();
+  const [version, setVersion] = useState(0);
+  const [adding, setAdding] = useState(false);
+  const [created, setCreated] = useState(null);
+  const users = useLoad((signal) => api.get('/api/users', undefined, { signal }), [version]);
+  return (
+    <section className="panel" aria-labelledby="admin-users">
+      <div className="section-head">
+        <h2 id="admin-users">{t('admin.users')}</h2>
+        {!adding && <button type="button" onClick={() => { setAdding(true); setCreated(null); }}>{t('user.add')}</button>}
+      </div>
+      {adding && (
+        <NewUserForm
+          onCreated={(u) => { setCreated(u); setAdding(false); setVersion((v) => v + 1); }}
+          onCancel={() => setAdding(false)}
+        />
+      )}
+      {created && (
+        <p className="notice" role="status">
+          {t('user.created', { email: created.email })}{' '}
+          {created.one_time_password && <>{t('user.oneTimePassword')} <code>{created.one_time_password}</code></>}
+        </p>
+      )}
+      {users.loading && !users.data && <Loading />}
+      <ErrorMessage error={users.error} />
+      {users.data && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('user.name')}</th>
+                <th scope="col">{t('user.role')}</th>
+                <th scope="col">{t('user.startUp')}</th>
+                <th scope="col">{t('user.state')}</th>
+                <th scope="col"><span className="visually-hidden">{t('common.actions')}</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.items.map((u) => (
+                <UserRow key={u.id} account={u} onChanged={() => setVersion((v) => v + 1)} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
