@@ -36,7 +36,7 @@ std::unique_ptr<Database> Database::open(const DatabaseOptions& options) {
                           "; restore it from a backup (argan restore)");
     }
   }
-  db->migrate();
+  if (options.applyMigrations) db->migrate();
   return db;
 }
 
@@ -116,11 +116,15 @@ void Database::backupTo(const std::string& destination) {
   sqlite3_backup* backup =
       sqlite3_backup_init(target.handle(), "main", lease.connection->handle(), "main");
   if (!backup) throwSqliteError(target.handle(), sqlite3_errcode(target.handle()), "backup");
+  // All pages in one step: the step holds one read transaction on the source, so in WAL mode
+  // writers go on and the copy is a consistent snapshot. (Copying a few pages per step
+  // would restart the copy after every write by another connection, forever under load.)
   int rc;
+  int attempts = 0;
   do {
-    rc = sqlite3_backup_step(backup, 256);
+    rc = sqlite3_backup_step(backup, -1);
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
-  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  } while ((rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && ++attempts < 1000);
   sqlite3_backup_finish(backup);
   if (rc != SQLITE_DONE) throwSqliteError(target.handle(), rc, "backup");
 }

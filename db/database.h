@@ -30,6 +30,7 @@ struct DatabaseOptions {
   bool synchronousFull = true;      // synchronous=FULL (else NORMAL)
   bool checkIntegrityOnOpen = true; // PRAGMA quick_check
   unsigned maxReaders = 8;          // pooled read connections
+  bool applyMigrations = true;      // false: open as is (backups of a live file)
 };
 
 struct Migration {
@@ -75,8 +76,9 @@ class Database {
   int schemaVersion();
   const DatabaseOptions& options() const { return options_; }
 
-  // Copies the live database to `destination` with SQLite's online backup API (readers and
-  // writers continue meanwhile). Throws Unavailable on I/O failure.
+  // Copies the live database to `destination` with SQLite's online backup API, in one step
+  // over one read snapshot: readers and writers continue meanwhile (WAL), and writes made
+  // during the copy do not restart it. Throws Unavailable on I/O failure.
   void backupTo(const std::string& destination);
 
  private:

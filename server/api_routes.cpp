@@ -18,6 +18,8 @@ Router buildApiRouter() {
   addLifecycleRoutes(router);
   addAuditRoutes(router);
   addSynthesisRoutes(router);
+  addImportRoutes(router);
+  addExportRoutes(router);
   return router;
 }
 

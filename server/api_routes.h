@@ -22,5 +22,7 @@ void addUserRoutes(Router& router);       // /api/users, /api/tokens
 void addLifecycleRoutes(Router& router);  // publish, retire, history of compounds/batches/start-ups
 void addAuditRoutes(Router& router);      // /api/audit/verify
 void addSynthesisRoutes(Router& router);
+void addImportRoutes(Router& router);
+void addExportRoutes(Router& router);
 
 }  // namespace argan::server

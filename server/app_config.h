@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "common/password.h"
@@ -22,6 +23,8 @@ struct AppConfig {
   int passwordIterations = kDefaultPasswordIterations;
   int chemWorkers = 2;                    // concurrent structure analyses
   int searchThreads = 2;                  // threads one structure search may use
+  std::string importDir;                  // uploads of running imports ("": <db dir>/imports)
+  std::uint64_t maxImportBytes = 1024ull * 1024 * 1024;  // one import file; larger answers 413
 
   // Browser sessions (cookie argan_session) and sign-in throttling.
   int sessionIdleTimeoutSeconds = 30 * 60;        // ends after this long without a request

@@ -1,9 +1,11 @@
 #include "server/request_context.h"
 
 #include <Poco/JSON/Stringifier.h>
+#include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
 #include <cmath>
+#include <fstream>
 #include <sstream>
 
 #include "common/error.h"
@@ -180,6 +182,26 @@ void RequestContext::sendNoContent() {
   response_.setContentLength64(0);
   response_.send();
   responded_ = true;
+}
+
+void RequestContext::sendFile(int status, const std::string& contentType, const std::string& path,
+                              const std::string& downloadName) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw unavailable("the file to send could not be read");
+  in.seekg(0, std::ios::end);
+  auto size = static_cast<Poco::Int64>(in.tellg());
+  in.seekg(0);
+  response_.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  response_.setContentType(contentType);
+  response_.setContentLength64(size);
+  response_.set("Cache-Control", "no-store");
+  response_.set("X-Content-Type-Options", "nosniff");
+  if (!downloadName.empty()) {
+    response_.set("Content-Disposition", "attachment; filename=\"" + downloadName + "\"");
+  }
+  std::ostream& out = response_.send();
+  responded_ = true;
+  Poco::StreamCopier::copyStream(in, out);
 }
 
 }  // namespace argan::server

@@ -53,6 +53,10 @@ class RequestContext {
   void sendJson(int status, const Poco::Dynamic::Var& body);
   void sendText(int status, const std::string& contentType, const std::string& body);
   void sendNoContent();
+  // Sends a file's bytes (spooled exports and reports); `downloadName` adds a
+  // Content-Disposition: attachment header. Throws Unavailable if the file cannot be read.
+  void sendFile(int status, const std::string& contentType, const std::string& path,
+                const std::string& downloadName = "");
   bool responded() const { return responded_; }
 
  private:

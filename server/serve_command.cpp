@@ -19,6 +19,7 @@
 #include "server/demo_data.h"
 #include "server/http_server.h"
 #include "server/search_service.h"
+#include "server/import_jobs.h"
 
 namespace argan::server {
 namespace {
@@ -93,6 +94,9 @@ class ServeApp : public Poco::Util::ServerApplication {
           "argan.max_upload_bytes", static_cast<Poco::Int64>(cfg.maxUploadBytes)));
       cfg.chemWorkers = config().getInt("argan.chem_workers", cfg.chemWorkers);
       cfg.searchThreads = config().getInt("argan.search_threads", cfg.searchThreads);
+      cfg.importDir = config().getString("argan.import_dir", cfg.importDir);
+      cfg.maxImportBytes = static_cast<std::uint64_t>(config().getInt64(
+          "argan.max_import_bytes", static_cast<Poco::Int64>(cfg.maxImportBytes)));
       cfg.sessionIdleTimeoutSeconds =
           config().getInt("argan.session_idle_minutes", cfg.sessionIdleTimeoutSeconds / 60) * 60;
       cfg.sessionAbsoluteTimeoutSeconds =
@@ -147,6 +151,9 @@ class ServeApp : public Poco::Util::ServerApplication {
               << indexStats.loadSeconds << " s, " << indexStats.memoryBytes / (1024 * 1024)
               << " MiB" << std::endl;
     Services services{*database, clock, cfg, chemService, &search};
+    std::string importDir = cfg.importDir.empty() ? dbParent.toString() + "imports" : cfg.importDir;
+    ImportJobs imports(services, importDir);
+    services.imports = &imports;
 
     bootstrapAdministrator(services);
     if (cfg.loadDemo) {
@@ -154,19 +161,26 @@ class ServeApp : public Poco::Util::ServerApplication {
       if (demo.skipped) {
         std::cout << "Demo data not loaded: the database already has start-ups.\n";
       } else {
-        std::cout << "Loaded demo data: " << demo.startUps << " start-ups, " << demo.compounds
-                  << " compounds.\n";
+        std::cout << "Loaded demo data: " << demo.startUps << " start-ups, " << demo.users
+                  << " demo users, " << demo.compounds << " compound registrations.\n"
+                  << "Demo accounts (invented people; one-time passwords shown only now):\n";
+        for (const auto& a : demo.accounts) {
+          std::cout << "  " << a.email << "  " << a.role << "  " << a.password << "  ("
+                    << a.startUp << ")\n";
+        }
       }
     }
     Router router = buildApiRouter();
     HttpServer http(services, router);
     http.start();
+    imports.start();
     std::cout << "Argan listening on http://" << (cfg.host == "0.0.0.0" ? "localhost" : cfg.host)
               << ":" << http.port() << " (database " << cfg.dbPath << ", web "
               << (cfg.webRoot.empty() ? "not found" : cfg.webRoot) << ")" << std::endl;
     waitForTerminationRequest();
     std::cout << "Argan stopping." << std::endl;
     http.stop();
+    imports.stop();
     return EXIT_OK;
   }
 

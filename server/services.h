@@ -10,6 +10,7 @@
 namespace argan::server {
 
 class SearchService;
+class ImportJobs;
 
 struct Services {
   db::Database& db;
@@ -17,6 +18,7 @@ struct Services {
   const AppConfig& config;
   ChemService& chem;
   SearchService* search = nullptr;  // structure search; null when not configured (CLI, tests)
+  ImportJobs* imports = nullptr;  // background imports; null: the imports API answers 503
 };
 
 }  // namespace argan::server

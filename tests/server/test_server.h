@@ -23,6 +23,7 @@
 #include "server/chem_service.h"
 #include "server/http_server.h"
 #include "server/search_service.h"
+#include "server/import_jobs.h"
 #include "test_support.h"
 
 namespace argan::test {
@@ -62,11 +63,17 @@ class TestServer {
     search_ = std::make_unique<server::SearchService>(*database_, searchOptions);
     services_ = std::make_unique<server::Services>(
         server::Services{*database_, clock_, config_, *chem_, search_.get()});
+    imports_ = std::make_unique<server::ImportJobs>(*services_, dir_.file("imports"));
+    services_->imports = imports_.get();
+    imports_->start();
     router_ = server::buildApiRouter();
     http_ = std::make_unique<server::HttpServer>(*services_, router_);
     http_->start();
   }
-  ~TestServer() { http_->stop(); }
+  ~TestServer() {
+    http_->stop();
+    imports_->stop();
+  }
 
   int port() const { return http_->port(); }
   db::Database& database() { return *database_; }
@@ -74,6 +81,7 @@ class TestServer {
   server::SearchService& search() { return *search_; }
   const server::Router& router() const { return router_; }
   const std::string& dbPath() const { return config_.dbPath; }
+  server::ImportJobs& imports() { return *imports_; }
 
   HttpResult call(const std::string& method, const std::string& path,
                   const std::string& body = "", const std::string& token = "",
@@ -159,6 +167,7 @@ class TestServer {
   std::unique_ptr<server::InProcessChemService> chem_;
   std::unique_ptr<server::SearchService> search_;
   std::unique_ptr<server::Services> services_;
+  std::unique_ptr<server::ImportJobs> imports_;
   server::Router router_;
   std::unique_ptr<server::HttpServer> http_;
 };
