@@ -132,6 +132,13 @@ const std::string& RequestContext::body(std::size_t limit) {
       throw tooLarge(limit, "");
     }
   }
+  if (request_.hasContentLength() &&
+      static_cast<Poco::Int64>(data.size()) < request_.getContentLength64()) {
+    // The client stopped sending (or was cut off at the request deadline).
+    throw invalidArgument("the request body ended after " + std::to_string(data.size()) +
+                          " of the " + std::to_string(request_.getContentLength64()) +
+                          " bytes announced by Content-Length");
+  }
   body_ = std::move(data);
   return *body_;
 }

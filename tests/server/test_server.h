@@ -43,7 +43,9 @@ struct HttpResult {
 
 class TestServer {
  public:
-  explicit TestServer(server::AppConfig config = {}) : config_(std::move(config)) {
+  explicit TestServer(server::AppConfig config = {},
+                      std::unique_ptr<server::ChemService> chem = nullptr)
+      : config_(std::move(config)), chem_(std::move(chem)) {
     config_.port = 0;
     config_.host = "127.0.0.1";
     config_.dbPath = dir_.file("argan.db");
@@ -51,7 +53,7 @@ class TestServer {
     db::DatabaseOptions options;
     options.path = config_.dbPath;
     database_ = db::Database::open(options);
-    chem_ = std::make_unique<server::InProcessChemService>(2);
+    if (!chem_) chem_ = std::make_unique<server::InProcessChemService>(2);
     services_ = std::make_unique<server::Services>(
         server::Services{*database_, clock_, config_, *chem_});
     router_ = server::buildApiRouter();
@@ -61,6 +63,8 @@ class TestServer {
   ~TestServer() { http_->stop(); }
 
   int port() const { return http_->port(); }
+  server::GateStats gateStats() const { return http_->gateStats(); }
+  server::HttpServer& http() { return *http_; }
   db::Database& database() { return *database_; }
   server::Services& services() { return *services_; }
   const server::Router& router() const { return router_; }
@@ -125,7 +129,7 @@ class TestServer {
   server::AppConfig config_;
   SystemClock clock_;
   std::unique_ptr<db::Database> database_;
-  std::unique_ptr<server::InProcessChemService> chem_;
+  std::unique_ptr<server::ChemService> chem_;
   std::unique_ptr<server::Services> services_;
   server::Router router_;
   std::unique_ptr<server::HttpServer> http_;
