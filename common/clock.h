@@ -1,6 +1,7 @@
 // A clock passed to the code that stamps records, so tests can fix time.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -20,15 +21,16 @@ class SystemClock : public Clock {
   std::int64_t nowMicros() const override;
 };
 
-// A clock that tests move by hand. Not thread-safe: set it before concurrent use.
+// A clock that tests move by hand (a server test advances it between requests). Reading
+// and advancing are atomic, so server threads may read it while the test moves it.
 class ManualClock : public Clock {
  public:
   explicit ManualClock(std::int64_t micros) : micros_(micros) {}
-  std::int64_t nowMicros() const override { return micros_; }
+  std::int64_t nowMicros() const override { return micros_.load(); }
   void advanceSeconds(std::int64_t s) { micros_ += s * 1000000; }
 
  private:
-  std::int64_t micros_;
+  std::atomic<std::int64_t> micros_;
 };
 
 // Formats microseconds since the epoch as ISO 8601 UTC with milliseconds.

@@ -80,4 +80,26 @@ bool verifyPassword(const std::string& password, const std::string& stored) {
   return CRYPTO_memcmp(actual.data(), expected.data(), expected.size()) == 0;
 }
 
+void checkPasswordPolicy(const std::string& password, const std::string& field) {
+  if (password.size() < kMinPasswordLength) {
+    throw invalidArgument("the password must have at least " +
+                              std::to_string(kMinPasswordLength) + " characters",
+                          {{"field", field}});
+  }
+  if (password.size() > kMaxPasswordLength) {
+    throw invalidArgument("the password must have at most " +
+                              std::to_string(kMaxPasswordLength) + " characters",
+                          {{"field", field}});
+  }
+  if (password.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw invalidArgument("the password must not be only spaces", {{"field", field}});
+  }
+}
+
+std::string unmatchableHash(int iterations) {
+  // An all-zero hash: PBKDF2 output equal to it is not a practical possibility.
+  return "pbkdf2_sha256$" + std::to_string(iterations) + "$" + std::string(32, '0') + "$" +
+         std::string(64, '0');
+}
+
 }  // namespace argan

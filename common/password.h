@@ -6,6 +6,7 @@
 // later without invalidating old ones. Thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace argan {
@@ -20,6 +21,17 @@ bool verifyPassword(const std::string& password, const std::string& stored);
 
 // The iteration count recorded in a stored hash (0 if malformed).
 int passwordHashIterations(const std::string& stored);
+
+// The password policy for new passwords: at least 10 and at most 1024 bytes, not only
+// whitespace. Throws InvalidArgument with details {"field": field}.
+constexpr std::size_t kMinPasswordLength = 10;
+constexpr std::size_t kMaxPasswordLength = 1024;
+void checkPasswordPolicy(const std::string& password, const std::string& field);
+
+// A stored-hash string in the format above that no password matches, costing the same
+// work to check as a real hash at `iterations` (sign-in with an unknown e-mail verifies
+// against it, so the answer takes as long as for a real account).
+std::string unmatchableHash(int iterations);
 
 // `bytes` cryptographically random bytes, hex-encoded (2*bytes characters).
 std::string randomHex(int bytes);

@@ -80,4 +80,12 @@ bool canWriteFor(const Principal& who, std::int64_t startUp) {
   return who.isAdmin() || who.belongsTo(startUp);
 }
 
+bool canChangeVisibility(const Principal& who, std::int64_t startUp, Visibility from,
+                         Visibility to) {
+  if (who.isAdmin()) return true;
+  if (!who.belongsTo(startUp)) return false;
+  if (who.role == Role::Lead) return true;
+  return from != Visibility::Public && to != Visibility::Public;
+}
+
 }  // namespace argan::db

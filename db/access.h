@@ -58,4 +58,10 @@ bool canSee(const Principal& who, std::int64_t ownerStartUp, const std::string& 
 // May `who` create or change lab records (compounds, batches, routes...) of start-up S?
 bool canWriteFor(const Principal& who, std::int64_t startUp);
 
+// Who may publish: may `who` change the visibility of a record of start-up S from `from` to
+// `to`? Administrators and leads of S: any change. Members of S: between start-up and
+// cluster only (sharing with the cluster and taking it back); never to or from public.
+bool canChangeVisibility(const Principal& who, std::int64_t startUp, Visibility from,
+                         Visibility to);
+
 }  // namespace argan::db

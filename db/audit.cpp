@@ -127,4 +127,22 @@ std::vector<AuditEntry> auditEntriesFor(Connection& c, const std::string& record
   return out;
 }
 
+std::vector<AuditEntry> auditEntriesFor(Connection& c, const std::vector<AuditRecordKey>& keys) {
+  std::vector<AuditEntry> out;
+  if (keys.empty()) return out;
+  std::string where;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    where += (i ? " OR " : "") + std::string("(record_type = ? AND record_id = ?)");
+  }
+  Statement st(c, std::string("SELECT ") + kColumns + " FROM audit_log WHERE " + where +
+                      " ORDER BY id");
+  int n = 1;
+  for (const auto& key : keys) {
+    st.bind(n, key.recordType).bind(n + 1, key.recordId);
+    n += 2;
+  }
+  while (st.step()) out.push_back(readEntry(st));
+  return out;
+}
+
 }  // namespace argan::db

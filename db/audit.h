@@ -58,6 +58,13 @@ struct AuditEntry {
 std::vector<AuditEntry> auditEntriesFor(Connection& c, const std::string& recordType,
                                         const std::string& recordId);
 
+// The entries about any of several records (a compound and its forms...), oldest first.
+struct AuditRecordKey {
+  std::string recordType;
+  std::string recordId;
+};
+std::vector<AuditEntry> auditEntriesFor(Connection& c, const std::vector<AuditRecordKey>& keys);
+
 // The hash of an entry from its fields and the previous hash (exposed for tests).
 std::string auditEntryHash(const std::string& prevHash, std::int64_t id, const AuditEntry& e);
 

@@ -85,7 +85,7 @@ constexpr const char* kBatchColumns =
     " br.visibility, br.amount, br.amount_unit, br.purity, br.prepared_on, br.researcher,"
     " br.notebook_ref, br.storage, br.notes, br.properties, br.submitted_structure,"
     " br.submitted_format, br.created_at, br.created_by, br.updated_at, br.retired_at,"
-    " br.retired_reason";
+    " br.retired_reason, br.standardizer";
 
 Batch readBatch(Statement& st) {
   Batch b;
@@ -113,6 +113,7 @@ Batch readBatch(Statement& st) {
   b.updatedAt = st.getText(i++);
   b.retiredAt = st.getOptionalText(i++);
   b.retiredReason = st.getOptionalText(i++);
+  b.standardizer = st.getText(i++);
   return b;
 }
 
@@ -323,8 +324,8 @@ Registration registerCompound(Connection& c, const Clock& clock, const Principal
     Statement st(c,
                  "INSERT INTO batches(form_id, batch_number, amount, amount_unit, purity,"
                  " prepared_on, researcher, notebook_ref, storage, notes, properties,"
-                 " submitted_structure, submitted_format, created_at, created_by, updated_at)"
-                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                 " submitted_structure, submitted_format, created_at, created_by, updated_at,"
+                 " standardizer) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     st.bind(1, *formId)
         .bind(2, batchNumber)
         .bind(3, batch.amount)
@@ -340,7 +341,7 @@ Registration registerCompound(Connection& c, const Clock& clock, const Principal
         .bind(13, batch.submittedFormat)
         .bind(14, now);
     if (actor.userId) st.bind(15, actor.userId); else st.bindNull(15);
-    st.bind(16, now).run();
+    st.bind(16, now).bind(17, batch.standardizer).run();
   }
   std::int64_t batchId = c.lastInsertId();
   result.form = loadForm(c, *formId);

@@ -75,6 +75,7 @@ struct BatchInput {
   std::string propertiesJson = "{}";
   std::string submittedStructure;  // verbatim
   std::string submittedFormat;     // "smiles" | "molfile"
+  std::string standardizer;        // RDKit version + pipeline options of this registration
 };
 
 struct Compound {
@@ -121,6 +122,7 @@ struct Batch {
   std::string propertiesJson;
   std::string submittedStructure;
   std::string submittedFormat;
+  std::string standardizer;
   std::string createdAt;
   std::optional<std::int64_t> createdBy;
   std::string updatedAt;

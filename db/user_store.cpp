@@ -3,14 +3,16 @@
 #include "common/error.h"
 #include "db/audit.h"
 #include "db/row_snapshot.h"
+#include "db/session_store.h"
 #include "db/start_up_store.h"
 
 namespace argan::db {
 namespace {
 
 constexpr const char* kSelect =
-    "SELECT id, email, display_name, role, start_up_id, COALESCE(password_hash, ''),"
-    " created_at, disabled_at FROM users";
+    "SELECT u.id, u.email, u.display_name, u.role, u.start_up_id,"
+    " COALESCE(u.password_hash, ''), u.created_at, u.disabled_at, u.must_change_password,"
+    " u.password_changed_at FROM users u";
 
 User readUser(Statement& st) {
   User u;
@@ -22,6 +24,8 @@ User readUser(Statement& st) {
   u.passwordHash = st.getText(5);
   u.createdAt = st.getText(6);
   u.disabledAt = st.getOptionalText(7);
+  u.mustChangePassword = st.getInt(8) != 0;
+  u.passwordChangedAt = st.getOptionalText(9);
   return u;
 }
 
@@ -78,13 +82,14 @@ User createUser(Connection& c, const Clock& clock, const Principal& actor, const
   }
   Statement insert(c,
                    "INSERT INTO users(email, display_name, role, start_up_id, password_hash,"
-                   " created_at) VALUES (?,?,?,?,?,?)");
+                   " created_at, must_change_password) VALUES (?,?,?,?,?,?,?)");
   insert.bind(1, u.email)
       .bind(2, u.displayName)
       .bind(3, roleName(u.role))
       .bind(4, u.startUpId)
       .bind(5, u.passwordHash.empty() ? std::optional<std::string>() : u.passwordHash)
       .bind(6, clock.nowIso())
+      .bind(7, u.mustChangePassword ? 1 : 0)
       .run();
   std::int64_t id = c.lastInsertId();
   appendAudit(c, clock, actor,
@@ -94,14 +99,14 @@ User createUser(Connection& c, const Clock& clock, const Principal& actor, const
 }
 
 std::optional<User> findUserByEmail(Connection& c, const std::string& email) {
-  Statement st(c, std::string(kSelect) + " WHERE email = ? COLLATE NOCASE");
+  Statement st(c, std::string(kSelect) + " WHERE u.email = ? COLLATE NOCASE");
   st.bind(1, email);
   if (!st.step()) return std::nullopt;
   return readUser(st);
 }
 
 std::optional<User> findUser(Connection& c, std::int64_t id) {
-  Statement st(c, std::string(kSelect) + " WHERE id = ?");
+  Statement st(c, std::string(kSelect) + " WHERE u.id = ?");
   st.bind(1, id);
   if (!st.step()) return std::nullopt;
   return readUser(st);
@@ -109,7 +114,8 @@ std::optional<User> findUser(Connection& c, std::int64_t id) {
 
 std::vector<User> listUsers(Connection& c, std::optional<std::int64_t> startUpId) {
   Statement st(c, std::string(kSelect) +
-                      (startUpId ? " WHERE start_up_id = ? ORDER BY email" : " ORDER BY email"));
+                      (startUpId ? " WHERE u.start_up_id = ? ORDER BY u.email"
+                                 : " ORDER BY u.email"));
   if (startUpId) st.bind(1, *startUpId);
   std::vector<User> out;
   while (st.step()) out.push_back(readUser(st));
@@ -134,11 +140,9 @@ std::int64_t createApiToken(Connection& c, const Clock& clock, const Principal& 
 }
 
 std::optional<User> findUserByTokenHash(Connection& c, const std::string& tokenSha256) {
-  Statement st(c,
-               "SELECT u.id, u.email, u.display_name, u.role, u.start_up_id,"
-               " COALESCE(u.password_hash, ''), u.created_at, u.disabled_at"
-               " FROM api_tokens t JOIN users u ON u.id = t.user_id"
-               " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL");
+  Statement st(c, std::string(kSelect) +
+                      " JOIN api_tokens t ON u.id = t.user_id"
+                      " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL");
   st.bind(1, tokenSha256);
   if (!st.step()) return std::nullopt;
   return readUser(st);
@@ -154,6 +158,200 @@ void revokeApiToken(Connection& c, const Clock& clock, const Principal& actor,
   appendAudit(c, clock, actor,
               {"revoke", "api_token", std::to_string(tokenId), std::nullopt, std::nullopt,
                std::nullopt});
+}
+
+}  // namespace argan::db
+
+namespace argan::db {
+namespace {
+
+bool isTeamRole(Role role) { return role == Role::Lead || role == Role::Member; }
+
+std::string userName(const User& u) { return u.email; }
+
+}  // namespace
+
+bool canSeeUser(const Principal& actor, const User& target) {
+  if (actor.isAdmin()) return true;
+  if (actor.userId != 0 && actor.userId == target.id) return true;
+  return actor.role == Role::Lead && isTeamRole(target.role) && target.startUpId &&
+         actor.startUpId == target.startUpId;
+}
+
+void authorizeUserCreation(const Principal& actor, const NewUser& user) {
+  if (actor.isAdmin()) return;
+  if (actor.role != Role::Lead) {
+    throw permissionDenied("only administrators and start-up leads may add users");
+  }
+  if (!isTeamRole(user.role)) {
+    throw permissionDenied(std::string("a lead adds leads and members of their own start-up, "
+                                       "not ") +
+                               (user.role == Role::Admin ? "administrators" : "partners"),
+                           {{"field", "role"}});
+  }
+  if (user.startUpId != actor.startUpId) {
+    throw permissionDenied("a lead adds members to their own start-up only",
+                           {{"field", "start_up"}});
+  }
+}
+
+void authorizeUserUpdate(const Principal& actor, const User& target, const UserUpdate& change) {
+  if (!canSeeUser(actor, target)) throw notFound("no user " + std::to_string(target.id));
+  const bool self = actor.userId != 0 && actor.userId == target.id;
+  if (self && (change.disabled || (change.role && *change.role != target.role) ||
+               (change.startUpId && change.startUpId != target.startUpId))) {
+    throw permissionDenied(
+        "you cannot disable your own account or change your own role or start-up; ask " +
+        std::string(actor.isAdmin() ? "another administrator" : "an administrator"));
+  }
+  if (actor.isAdmin()) return;
+  if (self && !change.role && !change.startUpId && !change.disabled) return;  // display name
+  if (actor.role != Role::Lead) {
+    throw permissionDenied("only administrators and start-up leads manage other users");
+  }
+  if (change.startUpId && change.startUpId != target.startUpId) {
+    throw permissionDenied("only administrators move users between start-ups",
+                           {{"field", "start_up"}});
+  }
+  if (change.role && !isTeamRole(*change.role)) {
+    throw permissionDenied("a lead may make a team member a lead or a member, nothing else",
+                           {{"field", "role"}});
+  }
+}
+
+User updateUser(Connection& c, const Clock& clock, const Principal& actor, std::int64_t userId,
+                const UserUpdate& change) {
+  auto current = findUser(c, userId);
+  if (!current) throw notFound("no user " + std::to_string(userId));
+  if (change.displayName && change.displayName->size() > 200) {
+    throw invalidArgument("display_name is longer than 200 characters",
+                          {{"field", "display_name"}});
+  }
+  if (change.role && *change.role == Role::Anonymous) {
+    throw invalidArgument("role must be admin, lead, member or partner", {{"field", "role"}});
+  }
+  User next = *current;
+  if (change.displayName) next.displayName = *change.displayName;
+  if (change.role) next.role = *change.role;
+  if (change.startUpId) next.startUpId = *change.startUpId;
+  if (!isTeamRole(next.role)) {
+    if (change.startUpId) {
+      throw invalidArgument(std::string("an ") + roleName(next.role) +
+                                " does not belong to a start-up",
+                            {{"field", "start_up"}});
+    }
+    next.startUpId.reset();
+  } else if (!next.startUpId) {
+    throw invalidArgument(std::string("a ") + roleName(next.role) + " must belong to a start-up",
+                          {{"field", "start_up"}});
+  }
+  if (next.startUpId && next.startUpId != current->startUpId && !findStartUp(c, *next.startUpId)) {
+    throw notFound("no start-up with id " + std::to_string(*next.startUpId),
+                   {{"field", "start_up"}});
+  }
+  const bool disable = change.disabled && *change.disabled && !current->disabled();
+  const bool enable = change.disabled && !*change.disabled && current->disabled();
+
+  // The cluster's rule: an active start-up keeps at least kMinimumActiveTeam members.
+  const bool countedBefore = isTeamRole(current->role) && !current->disabled();
+  const bool countedAfterInSame =
+      isTeamRole(next.role) && next.startUpId == current->startUpId && !disable;
+  if (countedBefore && !countedAfterInSame && current->startUpId) {
+    auto team = findStartUp(c, *current->startUpId);
+    if (team && team->status == "active" && team->memberCount - 1 < kMinimumActiveTeam) {
+      std::string what = disable ? "disabling" : "removing";
+      throw failedPrecondition(
+          "'" + team->name + "' is active, and an active start-up needs a team of at least " +
+              std::to_string(kMinimumActiveTeam) + " members; " + what + " " +
+              userName(*current) + " would leave it with " +
+              std::to_string(team->memberCount - 1) +
+              ". Add another member first, or have an administrator change its status.",
+          {{"rule", "minimum_team"},
+           {"members", team->memberCount},
+           {"required", kMinimumActiveTeam},
+           {"start_up", team->id}});
+    }
+  }
+
+  auto before = snapshotRow(c, "users", userId, {"password_hash"});
+  std::string now = clock.nowIso();
+  Statement update(c,
+                   "UPDATE users SET display_name = ?, role = ?, start_up_id = ?,"
+                   " disabled_at = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE disabled_at END"
+                   " WHERE id = ?");
+  update.bind(1, next.displayName)
+      .bind(2, roleName(next.role))
+      .bind(3, next.startUpId)
+      .bind(4, disable ? 1 : 0)
+      .bind(5, now)
+      .bind(6, enable ? 1 : 0)
+      .bind(7, userId)
+      .run();
+  if (disable) revokeUserSessions(c, clock.nowMicros(), userId, std::nullopt);
+  auto after = snapshotRow(c, "users", userId, {"password_hash"});
+  if (after != before) {
+    appendAudit(c, clock, actor,
+                {disable ? "disable" : enable ? "enable" : "update", "user",
+                 std::to_string(userId), before, after, std::nullopt});
+  }
+  return *findUser(c, userId);
+}
+
+void setUserPassword(Connection& c, const Clock& clock, const Principal& actor,
+                     std::int64_t userId, const std::string& passwordHash,
+                     bool mustChangePassword, std::optional<std::int64_t> keepSessionId) {
+  auto before = snapshotRow(c, "users", userId, {"password_hash"});
+  if (!before) throw notFound("no user " + std::to_string(userId));
+  Statement update(c,
+                   "UPDATE users SET password_hash = ?, must_change_password = ?,"
+                   " password_changed_at = ? WHERE id = ?");
+  update.bind(1, passwordHash)
+      .bind(2, mustChangePassword ? 1 : 0)
+      .bind(3, clock.nowIso())
+      .bind(4, userId)
+      .run();
+  revokeUserSessions(c, clock.nowMicros(), userId, keepSessionId);
+  appendAudit(c, clock, actor,
+              {"change_password", "user", std::to_string(userId), before,
+               snapshotRow(c, "users", userId, {"password_hash"}), std::nullopt});
+}
+
+void upgradePasswordHash(Connection& c, std::int64_t userId, const std::string& passwordHash) {
+  Statement update(c, "UPDATE users SET password_hash = ? WHERE id = ?");
+  update.bind(1, passwordHash).bind(2, userId).run();
+}
+
+namespace {
+
+ApiToken readToken(Statement& st) {
+  ApiToken t;
+  t.id = st.getInt(0);
+  t.userId = st.getInt(1);
+  t.label = st.getText(2);
+  t.createdAt = st.getText(3);
+  t.lastUsedAt = st.getOptionalText(4);
+  t.revokedAt = st.getOptionalText(5);
+  return t;
+}
+
+constexpr const char* kTokenSelect =
+    "SELECT id, user_id, label, created_at, last_used_at, revoked_at FROM api_tokens";
+
+}  // namespace
+
+std::vector<ApiToken> listApiTokens(Connection& c, std::int64_t userId) {
+  Statement st(c, std::string(kTokenSelect) + " WHERE user_id = ? ORDER BY id DESC");
+  st.bind(1, userId);
+  std::vector<ApiToken> out;
+  while (st.step()) out.push_back(readToken(st));
+  return out;
+}
+
+std::optional<ApiToken> findApiToken(Connection& c, std::int64_t tokenId) {
+  Statement st(c, std::string(kTokenSelect) + " WHERE id = ?");
+  st.bind(1, tokenId);
+  if (!st.step()) return std::nullopt;
+  return readToken(st);
 }
 
 }  // namespace argan::db

@@ -22,8 +22,11 @@ struct User {
   std::string passwordHash;  // empty when the user has no password (token-only)
   std::string createdAt;
   std::optional<std::string> disabledAt;
+  bool mustChangePassword = false;  // may only change the password until they do
+  std::optional<std::string> passwordChangedAt;
 
   Principal principal() const;
+  bool disabled() const { return disabledAt.has_value(); }
 };
 
 struct NewUser {
@@ -32,6 +35,7 @@ struct NewUser {
   Role role = Role::Member;
   std::optional<std::int64_t> startUpId;
   std::string passwordHash;
+  bool mustChangePassword = false;  // someone else chose the password (one-time)
 };
 
 // Throws InvalidArgument (bad e-mail; lead/member without a start-up; admin/partner with
@@ -56,5 +60,61 @@ void revokeApiToken(Connection& c, const Clock& clock, const Principal& actor,
                     std::int64_t userId, std::int64_t tokenId);
 
 bool isPlausibleEmail(const std::string& email);
+
+// --- Managing users (the rules are the same whichever door the change comes through) ---
+
+// The fields of a user that may change; unset fields stay as they are. A role of admin or
+// partner clears the start-up; lead/member keep theirs unless `startUpId` moves them.
+struct UserUpdate {
+  std::optional<std::string> displayName;
+  std::optional<Role> role;
+  std::optional<std::int64_t> startUpId;
+  std::optional<bool> disabled;
+  bool empty() const { return !displayName && !role && !startUpId && !disabled; }
+};
+
+// May `actor` see (list, manage) `target`? Administrators: everyone; leads: the leads and
+// members of their own start-up; everyone: themselves.
+bool canSeeUser(const Principal& actor, const User& target);
+
+// Throws PermissionDenied unless `actor` may create `user`: administrators create anyone;
+// a lead creates leads and members of their own start-up only.
+void authorizeUserCreation(const Principal& actor, const NewUser& user);
+
+// Throws NotFound when `actor` may not see `target` (canSeeUser), PermissionDenied when the
+// change is beyond the actor's powers: a lead changes display names, disables/enables and
+// moves between lead and member within their start-up; anybody changes their own display
+// name; nobody disables or changes the role of their own account.
+void authorizeUserUpdate(const Principal& actor, const User& target, const UserUpdate& change);
+
+// Applies `change` (call authorizeUserUpdate first). Throws InvalidArgument (bad fields),
+// NotFound (user or start-up), FailedPrecondition when the change would leave an active
+// start-up with fewer than kMinimumActiveTeam members (details: rule=minimum_team). Disabling
+// revokes the user's sessions. Audited ("update", "disable", "enable").
+User updateUser(Connection& c, const Clock& clock, const Principal& actor, std::int64_t userId,
+                const UserUpdate& change);
+
+// Replaces the stored password hash and sets the one-time flag; revokes every session of the
+// user except `keepSessionId`. Audited ("change_password"; the hash is never in the trail).
+void setUserPassword(Connection& c, const Clock& clock, const Principal& actor,
+                     std::int64_t userId, const std::string& passwordHash,
+                     bool mustChangePassword, std::optional<std::int64_t> keepSessionId);
+
+// Replaces the stored hash only (re-hashing at a higher iteration count at sign-in). Not
+// audited: the password does not change.
+void upgradePasswordHash(Connection& c, std::int64_t userId, const std::string& passwordHash);
+
+struct ApiToken {
+  std::int64_t id = 0;
+  std::int64_t userId = 0;
+  std::string label;
+  std::string createdAt;
+  std::optional<std::string> lastUsedAt;
+  std::optional<std::string> revokedAt;
+};
+
+// The tokens of a user (revoked ones included), newest first.
+std::vector<ApiToken> listApiTokens(Connection& c, std::int64_t userId);
+std::optional<ApiToken> findApiToken(Connection& c, std::int64_t tokenId);
 
 }  // namespace argan::db

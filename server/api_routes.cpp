@@ -7,6 +7,10 @@ Router buildApiRouter() {
   addHealthRoutes(router);
   addStartUpRoutes(router);
   addCompoundRoutes(router);
+  addSessionRoutes(router);
+  addUserRoutes(router);
+  addLifecycleRoutes(router);
+  addAuditRoutes(router);
   return router;
 }
 

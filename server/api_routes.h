@@ -11,5 +11,9 @@ Router buildApiRouter();
 void addHealthRoutes(Router& router);
 void addStartUpRoutes(Router& router);
 void addCompoundRoutes(Router& router);
+void addSessionRoutes(Router& router);    // /api/session...
+void addUserRoutes(Router& router);       // /api/users, /api/tokens
+void addLifecycleRoutes(Router& router);  // publish, retire, history of compounds/batches/start-ups
+void addAuditRoutes(Router& router);      // /api/audit/verify
 
 }  // namespace argan::server

@@ -33,6 +33,14 @@ struct AppConfig {
   int chemTimeoutMs = 10000;              // wall clock per chemistry call, then the worker dies
   int chemMemoryMb = 1024;                // address-space limit of each worker
   int chemCpuSeconds = 10;                // CPU seconds per chemistry call
+
+  // Browser sessions (cookie argan_session) and sign-in throttling.
+  int sessionIdleTimeoutSeconds = 30 * 60;        // ends after this long without a request
+  int sessionAbsoluteTimeoutSeconds = 12 * 3600;  // ends this long after sign-in regardless
+  bool secureCookies = false;                     // add "; Secure" (serving behind TLS)
+  int loginWindowSeconds = 15 * 60;               // failed sign-ins are counted over this window
+  int loginMaxFailuresPerAccount = 5;             // per e-mail within the window, then 429
+  int loginMaxFailuresPerAddress = 20;            // per client address within the window
 };
 
 }  // namespace argan::server

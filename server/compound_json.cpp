@@ -139,6 +139,7 @@ Poco::JSON::Object::Ptr batchJson(const db::Batch& b) {
   Poco::JSON::Object::Ptr submitted = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   submitted->set("format", b.submittedFormat);
   submitted->set("structure", b.submittedStructure);
+  submitted->set("standardization", b.standardizer);
   o->set("submitted", submitted);
   o->set("created_at", b.createdAt);
   setOptional(o, "created_by", b.createdBy);

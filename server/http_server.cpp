@@ -132,9 +132,13 @@ class ArganRequestHandler : public Poco::Net::HTTPRequestHandler {
       }
       throw notFound("no API endpoint " + request.getMethod() + " " + path);
     }
-    db::Principal principal = authenticate(request, services_);
-    checkAccess(route->access, principal);
-    RequestContext context(request, response, services_, std::move(params), std::move(principal));
+    // Sign-in routes carry their credentials in the body and ignore any session cookie.
+    Authentication auth = route->session == SessionRule::SignIn
+                               ? Authentication{}
+                               : authenticateRequest(request, services_);
+    checkAccess(route->access, auth.principal);
+    enforceCredentialRules(*route, request, auth);
+    RequestContext context(request, response, services_, std::move(params), std::move(auth));
     route->handler(context);
     if (!context.responded()) throw internalError("the handler sent no answer");
   }

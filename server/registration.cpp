@@ -114,6 +114,7 @@ RegistrationResult registerStructure(Services& services, const db::Principal& wh
   chem::StructureAnalysis analysis = services.chem.analyse(structure, format);
   batch.submittedStructure = structure;
   batch.submittedFormat = chem::formatName(analysis.format);
+  batch.standardizer = analysis.standardizer;
   db::CompoundIdentity identity = toCompoundIdentity(analysis);
   db::FormIdentity form = toFormIdentity(analysis);
 

@@ -13,12 +13,28 @@ namespace argan::server {
 
 RequestContext::RequestContext(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse& response, Services& services,
-                               PathParams params, db::Principal principal)
+                               PathParams params, Authentication authentication)
     : request_(request),
       response_(response),
       services_(services),
       params_(std::move(params)),
-      principal_(std::move(principal)) {}
+      auth_(std::move(authentication)) {}
+
+namespace {
+Authentication fromPrincipal(db::Principal principal) {
+  Authentication auth;
+  auth.kind = principal.role == db::Role::Anonymous ? CredentialKind::None
+                                                     : CredentialKind::ApiToken;
+  auth.principal = std::move(principal);
+  return auth;
+}
+}  // namespace
+
+RequestContext::RequestContext(Poco::Net::HTTPServerRequest& request,
+                               Poco::Net::HTTPServerResponse& response, Services& services,
+                               PathParams params, db::Principal principal)
+    : RequestContext(request, response, services, std::move(params),
+                     fromPrincipal(std::move(principal))) {}
 
 const std::string& RequestContext::method() const { return request_.getMethod(); }
 

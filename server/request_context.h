@@ -12,6 +12,7 @@
 #include <string>
 
 #include "db/access.h"
+#include "server/authentication.h"
 #include "server/router.h"
 #include "server/services.h"
 
@@ -20,10 +21,15 @@ namespace argan::server {
 class RequestContext {
  public:
   RequestContext(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+                 Services& services, PathParams params, Authentication authentication);
+  // An anonymous or token-like caller known only by its principal.
+  RequestContext(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
                  Services& services, PathParams params, db::Principal principal);
 
   Services& services() { return services_; }
-  const db::Principal& principal() const { return principal_; }
+  const db::Principal& principal() const { return auth_.principal; }
+  // How the caller authenticated (session id and CSRF token for browser sessions).
+  const Authentication& authentication() const { return auth_; }
   const std::string& method() const;
   std::string path() const;
   Poco::Net::HTTPServerRequest& request() { return request_; }
@@ -54,7 +60,7 @@ class RequestContext {
   Poco::Net::HTTPServerResponse& response_;
   Services& services_;
   PathParams params_;
-  db::Principal principal_;
+  Authentication auth_;
   std::optional<std::string> body_;
   mutable std::optional<std::map<std::string, std::string>> query_;
   bool responded_ = false;

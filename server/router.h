@@ -23,6 +23,14 @@ enum class Access {
 };
 const char* accessName(Access access);
 
+// How a route treats browser sessions, beyond its access rule (server/authentication.h).
+enum class SessionRule {
+  Normal,          // state-changing requests authenticated by the session cookie need the
+                   // X-CSRF-Token header; refused (403) while the caller must change password
+  PasswordChange,  // as Normal, but allowed while a password change is pending
+  SignIn,          // credentials are in the body: the session cookie is ignored (no CSRF)
+};
+
 using Handler = std::function<void(RequestContext&)>;
 
 struct Route {
@@ -31,6 +39,7 @@ struct Route {
   Access access = Access::Authenticated;
   Handler handler;
   std::string summary;  // one line for docs/api.md and the route listing
+  SessionRule session = SessionRule::Normal;
 };
 
 using PathParams = std::map<std::string, std::string>;

@@ -100,6 +100,18 @@ class ServeApp : public Poco::Util::ServerApplication {
       cfg.chemTimeoutMs = config().getInt("argan.chem_timeout_ms", cfg.chemTimeoutMs);
       cfg.chemMemoryMb = config().getInt("argan.chem_memory_mb", cfg.chemMemoryMb);
       cfg.chemCpuSeconds = config().getInt("argan.chem_cpu_s", cfg.chemCpuSeconds);
+      cfg.sessionIdleTimeoutSeconds =
+          config().getInt("argan.session_idle_minutes", cfg.sessionIdleTimeoutSeconds / 60) * 60;
+      cfg.sessionAbsoluteTimeoutSeconds =
+          config().getInt("argan.session_absolute_hours", cfg.sessionAbsoluteTimeoutSeconds / 3600) *
+          3600;
+      cfg.secureCookies = config().getBool("argan.secure_cookies", cfg.secureCookies);
+      cfg.loginMaxFailuresPerAccount =
+          config().getInt("argan.login_max_failures_per_account", cfg.loginMaxFailuresPerAccount);
+      cfg.loginMaxFailuresPerAddress =
+          config().getInt("argan.login_max_failures_per_address", cfg.loginMaxFailuresPerAddress);
+      cfg.loginWindowSeconds =
+          config().getInt("argan.login_window_minutes", cfg.loginWindowSeconds / 60) * 60;
       cfg.webRoot = config().getString("argan.web_root", defaultWebRoot(commandPath()));
       cfg.loadDemo = config().has("argan.demo");
       if (cfg.port < 0 || cfg.port > 65535 || cfg.threads < 1 || cfg.threads > 256) {
@@ -118,6 +130,14 @@ class ServeApp : public Poco::Util::ServerApplication {
         std::cerr << "argan serve: argan.chem_isolation must be process or in-process, "
                      "chem_workers 1..64, chem_timeout_ms >= 100, chem_memory_mb >= 256, "
                      "chem_cpu_s >= 1\n";
+        return EXIT_USAGE;
+      }
+      if (cfg.sessionIdleTimeoutSeconds < 60 ||
+          cfg.sessionAbsoluteTimeoutSeconds < cfg.sessionIdleTimeoutSeconds ||
+          cfg.loginWindowSeconds < 60 || cfg.loginMaxFailuresPerAccount < 1 ||
+          cfg.loginMaxFailuresPerAddress < 1) {
+        std::cerr << "argan serve: session and sign-in limits must be positive (idle >= 1 min, "
+                     "absolute >= idle)\n";
         return EXIT_USAGE;
       }
       return serve(cfg);
@@ -192,13 +212,15 @@ class ServeApp : public Poco::Util::ServerApplication {
       admin.displayName = "Cluster administrator";
       admin.role = db::Role::Admin;
       admin.passwordHash = hashPassword(password, services.config.passwordIterations);
+      admin.mustChangePassword = true;  // one-time: the first sign-in must replace it
       return db::createUser(c, services.clock, db::Principal::system("first start"), admin);
     });
     if (created) {
       std::cout << "First start: created the administrator " << created->email
                 << " with the one-time password " << password
-                << "\n(shown only now; change it after signing in, or create your own "
-                   "administrator with `argan user add`).\n";
+                << "\n(shown only now, and valid for one sign-in: the first thing it allows is "
+                   "choosing a new password. Or create your own administrator with "
+                   "`argan user add`.)\n";
     }
   }
 

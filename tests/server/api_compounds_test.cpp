@@ -60,6 +60,7 @@ BOOST_AUTO_TEST_CASE(aspirin_and_its_sodium_salt_are_one_parent_two_forms) {
   BOOST_TEST(batch->getValue<std::string>("id") == "CMP-000001-F1-B001");
   BOOST_TEST(batch->getValue<double>("purity") == 99.5);
   BOOST_TEST(batch->getObject("submitted")->getValue<std::string>("structure") == "CC(=O)Oc1ccccc1C(=O)O");
+  BOOST_TEST(batch->getObject("submitted")->getValue<std::string>("standardization").find("RDKit 2022.09") == 0u);
 
   auto salt = lab.registerAs(lab.lead, "CC(=O)Oc1ccccc1C(=O)[O-].[Na+]");
   BOOST_TEST_REQUIRE(salt.status == 200, salt.body);

@@ -273,7 +273,7 @@ BOOST_AUTO_TEST_CASE(closing_the_service_ends_every_worker) {
 BOOST_AUTO_TEST_CASE(the_api_keeps_serving_when_workers_die_between_requests) {
   ChemWorkerOptions options = testOptions();
   options.timeoutMs = 1500;
-  test::TestServer server({}, std::make_unique<GuardedChemService>(options));
+  test::TestServer server({}, nullptr, std::make_unique<GuardedChemService>(options));
   auto startUp = server.createStartUp("Zitoun");
   auto token = server.userToken("lead@zitoun.ma", db::Role::Lead, startUp);
   auto ok = server.call("POST", "/api/compounds/preview",

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/password.h"
@@ -29,6 +30,7 @@ struct HttpResult {
   int status = 0;
   std::string body;
   std::map<std::string, std::string> headers;
+  std::vector<std::string> setCookies;  // every Set-Cookie header, in order
   Poco::JSON::Object::Ptr json() const {
     Poco::JSON::Parser parser;
     return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
@@ -43,9 +45,11 @@ struct HttpResult {
 
 class TestServer {
  public:
-  explicit TestServer(server::AppConfig config = {},
+  // `clock`: the server's clock (a ManualClock for expiry tests); the system clock if null.
+  // `chem`: the chemistry service (in-process with 2 analysers if null).
+  explicit TestServer(server::AppConfig config = {}, const Clock* clock = nullptr,
                       std::unique_ptr<server::ChemService> chem = nullptr)
-      : config_(std::move(config)), chem_(std::move(chem)) {
+      : config_(std::move(config)), clock_(clock ? *clock : systemClock_), chem_(std::move(chem)) {
     config_.port = 0;
     config_.host = "127.0.0.1";
     config_.dbPath = dir_.file("argan.db");
@@ -72,11 +76,13 @@ class TestServer {
 
   HttpResult call(const std::string& method, const std::string& path,
                   const std::string& body = "", const std::string& token = "",
-                  const std::string& contentType = "application/json") {
+                  const std::string& contentType = "application/json",
+                  const std::map<std::string, std::string>& headers = {}) {
     Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port()));
     session.setTimeout(Poco::Timespan(120, 0));
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!token.empty()) request.set("Authorization", "Bearer " + token);
+    for (const auto& [name, value] : headers) request.set(name, value);
     if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT") {
       request.setContentType(contentType);
       request.setContentLength64(static_cast<Poco::Int64>(body.size()));
@@ -89,7 +95,10 @@ class TestServer {
     HttpResult result;
     result.status = static_cast<int>(response.getStatus());
     Poco::StreamCopier::copyToString(in, result.body);
-    for (const auto& [k, v] : response) result.headers[k] = v;
+    for (const auto& [k, v] : response) {
+      if (k == "Set-Cookie") result.setCookies.push_back(v);
+      result.headers[k] = v;
+    }
     return result;
   }
 
@@ -99,6 +108,22 @@ class TestServer {
       in.name = name;
       in.sector = "green_chemicals";
       return db::createStartUp(c, clock_, db::Principal::system("test"), in).id;
+    });
+  }
+
+  // Creates a user with a password (hashed at the test server's cheap iteration count);
+  // returns the user's id.
+  std::int64_t createUser(const std::string& email, db::Role role,
+                          std::optional<std::int64_t> startUp, const std::string& password,
+                          bool mustChangePassword = false) {
+    return database_->write([&](db::Connection& c) {
+      db::NewUser u;
+      u.email = email;
+      u.role = role;
+      u.startUpId = startUp;
+      u.passwordHash = hashPassword(password, config_.passwordIterations);
+      u.mustChangePassword = mustChangePassword;
+      return db::createUser(c, clock_, db::Principal::system("test"), u).id;
     });
   }
 
@@ -127,7 +152,8 @@ class TestServer {
  private:
   TempDir dir_;
   server::AppConfig config_;
-  SystemClock clock_;
+  SystemClock systemClock_;
+  const Clock& clock_;
   std::unique_ptr<db::Database> database_;
   std::unique_ptr<server::ChemService> chem_;
   std::unique_ptr<server::Services> services_;

@@ -1,0 +1,43 @@
+#include "server/user_json.h"
+
+namespace argan::server {
+namespace {
+
+template <typename T>
+void setOptional(Poco::JSON::Object::Ptr& o, const std::string& key, const std::optional<T>& v) {
+  if (v) {
+    o->set(key, *v);
+  } else {
+    o->set(key, Poco::Dynamic::Var());
+  }
+}
+
+}  // namespace
+
+Poco::JSON::Object::Ptr userJson(const db::User& u) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", u.id);
+  o->set("email", u.email);
+  o->set("display_name", u.displayName);
+  o->set("role", db::roleName(u.role));
+  setOptional(o, "start_up", u.startUpId);
+  o->set("disabled", u.disabled());
+  setOptional(o, "disabled_at", u.disabledAt);
+  o->set("must_change_password", u.mustChangePassword);
+  o->set("created_at", u.createdAt);
+  return o;
+}
+
+Poco::JSON::Object::Ptr tokenJson(const db::ApiToken& t) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", t.id);
+  o->set("user", t.userId);
+  o->set("label", t.label);
+  o->set("created_at", t.createdAt);
+  setOptional(o, "last_used_at", t.lastUsedAt);
+  setOptional(o, "revoked_at", t.revokedAt);
+  o->set("active", !t.revokedAt.has_value());
+  return o;
+}
+
+}  // namespace argan::server

@@ -1,0 +1,414 @@
+// The authorization matrix: every route of buildApiRouter() x every role x own / other
+// start-up's / public record, over real HTTP.
+//
+// The test walks the route table, so a route without a row here FAILS, naming the route
+// (and a row for a route that no longer exists fails too). To cover a new route:
+//
+//  1. Add a row to kMatrix below:
+//       {"PATCH /api/routes/{id}", "route", R"({"visibility": "cluster"})",
+//        //  anon  partner memberA leadA memberB admin
+//        {401, 403, OK, OK, 404, OK},    // A:      a private record of start-up A
+//        {{401, 403, 404, 404, OK, OK}},  // B:      a private record of start-up B
+//        {{401, 403, 403, 403, 403, OK}}},  // public: a public record of start-up B
+//     The key is "METHOD pattern" exactly as registered. The roles, in this order, are:
+//     anonymous; a partner; a member and the lead of start-up A (the owning start-up of
+//     the "A" record); a member of start-up B (another start-up); an administrator. They
+//     call with API tokens (sessions and CSRF are tested in api_session_test.cpp).
+//     OK stands for any 2xx; other numbers are exact statuses.
+//  2. A route without a path parameter has only the first list (leave the others out).
+//     A route with one names a subject kind (the second field); the first list is then
+//     for start-up A's private record, the optional second for start-up B's private
+//     record, the optional third for a public record of start-up B. Give every list that
+//     makes sense for the kind ("start-up" has no public variant: all start-ups are).
+//  3. If the kind is new, register a factory in Fixture::subjects(): it creates a FRESH
+//     record for each call (so a write in one cell never changes what the next cell sees)
+//     and returns the values for the path parameters ({"id": "CMP-000012"}); they are
+//     also substituted into the body. Bodies may use {A} and {B} (the start-ups' ids) and
+//     {n} (a number unique to the call).
+//
+// Object-level rule checked throughout: a record the caller may not see answers 404, the
+// same as a record that does not exist.
+#include <array>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "db/lifecycle.h"
+#include "db/registry_store.h"
+#include "server/registration.h"
+#include "test_server.h"
+
+using namespace argan;
+using test::TestServer;
+
+namespace {
+
+constexpr int OK = 200;  // any 2xx
+constexpr int kRoles = 6;
+const char* const kRoleNames[kRoles] = {"anonymous", "partner",     "member of A",
+                                        "lead of A", "member of B", "admin"};
+enum RoleIndex { kAnonymous, kPartner, kMemberA, kLeadA, kMemberB, kAdmin };
+
+using Statuses = std::array<int, kRoles>;
+enum class Variant { A, B, Public };
+const char* variantName(Variant v) {
+  switch (v) {
+    case Variant::A:
+      return "start-up A's private record";
+    case Variant::B:
+      return "start-up B's private record";
+    case Variant::Public:
+      return "start-up B's public record";
+  }
+  return "";
+}
+
+struct MatrixRow {
+  std::string route;    // "METHOD /api/pattern"
+  std::string subject;  // the kind of record {id} names; "" when the path has no parameter
+  std::string body;     // request body ("" for none)
+  Statuses a;           // for start-up A's private record (or the only list)
+  std::optional<Statuses> b = std::nullopt;
+  std::optional<Statuses> pub = std::nullopt;
+};
+
+// clang-format off
+const std::vector<MatrixRow> kMatrix = {
+  //                                                                       anon partner mbrA leadA mbrB admin
+  {"GET /api/health", "", "",                                             {OK,  OK,  OK,  OK,  OK,  OK}},
+
+  // Start-ups: a public directory; administrators create; a lead edits the description.
+  {"GET /api/start-ups", "", "",                                          {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"POST /api/start-ups", "", R"({"name": "New {n}", "sector": "valorisation"})",
+                                                                          {401, 403, 403, 403, 403, OK}},
+  {"GET /api/start-ups/{id}", "start-up", "",                             {OK,  OK,  OK,  OK,  OK,  OK},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"PATCH /api/start-ups/{id}", "start-up", R"({"description": "d {n}"})",
+                                                                          {401, 403, 403, OK,  403, OK},
+                                                                         {{401, 403, 403, 403, 403, OK}}},
+  {"GET /api/start-ups/{id}/history", "start-up", "",                     {OK,  OK,  OK,  OK,  OK,  OK},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+
+  // The registry.
+  {"POST /api/compounds", "", R"({"structure": "CCO", "start_up": {A}})", {401, 403, OK,  OK,  403, OK}},
+  {"POST /api/compounds/preview", "", R"({"structure": "CCO", "start_up": {A}})",
+                                                                          {401, 403, OK,  OK,  403, OK}},
+  {"GET /api/compounds", "", "",                                          {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/compounds/{id}", "compound", "",                             {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/compounds/{id}/depiction.svg", "compound", "",               {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/compounds/{id}/forms", "compound", "",                       {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/compounds/{id}/batches", "compound", "",                     {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/compounds/{id}/history", "compound", "",                     {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  // Members share with the cluster; only leads and admins touch public (B's public record:
+  // A's people see it but may not change it; B's member may not withdraw it from public).
+  {"PATCH /api/compounds/{id}", "compound", R"({"visibility": "cluster"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, 403, OK}}},
+  {"POST /api/compounds/{id}/retire", "compound", R"({"reason": "duplicate of another entry"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/batches/{id}", "batch", "",                                  {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/batches/{id}/history", "batch", "",                          {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"PATCH /api/batches/{id}", "batch", R"({"visibility": "cluster"})",    {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, 403, OK}}},
+  {"POST /api/batches/{id}/retire", "batch", R"({"reason": "spilled"})",  {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+
+  // Sessions. Sign-in ignores the caller's credentials (the body carries them); the others
+  // work for token callers too (GET answers who they are; DELETE has no session to end).
+  {"POST /api/session", "", R"({"email": "signin@cise.ma", "password": "matrix password"})",
+                                                                          {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/session", "", "",                                            {401, OK,  OK,  OK,  OK,  OK}},
+  {"DELETE /api/session", "", "",                                         {401, 400, 400, 400, 400, 400}},
+  {"POST /api/session/password", "",
+   R"({"current_password": "matrix password", "new_password": "matrix password {n}"})",
+                                                                          {401, OK,  OK,  OK,  OK,  OK}},
+
+  // Users: administrators manage everyone, a lead their own team; a user's own display name.
+  {"GET /api/users", "", "",                                              {401, 403, 403, OK,  403, OK}},
+  {"POST /api/users", "", R"({"email": "new{n}@zitoun.ma", "role": "member", "start_up": {A}})",
+                                                                          {401, 403, 403, OK,  403, OK}},
+  {"PATCH /api/users/{id}", "user", R"({"display_name": "Name {n}"})",    {401, 404, 404, OK,  404, OK},
+                                                                         {{401, 404, 404, 404, 404, OK}}},
+
+  // API tokens: one's own; administrators anyone's. "A" = a token of the caller,
+  // "B" = a token of somebody else (a member of start-up B).
+  {"GET /api/tokens", "", "",                                             {401, OK,  OK,  OK,  OK,  OK}},
+  {"POST /api/tokens", "", R"({"label": "script {n}"})",                  {401, OK,  OK,  OK,  OK,  OK}},
+  {"DELETE /api/tokens/{id}", "token", "",                                {401, OK,  OK,  OK,  OK,  OK},
+                                                                         {{401, 404, 404, 404, 404, OK}}},
+
+  {"GET /api/audit/verify", "", "",                                       {401, 403, 403, 403, 403, OK}},
+};
+// clang-format on
+
+std::string replaceAll(std::string text, const std::string& from, const std::string& to) {
+  for (std::size_t pos = text.find(from); pos != std::string::npos;
+       pos = text.find(from, pos + to.size())) {
+    text.replace(pos, from.size(), to);
+  }
+  return text;
+}
+
+struct Fixture {
+  using Params = std::map<std::string, std::string>;
+  // Creates a fresh record of the kind for `variant`, as seen by `role`; returns the path
+  // parameters that name it.
+  using SubjectFactory = std::function<Params(Fixture&, Variant, RoleIndex)>;
+
+  TestServer server;
+  std::int64_t startUpA = server.createStartUp("Zitoun");
+  std::int64_t startUpB = server.createStartUp("Glycera");
+  std::array<std::string, kRoles> tokens;
+  std::array<std::int64_t, kRoles> userIds{};
+  db::CompoundIdentity baseIdentity;
+  int counter = 0;
+
+  Fixture() {
+    const std::string password = "matrix password";
+    const std::pair<const char*, std::pair<db::Role, std::optional<std::int64_t>>> people[] = {
+        {"", {db::Role::Anonymous, std::nullopt}},
+        {"partner@industry.ma", {db::Role::Partner, std::nullopt}},
+        {"member@zitoun.ma", {db::Role::Member, startUpA}},
+        {"lead@zitoun.ma", {db::Role::Lead, startUpA}},
+        {"member@glycera.ma", {db::Role::Member, startUpB}},
+        {"admin@cise.ma", {db::Role::Admin, std::nullopt}},
+    };
+    for (int r = 1; r < kRoles; ++r) {
+      userIds[r] = server.createUser(people[r].first, people[r].second.first,
+                                     people[r].second.second, password);
+      tokens[r] = tokenFor(userIds[r]);
+    }
+    server.createUser("signin@cise.ma", db::Role::Partner, std::nullopt, password);
+    baseIdentity = server::toCompoundIdentity(server.services().chem.analyse("CCO", "smiles"));
+  }
+
+  std::string tokenFor(std::int64_t userId) {
+    std::string token = server::newApiToken();
+    server.database().write([&](db::Connection& c) {
+      db::createApiToken(c, server.services().clock, db::Principal::system("matrix"), userId,
+                         server::tokenDigest(token), "matrix");
+    });
+    return token;
+  }
+
+  std::int64_t ownerOf(Variant v) const { return v == Variant::A ? startUpA : startUpB; }
+
+  // A new parent (real structure, unique full hash) with batch B001, owned and shared per
+  // the variant (`shareCompound`: the parent of a private batch is shared with the cluster).
+  db::Registration registerFresh(Variant v, bool shareCompound = false) {
+    db::CompoundIdentity identity = baseIdentity;
+    identity.fullHash = "matrix-" + std::to_string(++counter);
+    db::FormIdentity form;
+    form.key = "1|";
+    form.label = "free form";
+    db::BatchInput batch;
+    batch.submittedStructure = "CCO";
+    batch.submittedFormat = "smiles";
+    return server.database().write([&](db::Connection& c) {
+      const Clock& clock = server.services().clock;
+      db::Principal system = db::Principal::system("matrix");
+      auto r = db::registerCompound(c, clock, system, ownerOf(v), identity, form, batch);
+      if (shareCompound && v != Variant::Public) {
+        db::changeVisibility(
+            c, clock, system,
+            {{"compounds", "compound", r.compound.code(), r.compound.id, ownerOf(v)},
+             db::Visibility::Cluster});
+      }
+      if (v == Variant::Public) {
+        db::changeVisibility(
+            c, clock, system,
+            {{"compounds", "compound", r.compound.code(), r.compound.id, ownerOf(v)},
+             db::Visibility::Public});
+        db::changeVisibility(
+            c, clock, system,
+            {{"batches", "batch", r.batch.code(), r.batch.id, ownerOf(v)}, db::Visibility::Public});
+      }
+      return r;
+    });
+  }
+
+  static const std::map<std::string, SubjectFactory>& subjects() {
+    static const std::map<std::string, SubjectFactory> factories = {
+        {"compound",
+         [](Fixture& f, Variant v, RoleIndex) {
+           return Params{{"id", f.registerFresh(v).compound.code()}};
+         }},
+        {"batch",  // A and B: the compound is shared with the cluster, the batch is not
+         [](Fixture& f, Variant v, RoleIndex) {
+           return Params{{"id", f.registerFresh(v, /*shareCompound=*/true).batch.code()}};
+         }},
+        {"start-up",
+         [](Fixture& f, Variant v, RoleIndex) {
+           return Params{{"id", std::to_string(f.ownerOf(v))}};
+         }},
+        {"user",
+         [](Fixture& f, Variant v, RoleIndex) {
+           std::int64_t id = f.server.createUser("user" + std::to_string(++f.counter) + "@team.ma",
+                                                 db::Role::Member, f.ownerOf(v), "matrix password");
+           return Params{{"id", std::to_string(id)}};
+         }},
+        {"token",
+         [](Fixture& f, Variant v, RoleIndex role) {
+           std::int64_t owner = 0;
+           if (v == Variant::A) {
+             owner = role == kAnonymous ? f.userIds[kMemberA] : f.userIds[role];
+           } else {
+             owner = f.server.createUser("owner" + std::to_string(++f.counter) + "@glycera.ma",
+                                         db::Role::Member, f.startUpB, "matrix password");
+           }
+           f.tokenFor(owner);
+           auto id = f.server.database().read(
+               [](db::Connection& c) { return c.queryInt("SELECT MAX(id) FROM api_tokens"); });
+           return Params{{"id", std::to_string(*id)}};
+         }},
+    };
+    return factories;
+  }
+
+  // Runs one cell; returns the status.
+  test::HttpResult run(const MatrixRow& row, Variant v, RoleIndex role) {
+    const auto space = row.route.find(' ');
+    const std::string method = row.route.substr(0, space);
+    std::string path = row.route.substr(space + 1);
+    std::string body = row.body;
+    Params params;
+    if (!row.subject.empty()) params = subjects().at(row.subject)(*this, v, role);
+    params["A"] = std::to_string(startUpA);
+    params["B"] = std::to_string(startUpB);
+    params["n"] = std::to_string(++counter);
+    for (const auto& [name, value] : params) {
+      path = replaceAll(path, "{" + name + "}", value);
+      body = replaceAll(body, "{" + name + "}", value);
+    }
+    return server.call(method, path, body, tokens[role]);
+  }
+};
+
+bool matches(int expected, int actual) {
+  if (expected == OK) return actual >= 200 && actual < 300;
+  return expected == actual;
+}
+
+std::string routeKey(const server::Route& r) {
+  return r.method + " " + r.pattern;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(authorization_matrix)
+
+BOOST_AUTO_TEST_CASE(every_route_has_a_row_and_every_row_a_route) {
+  server::Router router = server::buildApiRouter();
+  std::map<std::string, const MatrixRow*> rows;
+  for (const auto& row : kMatrix) {
+    BOOST_TEST(rows.emplace(row.route, &row).second, "two matrix rows for " << row.route);
+  }
+  std::set<std::string> routes;
+  for (const auto& route : router.routes()) {
+    const std::string key = routeKey(route);
+    routes.insert(key);
+    auto it = rows.find(key);
+    if (it == rows.end()) {
+      BOOST_ERROR("route " << key << " (" << server::accessName(route.access)
+                           << ") has no row in the authorization matrix: add one to kMatrix in "
+                              "tests/server/authorization_matrix_test.cpp");
+      continue;
+    }
+    const bool hasParameter = route.pattern.find('{') != std::string::npos;
+    BOOST_TEST(hasParameter == !it->second->subject.empty(),
+               key << ": a route with a path parameter names a subject kind, and only then");
+    if (hasParameter) {
+      BOOST_TEST(Fixture::subjects().count(it->second->subject) == 1u,
+                 key << ": no subject factory for '" << it->second->subject << "'");
+    } else {
+      BOOST_TEST(!it->second->b.has_value(), key << ": B/public lists need a subject");
+    }
+  }
+  for (const auto& row : kMatrix) {
+    BOOST_TEST(routes.count(row.route) == 1u,
+               "the matrix has a row for " << row.route << ", which is not a route");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(every_role_on_every_route) {
+  Fixture f;
+  server::Router router = server::buildApiRouter();
+  std::map<std::string, const MatrixRow*> rows;
+  for (const auto& row : kMatrix) rows[row.route] = &row;
+  int cells = 0;
+  for (const auto& route : router.routes()) {
+    auto it = rows.find(routeKey(route));
+    if (it == rows.end()) continue;  // reported by the test above
+    const MatrixRow& row = *it->second;
+    const std::pair<Variant, const std::optional<Statuses>> variants[] = {
+        {Variant::A, row.a}, {Variant::B, row.b}, {Variant::Public, row.pub}};
+    for (const auto& [variant, statuses] : variants) {
+      if (!statuses) continue;
+      for (int r = 0; r < kRoles; ++r) {
+        auto result = f.run(row, variant, static_cast<RoleIndex>(r));
+        ++cells;
+        const int expected = (*statuses)[r];
+        BOOST_TEST(
+            matches(expected, result.status),
+            row.route << " as " << kRoleNames[r]
+                      << (row.subject.empty() ? "" : std::string(" on ") + variantName(variant))
+                      << ": expected " << (expected == OK ? "2xx" : std::to_string(expected))
+                      << ", got " << result.status << " " << result.body.substr(0, 200));
+        // Every refusal is a JSON error body.
+        if (result.status >= 400) {
+          BOOST_TEST(result.body.find("\"error\"") != std::string::npos, row.route);
+        }
+      }
+    }
+  }
+  BOOST_TEST_MESSAGE("authorization matrix: " << cells << " cells");
+  BOOST_TEST(cells > 100);
+}
+
+// A hidden record answers exactly like a missing one: same status, same error code, and a
+// message that only repeats the id the caller sent.
+BOOST_AUTO_TEST_CASE(a_guessed_id_of_another_start_up_looks_missing) {
+  Fixture f;
+  std::string hidden = f.registerFresh(Variant::B).compound.code();
+  std::string hiddenBatch = hidden + "-F1-B001";
+  for (const std::string& suffix : {std::string(""), std::string("/history"), std::string("/forms"),
+                                    std::string("/depiction.svg")}) {
+    auto seen = f.server.call("GET", "/api/compounds/" + hidden + suffix, "", f.tokens[kMemberA]);
+    auto missing =
+        f.server.call("GET", "/api/compounds/CMP-999999" + suffix, "", f.tokens[kMemberA]);
+    BOOST_TEST(seen.status == 404);
+    BOOST_TEST(missing.status == 404);
+    BOOST_TEST(seen.errorCode() == missing.errorCode());
+    BOOST_TEST(replaceAll(seen.errorMessage(), hidden, "X") ==
+               replaceAll(missing.errorMessage(), "CMP-999999", "X"));
+  }
+  auto patchHidden = f.server.call("PATCH", "/api/batches/" + hiddenBatch,
+                                   R"({"visibility": "public"})", f.tokens[kLeadA]);
+  auto patchMissing = f.server.call("PATCH", "/api/batches/CMP-999999-F1-B001",
+                                    R"({"visibility": "public"})", f.tokens[kLeadA]);
+  BOOST_TEST(patchHidden.status == 404);
+  BOOST_TEST(replaceAll(patchHidden.errorMessage(), hiddenBatch, "X") ==
+             replaceAll(patchMissing.errorMessage(), "CMP-999999-F1-B001", "X"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

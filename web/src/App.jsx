@@ -1,0 +1,138 @@
+// The application shell: header with navigation, language switch and session, and the
+// page chosen by the current path.
+import { lazy, Suspense } from 'react';
+import { LangProvider, LANGUAGES, useI18n } from './i18n.jsx';
+import { Link, matchPath, RouterProvider, useRouter } from './router.jsx';
+import { canRegister, isAdmin, isStaff, SessionProvider, useSession } from './session.jsx';
+import { StartUpsProvider } from './startUps.jsx';
+import { Loading } from './components/ui.jsx';
+import { CataloguePage } from './pages/Catalogue.jsx';
+import { LoginPage } from './pages/Login.jsx';
+import { DashboardPage } from './pages/Dashboard.jsx';
+import { CompoundPage } from './pages/Compound.jsx';
+import { SearchPage } from './pages/Search.jsx';
+import { AdminPage } from './pages/Admin.jsx';
+import { NotFoundPage } from './pages/NotFound.jsx';
+
+// The registration page carries the Ketcher editor (several MB): load it only when needed.
+const RegisterPage = lazy(() => import('./pages/Register.jsx'));
+
+const ROUTES = [
+  ['/', CataloguePage],
+  ['/login', LoginPage],
+  ['/dashboard', DashboardPage],
+  ['/register', RegisterPage],
+  ['/compounds/:id', CompoundPage],
+  ['/search', SearchPage],
+  ['/admin', AdminPage],
+];
+
+function CurrentPage() {
+  const { path } = useRouter();
+  for (const [pattern, Page] of ROUTES) {
+    const params = matchPath(pattern, path);
+    if (params) return <Page key={pattern + JSON.stringify(params)} {...params} />;
+  }
+  return <NotFoundPage />;
+}
+
+function LanguageSwitch() {
+  const { lang, setLang, t } = useI18n();
+  return (
+    <div className="lang-switch" role="group" aria-label={t('lang.label')}>
+      {LANGUAGES.map((l) => (
+        <button key={l} type="button" aria-pressed={lang === l} onClick={() => setLang(l)} lang={l}>
+          {l.toUpperCase()}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function SessionMenu() {
+  const { t } = useI18n();
+  const { user, signOut, loading } = useSession();
+  const { navigate } = useRouter();
+  if (loading) return null;
+  if (!user) {
+    return (
+      <Link to="/login" className="button small">
+        {t('nav.login')}
+      </Link>
+    );
+  }
+  return (
+    <div className="session-menu">
+      <span className="who" title={user.email}>
+        {user.display_name || user.email} <span className="role">· {t('role.' + user.role)}</span>
+      </span>
+      <button
+        type="button"
+        className="small secondary"
+        onClick={async () => {
+          await signOut().catch(() => {});
+          navigate('/');
+        }}
+      >
+        {t('nav.logout')}
+      </button>
+    </div>
+  );
+}
+
+function Navigation() {
+  const { t } = useI18n();
+  const { user } = useSession();
+  return (
+    <nav className="main-nav" aria-label={t('nav.label')}>
+      <Link to="/">{t('nav.catalogue')}</Link>
+      <Link to="/search">{t('nav.search')}</Link>
+      {isStaff(user) && <Link to="/dashboard">{t('nav.dashboard')}</Link>}
+      {canRegister(user) && <Link to="/register">{t('nav.register')}</Link>}
+      {isAdmin(user) && <Link to="/admin">{t('nav.admin')}</Link>}
+    </nav>
+  );
+}
+
+function Shell() {
+  const { t } = useI18n();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <header className="app-header">
+        <Link to="/" className="brand">
+          <img src="/favicon.svg" alt="" width="28" height="28" />
+          <span>Argan</span>
+          <small>{t('brand.tagline')}</small>
+        </Link>
+        <Navigation />
+        <div className="header-tools">
+          <LanguageSwitch />
+          <SessionMenu />
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<Loading />}>
+          <CurrentPage />
+        </Suspense>
+      </main>
+      <footer className="app-footer">{t('footer.text')}</footer>
+    </>
+  );
+}
+
+export function App() {
+  return (
+    <LangProvider>
+      <RouterProvider>
+        <SessionProvider>
+          <StartUpsProvider>
+            <Shell />
+          </StartUpsProvider>
+        </SessionProvider>
+      </RouterProvider>
+    </LangProvider>
+  );
+}

@@ -1,0 +1,177 @@
+// Small building blocks shared by the pages: fields with their error, error banners,
+// depictions, pagers, badges.
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { ApiError, depictionUrl } from '../api.js';
+import { useI18n } from '../i18n.jsx';
+
+// Plain words for an API error: a short sentence for its kind, then the server's own
+// message (which names the problem precisely, e.g. the atom or line).
+export function errorText(t, error) {
+  if (!error) return '';
+  if (error instanceof ApiError) {
+    const kind = t('error.' + error.code);
+    const known = kind !== 'error.' + error.code;
+    if (error.code === 'NETWORK') return t('error.NETWORK');
+    return known ? `${kind} ${error.message}` : error.message;
+  }
+  return error.message || String(error);
+}
+
+// Keeps the last API error of a form and says which field it concerns.
+export function useFormError() {
+  const [error, setError] = useState(null);
+  const fieldError = useCallback(
+    (name) => (error instanceof ApiError && error.field === name ? error : null),
+    [error],
+  );
+  // The error to show at the top of the form: any error not tied to a field shown below.
+  const generalError = useCallback(
+    (fields) => (error && !(error instanceof ApiError && fields.includes(error.field)) ? error : null),
+    [error],
+  );
+  return { error, setError, fieldError, generalError };
+}
+
+export function ErrorMessage({ error, id }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  return (
+    <p className="error" role="alert" id={id}>
+      {errorText(t, error)}
+    </p>
+  );
+}
+
+// A labelled input. `error` (an ApiError for this field) is shown under it and linked with
+// aria-describedby; `as` picks input/select/textarea.
+export function Field({ label, error, hint, as = 'input', children, className = '', ...inputProps }) {
+  const id = useId();
+  const Tag = as;
+  const errorId = error ? id + '-error' : undefined;
+  const hintId = hint ? id + '-hint' : undefined;
+  return (
+    <div className={'field ' + (error ? 'has-error ' : '') + className}>
+      <label htmlFor={id}>{label}</label>
+      <Tag
+        id={id}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={[errorId, hintId].filter(Boolean).join(' ') || undefined}
+        {...inputProps}
+      >
+        {children}
+      </Tag>
+      {hint && (
+        <small className="hint" id={hintId}>
+          {hint}
+        </small>
+      )}
+      <ErrorMessage error={error} id={errorId} />
+    </div>
+  );
+}
+
+export function Depiction({ compound, width = 300, height = 200, highlight, alt, className = '' }) {
+  const { t } = useI18n();
+  const [failed, setFailed] = useState(false);
+  if (!compound) return null;
+  const id = typeof compound === 'string' ? compound : compound.id;
+  if (failed) return <div className={'depiction missing ' + className} style={{ width, height }}>{t('depiction.missing')}</div>;
+  return (
+    <img
+      className={'depiction ' + className}
+      src={depictionUrl(id, { width, height, highlight })}
+      width={width}
+      height={height}
+      alt={alt || t('depiction.alt', { id })}
+      loading="lazy"
+      onError={() => setFailed(true)}
+    />
+  );
+}
+
+// An SVG string from the API (preview), shown as an image so no markup is injected.
+export function SvgImage({ svg, alt, width, height }) {
+  if (!svg) return null;
+  const src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg);
+  return <img className="depiction" src={src} alt={alt} width={width} height={height} />;
+}
+
+export function Pager({ page, pageSize, total, onPage }) {
+  const { t } = useI18n();
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  if (total <= pageSize && page === 0) return null;
+  return (
+    <nav className="pager" aria-label={t('pager.label')}>
+      <button type="button" disabled={page <= 0} onClick={() => onPage(page - 1)}>
+        ← {t('pager.previous')}
+      </button>
+      <span>{t('pager.position', { page: page + 1, pages, total })}</span>
+      <button type="button" disabled={page + 1 >= pages} onClick={() => onPage(page + 1)}>
+        {t('pager.next')} →
+      </button>
+    </nav>
+  );
+}
+
+export function Loading() {
+  const { t } = useI18n();
+  return (
+    <p className="loading" role="status">
+      {t('loading')}
+    </p>
+  );
+}
+
+export function VisibilityBadge({ visibility }) {
+  const { t } = useI18n();
+  if (!visibility) return null;
+  return <span className={'badge visibility-' + visibility}>{t('visibility.' + visibility)}</span>;
+}
+
+// Loads data with `load(signal)` whenever `deps` change; gives {data, error, loading, reload}.
+export function useLoad(load, deps) {
+  const [state, setState] = useState({ data: null, error: null, loading: true });
+  const [tick, setTick] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    const controller = new AbortController();
+    setState((s) => ({ ...s, loading: true, error: null }));
+    loadRef
+      .current(controller.signal)
+      .then((data) => {
+        if (!controller.signal.aborted) setState({ data, error: null, loading: false });
+      })
+      .catch((error) => {
+        if (!controller.signal.aborted) setState({ data: null, error, loading: false });
+      });
+    return () => controller.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { ...state, reload };
+}
+
+// The page title shown in the browser tab.
+export function usePageTitle(title) {
+  useEffect(() => {
+    document.title = title ? `${title} · Argan` : 'Argan';
+  }, [title]);
+}
+
+export function PageHeader({ title, subtitle, actions }) {
+  usePageTitle(title);
+  return (
+    <header className="page-header">
+      <div>
+        <h1>{title}</h1>
+        {subtitle && <p className="subtitle">{subtitle}</p>}
+      </div>
+      {actions && <div className="actions">{actions}</div>}
+    </header>
+  );
+}
+
+export function Empty({ children }) {
+  return <p className="empty">{children}</p>;
+}

@@ -1,0 +1,96 @@
+// The public catalogue: what the caller may see (anonymous callers and partners: public
+// records only). A search box leads to the search page; compounds are shown as cards with
+// their depiction. GET /api/compounds, GET /api/start-ups.
+import { useState } from 'react';
+import { api } from '../api.js';
+import { useI18n } from '../i18n.jsx';
+import { Link, useRouter } from '../router.jsx';
+import { useStartUps } from '../startUps.jsx';
+import { Depiction, Empty, ErrorMessage, Loading, PageHeader, Pager, useLoad, VisibilityBadge } from '../components/ui.jsx';
+
+const PAGE_SIZE = 12;
+
+export function CompoundCard({ compound, extra }) {
+  const { t, formatNumber } = useI18n();
+  const startUps = useStartUps();
+  return (
+    <article className="card compound-card">
+      <Link to={`/compounds/${compound.id}`} className="card-link" aria-label={t('compound.open', { id: compound.id })}>
+        <Depiction compound={compound} width={240} height={160} />
+      </Link>
+      <div className="card-body">
+        <h3>
+          <Link to={`/compounds/${compound.id}`}>{compound.id}</Link>
+        </h3>
+        <p className="formula">
+          {compound.formula} · {formatNumber(compound.mw, 2)} g/mol
+        </p>
+        <p className="muted">{startUps.name(compound.start_up)}</p>
+        <VisibilityBadge visibility={compound.visibility} />
+        {extra}
+      </div>
+    </article>
+  );
+}
+
+export function SearchBox({ initial = '' }) {
+  const { t } = useI18n();
+  const { navigate } = useRouter();
+  const [text, setText] = useState(initial);
+  return (
+    <form
+      className="search-box"
+      role="search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        navigate('/search?q=' + encodeURIComponent(text.trim()));
+      }}
+    >
+      <label htmlFor="catalogue-search" className="visually-hidden">
+        {t('catalogue.search.label')}
+      </label>
+      <input
+        id="catalogue-search"
+        type="search"
+        value={text}
+        placeholder={t('catalogue.search.placeholder')}
+        onChange={(e) => setText(e.target.value)}
+      />
+      <button type="submit">{t('catalogue.search.button')}</button>
+      <Link to="/search?mode=substructure" className="button secondary">
+        {t('catalogue.search.structure')}
+      </Link>
+    </form>
+  );
+}
+
+export function CataloguePage() {
+  const { t } = useI18n();
+  const [page, setPage] = useState(0);
+  const compounds = useLoad(
+    (signal) => api.get('/api/compounds', { page, page_size: PAGE_SIZE }, { signal }),
+    [page],
+  );
+  return (
+    <>
+      <PageHeader title={t('catalogue.title')} subtitle={t('catalogue.subtitle')} />
+      <SearchBox />
+      <section aria-labelledby="catalogue-compounds">
+        <h2 id="catalogue-compounds">{t('catalogue.compounds')}</h2>
+        {compounds.loading && <Loading />}
+        <ErrorMessage error={compounds.error} />
+        {compounds.data && compounds.data.items.length === 0 && <Empty>{t('catalogue.empty')}</Empty>}
+        {compounds.data && (
+          <>
+            <div className="card-grid">
+              {compounds.data.items.map((c) => (
+                <CompoundCard key={c.id} compound={c} />
+              ))}
+            </div>
+            <Pager page={page} pageSize={PAGE_SIZE} total={compounds.data.total} onPage={setPage} />
+          </>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,177 @@
+// One parent compound: structure, identity layers, properties, forms and batches, related
+// parents. GET /api/compounds/{id}.
+import { api } from '../api.js';
+import { useI18n } from '../i18n.jsx';
+import { Link } from '../router.jsx';
+import { useStartUps } from '../startUps.jsx';
+import { Depiction, Empty, ErrorMessage, Loading, PageHeader, useLoad, VisibilityBadge } from '../components/ui.jsx';
+
+const PROPERTY_ORDER = [
+  ['average_mass', 3, 'g/mol'],
+  ['monoisotopic_mass', 5, 'Da'],
+  ['clogp', 2, ''],
+  ['tpsa', 2, 'Å²'],
+  ['hbd', 0, ''],
+  ['hba', 0, ''],
+  ['rotatable_bonds', 0, ''],
+  ['heavy_atoms', 0, ''],
+  ['rings', 0, ''],
+  ['aromatic_rings', 0, ''],
+  ['fraction_sp3', 3, ''],
+  ['formal_charge', 0, ''],
+];
+
+function Definition({ term, children, mono }) {
+  return (
+    <>
+      <dt>{term}</dt>
+      <dd className={mono ? 'mono' : undefined}>{children || '—'}</dd>
+    </>
+  );
+}
+
+function RelatedFlags({ flags }) {
+  const { t } = useI18n();
+  if (!flags || flags.length === 0) return null;
+  return (
+    <ul className="flags">
+      {flags.map((f) => (
+        <li key={f.relation + f.compound} className={'flag flag-' + f.relation}>
+          {t('flag.' + f.relation)}{' '}
+          <Link to={`/compounds/${f.compound}`}>{f.compound}</Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function BatchesTable({ batches }) {
+  const { t, formatNumber, formatDate } = useI18n();
+  if (!batches.length) return <Empty>{t('compound.noBatches')}</Empty>;
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('batch.id')}</th>
+            <th scope="col">{t('batch.amount')}</th>
+            <th scope="col">{t('batch.purity')}</th>
+            <th scope="col">{t('batch.preparedOn')}</th>
+            <th scope="col">{t('batch.researcher')}</th>
+            <th scope="col">{t('batch.notebookRef')}</th>
+            <th scope="col">{t('batch.storage')}</th>
+            <th scope="col">{t('batch.registered')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {batches.map((b) => (
+            <tr key={b.id} className={b.retired_at ? 'retired' : undefined}>
+              <th scope="row" className="mono">{b.id}</th>
+              <td>{b.amount !== null ? `${formatNumber(b.amount, 4)} ${b.unit || ''}` : '—'}</td>
+              <td>{b.purity !== null ? `${formatNumber(b.purity, 2)} %` : '—'}</td>
+              <td>{b.prepared_on ? formatDate(b.prepared_on) : '—'}</td>
+              <td>{b.researcher || '—'}</td>
+              <td>{b.notebook_ref || '—'}</td>
+              <td>{b.storage || '—'}</td>
+              <td>{formatDate(b.created_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function formComponents(form) {
+  if (!Array.isArray(form.components) || form.components.length === 0) return '';
+  return form.components
+    .map((c) => (typeof c === 'object' ? [c.smiles || c.name || '', c.count ? `× ${c.count}` : ''].join(' ') : String(c)))
+    .join(', ');
+}
+
+export function CompoundPage({ id }) {
+  const { t, formatNumber, formatDate } = useI18n();
+  const startUps = useStartUps();
+  const compound = useLoad((signal) => api.get(`/api/compounds/${encodeURIComponent(id)}`, undefined, { signal }), [id]);
+
+  if (compound.loading && !compound.data) return <Loading />;
+  if (compound.error) {
+    return (
+      <>
+        <PageHeader title={id} />
+        <ErrorMessage error={compound.error} />
+      </>
+    );
+  }
+  const c = compound.data;
+  const steps = Array.isArray(c.standardization.steps) ? c.standardization.steps : [];
+  return (
+    <>
+      <PageHeader
+        title={c.id}
+        subtitle={`${c.formula} · ${formatNumber(c.mw, 3)} g/mol · ${startUps.name(c.start_up)}`}
+        actions={<VisibilityBadge visibility={c.visibility} />}
+      />
+      <RelatedFlags flags={c.related} />
+      <div className="compound-top">
+        <figure className="structure-panel">
+          <Depiction compound={c} width={420} height={300} />
+          <figcaption className="mono small">{c.canonical_smiles}</figcaption>
+        </figure>
+        <section className="panel" aria-labelledby="identity">
+          <h2 id="identity">{t('compound.identity')}</h2>
+          <dl className="definitions">
+            <Definition term={t('compound.formula')}>{c.formula}</Definition>
+            <Definition term="InChIKey" mono>{c.inchikey}</Definition>
+            <Definition term="InChI" mono>{c.inchi}</Definition>
+            <Definition term={t('compound.canonicalSmiles')} mono>{c.layers.canonical_smiles}</Definition>
+            <Definition term={t('compound.noStereoSmiles')} mono>{c.layers.no_stereo_smiles}</Definition>
+            <Definition term={t('compound.tautomerHash')} mono>{c.layers.tautomer_hash}</Definition>
+            <Definition term={t('compound.noStereoTautomerHash')} mono>{c.layers.no_stereo_tautomer_hash}</Definition>
+            <Definition term={t('compound.fullHash')} mono>{c.layers.full_hash}</Definition>
+          </dl>
+        </section>
+      </div>
+
+      <section className="panel" aria-labelledby="properties">
+        <h2 id="properties">{t('compound.properties')}</h2>
+        <dl className="definitions columns">
+          {PROPERTY_ORDER.map(([key, digits, unit]) => (
+            <Definition key={key} term={t('property.' + key)}>
+              {c.properties[key] !== undefined ? `${formatNumber(c.properties[key], digits)}${unit ? ' ' + unit : ''}` : '—'}
+            </Definition>
+          ))}
+        </dl>
+      </section>
+
+      <section className="panel" aria-labelledby="forms">
+        <h2 id="forms">{t('compound.formsAndBatches')}</h2>
+        {c.forms.length === 0 && <Empty>{t('compound.noForms')}</Empty>}
+        {c.forms.map((f) => (
+          <div key={f.id} className="form-block">
+            <h3>
+              <span className="mono">{f.id}</span> — {f.label}
+              {formComponents(f) && <small className="muted"> ({formComponents(f)})</small>}
+            </h3>
+            <BatchesTable batches={c.batches.filter((b) => b.form === f.id)} />
+          </div>
+        ))}
+      </section>
+
+      <section className="panel" aria-labelledby="standardisation">
+        <h2 id="standardisation">{t('compound.standardisation')}</h2>
+        <p className="muted">{c.standardization.pipeline}</p>
+        {steps.length > 0 && (
+          <ol className="steps">
+            {steps.map((s, i) => (
+              <li key={i}>{typeof s === 'string' ? s : JSON.stringify(s)}</li>
+            ))}
+          </ol>
+        )}
+        <p className="muted small">
+          {t('compound.created', { date: formatDate(c.created_at) })}
+        </p>
+      </section>
+    </>
+  );
+}
