@@ -433,11 +433,6 @@ void ConnectionGate::endRequest(const Poco::Net::StreamSocket& socket, Ending en
   wake();
 }
 
-bool ConnectionGate::othersWaiting() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return queued_ > 0;
-}
-
 GateStats ConnectionGate::stats() const {
   std::lock_guard<std::mutex> lock(mutex_);
   GateStats s = stats_;

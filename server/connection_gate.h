@@ -20,8 +20,8 @@
 //   * watches requests being served: past requestDeadlineMs (body upload, handler and
 //     answer) the socket is shut down, which ends any blocking read or write of the thread.
 //
-// Threads: start/stop from the owner; beginRequest/endRequest/othersWaiting from connection
-// threads; everything is guarded by one mutex.
+// Threads: start/stop from the owner; beginRequest/endRequest from connection threads;
+// everything is guarded by one mutex.
 #pragma once
 
 #include <Poco/Net/ServerSocket.h>
@@ -94,9 +94,6 @@ class ConnectionGate {
   // The worker thread is done with `socket` (detached from its HTTP session).
   void endRequest(const Poco::Net::StreamSocket& socket, Ending ending,
                   const std::optional<Error>& answer = std::nullopt);
-  // True while dispatched connections wait for a thread (then a finished request should not
-  // keep its connection alive).
-  bool othersWaiting() const;
 
   GateStats stats() const;
   const GateOptions& options() const { return options_; }

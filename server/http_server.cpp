@@ -195,9 +195,8 @@ class GatedConnection : public Poco::Net::TCPServerConnection {
       Poco::Net::HTTPServerRequestImpl request(response, session, params_);
       response.setDate(Poco::Timestamp());
       response.setVersion(request.getVersion());
-      // Keep the connection only when nobody waits for a thread.
-      response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive() &&
-                            !gate_.othersWaiting());
+      // A kept-alive connection waits for its next request in the gate, not on this thread.
+      response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive());
       response.set("Server", "argan");
       std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
           factory_.createRequestHandler(request));

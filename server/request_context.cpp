@@ -3,6 +3,7 @@
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/URI.h>
 
+#include <cctype>
 #include <cmath>
 #include <sstream>
 
@@ -159,7 +160,21 @@ const std::string& RequestContext::body(std::size_t limit) {
   return *body_;
 }
 
-Poco::JSON::Object::Ptr RequestContext::jsonBody() { return parseJsonObject(body()); }
+Poco::JSON::Object::Ptr RequestContext::jsonBody() {
+  // application/json or any +json type, with or without parameters (charset=utf-8).
+  std::string type = request_.getContentType();
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool json = type == "application/json" ||
+              (type.size() > 5 && type.compare(type.size() - 5, 5, "+json") == 0);
+  if (!json) {
+    throw invalidArgument("the request body must be sent as application/json (Content-Type was '" +
+                              (type.empty() ? std::string("none") : type.substr(0, 100)) + "')",
+                          {{"field", "Content-Type"}});
+  }
+  return parseJsonObject(body());
+}
 
 void RequestContext::sendJson(int status, const Poco::JSON::Object::Ptr& body) {
   sendJson(status, Poco::Dynamic::Var(body));

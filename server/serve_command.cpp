@@ -204,6 +204,8 @@ class ServeApp : public Poco::Util::ServerApplication {
   // On first start (no users at all) creates an administrator with a random one-time
   // password, printed once. There is never a default password.
   static void bootstrapAdministrator(Services& services) {
+    // Read first: a read-only database with users starts without writing anything.
+    if (services.db.read([](db::Connection& c) { return db::countUsers(c); }) > 0) return;
     std::string password = randomHex(12);
     auto created = services.db.write([&](db::Connection& c) -> std::optional<db::User> {
       if (db::countUsers(c) > 0) return std::nullopt;

@@ -1,6 +1,11 @@
 // The database under faults: a full disk or a failing file system refuses writes with
 // Unavailable while reads keep working, loses nothing acknowledged, and recovers without
 // reopening; a busy writer lock times out as Unavailable; backups run during writes.
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <thread>
 
@@ -84,7 +89,64 @@ void refusesWritesThenRecovers(test::Fault fault, const std::string& expectedMes
 
 }  // namespace
 
+// Sets or clears the immutable attribute (chattr +i): even root cannot write the file.
+// False when the file system or the process does not allow it.
+bool setImmutable(const std::string& path, bool on) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return false;
+  int flags = 0;
+  bool ok = ::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+  if (ok) {
+    flags = on ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
+    ok = ::ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+  }
+  ::close(fd);
+  return ok;
+}
+
 BOOST_AUTO_TEST_SUITE(database_faults)
+
+BOOST_AUTO_TEST_CASE(a_read_only_file_serves_reads_and_becomes_writable_without_reopening) {
+  test::TempDir dir;
+  db::DatabaseOptions options;
+  options.path = dir.file("readonly.db");
+  ManualClock clock{1795000000LL * 1000000};
+  auto addStartUp = [&](db::Database& d, const std::string& name) {
+    d.write([&](db::Connection& c) {
+      db::StartUpInput in;
+      in.name = name;
+      in.sector = "green_chemicals";
+      db::createStartUp(c, clock, db::Principal::system("test"), in);
+    });
+  };
+  {
+    auto database = db::Database::open(options);
+    addStartUp(*database, "Zitoun");
+  }
+  if (!setImmutable(options.path, true)) {
+    BOOST_TEST_MESSAGE("skipped: cannot make a file immutable here (needs CAP_LINUX_IMMUTABLE)");
+    return;
+  }
+  struct Restore {
+    std::string path;
+    ~Restore() { setImmutable(path, false); }
+  } restore{options.path};
+  auto database = db::Database::open(options);
+  BOOST_TEST(!database->writable());
+  BOOST_TEST(database->read([](db::Connection& c) {
+    return *c.queryInt("SELECT COUNT(*) FROM start_ups");
+  }) == 1);
+  std::string message =
+      test::expectError(ErrorCode::Unavailable, [&] { addStartUp(*database, "Refused"); });
+  BOOST_TEST(message.find("read-only") != std::string::npos, message);
+  setImmutable(options.path, false);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // reopening is tried once a second
+  addStartUp(*database, "Glycera");
+  BOOST_TEST(database->writable());
+  BOOST_TEST(database->read([](db::Connection& c) {
+    return *c.queryInt("SELECT COUNT(*) FROM start_ups");
+  }) == 2);
+}
 
 BOOST_AUTO_TEST_CASE(a_full_disk_refuses_writes_keeps_reads_and_recovers) {
   refusesWritesThenRecovers(test::Fault::kDiskFull, "disk is full");

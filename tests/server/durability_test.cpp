@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(a_full_disk_or_failing_disk_answers_503_for_writes_only) {
   test::TempDir dir;
   db::DatabaseOptions options;
   options.path = test::faultVfsPath(dir.file("argan.db"));
-  TestServer server({}, nullptr, options);
+  TestServer server({}, nullptr, nullptr, options);
   auto admin = server.userToken("admin@cise.ma", db::Role::Admin);
   BOOST_TEST(server.call("POST", "/api/start-ups", startUpBody("Zitoun"), admin).status == 201);
   for (auto fault : {test::Fault::kDiskFull, test::Fault::kIoError}) {
@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(a_full_disk_or_failing_disk_answers_503_for_writes_only) {
 BOOST_AUTO_TEST_CASE(a_held_write_lock_answers_503_then_writes_resume) {
   db::DatabaseOptions options;
   options.busyTimeoutMs = 200;
-  TestServer server({}, nullptr, options);
+  TestServer server({}, nullptr, nullptr, options);
   auto admin = server.userToken("admin@cise.ma", db::Role::Admin);
   db::Connection other(server.dbPath(), /*readOnly=*/false, /*create=*/false);
   other.exec("BEGIN IMMEDIATE");  // e.g. a long `argan import` holding the writer lock
@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(a_real_full_tmpfs_answers_503_and_recovers_when_space_is_fr
   {
     db::DatabaseOptions options;
     options.path = mountPoint.file("argan.db");
-    TestServer server({}, nullptr, options);
+    TestServer server({}, nullptr, nullptr, options);
     auto admin = server.userToken("admin@cise.ma", db::Role::Admin);
     BOOST_TEST(server.call("POST", "/api/start-ups", startUpBody("Zitoun"), admin).status == 201);
     // Fill the file system.

@@ -47,16 +47,17 @@ class TestServer {
  public:
   // `clock`: the server's clock (a ManualClock for expiry tests); the system clock if null.
   // `chem`: the chemistry service (in-process with 2 analysers if null).
+  // `dbOptions.path` empty: a fresh file in a temporary directory.
   explicit TestServer(server::AppConfig config = {}, const Clock* clock = nullptr,
-                      std::unique_ptr<server::ChemService> chem = nullptr)
+                      std::unique_ptr<server::ChemService> chem = nullptr,
+                      db::DatabaseOptions dbOptions = {})
       : config_(std::move(config)), clock_(clock ? *clock : systemClock_), chem_(std::move(chem)) {
     config_.port = 0;
     config_.host = "127.0.0.1";
-    config_.dbPath = dir_.file("argan.db");
+    if (dbOptions.path.empty()) dbOptions.path = dir_.file("argan.db");
+    config_.dbPath = dbOptions.path;
     config_.passwordIterations = 1000;
-    db::DatabaseOptions options;
-    options.path = config_.dbPath;
-    database_ = db::Database::open(options);
+    database_ = db::Database::open(dbOptions);
     if (!chem_) chem_ = std::make_unique<server::InProcessChemService>(2);
     services_ = std::make_unique<server::Services>(
         server::Services{*database_, clock_, config_, *chem_});
