@@ -11,6 +11,7 @@
 #include "db/database.h"
 #include "db/user_store.h"
 #include "server/authentication.h"
+#include "server/chem_worker.h"
 #include "server/cli_args.h"
 #include "server/data_commands.h"
 #include "server/serve_command.h"
@@ -147,6 +148,8 @@ int runCli(int argc, char** argv) {
     return args.empty() ? kExitUsage : kExitOk;
   }
   if (args[0] == "serve") return runServe(argc, argv);
+  // Hidden: the chemistry worker process started by `argan serve` (server/chem_worker.h).
+  if (args[0] == "chem-worker") return runChemWorker(Args(args.begin() + 1, args.end()));
 
   std::string name = args[0];
   std::size_t consumed = 1;

@@ -46,7 +46,8 @@ class RequestContext {
   // The body, read once, at most `limit` bytes (default: config.maxBodyBytes); a larger
   // body answers 413 (PayloadTooLarge).
   const std::string& body(std::size_t limit = 0);
-  // The body parsed as a JSON object (InvalidArgument when it is not one).
+  // The body parsed as a JSON object (InvalidArgument when it is not one, or when the
+  // Content-Type is not application/json or a +json type).
   Poco::JSON::Object::Ptr jsonBody();
 
   void sendJson(int status, const Poco::JSON::Object::Ptr& body);

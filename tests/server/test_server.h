@@ -48,16 +48,19 @@ struct HttpResult {
 class TestServer {
  public:
   // `clock`: the server's clock (a ManualClock for expiry tests); the system clock if null.
-  explicit TestServer(server::AppConfig config = {}, const Clock* clock = nullptr)
-      : config_(std::move(config)), clock_(clock ? *clock : systemClock_) {
+  // `chem`: the chemistry service (in-process with 2 analysers if null).
+  // `dbOptions.path` empty: a fresh file in a temporary directory.
+  explicit TestServer(server::AppConfig config = {}, const Clock* clock = nullptr,
+                      std::unique_ptr<server::ChemService> chem = nullptr,
+                      db::DatabaseOptions dbOptions = {})
+      : config_(std::move(config)), clock_(clock ? *clock : systemClock_), chem_(std::move(chem)) {
     config_.port = 0;
     config_.host = "127.0.0.1";
-    config_.dbPath = dir_.file("argan.db");
+    if (dbOptions.path.empty()) dbOptions.path = dir_.file("argan.db");
+    config_.dbPath = dbOptions.path;
     config_.passwordIterations = 1000;
-    db::DatabaseOptions options;
-    options.path = config_.dbPath;
-    database_ = db::Database::open(options);
-    chem_ = std::make_unique<server::InProcessChemService>(2);
+    database_ = db::Database::open(dbOptions);
+    if (!chem_) chem_ = std::make_unique<server::InProcessChemService>(2);
     server::SearchServiceOptions searchOptions;
     searchOptions.index.tailCapacity = 32;  // small: tests cross tail sealing
     search_ = std::make_unique<server::SearchService>(*database_, searchOptions);
@@ -76,6 +79,8 @@ class TestServer {
   }
 
   int port() const { return http_->port(); }
+  server::GateStats gateStats() const { return http_->gateStats(); }
+  server::HttpServer& http() { return *http_; }
   db::Database& database() { return *database_; }
   server::Services& services() { return *services_; }
   server::SearchService& search() { return *search_; }
@@ -164,8 +169,8 @@ class TestServer {
   SystemClock systemClock_;
   const Clock& clock_;
   std::unique_ptr<db::Database> database_;
-  std::unique_ptr<server::InProcessChemService> chem_;
   std::unique_ptr<server::SearchService> search_;
+  std::unique_ptr<server::ChemService> chem_;
   std::unique_ptr<server::Services> services_;
   std::unique_ptr<server::ImportJobs> imports_;
   server::Router router_;
