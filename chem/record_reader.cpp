@@ -582,6 +582,36 @@ std::optional<RecordFileFormat> formatFromFileName(const std::string& fileName) 
   return parseRecordFileFormat(ext);
 }
 
+RecordFileFormat detectRecordFileFormat(const std::string& head) {
+  if (head.find("M  END") != std::string::npos || head.find("V2000") != std::string::npos ||
+      head.find("V3000") != std::string::npos) {
+    return RecordFileFormat::Sdf;
+  }
+  std::size_t start = head.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  std::string first;
+  std::istringstream lines(head.substr(start));
+  while (std::getline(lines, first) && isBlank(first)) {
+  }
+  if (first.find_first_of(",;\t") == std::string::npos) return RecordFileFormat::Smiles;
+  std::string cell;
+  for (char c : first + ",") {
+    if (c == ',' || c == ';' || c == '\t') {
+      std::string name = lower(trim(cell));
+      if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+        name = name.substr(1, name.size() - 2);
+      }
+      for (const char* candidate : {"smiles", "structure", "molfile", "molblock", "mol",
+                                    "cxsmiles", "canonical_smiles"}) {
+        if (name == candidate) return RecordFileFormat::Csv;
+      }
+      cell.clear();
+    } else {
+      cell += c;
+    }
+  }
+  return RecordFileFormat::Smiles;
+}
+
 std::unique_ptr<RecordReader> RecordReader::create(RecordFileFormat format, std::istream& in,
                                                    RecordReaderOptions options) {
   switch (format) {

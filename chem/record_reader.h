@@ -39,6 +39,12 @@ std::optional<RecordFileFormat> parseRecordFileFormat(const std::string& name);
 // ".txt" counts as SMILES), ignoring a trailing ".gz". nullopt when it says nothing.
 std::optional<RecordFileFormat> formatFromFileName(const std::string& fileName);
 
+// Guesses the format from the first bytes of a file (a few KiB are enough): a Molfile
+// ("M  END", or a V2000/V3000 counts line) is an SD file; a first line that names a structure
+// column (smiles, structure, molfile, ...) next to a ',' ';' or tab is CSV; anything else is
+// read as SMILES.
+RecordFileFormat detectRecordFileFormat(const std::string& head);
+
 struct RecordField {
   std::string name;
   std::string value;  // multi-line SD values are joined with '\n'

@@ -177,12 +177,10 @@ void submitHandler(RequestContext& ctx) {
   if (fields.count("format")) {
     optionsObject->set("format", fields["format"]);
   } else if (!optionsObject->has("format")) {
+    // From the file name's extension, else from the content.
     auto guessed = chem::formatFromFileName(upload.fileName);
-    if (!guessed) {
-      throw invalidArgument("say which format the file is in: sdf, smiles or csv",
-                            {{"field", "format"}});
-    }
-    optionsObject->set("format", chem::recordFileFormatName(*guessed));
+    chem::RecordFileFormat format = guessed ? *guessed : detectFileFormat(upload.path);
+    optionsObject->set("format", chem::recordFileFormatName(format));
   }
   std::ostringstream optionsText;
   optionsObject->stringify(optionsText);

@@ -28,7 +28,6 @@ struct AppConfig {
   std::string webRoot;                    // directory served at "/" (empty: no front end)
   bool loadDemo = false;                  // --demo: load demo data into an empty database
   int passwordIterations = kDefaultPasswordIterations;
-  int chemWorkers = 2;                    // concurrent structure analyses
   int searchThreads = 2;                  // threads one structure search may use
   std::string importDir;                  // uploads of running imports ("": <db dir>/imports)
   std::uint64_t maxImportBytes = 1024ull * 1024 * 1024;  // one import file; larger answers 413

@@ -39,7 +39,7 @@ const char* const kImportHelp =
     "new_form, new_batch, already_imported (the start-up imported this very record before:\n"
     "nothing is registered again) or rejected (reason, record number and line).\n"
     "\n"
-    "  --format        sdf, smiles or csv (default: from the file name)\n"
+    "  --format        sdf, smiles or csv (default: from the file name, else the content)\n"
     "  --report PATH   the full report, CSV when PATH ends in .csv, JSON otherwise\n"
     "  --map F=B       data field F goes to batch field B: amount, unit, purity, prepared_on,\n"
     "                  researcher, notebook_ref, storage, notes, property or ignore\n"
@@ -196,8 +196,8 @@ ImportOptions importOptions(const CliArgs& a, const std::string& path) {
     options.format = *format;
   } else if (auto guessed = chem::formatFromFileName(path)) {
     options.format = *guessed;
-  } else {
-    throw UsageError("cannot tell the format of '" + path + "' from its name; give --format");
+  } else if (fileExists(path)) {
+    options.format = detectFileFormat(path);  // from the content
   }
   for (const std::string& value : a.getAll("map")) {
     std::istringstream parts(value);

@@ -610,6 +610,18 @@ std::uint64_t ImportFile::position() {
   return at < 0 ? size_ : static_cast<std::uint64_t>(at);
 }
 
+chem::RecordFileFormat detectFileFormat(const std::string& path) {
+  ImportFile file(path);
+  std::string head(64 * 1024, '\0');
+  try {
+    file.stream().read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(file.stream().gcount()));
+  } catch (const std::exception&) {
+    head.clear();  // a damaged gzip stream: the import will report it
+  }
+  return chem::detectRecordFileFormat(head);
+}
+
 std::pair<std::string, std::uint64_t> fileFingerprint(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw unavailable("cannot open '" + path + "'");

@@ -118,6 +118,10 @@ class ImportFile {
   bool compressed_ = false;
 };
 
+// The format of an import file from its first 64 KiB (decompressed when gzip):
+// chem::detectRecordFileFormat. Throws Unavailable when it cannot be read.
+chem::RecordFileFormat detectFileFormat(const std::string& path);
+
 // SHA-256 (hex) and size of a file, read in chunks. Throws Unavailable.
 std::pair<std::string, std::uint64_t> fileFingerprint(const std::string& path);
 

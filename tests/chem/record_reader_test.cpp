@@ -246,6 +246,13 @@ BOOST_AUTO_TEST_CASE(formats_from_names_and_file_names) {
   BOOST_CHECK(formatFromFileName("x.smi") == RecordFileFormat::Smiles);
   BOOST_CHECK(formatFromFileName("x.tsv") == RecordFileFormat::Csv);
   BOOST_TEST(!formatFromFileName("README"));
+  BOOST_CHECK(detectRecordFileFormat(kEthanolMolfile) == RecordFileFormat::Sdf);
+  BOOST_CHECK(detectRecordFileFormat(kV3000Molfile) == RecordFileFormat::Sdf);
+  BOOST_CHECK(detectRecordFileFormat("\n\"ID\";\"SMILES\";amount\nx;CCO;1\n") ==
+              RecordFileFormat::Csv);
+  BOOST_CHECK(detectRecordFileFormat("CCO\tethanol\nCCN\tethylamine\n") ==
+              RecordFileFormat::Smiles);
+  BOOST_CHECK(detectRecordFileFormat("C(C)O,ethanol\n") == RecordFileFormat::Smiles);
 }
 
 BOOST_AUTO_TEST_CASE(streams_and_counts_bytes) {

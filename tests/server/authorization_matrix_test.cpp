@@ -36,6 +36,7 @@
 
 #include "db/document_store.h"
 #include "db/inquiry_store.h"
+#include "db/import_store.h"
 #include "db/lifecycle.h"
 #include "db/product_store.h"
 #include "db/record_codes.h"
@@ -356,6 +357,20 @@ const std::vector<MatrixRow> kMatrix = {
   {"GET /api/overview/stages/{key}/compounds", "stage", "",               {OK,  OK,  OK,  OK,  OK,  OK}},
 
   {"GET /api/audit/verify", "", "",                                       {401, 403, 403, 403, 403, OK}},
+
+  // Imports: members import into their own start-up (the body is the file; its format is read
+  // from the content); an administrator must name the start-up (400 without it). An import
+  // is seen by its start-up and the administrators only.
+  {"POST /api/imports", "", "CCO ethanol {n}\n",                         {401, 403, OK,  OK,  OK,  400}},
+  {"GET /api/imports", "", "",                                            {401, 403, OK,  OK,  OK,  OK}},
+  {"GET /api/imports/{id}", "import", "",                                 {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"GET /api/imports/{id}/report.json", "import", "",                     {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"GET /api/imports/{id}/report.csv", "import", "",                      {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  // Export: anyone; the file holds what the caller may see.
+  {"GET /api/export/compounds", "", "",                                   {OK,  OK,  OK,  OK,  OK,  OK}},
 };
 // clang-format on
 
@@ -546,6 +561,19 @@ struct Fixture {
          }},
         {"stage",
          [](Fixture&, Variant, RoleIndex) { return Params{{"key", "lab_discovery"}}; }},
+        {"import",
+         [](Fixture& f, Variant v, RoleIndex) {
+           db::NewImport in;
+           in.startUpId = f.ownerOf(v);
+           in.fileName = "plate.sdf";
+           in.fileSha256 = std::string(64, 'a');
+           in.format = "sdf";
+           auto job = f.server.database().write([&](db::Connection& c) {
+             return db::createImport(c, f.server.services().clock,
+                                     db::Principal::system("matrix"), in);
+           });
+           return Params{{"id", std::to_string(job.id)}};
+         }},
         {"start-up",
          [](Fixture& f, Variant v, RoleIndex) {
            return Params{{"id", std::to_string(f.ownerOf(v))}};
