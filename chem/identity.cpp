@@ -58,9 +58,24 @@ std::string enhancedStereoSuffix(const RDKit::ROMol& mol) {
   return out + "|";
 }
 
+bool hasAnyStereo(const RDKit::ROMol& mol) {
+  if (!mol.getStereoGroups().empty()) return true;
+  for (const auto* a : mol.atoms()) {
+    if (a->getChiralTag() != RDKit::Atom::CHI_UNSPECIFIED) return true;
+  }
+  for (const auto* b : mol.bonds()) {
+    if (b->getStereo() != RDKit::Bond::STEREONONE ||
+        b->getBondDir() != RDKit::Bond::NONE) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
-IdentityCalculator::IdentityCalculator() : impl_(std::make_unique<Impl>()) {}
+IdentityCalculator::IdentityCalculator(IdentityOptions options)
+    : options_(options), impl_(std::make_unique<Impl>()) {}
 IdentityCalculator::~IdentityCalculator() = default;
 
 std::string fullHashOfLayers(const IdentityLayers& l) {
@@ -80,8 +95,14 @@ IdentityLayers IdentityCalculator::compute(const RDKit::ROMol& parent) {
     RDKit::MolOps::removeStereochemistry(flat);
     flat.clearConformers();
     RDKit::MolOps::removeHs(flat);
-    layers.noStereoSmiles = RDKit::MolToSmiles(flat);
-    layers.noStereoTautomerHash = hetAtomTautomerHash(flat);
+    if (options_.reuseLayersWithoutStereo && !hasAnyStereo(parent) &&
+        flat.getNumAtoms() == parent.getNumAtoms()) {
+      layers.noStereoSmiles = layers.canonicalSmiles;
+      layers.noStereoTautomerHash = layers.tautomerHash;
+    } else {
+      layers.noStereoSmiles = RDKit::MolToSmiles(flat);
+      layers.noStereoTautomerHash = hetAtomTautomerHash(flat);
+    }
     RDKit::RWMol elements(flat);
     layers.skeleton = layers.formula + "|" +
                       RDKit::MolHash::MolHash(&elements,

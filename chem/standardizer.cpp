@@ -56,6 +56,65 @@ bool hasCarbon(const RDKit::ROMol& mol) {
   return false;
 }
 
+bool hasCharge(const RDKit::ROMol& mol) {
+  for (const auto* a : mol.atoms()) {
+    if (a->getFormalCharge() != 0) return true;
+  }
+  return false;
+}
+
+// Elements outside this set may be metals for RDKit's MetalDisconnector.
+bool onlyNonMetals(const RDKit::ROMol& mol) {
+  for (const auto* a : mol.atoms()) {
+    switch (a->getAtomicNum()) {
+      case 1: case 5: case 6: case 7: case 8: case 9: case 14: case 15: case 16: case 17:
+      case 33: case 34: case 35: case 52: case 53:
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+bool isChalcogen(int z) { return z == 8 || z == 16 || z == 34 || z == 52; }
+
+// True when one of RDKit's default normalisation rules may match. Every rule but five needs
+// a charged atom; the five neutral ones are nitro-like N/P/As/Sb(=X)=X, aromatic n=O,
+// N=N#N / *=N#N (a triple bond between nitrogens) and sulfoxides [S;X3](=O).
+bool normalizationMayApply(const RDKit::ROMol& mol) {
+  if (hasCharge(mol)) return true;
+  for (const auto* a : mol.atoms()) {
+    const int z = a->getAtomicNum();
+    if (z != 7 && z != 15 && z != 33 && z != 51 && z != 16) continue;
+    unsigned doubleToChalcogen = 0;
+    for (const auto* b : mol.atomBonds(a)) {
+      const auto* other = b->getOtherAtom(a);
+      if (b->getBondType() == RDKit::Bond::DOUBLE && isChalcogen(other->getAtomicNum())) {
+        ++doubleToChalcogen;
+      }
+      if (z == 7 && b->getBondType() == RDKit::Bond::TRIPLE && other->getAtomicNum() == 7) {
+        return true;
+      }
+    }
+    if (z == 16) {
+      if (doubleToChalcogen > 0 && a->getTotalDegree() == 3) return true;
+    } else if (doubleToChalcogen >= 2 || (z == 7 && a->getIsAromatic() && doubleToChalcogen > 0)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The Reionizer changes nothing unless an atom is negatively charged or isolated (its
+// charge corrections apply to lone metal/halogen atoms).
+bool reionizationMayApply(const RDKit::ROMol& mol) {
+  for (const auto* a : mol.atoms()) {
+    if (a->getFormalCharge() < 0 || a->getDegree() == 0) return true;
+  }
+  return false;
+}
+
 unsigned atomCountWithH(const RDKit::ROMol& mol) {
   unsigned n = mol.getNumAtoms();
   for (const auto* a : mol.atoms()) n += a->getTotalNumHs();
@@ -113,11 +172,17 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
     std::unique_ptr<RDKit::RWMol> mol(new RDKit::RWMol(input));
     RDKit::MolOps::removeHs(*mol);
     std::uint64_t before = structureSignature(*mol);
-    if (options_.disconnectMetals) {
+    const bool skip = options_.skipInapplicableSteps;
+    if (options_.disconnectMetals && !(skip && onlyNonMetals(*mol))) {
       impl_->metalDisconnector.disconnect(*mol);
       if (structureSignature(*mol) != before) out.stepsApplied.push_back("disconnected metals");
     }
-    if (options_.normalize) {
+    // RDKit's Normalizer reorders the atoms of multi-fragment molecules even when no rule
+    // applies, so it is skipped only for single fragments (identical pickles).
+    std::vector<int> fragmentOfAtom;
+    if (options_.normalize &&
+        !(skip && RDKit::MolOps::getMolFrags(*mol, fragmentOfAtom) == 1 &&
+          !normalizationMayApply(*mol))) {
       before = structureSignature(*mol);
       std::unique_ptr<RDKit::ROMol> normalized(impl_->normalizer.normalize(*mol));
       mol.reset(new RDKit::RWMol(*normalized));
@@ -125,7 +190,7 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
         out.stepsApplied.push_back("normalised functional groups");
       }
     }
-    if (options_.reionize) {
+    if (options_.reionize && !(skip && !reionizationMayApply(*mol))) {
       before = structureSignature(*mol);
       std::unique_ptr<RDKit::ROMol> reionized(impl_->reionizer.reionize(*mol));
       mol.reset(new RDKit::RWMol(*reionized));
@@ -139,7 +204,7 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
     bool neutralisedAny = false;
     for (const auto& fragment : fragments) {
       std::unique_ptr<RDKit::ROMol> neutral;
-      if (options_.neutralize) {
+      if (options_.neutralize && !(skip && !hasCharge(*fragment))) {
         neutral.reset(impl_->uncharger.uncharge(*fragment));
         if (structureSignature(*neutral) != structureSignature(*fragment)) neutralisedAny = true;
       } else {

@@ -1,6 +1,7 @@
 #include "chem/structure_analysis.h"
 
 #include <GraphMol/MolPickler.h>
+#include <GraphMol/SmilesParse/SmilesWrite.h>
 
 #include "chem/fingerprints.h"
 #include "chem/rdkit_log.h"
@@ -69,6 +70,21 @@ StructureAnalysis StructureAnalyser::analyse(const std::string& text,
     rethrowRdkitError("pickle");
   }
   return a;
+}
+
+SimilarityQuerySpec StructureAnalyser::similarityQuery(const std::string& text,
+                                                      const std::string& requestedFormat) {
+  ParsedStructure parsed = parseStructure(text, resolveFormat(requestedFormat, text), limits_);
+  refuseQueryFeatures(*parsed.mol);
+  StandardizedStructure standard = standardizer_.standardize(*parsed.mol);
+  SimilarityQuerySpec spec;
+  try {
+    spec.canonicalSmiles = RDKit::MolToSmiles(*standard.parent);
+  } catch (...) {
+    rethrowRdkitError("canonical SMILES");
+  }
+  spec.morganFingerprint = morganFingerprint(*standard.parent);
+  return spec;
 }
 
 }  // namespace argan::chem

@@ -33,6 +33,13 @@ struct StructureAnalysis {
   std::string standardizer;                    // RDKit version + options
 };
 
+// A similarity query: the submitted structure standardised as at registration, reduced to
+// what a similarity search needs. Plain, serialisable data.
+struct SimilarityQuerySpec {
+  std::string canonicalSmiles;    // of the standardised parent
+  std::string morganFingerprint;  // packed 2048 bits, as stored for registered parents
+};
+
 // Not thread-safe: owns RDKit catalog objects. One per thread (or per worker process).
 class StructureAnalyser {
  public:
@@ -42,6 +49,10 @@ class StructureAnalyser {
   // requestedFormat: "smiles", "molfile" or "" to detect. Throws argan::Error
   // (InvalidArgument with what/where) for any input the registry cannot accept.
   StructureAnalysis analyse(const std::string& text, const std::string& requestedFormat = "");
+
+  // check -> parse -> standardise -> Morgan fingerprint of the parent (no identity layers,
+  // InChI or properties: about a third of analyse()). Throws like analyse().
+  SimilarityQuerySpec similarityQuery(const std::string& text, const std::string& requestedFormat = "");
 
   const StructureLimits& limits() const { return limits_; }
   Standardizer& standardizer() { return standardizer_; }

@@ -19,15 +19,21 @@ std::unique_ptr<Connection> Database::openConnection(bool forWriting) {
   return c;
 }
 
-std::unique_ptr<Database> Database::open(const DatabaseOptions& options) {
-  std::unique_ptr<Database> db(new Database(options));
-  db->writer_ = db->openConnection(/*forWriting=*/true);
-  Connection& w = *db->writer_;
+void Database::enableWal(Connection& w) {
   auto mode = w.queryText("PRAGMA journal_mode=WAL");
   if (!mode || (*mode != "wal" && *mode != "memory")) {
     throw unavailable("cannot switch the database to WAL mode (journal_mode=" +
                       mode.value_or("?") + ")");
   }
+}
+
+std::unique_ptr<Database> Database::open(const DatabaseOptions& options) {
+  std::unique_ptr<Database> db(new Database(options));
+  db->writer_ = db->openConnection(/*forWriting=*/true);
+  Connection& w = *db->writer_;
+  // SQLite opens a file it may not write read-only, silently.
+  db->readOnly_ = sqlite3_db_readonly(w.handle(), "main") == 1;
+  if (!db->readOnly_) enableWal(w);
   if (options.checkIntegrityOnOpen) {
     auto check = w.queryText("PRAGMA quick_check");
     if (!check || *check != "ok") {
@@ -36,12 +42,26 @@ std::unique_ptr<Database> Database::open(const DatabaseOptions& options) {
                           "; restore it from a backup (argan restore)");
     }
   }
-  db->migrate();
+  if (options.applyMigrations) db->migrate();
   return db;
 }
 
 void Database::migrate() {
   Connection& w = *writer_;
+  if (readOnly_) {
+    // Nothing can be created or upgraded: serve the file as it is if its schema is current.
+    std::set<int> applied;
+    Statement st(w, "SELECT version FROM schema_version");
+    while (st.step()) applied.insert(static_cast<int>(st.getInt(0)));
+    for (const auto& m : builtInMigrations()) {
+      if (!applied.count(m.version)) {
+        throw unavailable("the database '" + options_.path +
+                          "' is read-only and needs migration " + std::to_string(m.version) +
+                          " (" + m.name + "); make it writable");
+      }
+    }
+    return;
+  }
   w.exec(
       "CREATE TABLE IF NOT EXISTS schema_version ("
       " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
@@ -69,6 +89,32 @@ void Database::migrate() {
     st.bind(1, m.version).bind(2, m.name).run();
     tx.commit();
   }
+}
+
+Connection& Database::writableConnection() {
+  if (!readOnly_) return *writer_;
+  auto now = std::chrono::steady_clock::now();
+  if (now >= nextWritableAttempt_) {
+    nextWritableAttempt_ = now + std::chrono::seconds(1);
+    try {
+      auto fresh = openConnection(/*forWriting=*/true);
+      if (sqlite3_db_readonly(fresh->handle(), "main") == 0) {
+        enableWal(*fresh);
+        writer_ = std::move(fresh);
+        readOnly_ = false;
+        return *writer_;
+      }
+    } catch (const Error&) {
+      // Still not writable.
+    }
+  }
+  throw unavailable("the database is read-only: writes are refused",
+                    {{"retry_after_s", std::int64_t{30}}});
+}
+
+bool Database::writable() {
+  std::lock_guard<std::mutex> lock(writeMutex_);
+  return !readOnly_;
 }
 
 int Database::schemaVersion() {
@@ -116,11 +162,15 @@ void Database::backupTo(const std::string& destination) {
   sqlite3_backup* backup =
       sqlite3_backup_init(target.handle(), "main", lease.connection->handle(), "main");
   if (!backup) throwSqliteError(target.handle(), sqlite3_errcode(target.handle()), "backup");
+  // All pages in one step: the step holds one read transaction on the source, so in WAL mode
+  // writers go on and the copy is a consistent snapshot. (Copying a few pages per step
+  // would restart the copy after every write by another connection, forever under load.)
   int rc;
+  int attempts = 0;
   do {
-    rc = sqlite3_backup_step(backup, 256);
+    rc = sqlite3_backup_step(backup, -1);
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
-  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  } while ((rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && ++attempts < 1000);
   sqlite3_backup_finish(backup);
   if (rc != SQLITE_DONE) throwSqliteError(target.handle(), rc, "backup");
 }

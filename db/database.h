@@ -11,6 +11,7 @@
 // and run inside BEGIN IMMEDIATE ... COMMIT, rolled back if the callback throws.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -30,6 +31,7 @@ struct DatabaseOptions {
   bool synchronousFull = true;      // synchronous=FULL (else NORMAL)
   bool checkIntegrityOnOpen = true; // PRAGMA quick_check
   unsigned maxReaders = 8;          // pooled read connections
+  bool applyMigrations = true;      // false: open as is (backups of a live file)
 };
 
 struct Migration {
@@ -44,7 +46,9 @@ const std::vector<Migration>& builtInMigrations();
 class Database {
  public:
   // Opens or creates the file and migrates it. Throws argan::Error (Unavailable when the
-  // file cannot be opened, Internal when it is damaged or newer than this binary).
+  // file cannot be opened, Internal when it is damaged or newer than this binary). A file
+  // that can only be read is opened read-only if its schema is current (reads work, writes
+  // answer Unavailable until it becomes writable); Unavailable if it would need migrating.
   static std::unique_ptr<Database> open(const DatabaseOptions& options);
   ~Database();
 
@@ -58,31 +62,44 @@ class Database {
 
   // Runs `fn(Connection&)` inside one write transaction; commits when fn returns, rolls back
   // and rethrows when it throws.
+  //
+  // A database that could only be opened read-only (file permissions, a read-only mount)
+  // refuses writes with Unavailable; each write retries opening it for writing (at most once
+  // a second), so writes resume without a restart once the file is writable again.
   template <typename Fn>
   auto write(Fn&& fn) {
     std::lock_guard<std::mutex> lock(writeMutex_);
-    Transaction tx(*writer_);
-    if constexpr (std::is_void_v<decltype(fn(*writer_))>) {
-      fn(*writer_);
+    Connection& w = writableConnection();
+    Transaction tx(w);
+    if constexpr (std::is_void_v<decltype(fn(w))>) {
+      fn(w);
       tx.commit();
     } else {
-      auto result = fn(*writer_);
+      auto result = fn(w);
       tx.commit();
       return result;
     }
   }
 
+  // False while the database file can only be read.
+  bool writable();
+
   int schemaVersion();
   const DatabaseOptions& options() const { return options_; }
 
-  // Copies the live database to `destination` with SQLite's online backup API (readers and
-  // writers continue meanwhile). Throws Unavailable on I/O failure.
+  // Copies the live database to `destination` with SQLite's online backup API, in one step
+  // over one read snapshot: readers and writers continue meanwhile (WAL), and writes made
+  // during the copy do not restart it. Throws Unavailable on I/O failure.
   void backupTo(const std::string& destination);
 
  private:
   explicit Database(DatabaseOptions options);
   std::unique_ptr<Connection> openConnection(bool forWriting);
   void migrate();
+  // The writer, reopened if it was read-only (writeMutex_ held). Throws Unavailable.
+  Connection& writableConnection();
+  // Switches a fresh writable connection to WAL. Throws Unavailable.
+  static void enableWal(Connection& w);
 
   struct ReaderLease {
     explicit ReaderLease(Database& db);
@@ -94,6 +111,8 @@ class Database {
   DatabaseOptions options_;
   std::mutex writeMutex_;
   std::unique_ptr<Connection> writer_;
+  bool readOnly_ = false;  // the writer could only open the file read-only
+  std::chrono::steady_clock::time_point nextWritableAttempt_;
   std::mutex poolMutex_;
   std::condition_variable poolAvailable_;
   std::vector<std::unique_ptr<Connection>> idleReaders_;

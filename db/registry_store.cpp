@@ -510,4 +510,35 @@ std::optional<CompoundForm> findFormByKey(Connection& c, std::int64_t compoundId
   return readForm(st);
 }
 
+const char* compoundColumnsSql() { return kCompoundColumns; }
+Compound readCompoundRow(Statement& st) { return readCompound(st, false); }
+
+}  // namespace argan::db
+
+namespace argan::db {
+
+void forEachCompound(Connection& c, const Principal& viewer, const CompoundFilter& f,
+                     bool withBinary, const std::function<void(const Compound&)>& fn) {
+  std::string sql = std::string("SELECT ") + kCompoundColumns +
+                    (withBinary ? kCompoundBinaryColumns : "") + " FROM compounds c WHERE " +
+                    visibleSql(viewer, "c");
+  if (!f.includeRetired) sql += " AND c.retired_at IS NULL";
+  if (f.startUpId) sql += " AND c.start_up_id = ?";
+  if (f.formula) sql += " AND c.formula = ?";
+  if (f.mwMin) sql += " AND c.mw >= ?";
+  if (f.mwMax) sql += " AND c.mw <= ?";
+  if (f.inchiKey) sql += " AND c.inchikey = ?";
+  if (f.visibility) sql += " AND c.visibility = ?";
+  sql += " ORDER BY c.id";
+  Statement st(c, sql);
+  int i = 1;
+  if (f.startUpId) st.bind(i++, *f.startUpId);
+  if (f.formula) st.bind(i++, *f.formula);
+  if (f.mwMin) st.bind(i++, *f.mwMin);
+  if (f.mwMax) st.bind(i++, *f.mwMax);
+  if (f.inchiKey) st.bind(i++, *f.inchiKey);
+  if (f.visibility) st.bind(i++, *f.visibility);
+  while (st.step()) fn(readCompound(st, withBinary));
+}
+
 }  // namespace argan::db

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -206,8 +207,23 @@ namespace argan::db {
 std::optional<Compound> findCompoundByHash(Connection& c, std::int64_t startUpId,
                                            const std::string& fullHash);
 
+// The column list (table alias `c`) and row reader behind every Compound query, for other
+// stores that select compounds (db/compound_search.cpp). Binary columns are not included.
+const char* compoundColumnsSql();
+Compound readCompoundRow(Statement& st);
+
 // The form of a parent with this key, if registered.
 std::optional<CompoundForm> findFormByKey(Connection& c, std::int64_t compoundId,
                                           const std::string& formKey);
+
+}  // namespace argan::db
+
+namespace argan::db {
+
+// Streams the parents `viewer` may see that match `filter`, in id order, without paging
+// (exports). `fn` runs on each row while the statement is open: it may read with the same
+// connection but must not write.
+void forEachCompound(Connection& c, const Principal& viewer, const CompoundFilter& filter,
+                     bool withBinary, const std::function<void(const Compound&)>& fn);
 
 }  // namespace argan::db

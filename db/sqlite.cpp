@@ -127,6 +127,13 @@ std::string Statement::getText(int column) const {
   return text ? std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(n))
               : std::string();
 }
+std::string_view Statement::getBlobView(int column) const {
+  const void* data = sqlite3_column_blob(stmt_, column);
+  int size = sqlite3_column_bytes(stmt_, column);
+  if (!data || size <= 0) return {};
+  return std::string_view(static_cast<const char*>(data), static_cast<std::size_t>(size));
+}
+
 std::string Statement::getBlob(int column) const {
   const void* blob = sqlite3_column_blob(stmt_, column);
   int n = sqlite3_column_bytes(stmt_, column);

@@ -51,6 +51,8 @@ class Statement {
   double getDouble(int column) const;
   std::string getText(int column) const;
   std::string getBlob(int column) const;
+  // The bytes of a BLOB/TEXT column without a copy; valid until the next step() or reset().
+  std::string_view getBlobView(int column) const;
   std::optional<std::string> getOptionalText(int column) const;
   std::optional<double> getOptionalDouble(int column) const;
   std::optional<std::int64_t> getOptionalInt(int column) const;

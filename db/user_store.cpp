@@ -347,6 +347,26 @@ std::vector<ApiToken> listApiTokens(Connection& c, std::int64_t userId) {
   return out;
 }
 
+std::optional<TokenOwner> findActiveToken(Connection& c, const std::string& tokenSha256) {
+  Statement st(c,
+               "SELECT t.id, t.user_id, t.label, t.created_at, t.last_used_at, t.revoked_at"
+               " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+               " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL");
+  st.bind(1, tokenSha256);
+  if (!st.step()) return std::nullopt;
+  TokenOwner owner;
+  owner.token = readToken(st);
+  auto user = findUser(c, owner.token.userId);
+  if (!user) return std::nullopt;
+  owner.user = *user;
+  return owner;
+}
+
+void touchApiToken(Connection& c, std::int64_t tokenId, const std::string& nowIso) {
+  Statement st(c, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
+  st.bind(1, nowIso).bind(2, tokenId).run();
+}
+
 std::optional<ApiToken> findApiToken(Connection& c, std::int64_t tokenId) {
   Statement st(c, std::string(kTokenSelect) + " WHERE id = ?");
   st.bind(1, tokenId);

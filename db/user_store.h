@@ -113,6 +113,16 @@ struct ApiToken {
   std::optional<std::string> revokedAt;
 };
 
+// The unrevoked token with this hash and its user, if that user is not disabled.
+struct TokenOwner {
+  ApiToken token;
+  User user;
+};
+std::optional<TokenOwner> findActiveToken(Connection& c, const std::string& tokenSha256);
+
+// Records that a token was used at `nowIso` (ISO 8601 UTC).
+void touchApiToken(Connection& c, std::int64_t tokenId, const std::string& nowIso);
+
 // The tokens of a user (revoked ones included), newest first.
 std::vector<ApiToken> listApiTokens(Connection& c, std::int64_t userId);
 std::optional<ApiToken> findApiToken(Connection& c, std::int64_t tokenId);

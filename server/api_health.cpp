@@ -12,6 +12,8 @@ void addHealthRoutes(Router& router) {
                 Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
                 body->set("status", "ok");
                 body->set("schema_version", ctx.services().db.schemaVersion());
+                // false while the database file can only be read (writes answer 503)
+                body->set("writable", ctx.services().db.writable());
                 body->set("rdkit_version", std::string(RDKit::rdkitVersion));
                 body->set("time", ctx.services().clock.nowIso());
                 ctx.sendJson(200, body);

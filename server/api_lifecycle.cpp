@@ -13,6 +13,7 @@
 #include "db/lifecycle.h"
 #include "db/registry_store.h"
 #include "db/start_up_store.h"
+#include "server/search_service.h"
 #include "server/api_routes.h"
 #include "server/compound_json.h"
 #include "server/history.h"
@@ -61,6 +62,7 @@ void publishCompound(RequestContext& ctx) {
     db::changeVisibility(c, services.clock, who, change);
     return visibleCompoundIn(c, who, ctx.param("id"));
   });
+  notifyCompoundsChanged(services);  // the search index sees the new visibility
   ctx.sendJson(200, compoundJson(compound));
 }
 
@@ -92,6 +94,7 @@ void retireCompoundHandler(RequestContext& ctx) {
     db::retireRecord(c, services.clock, who, compoundRef(current), reason);
     return visibleCompoundIn(c, who, ctx.param("id"));
   });
+  notifyCompoundsChanged(services);  // retired parents leave search results
   ctx.sendJson(200, compoundJson(compound));
 }
 

@@ -7,10 +7,19 @@ Router buildApiRouter() {
   addHealthRoutes(router);
   addStartUpRoutes(router);
   addCompoundRoutes(router);
+  addSearchRoutes(router);
+  addCompareRoutes(router);
+  addProductRoutes(router);
+  addDocumentRoutes(router);
+  addInquiryRoutes(router);
+  addOverviewRoutes(router);
   addSessionRoutes(router);
   addUserRoutes(router);
   addLifecycleRoutes(router);
   addAuditRoutes(router);
+  addSynthesisRoutes(router);
+  addImportRoutes(router);
+  addExportRoutes(router);
   return router;
 }
 

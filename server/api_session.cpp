@@ -68,14 +68,6 @@ Poco::JSON::Object::Ptr sessionBody(const db::User& user, const Authentication& 
   return o;
 }
 
-void setSessionCookie(RequestContext& ctx, const std::string& value, bool clear) {
-  std::string cookie =
-      std::string(kSessionCookieName) + "=" + value + "; HttpOnly; SameSite=Strict; Path=/";
-  if (ctx.services().config.secureCookies) cookie += "; Secure";
-  if (clear) cookie += "; Max-Age=0";
-  ctx.response().add("Set-Cookie", cookie);
-}
-
 Error tooManyAttempts(const db::LoginBlock& block) {
   return Error(ErrorCode::ResourceExhausted,
                "too many failed sign-in attempts; try again in " +
@@ -146,7 +138,7 @@ void signIn(RequestContext& ctx) {
                      "browser session " + std::to_string(*auth.sessionId) + " from " + address});
     db::pruneAuthRecords(c, limits, now);
   });
-  setSessionCookie(ctx, secret, false);
+  ctx.response().add("Set-Cookie", sessionCookieHeader(secret, config));
   ctx.sendJson(200, sessionBody(*user, auth, config));
 }
 
@@ -169,7 +161,7 @@ void signOut(RequestContext& ctx) {
                        std::nullopt, "browser session " + std::to_string(*auth.sessionId)});
     }
   });
-  setSessionCookie(ctx, "", true);
+  ctx.response().add("Set-Cookie", clearedSessionCookieHeader(services.config));
   ctx.sendNoContent();
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "common/password.h"
@@ -12,14 +13,31 @@ struct AppConfig {
   std::string host = "0.0.0.0";          // address to listen on
   int port = 8080;                        // 0 picks a free port (tests)
   std::string dbPath = "data/argan.db";   // SQLite file, created and migrated on start
-  int threads = 8;                        // HTTP worker threads
-  int maxQueued = 64;                     // accepted connections waiting for a worker
-  int requestTimeoutSeconds = 20;         // socket read timeout (slow clients are dropped)
+  int threads = 8;                        // HTTP worker threads (a fixed pool)
+  // Connection limits (server/connection_gate.h). At most threads + maxQueued connections are
+  // admitted at once; more answer 503 + Retry-After.
+  int maxQueued = 64;                     // admitted connections beyond the worker threads
+  int maxConnectionsPerClient = 32;       // per peer address (429 beyond); 0: no cap
+  int headerTimeoutMs = 5000;             // the whole request head must arrive within this
+  int keepAliveTimeoutMs = 5000;          // idle time between requests on one connection
+  int maxQueueWaitMs = 2000;              // waiting for a worker thread; then 503
+  int requestDeadlineSeconds = 60;        // body + handler + answer; then the socket is shut
+  int requestTimeoutSeconds = 20;         // socket read/write timeout within a request
   std::size_t maxBodyBytes = 2 * 1024 * 1024;  // JSON bodies; larger answers 413
+  std::size_t maxUploadBytes = 16 * 1024 * 1024;  // one uploaded document; larger answers 413
   std::string webRoot;                    // directory served at "/" (empty: no front end)
   bool loadDemo = false;                  // --demo: load demo data into an empty database
   int passwordIterations = kDefaultPasswordIterations;
-  int chemWorkers = 2;                    // concurrent structure analyses
+  int searchThreads = 2;                  // threads one structure search may use
+  std::string importDir;                  // uploads of running imports ("": <db dir>/imports)
+  std::uint64_t maxImportBytes = 1024ull * 1024 * 1024;  // one import file; larger answers 413
+  int chemWorkers = 2;                    // concurrent structure analyses (worker processes)
+  // Chemistry on untrusted input (docs/architecture.md): "process" runs it in guarded worker
+  // processes (argan chem-worker); "in-process" on threads of the server (debugging only).
+  std::string chemIsolation = "process";
+  int chemTimeoutMs = 10000;              // wall clock per chemistry call, then the worker dies
+  int chemMemoryMb = 1024;                // address-space limit of each worker
+  int chemCpuSeconds = 10;                // CPU seconds per chemistry call
 
   // Browser sessions (cookie argan_session) and sign-in throttling.
   int sessionIdleTimeoutSeconds = 30 * 60;        // ends after this long without a request

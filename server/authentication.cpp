@@ -11,7 +11,8 @@
 namespace argan::server {
 namespace {
 
-// Session activity is recorded at most this often (a write per request would serialise reads).
+// Session and token activity is recorded at most this often (a write per request would
+// serialise reads behind the single writer).
 constexpr std::int64_t kTouchIntervalUs = 60LL * 1000000;
 
 bool isLowerHex(const std::string& s) {
@@ -78,12 +79,18 @@ Authentication authenticateRequest(const Poco::Net::HTTPServerRequest& request,
     std::string token = header.substr(prefix.size());
     while (!token.empty() && token.back() == ' ') token.pop_back();
     if (token.size() > 200) throw unauthenticated("invalid or revoked API token");
-    auto user = services.db.read(
-        [&](db::Connection& c) { return db::findUserByTokenHash(c, tokenDigest(token)); });
-    if (!user) throw unauthenticated("invalid or revoked API token");
-    auth.principal = user->principal();
+    auto found = services.db.read(
+        [&](db::Connection& c) { return db::findActiveToken(c, tokenDigest(token)); });
+    if (!found) throw unauthenticated("invalid or revoked API token");
+    const std::int64_t now = services.clock.nowMicros();
+    const std::string recent = isoFromMicros(now - kTouchIntervalUs);
+    if (!found->token.lastUsedAt || *found->token.lastUsedAt < recent) {
+      services.db.write(
+          [&](db::Connection& c) { db::touchApiToken(c, found->token.id, isoFromMicros(now)); });
+    }
+    auth.principal = found->user.principal();
     auth.kind = CredentialKind::ApiToken;
-    auth.mustChangePassword = user->mustChangePassword;
+    auth.mustChangePassword = found->user.mustChangePassword;
     return auth;
   }
 
@@ -107,6 +114,30 @@ Authentication authenticateRequest(const Poco::Net::HTTPServerRequest& request,
   auth.sessionExpiresUs = active->session.expiresUs;
   auth.mustChangePassword = active->user.mustChangePassword;
   return auth;
+}
+
+Authentication authenticateForRoute(const Route& route, const Poco::Net::HTTPServerRequest& request,
+                                    Poco::Net::HTTPServerResponse& response, Services& services) {
+  if (route.session == SessionRule::SignIn) return Authentication{};
+  try {
+    return authenticateRequest(request, services);
+  } catch (const Error& e) {
+    auto reason = e.details().find("reason");
+    if (reason != e.details().end() &&
+        reason->second == DetailValue(std::string("session_ended"))) {
+      response.add("Set-Cookie", clearedSessionCookieHeader(services.config));
+    }
+    throw;
+  }
+}
+
+std::string sessionCookieHeader(const std::string& secret, const AppConfig& config) {
+  return std::string(kSessionCookieName) + "=" + secret + "; HttpOnly; SameSite=Strict; Path=/" +
+         (config.secureCookies ? "; Secure" : "");
+}
+
+std::string clearedSessionCookieHeader(const AppConfig& config) {
+  return sessionCookieHeader("", config) + "; Max-Age=0";
 }
 
 db::Principal authenticate(const Poco::Net::HTTPServerRequest& request, Services& services) {

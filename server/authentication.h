@@ -13,6 +13,7 @@
 #pragma once
 
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
 
 #include <cstdint>
 #include <optional>
@@ -42,6 +43,18 @@ struct Authentication {
 // revoked or expired credentials. A session's last activity is recorded (at most once a
 // minute, so reads do not queue behind the writer).
 Authentication authenticateRequest(const Poco::Net::HTTPServerRequest& request, Services& services);
+
+// What the HTTP front door calls for a matched route: authenticateRequest, except that
+// sign-in routes (SessionRule::SignIn) ignore every credential; when the session cookie
+// names an ended session, the error answer also tells the browser to forget the cookie (so
+// its next request is anonymous rather than another 401).
+Authentication authenticateForRoute(const Route& route, const Poco::Net::HTTPServerRequest& request,
+                                    Poco::Net::HTTPServerResponse& response, Services& services);
+
+// Set-Cookie values: the session cookie (HttpOnly; SameSite=Strict; Path=/, and Secure when
+// config.secureCookies), and the same cookie emptied with Max-Age=0.
+std::string sessionCookieHeader(const std::string& secret, const AppConfig& config);
+std::string clearedSessionCookieHeader(const AppConfig& config);
 
 // The principal only (for callers that do not care how it was authenticated).
 db::Principal authenticate(const Poco::Net::HTTPServerRequest& request, Services& services);

@@ -4,9 +4,22 @@
 #include <GraphMol/ROMol.h>
 
 #include "chem/identity.h"
+#include "chem/reaction_analysis.h"
+#include "chem/route_metrics.h"
 #include "chem/structure_parser.h"
 
 namespace argan::server {
+
+chem::SubstructureQuerySpec ChemService::prepareSubstructureQuery(const std::string& text,
+                                                                  const std::string& format) {
+  return chem::prepareSubstructureQuery(text, format);
+}
+
+chem::SimilarityQuerySpec ChemService::prepareSimilarityQuery(const std::string& text,
+                                                              const std::string& format) {
+  chem::StructureAnalysis analysis = analyse(text, format);
+  return {analysis.identity.canonicalSmiles, analysis.morganFingerprint};
+}
 
 struct InProcessChemService::Slot {
   explicit Slot(const chem::StructureLimits& limits) : analyser(limits) {}
@@ -75,6 +88,26 @@ std::string InProcessChemService::depictStructure(const std::string& text,
   chem::ParsedStructure parsed =
       chem::parseStructure(text, chem::resolveFormat(format, text), limits_);
   return chem::depictSvg(*parsed.mol, options);
+}
+
+chem::SimilarityQuerySpec InProcessChemService::prepareSimilarityQuery(
+    const std::string& text, const std::string& format) {
+  Lease lease(*this);
+  return lease->analyser.similarityQuery(text, format);
+}
+
+chem::ReactionAnalysis InProcessChemService::analyseReaction(const chem::ReactionInput& input) {
+  Lease lease(*this);  // bounds concurrent RDKit work like the other calls
+  chem::ReactionLimits limits;
+  limits.structure = limits_;
+  return chem::analyseReaction(input, limits);
+}
+
+chem::RouteAnalysis InProcessChemService::analyseRoute(const chem::RouteInput& input) {
+  Lease lease(*this);
+  chem::ReactionLimits limits;
+  limits.structure = limits_;
+  return chem::analyseRoute(input, limits);
 }
 
 }  // namespace argan::server

@@ -14,7 +14,10 @@
 #include <vector>
 
 #include "chem/depiction.h"
+#include "chem/reaction_input_check.h"
+#include "chem/reaction_types.h"
 #include "chem/structure_analysis.h"
+#include "chem/substructure.h"
 
 namespace argan::server {
 
@@ -35,6 +38,25 @@ class ChemService {
   // SVG of submitted structure text, as drawn (not standardised).
   virtual std::string depictStructure(const std::string& text, const std::string& format,
                                       const chem::DepictionOptions& options) = 0;
+
+  // Search queries (plain data in and out, so a worker process can serve them).
+  // A substructure query (SMILES, SMARTS or Molfile) checked, parsed and fingerprinted
+  // (chem/substructure.h). The default runs the pure function in this process.
+  virtual chem::SubstructureQuerySpec prepareSubstructureQuery(const std::string& text,
+                                                               const std::string& format);
+  // A similarity query standardised as at registration, with its Morgan fingerprint. The
+  // default derives it from analyse(); InProcessChemService skips identity and properties.
+  virtual chem::SimilarityQuerySpec prepareSimilarityQuery(const std::string& text,
+                                                           const std::string& format);
+  // One synthesis step: check -> parse every species -> balance -> amounts -> metrics and
+  // CHEM21 traffic lights (chem/reaction_analysis.h). Throws InvalidArgument for a bad or
+  // unbalanced reaction, bad amounts or a yield above 100 %. Inputs and outputs are plain
+  // data (chem/reaction_types.h).
+  virtual chem::ReactionAnalysis analyseReaction(const chem::ReactionInput& input) = 0;
+
+  // Every step of a route, then the cumulative route metrics (chem/route_metrics.h). A step
+  // that cannot be analysed is reported in the result, not thrown.
+  virtual chem::RouteAnalysis analyseRoute(const chem::RouteInput& input) = 0;
 };
 
 class InProcessChemService : public ChemService {
@@ -48,6 +70,10 @@ class InProcessChemService : public ChemService {
                            const chem::DepictionOptions& options) override;
   std::string depictStructure(const std::string& text, const std::string& format,
                               const chem::DepictionOptions& options) override;
+  chem::SimilarityQuerySpec prepareSimilarityQuery(const std::string& text,
+                                                   const std::string& format) override;
+  chem::ReactionAnalysis analyseReaction(const chem::ReactionInput& input) override;
+  chem::RouteAnalysis analyseRoute(const chem::RouteInput& input) override;
 
  private:
   struct Slot;

@@ -11,7 +11,9 @@
 #include "db/database.h"
 #include "db/user_store.h"
 #include "server/authentication.h"
+#include "server/chem_worker.h"
 #include "server/cli_args.h"
+#include "server/data_commands.h"
 #include "server/serve_command.h"
 
 namespace argan::server {
@@ -101,6 +103,10 @@ int verifyAuditCommand(const Args& args) {
 
 const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table = {
+      {"import", {kImportUsage, kImportHelp, importCommand}},
+      {"export", {kExportUsage, kExportHelp, exportCommand}},
+      {"backup", {kBackupUsage, kBackupHelp, backupCommand}},
+      {"restore", {kRestoreUsage, kRestoreHelp, restoreCommand}},
       {"migrate",
        {"argan migrate --db FILE", "Creates or upgrades the database schema; prints the version.",
         migrateCommand}},
@@ -127,10 +133,10 @@ void printUsage(std::ostream& out) {
       << "  serve                 start the HTTP server (argan serve --help)\n";
   for (const auto& [name, command] : commands()) {
     out << "  " << name << std::string(name.size() < 22 ? 22 - name.size() : 1, ' ')
-        << command.help << "\n";
+        << command.help.substr(0, command.help.find('\n')) << "\n";
   }
-  out << "\nExit codes: 0 success, 1 failure, 2 usage error. `argan <command> --help` for "
-         "details.\n";
+  out << "\nExit codes: 0 success, 1 failure, 2 usage error (import --strict: 3 when records "
+         "were rejected). `argan <command> --help` for details.\n";
 }
 
 }  // namespace
@@ -142,6 +148,8 @@ int runCli(int argc, char** argv) {
     return args.empty() ? kExitUsage : kExitOk;
   }
   if (args[0] == "serve") return runServe(argc, argv);
+  // Hidden: the chemistry worker process started by `argan serve` (server/chem_worker.h).
+  if (args[0] == "chem-worker") return runChemWorker(Args(args.begin() + 1, args.end()));
 
   std::string name = args[0];
   std::size_t consumed = 1;

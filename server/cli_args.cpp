@@ -19,9 +19,9 @@ CliArgs::CliArgs(const std::vector<std::string>& args, const std::set<std::strin
     }
     if (valueFlags.count(name)) {
       if (inlineValue) {
-        values_[name] = *inlineValue;
+        values_[name].push_back(*inlineValue);
       } else if (i + 1 < args.size()) {
-        values_[name] = args[++i];
+        values_[name].push_back(args[++i]);
       } else {
         throw UsageError("--" + name + " needs a value");
       }
@@ -36,8 +36,13 @@ CliArgs::CliArgs(const std::vector<std::string>& args, const std::set<std::strin
 
 std::optional<std::string> CliArgs::get(const std::string& flag) const {
   auto it = values_.find(flag);
-  if (it == values_.end()) return std::nullopt;
-  return it->second;
+  if (it == values_.end() || it->second.empty()) return std::nullopt;
+  return it->second.back();
+}
+
+std::vector<std::string> CliArgs::getAll(const std::string& flag) const {
+  auto it = values_.find(flag);
+  return it == values_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::string CliArgs::require(const std::string& flag) const {

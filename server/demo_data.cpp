@@ -6,7 +6,9 @@
 #include <map>
 
 #include "common/error.h"
+#include "common/password.h"
 #include "db/start_up_store.h"
+#include "db/user_store.h"
 #include "server/json_fields.h"
 #include "server/registration.h"
 
@@ -26,6 +28,7 @@ DemoLoadReport loadDemoData(Services& services) {
   const db::Principal demo = db::Principal::system("demo");
   JsonFields root(parseJsonObject(kDemoDataJson));
   std::map<std::string, std::int64_t> startUpIds;
+  std::map<std::string, db::Principal> people;  // e-mail -> principal
   Poco::JSON::Array::Ptr startUps = root.optArray("start_ups");
   for (std::size_t i = 0; startUps && i < startUps->size(); ++i) {
     JsonFields s(startUps->getObject(static_cast<unsigned>(i)), "start_ups");
@@ -38,24 +41,58 @@ DemoLoadReport loadDemoData(Services& services) {
     });
     startUpIds[s.reqString("key")] = created.id;
     ++report.startUps;
+    Poco::JSON::Array::Ptr team = s.optArray("team");
+    for (std::size_t k = 0; team && k < team->size(); ++k) {
+      JsonFields m(team->getObject(static_cast<unsigned>(k)), "team");
+      db::NewUser user;
+      user.email = m.reqString("email");
+      user.displayName = m.reqString("name");
+      auto role = db::parseRole(m.reqString("role"));
+      if (!role) throw internalError("demo data: bad role for " + user.email);
+      user.role = *role;
+      user.startUpId = created.id;
+      std::string password = randomHex(9);
+      user.passwordHash = hashPassword(password, services.config.passwordIterations);
+      auto made = services.db.write([&](db::Connection& c) {
+        return db::createUser(c, services.clock, demo, user);
+      });
+      people[made.email] = made.principal();
+      report.accounts.push_back({made.email, db::roleName(made.role), *in.name, password});
+      ++report.users;
+    }
+    if (auto status = s.optString("status"); status && *status != "incubating") {
+      db::StartUpInput change;
+      change.status = status;
+      services.db.write([&](db::Connection& c) {
+        db::updateStartUp(c, services.clock, demo, created.id, change);
+      });
+    }
   }
   Poco::JSON::Array::Ptr compounds = root.optArray("compounds");
   for (std::size_t i = 0; compounds && i < compounds->size(); ++i) {
     JsonFields c(compounds->getObject(static_cast<unsigned>(i)), "compounds");
     auto owner = startUpIds.find(c.reqString("start_up"));
     if (owner == startUpIds.end()) throw internalError("demo data: unknown start-up key");
+    db::Principal who = demo;
+    if (auto by = c.optString("by")) {
+      auto person = people.find(*by);
+      if (person == people.end()) throw internalError("demo data: unknown person " + *by);
+      who = person->second;
+    }
     db::BatchInput batch;
     if (auto b = c.optObject("batch")) {
       batch.amount = b->optNumber("amount");
       batch.amountUnit = b->optString("unit");
       batch.purity = b->optNumber("purity");
+      batch.preparedOn = b->optString("prepared_on");
       batch.researcher = b->optString("researcher").value_or("");
       batch.notebookRef = b->optString("notebook_ref").value_or("");
+      batch.storage = b->optString("storage").value_or("");
       batch.notes = b->optString("notes").value_or("");
     }
     batch.notes += (batch.notes.empty() ? "" : " — ") + std::string("demo: ") +
                    c.reqString("name") + "; source: " + c.optString("source").value_or("");
-    registerStructure(services, demo, owner->second, c.reqString("smiles"), "smiles", batch);
+    registerStructure(services, who, owner->second, c.reqString("smiles"), "smiles", batch);
     ++report.compounds;
   }
   return report;

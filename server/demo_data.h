@@ -1,19 +1,34 @@
-// The demo data set (server/demo/cluster_demo.json, embedded at build time): invented
-// start-ups clearly marked "(demo)", real green chemicals with their literature sources.
+// The demo data set (server/demo/cluster_demo.json, embedded at build time): the cluster's
+// 13 start-ups with invented teams (names marked "(demo)"), real green chemicals with their
+// literature sources, registered by the team members who made them.
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include "server/services.h"
 
 namespace argan::server {
 
+struct DemoAccount {
+  std::string email;
+  std::string role;
+  std::string startUp;
+  std::string password;  // random, shown once
+};
+
 struct DemoLoadReport {
   int startUps = 0;
+  int users = 0;
   int compounds = 0;
+  std::vector<DemoAccount> accounts;
   bool skipped = false;  // the database already held start-ups
 };
 
 // Loads the demo into a database without start-ups; does nothing (skipped) otherwise.
-// Every record goes through the normal registration path and is audited as "system (demo)".
+// Every demo user gets a random password (hashed with config.passwordIterations), returned
+// once in the report and stored nowhere in clear. Records go through the normal registration
+// path and are audited under the demo users (start-ups and users as "system (demo)").
 DemoLoadReport loadDemoData(Services& services);
 
 }  // namespace argan::server

@@ -1,16 +1,23 @@
 #include "server/http_server.h"
 
+#include <Poco/Buffer.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServerConnection.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
+#include <optional>
 #include <sstream>
 
 #include "common/error.h"
@@ -125,10 +132,7 @@ class ArganRequestHandler : public Poco::Net::HTTPRequestHandler {
       }
       throw notFound("no API endpoint " + request.getMethod() + " " + path);
     }
-    // Sign-in routes carry their credentials in the body and ignore any session cookie.
-    Authentication auth = route->session == SessionRule::SignIn
-                               ? Authentication{}
-                               : authenticateRequest(request, services_);
+    Authentication auth = authenticateForRoute(*route, request, response, services_);
     checkAccess(route->access, auth.principal);
     enforceCredentialRules(*route, request, auth);
     RequestContext context(request, response, services_, std::move(params), std::move(auth));
@@ -154,39 +158,147 @@ class ArganHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
   const Router& router_;
 };
 
+// True when the request body was read to its end (or there was none), so that the next bytes
+// on the connection are the next request. Reads what is left of a small unread body.
+bool bodyConsumed(std::istream& body) {
+  char buffer[4096];
+  std::streamsize budget = 64 * 1024;
+  while (body && budget > 0) {
+    body.read(buffer, sizeof buffer);
+    budget -= body.gcount();
+  }
+  return body.eof() && !body.bad();
+}
+
+// One request on a connection whose head has arrived (the gate saw it). Poco's
+// HTTPServerConnection would loop over keep-alive requests on this thread, blocking in reads;
+// here the connection goes back to the gate after every answer.
+class GatedConnection : public Poco::Net::TCPServerConnection {
+ public:
+  GatedConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
+                  Poco::Net::HTTPRequestHandlerFactory& factory, ConnectionGate& gate)
+      : TCPServerConnection(socket), params_(std::move(params)), factory_(factory), gate_(gate) {}
+
+  void run() override {
+    if (!gate_.beginRequest(socket())) {
+      gate_.endRequest(socket(), ConnectionGate::Ending::kOverloaded);
+      return;
+    }
+    auto ending = ConnectionGate::Ending::kClose;
+    std::optional<Error> answer;
+    Poco::Net::HTTPServerSession session(socket(), params_);
+    try {
+      Poco::Net::HTTPServerResponseImpl response(session);
+      Poco::Net::HTTPServerRequestImpl request(response, session, params_);
+      response.setDate(Poco::Timestamp());
+      response.setVersion(request.getVersion());
+      // A kept-alive connection waits for its next request in the gate, not on this thread.
+      response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive());
+      response.set("Server", "argan");
+      std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
+          factory_.createRequestHandler(request));
+      if (request.getExpectContinue()) response.sendContinue();
+      handler->handleRequest(request, response);
+      if (response.sent() && response.getKeepAlive() && bodyConsumed(request.stream())) {
+        ending = ConnectionGate::Ending::kKeepAlive;
+      }
+    } catch (const Poco::Net::NoMessageException&) {
+    } catch (const Poco::Net::MessageException& e) {
+      ending = ConnectionGate::Ending::kAnswer;
+      answer = invalidArgument("malformed HTTP request: " + e.message());
+    } catch (const Poco::Exception&) {
+      // The connection failed or was shut at its deadline: nothing more to answer.
+    } catch (const std::exception& e) {
+      Poco::Logger::get("argan.http").error("connection: %s", std::string(e.what()));
+    }
+    // Bytes of a pipelined request already read into the session cannot go back to the gate.
+    if (ending == ConnectionGate::Ending::kKeepAlive) {
+      Poco::Buffer<char> pipelined(0);
+      session.drainBuffer(pipelined);
+      if (pipelined.size() > 0) ending = ConnectionGate::Ending::kClose;
+    }
+    Poco::Net::StreamSocket detached = session.detachSocket();
+    gate_.endRequest(detached, ending, answer);
+  }
+
+ private:
+  Poco::Net::HTTPServerParams::Ptr params_;
+  Poco::Net::HTTPRequestHandlerFactory& factory_;
+  ConnectionGate& gate_;
+};
+
+class GatedConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
+ public:
+  GatedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
+                         Poco::Net::HTTPRequestHandlerFactory& factory,
+                         ConnectionGate& gate)
+      : params_(std::move(params)), factory_(factory), gate_(gate) {}
+  Poco::Net::TCPServerConnection* createConnection(
+      const Poco::Net::StreamSocket& socket) override {
+    return new GatedConnection(socket, params_, factory_, gate_);
+  }
+
+ private:
+  Poco::Net::HTTPServerParams::Ptr params_;
+  Poco::Net::HTTPRequestHandlerFactory& factory_;
+  ConnectionGate& gate_;
+};
+
 }  // namespace
+
+GateOptions gateOptionsFor(const AppConfig& config) {
+  GateOptions o;
+  o.maxConnections = config.threads + config.maxQueued;
+  o.maxConnectionsPerClient = config.maxConnectionsPerClient;
+  o.headerTimeoutMs = config.headerTimeoutMs;
+  o.keepAliveTimeoutMs = config.keepAliveTimeoutMs;
+  o.requestDeadlineMs = config.requestDeadlineSeconds * 1000;
+  o.maxQueueWaitMs = config.maxQueueWaitMs;
+  return o;
+}
 
 HttpServer::HttpServer(Services& services, const Router& router)
     : services_(services), router_(router) {
   const AppConfig& config = services.config;
   Poco::Net::SocketAddress address(config.host, static_cast<Poco::UInt16>(config.port));
-  Poco::Net::ServerSocket socket(address, /*backlog=*/128);
+  // A deep backlog: in a connection storm the kernel holds connections until the gate
+  // answers them (503), instead of refusing them unanswered.
+  Poco::Net::ServerSocket socket(address, /*backlog=*/1024);
   port_ = socket.address().port();
-  auto* params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(config.threads);
-  params->setMaxQueued(config.maxQueued);
-  params->setTimeout(Poco::Timespan(config.requestTimeoutSeconds, 0));
-  params->setKeepAlive(true);
-  params->setKeepAliveTimeout(Poco::Timespan(10, 0));
-  params->setMaxKeepAliveRequests(1000);
-  params->setServerName("argan");
-  pool_ = std::make_unique<Poco::ThreadPool>(2, config.threads, 60);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new ArganHandlerFactory(services, router),
-                                                    *pool_, socket, params);
+  GateOptions gateOptions = gateOptionsFor(config);
+  params_ = new Poco::Net::HTTPServerParams;
+  params_->setMaxThreads(config.threads);
+  // Admission happens in the gate; the dispatcher's own queue must never refuse.
+  params_->setMaxQueued(gateOptions.maxConnections + 1);
+  params_->setTimeout(Poco::Timespan(config.requestTimeoutSeconds, 0));
+  params_->setKeepAlive(true);
+  params_->setServerName("argan");
+  // A fixed pool: the thread count does not grow with load.
+  pool_ = std::make_unique<Poco::ThreadPool>(config.threads, config.threads, 60);
+  handlers_ = std::make_unique<ArganHandlerFactory>(services, router);
+  gate_ = std::make_unique<ConnectionGate>(socket, gateOptions,
+                                           [this](const Poco::Net::StreamSocket& s) {
+                                             dispatcher_->enqueue(s);
+                                           });
+  dispatcher_ = new Poco::Net::TCPServerDispatcher(
+      new GatedConnectionFactory(params_, *handlers_, *gate_), *pool_, params_);
 }
 
 HttpServer::~HttpServer() { stop(); }
 
-void HttpServer::start() { server_->start(); }
+void HttpServer::start() { gate_->start(); }
 
 void HttpServer::stop() {
-  if (server_) {
-    server_->stopAll(/*abortCurrent=*/false);
-    pool_->joinAll();
-    server_.reset();
-  }
+  if (!dispatcher_) return;
+  gate_->stop();         // no new connections; idle ones closed
+  dispatcher_->stop();   // queued connections dropped
+  pool_->joinAll();      // requests being served finish
+  dispatcher_->release();
+  dispatcher_ = nullptr;
 }
 
 int HttpServer::port() const { return port_; }
+
+GateStats HttpServer::gateStats() const { return gate_->stats(); }
 
 }  // namespace argan::server

@@ -8,6 +8,7 @@
 
 #include "chem/input_check.h"
 #include "common/error.h"
+#include "server/search_service.h"
 
 namespace argan::server {
 namespace {
@@ -106,23 +107,31 @@ std::vector<RelationFlag> relationFlags(Services& services, const db::Principal&
   return flags;
 }
 
+db::Registration registerAnalysis(db::Connection& c, const Clock& clock,
+                                  const db::Principal& who, std::int64_t startUpId,
+                                  const chem::StructureAnalysis& analysis,
+                                  const std::string& submittedStructure, db::BatchInput batch) {
+  batch.submittedStructure = submittedStructure;
+  batch.submittedFormat = chem::formatName(analysis.format);
+  batch.standardizer = analysis.standardizer;
+  return db::registerCompound(c, clock, who, startUpId, toCompoundIdentity(analysis),
+                              toFormIdentity(analysis), batch);
+}
+
 RegistrationResult registerStructure(Services& services, const db::Principal& who,
                                      std::int64_t startUpId, const std::string& structure,
                                      const std::string& format, db::BatchInput batch) {
   authorizeRegistration(who, startUpId);
   db::validateBatchInput(batch);
   chem::StructureAnalysis analysis = services.chem.analyse(structure, format);
-  batch.submittedStructure = structure;
-  batch.submittedFormat = chem::formatName(analysis.format);
-  batch.standardizer = analysis.standardizer;
-  db::CompoundIdentity identity = toCompoundIdentity(analysis);
-  db::FormIdentity form = toFormIdentity(analysis);
 
   RegistrationResult result;
   result.registration = services.db.write([&](db::Connection& c) {
-    return db::registerCompound(c, services.clock, who, startUpId, identity, form, batch);
+    return registerAnalysis(c, services.clock, who, startUpId, analysis, structure, batch);
   });
-  result.flags = relationFlags(services, who, identity, result.registration.compound.id);
+  notifyCompoundsChanged(services);  // after the commit: the search index picks it up
+  result.flags = relationFlags(services, who, result.registration.compound.identity,
+                               result.registration.compound.id);
   result.warnings = analysis.warnings;
   return result;
 }

@@ -42,6 +42,16 @@ RegistrationResult registerStructure(Services& services, const db::Principal& wh
                                      std::int64_t startUpId, const std::string& structure,
                                      const std::string& format, db::BatchInput batch);
 
+// The write half of registerStructure, for callers that analysed the structure already
+// (bulk import): registers `analysis` under the registration rule inside the caller's write
+// transaction (record + audit). `submittedStructure` is stored verbatim with the batch.
+// Does not authorise: the caller has (authorizeRegistration). Throws as
+// db::registerCompound (InvalidArgument, NotFound, FailedPrecondition).
+db::Registration registerAnalysis(db::Connection& c, const Clock& clock,
+                                  const db::Principal& who, std::int64_t startUpId,
+                                  const chem::StructureAnalysis& analysis,
+                                  const std::string& submittedStructure, db::BatchInput batch);
+
 // Relation flags for an identity, excluding the parent `excludeId` itself.
 std::vector<RelationFlag> relationFlags(Services& services, const db::Principal& who,
                                         const db::CompoundIdentity& identity,

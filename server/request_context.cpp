@@ -1,9 +1,12 @@
 #include "server/request_context.h"
 
 #include <Poco/JSON/Stringifier.h>
+#include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <cctype>
 #include <cmath>
+#include <fstream>
 #include <sstream>
 
 #include "common/error.h"
@@ -148,11 +151,32 @@ const std::string& RequestContext::body(std::size_t limit) {
       throw tooLarge(limit, "");
     }
   }
+  if (request_.hasContentLength() &&
+      static_cast<Poco::Int64>(data.size()) < request_.getContentLength64()) {
+    // The client stopped sending (or was cut off at the request deadline).
+    throw invalidArgument("the request body ended after " + std::to_string(data.size()) +
+                          " of the " + std::to_string(request_.getContentLength64()) +
+                          " bytes announced by Content-Length");
+  }
   body_ = std::move(data);
   return *body_;
 }
 
-Poco::JSON::Object::Ptr RequestContext::jsonBody() { return parseJsonObject(body()); }
+Poco::JSON::Object::Ptr RequestContext::jsonBody() {
+  // application/json or any +json type, with or without parameters (charset=utf-8).
+  std::string type = request_.getContentType();
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool json = type == "application/json" ||
+              (type.size() > 5 && type.compare(type.size() - 5, 5, "+json") == 0);
+  if (!json) {
+    throw invalidArgument("the request body must be sent as application/json (Content-Type was '" +
+                              (type.empty() ? std::string("none") : type.substr(0, 100)) + "')",
+                          {{"field", "Content-Type"}});
+  }
+  return parseJsonObject(body());
+}
 
 void RequestContext::sendJson(int status, const Poco::JSON::Object::Ptr& body) {
   sendJson(status, Poco::Dynamic::Var(body));
@@ -180,6 +204,26 @@ void RequestContext::sendNoContent() {
   response_.setContentLength64(0);
   response_.send();
   responded_ = true;
+}
+
+void RequestContext::sendFile(int status, const std::string& contentType, const std::string& path,
+                              const std::string& downloadName) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw unavailable("the file to send could not be read");
+  in.seekg(0, std::ios::end);
+  auto size = static_cast<Poco::Int64>(in.tellg());
+  in.seekg(0);
+  response_.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  response_.setContentType(contentType);
+  response_.setContentLength64(size);
+  response_.set("Cache-Control", "no-store");
+  response_.set("X-Content-Type-Options", "nosniff");
+  if (!downloadName.empty()) {
+    response_.set("Content-Disposition", "attachment; filename=\"" + downloadName + "\"");
+  }
+  std::ostream& out = response_.send();
+  responded_ = true;
+  Poco::StreamCopier::copyStream(in, out);
 }
 
 }  // namespace argan::server

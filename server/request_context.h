@@ -46,13 +46,18 @@ class RequestContext {
   // The body, read once, at most `limit` bytes (default: config.maxBodyBytes); a larger
   // body answers 413 (PayloadTooLarge).
   const std::string& body(std::size_t limit = 0);
-  // The body parsed as a JSON object (InvalidArgument when it is not one).
+  // The body parsed as a JSON object (InvalidArgument when it is not one, or when the
+  // Content-Type is not application/json or a +json type).
   Poco::JSON::Object::Ptr jsonBody();
 
   void sendJson(int status, const Poco::JSON::Object::Ptr& body);
   void sendJson(int status, const Poco::Dynamic::Var& body);
   void sendText(int status, const std::string& contentType, const std::string& body);
   void sendNoContent();
+  // Sends a file's bytes (spooled exports and reports); `downloadName` adds a
+  // Content-Disposition: attachment header. Throws Unavailable if the file cannot be read.
+  void sendFile(int status, const std::string& contentType, const std::string& path,
+                const std::string& downloadName = "");
   bool responded() const { return responded_; }
 
  private:

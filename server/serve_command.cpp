@@ -7,6 +7,7 @@
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "chem/structure_analysis.h"
@@ -16,7 +17,10 @@
 #include "db/user_store.h"
 #include "server/api_routes.h"
 #include "server/demo_data.h"
+#include "server/guarded_chem_service.h"
 #include "server/http_server.h"
+#include "server/search_service.h"
+#include "server/import_jobs.h"
 
 namespace argan::server {
 namespace {
@@ -85,9 +89,26 @@ class ServeApp : public Poco::Util::ServerApplication {
       cfg.threads = config().getInt("argan.threads", cfg.threads);
       cfg.maxQueued = config().getInt("argan.max_queued", cfg.maxQueued);
       cfg.requestTimeoutSeconds = config().getInt("argan.request_timeout_s", cfg.requestTimeoutSeconds);
+      cfg.maxConnectionsPerClient =
+          config().getInt("argan.max_connections_per_client", cfg.maxConnectionsPerClient);
+      cfg.headerTimeoutMs = config().getInt("argan.header_timeout_ms", cfg.headerTimeoutMs);
+      cfg.keepAliveTimeoutMs = config().getInt("argan.keep_alive_timeout_ms", cfg.keepAliveTimeoutMs);
+      cfg.maxQueueWaitMs = config().getInt("argan.max_queue_wait_ms", cfg.maxQueueWaitMs);
+      cfg.requestDeadlineSeconds =
+          config().getInt("argan.request_deadline_s", cfg.requestDeadlineSeconds);
       cfg.maxBodyBytes = static_cast<std::size_t>(
           config().getInt64("argan.max_body_bytes", static_cast<Poco::Int64>(cfg.maxBodyBytes)));
+      cfg.maxUploadBytes = static_cast<std::size_t>(config().getInt64(
+          "argan.max_upload_bytes", static_cast<Poco::Int64>(cfg.maxUploadBytes)));
       cfg.chemWorkers = config().getInt("argan.chem_workers", cfg.chemWorkers);
+      cfg.searchThreads = config().getInt("argan.search_threads", cfg.searchThreads);
+      cfg.importDir = config().getString("argan.import_dir", cfg.importDir);
+      cfg.maxImportBytes = static_cast<std::uint64_t>(config().getInt64(
+          "argan.max_import_bytes", static_cast<Poco::Int64>(cfg.maxImportBytes)));
+      cfg.chemIsolation = config().getString("argan.chem_isolation", cfg.chemIsolation);
+      cfg.chemTimeoutMs = config().getInt("argan.chem_timeout_ms", cfg.chemTimeoutMs);
+      cfg.chemMemoryMb = config().getInt("argan.chem_memory_mb", cfg.chemMemoryMb);
+      cfg.chemCpuSeconds = config().getInt("argan.chem_cpu_s", cfg.chemCpuSeconds);
       cfg.sessionIdleTimeoutSeconds =
           config().getInt("argan.session_idle_minutes", cfg.sessionIdleTimeoutSeconds / 60) * 60;
       cfg.sessionAbsoluteTimeoutSeconds =
@@ -104,6 +125,20 @@ class ServeApp : public Poco::Util::ServerApplication {
       cfg.loadDemo = config().has("argan.demo");
       if (cfg.port < 0 || cfg.port > 65535 || cfg.threads < 1 || cfg.threads > 256) {
         std::cerr << "argan serve: --port must be 0..65535 and --threads 1..256\n";
+        return EXIT_USAGE;
+      }
+      if (cfg.maxQueued < 0 || cfg.maxConnectionsPerClient < 0 || cfg.headerTimeoutMs < 100 ||
+          cfg.keepAliveTimeoutMs < 100 || cfg.maxQueueWaitMs < 1 || cfg.requestDeadlineSeconds < 1 ||
+          cfg.requestTimeoutSeconds < 1) {
+        std::cerr << "argan serve: connection limits must be positive (timeouts in ms >= 100)\n";
+        return EXIT_USAGE;
+      }
+      if ((cfg.chemIsolation != "process" && cfg.chemIsolation != "in-process") ||
+          cfg.chemWorkers < 1 || cfg.chemWorkers > 64 || cfg.chemTimeoutMs < 100 ||
+          cfg.chemMemoryMb < 256 || cfg.chemCpuSeconds < 1) {
+        std::cerr << "argan serve: argan.chem_isolation must be process or in-process, "
+                     "chem_workers 1..64, chem_timeout_ms >= 100, chem_memory_mb >= 256, "
+                     "chem_cpu_s >= 1\n";
         return EXIT_USAGE;
       }
       if (cfg.sessionIdleTimeoutSeconds < 60 ||
@@ -133,8 +168,18 @@ class ServeApp : public Poco::Util::ServerApplication {
     dbOptions.path = cfg.dbPath;
     auto database = db::Database::open(dbOptions);
     SystemClock clock;
-    InProcessChemService chemService(cfg.chemWorkers);
-    Services services{*database, clock, cfg, chemService};
+    std::unique_ptr<ChemService> chemService = makeChemService(cfg);
+    SearchServiceOptions searchOptions;
+    searchOptions.threads = static_cast<unsigned>(std::max(1, cfg.searchThreads));
+    SearchService search(*database, searchOptions);
+    SearchIndexStats indexStats = search.index().stats();
+    std::cout << "Search index: " << indexStats.compounds << " compounds in "
+              << indexStats.loadSeconds << " s, " << indexStats.memoryBytes / (1024 * 1024)
+              << " MiB" << std::endl;
+    Services services{*database, clock, cfg, *chemService, &search};
+    std::string importDir = cfg.importDir.empty() ? dbParent.toString() + "imports" : cfg.importDir;
+    ImportJobs imports(services, importDir);
+    services.imports = &imports;
 
     bootstrapAdministrator(services);
     if (cfg.loadDemo) {
@@ -142,25 +187,51 @@ class ServeApp : public Poco::Util::ServerApplication {
       if (demo.skipped) {
         std::cout << "Demo data not loaded: the database already has start-ups.\n";
       } else {
-        std::cout << "Loaded demo data: " << demo.startUps << " start-ups, " << demo.compounds
-                  << " compounds.\n";
+        std::cout << "Loaded demo data: " << demo.startUps << " start-ups, " << demo.users
+                  << " demo users, " << demo.compounds << " compound registrations.\n"
+                  << "Demo accounts (invented people; one-time passwords shown only now):\n";
+        for (const auto& a : demo.accounts) {
+          std::cout << "  " << a.email << "  " << a.role << "  " << a.password << "  ("
+                    << a.startUp << ")\n";
+        }
       }
     }
     Router router = buildApiRouter();
     HttpServer http(services, router);
     http.start();
+    imports.start();
     std::cout << "Argan listening on http://" << (cfg.host == "0.0.0.0" ? "localhost" : cfg.host)
               << ":" << http.port() << " (database " << cfg.dbPath << ", web "
               << (cfg.webRoot.empty() ? "not found" : cfg.webRoot) << ")" << std::endl;
     waitForTerminationRequest();
     std::cout << "Argan stopping." << std::endl;
     http.stop();
+    imports.stop();
     return EXIT_OK;
+  }
+
+  // Chemistry on untrusted input runs in guarded worker processes unless configured otherwise.
+  static std::unique_ptr<ChemService> makeChemService(const AppConfig& cfg) {
+    if (cfg.chemIsolation == "in-process") {
+      std::cout << "Chemistry runs inside the server process (argan.chem_isolation=in-process): "
+                   "a crash in RDKit stops the server. Use for debugging only."
+                << std::endl;
+      return std::make_unique<InProcessChemService>(cfg.chemWorkers);
+    }
+    ChemWorkerOptions options;
+    options.workers = cfg.chemWorkers;
+    options.timeoutMs = cfg.chemTimeoutMs;
+    options.queueTimeoutMs = cfg.chemTimeoutMs;
+    options.memoryMb = static_cast<std::uint64_t>(cfg.chemMemoryMb);
+    options.cpuSeconds = static_cast<std::uint64_t>(cfg.chemCpuSeconds);
+    return std::make_unique<GuardedChemService>(options);
   }
 
   // On first start (no users at all) creates an administrator with a random one-time
   // password, printed once. There is never a default password.
   static void bootstrapAdministrator(Services& services) {
+    // Read first: a read-only database with users starts without writing anything.
+    if (services.db.read([](db::Connection& c) { return db::countUsers(c); }) > 0) return;
     std::string password = randomHex(12);
     auto created = services.db.write([&](db::Connection& c) -> std::optional<db::User> {
       if (db::countUsers(c) > 0) return std::nullopt;

@@ -1,8 +1,11 @@
 // The standardisation pipeline and the parent / form split.
 #include "chem/standardizer.h"
 
+#include <GraphMol/MolPickler.h>
 #include <GraphMol/SmilesParse/SmilesParse.h>
 #include <GraphMol/SmilesParse/SmilesWrite.h>
+
+#include <fstream>
 
 #include "test_support.h"
 
@@ -66,6 +69,50 @@ BOOST_AUTO_TEST_CASE(normalises_functional_groups) {
              RDKit::MolToSmiles(*chargeSeparated.parent));
   BOOST_TEST(doubleBond.stepsApplied.size() + chargeSeparated.stepsApplied.size() >= 1u);
   BOOST_TEST(s.description().find("RDKit 2022.09") != std::string::npos);
+}
+
+// Skipping steps that cannot apply must not change a single byte of the parent.
+BOOST_AUTO_TEST_CASE(skipping_inapplicable_steps_changes_nothing) {
+  std::vector<std::string> smiles = {
+      "CC(=O)Oc1ccccc1C(=O)[O-].[Na+]", "C[N+](C)(C)C.[Cl-]", "O=[N+]([O-])c1ccccc1",
+      "ON(=O)=O", "CN(=O)=O", "c1cc[n+]([O-])cc1", "c1ccn(=O)cc1", "CN=[N+]=[N-]", "CN=N#N",
+      "C=[N+]=[N-]", "CS(C)=O", "C[S+](C)[O-]", "OP(=O)(O)O", "[O-]P(=O)([O-])O.[K+].[K+]",
+      "CC(=O)O[Na]", "[Na+].[Cl-]", "Cl", "C", "O.O.CCO", "CCO.O", "C1=CC=CC=C1[Fe]",
+      "[NH3+]CC([O-])=O", "CC(C)(C)[Si](C)(C)OC", "Oc1ccc2c(c1)OCO2", "c1ccc2[nH]ccc2c1",
+      "OC(=O)CC(O)(CC(O)=O)C(O)=O", "[O-][N+]#N", "N#N", "CC=[N+]([O-])C"};
+  if (argan::test::sharedDataAvailable()) {
+    std::ifstream in(argan::test::sharedData("molecules/nci_first_5k.smi"));
+    std::string line;
+    while (smiles.size() < 1500 && std::getline(in, line)) {
+      smiles.push_back(line.substr(0, line.find('\t')));
+    }
+  } else {
+    BOOST_TEST_MESSAGE("../shared/data absent: comparing the built-in molecules only");
+  }
+  Standardizer fast;
+  StandardizationOptions slowOptions;
+  slowOptions.skipInapplicableSteps = false;
+  Standardizer slow(slowOptions);
+  for (const auto& s : smiles) {
+    std::unique_ptr<RDKit::RWMol> mol(RDKit::SmilesToMol(s));
+    if (!mol) continue;
+    StandardizedStructure a, b;
+    try {
+      b = slow.standardize(*mol);
+    } catch (const argan::Error&) {
+      argan::test::expectError(argan::ErrorCode::InvalidArgument, [&] { fast.standardize(*mol); });
+      continue;
+    }
+    a = fast.standardize(*mol);
+    std::string pa, pb;
+    RDKit::MolPickler::pickleMol(*a.parent, pa);
+    RDKit::MolPickler::pickleMol(*b.parent, pb);
+    BOOST_TEST(pa == pb, s);
+    BOOST_TEST(a.formKey == b.formKey, s);
+    BOOST_TEST(a.formLabel == b.formLabel, s);
+    BOOST_TEST(a.stepsApplied == b.stepsApplied, s);
+    BOOST_TEST(a.parentCount == b.parentCount, s);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

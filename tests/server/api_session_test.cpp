@@ -188,6 +188,10 @@ BOOST_AUTO_TEST_CASE(sessions_expire_when_idle_and_at_their_absolute_end) {
   auto idle = b.call("GET", "/api/session");
   BOOST_TEST(idle.status == 401);
   BOOST_TEST(idle.errorMessage().find("session has ended") != std::string::npos);
+  // The answer also makes the browser forget the dead cookie, so it continues as anonymous.
+  BOOST_REQUIRE_EQUAL(idle.setCookies.size(), 1u);
+  BOOST_TEST(idle.setCookies[0].rfind("argan_session=;", 0) == 0u);
+  BOOST_TEST(idle.setCookies[0].find("Max-Age=0") != std::string::npos);
   // An ended session is an error on every route, not a silent fall-back to anonymous.
   BOOST_TEST(b.call("GET", "/api/compounds").status == 401);
 

@@ -234,6 +234,10 @@ BOOST_AUTO_TEST_CASE(tokens_are_shown_once_listed_and_revocable) {
   BOOST_TEST(list.json()->getValue<int>("total") == 2);    // the test token + the new one
   BOOST_TEST(list.body.find(token) == std::string::npos);  // never shown again
   BOOST_TEST(list.body.find("nightly export") != std::string::npos);
+  // Use is recorded (at most once a minute): the new token was used above.
+  auto newest = list.json()->getArray("items")->getObject(0);
+  BOOST_TEST(newest->getValue<std::int64_t>("id") == id);
+  BOOST_TEST(!newest->isNull("last_used_at"));
 
   // Somebody else's token looks missing; an administrator may revoke it.
   BOOST_TEST(c.server.call("DELETE", "/api/tokens/" + std::to_string(id), "", c.lead).status ==

@@ -23,8 +23,8 @@
 //  3. If the kind is new, register a factory in Fixture::subjects(): it creates a FRESH
 //     record for each call (so a write in one cell never changes what the next cell sees)
 //     and returns the values for the path parameters ({"id": "CMP-000012"}); they are
-//     also substituted into the body. Bodies may use {A} and {B} (the start-ups' ids) and
-//     {n} (a number unique to the call).
+//     also substituted into the body. Bodies may use {A} and {B} (the start-ups' ids),
+//     {compoundA} (a compound of start-up A) and {n} (a number unique to the call).
 //
 // Object-level rule checked throughout: a record the caller may not see answers 404, the
 // same as a record that does not exist.
@@ -34,9 +34,15 @@
 #include <optional>
 #include <set>
 
+#include "db/document_store.h"
+#include "db/inquiry_store.h"
+#include "db/import_store.h"
 #include "db/lifecycle.h"
+#include "db/product_store.h"
+#include "db/record_codes.h"
 #include "db/registry_store.h"
 #include "server/registration.h"
+#include "server/route_service.h"
 #include "test_server.h"
 
 using namespace argan;
@@ -120,6 +126,14 @@ const std::vector<MatrixRow> kMatrix = {
                                                                           {401, 403, OK,  OK,  404, OK},
                                                                          {{401, 403, 404, 404, OK,  OK}},
                                                                          {{401, 403, 403, 403, OK,  OK}}},
+  // Structure search: anyone; the visibility rule filters inside the scan (search_test.cpp).
+  {"POST /api/search", "", R"({"type": "substructure", "query": "CCO"})",   {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/compounds/{id}/neighbours", "compound", "",                  {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  // The cross-start-up comparison: start-up people and administrators (compare_test.cpp
+  // checks that unshared compounds of other start-ups never appear).
+  {"GET /api/compare/start-ups", "", "",                                  {401, 403, OK,  OK,  OK,  OK}},
   {"GET /api/batches/{id}", "batch", "",                                  {404, 404, OK,  OK,  404, OK},
                                                                          {{404, 404, 404, 404, OK,  OK}},
                                                                          {{OK,  OK,  OK,  OK,  OK,  OK}}},
@@ -157,7 +171,206 @@ const std::vector<MatrixRow> kMatrix = {
   {"DELETE /api/tokens/{id}", "token", "",                                {401, OK,  OK,  OK,  OK,  OK},
                                                                          {{401, 404, 404, 404, 404, OK}}},
 
+  // Synthesis routes (route records: a draft with one step, 1; its target compound is shared
+  // with the cluster, or public for the public route). The calculator needs a signed-in user.
+  {"POST /api/reactions/metrics", "", R"({"reaction_smiles": "C=CC=C.C=C>>C1=CCCCC1"})",
+                                                                          {401, OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/routes", "", "",                                             {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"POST /api/routes", "", R"({"start_up": {A}, "target_compound": "{compoundA}", "name": "Route {n}"})",
+                                                                          {401, 403, OK,  OK,  403, OK}},
+  // Without ids the comparison is a 400 for everyone; visibility is checked per id
+  // (api_synthesis_test.cpp).
+  {"GET /api/routes/compare", "", "",                                     {400, 400, 400, 400, 400, 400}},
+  {"GET /api/routes/{id}", "route", "",                                   {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"PATCH /api/routes/{id}", "route", R"({"visibility": "cluster"})",     {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, 403, OK}}},
+  {"POST /api/routes/{id}/retire", "route", R"({"reason": "superseded"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/routes/{id}/history", "route", "",                           {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"POST /api/routes/{id}/versions", "route", "",                         {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/routes/{id}/metrics", "route", "",                           {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/routes/{id}/steps", "route", "",                             {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"POST /api/routes/{id}/steps", "route", R"({"reaction_smiles": "C=CC=C.C=C>>C1=CCCCC1"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/routes/{id}/steps/{number}", "route", "",                    {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"PUT /api/routes/{id}/steps/{number}", "route", R"({"reaction_smiles": "CC=O.[H][H]>[Ni]>CCO"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"POST /api/routes/{id}/steps/{number}/retire", "route", R"({"reason": "not needed"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/compounds/{id}/routes", "compound", "",                      {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  // Products. "A"/"B": a private product of start-up A/B; "public": B's product in the
+  // catalogue, whose pipeline (stages, decisions, customers, TRL, timeline, history) stays
+  // within the cluster. {key} is an untouched stage, {cid} a customer record.
+  {"GET /api/products", "", "",                                           {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"POST /api/products", "",
+   R"({"name": "New {n}", "start_up": {A}, "formulation": [{"name": "water", "percentage": 100}]})",
+                                                                          {401, 403, OK,  OK,  403, OK}},
+  {"GET /api/products/{id}", "product", "",                               {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"PATCH /api/products/{id}", "product", R"({"trl": 3})",                {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"POST /api/products/{id}/retire", "product", R"({"reason": "discontinued"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/products/{id}/history", "product", "",                       {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{404, 404, OK,  OK,  OK,  OK}}},
+  {"GET /api/catalogue", "", "",                                          {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/compounds/{id}/products", "compound", "",                    {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/pipeline/defaults", "", "",                                  {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/trl", "", "",                                                {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/products/{id}/trl", "product", "",                           {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{404, 404, OK,  OK,  OK,  OK}}},
+  {"GET /api/products/{id}/stages", "product", "",                        {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{404, 404, OK,  OK,  OK,  OK}}},
+  {"POST /api/products/{id}/stages", "product", R"({"name": "Extra {n}"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/products/{id}/stages/{key}", "product", "",                  {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{404, 404, OK,  OK,  OK,  OK}}},
+  {"PATCH /api/products/{id}/stages/{key}", "product", R"({"owner": "Owner {n}"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"DELETE /api/products/{id}/stages/{key}", "product", "",               {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"PUT /api/products/{id}/stage-order", "product",
+   R"({"keys": ["proof_of_concept", "lab_discovery", "scale_up", "regulatory_safety", "market_launch", "commercial_sales"]})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/products/{id}/decisions", "product", "",                     {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{404, 404, OK,  OK,  OK,  OK}}},
+  {"GET /api/products/{id}/stages/{key}/decisions", "product", "",        {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{404, 404, OK,  OK,  OK,  OK}}},
+  {"POST /api/products/{id}/stages/{key}/decisions", "product",
+   R"({"decision": "go", "rationale": "gate {n} passed"})",               {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/products/{id}/customers", "product", "",                     {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{404, 404, OK,  OK,  OK,  OK}}},
+  {"POST /api/products/{id}/customers", "product", R"({"name": "Customer {n}"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"PATCH /api/products/{id}/customers/{cid}", "product", R"({"notes": "note {n}"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"DELETE /api/products/{id}/customers/{cid}", "product", "",            {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/products/{id}/timeline", "product", "",                      {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{404, 404, OK,  OK,  OK,  OK}}},
+
+  // Documents: a product's files follow the product; stage evidence stays within the cluster;
+  // batch analyses follow the batch. "document" is a product document.
+  {"POST /api/products/{id}/documents", "product", "evidence {n}",       {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/products/{id}/documents", "product", "",                     {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"POST /api/products/{id}/stages/{key}/documents", "product", "evidence {n}",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/products/{id}/stages/{key}/documents", "product", "",        {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{404, 404, OK,  OK,  OK,  OK}}},
+  {"POST /api/batches/{id}/documents", "batch", "analysis {n}",          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/batches/{id}/documents", "batch", "",                        {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/documents/{id}", "document", "",                             {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/documents/{id}/content", "document", "",                     {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"POST /api/documents/{id}/retire", "document", R"({"reason": "superseded"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+
+  // Inquiries: only partners ask, about products they can see. "inquiry" A: the matrix
+  // partner's inquiry about start-up A's catalogue product; B: another partner's about B's.
+  {"POST /api/products/{id}/inquiries", "product", R"({"subject": "s {n}", "message": "m"})",
+                                                                          {401, 404, 403, 403, 403, 403},
+                                                                         {{401, 404, 403, 403, 403, 403}},
+                                                                         {{401, OK,  403, 403, 403, 403}}},
+  {"GET /api/products/{id}/inquiries", "product", "",                     {401, 404, OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}},
+                                                                         {{401, OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/inquiries", "", "",                                          {401, OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/inquiries/{id}", "inquiry", "",                              {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+  {"POST /api/inquiries/{id}/messages", "inquiry", R"({"message": "m {n}"})",
+                                                                          {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+  {"PATCH /api/inquiries/{id}", "inquiry", R"({"status": "closed"})",     {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+
+  // Pipeline overviews.
+  {"GET /api/overview/funnel", "", "",                                    {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/overview/start-ups/{id}", "start-up", "",                    {401, 403, OK,  OK,  OK,  OK},
+                                                                         {{401, 403, OK,  OK,  OK,  OK}}},
+  {"GET /api/overview/stages/{key}/compounds", "stage", "",               {OK,  OK,  OK,  OK,  OK,  OK}},
+
   {"GET /api/audit/verify", "", "",                                       {401, 403, 403, 403, 403, OK}},
+
+  // Imports: members import into their own start-up (the body is the file; its format is read
+  // from the content); an administrator must name the start-up (400 without it). An import
+  // is seen by its start-up and the administrators only.
+  {"POST /api/imports", "", "CCO ethanol {n}\n",                         {401, 403, OK,  OK,  OK,  400}},
+  {"GET /api/imports", "", "",                                            {401, 403, OK,  OK,  OK,  OK}},
+  {"GET /api/imports/{id}", "import", "",                                 {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"GET /api/imports/{id}/report.json", "import", "",                     {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"GET /api/imports/{id}/report.csv", "import", "",                      {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  // Export: anyone; the file holds what the caller may see.
+  {"GET /api/export/compounds", "", "",                                   {OK,  OK,  OK,  OK,  OK,  OK}},
 };
 // clang-format on
 
@@ -247,6 +460,57 @@ struct Fixture {
     });
   }
 
+  // A draft route of the variant's start-up with one step (acetaldehyde -> ethanol, the
+  // target), its target shared with the cluster (public for the public variant).
+  std::int64_t createRoute(Variant v) {
+    db::Registration target = registerFresh(v, /*shareCompound=*/true);
+    server::RouteCreation creation;
+    creation.startUpId = ownerOf(v);
+    creation.targetCompound = target.compound.code();
+    creation.name = "Route " + std::to_string(++counter);
+    server::StepDraft step;
+    step.reaction.reactionSmiles = "CC=O.[H][H]>[Ni]>CCO";
+    creation.steps.push_back(step);
+    db::Principal system = db::Principal::system("matrix");
+    db::Route route = server::createRoute(server.services(), system, creation);
+    if (v == Variant::Public) {
+      server.database().write([&](db::Connection& c) {
+        db::changeVisibility(c, server.services().clock, system,
+                             {{"routes", "route", std::to_string(route.id), route.id, ownerOf(v)},
+                              db::Visibility::Public});
+      });
+    }
+    return route.id;
+  }
+
+  // A compound of start-up A for bodies that name one ({compoundA}), registered once.
+  std::string compoundA;
+
+  // A new product of the variant's start-up (B's for "public", which is then published),
+  // made of a fresh compound, with one customer record: params id, key (an untouched
+  // stage) and cid. `owner` overrides the start-up.
+  Params freshProduct(Variant v, std::optional<std::int64_t> owner = std::nullopt) {
+    std::int64_t startUp = owner ? *owner : ownerOf(v);
+    db::Registration reg = registerFresh(startUp == startUpA ? Variant::A : Variant::B);
+    return server.database().write([&](db::Connection& c) {
+      const Clock& clock = server.services().clock;
+      db::Principal system = db::Principal::system("matrix");
+      db::ProductInput in;
+      in.name = "Product " + std::to_string(++counter);
+      in.compoundId = reg.compound.id;
+      db::Product product = db::createProduct(c, clock, system, startUp, in);
+      db::CustomerInput customer;
+      customer.name = "Customer " + std::to_string(counter);
+      db::Customer record = db::addCustomer(c, clock, system, product.id, customer);
+      if (v == Variant::Public) {
+        db::ProductInput publish;
+        publish.visibility = "public";
+        db::updateProduct(c, clock, system, product.id, publish);
+      }
+      return Params{{"id", product.code()}, {"key", "scale_up"}, {"cid", std::to_string(record.id)}};
+    });
+  }
+
   static const std::map<std::string, SubjectFactory>& subjects() {
     static const std::map<std::string, SubjectFactory> factories = {
         {"compound",
@@ -256,6 +520,59 @@ struct Fixture {
         {"batch",  // A and B: the compound is shared with the cluster, the batch is not
          [](Fixture& f, Variant v, RoleIndex) {
            return Params{{"id", f.registerFresh(v, /*shareCompound=*/true).batch.code()}};
+         }},
+        {"route",
+         [](Fixture& f, Variant v, RoleIndex) {
+           return Params{{"id", std::to_string(f.createRoute(v))}, {"number", "1"}};
+         }},
+        {"product",
+         [](Fixture& f, Variant v, RoleIndex) { return f.freshProduct(v); }},
+        {"document",
+         [](Fixture& f, Variant v, RoleIndex) {
+           Params product = f.freshProduct(v);
+           return f.server.database().write([&](db::Connection& c) {
+             db::NewDocument doc;
+             doc.filename = "datasheet.pdf";
+             doc.bytes = "%PDF datasheet " + std::to_string(++f.counter);
+             auto id = db::parsePrefixedCode("PRD", product["id"]);
+             auto d = db::attachDocument(c, f.server.services().clock,
+                                         db::Principal::system("matrix"),
+                                         {db::DocumentOwnerType::Product, *id}, doc);
+             return Params{{"id", d.code()}};
+           });
+         }},
+        {"inquiry",
+         [](Fixture& f, Variant v, RoleIndex) {
+           Params product = f.freshProduct(Variant::Public, f.ownerOf(v));
+           db::Principal partner;
+           partner.role = db::Role::Partner;
+           partner.userId = v == Variant::A
+                                ? f.userIds[kPartner]
+                                : f.server.createUser("asker" + std::to_string(++f.counter) +
+                                                          "@industry.ma",
+                                                      db::Role::Partner, std::nullopt,
+                                                      "matrix password");
+           return f.server.database().write([&](db::Connection& c) {
+             auto q = db::createInquiry(c, f.server.services().clock, partner,
+                                        *db::parsePrefixedCode("PRD", product["id"]),
+                                        "Matrix inquiry", "Price?");
+             return Params{{"id", q.code()}};
+           });
+         }},
+        {"stage",
+         [](Fixture&, Variant, RoleIndex) { return Params{{"key", "lab_discovery"}}; }},
+        {"import",
+         [](Fixture& f, Variant v, RoleIndex) {
+           db::NewImport in;
+           in.startUpId = f.ownerOf(v);
+           in.fileName = "plate.sdf";
+           in.fileSha256 = std::string(64, 'a');
+           in.format = "sdf";
+           auto job = f.server.database().write([&](db::Connection& c) {
+             return db::createImport(c, f.server.services().clock,
+                                     db::Principal::system("matrix"), in);
+           });
+           return Params{{"id", std::to_string(job.id)}};
          }},
         {"start-up",
          [](Fixture& f, Variant v, RoleIndex) {
@@ -293,6 +610,8 @@ struct Fixture {
     std::string body = row.body;
     Params params;
     if (!row.subject.empty()) params = subjects().at(row.subject)(*this, v, role);
+    if (compoundA.empty()) compoundA = registerFresh(Variant::A).compound.code();
+    params["compoundA"] = compoundA;
     params["A"] = std::to_string(startUpA);
     params["B"] = std::to_string(startUpB);
     params["n"] = std::to_string(++counter);

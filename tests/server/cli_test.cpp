@@ -1,35 +1,8 @@
 // The argan executable: exit codes, user add, token create, verify-audit.
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
-#include <Poco/Process.h>
-#include <Poco/StreamCopier.h>
-
+#include "run_argan.h"
 #include "test_support.h"
 
-namespace {
-
-struct Run {
-  int exitCode;
-  std::string out;
-  std::string err;
-};
-
-Run runArgan(const std::vector<std::string>& args, const std::string& input = "") {
-  Poco::Pipe inPipe, outPipe, errPipe;
-  Poco::ProcessHandle ph = Poco::Process::launch(ARGAN_BINARY, args, &inPipe, &outPipe, &errPipe);
-  Poco::PipeOutputStream in(inPipe);
-  in << input;
-  in.close();
-  Poco::PipeInputStream out(outPipe);
-  Poco::PipeInputStream err(errPipe);
-  Run r;
-  Poco::StreamCopier::copyToString(out, r.out);
-  Poco::StreamCopier::copyToString(err, r.err);
-  r.exitCode = ph.wait();
-  return r;
-}
-
-}  // namespace
+using argan::test::runArgan;
 
 BOOST_AUTO_TEST_SUITE(cli)
 

@@ -22,6 +22,8 @@
 #include "server/authentication.h"
 #include "server/chem_service.h"
 #include "server/http_server.h"
+#include "server/search_service.h"
+#include "server/import_jobs.h"
 #include "test_support.h"
 
 namespace argan::test {
@@ -46,29 +48,45 @@ struct HttpResult {
 class TestServer {
  public:
   // `clock`: the server's clock (a ManualClock for expiry tests); the system clock if null.
-  explicit TestServer(server::AppConfig config = {}, const Clock* clock = nullptr)
-      : config_(std::move(config)), clock_(clock ? *clock : systemClock_) {
+  // `chem`: the chemistry service (in-process with 2 analysers if null).
+  // `dbOptions.path` empty: a fresh file in a temporary directory.
+  explicit TestServer(server::AppConfig config = {}, const Clock* clock = nullptr,
+                      std::unique_ptr<server::ChemService> chem = nullptr,
+                      db::DatabaseOptions dbOptions = {})
+      : config_(std::move(config)), clock_(clock ? *clock : systemClock_), chem_(std::move(chem)) {
     config_.port = 0;
     config_.host = "127.0.0.1";
-    config_.dbPath = dir_.file("argan.db");
+    if (dbOptions.path.empty()) dbOptions.path = dir_.file("argan.db");
+    config_.dbPath = dbOptions.path;
     config_.passwordIterations = 1000;
-    db::DatabaseOptions options;
-    options.path = config_.dbPath;
-    database_ = db::Database::open(options);
-    chem_ = std::make_unique<server::InProcessChemService>(2);
+    database_ = db::Database::open(dbOptions);
+    if (!chem_) chem_ = std::make_unique<server::InProcessChemService>(2);
+    server::SearchServiceOptions searchOptions;
+    searchOptions.index.tailCapacity = 32;  // small: tests cross tail sealing
+    search_ = std::make_unique<server::SearchService>(*database_, searchOptions);
     services_ = std::make_unique<server::Services>(
-        server::Services{*database_, clock_, config_, *chem_});
+        server::Services{*database_, clock_, config_, *chem_, search_.get()});
+    imports_ = std::make_unique<server::ImportJobs>(*services_, dir_.file("imports"));
+    services_->imports = imports_.get();
+    imports_->start();
     router_ = server::buildApiRouter();
     http_ = std::make_unique<server::HttpServer>(*services_, router_);
     http_->start();
   }
-  ~TestServer() { http_->stop(); }
+  ~TestServer() {
+    http_->stop();
+    imports_->stop();
+  }
 
   int port() const { return http_->port(); }
+  server::GateStats gateStats() const { return http_->gateStats(); }
+  server::HttpServer& http() { return *http_; }
   db::Database& database() { return *database_; }
   server::Services& services() { return *services_; }
+  server::SearchService& search() { return *search_; }
   const server::Router& router() const { return router_; }
   const std::string& dbPath() const { return config_.dbPath; }
+  server::ImportJobs& imports() { return *imports_; }
 
   HttpResult call(const std::string& method, const std::string& path,
                   const std::string& body = "", const std::string& token = "",
@@ -151,8 +169,10 @@ class TestServer {
   SystemClock systemClock_;
   const Clock& clock_;
   std::unique_ptr<db::Database> database_;
-  std::unique_ptr<server::InProcessChemService> chem_;
+  std::unique_ptr<server::SearchService> search_;
+  std::unique_ptr<server::ChemService> chem_;
   std::unique_ptr<server::Services> services_;
+  std::unique_ptr<server::ImportJobs> imports_;
   server::Router router_;
   std::unique_ptr<server::HttpServer> http_;
 };

@@ -1,0 +1,315 @@
+// argan_bench: Argan's side of scripts/bench. Not a test: it prints figures.
+//
+//   argan_bench load    --db FILE --input SMI[.gz] [--limit N] [--chunk N] [--threads N]
+//       bulk-registers SMILES (one "SMILES<TAB>ID" per line) into the start-up "Bench";
+//       resumable (FILE.progress holds the lines done); prints molecules/s.
+//   argan_bench export  --db FILE --out FILE     "id<TAB>canonical_smiles" of every parent
+//   argan_bench search  --db FILE --queries FILE --type substructure|similarity
+//                       [--page-size N] [--count-all] [--k N] [--threshold T] [--out FILE]
+//       loads the index (build time, RSS), runs every query through the same code as
+//       POST /api/search (in process, admin caller), prints latency figures, writes
+//       "query<TAB>ms<TAB>total<TAB>complete<TAB>ids" per query to --out.
+//   argan_bench membw   streaming read bandwidth of this machine (GB/s)
+#include <Poco/InflatingStream.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "chem/bit_kernels.h"
+#include "chem/structure_analysis.h"
+#include "common/clock.h"
+#include "common/error.h"
+#include "db/database.h"
+#include "db/start_up_store.h"
+#include "server/bulk_registration.h"
+#include "server/chem_service.h"
+#include "server/search_api.h"
+#include "server/search_service.h"
+
+using namespace argan;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::map<std::string, std::string> parseArgs(int argc, char** argv, int from) {
+  std::map<std::string, std::string> args;
+  for (int i = from; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) != 0) continue;
+    std::string key = a.substr(2);
+    if (i + 1 < argc && std::string(argv[i + 1]).rfind("--", 0) != 0) {
+      args[key] = argv[++i];
+    } else {
+      args[key] = "1";
+    }
+  }
+  return args;
+}
+
+double rssMiB() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return 0;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  double pos = p * (v.size() - 1);
+  std::size_t i = static_cast<std::size_t>(pos);
+  double frac = pos - i;
+  return i + 1 < v.size() ? v[i] * (1 - frac) + v[i + 1] * frac : v[i];
+}
+
+std::unique_ptr<db::Database> openDb(const std::string& path) {
+  db::DatabaseOptions o;
+  o.path = path;
+  o.synchronousFull = false;
+  o.checkIntegrityOnOpen = false;
+  return db::Database::open(o);
+}
+
+int load(const std::map<std::string, std::string>& args) {
+  const std::string dbPath = args.at("db");
+  const std::string input = args.at("input");
+  const std::size_t limit = args.count("limit") ? std::stoul(args.at("limit")) : SIZE_MAX;
+  server::BulkOptions options;
+  options.chunkSize = args.count("chunk") ? std::stoul(args.at("chunk")) : 1000;
+  options.threads = args.count("threads") ? std::stoul(args.at("threads")) : 2;
+
+  chem::initialise();
+  auto database = openDb(dbPath);
+  SystemClock clock;
+  server::AppConfig config;
+  server::InProcessChemService chem(static_cast<int>(options.threads));
+  server::Services services{*database, clock, config, chem};
+  std::int64_t startUp = database->write([&](db::Connection& c) {
+    for (const auto& s : db::listStartUps(c)) {
+      if (s.name == "Bench") return s.id;
+    }
+    db::StartUpInput in;
+    in.name = "Bench";
+    in.sector = "green_chemicals";
+    return db::createStartUp(c, clock, db::Principal::system("bench"), in).id;
+  });
+
+  std::size_t done = 0;
+  {
+    std::ifstream progress(dbPath + ".progress");
+    progress >> done;
+  }
+  std::ifstream file(input, std::ios::binary);
+  if (!file) throw std::runtime_error("cannot read " + input);
+  std::unique_ptr<std::istream> inflated;
+  std::istream* in = &file;
+  if (input.size() > 3 && input.substr(input.size() - 3) == ".gz") {
+    inflated = std::make_unique<Poco::InflatingInputStream>(file, Poco::InflatingStreamBuf::STREAM_GZIP);
+    in = inflated.get();
+  }
+  std::string line;
+  std::size_t lineNo = 0;
+  while (lineNo < done && std::getline(*in, line)) ++lineNo;
+
+  const std::size_t block = options.chunkSize * 10;
+  std::size_t registered = 0, rejected = 0;
+  double seconds = 0;
+  db::Principal actor = db::Principal::system("bench");
+  while (lineNo < limit) {
+    std::vector<server::BulkRecord> records;
+    while (records.size() < block && lineNo < limit && std::getline(*in, line)) {
+      ++lineNo;
+      std::string smiles = line.substr(0, line.find_first_of("\t "));
+      if (smiles.empty()) continue;
+      records.push_back({smiles, "smiles", {}});
+    }
+    if (records.empty()) break;
+    auto result = server::registerBulk(services, actor, startUp, records, options);
+    seconds += result.seconds;
+    registered += records.size() - result.rejected;
+    rejected += result.rejected;
+    std::ofstream(dbPath + ".progress") << lineNo << "\n";
+    std::cout << "loaded " << lineNo << " lines; this run " << registered + rejected
+              << " records in " << std::fixed << std::setprecision(1) << seconds << " s = "
+              << (registered + rejected) / seconds << " records/s (" << rejected
+              << " rejected)" << std::endl;
+  }
+  std::cout << "RESULT load records=" << registered + rejected << " rejected=" << rejected
+            << " seconds=" << seconds << " per_second=" << (registered + rejected) / seconds
+            << std::endl;
+  return 0;
+}
+
+int exportParents(const std::map<std::string, std::string>& args) {
+  auto database = openDb(args.at("db"));
+  std::ofstream out(args.at("out"));
+  database->read([&](db::Connection& c) {
+    db::Statement st(c, "SELECT id, canonical_smiles FROM compounds WHERE retired_at IS NULL ORDER BY id");
+    while (st.step()) {
+      std::string smiles = st.getText(1);
+      auto bar = smiles.find(" |");  // enhanced stereo suffix: not for the peers
+      if (bar != std::string::npos) smiles = smiles.substr(0, bar);
+      out << st.getInt(0) << "\t" << smiles << "\n";
+    }
+  });
+  return 0;
+}
+
+std::vector<std::string> readQueries(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    out.push_back(line.substr(0, line.find_first_of("\t ")));
+  }
+  return out;
+}
+
+int search(const std::map<std::string, std::string>& args) {
+  chem::initialise();
+  const double rssBefore = rssMiB();
+  auto database = openDb(args.at("db"));
+  SystemClock clock;
+  server::AppConfig config;
+  server::InProcessChemService chem(2);
+  auto t0 = Clock::now();
+  server::SearchServiceOptions searchOptions;
+  searchOptions.threads = args.count("threads") ? std::stoul(args.at("threads")) : 2;
+  server::SearchService searchService(*database, searchOptions);
+  double buildSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  auto stats = searchService.index().stats();
+  const double rssIndex = rssMiB() - rssBefore;
+  server::Services services{*database, clock, config, chem, &searchService};
+
+  server::SearchRequest request;
+  request.type = args.at("type");
+  request.pageSize = args.count("page-size") ? std::stol(args.at("page-size")) : 100;
+  request.countAll = args.count("count-all") > 0;
+  request.maxHits = args.count("max-hits") ? std::stoul(args.at("max-hits")) : 10000;
+  request.timeBudgetMs = args.count("budget-ms") ? std::stol(args.at("budget-ms")) : 60000;
+  if (args.count("k")) request.k = std::stoul(args.at("k"));
+  if (args.count("threshold")) request.threshold = std::stod(args.at("threshold"));
+  const bool writeIds = args.count("out") > 0;
+  std::ofstream out;
+  if (writeIds) out.open(args.at("out"));
+
+  auto queries = readQueries(args.at("queries"));
+  if (args.count("limit")) queries.resize(std::min(queries.size(), std::stoul(args.at("limit"))));
+  db::Principal admin = db::Principal::system("bench");
+  std::vector<double> ms;
+  std::size_t failed = 0, incomplete = 0;
+  auto wall0 = Clock::now();
+  for (std::size_t qi = 0; qi < queries.size(); ++qi) {
+    request.query = queries[qi];
+    request.format = request.type == "substructure" ? "smiles" : "";
+    auto start = Clock::now();
+    try {
+      if (request.type == "substructure" && request.countAll) {
+        // Every hit id (not one page): the correctness comparison with RDKit.
+        auto spec = chem.prepareSubstructureQuery(request.query, request.format);
+        server::ScanFilter filter;
+        filter.viewer = admin;
+        server::SubstructureOptions options;
+        options.maxHits = request.maxHits;
+        auto snapshot = searchService.index().snapshot();
+        auto outcome = searchService.engine().substructure(*snapshot, spec, filter, options);
+        double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        ms.push_back(elapsed);
+        if (!outcome.complete) ++incomplete;
+        std::vector<std::int64_t> ids;
+        for (const auto& hit : outcome.hits) ids.push_back(hit.id);
+        std::sort(ids.begin(), ids.end());
+        out << qi << "\t" << elapsed << "\t" << outcome.total << "\t" << outcome.complete << "\t";
+        for (std::size_t i = 0; i < ids.size(); ++i) out << (i ? "," : "") << ids[i];
+        out << "\t\n";
+        continue;
+      }
+      auto response = server::runSearch(services, admin, request);
+      double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      ms.push_back(elapsed);
+      if (!response.complete) ++incomplete;
+      if (writeIds) {
+        out << qi << "\t" << elapsed << "\t" << response.total << "\t" << response.complete << "\t";
+        for (std::size_t i = 0; i < response.hits.size(); ++i) {
+          out << (i ? "," : "") << response.hits[i].id;
+          if (request.type == "similarity") out << ":" << std::setprecision(6) << response.hits[i].score;
+        }
+        out << "\t" << response.queryCanonicalSmiles << "\n";
+      }
+    } catch (const std::exception& e) {
+      ++failed;
+      if (writeIds) out << qi << "\t-1\t-1\t0\tERROR " << e.what() << "\t\n";
+    }
+  }
+  double wall = std::chrono::duration<double>(Clock::now() - wall0).count();
+  std::cout << std::fixed << std::setprecision(2) << "RESULT search type=" << request.type
+            << " queries=" << queries.size() << " failed=" << failed
+            << " incomplete=" << incomplete << " median_ms=" << percentile(ms, 0.5)
+            << " p95_ms=" << percentile(ms, 0.95) << " p99_ms=" << percentile(ms, 0.99)
+            << " qps=" << (wall > 0 ? queries.size() / wall : 0)
+            << " index_build_s=" << buildSeconds << " index_compounds=" << stats.compounds
+            << " index_mib=" << stats.memoryBytes / 1048576.0 << " index_rss_mib=" << rssIndex
+            << " rss_mib=" << rssMiB() << " popcount=" << chem::popcountImplementation()
+            << std::endl;
+  return 0;
+}
+
+int memoryBandwidth() {
+  const std::size_t bytes = std::size_t(1) << 30;
+  std::vector<std::uint64_t> buffer(bytes / 8);
+  for (std::size_t i = 0; i < buffer.size(); ++i) buffer[i] = i;
+  double best = 0;
+  volatile std::uint64_t sink = 0;
+  for (int rep = 0; rep < 5; ++rep) {
+    auto t = Clock::now();
+    std::uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (std::size_t i = 0; i + 4 <= buffer.size(); i += 4) {
+      s0 += buffer[i];
+      s1 += buffer[i + 1];
+      s2 += buffer[i + 2];
+      s3 += buffer[i + 3];
+    }
+    sink = sink + s0 + s1 + s2 + s3;
+    double sec = std::chrono::duration<double>(Clock::now() - t).count();
+    best = std::max(best, bytes / sec / 1e9);
+  }
+  std::cout << std::fixed << std::setprecision(1) << "RESULT membw gb_per_s=" << best
+            << " scan_1.1M_fps_ms=" << (1109749.0 * 256 / (best * 1e9)) * 1000 << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: argan_bench load|export|search|membw [--options]\n";
+    return 2;
+  }
+  std::string command = argv[1];
+  auto args = parseArgs(argc, argv, 2);
+  try {
+    if (command == "load") return load(args);
+    if (command == "export") return exportParents(args);
+    if (command == "search") return search(args);
+    if (command == "membw") return memoryBandwidth();
+  } catch (const std::exception& e) {
+    std::cerr << "argan_bench " << command << ": " << e.what() << "\n";
+    return 1;
+  }
+  std::cerr << "argan_bench: unknown command " << command << "\n";
+  return 2;
+}

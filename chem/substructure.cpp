@@ -1,0 +1,150 @@
+#include "chem/substructure.h"
+
+#include <GraphMol/FileParsers/FileParsers.h>
+#include <GraphMol/MolPickler.h>
+#include <GraphMol/RWMol.h>
+#include <GraphMol/SmilesParse/SmilesParse.h>
+#include <GraphMol/Substruct/SubstructMatch.h>
+
+#include "chem/fingerprints.h"
+#include "chem/input_check.h"
+#include "chem/rdkit_log.h"
+#include "chem/structure_parser.h"
+#include "common/error.h"
+
+namespace argan::chem {
+namespace {
+
+Error queryError(const std::string& message) {
+  return invalidArgument(message, {{"field", "query"}});
+}
+
+// Parses already-checked text; null (with RDKit's message captured) when RDKit refuses it.
+std::unique_ptr<RDKit::RWMol> parseChecked(const std::string& format, const std::string& text) {
+  try {
+    if (format == "smiles") return std::unique_ptr<RDKit::RWMol>(RDKit::SmilesToMol(text));
+    if (format == "smarts") return std::unique_ptr<RDKit::RWMol>(RDKit::SmartsToMol(text));
+    return std::unique_ptr<RDKit::RWMol>(
+        RDKit::MolBlockToMol(text, /*sanitize=*/true, /*removeHs=*/true, /*strictParsing=*/true));
+  } catch (...) {
+    rethrowRdkitError(format == "smiles" ? "SMILES query"
+                      : format == "smarts" ? "SMARTS query"
+                                           : "Molfile query");
+  }
+}
+
+void checkParsedQuery(const RDKit::ROMol& mol, const StructureLimits& limits) {
+  if (mol.getNumAtoms() == 0) throw queryError("the query has no atoms");
+  if (mol.getNumAtoms() > limits.maxAtoms || mol.getNumAtoms() > limits.maxHeavyAtoms) {
+    throw invalidArgument("the query has " + std::to_string(mol.getNumAtoms()) +
+                              " atoms; substructure queries may have at most " +
+                              std::to_string(limits.maxHeavyAtoms),
+                          {{"field", "query"}, {"limit", "max_query_atoms"}});
+  }
+  if (mol.getNumBonds() > limits.maxBonds) {
+    throw invalidArgument("the query has too many bonds (at most " +
+                              std::to_string(limits.maxBonds) + ")",
+                          {{"field", "query"}, {"limit", "max_query_bonds"}});
+  }
+}
+
+}  // namespace
+
+SubstructureQuerySpec prepareSubstructureQuery(const std::string& text, const std::string& format,
+                                               const SubstructureQueryLimits& limits) {
+  const StructureLimits& sl = limits.structure;
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw queryError("the query is empty");
+  }
+  SubstructureQuerySpec spec;
+  if (format == "molfile" || (format.empty() && resolveFormat("", text) == StructureFormat::Molfile)) {
+    if (text.size() > sl.maxMolfileBytes) {
+      throw invalidArgument("the Molfile query is larger than " +
+                                std::to_string(sl.maxMolfileBytes) + " bytes",
+                            {{"field", "query"}, {"limit", "max_molfile_bytes"}});
+    }
+    checkMolfile(text, sl);
+    spec.format = "molfile";
+    spec.text = text;
+  } else if (format == "smiles" || format == "smarts" || format.empty()) {
+    // SMARTS is a superset of the characters SMILES uses: check as SMARTS, which also bounds
+    // "$(" nesting, then parse as the format asks.
+    SmilesScan scan = checkSmiles(text, sl, /*allowSmarts=*/true);
+    if (!scan.cxExtension.empty()) throw queryError("CXSMILES extensions are not supported in queries");
+    if (scan.fragments > sl.maxFragments) {
+      throw invalidArgument("the query has more than " + std::to_string(sl.maxFragments) +
+                                " disconnected pieces",
+                            {{"field", "query"}, {"limit", "max_fragments"}});
+    }
+    spec.text = scan.smiles;
+    if (format.empty()) {
+      RdkitLogCapture quiet;
+      std::unique_ptr<RDKit::RWMol> asSmiles;
+      try {
+        asSmiles.reset(RDKit::SmilesToMol(spec.text));
+      } catch (...) {
+        asSmiles.reset();
+      }
+      spec.format = asSmiles ? "smiles" : "smarts";
+    } else {
+      spec.format = format;
+    }
+  } else {
+    throw invalidArgument("unknown query format '" + format + "'; use smiles, smarts or molfile",
+                          {{"field", "format"}});
+  }
+
+  RdkitLogCapture capture;
+  std::unique_ptr<RDKit::RWMol> mol = parseChecked(spec.format, spec.text);
+  if (!mol) {
+    std::string why = capture.joined();
+    throw queryError("the " + spec.format + " query could not be parsed" +
+                     (why.empty() ? std::string(".") : ": " + why));
+  }
+  checkParsedQuery(*mol, sl);
+  spec.atoms = mol->getNumAtoms();
+  try {
+    spec.patternFingerprint = patternFingerprint(*mol);
+  } catch (const Error&) {
+    throw queryError("the query cannot be screened (RDKit pattern fingerprint failed)");
+  }
+  spec.screenBits = popcount(spec.patternFingerprint);
+  return spec;
+}
+
+SubstructureMatcher::SubstructureMatcher(const SubstructureQuerySpec& spec) {
+  RdkitLogCapture capture;
+  std::unique_ptr<RDKit::RWMol> mol = parseChecked(spec.format, spec.text);
+  if (!mol) throw queryError("the " + spec.format + " query could not be parsed");
+  query_ = std::move(mol);
+}
+
+SubstructureMatcher::~SubstructureMatcher() = default;
+
+bool SubstructureMatcher::match(const RDKit::ROMol& mol, std::vector<int>* atoms) const {
+  RDKit::MatchVectType matched;
+  bool found = RDKit::SubstructMatch(mol, *query_, matched, /*recursionPossible=*/true,
+                                     /*useChirality=*/false);
+  if (found && atoms) {
+    atoms->assign(matched.size(), 0);
+    for (const auto& [queryAtom, molAtom] : matched) {
+      if (queryAtom >= 0 && static_cast<std::size_t>(queryAtom) < atoms->size()) {
+        (*atoms)[static_cast<std::size_t>(queryAtom)] = molAtom;
+      }
+    }
+  }
+  return found;
+}
+
+bool SubstructureMatcher::matchPickle(const char* pickle, std::size_t size,
+                                      std::vector<int>* atoms) const {
+  RDKit::ROMol mol;
+  try {
+    RDKit::MolPickler::molFromPickle(std::string(pickle, size), &mol, RDKit::PicklerOps::NoProps);
+  } catch (...) {
+    throw invalidArgument("a stored structure could not be read (damaged pickle)");
+  }
+  return match(mol, atoms);
+}
+
+}  // namespace argan::chem

@@ -1,0 +1,227 @@
+#include "db/backup.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <set>
+
+#include "common/error.h"
+
+namespace argan::db {
+namespace {
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::uint64_t fileSize(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+}
+
+void removeIfExists(const std::string& path) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    throw unavailable("cannot remove '" + path + "': " + std::strerror(errno));
+  }
+}
+
+void removeWithSidecars(const std::string& path) {
+  removeIfExists(path);
+  removeIfExists(path + "-wal");
+  removeIfExists(path + "-shm");
+  removeIfExists(path + "-journal");
+}
+
+std::string directoryOf(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+void fsyncPath(const std::string& path, bool directory) {
+  int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
+  if (fd < 0) throw unavailable("cannot open '" + path + "' to sync it: " + std::strerror(errno));
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) throw unavailable("cannot sync '" + path + "': " + std::strerror(errno));
+}
+
+void renameOver(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    throw unavailable("cannot rename '" + from + "' to '" + to + "': " + std::strerror(errno));
+  }
+  fsyncPath(directoryOf(to), /*directory=*/true);
+}
+
+// Copies `source` (a database file) into the new file `destination` with the backup API.
+void copyDatabase(const std::string& source, const std::string& destination) {
+  Connection from(source, /*readOnly=*/true, /*create=*/false);
+  Connection to(destination, /*readOnly=*/false, /*create=*/true);
+  sqlite3_backup* backup = sqlite3_backup_init(to.handle(), "main", from.handle(), "main");
+  if (!backup) throwSqliteError(to.handle(), sqlite3_errcode(to.handle()), "copying a database");
+  int rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) throwSqliteError(to.handle(), rc, "copying a database");
+}
+
+std::string utcStamp(const Clock& clock) {
+  std::string iso = clock.nowIso();  // 2026-11-28T05:51:37.123Z
+  std::string out;
+  for (char c : iso) {
+    if (c != '-' && c != ':' && c != '.') out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+FileCheck checkDatabaseFile(const std::string& path) {
+  if (!exists(path)) throw unavailable("no file '" + path + "'");
+  FileCheck result;
+  result.bytes = fileSize(path);
+  Connection c(path, /*readOnly=*/true, /*create=*/false);
+  try {
+    Statement st(c, "PRAGMA integrity_check(20)");
+    std::string report;
+    while (st.step()) {
+      if (!report.empty()) report += "; ";
+      report += st.getText(0);
+    }
+    result.integrity = report.empty() ? "no answer" : report;
+  } catch (const Error& e) {
+    result.integrity = e.what();
+    return result;
+  }
+  if (result.integrity != "ok") return result;
+  try {
+    std::set<int> known;
+    for (const auto& m : builtInMigrations()) known.insert(m.version);
+    Statement st(c, "SELECT version FROM schema_version ORDER BY version");
+    result.knownSchema = true;
+    bool any = false;
+    while (st.step()) {
+      int version = static_cast<int>(st.getInt(0));
+      any = true;
+      result.schemaVersion = std::max(result.schemaVersion, version);
+      if (!known.count(version)) result.knownSchema = false;
+    }
+    if (!any) result.knownSchema = false;
+  } catch (const Error&) {
+    result.knownSchema = false;  // no schema_version table: not an Argan database
+  }
+  result.ok = result.knownSchema;
+  return result;
+}
+
+BackupResult backupDatabase(Database& database, const std::string& destination,
+                            bool overwrite) {
+  if (exists(destination) && !overwrite) {
+    throw failedPrecondition("the backup file '" + destination +
+                             "' already exists; choose another name");
+  }
+  const std::string partial = destination + ".partial";
+  removeWithSidecars(partial);
+  try {
+    database.backupTo(partial);
+    FileCheck check = checkDatabaseFile(partial);
+    if (check.integrity != "ok") {
+      throw internalError("the backup copy failed its integrity check: " + check.integrity);
+    }
+    // A read-only check may leave WAL side files; the backup is the single file.
+    {
+      Connection c(partial, /*readOnly=*/false, /*create=*/false);
+      c.queryText("PRAGMA journal_mode=DELETE");
+    }
+    removeIfExists(partial + "-wal");
+    removeIfExists(partial + "-shm");
+    fsyncPath(partial, /*directory=*/false);
+    renameOver(partial, destination);
+    BackupResult result;
+    result.path = destination;
+    result.bytes = fileSize(destination);
+    result.schemaVersion = check.schemaVersion;
+    return result;
+  } catch (...) {
+    try {
+      removeWithSidecars(partial);
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
+RestoreResult restoreDatabase(const std::string& backup, const std::string& target,
+                              const Clock& clock) {
+  FileCheck check = checkDatabaseFile(backup);
+  if (check.integrity != "ok") {
+    throw failedPrecondition("the backup '" + backup + "' failed PRAGMA integrity_check (" +
+                             check.integrity + "); nothing was changed");
+  }
+  if (!check.knownSchema) {
+    throw failedPrecondition("'" + backup +
+                             "' is not an Argan database this build knows (schema version " +
+                             std::to_string(check.schemaVersion) + "); nothing was changed");
+  }
+  bool hadTarget = exists(target);
+  if (hadTarget) {
+    // Leaving WAL mode needs every other connection closed: a running server refuses it.
+    // It also folds the target's WAL into the file, so the file kept aside is complete.
+    Connection c(target, /*readOnly=*/false, /*create=*/false);
+    std::optional<std::string> mode;
+    try {
+      mode = c.queryText("PRAGMA journal_mode=DELETE");
+    } catch (const Error&) {
+      mode.reset();
+    }
+    if (!mode || *mode != "delete") {
+      throw failedPrecondition("the database '" + target +
+                               "' is in use (is `argan serve` running on it?); stop the server "
+                               "before restoring; nothing was changed");
+    }
+  }
+  const std::string restoring = target + ".restoring";
+  removeWithSidecars(restoring);
+  RestoreResult result;
+  result.target = target;
+  try {
+    copyDatabase(backup, restoring);
+    FileCheck copy = checkDatabaseFile(restoring);
+    if (copy.integrity != "ok" || !copy.knownSchema) {
+      throw internalError("the restored copy failed its integrity check: " + copy.integrity);
+    }
+    {
+      Connection c(restoring, /*readOnly=*/false, /*create=*/false);
+      c.queryText("PRAGMA journal_mode=DELETE");
+    }
+    removeIfExists(restoring + "-wal");
+    removeIfExists(restoring + "-shm");
+    fsyncPath(restoring, /*directory=*/false);
+    if (hadTarget) {
+      result.previous = target + ".before-restore-" + utcStamp(clock);
+      if (::link(target.c_str(), result.previous.c_str()) != 0) {
+        throw unavailable("cannot keep the current database as '" + result.previous +
+                          "': " + std::strerror(errno) + "; nothing was changed");
+      }
+    }
+    removeIfExists(target + "-wal");
+    removeIfExists(target + "-shm");
+    renameOver(restoring, target);
+  } catch (...) {
+    try {
+      removeWithSidecars(restoring);
+    } catch (...) {
+    }
+    throw;
+  }
+  result.schemaVersion = check.schemaVersion;
+  result.bytes = fileSize(target);
+  return result;
+}
+
+}  // namespace argan::db

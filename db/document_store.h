@@ -1,0 +1,100 @@
+// The document store: uploaded files (analyses, safety data sheets, certificates, reports)
+// kept once by their SHA-256 and attached to a product, a product stage or a batch.
+//
+// Storage: `documents` holds each distinct content once (sha256, size, bytes); an
+// attachment (`document_attachments`, code DOC-000001) names the owner, file name, content
+// type, kind and title. Attaching the same bytes twice stores them once and creates two
+// attachments. Contents and attachments are never deleted; an attachment is retired with a
+// reason (the bytes stay for the audit trail).
+//
+// Visibility: an attachment's is its owner's — a product's, a batch's (the stricter of batch
+// and parent), and for stage evidence the product's capped at 'cluster' (the pipeline is
+// never public). Reads filter with visibleSql over the `document_records` view.
+//
+// Writers run in the caller's transaction and append an audit entry (record type
+// "document", id "DOC-000001"); the caller has checked that the actor may write the owner.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "db/access.h"
+#include "db/sqlite.h"
+
+namespace argan::db {
+
+enum class DocumentOwnerType { Product, Stage, Batch };
+const char* documentOwnerTypeName(DocumentOwnerType type);  // "product", "stage", "batch"
+
+struct DocumentOwner {
+  DocumentOwnerType type = DocumentOwnerType::Product;
+  std::int64_t id = 0;  // products.id, product_stages.id or batches.id
+};
+
+// Document kinds: what the file is evidence of.
+bool isValidDocumentKind(const std::string& kind);
+// "analysis, certificate, datasheet, ghs_classification, registration, report, sds, other"
+const char* documentKindList();
+
+struct NewDocument {
+  std::string filename;     // 1..255 bytes, no path separators or control characters
+  std::string contentType;  // "type/subtype"; empty: guessed from the file name
+  std::string kind = "other";
+  std::string title;
+  std::string bytes;  // the file; must not be empty
+};
+
+struct Document {
+  std::int64_t id = 0;
+  std::string sha256;
+  std::int64_t size = 0;
+  std::string filename;
+  std::string contentType;
+  std::string kind;
+  std::string title;
+  std::string ownerType;
+  std::int64_t ownerId = 0;
+  std::int64_t startUpId = 0;
+  std::string visibility;  // effective, from the owner
+  std::optional<std::int64_t> productId;
+  std::optional<std::string> stageKey;
+  std::optional<std::int64_t> batchId;
+  std::optional<std::string> batchCode;  // "CMP-000001-F1-B001"
+  std::string createdAt;
+  std::optional<std::int64_t> createdBy;
+  std::optional<std::string> retiredAt;
+  std::optional<std::string> retiredReason;
+  bool storedBefore = false;  // the same bytes were already in the store (set by attach)
+
+  std::string code() const;  // "DOC-000001"
+};
+
+// Stores the bytes (once) and attaches them. Throws InvalidArgument (empty file, bad name,
+// content type or kind), PayloadTooLarge when bytes exceed `maxBytes` (if non-zero).
+Document attachDocument(Connection& c, const Clock& clock, const Principal& actor,
+                        const DocumentOwner& owner, const NewDocument& document,
+                        std::size_t maxBytes = 0);
+
+// The attachment if `viewer` may see it (nullopt otherwise, never a hint).
+std::optional<Document> findDocument(Connection& c, const Principal& viewer, std::int64_t id);
+
+// Visible attachments of one owner, oldest first.
+std::vector<Document> listDocuments(Connection& c, const Principal& viewer,
+                                    const DocumentOwner& owner, bool includeRetired = false);
+
+// The stored bytes of a content hash (Internal if missing: the schema forbids that).
+std::string documentContent(Connection& c, const std::string& sha256);
+
+// Retires an attachment through db::retireRecord (lifecycle.h): NotFound if `actor` cannot
+// see it, PermissionDenied unless `actor` may write for its start-up, FailedPrecondition if
+// already retired, InvalidArgument without a reason. The bytes stay stored.
+Document retireDocument(Connection& c, const Clock& clock, const Principal& actor, std::int64_t id,
+                        const std::string& reason);
+
+// A content type for a file name from its extension ("application/octet-stream" if unknown).
+std::string contentTypeForFilename(const std::string& filename);
+
+}  // namespace argan::db

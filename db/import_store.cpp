@@ -1,0 +1,301 @@
+#include "db/import_store.h"
+
+#include "common/digest.h"
+#include "common/error.h"
+#include "db/audit.h"
+#include "db/row_snapshot.h"
+#include "db/start_up_store.h"
+
+namespace argan::db {
+namespace {
+
+constexpr const char* kImportColumns =
+    "i.id, i.start_up_id, i.created_by, i.actor_label, i.source, i.file_name, i.file_sha256,"
+    " i.file_bytes, i.format, i.options, i.status, i.records_done, i.bytes_done, i.error,"
+    " i.created_at, i.started_at, i.finished_at";
+
+Import readImport(Statement& st) {
+  Import r;
+  int i = 0;
+  r.id = st.getInt(i++);
+  r.startUpId = st.getInt(i++);
+  r.createdBy = st.getOptionalInt(i++);
+  r.actorLabel = st.getText(i++);
+  r.source = st.getText(i++);
+  r.fileName = st.getText(i++);
+  r.fileSha256 = st.getText(i++);
+  r.fileBytes = st.getInt(i++);
+  r.format = st.getText(i++);
+  r.optionsJson = st.getText(i++);
+  r.status = st.getText(i++);
+  r.recordsDone = st.getInt(i++);
+  r.bytesDone = st.getInt(i++);
+  r.error = st.getOptionalText(i++);
+  r.createdAt = st.getText(i++);
+  r.startedAt = st.getOptionalText(i++);
+  r.finishedAt = st.getOptionalText(i++);
+  return r;
+}
+
+// An import is seen like a record of visibility 'start-up' owned by its start-up.
+std::string importVisibleSql(const Principal& viewer) {
+  return visibleSqlColumns(viewer, "i.start_up_id", "'start-up'");
+}
+
+constexpr const char* kRecordColumns =
+    "r.record_number, r.line, r.verdict, r.title, r.record_digest, r.batch_id, r.message,"
+    " r.field, br.compound_id, br.form_number, br.batch_number";
+
+ImportRecord readRecord(Statement& st) {
+  ImportRecord r;
+  r.recordNumber = st.getInt(0);
+  r.line = st.getInt(1);
+  r.verdict = parseVerdict(st.getText(2)).value_or(ImportVerdict::Rejected);
+  r.title = st.getText(3);
+  r.recordDigest = st.getText(4);
+  r.batchId = st.getOptionalInt(5);
+  r.message = st.getText(6);
+  r.field = st.getOptionalText(7);
+  r.compoundId = st.getOptionalInt(8);
+  r.formNumber = st.getOptionalInt(9);
+  r.batchNumber = st.getOptionalInt(10);
+  return r;
+}
+
+}  // namespace
+
+const char* verdictName(ImportVerdict verdict) {
+  switch (verdict) {
+    case ImportVerdict::Registered: return "registered";
+    case ImportVerdict::NewForm: return "new_form";
+    case ImportVerdict::NewBatch: return "new_batch";
+    case ImportVerdict::AlreadyImported: return "already_imported";
+    case ImportVerdict::Rejected: return "rejected";
+  }
+  return "rejected";
+}
+
+std::optional<ImportVerdict> parseVerdict(const std::string& name) {
+  for (auto v : {ImportVerdict::Registered, ImportVerdict::NewForm, ImportVerdict::NewBatch,
+                 ImportVerdict::AlreadyImported, ImportVerdict::Rejected}) {
+    if (name == verdictName(v)) return v;
+  }
+  return std::nullopt;
+}
+
+void ImportCounts::add(ImportVerdict verdict) {
+  switch (verdict) {
+    case ImportVerdict::Registered: ++registered; break;
+    case ImportVerdict::NewForm: ++newForm; break;
+    case ImportVerdict::NewBatch: ++newBatch; break;
+    case ImportVerdict::AlreadyImported: ++alreadyImported; break;
+    case ImportVerdict::Rejected: ++rejected; break;
+  }
+}
+
+std::string recordDigest(std::int64_t startUpId, const std::string& structure,
+                         const std::vector<std::pair<std::string, std::string>>& fields) {
+  // Length-prefixed parts, so no two different records share an encoding.
+  std::string encoded = "argan-import-record/1\n" + std::to_string(startUpId) + "\n";
+  auto part = [&](const std::string& s) {
+    encoded += std::to_string(s.size());
+    encoded += ':';
+    encoded += s;
+  };
+  part(structure);
+  for (const auto& [name, value] : fields) {
+    part(name);
+    part(value);
+  }
+  return sha256Hex(encoded);
+}
+
+Import createImport(Connection& c, const Clock& clock, const Principal& actor,
+                    const NewImport& in) {
+  if (!findStartUp(c, in.startUpId)) {
+    throw notFound("no start-up with id " + std::to_string(in.startUpId),
+                   {{"field", "start_up"}});
+  }
+  if (in.source != "api" && in.source != "cli") {
+    throw invalidArgument("import source must be api or cli", {{"field", "source"}});
+  }
+  if (in.format != "sdf" && in.format != "smiles" && in.format != "csv") {
+    throw invalidArgument("import format must be sdf, smiles or csv", {{"field", "format"}});
+  }
+  if (in.fileName.size() > 500) {
+    throw invalidArgument("the file name is longer than 500 characters",
+                          {{"field", "file_name"}});
+  }
+  std::string now = clock.nowIso();
+  Statement st(c,
+               "INSERT INTO imports(start_up_id, created_by, actor_label, source, file_name,"
+               " file_sha256, file_bytes, format, options, status, created_at)"
+               " VALUES (?,?,?,?,?,?,?,?,?,'queued',?)");
+  st.bind(1, in.startUpId);
+  if (actor.userId) {
+    st.bind(2, actor.userId);
+  } else {
+    st.bindNull(2);
+  }
+  st.bind(3, actor.label())
+      .bind(4, in.source)
+      .bind(5, in.fileName)
+      .bind(6, in.fileSha256)
+      .bind(7, in.fileBytes)
+      .bind(8, in.format)
+      .bind(9, in.optionsJson)
+      .bind(10, now)
+      .run();
+  std::int64_t id = c.lastInsertId();
+  appendAudit(c, clock, actor,
+              {"create", "import", std::to_string(id), std::nullopt,
+               snapshotRow(c, "imports", id), std::nullopt});
+  Principal admin;
+  admin.role = Role::Admin;
+  return *findImport(c, admin, id);
+}
+
+std::optional<Import> findImport(Connection& c, const Principal& viewer, std::int64_t id) {
+  Statement st(c, std::string("SELECT ") + kImportColumns + " FROM imports i WHERE i.id = ? AND " +
+                      importVisibleSql(viewer));
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  Import r = readImport(st);
+  r.counts = importCounts(c, r.id);
+  return r;
+}
+
+std::vector<Import> listImports(Connection& c, const Principal& viewer,
+                                std::optional<std::int64_t> startUpId, std::int64_t limit) {
+  std::string sql = std::string("SELECT ") + kImportColumns + " FROM imports i WHERE " +
+                    importVisibleSql(viewer) + (startUpId ? " AND i.start_up_id = ?" : "") +
+                    " ORDER BY i.id DESC LIMIT ?";
+  Statement st(c, sql);
+  int k = 1;
+  if (startUpId) st.bind(k++, *startUpId);
+  st.bind(k, limit);
+  std::vector<Import> out;
+  while (st.step()) out.push_back(readImport(st));
+  for (auto& i : out) i.counts = importCounts(c, i.id);
+  return out;
+}
+
+std::vector<Import> unfinishedImports(Connection& c, const std::string& source) {
+  Statement st(c, std::string("SELECT ") + kImportColumns +
+                      " FROM imports i WHERE i.status IN ('queued','running') AND i.source = ?"
+                      " ORDER BY i.id");
+  st.bind(1, source);
+  std::vector<Import> out;
+  while (st.step()) out.push_back(readImport(st));
+  return out;
+}
+
+void markImportRunning(Connection& c, const Clock& clock, std::int64_t id) {
+  Statement st(c,
+               "UPDATE imports SET status = 'running', started_at = COALESCE(started_at, ?)"
+               " WHERE id = ? AND status IN ('queued','running')");
+  st.bind(1, clock.nowIso()).bind(2, id).run();
+  if (c.changes() == 0) throw failedPrecondition("import " + std::to_string(id) + " has ended");
+}
+
+void updateImportProgress(Connection& c, std::int64_t id, std::int64_t recordsDone,
+                          std::int64_t bytesDone) {
+  Statement st(c, "UPDATE imports SET records_done = ?, bytes_done = ? WHERE id = ?");
+  st.bind(1, recordsDone).bind(2, bytesDone).bind(3, id).run();
+}
+
+void finishImport(Connection& c, const Clock& clock, const Principal& actor, std::int64_t id,
+                  const std::optional<std::string>& error) {
+  auto before = snapshotRow(c, "imports", id);
+  if (!before) throw notFound("no import " + std::to_string(id));
+  Statement st(c,
+               "UPDATE imports SET status = ?, error = ?, finished_at = ? WHERE id = ?"
+               " AND status IN ('queued','running')");
+  st.bind(1, error ? "failed" : "finished").bind(2, error).bind(3, clock.nowIso()).bind(4, id);
+  st.run();
+  if (c.changes() == 0) throw failedPrecondition("import " + std::to_string(id) + " has ended");
+  ImportCounts n = importCounts(c, id);
+  std::string reason = "registered " + std::to_string(n.registered) + ", new_form " +
+                       std::to_string(n.newForm) + ", new_batch " + std::to_string(n.newBatch) +
+                       ", already_imported " + std::to_string(n.alreadyImported) +
+                       ", rejected " + std::to_string(n.rejected);
+  if (error) reason += "; failed: " + *error;
+  appendAudit(c, clock, actor,
+              {error ? "fail" : "finish", "import", std::to_string(id), before,
+               snapshotRow(c, "imports", id), reason});
+}
+
+std::optional<ImportRecord> findImportedRecord(Connection& c, std::int64_t startUpId,
+                                               const std::string& digest) {
+  Statement st(c, std::string("SELECT ") + kRecordColumns +
+                      " FROM import_records r LEFT JOIN batch_records br ON br.id = r.batch_id"
+                      " WHERE r.start_up_id = ? AND r.record_digest = ?"
+                      " AND r.verdict IN ('registered','new_form','new_batch')");
+  st.bind(1, startUpId).bind(2, digest);
+  if (!st.step()) return std::nullopt;
+  return readRecord(st);
+}
+
+void insertImportRecord(Connection& c, std::int64_t importId, std::int64_t startUpId,
+                        const ImportRecord& r) {
+  Statement st(c,
+               "INSERT INTO import_records(import_id, record_number, line, start_up_id, verdict,"
+               " title, record_digest, batch_id, message, field) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  st.bind(1, importId)
+      .bind(2, r.recordNumber)
+      .bind(3, r.line)
+      .bind(4, startUpId)
+      .bind(5, verdictName(r.verdict))
+      .bind(6, r.title.substr(0, 500))
+      .bind(7, r.recordDigest)
+      .bind(8, r.batchId)
+      .bind(9, r.message.substr(0, 2000))
+      .bind(10, r.field);
+  st.run();
+}
+
+std::int64_t lastRecordNumber(Connection& c, std::int64_t importId) {
+  Statement st(c, "SELECT MAX(record_number) FROM import_records WHERE import_id = ?");
+  st.bind(1, importId);
+  st.step();
+  return st.isNull(0) ? 0 : st.getInt(0);
+}
+
+ImportCounts importCounts(Connection& c, std::int64_t importId) {
+  Statement st(c,
+               "SELECT verdict, COUNT(*) FROM import_records WHERE import_id = ? GROUP BY verdict");
+  st.bind(1, importId);
+  ImportCounts n;
+  while (st.step()) {
+    auto v = parseVerdict(st.getText(0));
+    if (!v) continue;
+    std::int64_t count = st.getInt(1);
+    switch (*v) {
+      case ImportVerdict::Registered: n.registered = count; break;
+      case ImportVerdict::NewForm: n.newForm = count; break;
+      case ImportVerdict::NewBatch: n.newBatch = count; break;
+      case ImportVerdict::AlreadyImported: n.alreadyImported = count; break;
+      case ImportVerdict::Rejected: n.rejected = count; break;
+    }
+  }
+  return n;
+}
+
+void forEachImportRecord(Connection& c, std::int64_t importId,
+                         std::optional<ImportVerdict> verdict, std::int64_t afterRecord,
+                         std::int64_t limit, const std::function<void(const ImportRecord&)>& fn) {
+  std::string sql = std::string("SELECT ") + kRecordColumns +
+                    " FROM import_records r LEFT JOIN batch_records br ON br.id = r.batch_id"
+                    " WHERE r.import_id = ? AND r.record_number > ?" +
+                    (verdict ? " AND r.verdict = ?" : "") + " ORDER BY r.record_number" +
+                    (limit > 0 ? " LIMIT ?" : "");
+  Statement st(c, sql);
+  int k = 1;
+  st.bind(k++, importId);
+  st.bind(k++, afterRecord);
+  if (verdict) st.bind(k++, verdictName(*verdict));
+  if (limit > 0) st.bind(k++, limit);
+  while (st.step()) fn(readRecord(st));
+}
+
+}  // namespace argan::db

@@ -1,0 +1,44 @@
+// Export of the registry:
+//   GET /api/export/compounds?format=sdf|csv|json[&start_up=ID][&include_retired=true]
+// Anyone may call it; the file holds exactly the parents the caller may see (anonymous
+// visitors and partners: the public catalogue). The file is spooled to disk and sent whole,
+// so a failure answers an error instead of a truncated file.
+#include <Poco/TemporaryFile.h>
+
+#include <fstream>
+
+#include "common/error.h"
+#include "server/api_routes.h"
+#include "server/export.h"
+#include "server/request_context.h"
+
+namespace argan::server {
+namespace {
+
+void exportHandler(RequestContext& ctx) {
+  ExportOptions options;
+  std::string formatName = ctx.query("format").value_or("sdf");
+  auto format = parseExportFormat(formatName);
+  if (!format) throw invalidArgument("format must be sdf, csv or json", {{"field", "format"}});
+  options.format = *format;
+  options.startUpId = ctx.queryInt("start_up");
+  options.includeRetired = ctx.query("include_retired").value_or("") == "true";
+  Poco::TemporaryFile spool;
+  {
+    std::ofstream out(spool.path(), std::ios::binary);
+    exportCompounds(ctx.services().db, ctx.services().clock, ctx.principal(), options, out);
+    out.flush();
+    if (!out) throw unavailable("the export could not be written");
+  }
+  ctx.sendFile(200, exportContentType(options.format), spool.path(),
+               std::string("argan-compounds.") + exportFormatName(options.format));
+}
+
+}  // namespace
+
+void addExportRoutes(Router& router) {
+  router.add({"GET", "/api/export/compounds", Access::Public, exportHandler,
+              "the visible parents as an SD file, CSV or JSON (format, start_up)"});
+}
+
+}  // namespace argan::server

@@ -1,0 +1,478 @@
+// Products and their pipeline:
+//   /api/products                       list (filters) / create
+//   /api/products/{id}                  one product / PATCH (fields, trl, visibility)
+//   /api/products/{id}/retire           retire with a reason
+//   /api/products/{id}/stages[/{key}]   the pipeline: list, add, one, PATCH, DELETE
+//   /api/products/{id}/stage-order      reorder the stages
+//   /api/products/{id}[/stages/{key}]/decisions   gate decisions
+//   /api/products/{id}/trl              TRL history; /api/trl the H2020 definitions
+//   /api/products/{id}/customers[/{cid}] market records
+//   /api/catalogue                      public products, catalogue view
+//   /api/compounds/{id}/products        products made of a compound
+//   /api/pipeline/defaults              default stages, statuses, decisions, document kinds
+#include <Poco/JSON/Array.h>
+
+#include "common/error.h"
+#include "db/document_store.h"
+#include "db/identifiers.h"
+#include "db/pipeline_store.h"
+#include "db/product_store.h"
+#include "db/record_codes.h"
+#include "db/registry_store.h"
+#include "server/api_routes.h"
+#include "server/history.h"
+#include "server/json_fields.h"
+#include "server/product_json.h"
+#include "server/product_requests.h"
+#include "server/request_context.h"
+
+namespace argan::server {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+std::int64_t pageParam(RequestContext& ctx) {
+  return ctx.queryInt("page").value_or(0);
+}
+std::int64_t pageSizeParam(RequestContext& ctx) {
+  return ctx.queryInt("page_size").value_or(50);
+}
+
+Object::Ptr pageJson(db::Connection& c, RequestContext& ctx, const db::ProductPage& page,
+                     bool withStages, bool catalogueOnly) {
+  Array::Ptr items = new Array;
+  std::string day = today(ctx);
+  for (const auto& p : page.items) {
+    items->add(productJson(c, ctx.principal(), p, withStages, day, catalogueOnly));
+  }
+  Object::Ptr out = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  out->set("items", items);
+  out->set("total", page.total);
+  out->set("page", pageParam(ctx));
+  out->set("page_size", pageSizeParam(ctx));
+  return out;
+}
+
+void listHandler(RequestContext& ctx) {
+  db::ProductFilter filter;
+  filter.startUpId = ctx.queryInt("start_up");
+  filter.stage = ctx.query("stage");
+  if (auto compound = ctx.query("compound")) {
+    filter.compoundId = compoundIdValue(Poco::Dynamic::Var(*compound), "compound");
+  }
+  filter.visibility = ctx.query("visibility");
+  filter.text = ctx.query("q");
+  filter.includeRetired = ctx.query("include_retired") == std::optional<std::string>("true");
+  bool withStages = ctx.query("include") == std::optional<std::string>("stages");
+  auto out = ctx.services().db.read([&](db::Connection& c) {
+    auto page = db::listProducts(c, ctx.principal(), filter, pageParam(ctx), pageSizeParam(ctx));
+    return pageJson(c, ctx, page, withStages, false);
+  });
+  ctx.sendJson(200, out);
+}
+
+void catalogueHandler(RequestContext& ctx) {
+  db::ProductFilter filter;
+  filter.visibility = "public";
+  filter.startUpId = ctx.queryInt("start_up");
+  filter.text = ctx.query("q");
+  auto out = ctx.services().db.read([&](db::Connection& c) {
+    auto page = db::listProducts(c, ctx.principal(), filter, pageParam(ctx), pageSizeParam(ctx));
+    return pageJson(c, ctx, page, false, true);
+  });
+  ctx.sendJson(200, out);
+}
+
+void compoundProductsHandler(RequestContext& ctx) {
+  auto code = db::parseCode(ctx.param("id"));
+  if (!code || code->formNumber) throw notFound("no compound '" + ctx.param("id") + "'");
+  auto out = ctx.services().db.read([&](db::Connection& c) {
+    if (!db::findCompound(c, ctx.principal(), code->compoundId)) {
+      throw notFound("no compound '" + ctx.param("id") + "'");
+    }
+    db::ProductFilter filter;
+    filter.compoundId = code->compoundId;
+    auto page = db::listProducts(c, ctx.principal(), filter, pageParam(ctx), pageSizeParam(ctx));
+    return pageJson(c, ctx, page, false, false);
+  });
+  ctx.sendJson(200, out);
+}
+
+void createHandler(RequestContext& ctx) {
+  JsonFields body(ctx.jsonBody());
+  db::ProductInput in = readProductInput(body, /*creating=*/true);
+  std::optional<std::int64_t> startUp = body.optInt("start_up");
+  if (!startUp) startUp = ctx.principal().startUpId;
+  if (!startUp) {
+    throw invalidArgument("'start_up' is required (the id of the start-up that owns the product)",
+                          {{"field", "start_up"}});
+  }
+  auto out = ctx.services().db.write([&](db::Connection& c) {
+    auto product = db::createProduct(c, ctx.services().clock, ctx.principal(), *startUp, in);
+    return productJson(c, ctx.principal(), product, true, today(ctx));
+  });
+  ctx.sendJson(201, out);
+}
+
+void getHandler(RequestContext& ctx) {
+  db::Product product = visibleProduct(ctx);
+  auto out = ctx.services().db.read([&](db::Connection& c) {
+    return productJson(c, ctx.principal(), product, true, today(ctx));
+  });
+  ctx.sendJson(200, out);
+}
+
+void patchHandler(RequestContext& ctx) {
+  std::int64_t id = productIdFrom(ctx.param("id"));
+  db::ProductInput in = readProductInput(JsonFields(ctx.jsonBody()), /*creating=*/false);
+  auto out = ctx.services().db.write([&](db::Connection& c) {
+    auto product = db::updateProduct(c, ctx.services().clock, ctx.principal(), id, in);
+    return productJson(c, ctx.principal(), product, true, today(ctx));
+  });
+  ctx.sendJson(200, out);
+}
+
+void retireHandler(RequestContext& ctx) {
+  std::int64_t id = productIdFrom(ctx.param("id"));
+  JsonFields body(ctx.jsonBody());
+  body.allowOnly({"reason"});
+  std::string reason = body.reqString("reason", 2000);
+  auto out = ctx.services().db.write([&](db::Connection& c) {
+    auto product = db::retireProduct(c, ctx.services().clock, ctx.principal(), id, reason);
+    return productJson(c, ctx.principal(), product, true, today(ctx));
+  });
+  ctx.sendJson(200, out);
+}
+
+void trlLevelsHandler(RequestContext& ctx) {
+  auto levels = ctx.services().db.read([](db::Connection& c) { return db::trlLevels(c); });
+  Array::Ptr items = new Array;
+  for (const auto& level : levels) items->add(trlLevelJson(level));
+  Object::Ptr out = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  out->set("levels", items);
+  if (!levels.empty()) {
+    out->set("source", levels.front().source);
+    out->set("source_url", levels.front().sourceUrl);
+  }
+  ctx.sendJson(200, out);
+}
+
+void trlHistoryHandler(RequestContext& ctx) {
+  db::Product product = pipelineProduct(ctx);
+  auto history =
+      ctx.services().db.read([&](db::Connection& c) { return db::trlHistory(c, product.id); });
+  Array::Ptr items = new Array;
+  for (const auto& t : history) items->add(trlChangeJson(t));
+  Object::Ptr out = itemsJson(items);
+  out->set("product", product.code());
+  out->set("trl", product.trl);
+  ctx.sendJson(200, out);
+}
+
+void defaultsHandler(RequestContext& ctx) {
+  Object::Ptr out = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Array::Ptr stages = new Array;
+  std::int64_t position = 1;
+  for (const auto& d : db::defaultStages()) {
+    Object::Ptr s = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    s->set("key", d.key);
+    s->set("name", d.name);
+    s->set("description", d.description);
+    s->set("position", position++);
+    stages->add(s);
+  }
+  out->set("stages", stages);
+  Array::Ptr statuses = new Array;
+  for (const char* s : {"not_started", "in_progress", "done", "blocked"}) statuses->add(s);
+  out->set("statuses", statuses);
+  Array::Ptr decisions = new Array;
+  for (const char* d : {"go", "hold", "stop", "rework"}) decisions->add(d);
+  out->set("decisions", decisions);
+  Array::Ptr kinds = new Array;
+  for (const char* k : {"analysis", "certificate", "datasheet", "ghs_classification",
+                        "registration", "report", "sds", "other"}) {
+    kinds->add(k);
+  }
+  out->set("document_kinds", kinds);
+  Array::Ptr relations = new Array;
+  for (const char* r : {"customer", "partner", "distributor", "prospect", "other"}) {
+    relations->add(r);
+  }
+  out->set("customer_relations", relations);
+  out->set("max_upload_bytes", static_cast<std::int64_t>(ctx.services().config.maxUploadBytes));
+  ctx.sendJson(200, out);
+}
+
+// ---- stages ----
+
+void stagesHandler(RequestContext& ctx) {
+  db::Product product = pipelineProduct(ctx);
+  std::string day = today(ctx);
+  auto stages =
+      ctx.services().db.read([&](db::Connection& c) { return db::listStages(c, product.id); });
+  Array::Ptr items = new Array;
+  for (const auto& s : stages) items->add(stageJson(product, s, day));
+  Object::Ptr out = itemsJson(items);
+  out->set("product", product.code());
+  out->set("current_stage",
+           product.currentStage ? Poco::Dynamic::Var(*product.currentStage) : Poco::Dynamic::Var());
+  ctx.sendJson(200, out);
+}
+
+void stageHandler(RequestContext& ctx) {
+  db::Product product = pipelineProduct(ctx);
+  const std::string& key = ctx.param("key");
+  auto stage =
+      ctx.services().db.read([&](db::Connection& c) { return db::findStage(c, product.id, key); });
+  if (!stage) throw notFound("no stage '" + key + "' in " + product.code(), {{"field", "key"}});
+  ctx.sendJson(200, stageJson(product, *stage, today(ctx)));
+}
+
+void patchStageHandler(RequestContext& ctx) {
+  std::int64_t id = productIdFrom(ctx.param("id"));
+  JsonFields body(ctx.jsonBody());
+  body.allowOnly({"name", "description", "status", "owner", "planned_start", "planned_end",
+                  "actual_start", "actual_end", "notes"});
+  db::StageInput in = readStageInput(body);
+  std::string key = ctx.param("key");
+  auto out = ctx.services().db.write([&](db::Connection& c) {
+    auto stage = db::updateStage(c, ctx.services().clock, ctx.principal(), id, key, in);
+    auto product = db::findProduct(c, ctx.principal(), id);
+    return stageJson(*product, stage, today(ctx));
+  });
+  ctx.sendJson(200, out);
+}
+
+void addStageHandler(RequestContext& ctx) {
+  std::int64_t id = productIdFrom(ctx.param("id"));
+  JsonFields body(ctx.jsonBody());
+  body.allowOnly({"key", "name", "position", "description", "status", "owner", "planned_start",
+                  "planned_end", "actual_start", "actual_end", "notes"});
+  db::NewStage stage;
+  stage.key = body.optString("key", 40);
+  stage.name = body.reqString("name", 200);
+  stage.position = body.optInt("position");
+  stage.fields = readStageInput(body);
+  stage.fields.name.reset();
+  auto out = ctx.services().db.write([&](db::Connection& c) {
+    auto added = db::addStage(c, ctx.services().clock, ctx.principal(), id, stage);
+    auto product = db::findProduct(c, ctx.principal(), id);
+    return stageJson(*product, added, today(ctx));
+  });
+  ctx.sendJson(201, out);
+}
+
+void deleteStageHandler(RequestContext& ctx) {
+  std::int64_t id = productIdFrom(ctx.param("id"));
+  std::string key = ctx.param("key");
+  ctx.services().db.write([&](db::Connection& c) {
+    db::removeStage(c, ctx.services().clock, ctx.principal(), id, key);
+  });
+  ctx.sendNoContent();
+}
+
+void reorderHandler(RequestContext& ctx) {
+  std::int64_t id = productIdFrom(ctx.param("id"));
+  JsonFields body(ctx.jsonBody());
+  body.allowOnly({"keys"});
+  auto keys = readStringList(body, "keys", 100);
+  if (!keys)
+    throw invalidArgument("'keys' is required: every stage key in the new order",
+                          {{"field", "keys"}});
+  auto out = ctx.services().db.write([&](db::Connection& c) {
+    auto stages = db::reorderStages(c, ctx.services().clock, ctx.principal(), id, *keys);
+    auto product = db::findProduct(c, ctx.principal(), id);
+    Array::Ptr items = new Array;
+    std::string day = today(ctx);
+    for (const auto& s : stages) items->add(stageJson(*product, s, day));
+    return itemsJson(items);
+  });
+  ctx.sendJson(200, out);
+}
+
+// ---- gate decisions ----
+
+Object::Ptr decisionsJson(const db::Product& product,
+                          const std::vector<db::GateDecision>& decisions) {
+  Array::Ptr items = new Array;
+  for (const auto& d : decisions) items->add(decisionJson(product, d));
+  Object::Ptr out = itemsJson(items);
+  out->set("product", product.code());
+  return out;
+}
+
+void productDecisionsHandler(RequestContext& ctx) {
+  db::Product product = pipelineProduct(ctx);
+  auto decisions =
+      ctx.services().db.read([&](db::Connection& c) { return db::listDecisions(c, product.id); });
+  ctx.sendJson(200, decisionsJson(product, decisions));
+}
+
+void stageDecisionsHandler(RequestContext& ctx) {
+  db::Product product = pipelineProduct(ctx);
+  const std::string& key = ctx.param("key");
+  auto decisions = ctx.services().db.read([&](db::Connection& c) {
+    if (!db::findStage(c, product.id, key)) {
+      throw notFound("no stage '" + key + "' in " + product.code(), {{"field", "key"}});
+    }
+    return db::listDecisions(c, product.id, key);
+  });
+  ctx.sendJson(200, decisionsJson(product, decisions));
+}
+
+void addDecisionHandler(RequestContext& ctx) {
+  std::int64_t id = productIdFrom(ctx.param("id"));
+  JsonFields body(ctx.jsonBody());
+  body.allowOnly({"decision", "rationale", "decided_by", "decided_on"});
+  db::DecisionInput in;
+  in.decision = body.reqString("decision", 20);
+  in.rationale = body.reqString("rationale", 5000);
+  in.decidedBy = body.optString("decided_by", 200);
+  in.decidedOn = body.optString("decided_on", 20);
+  std::string key = ctx.param("key");
+  auto out = ctx.services().db.write([&](db::Connection& c) {
+    auto decision = db::addDecision(c, ctx.services().clock, ctx.principal(), id, key, in);
+    auto product = db::findProduct(c, ctx.principal(), id);
+    return decisionJson(*product, decision);
+  });
+  ctx.sendJson(201, out);
+}
+
+// ---- customers ----
+
+db::CustomerInput readCustomer(const JsonFields& body) {
+  body.allowOnly({"name", "relation", "contact", "since", "notes"});
+  db::CustomerInput in;
+  in.name = body.optString("name", 200);
+  in.relation = body.optString("relation", 40);
+  in.contact = body.optString("contact", 500);
+  if (body.object()->has("since")) {
+    in.since = body.object()->isNull("since")
+                   ? db::Update<std::string>(std::in_place, std::nullopt)
+                   : db::Update<std::string>(std::in_place, body.optString("since", 20));
+  }
+  in.notes = body.optString("notes", 10000);
+  return in;
+}
+
+std::int64_t customerIdParam(RequestContext& ctx) {
+  auto id = db::parsePrefixedCode("CUS", ctx.param("cid"));
+  if (!id) throw notFound("no customer record '" + ctx.param("cid") + "'");
+  return *id;
+}
+
+void customersHandler(RequestContext& ctx) {
+  db::Product product = pipelineProduct(ctx);
+  auto customers =
+      ctx.services().db.read([&](db::Connection& c) { return db::listCustomers(c, product.id); });
+  Array::Ptr items = new Array;
+  for (const auto& r : customers) items->add(customerJson(r));
+  Object::Ptr out = itemsJson(items);
+  out->set("product", product.code());
+  ctx.sendJson(200, out);
+}
+
+void addCustomerHandler(RequestContext& ctx) {
+  std::int64_t id = productIdFrom(ctx.param("id"));
+  db::CustomerInput in = readCustomer(JsonFields(ctx.jsonBody()));
+  auto out = ctx.services().db.write([&](db::Connection& c) {
+    return customerJson(db::addCustomer(c, ctx.services().clock, ctx.principal(), id, in));
+  });
+  ctx.sendJson(201, out);
+}
+
+void patchCustomerHandler(RequestContext& ctx) {
+  std::int64_t id = productIdFrom(ctx.param("id"));
+  std::int64_t cid = customerIdParam(ctx);
+  db::CustomerInput in = readCustomer(JsonFields(ctx.jsonBody()));
+  auto out = ctx.services().db.write([&](db::Connection& c) {
+    return customerJson(db::updateCustomer(c, ctx.services().clock, ctx.principal(), id, cid, in));
+  });
+  ctx.sendJson(200, out);
+}
+
+void deleteCustomerHandler(RequestContext& ctx) {
+  std::int64_t id = productIdFrom(ctx.param("id"));
+  std::int64_t cid = customerIdParam(ctx);
+  ctx.services().db.write([&](db::Connection& c) {
+    db::removeCustomer(c, ctx.services().clock, ctx.principal(), id, cid);
+  });
+  ctx.sendNoContent();
+}
+
+// The product's own entries and those of its stages, decisions, customers and documents.
+// Pipeline data: visible where the pipeline is (never to catalogue-only viewers).
+HistorySubject productHistory(RequestContext& ctx) {
+  db::Product product = pipelineProduct(ctx);
+  HistorySubject subject;
+  subject.records.push_back({"product", product.code()});
+  auto records = ctx.services().db.read(
+      [&](db::Connection& c) { return db::productAuditRecords(c, product.id); });
+  for (const auto& [type, id] : records) {
+    if (type != "product") subject.records.push_back({type, id});
+  }
+  subject.ownerStartUpId = product.startUpId;
+  return subject;
+}
+
+}  // namespace
+
+void addProductRoutes(Router& router) {
+  router.add({"GET", "/api/products", Access::Public, listHandler,
+              "visible products, paged; filters start_up, stage, compound, visibility, q; "
+              "include=stages"});
+  router.add({"POST", "/api/products", Access::StartUpMember, createHandler,
+              "create a product ({name, start_up, compound_id | formulation, ...}) with the "
+              "default stages"});
+  router.add({"GET", "/api/products/{id}", Access::Public, getHandler,
+              "one product (full view with stages, or the catalogue view)"});
+  router.add({"PATCH", "/api/products/{id}", Access::StartUpMember, patchHandler,
+              "update a product's fields, trl ({trl, trl_note}) or visibility"});
+  router.add({"POST", "/api/products/{id}/retire", Access::StartUpMember, retireHandler,
+              "retire a product ({reason})"});
+  addHistoryRoute(router, "/api/products/{id}/history",
+                  "a product's audit history with its stages, decisions, customers and documents",
+                  productHistory);
+  router.add({"GET", "/api/catalogue", Access::Public, catalogueHandler,
+              "public products in their catalogue view"});
+  router.add({"GET", "/api/compounds/{id}/products", Access::Public, compoundProductsHandler,
+              "visible products made of a compound (alone or in a formulation)"});
+  router.add({"GET", "/api/pipeline/defaults", Access::Public, defaultsHandler,
+              "default stages, statuses, decisions, document kinds and upload limit"});
+  router.add({"GET", "/api/trl", Access::Public, trlLevelsHandler,
+              "the EU Horizon 2020 TRL definitions, with their source"});
+  router.add({"GET", "/api/products/{id}/trl", Access::Public, trlHistoryHandler,
+              "a product's TRL history"});
+
+  router.add({"GET", "/api/products/{id}/stages", Access::Public, stagesHandler,
+              "a product's stages in order"});
+  router.add({"POST", "/api/products/{id}/stages", Access::StartUpMember, addStageHandler,
+              "add a stage ({name, key?, position?, ...})"});
+  router.add({"GET", "/api/products/{id}/stages/{key}", Access::Public, stageHandler, "one stage"});
+  router.add({"PATCH", "/api/products/{id}/stages/{key}", Access::StartUpMember, patchStageHandler,
+              "update a stage: status, owner, name, dates (null clears), notes"});
+  router.add({"DELETE", "/api/products/{id}/stages/{key}", Access::StartUpMember,
+              deleteStageHandler, "remove a stage that has no history"});
+  router.add({"PUT", "/api/products/{id}/stage-order", Access::StartUpMember, reorderHandler,
+              "reorder the stages ({keys: [...]})"});
+
+  router.add({"GET", "/api/products/{id}/decisions", Access::Public, productDecisionsHandler,
+              "every gate decision of a product"});
+  router.add({"GET", "/api/products/{id}/stages/{key}/decisions", Access::Public,
+              stageDecisionsHandler, "gate decisions of a stage"});
+  router.add({"POST", "/api/products/{id}/stages/{key}/decisions", Access::StartUpMember,
+              addDecisionHandler,
+              "record a gate decision ({decision: go|hold|stop|rework, rationale, ...})"});
+
+  router.add({"GET", "/api/products/{id}/customers", Access::Public, customersHandler,
+              "a product's customers, partners and distributors"});
+  router.add({"POST", "/api/products/{id}/customers", Access::StartUpMember, addCustomerHandler,
+              "add a customer record ({name, relation?, ...})"});
+  router.add({"PATCH", "/api/products/{id}/customers/{cid}", Access::StartUpMember,
+              patchCustomerHandler, "update a customer record"});
+  router.add({"DELETE", "/api/products/{id}/customers/{cid}", Access::StartUpMember,
+              deleteCustomerHandler, "remove a customer record"});
+}
+
+}  // namespace argan::server

@@ -1,0 +1,138 @@
+// Online backups while writing, and restores that refuse damaged files or a database in use.
+#include "db/backup.h"
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include "db/audit.h"
+#include "db_fixture.h"
+
+using namespace argan;
+
+namespace {
+
+std::int64_t countIn(const std::string& path, const std::string& table) {
+  db::Connection c(path, /*readOnly=*/true, /*create=*/false);
+  return c.queryInt("SELECT COUNT(*) FROM " + table).value_or(-1);
+}
+
+void addStartUps(test::DbFixture& f, int from, int n) {
+  for (int i = from; i < from + n; ++i) f.startUp("Start-up " + std::to_string(i));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(backup)
+
+BOOST_AUTO_TEST_CASE(backs_up_a_database_while_another_thread_writes) {
+  test::DbFixture f;
+  addStartUps(f, 0, 50);
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    int i = 1000;
+    while (!stop) {
+      f.startUp("Busy " + std::to_string(i++));
+      ++written;
+    }
+  });
+  while (written < 5) std::this_thread::yield();  // the writer is running
+  std::vector<db::BackupResult> results;
+  for (int k = 0; k < 3; ++k) {
+    results.push_back(db::backupDatabase(*f.database, f.dir.file("b" + std::to_string(k) + ".db")));
+  }
+  stop = true;
+  writer.join();
+  BOOST_TEST(written > 5);
+  for (const auto& r : results) {
+    db::FileCheck check = db::checkDatabaseFile(r.path);
+    BOOST_TEST(check.ok, check.integrity);
+    BOOST_TEST(check.schemaVersion == f.database->schemaVersion());
+    // A consistent snapshot: every start-up has its audit entry.
+    BOOST_TEST(countIn(r.path, "start_ups") >= 55);
+    BOOST_TEST(countIn(r.path, "start_ups") == countIn(r.path, "audit_log"));
+    db::Connection c(r.path, true, false);
+    BOOST_TEST(db::verifyAuditChain(c).ok);
+  }
+  BOOST_TEST(!std::ifstream(f.dir.file("b0.db.partial")).good());
+  // An existing backup is not overwritten unless asked.
+  test::expectError(ErrorCode::FailedPrecondition,
+                    [&] { db::backupDatabase(*f.database, results[0].path); });
+  db::backupDatabase(*f.database, results[0].path, /*overwrite=*/true);
+}
+
+BOOST_AUTO_TEST_CASE(restore_replaces_a_stopped_database_and_keeps_the_previous_one) {
+  test::TempDir dir;
+  ManualClock clock(1795000000LL * 1000000);
+  std::string live = dir.file("live.db");
+  std::string backupPath = dir.file("backup.db");
+  {
+    test::DbFixture f;
+    addStartUps(f, 0, 3);
+    db::backupDatabase(*f.database, backupPath);
+  }
+  {
+    db::DatabaseOptions options;
+    options.path = live;
+    auto database = db::Database::open(options);
+    // Open (a running server) -> refused, nothing changed.
+    std::string message = test::expectError(ErrorCode::FailedPrecondition, [&] {
+      db::restoreDatabase(backupPath, live, clock);
+    });
+    BOOST_TEST(message.find("in use") != std::string::npos);
+  }
+  BOOST_TEST(countIn(live, "start_ups") == 0);
+  db::RestoreResult r = db::restoreDatabase(backupPath, live, clock);
+  BOOST_TEST(countIn(live, "start_ups") == 3);
+  BOOST_TEST(!r.previous.empty());
+  BOOST_TEST(countIn(r.previous, "start_ups") == 0);
+  BOOST_TEST(db::checkDatabaseFile(live).ok);
+  // The restored file opens as a normal database.
+  db::DatabaseOptions options;
+  options.path = live;
+  BOOST_TEST(db::Database::open(options)->schemaVersion() > 0);
+}
+
+BOOST_AUTO_TEST_CASE(restore_refuses_a_damaged_backup_and_changes_nothing) {
+  test::TempDir dir;
+  ManualClock clock(1795000000LL * 1000000);
+  std::string live = dir.file("live.db");
+  std::string backupPath = dir.file("backup.db");
+  {
+    test::DbFixture f;
+    addStartUps(f, 0, 200);
+    db::backupDatabase(*f.database, backupPath);
+  }
+  {
+    db::DatabaseOptions options;
+    options.path = live;
+    db::Database::open(options);
+  }
+  // Damage the backup: overwrite the headers of its b-tree pages after the first.
+  std::string bytes = test::readFile(backupPath);
+  BOOST_TEST_REQUIRE(bytes.size() > 3 * 4096u);
+  for (std::size_t page = 4096; page + 8 < bytes.size(); page += 4096) {
+    for (std::size_t i = page; i < page + 8; ++i) bytes[i] = '\x5A';
+  }
+  std::ofstream(backupPath, std::ios::binary | std::ios::trunc) << bytes;
+  std::string before = test::readFile(live);
+
+  db::FileCheck check = db::checkDatabaseFile(backupPath);
+  BOOST_TEST(!check.ok);
+  BOOST_TEST(check.integrity != "ok");
+  std::string message = test::expectError(ErrorCode::FailedPrecondition, [&] {
+    db::restoreDatabase(backupPath, live, clock);
+  });
+  BOOST_TEST(message.find("integrity") != std::string::npos);
+  BOOST_TEST(test::readFile(live) == before);
+  BOOST_TEST(!std::ifstream(live + ".restoring").good());
+
+  // Not a database at all.
+  std::ofstream(dir.file("junk.db")) << "this is not SQLite";
+  test::expectError(ErrorCode::FailedPrecondition,
+                    [&] { db::restoreDatabase(dir.file("junk.db"), live, clock); });
+  BOOST_TEST(test::readFile(live) == before);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

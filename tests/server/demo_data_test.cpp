@@ -1,0 +1,71 @@
+// The demo data set: the cluster's 13 start-ups by sector, teams of at least two invented
+// people with random one-time passwords, cited chemistry registered by the team members.
+#include "server/demo_data.h"
+
+#include <map>
+#include <set>
+
+#include "common/password.h"
+#include "db/start_up_store.h"
+#include "db/user_store.h"
+#include "test_server.h"
+
+using namespace argan;
+
+BOOST_AUTO_TEST_SUITE(demo_data)
+
+BOOST_AUTO_TEST_CASE(loads_the_cluster_with_teams_and_cited_chemistry_once) {
+  test::TestServer server;
+  server::DemoLoadReport report = server::loadDemoData(server.services());
+  BOOST_TEST(!report.skipped);
+  BOOST_TEST(report.startUps == 13);
+  auto startUps = server.database().read([](db::Connection& c) { return db::listStartUps(c); });
+  BOOST_TEST_REQUIRE(startUps.size() == 13u);
+  std::map<std::string, int> sectors;
+  for (const auto& s : startUps) {
+    ++sectors[s.sector];
+    BOOST_TEST(s.name.find("(demo)") != std::string::npos, s.name);
+    BOOST_TEST(s.memberCount >= 2, s.name);
+  }
+  BOOST_TEST(sectors["green_chemicals"] == 5);
+  BOOST_TEST(sectors["waste_collection"] + sectors["waste_transport"] +
+                 sectors["waste_transformation"] == 4);
+  BOOST_TEST(sectors["valorisation"] == 4);
+
+  // Every account: invented and marked, a lead per team, a random password shown once.
+  std::set<std::string> passwords;
+  for (const auto& account : report.accounts) {
+    BOOST_TEST(account.email.find(".demo.argan.local") != std::string::npos);
+    BOOST_TEST(account.password.size() == 18u);
+    passwords.insert(account.password);
+    auto user = server.database().read(
+        [&](db::Connection& c) { return db::findUserByEmail(c, account.email); });
+    BOOST_TEST_REQUIRE(user.has_value());
+    BOOST_TEST(user->displayName.find("(demo)") != std::string::npos);
+    BOOST_TEST(verifyPassword(account.password, user->passwordHash));
+    BOOST_TEST(user->passwordHash.find(account.password) == std::string::npos);
+  }
+  BOOST_TEST(passwords.size() == report.accounts.size());
+  BOOST_TEST(report.users == static_cast<int>(report.accounts.size()));
+  BOOST_TEST(report.users >= 26);
+
+  // The chemistry: registered by team members, every batch citing its source.
+  BOOST_TEST(report.compounds == 18);
+  BOOST_TEST(server.count("compounds") == 17);  // hydroxytyrosol has two batches
+  BOOST_TEST(server.database().read([](db::Connection& c) {
+    return c.queryInt("SELECT COUNT(*) FROM batches WHERE notes NOT LIKE '%source: %'").value_or(-1);
+  }) == 0);
+  BOOST_TEST(server.database().read([](db::Connection& c) {
+    return c.queryInt("SELECT COUNT(*) FROM compounds WHERE created_by IS NULL").value_or(-1);
+  }) == 0);
+  auto salts = server.database().read([](db::Connection& c) {
+    return c.queryInt("SELECT COUNT(*) FROM compound_forms WHERE label LIKE '%sodium%'").value_or(-1);
+  });
+  BOOST_TEST(salts == 1);
+
+  server::DemoLoadReport again = server::loadDemoData(server.services());
+  BOOST_TEST(again.skipped);
+  BOOST_TEST(again.accounts.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

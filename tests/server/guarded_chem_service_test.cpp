@@ -1,0 +1,296 @@
+// Chemistry in guarded worker processes: same answers as in-process; a crash, a hang, a CPU or
+// memory runaway costs one call a clear error, never the caller's process or another call.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "server/chem_worker.h"
+#include "server/guarded_chem_service.h"
+#include "test_server.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ARGAN_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARGAN_TEST_ASAN 1
+#endif
+#endif
+
+using namespace argan;
+using server::ChemWorkerOptions;
+using server::GuardedChemService;
+
+namespace {
+
+ChemWorkerOptions testOptions() {
+  ChemWorkerOptions o;
+  o.executable = ARGAN_BINARY;
+  o.workers = 2;
+  o.timeoutMs = 20000;
+  o.testMethods = true;
+  return o;
+}
+
+// The details.limit of the InvalidArgument a call throws.
+template <typename Fn>
+std::string limitOf(Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    BOOST_TEST_MESSAGE(e.what());
+    BOOST_CHECK_MESSAGE(e.code() == ErrorCode::InvalidArgument, e.what());
+    BOOST_CHECK(std::string(e.what()).find("could not be processed within the limits") !=
+                std::string::npos);
+    auto it = e.details().find("limit");
+    if (it != e.details().end() && std::holds_alternative<std::string>(it->second)) {
+      return std::get<std::string>(it->second);
+    }
+    return "(no limit)";
+  }
+  BOOST_ERROR("the call did not fail");
+  return "";
+}
+
+void expectStillServes(GuardedChemService& chem) {
+  auto a = chem.analyse("c1ccccc1O", "smiles");
+  BOOST_TEST(a.identity.inchiKey == "ISWSIDIOOBJBQZ-UHFFFAOYSA-N");
+}
+
+bool alive(pid_t pid) { return ::kill(pid, 0) == 0; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(guarded_chem_service)
+
+BOOST_AUTO_TEST_CASE(answers_match_the_in_process_service) {
+  GuardedChemService guarded(testOptions());
+  server::InProcessChemService local(1);
+  for (const char* smiles : {"CC(=O)Oc1ccccc1C(=O)[O-].[Na+]", "C[C@H](N)C(=O)O", "O=C1CCCCC1.O",
+                             "CC(C)Cc1ccc(cc1)[C@@H](C)C(=O)O"}) {
+    auto g = guarded.analyse(smiles, "");
+    auto l = local.analyse(smiles, "");
+    BOOST_TEST(g.identity.fullHash == l.identity.fullHash, smiles);
+    BOOST_TEST(g.identity.inchi == l.identity.inchi);
+    BOOST_TEST(g.parentPickle == l.parentPickle);
+    BOOST_TEST(g.patternFingerprint == l.patternFingerprint);
+    BOOST_TEST(g.formKey == l.formKey);
+    BOOST_TEST(g.properties.tpsa == l.properties.tpsa);
+  }
+  BOOST_TEST(guarded.areTautomers("CC(=O)C", "CC(O)=C") == local.areTautomers("CC(=O)C", "CC(O)=C"));
+  chem::DepictionOptions options;
+  options.highlightAtoms = {0, 1};
+  auto pickle = local.analyse("c1ccccc1CC(=O)O", "").parentPickle;
+  BOOST_TEST(guarded.depictPickle(pickle, options) == local.depictPickle(pickle, options));
+  BOOST_TEST(guarded.depictStructure("CCO", "smiles", options) ==
+             local.depictStructure("CCO", "smiles", options));
+  BOOST_TEST(guarded.stats().crashed == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(chemistry_errors_come_back_unchanged) {
+  GuardedChemService guarded(testOptions());
+  server::InProcessChemService local(1);
+  for (const char* bad : {"C1CC", "CCé", "c1cccc1", "C(C"}) {
+    std::string g = test::expectError(ErrorCode::InvalidArgument, [&] { guarded.analyse(bad, ""); });
+    std::string l = test::expectError(ErrorCode::InvalidArgument, [&] { local.analyse(bad, ""); });
+    BOOST_TEST(g == l);
+  }
+  try {
+    guarded.analyse("CCé", "smiles");
+  } catch (const Error& e) {
+    BOOST_TEST(e.details().count("position") == 1u);
+  }
+  test::expectError(ErrorCode::InvalidArgument,
+                    [&] { guarded.depictStructure("CCO", "smiles", {5, 5, {}, "", false}); });
+  test::expectError(ErrorCode::Internal, [&] { guarded.call("no_such_method", ""); });
+  // Arguments that do not decode are refused by the worker, which keeps serving.
+  test::expectError(ErrorCode::Internal, [&] { guarded.call("analyse", "\x01"); });
+  expectStillServes(guarded);
+  BOOST_TEST(guarded.stats().crashed == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_crash_costs_one_call_and_the_worker_is_replaced) {
+  GuardedChemService guarded(testOptions());
+  auto before = guarded.workerPids();
+  BOOST_TEST_REQUIRE(before.size() == 2u);
+  BOOST_TEST(limitOf([&] { guarded.call("test.crash", ""); }) == "chem_worker_crash");
+  BOOST_TEST(limitOf([&] { guarded.call("test.exit", ""); }) == "chem_worker_crash");
+  auto after = guarded.workerPids();
+  BOOST_TEST(after.size() == 2u);
+  int replaced = 0;
+  for (pid_t pid : before) {
+    if (std::find(after.begin(), after.end(), pid) == after.end()) {
+      ++replaced;
+      BOOST_TEST(!alive(pid));  // reaped, not a zombie
+    }
+  }
+  BOOST_TEST(replaced >= 1);
+  expectStillServes(guarded);
+  expectStillServes(guarded);
+  BOOST_TEST(guarded.stats().crashed == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_hang_is_killed_at_the_deadline) {
+  ChemWorkerOptions options = testOptions();
+  options.timeoutMs = 500;
+  GuardedChemService guarded(options);
+  BOOST_TEST(limitOf([&] { guarded.call("test.sleep", ""); }) == "chem_time_limit_ms");
+  BOOST_TEST(limitOf([&] { guarded.call("test.spin", ""); }) == "chem_time_limit_ms");
+  BOOST_TEST(guarded.stats().timedOut == 2u);
+  expectStillServes(guarded);
+}
+
+BOOST_AUTO_TEST_CASE(a_cpu_runaway_meets_the_cpu_limit) {
+  ChemWorkerOptions options = testOptions();
+  options.cpuSeconds = 1;
+  options.timeoutMs = 60000;  // the CPU limit, not the deadline, must stop it
+  GuardedChemService guarded(options);
+  BOOST_TEST(limitOf([&] { guarded.call("test.spin", ""); }) == "chem_cpu_seconds");
+  expectStillServes(guarded);
+}
+
+BOOST_AUTO_TEST_CASE(a_memory_runaway_meets_the_memory_limit) {
+#ifdef ARGAN_TEST_ASAN
+  BOOST_TEST_MESSAGE("skipped: RLIMIT_AS is not applied under AddressSanitizer");
+#else
+  ChemWorkerOptions options = testOptions();
+  options.memoryMb = 512;
+  GuardedChemService guarded(options);
+  BOOST_TEST(limitOf([&] { guarded.call("test.allocate", ""); }) == "chem_memory_mb");
+  BOOST_TEST(guarded.stats().memoryExits == 1u);
+  expectStillServes(guarded);
+#endif
+}
+
+// The RDKit facts of the robustness issue, with Argan's input checks bypassed: the worker
+// contains them.
+BOOST_AUTO_TEST_CASE(rdkit_on_hostile_input_is_contained) {
+  ChemWorkerOptions options = testOptions();
+  options.timeoutMs = 1500;
+  options.memoryMb = 768;
+  GuardedChemService guarded(options);
+  // "C"*4000: about a minute in RDKit's SMILES parser.
+  BOOST_TEST(limitOf([&] {
+               guarded.invoke<std::int64_t>("test.rdkit_smiles", std::string(4000, 'C'), true);
+             }) == "chem_time_limit_ms");
+  expectStillServes(guarded);
+#ifndef ARGAN_TEST_ASAN
+  // A V3000 Molfile declaring 50 000 000 atoms: RDKit allocates for the declared count.
+  std::string molfile =
+      "\n  hostile\n\n  0  0  0     0  0            999 V3000\nM  V30 BEGIN CTAB\n"
+      "M  V30 COUNTS 50000000 0 0 0 0\nM  V30 BEGIN ATOM\nM  V30 END ATOM\nM  V30 END CTAB\n"
+      "M  END\n";
+  std::string limit =
+      limitOf([&] { guarded.invoke<std::int64_t>("test.rdkit_molblock", molfile); });
+  BOOST_TEST((limit == "chem_memory_mb" || limit == "chem_worker_crash" ||
+              limit == "chem_time_limit_ms"),
+             limit);
+#endif
+  expectStillServes(guarded);
+}
+
+BOOST_AUTO_TEST_CASE(a_crash_does_not_disturb_calls_on_other_workers) {
+  GuardedChemService guarded(testOptions());
+  std::atomic<int> ok{0};
+  std::atomic<int> failed{0};
+  std::thread steady([&] {
+    for (int i = 0; i < 20; ++i) {
+      try {
+        guarded.analyse("CC(=O)Nc1ccc(O)cc1", "smiles");
+        ++ok;
+      } catch (...) {
+        ++failed;
+      }
+    }
+  });
+  for (int i = 0; i < 5; ++i) limitOf([&] { guarded.call("test.crash", ""); });
+  steady.join();
+  BOOST_TEST(ok.load() == 20);
+  BOOST_TEST(failed.load() == 0);
+  BOOST_TEST(guarded.stats().crashed == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(all_workers_busy_answers_unavailable) {
+  ChemWorkerOptions options = testOptions();
+  options.workers = 1;
+  options.timeoutMs = 3000;
+  options.queueTimeoutMs = 100;
+  GuardedChemService guarded(options);
+  std::thread hog([&] { limitOf([&] { guarded.call("test.sleep", ""); }); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  try {
+    guarded.analyse("CCO", "smiles");
+    BOOST_ERROR("a call got a worker that was busy");
+  } catch (const Error& e) {
+    BOOST_TEST((e.code() == ErrorCode::Unavailable));
+    BOOST_TEST(e.details().count("retry_after_s") == 1u);
+  }
+  hog.join();
+  expectStillServes(guarded);
+  BOOST_TEST(guarded.stats().busyRefusals == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_worker_that_dies_while_idle_is_replaced_without_blame) {
+  GuardedChemService guarded(testOptions());
+  for (pid_t pid : guarded.workerPids()) ::kill(pid, SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  expectStillServes(guarded);
+  expectStillServes(guarded);
+  BOOST_TEST(guarded.stats().crashed == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(workers_are_recycled_after_their_call_budget) {
+  ChemWorkerOptions options = testOptions();
+  options.workers = 1;
+  options.maxCallsPerWorker = 3;
+  GuardedChemService guarded(options);
+  pid_t first = guarded.workerPids().at(0);
+  for (int i = 0; i < 3; ++i) expectStillServes(guarded);
+  pid_t second = guarded.workerPids().at(0);
+  BOOST_TEST(first != second);
+  BOOST_TEST(!alive(first));
+  expectStillServes(guarded);
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_executable_fails_at_start) {
+  ChemWorkerOptions options = testOptions();
+  options.executable = "/nonexistent/argan";
+  test::expectError(ErrorCode::Unavailable, [&] { GuardedChemService guarded(options); });
+}
+
+BOOST_AUTO_TEST_CASE(closing_the_service_ends_every_worker) {
+  std::vector<pid_t> pids;
+  {
+    GuardedChemService guarded(testOptions());
+    pids = guarded.workerPids();
+    expectStillServes(guarded);
+  }
+  for (pid_t pid : pids) BOOST_TEST(!alive(pid));
+}
+
+BOOST_AUTO_TEST_CASE(the_api_keeps_serving_when_workers_die_between_requests) {
+  ChemWorkerOptions options = testOptions();
+  options.timeoutMs = 1500;
+  test::TestServer server({}, nullptr, std::make_unique<GuardedChemService>(options));
+  auto startUp = server.createStartUp("Zitoun");
+  auto token = server.userToken("lead@zitoun.ma", db::Role::Lead, startUp);
+  auto ok = server.call("POST", "/api/compounds/preview",
+                        test::structureBody("CC(=O)Oc1ccccc1C(=O)O"), token);
+  BOOST_TEST(ok.status == 200, ok.body);
+  auto& guarded = dynamic_cast<GuardedChemService&>(server.services().chem);
+  auto pids = guarded.workerPids();
+  for (pid_t pid : pids) ::kill(pid, SIGSEGV);  // as if RDKit crashed between two requests
+  for (pid_t pid : pids) {
+    for (int i = 0; i < 500; ++i) {  // dead (a zombie until the service notices)
+      std::string state = test::readFile("/proc/" + std::to_string(pid) + "/stat");
+      if (state.empty() || state.find(") Z") != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  auto again = server.call("POST", "/api/compounds", test::structureBody("CCO"), token);
+  BOOST_TEST(again.status == 201, again.body);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
