@@ -569,8 +569,9 @@ runner.step('a bulk import shows its progress, its counts and the rejected recor
   await shot(p, 'import');
 }, { needs: ['member signs in and sees the start-up dashboard'] });
 
-runner.step('the cluster overview shows the funnel and the similarity heat-map; the dashboard the pipeline', async () => {
-  const p = state.lead;
+runner.step('the cluster overview shows the funnel and the similarity heat-map', async () => {
+  // The administrator sees every start-up's compounds, so the heat-map has figures.
+  const p = state.admin;
   await p.getByRole('link', { name: 'Cluster', exact: true }).click();
   await p.getByRole('heading', { level: 1, name: 'Vue d’ensemble du cluster' }).waitFor();
   await p.locator('.funnel li').first().waitFor();
@@ -578,10 +579,21 @@ runner.step('the cluster overview shows the funnel and the similarity heat-map; 
   await p.locator('table.heatmap td.cell').first().waitFor();
   const rows = await p.locator('table.heatmap tbody tr').count();
   assert.ok(rows >= 2, `heat-map rows: ${rows}`);
+  // At least one pair of different start-ups has a similarity figure (0 to 1).
+  const offDiagonal = await p.locator('table.heatmap tbody tr').evaluateAll((trs) =>
+    trs.flatMap((tr, i) => [...tr.querySelectorAll('td.cell')].filter((_, j) => j !== i).map((td) => td.textContent.trim())),
+  );
+  assert.ok(offDiagonal.some((v) => /^[01](,\d+)?$/.test(v)), 'no similarity figure between start-ups');
   await shot(p, 'overview', { fullPage: true });
+}, { needs: ['the administrator manages users and start-ups', 'member creates a product and moves it to the next stage on the pipeline board'] });
+
+runner.step('the start-up dashboard shows its products by stage', async () => {
+  const p = state.lead;
   await p.getByRole('link', { name: 'Tableau de bord' }).click();
-  await p.locator('section[aria-labelledby="dash-pipeline"]').getByRole('link', { name: 'Hydroxy-Zitoun 98' }).waitFor();
-}, { needs: ['the lead publishes the compound; its history records it'] });
+  const pipeline = p.locator('section[aria-labelledby="dash-pipeline"]');
+  await pipeline.getByRole('link', { name: 'Hydroxy-Zitoun 98' }).waitFor();
+  assert.match(await text(pipeline.locator('li[data-stage="proof_of_concept"]')), /^1 Preuve de concept/);
+}, { needs: ['member creates a product and moves it to the next stage on the pipeline board', 'the lead publishes the compound; its history records it'] });
 
 runner.step('no script errors on the pages visited, and no request left the server', async () => {
   assert.deepEqual(consoleErrors, []);
