@@ -64,8 +64,8 @@ export function startServer(binary, dbPath, extraArgs = []) {
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGTERM');
-      reject(new Error('argan serve did not start within 60 s:\n' + output));
-    }, 60000);
+      reject(new Error('argan serve did not start within 240 s:\n' + output));
+    }, 240000);
     const onData = (chunk) => {
       output += chunk;
       const m = output.match(/listening on http:\/\/[^:]+:(\d+)/);
@@ -127,8 +127,9 @@ export class Runner {
         console.log(`FAIL ${s.name} (${Date.now() - started} ms)\n     ${String(e.stack || e).split('\n').slice(0, 6).join('\n     ')}`);
         results.set(s.name, 'failed');
         failed++;
-        for (const page of context.pages ? context.pages() : []) {
-          const file = path.join(this.screenshotDir, `FAILED-${s.name.replace(/\W+/g, '_')}.png`);
+        const pages = context.pages ? context.pages() : [];
+        for (const [i, page] of pages.entries()) {
+          const file = path.join(this.screenshotDir, `FAILED-${s.name.replace(/\W+/g, '_')}${pages.length > 1 ? '-' + (i + 1) : ''}.png`);
           await page.screenshot({ path: file, fullPage: true }).catch(() => {});
           console.log(`     screenshot: ${file}`);
         }

@@ -24,11 +24,11 @@ const db = path.join(work, 'argan.db');
 
 const VIEWPORT = { width: 1366, height: 860 };
 
-async function shot(page, name) {
+async function shot(page, name, { fullPage = false } = {}) {
   await page.evaluate(() => document.fonts && document.fonts.ready);
   // Depictions load lazily; wait until every image on the page has finished.
   await page.waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: 10000 }).catch(() => {});
-  await page.screenshot({ path: path.join(screenshotDir, name + '.png'), fullPage: false });
+  await page.screenshot({ path: path.join(screenshotDir, name + '.png'), fullPage });
 }
 
 async function text(locator) {
@@ -45,6 +45,15 @@ const consoleErrors = [];
 page.on('pageerror', (e) => consoleErrors.push(String(e)));
 
 const runner = new Runner(screenshotDir);
+
+// Every request of every page must go to the Argan server (no CDN, no font service).
+const foreignRequests = [];
+function watchForeignRequests(context) {
+  context.on('request', (r) => {
+    if (!r.url().startsWith(server.url) && !/^(data|blob):/.test(r.url())) foreignRequests.push(r.url());
+  });
+}
+watchForeignRequests(anonymous);
 
 runner.step('catalogue opens in French', async () => {
   await page.goto(server.url + '/');
@@ -94,7 +103,6 @@ runner.step('search by formula answers with a count', async () => {
   await page.goto(server.url + '/search?q=C8H10O3');
   await page.getByRole('heading', { level: 1, name: 'Recherche' }).waitFor();
   await page.getByText('0 résultat(s)').waitFor();
-  await shot(page, 'search');
 });
 
 runner.step('every asset comes from the Argan server', async () => {
@@ -135,6 +143,7 @@ for (const [email, role, name, startUp] of [
 // A fresh browser context (its own cookies) signed in as `email` through the login form.
 async function signedIn(email) {
   const context = await browser.newContext({ viewport: VIEWPORT, locale: 'fr-FR' });
+  watchForeignRequests(context);
   const p = await context.newPage();
   p.setDefaultTimeout(20000);
   p.on('pageerror', (e) => consoleErrors.push(email + ': ' + String(e)));
@@ -207,6 +216,30 @@ runner.step('a structure error is shown next to the SMILES field', async () => {
   assert.match(await text(field), /SMILES/);
 }, { needs: ['member signs in and sees the start-up dashboard'] });
 
+// Phenol as a V2000 Molfile (hydrogens implicit).
+const PHENOL_MOLFILE = [
+  'phenol', '  Argan', '',
+  '  7  7  0  0  0  0  0  0  0  0999 V2000',
+  '    1.2990    0.7500    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0',
+  '    0.0000    1.5000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0',
+  '   -1.2990    0.7500    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0',
+  '   -1.2990   -0.7500    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0',
+  '    0.0000   -1.5000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0',
+  '    1.2990   -0.7500    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0',
+  '    2.5981    1.5000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0',
+  '  1  2  2  0  0  0  0', '  2  3  1  0  0  0  0', '  3  4  2  0  0  0  0', '  4  5  1  0  0  0  0',
+  '  5  6  2  0  0  0  0', '  6  1  1  0  0  0  0', '  1  7  1  0  0  0  0',
+  'M  END', '',
+].join('\n');
+
+runner.step('an uploaded Molfile reaches the preview', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/register');
+  await p.getByRole('tab', { name: 'Fichier Molfile' }).click();
+  await p.getByLabel('Fichier Molfile ou SD').first().setInputFiles({ name: 'phenol.mol', mimeType: 'chemical/x-mdl-molfile', buffer: Buffer.from(PHENOL_MOLFILE) });
+  await p.getByTestId('verdict').getByText('C6H6O').waitFor({ timeout: 30000 });
+}, { needs: ['member signs in and sees the start-up dashboard'] });
+
 runner.step('the Ketcher editor draws a structure that reaches the preview', async () => {
   const p = state.member;
   await p.goto(server.url + '/register');
@@ -234,7 +267,6 @@ runner.step('a partner sees the public catalogue but not a private compound', as
   const card = p.locator('.compound-card', { hasText: state.compoundId });
   await card.waitFor();
   assert.equal(await p.locator('.compound-card').count(), 1);
-  await shot(p, 'catalogue');
   // CMP-000001 is a demo compound that Zitoun has not published.
   await p.goto(server.url + '/compounds/CMP-000001');
   assert.match(await text(p.getByRole('alert')), /Introuvable/);
@@ -253,15 +285,325 @@ runner.step('the administrator manages users and start-ups', async () => {
   await p.getByRole('button', { name: 'Créer le compte' }).click();
   await p.getByText('Compte nouveau@zitoun.test créé.').waitFor();
   await shot(p, 'admin');
+  state.admin = p;
 });
 
-runner.step('no script errors on the pages visited', async () => {
+runner.step('search results come twelve a page; the pager moves through them', async () => {
+  // The administrator sees every compound: the demo's, the registered one and the imported ones.
+  const p = state.admin;
+  await p.goto(server.url + '/search?mode=properties');
+  const pager = p.getByRole('navigation', { name: 'Pages de résultats' });
+  await pager.getByText(/^Page 1 sur \d+/).waitFor();
+  const firstPage = await p.locator('.compound-card h3').allInnerTexts();
+  assert.equal(firstPage.length, 12);
+  await pager.getByRole('button', { name: 'Suivant' }).click();
+  await p.waitForURL(/page=1/);
+  await pager.getByText(/^Page 2 sur \d+/).waitFor();
+  const secondPage = await p.locator('.compound-card h3').allInnerTexts();
+  assert.ok(secondPage.length > 0 && !secondPage.some((id) => firstPage.includes(id)));
+}, { needs: ['the administrator manages users and start-ups'] });
+
+// ---- Search, routes, products, inquiries, import, overview (the endpoints of #3, #4, #5, #8) --
+
+// A JSON call from inside a signed-in page (its cookie and CSRF token), for set-up that is not
+// the journey under test.
+async function apiFrom(p, method, url, body) {
+  return p.evaluate(
+    async ([m, u, b]) => {
+      const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+      const csrf = sessionStorage.getItem('argan.csrf');
+      if (csrf) headers['X-CSRF-Token'] = csrf;
+      const r = await fetch(u, { method: m, headers, body: b === undefined ? undefined : JSON.stringify(b) });
+      return { status: r.status, body: await r.json().catch(() => null) };
+    },
+    [method, url, body],
+  );
+}
+
+runner.step('substructure search finds the compound with its matched atoms highlighted', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/search');
+  await p.getByLabel('Sous-structure').check();
+  await p.getByLabel('Structure recherchée (SMILES ou SMARTS)').fill('COc1cc(CCO)ccc1O');
+  await p.getByRole('button', { name: 'Rechercher', exact: true }).click();
+  await p.waitForURL(/mode=substructure/);
+  const card = p.locator('.compound-card', { hasText: state.compoundId });
+  await card.waitFor();
+  await card.getByText('12 atomes retrouvés').waitFor();
+  const src = await card.locator('img.depiction').getAttribute('src');
+  assert.match(decodeURIComponent(src), /highlight=(\d+,){11}\d+(&|$)/);
+  assert.match(await text(p.locator('.result-count')), /\d+ résultat\(s\)/);
+  await shot(p, 'search');
+}, { needs: ['member registers a compound by SMILES after the preview verdict'] });
+
+runner.step('similarity search scores the compound; filters and a bad query are answered', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/search?mode=similarity&q=' + encodeURIComponent('OCCc1ccc(O)c(OC)c1') + '&threshold=0.3&mw_max=200');
+  // Hits come best first: the compound itself, similarity 1.
+  const first = p.locator('.compound-card').first();
+  await first.getByRole('link', { name: state.compoundId, exact: true }).waitFor();
+  assert.equal(await text(first.locator('.score strong')), '1');
+  // Every hit respects the molar-mass filter.
+  for (const f of await p.locator('.compound-card .formula').allInnerTexts()) {
+    const mw = Number(f.split('·')[1].replace(/[^\d,]/g, '').replace(',', '.'));
+    assert.ok(mw <= 200, `${f} is above the 200 g/mol filter`);
+  }
+  // A query RDKit cannot read is shown next to the query field.
+  await p.goto(server.url + '/search?mode=exact&q=' + encodeURIComponent('C1CC('));
+  await p.locator('.field.has-error').getByRole('alert').waitFor();
+  await p.goto(server.url + '/search?mode=exact&q=' + encodeURIComponent('COc1cc(CCO)ccc1O'));
+  await p.locator('.compound-card', { hasText: state.compoundId }).waitFor();
+  await p.getByText('1 résultat(s)').waitFor();
+}, { needs: ['member registers a compound by SMILES after the preview verdict'] });
+
+// Step 1: esterification of homovanillic acid; step 2: its reduction to the registered alcohol.
+const ROUTE_STEPS = [
+  {
+    name: 'Estérification',
+    reaction: 'COc1cc(CC(=O)O)ccc1O.CO>OS(=O)(=O)O>COC(=O)Cc1ccc(O)c(OC)c1.O',
+    components: [
+      { role: 'reactant', smiles: 'COc1cc(CC(=O)O)ccc1O', amount: 18.22, unit: 'g', origin: 'bio-based' },
+      { role: 'reactant', smiles: 'CO', amount: 40, unit: 'mL', density: 0.792 },
+      { role: 'catalyst', smiles: 'OS(=O)(=O)O', amount: 0.5, unit: 'g' },
+      { role: 'product', smiles: 'COC(=O)Cc1ccc(O)c(OC)c1', amount: 17.66, unit: 'g' },
+    ],
+  },
+  {
+    name: 'Hydrogénation',
+    reaction: 'COC(=O)Cc1ccc(O)c(OC)c1.[H][H].[H][H]>>OCCc1ccc(O)c(OC)c1.CO',
+    components: [
+      { role: 'reactant', smiles: 'COC(=O)Cc1ccc(O)c(OC)c1', amount: 17.66, unit: 'g', fromStep: 1 },
+      { role: 'reactant', smiles: '[H][H]', amount: 0.5, unit: 'g' },
+      { role: 'solvent', smiles: 'CCO', amount: 100, unit: 'mL', density: 0.789, origin: 'bio-based' },
+      { role: 'product', smiles: 'OCCc1ccc(O)c(OC)c1', amount: 13.46, unit: 'g' },
+    ],
+  },
+];
+
+async function fillStep(p, n, step) {
+  const box = p.locator(`fieldset[data-step="${n}"]`);
+  await box.getByLabel('Nom de l’étape').fill(step.name);
+  await box.getByLabel(`SMILES de réaction (étape ${n})`).fill(step.reaction);
+  for (let j = 0; j < step.components.length; j++) {
+    const c = step.components[j];
+    await box.getByRole('button', { name: 'Ajouter un composant' }).click();
+    const row = box.locator(`.component-row[data-component="${j}"]`);
+    await row.getByLabel('Rôle').selectOption(c.role);
+    await row.getByLabel('SMILES', { exact: true }).fill(c.smiles);
+    await row.getByLabel('Unité').selectOption(c.unit);
+    await row.getByLabel('Quantité').fill(String(c.amount));
+    if (c.density) await row.getByLabel('Densité (g/mL)').fill(String(c.density));
+    if (c.origin) await row.getByLabel('Origine').selectOption(c.origin);
+    if (c.fromStep) await row.getByLabel('Produit de l’étape').selectOption(String(c.fromStep));
+  }
+}
+
+// The value shown for a metric in a metrics table, as a number ("91,59 %" → 91.59).
+async function metricValue(scope, key) {
+  const cell = scope.locator(`tr[data-metric="${key}"] td`).first();
+  const raw = (await cell.innerText()).replace(/\s/g, '').replace(',', '.');
+  return Number(raw.match(/-?\d+(\.\d+)?/)[0]);
+}
+
+runner.step('member records a two-step route; each step shows live metrics and CHEM21 lights', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/compounds/' + state.compoundId);
+  await p.getByRole('link', { name: 'Décrire une voie de synthèse' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Nouvelle voie de synthèse' }).waitFor();
+  assert.equal(await p.getByLabel('Composé cible').inputValue(), state.compoundId);
+  await p.getByLabel('Nom de la voie').fill('Voie ester puis hydrogénation');
+  await fillStep(p, 1, ROUTE_STEPS[0]);
+  const live1 = p.getByTestId('metrics-1');
+  await live1.locator('tr[data-metric="pmi"] td.num').getByText(/\d/).waitFor();
+  // AE = 196.20 / (182.17 + 32.04) = 91.6 %: computed by the server while typing.
+  assert.ok(Math.abs((await metricValue(live1, 'atom_economy')) - 91.59) < 0.05);
+  await live1.locator('.lights .light').first().waitFor();
+  await p.getByRole('button', { name: 'Ajouter une étape' }).click();
+  await fillStep(p, 2, ROUTE_STEPS[1]);
+  const live2 = p.getByTestId('metrics-2');
+  await live2.locator('tr[data-metric="pmi"] td.num').getByText(/\d/).waitFor();
+  await shot(p, 'route-editor');
+  await p.getByRole('button', { name: 'Enregistrer la voie' }).click();
+  await p.waitForURL(/\/routes\/\d+$/);
+  state.routeId = p.url().match(/\/routes\/(\d+)$/)[1];
+}, { needs: ['member registers a compound by SMILES after the preview verdict'] });
+
+runner.step('the route page shows route metrics per kg; the lead validates and publishes it', async () => {
+  const p = state.lead;
+  await p.goto(server.url + '/routes/' + state.routeId);
+  await p.getByRole('heading', { level: 1, name: 'Voie ester puis hydrogénation' }).waitFor();
+  const panel = p.locator('section[aria-labelledby="route-metrics"]');
+  await panel.locator('tr[data-metric="pmi"] td.num').getByText(/\d/).waitFor();
+  // Route atom economy: 168.19 / (182.17 + 32.04 + 2 × 2.016) = 77.1 %.
+  assert.ok(Math.abs((await metricValue(panel, 'atom_economy')) - 77.06) < 0.1);
+  assert.equal(await p.locator('.principles li').count(), 12);
+  assert.equal(await p.locator('.step-summary').count(), 2);
+  await p.getByRole('button', { name: 'Valider la voie' }).click();
+  await p.getByText(/Validée/).first().waitFor();
+  await p.getByLabel('Visibilité').selectOption('public');
+  await p.getByRole('button', { name: 'Changer la visibilité' }).click();
+  await p.locator('.page-header .badge').getByText('Public').waitFor();
+  await shot(p, 'route');
+}, { needs: ['member records a two-step route; each step shows live metrics and CHEM21 lights', 'the lead publishes the compound; its history records it'] });
+
+runner.step('two routes are compared side by side, the better value marked', async () => {
+  const p = state.member;
+  const second = await apiFrom(p, 'POST', '/api/routes', {
+    target_compound: state.compoundId,
+    name: 'Réduction directe',
+    steps: [{
+      reaction_smiles: 'COc1cc(CC(=O)O)ccc1O.[H][H].[H][H]>>OCCc1ccc(O)c(OC)c1.O',
+      components: [
+        { role: 'reactant', smiles: 'COc1cc(CC(=O)O)ccc1O', amount: 18.22, unit: 'g' },
+        { role: 'reactant', smiles: '[H][H]', amount: 0.6, unit: 'g' },
+        { role: 'solvent', smiles: 'C1CCOC1', amount: 300, unit: 'mL', density: 0.889 },
+        { role: 'product', smiles: 'OCCc1ccc(O)c(OC)c1', amount: 10.1, unit: 'g' },
+      ],
+    }],
+  });
+  assert.equal(second.status, 201, JSON.stringify(second.body));
+  await p.goto(server.url + '/routes');
+  await p.getByLabel('Comparer Voie ester puis hydrogénation').check();
+  await p.getByLabel('Comparer Réduction directe').check();
+  await p.getByRole('button', { name: 'Comparer (2)' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Comparaison de voies' }).waitFor();
+  // Columns: the two-step route, then the one-step route (the order of ?ids=).
+  const pmiRow = p.locator('tr[data-metric="pmi"]');
+  await pmiRow.waitFor();
+  assert.match(await text(pmiRow), /Intensité massique du procédé \(PMI\)/);
+  assert.equal(await pmiRow.locator('td.best').count(), 1);
+  // The one-step route has the better atom economy (no methanol lost), the two-step one the
+  // better PMI (less solvent per kg).
+  assert.equal(await p.locator('tr[data-metric="atom_economy"] td').nth(1).getAttribute('class'), 'num best');
+  assert.equal(await pmiRow.locator('td').nth(0).getAttribute('class'), 'num best');
+  assert.equal(await p.locator('tr[data-criterion] td .light').count() % 2, 0);
+  await shot(p, 'route-compare');
+}, { needs: ['member records a two-step route; each step shows live metrics and CHEM21 lights'] });
+
+runner.step('member creates a product and moves it to the next stage on the pipeline board', async () => {
+  const p = state.member;
+  await p.getByRole('link', { name: 'Produits', exact: true }).click();
+  await p.getByRole('heading', { level: 1, name: 'Pipeline des produits' }).waitFor();
+  await p.getByRole('button', { name: 'Nouveau produit' }).click();
+  await p.getByLabel('Nom du produit').fill('Hydroxy-Zitoun 98');
+  await p.getByLabel('Composé', { exact: true }).fill(state.compoundId);
+  await p.getByLabel('Résumé pour le catalogue').fill('Alcool homovanillique biosourcé pour la cosmétique.');
+  await p.getByRole('button', { name: 'Créer le produit' }).click();
+  const card = p.locator('.product-card', { hasText: 'Hydroxy-Zitoun 98' });
+  await card.waitFor();
+  state.productId = await card.getAttribute('data-product');
+  const columnOf = () => card.evaluate((el) => el.closest('[data-stage]').dataset.stage);
+  const before = await columnOf();
+  const stages = await p.locator('.board-column').evaluateAll((cols) => cols.map((c) => c.dataset.stage));
+  await card.getByRole('button', { name: 'Passer Hydroxy-Zitoun 98 à l’étape suivante' }).click();
+  await p.waitForFunction(
+    ([id, key]) => document.querySelector(`[data-product="${id}"]`)?.closest('[data-stage]')?.dataset.stage === key,
+    [state.productId, stages[stages.indexOf(before) + 1]],
+  );
+  await shot(p, 'pipeline');
+}, { needs: ['member registers a compound by SMILES after the preview verdict'] });
+
+runner.step('the product page shows the stages, the timeline and the route badges', async () => {
+  const p = state.lead;
+  await p.goto(server.url + '/products/' + state.productId);
+  await p.getByRole('heading', { level: 1, name: 'Hydroxy-Zitoun 98' }).waitFor();
+  await p.locator('.timeline.stages li.stage-done').first().waitFor();
+  await p.locator('.timeline.events li').first().waitFor();
+  await p.locator('.green-badges [data-metric="pmi"]').waitFor();
+  await p.getByLabel('Visibilité').selectOption('public');
+  await p.getByRole('button', { name: 'Changer la visibilité' }).click();
+  await p.locator('.page-header .badge').getByText('Public').waitFor();
+  await shot(p, 'product');
+}, { needs: ['member creates a product and moves it to the next stage on the pipeline board', 'the route page shows route metrics per kg; the lead validates and publishes it'] });
+
+runner.step('a partner finds the product in the catalogue with its green badges and sends an inquiry', async () => {
+  const p = state.partner;
+  await p.goto(server.url + '/');
+  const card = p.locator(`.product-card[data-product="${state.productId}"]`);
+  await card.locator('.green-badges [data-metric="atom_economy"]').waitFor();
+  assert.match(await text(card.locator('.green-badges')), /Économie d’atomes 77 %/);
+  await shot(p, 'catalogue');
+  await card.getByRole('link', { name: 'Hydroxy-Zitoun 98' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Hydroxy-Zitoun 98' }).waitFor();
+  // The catalogue view: no pipeline for partners.
+  assert.equal(await p.locator('.timeline.stages').count(), 0);
+  await p.getByRole('button', { name: 'Envoyer la demande' }).click();
+  await p.locator('.field.has-error').getByRole('alert').first().waitFor();
+  await p.getByLabel('Objet').fill('Échantillon de 100 g');
+  await p.getByLabel('Message', { exact: true }).fill('Pouvez-vous nous envoyer un échantillon et la fiche de sécurité ?');
+  await p.getByRole('button', { name: 'Envoyer la demande' }).click();
+  await p.getByText(/Demande INQ-\d+ envoyée/).waitFor();
+}, { needs: ['the product page shows the stages, the timeline and the route badges', 'a partner sees the public catalogue but not a private compound'] });
+
+runner.step('the start-up answers the inquiry; the partner reads the answer', async () => {
+  const p = state.lead;
+  await p.goto(server.url + '/inquiries');
+  await p.getByRole('link', { name: 'Échantillon de 100 g' }).click();
+  await p.getByText('Pouvez-vous nous envoyer un échantillon').waitFor();
+  await p.getByLabel('Votre réponse').fill('Oui : envoi la semaine prochaine.');
+  await p.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  await p.locator('.message.side-start_up').getByText('envoi la semaine prochaine').waitFor();
+  await shot(p, 'inquiry');
+  const partner = state.partner;
+  await partner.getByRole('link', { name: 'Demandes', exact: true }).click();
+  const row = partner.getByRole('row', { name: /Échantillon de 100 g/ });
+  await row.getByText('Répondue').waitFor();
+}, { needs: ['a partner finds the product in the catalogue with its green badges and sends an inquiry'] });
+
+runner.step('a bulk import shows its progress, its counts and the rejected record', async () => {
+  const p = state.member;
+  await p.getByRole('link', { name: 'Import', exact: true }).click();
+  await p.getByRole('heading', { level: 1, name: 'Import en masse' }).waitFor();
+  const file = 'CC(=O)Oc1ccccc1C(=O)O aspirine\nC1CC( illisible\nOC(=O)c1ccc(O)c(O)c1 acide-protocatechique\n';
+  await p.getByLabel('Fichier').setInputFiles({ name: 'lot-zitoun.smi', mimeType: 'text/plain', buffer: Buffer.from(file) });
+  await p.getByRole('button', { name: 'Lancer l’import' }).click();
+  const progress = p.locator('section[aria-labelledby="import-progress"]');
+  await progress.getByText('Terminé').waitFor({ timeout: 60000 });
+  assert.equal(await text(progress.locator('[data-count="rejected"]')), '1');
+  const counted = await progress.locator('dd[data-count]').allInnerTexts();
+  assert.equal(counted.reduce((a, b) => a + Number(b), 0), 3);
+  const rejected = progress.getByRole('row', { name: /illisible/ });
+  await rejected.waitFor();
+  assert.match(await text(rejected), /\b2\b/); // the line it starts on
+  assert.equal(await progress.locator('progress').getAttribute('value'), '1');
+  await shot(p, 'import');
+}, { needs: ['member signs in and sees the start-up dashboard'] });
+
+runner.step('the cluster overview shows the funnel and the similarity heat-map', async () => {
+  // The administrator sees every start-up's compounds, so the heat-map has figures.
+  const p = state.admin;
+  await p.getByRole('link', { name: 'Cluster', exact: true }).click();
+  await p.getByRole('heading', { level: 1, name: 'Vue d’ensemble du cluster' }).waitFor();
+  await p.locator('.funnel li').first().waitFor();
+  assert.match(await text(p.locator('.funnel')), /1 produit\(s\)/);
+  await p.locator('table.heatmap td.cell').first().waitFor();
+  const rows = await p.locator('table.heatmap tbody tr').count();
+  assert.ok(rows >= 2, `heat-map rows: ${rows}`);
+  // At least one pair of different start-ups has a similarity figure (0 to 1).
+  const offDiagonal = await p.locator('table.heatmap tbody tr').evaluateAll((trs) =>
+    trs.flatMap((tr, i) => [...tr.querySelectorAll('td.cell')].filter((_, j) => j !== i).map((td) => td.textContent.trim())),
+  );
+  assert.ok(offDiagonal.some((v) => /^[01](,\d+)?$/.test(v)), 'no similarity figure between start-ups');
+  await shot(p, 'overview', { fullPage: true });
+}, { needs: ['the administrator manages users and start-ups', 'member creates a product and moves it to the next stage on the pipeline board'] });
+
+runner.step('the start-up dashboard shows its products by stage', async () => {
+  const p = state.lead;
+  await p.getByRole('link', { name: 'Tableau de bord' }).click();
+  const pipeline = p.locator('section[aria-labelledby="dash-pipeline"]');
+  await pipeline.getByRole('link', { name: 'Hydroxy-Zitoun 98' }).waitFor();
+  assert.match(await text(pipeline.locator('li[data-stage="proof_of_concept"]')), /^1 Preuve de concept/);
+}, { needs: ['member creates a product and moves it to the next stage on the pipeline board', 'the lead publishes the compound; its history records it'] });
+
+runner.step('no script errors on the pages visited, and no request left the server', async () => {
   assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(foreignRequests, []);
 });
 
 let ok = false;
 try {
-  ok = await runner.run(anonymous);
+  // On a failure, every open page of every browser context is captured.
+  ok = await runner.run({ pages: () => browser.contexts().flatMap((c) => c.pages()) });
 } finally {
   await browser.close().catch(() => {});
   await server.stop();

@@ -16,6 +16,7 @@ import { PipelinePage, ProductPage } from './pages/Products.jsx';
 import { RouteComparePage, RouteEditorPage, RoutePage, RoutesPage } from './pages/Routes.jsx';
 import { OverviewPage } from './pages/Overview.jsx';
 import { ImportPage } from './pages/Import.jsx';
+import { InquiriesPage, InquiryPage } from './pages/Inquiries.jsx';
 import { NotFoundPage } from './pages/NotFound.jsx';
 
 // The registration page carries the Ketcher editor (several MB): load it only when needed.
@@ -37,6 +38,8 @@ const ROUTES = [
   ['/products/:id', ProductPage],
   ['/overview', OverviewPage],
   ['/import', ImportPage],
+  ['/inquiries', InquiriesPage],
+  ['/inquiries/:id', InquiryPage],
 ];
 
 function CurrentPage() {
@@ -101,6 +104,11 @@ function Navigation() {
       <Link to="/search">{t('nav.search')}</Link>
       {isStaff(user) && <Link to="/dashboard">{t('nav.dashboard')}</Link>}
       {canRegister(user) && <Link to="/register">{t('nav.register')}</Link>}
+      {isStaff(user) && <Link to="/routes">{t('nav.routes')}</Link>}
+      {isStaff(user) && <Link to="/products">{t('nav.pipeline')}</Link>}
+      {isStaff(user) && <Link to="/overview">{t('nav.overview')}</Link>}
+      {canRegister(user) && <Link to="/import">{t('nav.import')}</Link>}
+      {user && user.role === 'partner' && <Link to="/inquiries">{t('nav.inquiries')}</Link>}
       {isAdmin(user) && <Link to="/admin">{t('nav.admin')}</Link>}
     </nav>
   );

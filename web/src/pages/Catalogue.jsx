@@ -1,12 +1,14 @@
 // The public catalogue: what the caller may see (anonymous callers and partners: public
-// records only). A search box leads to the search page; compounds are shown as cards with
-// their depiction. GET /api/compounds, GET /api/start-ups.
+// records only). A search box leads to the search page; public products are cards with the
+// depiction of their compound, TRL and green-metrics badges (GET /api/catalogue); published
+// compounds are cards with their depiction (GET /api/compounds).
 import { useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { Link, useRouter } from '../router.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { Depiction, Empty, ErrorMessage, Loading, PageHeader, Pager, useLoad, VisibilityBadge } from '../components/ui.jsx';
+import { ProductCard } from './Products.jsx';
 
 const PAGE_SIZE = 12;
 
@@ -64,6 +66,30 @@ export function SearchBox({ initial = '' }) {
   );
 }
 
+function CatalogueProducts() {
+  const { t } = useI18n();
+  const [page, setPage] = useState(0);
+  const products = useLoad((signal) => api.get('/api/catalogue', { page, page_size: PAGE_SIZE }, { signal }), [page]);
+  return (
+    <section aria-labelledby="catalogue-products">
+      <h2 id="catalogue-products">{t('catalogue.products')}</h2>
+      {products.loading && !products.data && <Loading />}
+      <ErrorMessage error={products.error} />
+      {products.data && products.data.items.length === 0 && <Empty>{t('catalogue.noProducts')}</Empty>}
+      {products.data && (
+        <>
+          <div className="card-grid">
+            {products.data.items.map((p) => (
+              <ProductCard key={p.id} product={p} />
+            ))}
+          </div>
+          <Pager page={page} pageSize={PAGE_SIZE} total={products.data.total} onPage={setPage} />
+        </>
+      )}
+    </section>
+  );
+}
+
 export function CataloguePage() {
   const { t } = useI18n();
   const [page, setPage] = useState(0);
@@ -75,6 +101,7 @@ export function CataloguePage() {
     <>
       <PageHeader title={t('catalogue.title')} subtitle={t('catalogue.subtitle')} />
       <SearchBox />
+      <CatalogueProducts />
       <section aria-labelledby="catalogue-compounds">
         <h2 id="catalogue-compounds">{t('catalogue.compounds')}</h2>
         {compounds.loading && <Loading />}

@@ -8,62 +8,40 @@ import { Link, useQuery } from '../router.jsx';
 import { useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { History } from '../components/History.jsx';
+import { VisibilityControl } from '../components/Visibility.jsx';
 import { CompoundRoutes } from './Routes.jsx';
 import { CompoundProducts } from './Products.jsx';
 import { Depiction, Empty, ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad, VisibilityBadge } from '../components/ui.jsx';
 
-const VISIBILITIES = ['start-up', 'cluster', 'public'];
-
-// Mirrors db::canChangeVisibility: administrators always; the owning start-up's lead any
-// way; its members between start-up and cluster only. The server decides in the end.
-function visibilityChoices(user, compound) {
-  if (!user) return [];
-  if (user.role === 'admin') return VISIBILITIES;
-  if (user.start_up !== compound.start_up || user.role === 'partner') return [];
-  if (user.role === 'lead') return VISIBILITIES;
-  return compound.visibility === 'public' ? [] : ['start-up', 'cluster'];
-}
-
-function VisibilityControl({ compound, onChanged }) {
-  const { t } = useI18n();
-  const { user } = useSession();
-  const [value, setValue] = useState(compound.visibility);
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const { setError, fieldError, generalError } = useFormError();
-  const choices = visibilityChoices(user, compound);
-  if (choices.length < 2) return null;
+// The most similar compounds the caller may see (GET /api/compounds/{id}/neighbours), and
+// the server's anonymous signal when a close compound of another start-up is hidden.
+function Neighbours({ compound }) {
+  const { t, formatNumber } = useI18n();
+  const startUps = useStartUps();
+  const data = useLoad((signal) => api.get(`/api/compounds/${compound}/neighbours`, { k: 6 }, { signal }), [compound]);
   return (
-    <form
-      className="visibility-control"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        setBusy(true);
-        setError(null);
-        try {
-          const body = { visibility: value };
-          if (reason.trim()) body.reason = reason.trim();
-          await api.patch(`/api/compounds/${compound.id}`, body);
-          setReason('');
-          onChanged();
-        } catch (err) {
-          setError(err);
-        } finally {
-          setBusy(false);
-        }
-      }}
-    >
-      <Field label={t('compound.visibility')} as="select" value={value} onChange={(e) => setValue(e.target.value)}
-        error={fieldError('visibility')}>
-        {choices.map((v) => (
-          <option key={v} value={v}>{t('visibility.' + v)}</option>
-        ))}
-      </Field>
-      <Field label={t('compound.visibilityReason')} value={reason} onChange={(e) => setReason(e.target.value)}
-        error={fieldError('reason')} />
-      <button type="submit" disabled={busy || value === compound.visibility}>{t('compound.changeVisibility')}</button>
-      <ErrorMessage error={generalError(['visibility', 'reason'])} />
-    </form>
+    <section className="panel" aria-labelledby="neighbours">
+      <h2 id="neighbours">{t('compound.neighbours')}</h2>
+      {data.loading && !data.data && <Loading />}
+      <ErrorMessage error={data.error} />
+      {data.data && data.data.neighbours.length === 0 && <Empty>{t('compound.noNeighbours')}</Empty>}
+      {data.data && data.data.neighbours.length > 0 && (
+        <ul className="neighbours">
+          {data.data.neighbours.map((n) => (
+            <li key={n.compound.id}>
+              <Link to={`/compounds/${n.compound.id}`}>
+                <Depiction compound={n.compound} width={120} height={90} />
+                <span className="mono">{n.compound.id}</span>
+              </Link>
+              <span className="small">
+                {t('search.score')} {formatNumber(n.similarity, 2)} · {startUps.name(n.compound.start_up)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {data.data && data.data.signal && <p className="notice small">{t('compound.neighbourSignal')}</p>}
+    </section>
   );
 }
 
@@ -181,7 +159,7 @@ export function CompoundPage({ id }) {
         </p>
       )}
       <RelatedFlags flags={c.related} />
-      <VisibilityControl compound={c} onChanged={() => setVersion((v) => v + 1)} />
+      <VisibilityControl record={c} path={`/api/compounds/${c.id}`} onChanged={() => setVersion((v) => v + 1)} />
       <div className="compound-top">
         <figure className="structure-panel">
           <Depiction compound={c} width={420} height={300} />
@@ -231,6 +209,8 @@ export function CompoundPage({ id }) {
         <CompoundRoutes compound={c.id} />
         <CompoundProducts compound={c.id} />
       </div>
+
+      <Neighbours compound={c.id} />
 
       <section className="panel" aria-labelledby="standardisation">
         <h2 id="standardisation">{t('compound.standardisation')}</h2>

@@ -1,5 +1,6 @@
-// A start-up's dashboard: its team's latest compounds and shortcuts. Administrators (who
-// belong to no start-up) pick one. GET /api/start-ups, GET /api/compounds?start_up=.
+// A start-up's dashboard: its figures, its products by stage with overdue milestones, its
+// team's compounds and shortcuts. Administrators (who belong to no start-up) pick one.
+// GET /api/start-ups, GET /api/compounds?start_up=, GET /api/overview/start-ups/{id}.
 import { useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
@@ -8,8 +9,55 @@ import { canRegister, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { Empty, ErrorMessage, Field, Loading, PageHeader, Pager, useLoad } from '../components/ui.jsx';
 import { CompoundCard } from './Catalogue.jsx';
+import { stageName } from './Products.jsx';
 
 const PAGE_SIZE = 8;
+
+// Products by stage and overdue milestones (GET /api/overview/start-ups/{id}).
+function PipelineSummary({ startUpId }) {
+  const { t, formatDate } = useI18n();
+  const overview = useLoad((signal) => api.get(`/api/overview/start-ups/${startUpId}`, undefined, { signal }), [startUpId]);
+  if (overview.loading && !overview.data) return <Loading />;
+  if (overview.error) return <ErrorMessage error={overview.error} />;
+  const o = overview.data;
+  return (
+    <section className="panel" aria-labelledby="dash-pipeline">
+      <h2 id="dash-pipeline">{t('dashboard.pipeline')}</h2>
+      {o.products === 0 && <Empty>{t('pipeline.empty')}</Empty>}
+      {o.products > 0 && (
+        <ol className="stage-counts">
+          {o.by_stage.map((g) => (
+            <li key={g.key} data-stage={g.key}>
+              <strong>{g.count}</strong> {stageName(t, g.key, g.name)}
+              {g.products.length > 0 && (
+                <span className="small"> — {g.products.map((p, i) => (
+                  <span key={p.id}>{i > 0 && ', '}<Link to={`/products/${p.id}`}>{p.name}</Link></span>
+                ))}</span>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+      {o.overdue.length > 0 && (
+        <>
+          <h3 className="small-heading">{t('dashboard.overdue')}</h3>
+          <ul className="warnings">
+            {o.overdue.map((m, i) => (
+              <li key={i}>
+                <Link to={`/products/${m.product.id}`}>{m.product.name}</Link> — {stageName(t, m.stage, m.stage_name)} :{' '}
+                {t('dashboard.overdueLine', { date: formatDate(m.planned_date), n: m.days_overdue })}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <p className="small">
+        <Link to="/products">{t('overview.toPipeline')}</Link> · <Link to="/routes">{t('nav.routes')}</Link> ·{' '}
+        <Link to="/inquiries">{t('inquiry.list')}</Link> · <Link to="/import">{t('nav.import')}</Link>
+      </p>
+    </section>
+  );
+}
 
 export function DashboardPage() {
   const { t, formatDate } = useI18n();
@@ -78,6 +126,7 @@ export function DashboardPage() {
         </section>
       )}
       {startUp && startUp.description && <p className="lead-text">{startUp.description}</p>}
+      {startUpId && <PipelineSummary startUpId={startUpId} />}
       {startUpId && (
         <section aria-labelledby="dash-compounds">
           <h2 id="dash-compounds">{t('dashboard.latestCompounds')}</h2>

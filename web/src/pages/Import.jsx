@@ -8,12 +8,12 @@ import { useI18n } from '../i18n.jsx';
 import { Link } from '../router.jsx';
 import { canRegister, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
-import { ErrorMessage, Field, Loading, PageHeader, useFormError } from '../components/ui.jsx';
+import { ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad } from '../components/ui.jsx';
 
 const FORMATS = ['', 'sdf', 'smiles', 'csv'];
 const COUNTS = ['registered', 'new_form', 'new_batch', 'already_imported', 'rejected'];
 
-function ImportProgress({ id }) {
+function ImportProgress({ id, onFinished }) {
   const { t, formatNumber } = useI18n();
   const [job, setJob] = useState(null);
   const [rejected, setRejected] = useState(null);
@@ -30,7 +30,10 @@ function ImportProgress({ id }) {
           timer = setTimeout(poll, 1000);
         } else {
           const list = await api.get(`/api/imports/${id}`, { verdict: 'rejected', limit: 200 });
-          if (!stopped) setRejected(list.records);
+          if (!stopped) {
+            setRejected(list.records);
+            if (onFinished) onFinished();
+          }
         }
       } catch (e) {
         if (!stopped) setError(e);
@@ -97,6 +100,30 @@ function ImportProgress({ id }) {
   );
 }
 
+// The start-up's earlier imports (GET /api/imports), newest first; one opens its progress.
+function RecentImports({ version, onOpen }) {
+  const { t, formatDate } = useI18n();
+  const list = useLoad((signal) => api.get('/api/imports', { limit: 10 }, { signal }), [version]);
+  if (!list.data || list.data.items.length === 0) return <ErrorMessage error={list.error} />;
+  return (
+    <section className="panel" aria-labelledby="recent-imports">
+      <h2 id="recent-imports">{t('import.recent')}</h2>
+      <ul>
+        {list.data.items.map((job) => (
+          <li key={job.id}>
+            <button type="button" className="link-button" onClick={() => onOpen(job.id)}>
+              {t('import.job', { id: job.id, file: job.file_name })}
+            </button>{' '}
+            <span className="muted small">
+              {t('importStatus.' + job.status)} · {formatDate(job.created_at)} · {t('import.records', { n: job.records_done })}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function ImportPage() {
   const { t } = useI18n();
   const { user, loading } = useSession();
@@ -106,6 +133,7 @@ export function ImportPage() {
   const [startUp, setStartUp] = useState('');
   const [busy, setBusy] = useState(false);
   const [jobId, setJobId] = useState(null);
+  const [finished, setFinished] = useState(0);
   const { setError, fieldError, generalError } = useFormError();
   if (loading) return <Loading />;
   if (!canRegister(user)) {
@@ -158,7 +186,8 @@ export function ImportPage() {
         </Field>
         <button type="submit" disabled={busy || !file}>{t('import.start')}</button>
       </form>
-      {jobId && <ImportProgress id={jobId} />}
+      {jobId && <ImportProgress key={jobId} id={jobId} onFinished={() => setFinished((n) => n + 1)} />}
+      <RecentImports version={`${jobId}-${finished}`} onOpen={setJobId} />
     </>
   );
 }

@@ -6,6 +6,8 @@ import { useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { Link } from '../router.jsx';
+import { isStaff, useSession } from '../session.jsx';
+import { stageName } from './Products.jsx';
 import { Empty, ErrorMessage, Field, Loading, PageHeader, useLoad } from '../components/ui.jsx';
 
 // White → green scale for a similarity in [0, 1].
@@ -62,7 +64,7 @@ function Funnel({ data }) {
     <ol className="funnel">
       {data.stages.map((s) => (
         <li key={s.key}>
-          <span className="funnel-label">{s.name}</span>
+          <span className="funnel-label">{stageName(t, s.key, s.name)}</span>
           <span className="funnel-bar" style={{ width: `${(100 * s.products) / max}%` }} aria-hidden="true" />
           <span className="funnel-value">
             {t('overview.products', { n: s.products })}
@@ -75,11 +77,37 @@ function Funnel({ data }) {
   );
 }
 
-export function OverviewPage() {
+// The heat-map needs a start-up member or an administrator (GET /api/compare/start-ups).
+function SimilaritySection() {
   const { t } = useI18n();
   const [threshold, setThreshold] = useState('0.85');
-  const funnel = useLoad((signal) => api.get('/api/overview/funnel', undefined, { signal }), []);
   const compare = useLoad((signal) => api.get('/api/compare/start-ups', { threshold }, { signal }), [threshold]);
+  return (
+    <section className="panel" aria-labelledby="heatmap">
+      <h2 id="heatmap">{t('overview.heatmap')}</h2>
+      <p className="muted small">{t('overview.heatmapHint')}</p>
+      <Field className="narrow-field" label={t('overview.threshold')} type="number" min="0" max="1" step="0.05" value={threshold}
+        onChange={(e) => setThreshold(e.target.value)} error={compare.error && compare.error.field === 'threshold' ? compare.error : null} />
+      {compare.loading && !compare.data && <Loading />}
+      {compare.error && compare.error.field !== 'threshold' && <ErrorMessage error={compare.error} />}
+      {compare.data && (
+        <>
+          <HeatMap data={compare.data} />
+          <p className="small">
+            {t('overview.identical', { n: compare.data.identical.length })} ·{' '}
+            {t('overview.nearDuplicates', { n: compare.data.near_duplicate_count })} ·{' '}
+            {t('overview.signals', { n: compare.data.private_signals })}
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function OverviewPage() {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const funnel = useLoad((signal) => api.get('/api/overview/funnel', undefined, { signal }), []);
   return (
     <>
       <PageHeader title={t('overview.title')} subtitle={t('overview.subtitle')} />
@@ -90,24 +118,7 @@ export function OverviewPage() {
         {funnel.data && <Funnel data={funnel.data} />}
         <p className="small"><Link to="/products">{t('overview.toPipeline')}</Link></p>
       </section>
-      <section className="panel" aria-labelledby="heatmap">
-        <h2 id="heatmap">{t('overview.heatmap')}</h2>
-        <p className="muted small">{t('overview.heatmapHint')}</p>
-        <Field label={t('overview.threshold')} type="number" min="0" max="1" step="0.05" value={threshold}
-          onChange={(e) => setThreshold(e.target.value)} error={compare.error && compare.error.field === 'threshold' ? compare.error : null} />
-        {compare.loading && !compare.data && <Loading />}
-        {compare.error && compare.error.field !== 'threshold' && <ErrorMessage error={compare.error} />}
-        {compare.data && (
-          <>
-            <HeatMap data={compare.data} />
-            <p className="small">
-              {t('overview.identical', { n: compare.data.identical.length })} ·{' '}
-              {t('overview.nearDuplicates', { n: compare.data.near_duplicate_count })} ·{' '}
-              {t('overview.signals', { n: compare.data.private_signals })}
-            </p>
-          </>
-        )}
-      </section>
+      {isStaff(user) && <SimilaritySection />}
     </>
   );
 }

@@ -9,12 +9,23 @@
 import { useState } from 'react';
 import { api, isMissingEndpoint } from '../api.js';
 import { useI18n } from '../i18n.jsx';
+import { messages } from '../messages.js';
 import { Link } from '../router.jsx';
 import { canRegister, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { Empty, ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad, VisibilityBadge } from '../components/ui.jsx';
+import { GreenBadges } from '../components/GreenBadges.jsx';
+import { VisibilityControl } from '../components/Visibility.jsx';
+import { InquiryList } from './Inquiries.jsx';
 
 const STATUSES = ['not_started', 'in_progress', 'done', 'blocked'];
+
+// A stage's name in the interface language when it is a default stage with its default
+// (English) name; a name the start-up chose is shown as it is.
+export function stageName(t, key, name) {
+  const entry = messages['stageDefault.' + key];
+  return entry && entry[1] === name ? t('stageDefault.' + key) : name;
+}
 
 export function TrlBadge({ trl, title }) {
   const { t } = useI18n();
@@ -26,7 +37,7 @@ export function TrlBadge({ trl, title }) {
   );
 }
 
-export function ProductCard({ product, action }) {
+export function ProductCard({ product, action, badges = true }) {
   const { t } = useI18n();
   const startUps = useStartUps();
   const cat = product.catalogue || {};
@@ -45,11 +56,9 @@ export function ProductCard({ product, action }) {
         <p className="muted small">{startUps.name(product.start_up)}</p>
         <div className="badges">
           <TrlBadge trl={product.trl} title={product.trl_title} />
-          {(cat.badges || []).map((b, i) => (
-            <span key={i} className="badge metric">{typeof b === 'string' ? b : b.label || b.name || JSON.stringify(b)}</span>
-          ))}
-          {product.stage && <span className="badge stage">{product.stage.name}</span>}
+          {product.stage && <span className="badge stage">{stageName(t, product.stage.key, product.stage.name)}</span>}
         </div>
+        {badges && <GreenBadges compoundId={product.compound_id} serverBadges={cat.badges} />}
         {action}
       </div>
     </article>
@@ -189,7 +198,7 @@ export function PipelinePage() {
 function Board({ defaults, products, onMoved }) {
   const { t } = useI18n();
   // Columns: the default stages, then any custom stage a product is in.
-  const columns = defaults.stages.map((s) => ({ key: s.key, name: s.name }));
+  const columns = defaults.stages.map((s) => ({ key: s.key, name: stageName(t, s.key, s.name) }));
   for (const p of products) {
     if (p.stage && !columns.some((c) => c.key === p.stage.key)) columns.push({ key: p.stage.key, name: p.stage.name });
   }
@@ -204,7 +213,7 @@ function Board({ defaults, products, onMoved }) {
               {c.name} <span className="count">{inColumn.length}</span>
             </h2>
             {inColumn.map((p) => (
-              <ProductCard key={p.id} product={p} action={<NextStageButton product={p} onMoved={onMoved} />} />
+              <ProductCard key={p.id} product={p} badges={false} action={<NextStageButton product={p} onMoved={onMoved} />} />
             ))}
           </section>
         );
@@ -221,11 +230,16 @@ function InquiryForm({ product }) {
   const [busy, setBusy] = useState(false);
   const { setError, fieldError, generalError } = useFormError();
   if (sent) {
-    return <p className="notice" role="status">{t('inquiry.sent', { id: sent.id })}</p>;
+    return (
+      <p className="notice" role="status">
+        {t('inquiry.sent', { id: sent.id })} <Link to={`/inquiries/${sent.id}`}>{t('inquiry.open')}</Link>
+      </p>
+    );
   }
   return (
     <form
       className="form"
+      noValidate
       onSubmit={async (e) => {
         e.preventDefault();
         setBusy(true);
@@ -267,7 +281,7 @@ function StageTimeline({ product, onChanged }) {
         {product.stages.map((s) => (
           <li key={s.key} className={'stage-' + s.status + (product.stage && product.stage.key === s.key ? ' current' : '')}>
             <div className="timeline-head">
-              <strong>{s.name}</strong>{' '}
+              <strong>{stageName(t, s.key, s.name)}</strong>{' '}
               <span className={'badge status-' + s.status}>{t('stageStatus.' + s.status)}</span>
               {s.overdue && <span className="badge overdue">{t('stage.overdue', { n: s.overdue.days_overdue })}</span>}
             </div>
@@ -282,8 +296,8 @@ function StageTimeline({ product, onChanged }) {
               </p>
             )}
             <label className="inline-select">
-              <span className="visually-hidden">{t('stage.statusOf', { name: s.name })}</span>
-              <select value={s.status} onChange={(e) => setStatus(s, e.target.value)} aria-label={t('stage.statusOf', { name: s.name })}>
+              <span className="visually-hidden">{t('stage.statusOf', { name: stageName(t, s.key, s.name) })}</span>
+              <select value={s.status} onChange={(e) => setStatus(s, e.target.value)} aria-label={t('stage.statusOf', { name: stageName(t, s.key, s.name) })}>
                 {STATUSES.map((st) => (
                   <option key={st} value={st}>{t('stageStatus.' + st)}</option>
                 ))}
@@ -293,6 +307,40 @@ function StageTimeline({ product, onChanged }) {
         ))}
       </ol>
     </>
+  );
+}
+
+// Dated events of a product (GET /api/products/{id}/timeline): stage changes, decisions,
+// TRL changes, documents, customers, newest last.
+function TimelineEvents({ product, version }) {
+  const { t, formatDate } = useI18n();
+  const timeline = useLoad((signal) => api.get(`/api/products/${product.id}/timeline`, undefined, { signal }), [product.id, version]);
+  if (timeline.loading && !timeline.data) return <Loading />;
+  if (timeline.error) return <ErrorMessage error={timeline.error} />;
+  const events = timeline.data.events;
+  if (!events.length) return <Empty>{t('product.noEvents')}</Empty>;
+  return (
+    <ol className="timeline events" aria-label={t('product.events')}>
+      {events.map((e, i) => (
+        <li key={i} data-type={e.type}>
+          <span className="muted small">{formatDate(e.date)}</span> {e.summary}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+// The inquiries about a product that the caller takes part in (the owning team sees all).
+function ProductInquiries({ product }) {
+  const { t } = useI18n();
+  const list = useLoad((signal) => api.get(`/api/products/${product.id}/inquiries`, undefined, { signal }), [product.id]);
+  return (
+    <section className="panel" aria-labelledby="product-inquiries">
+      <h2 id="product-inquiries">{t('inquiry.aboutProduct')}</h2>
+      {list.loading && !list.data && <Loading />}
+      <ErrorMessage error={list.error} />
+      {list.data && <InquiryList items={list.data.items} />}
+    </section>
   );
 }
 
@@ -340,7 +388,9 @@ export function ProductPage({ id }) {
           <div className="badges">
             <TrlBadge trl={p.trl} title={p.trl_title} />
             {p.trl_title && <span className="muted small">{p.trl_title}</span>}
+            {p.stage && <span className="badge stage">{stageName(t, p.stage.key, p.stage.name)}</span>}
           </div>
+          <GreenBadges compoundId={p.compound_id} serverBadges={cat.badges} />
           {p.formulation.length > 0 && (
             <>
               <h3>{t('product.formulation')}</h3>
@@ -357,18 +407,27 @@ export function ProductPage({ id }) {
           {p.intended_uses.length > 0 && <p className="small">{t('product.uses')} {p.intended_uses.join(', ')}</p>}
         </section>
       </div>
+      {p.view === 'full' && <VisibilityControl key={p.visibility} record={p} path={`/api/products/${p.id}`} onChanged={() => setVersion((v) => v + 1)} />}
       {p.view === 'full' && p.stages && (
-        <section className="panel" aria-labelledby="stages">
-          <h2 id="stages">{t('product.pipeline')}</h2>
-          <StageTimeline product={p} onChanged={() => setVersion((v) => v + 1)} />
-        </section>
+        <div className="two-columns">
+          <section className="panel" aria-labelledby="stages">
+            <h2 id="stages">{t('product.pipeline')}</h2>
+            <StageTimeline product={p} onChanged={() => setVersion((v) => v + 1)} />
+          </section>
+          <section className="panel" aria-labelledby="events">
+            <h2 id="events">{t('product.events')}</h2>
+            <TimelineEvents product={p} version={version} />
+          </section>
+        </div>
       )}
+      {user && user.role !== 'partner' && p.view === 'full' && <ProductInquiries product={p} />}
       {user && user.role === 'partner' && (
         <section className="panel" aria-labelledby="inquiry">
           <h2 id="inquiry">{t('inquiry.title')}</h2>
           <InquiryForm product={p} />
         </section>
       )}
+      {user && user.role === 'partner' && <ProductInquiries product={p} />}
       {!user && (
         <p className="notice">
           <Link to={`/login?next=/products/${p.id}`}>{t('inquiry.signIn')}</Link>
@@ -395,7 +454,7 @@ export function CompoundProducts({ compound }) {
           {items.map((p) => (
             <li key={p.id}>
               <Link to={`/products/${p.id}`}>{(p.catalogue && p.catalogue.name) || p.name}</Link>{' '}
-              <TrlBadge trl={p.trl} title={p.trl_title} /> {p.stage && <span className="badge stage">{p.stage.name}</span>}
+              <TrlBadge trl={p.trl} title={p.trl_title} /> {p.stage && <span className="badge stage">{stageName(t, p.stage.key, p.stage.name)}</span>}
             </li>
           ))}
         </ul>

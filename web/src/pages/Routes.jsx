@@ -11,10 +11,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, isMissingEndpoint } from '../api.js';
 import { useI18n } from '../i18n.jsx';
+import { messages } from '../messages.js';
 import { Link, useQuery, useRouter } from '../router.jsx';
 import { canRegister, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { Empty, ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad, VisibilityBadge } from '../components/ui.jsx';
+import { VisibilityControl } from '../components/Visibility.jsx';
 
 const ROLES = ['reactant', 'reagent', 'catalyst', 'solvent', 'product', 'by-product'];
 const ORIGINS = ['', 'fossil', 'bio-based', 'waste-derived'];
@@ -33,17 +35,29 @@ export function TrafficLight({ flag, label }) {
   );
 }
 
+// A CHEM21 criterion's name in the interface language (the server's key otherwise).
+export function criterionName(t, criterion) {
+  return messages['light.' + criterion] ? t('light.' + criterion) : criterion;
+}
+
 export function TrafficLights({ lights }) {
+  const { t } = useI18n();
   if (!lights || !lights.length) return null;
   return (
     <ul className="lights">
       {lights.map((l, i) => (
-        <li key={l.criterion + i} title={l.rule || l.basis || ''}>
-          <TrafficLight flag={l.flag} label={l.criterion} />
+        <li key={l.criterion + i} title={l.rule || l.basis || ''} data-criterion={l.criterion}>
+          <TrafficLight flag={l.flag} label={criterionName(t, l.criterion)} />
         </li>
       ))}
     </ul>
   );
+}
+
+// A metric's name in the interface language; the server's own name for a metric the
+// interface does not know yet.
+export function metricName(t, key, serverName) {
+  return messages['metric.' + key] ? t('metric.' + key) : serverName;
 }
 
 // The metrics object of an analysis: {key: {name, value, unit, definition, missing?}}.
@@ -58,7 +72,7 @@ export function MetricsTable({ metrics, only }) {
           const m = metrics[k];
           return (
             <tr key={k} data-metric={k}>
-              <th scope="row" title={m.definition}>{m.name}</th>
+              <th scope="row" title={m.definition}>{metricName(t, k, m.name)}</th>
               <td className="num">
                 {m.value === null || m.value === undefined ? <span className="muted" title={m.missing || ''}>{t('metrics.missing')}</span> : formatNumber(m.value, 2)}
                 {m.value !== null && m.value !== undefined && m.unit ? ' ' + m.unit : ''}
@@ -71,7 +85,7 @@ export function MetricsTable({ metrics, only }) {
   );
 }
 
-const emptyComponent = () => ({ role: 'reactant', smiles: '', name: '', amount: '', unit: 'g', origin: '' });
+const emptyComponent = () => ({ role: 'reactant', smiles: '', name: '', amount: '', unit: 'g', density: '', origin: '', from_step: '' });
 const emptyStep = () => ({ name: '', reaction_smiles: '', isolated_yield: '', temperature_c: '', time_h: '', components: [] });
 
 function num(v) {
@@ -96,7 +110,9 @@ function stepBody(step) {
         o.amount = num(c.amount);
         o.unit = c.unit;
       }
+      if (num(c.density) !== undefined) o.density = num(c.density);
       if (c.origin) o.origin = c.origin;
+      if (c.from_step) o.from_step = Number(c.from_step);
       return o;
     });
   }
@@ -182,11 +198,23 @@ function StepEditor({ index, step, onChange, onRemove, saveError }) {
                     <option key={u} value={u}>{u.replace('u', 'µ')}</option>
                   ))}
                 </Field>
+                {/^(mL|uL|L|m3)$/.test(c.unit) && (
+                  <Field label={t('route.density')} type="number" min="0" step="any" value={c.density} onChange={setComponent(j, 'density')}
+                    error={f('density')} />
+                )}
                 <Field label={t('route.origin')} as="select" value={c.origin} onChange={setComponent(j, 'origin')} error={f('origin')}>
                   {ORIGINS.map((o) => (
                     <option key={o} value={o}>{t('origin.' + (o || 'unknown'))}</option>
                   ))}
                 </Field>
+                {index > 0 && (
+                  <Field label={t('route.fromStep')} as="select" value={c.from_step} onChange={setComponent(j, 'from_step')} error={f('from_step')}>
+                    <option value="">—</option>
+                    {Array.from({ length: index }, (_, k) => (
+                      <option key={k + 1} value={String(k + 1)}>{t('route.step', { n: k + 1 })}</option>
+                    ))}
+                  </Field>
+                )}
                 <button type="button" className="small secondary remove" aria-label={t('route.removeComponent', { n: j + 1 })}
                   onClick={() => onChange({ ...step, components: step.components.filter((_, k) => k !== j) })}>
                   ×
@@ -305,10 +333,44 @@ export function RouteEditorPage() {
   );
 }
 
+// Validating a draft route (PATCH {status: "validated"}): the server checks that the route is
+// complete and makes its target; its refusal is shown as is.
+function ValidateButton({ route, onChanged }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  if (route.status !== 'draft' || !user || !(user.role === 'admin' || (canRegister(user) && user.start_up === route.start_up))) return null;
+  return (
+    <div className="route-validate">
+      <button
+        type="button"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          setError(null);
+          try {
+            await api.patch(`/api/routes/${route.id}`, { status: 'validated' });
+            onChanged();
+          } catch (e) {
+            setError(e);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {t('route.validate')}
+      </button>
+      <ErrorMessage error={error} />
+    </div>
+  );
+}
+
 export function RoutePage({ id }) {
   const { t, formatDate } = useI18n();
   const startUps = useStartUps();
-  const route = useLoad((signal) => api.get(`/api/routes/${encodeURIComponent(id)}`, undefined, { signal }), [id]);
+  const [version, setVersion] = useState(0);
+  const route = useLoad((signal) => api.get(`/api/routes/${encodeURIComponent(id)}`, undefined, { signal }), [id, version]);
   const metrics = useLoad((signal) => api.get(`/api/routes/${encodeURIComponent(id)}/metrics`, undefined, { signal }), [id]);
   if (route.loading && !route.data) return <Loading />;
   if (route.error) {
@@ -333,6 +395,10 @@ export function RoutePage({ id }) {
         {r.target_compound.formula && <> · {r.target_compound.formula}</>}
       </p>
       {r.description && <p className="lead-text">{r.description}</p>}
+      <div className="route-actions">
+        <ValidateButton route={r} onChanged={() => setVersion((v) => v + 1)} />
+        <VisibilityControl key={r.visibility} record={r} path={`/api/routes/${r.id}`} onChanged={() => setVersion((v) => v + 1)} />
+      </div>
       <section className="panel" aria-labelledby="route-metrics">
         <h2 id="route-metrics">{t('route.metrics')}</h2>
         {metrics.loading && !m && <Loading />}
@@ -354,7 +420,7 @@ export function RoutePage({ id }) {
                 <ul className="principles">
                   {m.principles.map((p) => (
                     <li key={p.number} title={p.evidence}>
-                      <TrafficLight flag={p.flag} /> {p.number}. {p.name}
+                      <TrafficLight flag={p.flag} /> {p.number}. {messages['principle.' + p.number] ? t('principle.' + p.number) : p.name}
                     </li>
                   ))}
                 </ul>
@@ -479,9 +545,9 @@ export function RouteComparePage() {
           </thead>
           <tbody>
             {d.metrics.map((m) => (
-              <tr key={m.key}>
+              <tr key={m.key} data-metric={m.key}>
                 <th scope="row" title={m.definition}>
-                  {m.name} <span className="muted small">({t(m.better === 'higher' ? 'route.higherBetter' : 'route.lowerBetter')})</span>
+                  {metricName(t, m.key, m.name)} <span className="muted small">({t(m.better === 'higher' ? 'route.higherBetter' : 'route.lowerBetter')})</span>
                 </th>
                 {m.values.map((v, i) => {
                   const best = m.best.includes(d.routes[i].id) && d.routes.length > 1;
@@ -495,8 +561,8 @@ export function RouteComparePage() {
               </tr>
             ))}
             {d.traffic_lights.map((l) => (
-              <tr key={'l-' + l.criterion}>
-                <th scope="row">{l.criterion}</th>
+              <tr key={'l-' + l.criterion} data-criterion={l.criterion}>
+                <th scope="row">{criterionName(t, l.criterion)}</th>
                 {l.flags.map((f, i) => (
                   <td key={i}><TrafficLight flag={f} /></td>
                 ))}
