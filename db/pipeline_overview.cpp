@@ -71,7 +71,12 @@ Funnel pipelineFunnel(Connection& c, const Principal& viewer) {
   {
     Statement st(c,
                  "SELECT pr.start_up_id, su.name, pr.current_stage, s.name, s.position,"
-                 " COALESCE(pr.last_decision, ''), pr.pipeline_complete"
+                 // Gate decisions are pipeline data: counted only where the viewer may see
+                 // the product's pipeline (a catalogue entry shows its stage, not its gates).
+                 " CASE WHEN " +
+                     pipelineVisibleSql(viewer, "pr") +
+                     " THEN COALESCE(pr.last_decision, '') ELSE '' END,"
+                     " pr.pipeline_complete"
                  " FROM product_records pr JOIN start_ups su ON su.id = pr.start_up_id"
                  " JOIN product_stages s ON s.product_id = pr.id AND s.key = pr.current_stage"
                  " WHERE pr.retired_at IS NULL AND " +

@@ -4,7 +4,8 @@
 // "Today" is always passed in (the Clock's UTC date, from the caller); nothing here reads the
 // wall clock. Counts and lists apply the visibility rules inside the SQL: the funnel counts
 // the live products `viewer` may see (visibleSql — a product's current stage is part of its
-// catalogue entry); overdue milestones and timelines are pipeline data (pipelineVisibleSql).
+// catalogue entry); its hold/stop counts, overdue milestones and timelines are pipeline data
+// (pipelineVisibleSql).
 #pragma once
 
 #include <cstdint>

@@ -406,9 +406,12 @@ CompoundPage listCompounds(Connection& c, const Principal& viewer, const Compoun
   return result;
 }
 
-std::vector<CompoundForm> listForms(Connection& c, std::int64_t compoundId) {
+std::vector<CompoundForm> listForms(Connection& c, const Principal& viewer,
+                                   std::int64_t compoundId) {
   Statement st(c, std::string("SELECT ") + kFormColumns +
-                      " FROM compound_forms WHERE compound_id = ? ORDER BY form_number");
+                      " FROM compound_forms WHERE compound_id = ? AND EXISTS (SELECT 1 FROM"
+                      " batch_records br WHERE br.form_id = compound_forms.id AND " +
+                      visibleSql(viewer, "br") + ") ORDER BY form_number");
   st.bind(1, compoundId);
   std::vector<CompoundForm> out;
   while (st.step()) out.push_back(readForm(st));

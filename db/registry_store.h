@@ -174,7 +174,10 @@ struct CompoundPage {
 CompoundPage listCompounds(Connection& c, const Principal& viewer, const CompoundFilter& filter,
                            std::int64_t page, std::int64_t pageSize);
 
-std::vector<CompoundForm> listForms(Connection& c, std::int64_t compoundId);
+// Forms of a parent that `viewer` may see: those with at least one batch the viewer may see
+// (a form made by an unpublished batch is that batch's news, not the public parent's).
+std::vector<CompoundForm> listForms(Connection& c, const Principal& viewer,
+                                   std::int64_t compoundId);
 
 // Batches of a parent that `viewer` may see (batch and parent both visible).
 std::vector<Batch> listBatches(Connection& c, const Principal& viewer, std::int64_t compoundId);

@@ -1,6 +1,8 @@
 // Cross-start-up comparison and neighbours, within confidentiality (comparison.h):
 //   GET /api/compare/start-ups          ?threshold=0.85&start_ups=1,2,3
-//   GET /api/compounds/{id}/neighbours  ?k=10&threshold=0&signal_threshold=0.85
+//   GET /api/compounds/{id}/neighbours  ?k=10&threshold=0
+// The anonymous overlap signal uses the cluster's fixed floor (kOverlapSignalThreshold) and is
+// given on the caller's own compounds only.
 #include <Poco/JSON/Array.h>
 
 #include <cmath>
@@ -138,7 +140,7 @@ void compareHandler(RequestContext& ctx) {
     if (row.identicalPrivateElsewhere) signals->add(signalText("the same parent"));
     if (row.similarPrivateElsewhere) {
       std::ostringstream what;
-      what << "at least " << result.threshold << " similar";
+      what << "at least " << kOverlapSignalThreshold << " similar";
       signals->add(signalText(what.str()));
     }
     if (signals->size()) o->set("signals", signals);
@@ -186,10 +188,14 @@ void neighboursHandler(RequestContext& ctx) {
   if (!ctx.services().search) throw unavailable("structure search is not enabled on this server");
   std::int64_t k = ctx.queryInt("k").value_or(10);
   double threshold = ctx.queryNumber("threshold").value_or(0.0);
-  double signalThreshold = ctx.queryNumber("signal_threshold").value_or(0.85);
+  if (ctx.query("signal_threshold")) {
+    throw invalidArgument("signal_threshold cannot be chosen: the overlap signal is the cluster's "
+                          "rule (at least 0.85 similar)",
+                          {{"field", "signal_threshold"}});
+  }
   if (k < 1 || k > 100) throw invalidArgument("k must be between 1 and 100", {{"field", "k"}});
-  if (!(threshold >= 0 && threshold <= 1) || !(signalThreshold > 0 && signalThreshold <= 1)) {
-    throw invalidArgument("thresholds must be between 0 and 1", {{"field", "threshold"}});
+  if (!(threshold >= 0 && threshold <= 1)) {
+    throw invalidArgument("threshold must be between 0 and 1", {{"field", "threshold"}});
   }
   SearchService& search = *ctx.services().search;
   search.index().trySync();
@@ -223,21 +229,22 @@ void neighboursHandler(RequestContext& ctx) {
   }
   out->set("neighbours", items);
 
-  // Start-up members learn, anonymously, whether a compound they cannot see is close.
+  // Start-up members learn, anonymously, whether a compound they cannot see is close to one
+  // of their own (never about another start-up's compound).
   const db::Principal& who = ctx.principal();
-  if (who.isStartUpMember()) {
+  if (who.belongsTo(compound->startUpId)) {
     ScanFilter hidden;
     hidden.viewer = db::Principal::system("overlap signal");
     hidden.hiddenFrom = who;
     SimilarityOptions one;
     one.k = 1;
-    one.threshold = signalThreshold;
+    one.threshold = kOverlapSignalThreshold;
     bool close = !search.engine()
                       .similarity(*snapshot, compound->identity.morganFp, hidden, one)
                       .hits.empty();
     if (close) {
       std::ostringstream what;
-      what << "at least " << signalThreshold << " similar";
+      what << "at least " << kOverlapSignalThreshold << " similar";
       out->set("signal", signalText(what.str()));
     }
   }

@@ -222,7 +222,7 @@ void getHandler(RequestContext& ctx) {
   db::Compound compound = visibleCompound(ctx, ctx.param("id"));
   Poco::JSON::Object::Ptr out = compoundJson(compound);
   auto [forms, batches] = ctx.services().db.read([&](db::Connection& c) {
-    return std::make_pair(db::listForms(c, compound.id),
+    return std::make_pair(db::listForms(c, ctx.principal(), compound.id),
                           db::listBatches(c, ctx.principal(), compound.id));
   });
   Poco::JSON::Array::Ptr formArray = new Poco::JSON::Array;
@@ -275,7 +275,7 @@ void depictionHandler(RequestContext& ctx) {
 void formsHandler(RequestContext& ctx) {
   db::Compound compound = visibleCompound(ctx, ctx.param("id"));
   auto forms = ctx.services().db.read(
-      [&](db::Connection& c) { return db::listForms(c, compound.id); });
+      [&](db::Connection& c) { return db::listForms(c, ctx.principal(), compound.id); });
   Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
   for (const auto& f : forms) items->add(formJson(f));
   Poco::JSON::Object::Ptr out = new Poco::JSON::Object;

@@ -115,7 +115,7 @@ HistorySubject compoundHistory(RequestContext& ctx) {
     db::Compound compound = visibleCompoundIn(c, ctx.principal(), ctx.param("id"));
     HistorySubject subject;
     subject.records.push_back({"compound", compound.code()});
-    for (const auto& form : db::listForms(c, compound.id)) {
+    for (const auto& form : db::listForms(c, ctx.principal(), compound.id)) {
       subject.records.push_back({"compound_form", form.code()});
     }
     subject.ownerStartUpId = compound.startUpId;

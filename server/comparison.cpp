@@ -107,9 +107,11 @@ StartUpComparison compareStartUps(Services& services, const db::Principal& viewe
   // The start-ups compared, in id order; index by position.
   std::map<std::int64_t, std::size_t> column;
   for (const auto& s : all) {
+    // Unasked, a start-up is listed when the caller sees one of its compounds (a start-up
+    // whose every compound is hidden from the caller is not hinted at by a column).
     bool involved = options.startUps.empty()
                         ? std::any_of(members.begin(), members.end(),
-                                      [&](const Member& m) { return m.startUp == s.id; })
+                                      [&](const Member& m) { return m.startUp == s.id && m.visible; })
                         : std::find(options.startUps.begin(), options.startUps.end(), s.id) !=
                               options.startUps.end();
     if (!involved) continue;
@@ -175,7 +177,7 @@ StartUpComparison compareStartUps(Services& services, const db::Principal& viewe
       if (b.startUp == a.startUp) continue;
       const double s = tanimoto(a, b);
       if (!b.visible) {
-        if (a.own && s >= options.threshold) similarPrivate[i] = 1;
+        if (a.own && s >= kOverlapSignalThreshold) similarPrivate[i] = 1;
         continue;
       }
       Best& slot = best[i][column.at(b.startUp)];

@@ -13,8 +13,10 @@
 // Confidentiality: everything listed is computed over the compounds the caller may see
 // (db::canSee); a compound the caller may not see is never revealed — no structure, id,
 // properties, owner or exact score. Its only trace is an anonymous signal on the caller's
-// own compounds: "identical to / at least `threshold` similar to a compound another
-// start-up has not shared; contact the cluster". Administrators see everything.
+// own compounds: "identical to / at least 0.85 similar to a compound another start-up has not
+// shared; contact the cluster". Administrators see everything. The signal's similarity floor is
+// the cluster's rule (kOverlapSignalThreshold), never the caller's threshold: a caller who could
+// move it would read the exact similarity of a hidden compound by asking repeatedly.
 //
 // Cost: all pairs, O(n^2) Tanimoto on the in-memory fingerprints, n capped by
 // maxCompounds (complete=false when the cap cut the set). Thread-safe.
@@ -31,8 +33,12 @@
 
 namespace argan::server {
 
+// The similarity at or above which a compound the caller cannot see raises the anonymous
+// overlap signal (comparison and neighbours alike).
+constexpr double kOverlapSignalThreshold = 0.85;
+
 struct ComparisonOptions {
-  double threshold = 0.85;
+  double threshold = 0.85;  // near-duplicates among visible compounds (not the signal)
   std::vector<std::int64_t> startUps;  // empty: every start-up with compounds
   std::size_t maxCompounds = 20000;    // parents compared in all (lowest ids first)
   std::size_t maxPairs = 1000;         // near-duplicate pairs listed (best first)

@@ -133,7 +133,7 @@ ExportSummary exportCompounds(db::Database& database, const Clock& clock,
     }
     bool headerWritten = false;
     db::forEachCompound(c, viewer, filter, withBinary, [&](const db::Compound& compound) {
-      auto forms = db::listForms(c, compound.id);
+      auto forms = db::listForms(c, viewer, compound.id);
       auto batches = db::listBatches(c, viewer, compound.id);
       const std::string& startUpName = startUpNames[compound.startUpId];
       switch (options.format) {

@@ -175,7 +175,9 @@ class RecordImporter {
       auto existing = services_.db.read([&](db::Connection& c) {
         return db::findCompoundByHash(c, job_.startUpId, identity.fullHash);
       });
-      flags = relationFlags(services_, actor_, identity, existing ? existing->id : 0);
+      // The report is read by the start-up's members: relations are those a member of the
+      // importing start-up may see, whoever ran the import (an administrator, the command line).
+      flags = relationFlags(services_, reportReader(), identity, existing ? existing->id : 0);
     } catch (const Error& e) {
       if (stopsTheImport(e)) throw;
     }
@@ -217,6 +219,15 @@ class RecordImporter {
       return std::get<std::int64_t>(it->second);
     }
     return fallback;
+  }
+
+  // Who reads the import's report: a member of the importing start-up.
+  db::Principal reportReader() const {
+    db::Principal reader;
+    reader.role = db::Role::Member;
+    reader.startUpId = job_.startUpId;
+    reader.email = "import report";
+    return reader;
   }
 
   static std::string describe(const db::Registration& r, const std::vector<RelationFlag>& flags,

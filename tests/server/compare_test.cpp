@@ -83,8 +83,17 @@ BOOST_AUTO_TEST_CASE(members_never_see_another_start_ups_unshared_compounds) {
   BOOST_TEST(r.body.find("OCC") == std::string::npos);  // B's ethyl ester SMILES
   auto body = r.json();
   BOOST_TEST(body->getArray("near_duplicates")->size() == 0u);
-  // A's aspirin and ester carry anonymous signals.
-  BOOST_TEST(body->getValue<std::int64_t>("private_signals") == 2);
+  // A's aspirin carries the anonymous signal (B holds the same parent privately); A's ester
+  // does not: B's ethyl ester is above the requested 0.6 but below the cluster's 0.85 floor,
+  // which the caller's threshold never moves (else repeated asking would read the score).
+  BOOST_TEST(body->getValue<std::int64_t>("private_signals") == 1);
+  for (const char* threshold : {"0.3", "0.99"}) {
+    auto other = cl.server.call("GET", std::string("/api/compare/start-ups?threshold=") + threshold,
+                                "", cl.leadA);
+    BOOST_TEST_REQUIRE(other.status == 200, other.body);
+    BOOST_TEST(other.json()->getValue<std::int64_t>("private_signals") == 1, threshold);
+    BOOST_TEST(other.body.find("at least 0.85 similar") != std::string::npos);
+  }
   auto identical = body->getArray("identical");
   BOOST_TEST_REQUIRE(identical->size() == 1u);
   BOOST_TEST(identical->getObject(0)->has("signal"));
@@ -109,10 +118,18 @@ BOOST_AUTO_TEST_CASE(members_never_see_another_start_ups_unshared_compounds) {
 BOOST_AUTO_TEST_CASE(neighbours_show_visible_compounds_and_signal_hidden_ones) {
   Cluster cl;
   const std::string path = "/api/compounds/" + cl.codesA[1] + "/neighbours?k=5";
-  auto asA = cl.server.call("GET", path + "&signal_threshold=0.6", "", cl.leadA);
+  // The signal's floor is the cluster's rule: asking for another is refused.
+  auto moved = cl.server.call("GET", path + "&signal_threshold=0.6", "", cl.leadA);
+  BOOST_TEST(moved.status == 400);
+  BOOST_TEST(moved.body.find("signal_threshold") != std::string::npos);
+  auto asA = cl.server.call("GET", path, "", cl.leadA);
   BOOST_TEST_REQUIRE(asA.status == 200, asA.body);
   for (const auto& code : cl.codesB) BOOST_TEST(asA.body.find(code) == std::string::npos);
-  BOOST_TEST(asA.json()->has("signal"));
+  BOOST_TEST(!asA.json()->has("signal"));  // B's ethyl ester is below 0.85
+  auto aspirin = cl.server.call("GET", "/api/compounds/" + cl.codesA[0] + "/neighbours", "", cl.leadA);
+  BOOST_TEST_REQUIRE(aspirin.status == 200, aspirin.body);
+  BOOST_TEST(aspirin.body.find(cl.codesB[0]) == std::string::npos);
+  BOOST_TEST(aspirin.json()->has("signal"));  // B holds the same parent privately
   auto neighbours = asA.json()->getArray("neighbours");
   BOOST_TEST(neighbours->size() == 2u);  // A's other two, never itself
   auto asAdmin = cl.server.call("GET", path, "", cl.admin);
