@@ -21,6 +21,7 @@ struct DemoLoadReport {
   int startUps = 0;
   int users = 0;
   int compounds = 0;
+  int routes = 0;  // synthesis routes (server/demo_routes.h)
   std::vector<DemoAccount> accounts;
   bool skipped = false;  // the database already held start-ups
 };

@@ -1,0 +1,69 @@
+#include "server/demo_routes.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "db/route_store.h"
+#include "db/start_up_store.h"
+#include "db/user_store.h"
+#include "server/json_fields.h"
+#include "server/route_requests.h"
+#include "server/route_service.h"
+
+namespace argan {
+extern const char* const kDemoRoutesJson;
+}
+
+namespace argan::server {
+
+int loadDemoRoutes(Services& services) {
+  JsonFields root(parseJsonObject(kDemoRoutesJson));
+  Poco::JSON::Array::Ptr routes = root.optArray("routes");
+  std::vector<db::StartUp> startUps =
+      services.db.read([](db::Connection& c) { return db::listStartUps(c); });
+  int created = 0;
+  for (std::size_t i = 0; routes && i < routes->size(); ++i) {
+    std::string path = "routes[" + std::to_string(i) + "]";
+    JsonFields entry(routes->getObject(static_cast<unsigned>(i)), path);
+    entry.allowOnly({"start_up", "by", "target_smiles", "status", "route"});
+    std::string startUpName = entry.reqString("start_up");
+    auto startUp = std::find_if(startUps.begin(), startUps.end(),
+                                [&](const db::StartUp& s) { return s.name == startUpName; });
+    if (startUp == startUps.end()) {
+      throw internalError("demo routes: " + path + " names an unknown start-up " + startUpName);
+    }
+    std::string email = entry.reqString("by");
+    auto user = services.db.read([&](db::Connection& c) { return db::findUserByEmail(c, email); });
+    if (!user) throw internalError("demo routes: " + path + " names an unknown user " + email);
+    db::Principal who = user->principal();
+
+    chem::StructureAnalysis target =
+        services.chem.analyse(entry.reqString("target_smiles"), "smiles");
+    auto targetId = services.db.read([&](db::Connection& c) {
+      return db::findCompoundIdByInchiKey(c, startUp->id, target.identity.inchiKey);
+    });
+    if (!targetId) {
+      throw internalError("demo routes: the target of " + path + " (" +
+                          target.identity.canonicalSmiles + ") is not registered by " +
+                          startUpName);
+    }
+    auto body = entry.optObject("route");
+    if (!body) throw internalError("demo routes: " + path + " has no route");
+    RouteCreation creation = readRouteCreation(*body);
+    creation.startUpId = startUp->id;
+    creation.targetCompound = std::to_string(*targetId);
+    db::Route route = createRoute(services, who, std::move(creation));
+    ++created;
+    std::string status = entry.optString("status").value_or("draft");
+    if (status != "draft") {
+      db::RouteUpdate update;
+      update.status = status;
+      updateRoute(services, who, route.id, update);
+    }
+  }
+  return created;
+}
+
+}  // namespace argan::server
