@@ -9,6 +9,7 @@
 #include "common/password.h"
 #include "db/start_up_store.h"
 #include "db/user_store.h"
+#include "server/demo_products.h"
 #include "server/json_fields.h"
 #include "server/registration.h"
 
@@ -95,6 +96,7 @@ DemoLoadReport loadDemoData(Services& services) {
     registerStructure(services, who, owner->second, c.reqString("smiles"), "smiles", batch);
     ++report.compounds;
   }
+  loadDemoProducts(services, startUpIds, people, report);
   return report;
 }
 

@@ -21,6 +21,7 @@ struct DemoLoadReport {
   int startUps = 0;
   int users = 0;
   int compounds = 0;
+  int products = 0;  // demo_products.h
   std::vector<DemoAccount> accounts;
   bool skipped = false;  // the database already held start-ups
 };
