@@ -189,12 +189,14 @@ StartUpOverview startUpOverview(Connection& c, const Principal& viewer, std::int
     overview.byStage.push_back({key, name, it->second});
   }
 
-  // Overdue milestones: pipeline data, so the pipeline rule decides what is listed.
+  // Overdue milestones: pipeline data, so the pipeline rule decides what is listed. A product
+  // stopped at a gate has no milestones left to miss.
   std::vector<std::pair<std::int64_t, std::string>> visible;
   {
     Statement st(c,
                  "SELECT pr.id, pr.name FROM product_records pr WHERE pr.start_up_id = ?"
-                 " AND pr.retired_at IS NULL AND " +
+                 " AND pr.retired_at IS NULL"
+                 " AND (pr.last_decision IS NULL OR pr.last_decision <> 'stop') AND " +
                      pipelineVisibleSql(viewer, "pr") + " ORDER BY pr.id");
     st.bind(1, startUpId);
     while (st.step()) visible.emplace_back(st.getInt(0), st.getText(1));

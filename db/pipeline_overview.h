@@ -82,7 +82,8 @@ struct StartUpOverview {
   std::int64_t products = 0;
 };
 
-// NotFound for an unknown start-up. Products are the live ones `viewer` may see.
+// NotFound for an unknown start-up. Products are the live ones `viewer` may see; overdue
+// milestones those whose pipeline `viewer` may see, except products stopped at a gate.
 StartUpOverview startUpOverview(Connection& c, const Principal& viewer, std::int64_t startUpId,
                                 const std::string& today);
 

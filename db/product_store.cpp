@@ -17,6 +17,7 @@
 #include "db/pipeline_store.h"
 #include "db/record_codes.h"
 #include "db/registry_store.h"
+#include "db/route_store.h"
 #include "db/row_snapshot.h"
 #include "db/start_up_store.h"
 
@@ -116,6 +117,24 @@ std::vector<FormulationComponent> loadComponents(Connection& c, std::int64_t pro
   return out;
 }
 
+std::vector<std::int64_t> loadRouteIds(Connection& c, std::int64_t productId) {
+  Statement st(c, "SELECT route_id FROM product_routes WHERE product_id = ? ORDER BY position");
+  st.bind(1, productId);
+  std::vector<std::int64_t> out;
+  while (st.step()) out.push_back(st.getInt(0));
+  return out;
+}
+
+void replaceRoutes(Connection& c, std::int64_t productId, const std::vector<std::int64_t>& ids) {
+  Statement remove(c, "DELETE FROM product_routes WHERE product_id = ?");
+  remove.bind(1, productId).run();
+  std::int64_t position = 1;
+  for (std::int64_t id : ids) {
+    Statement st(c, "INSERT INTO product_routes(product_id, route_id, position) VALUES (?,?,?)");
+    st.bind(1, productId).bind(2, id).bind(3, position++).run();
+  }
+}
+
 Error fieldError(const std::string& message, const std::string& field) {
   return invalidArgument(message, {{"field", field}});
 }
@@ -203,6 +222,20 @@ void validate(const ProductInput& in) {
   if (in.visibility && !parseVisibility(*in.visibility)) {
     throw fieldError("visibility must be start-up, cluster or public", "visibility");
   }
+  if (in.routeIds) {
+    if (in.routeIds->size() > kMaxProductRoutes) {
+      throw fieldError("a product lists at most " + std::to_string(kMaxProductRoutes) + " routes",
+                       "route_ids");
+    }
+    std::set<std::int64_t> seen;
+    for (std::size_t i = 0; i < in.routeIds->size(); ++i) {
+      std::string field = "route_ids[" + std::to_string(i) + "]";
+      if ((*in.routeIds)[i] < 1) throw fieldError(field + " must be a route id", field);
+      if (!seen.insert((*in.routeIds)[i]).second) {
+        throw fieldError(field + " repeats route " + std::to_string((*in.routeIds)[i]), field);
+      }
+    }
+  }
   if (in.compoundId && in.formulation) {
     throw invalidArgument(
         "a product is made of one compound (compound_id) or a formulation, not both",
@@ -275,6 +308,61 @@ void checkComposition(Connection& c, const Principal& actor, std::int64_t startU
         checkCompound(c, actor, startUpId, *part.compoundId,
                       "formulation[" + std::to_string(i) + "].compound_id");
       }
+    }
+  }
+}
+
+// The registered compounds a product is made of, after `in` is applied to `current` (or,
+// creating, from `in` alone).
+std::set<std::int64_t> madeOf(const ProductInput& in, const Product* current) {
+  std::set<std::int64_t> out;
+  if (in.compoundId) {
+    out.insert(*in.compoundId);
+  } else if (in.formulation) {
+    for (const auto& part : *in.formulation) {
+      if (part.compoundId) out.insert(*part.compoundId);
+    }
+  } else if (current) {
+    if (current->compoundId) out.insert(*current->compoundId);
+    for (const auto& part : current->components) {
+      if (part.compoundId) out.insert(*part.compoundId);
+    }
+  }
+  return out;
+}
+
+// Every route linked after the change must be one the actor and the owning start-up may see,
+// not retired (when newly sent), and make a compound of the product.
+void checkRoutes(Connection& c, const Principal& actor, std::int64_t startUpId,
+                 const ProductInput& in, const Product* current) {
+  bool compositionChanges = in.compoundId || in.formulation;
+  if (!in.routeIds && !(current && compositionChanges && !current->routeIds.empty())) return;
+  std::set<std::int64_t> compounds = madeOf(in, current);
+  Principal team;
+  team.role = Role::Member;
+  team.startUpId = startUpId;
+  const std::vector<std::int64_t>& ids = in.routeIds ? *in.routeIds : current->routeIds;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    std::string field = in.routeIds ? "route_ids[" + std::to_string(i) + "]" : "route_ids";
+    std::string name = "route " + std::to_string(ids[i]);
+    auto route = findRoute(c, actor, ids[i], /*withSteps=*/false);
+    if (!route || !canSee(team, route->startUpId, route->visibility)) {
+      throw invalidArgument("no " + name + " that you and the product's start-up can see",
+                            {{"field", field}});
+    }
+    bool linkedBefore =
+        current && std::count(current->routeIds.begin(), current->routeIds.end(), ids[i]) > 0;
+    if (!linkedBefore && (route->retiredAt || route->status == "retired")) {
+      throw failedPrecondition(name + " is retired; link a route in use", {{"field", field}});
+    }
+    if (!compounds.count(route->targetCompoundId)) {
+      std::string message = name + " ('" + route->name + "') makes " +
+                            compoundCode(route->targetCompoundId) +
+                            ", which the product is not made of";
+      if (!in.routeIds) {
+        message += "; send route_ids with the new composition";
+      }
+      throw invalidArgument(message, {{"field", field}});
     }
   }
 }
@@ -410,6 +498,9 @@ std::optional<std::string> snapshotProduct(Connection& c, std::int64_t productId
     }
   }
   snapshot.set("components", components);
+  Poco::JSON::Array routes;
+  for (std::int64_t id : loadRouteIds(c, productId)) routes.add(id);
+  snapshot.set("routes", routes);
   Poco::JSON::Array stages;
   {
     Statement st(c, "SELECT key FROM product_stages WHERE product_id = ? ORDER BY position, id");
@@ -446,6 +537,7 @@ Product createProduct(Connection& c, const Clock& clock, const Principal& actor,
         "visibility");
   }
   checkComposition(c, actor, startUpId, input);
+  checkRoutes(c, actor, startUpId, input, nullptr);
   std::string name = trimmed(*input.name);
   checkNameFree(c, startUpId, name, 0);
 
@@ -482,6 +574,7 @@ Product createProduct(Connection& c, const Clock& clock, const Principal& actor,
       .run();
   std::int64_t id = c.lastInsertId();
   if (input.formulation) replaceComponents(c, id, *input.formulation);
+  if (input.routeIds) replaceRoutes(c, id, *input.routeIds);
   insertDefaultStages(c, clock, id);
   recordTrl(c, clock, actor, id, trl, std::nullopt, input.trlNote);
   appendAudit(
@@ -495,11 +588,13 @@ Product updateProduct(Connection& c, const Clock& clock, const Principal& actor,
   validate(input);
   Product current = requireWritableProduct(c, actor, productId);
   checkComposition(c, actor, current.startUpId, input);
+  checkRoutes(c, actor, current.startUpId, input, &current);
   if (input.name) checkNameFree(c, current.startUpId, trimmed(*input.name), productId);
 
   bool fieldsChange = input.name || input.description || input.compoundId || input.formulation ||
                       input.targetSectors || input.intendedUses || input.catalogueName ||
                       input.catalogueSummary || input.market ||
+                      (input.routeIds && *input.routeIds != current.routeIds) ||
                       (input.trl && *input.trl != current.trl);
   if (fieldsChange) {
     auto before = snapshotProduct(c, productId);
@@ -545,6 +640,7 @@ Product updateProduct(Connection& c, const Clock& clock, const Principal& actor,
         .run();
     if (input.compoundId) replaceComponents(c, productId, {});
     if (input.formulation) replaceComponents(c, productId, *input.formulation);
+    if (input.routeIds) replaceRoutes(c, productId, *input.routeIds);
     if (next.trl != current.trl) {
       recordTrl(c, clock, actor, productId, next.trl, current.trl, input.trlNote);
     }
@@ -579,6 +675,7 @@ std::optional<Product> findProduct(Connection& c, const Principal& viewer, std::
   if (!st.step()) return std::nullopt;
   Product p = readProduct(st);
   p.components = loadComponents(c, p.id);
+  p.routeIds = loadRouteIds(c, p.id);
   return p;
 }
 
@@ -613,6 +710,11 @@ ProductPage listProducts(Connection& c, const Principal& viewer, const ProductFi
         " AND (pr.compound_id = ? OR EXISTS (SELECT 1 FROM product_components pc"
         " WHERE pc.product_id = pr.id AND pc.compound_id = ?))";
   }
+  if (f.routeId) {
+    where +=
+        " AND EXISTS (SELECT 1 FROM product_routes x"
+        " WHERE x.product_id = pr.id AND x.route_id = ?)";
+  }
   if (f.visibility) where += " AND pr.visibility = ?";
   std::string pattern;
   if (f.text) {
@@ -633,6 +735,7 @@ ProductPage listProducts(Connection& c, const Principal& viewer, const ProductFi
       st.bind(i++, *f.compoundId);
       st.bind(i++, *f.compoundId);
     }
+    if (f.routeId) st.bind(i++, *f.routeId);
     if (f.visibility) st.bind(i++, *f.visibility);
     if (f.text) {
       for (int k = 0; k < 3; ++k) st.bind(i++, pattern);
@@ -651,7 +754,10 @@ ProductPage listProducts(Connection& c, const Principal& viewer, const ProductFi
   int next = bindAll(st);
   st.bind(next, pageSize).bind(next + 1, page * pageSize);
   while (st.step()) result.items.push_back(readProduct(st));
-  for (auto& p : result.items) p.components = loadComponents(c, p.id);
+  for (auto& p : result.items) {
+    p.components = loadComponents(c, p.id);
+    p.routeIds = loadRouteIds(c, p.id);
+  }
   return result;
 }
 

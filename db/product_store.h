@@ -9,6 +9,10 @@
 //     (components each a registered parent or a named ingredient, percentages in (0, 100]
 //     summing to 100 within kPercentTolerance). Every registered compound must be visible
 //     to the caller and to the owning start-up, and not retired.
+//   * The routes that make it (`routeIds`, db/route_store.h): each visible to the caller and
+//     to the owning start-up, not retired, and making a registered compound of the product
+//     (its compound or a formulation component). A composition change that leaves a linked
+//     route making nothing of the product is refused unless route_ids is sent with it.
 //   * New products start with visibility 'start-up', TRL 1 unless given, and the default
 //     stages (pipeline_store.h defaultStages()).
 //   * Every write runs in the caller's transaction and appends its audit entry there.
@@ -35,6 +39,7 @@ using Update = std::optional<std::optional<T>>;
 constexpr double kPercentTolerance = 0.01;
 constexpr std::int64_t kMinTrl = 1;
 constexpr std::int64_t kMaxTrl = 9;
+constexpr std::size_t kMaxProductRoutes = 20;
 
 struct FormulationComponent {
   std::optional<std::int64_t> compoundId;  // a registered parent, or none for
@@ -62,8 +67,9 @@ struct ProductInput {
   std::optional<std::string> catalogueName;
   std::optional<std::string> catalogueSummary;
   std::optional<std::int64_t> trl;
-  std::string trlNote;               // recorded with a TRL change
-  std::optional<MarketData> market;  // replaces every market field
+  std::string trlNote;                                // recorded with a TRL change
+  std::optional<MarketData> market;                   // replaces every market field
+  std::optional<std::vector<std::int64_t>> routeIds;  // replaces the linked routes, in order
   std::optional<std::string> visibility;
   std::optional<std::string> visibilityReason;  // kept in the "publish" audit entry
 };
@@ -77,6 +83,7 @@ struct Product {
   std::string composition;  // "compound" | "formulation"
   std::optional<std::int64_t> compoundId;
   std::vector<FormulationComponent> components;
+  std::vector<std::int64_t> routeIds;  // linked routes in order (any visibility: filter on show)
   std::vector<std::string> targetSectors;
   std::vector<std::string> intendedUses;
   std::string catalogueName;
@@ -126,6 +133,7 @@ struct ProductFilter {
   std::optional<std::int64_t> startUpId;
   std::optional<std::string> stage;        // current stage key
   std::optional<std::int64_t> compoundId;  // made of it (alone or as a component)
+  std::optional<std::int64_t> routeId;     // made by this linked route
   std::optional<std::string> visibility;
   std::optional<std::string> text;  // in name, catalogue name or description
   bool includeRetired = false;

@@ -9,6 +9,7 @@
 //   /api/products/{id}/customers[/{cid}] market records
 //   /api/catalogue                      public products, catalogue view
 //   /api/compounds/{id}/products        products made of a compound
+//   /api/routes/{id}/products           products a synthesis route makes
 //   /api/pipeline/defaults              default stages, statuses, decisions, document kinds
 #include <Poco/JSON/Array.h>
 
@@ -19,6 +20,7 @@
 #include "db/product_store.h"
 #include "db/record_codes.h"
 #include "db/registry_store.h"
+#include "db/route_store.h"
 #include "server/api_routes.h"
 #include "server/history.h"
 #include "server/json_fields.h"
@@ -54,6 +56,16 @@ Object::Ptr pageJson(db::Connection& c, RequestContext& ctx, const db::ProductPa
   return out;
 }
 
+// A synthesis route id ("12"); InvalidArgument naming `field` otherwise.
+std::int64_t routeIdParam(const std::string& text, const std::string& field) {
+  if (text.empty() || text.size() > 18 ||
+      text.find_first_not_of("0123456789") != std::string::npos || std::stoll(text) < 1) {
+    throw invalidArgument("'" + field + "' must be a synthesis route id such as 12",
+                          {{"field", field}});
+  }
+  return std::stoll(text);
+}
+
 void listHandler(RequestContext& ctx) {
   db::ProductFilter filter;
   filter.startUpId = ctx.queryInt("start_up");
@@ -61,6 +73,7 @@ void listHandler(RequestContext& ctx) {
   if (auto compound = ctx.query("compound")) {
     filter.compoundId = compoundIdValue(Poco::Dynamic::Var(*compound), "compound");
   }
+  if (auto route = ctx.query("route")) filter.routeId = routeIdParam(*route, "route");
   filter.visibility = ctx.query("visibility");
   filter.text = ctx.query("q");
   filter.includeRetired = ctx.query("include_retired") == std::optional<std::string>("true");
@@ -93,6 +106,25 @@ void compoundProductsHandler(RequestContext& ctx) {
     }
     db::ProductFilter filter;
     filter.compoundId = code->compoundId;
+    auto page = db::listProducts(c, ctx.principal(), filter, pageParam(ctx), pageSizeParam(ctx));
+    return pageJson(c, ctx, page, false, false);
+  });
+  ctx.sendJson(200, out);
+}
+
+void routeProductsHandler(RequestContext& ctx) {
+  const std::string& text = ctx.param("id");
+  if (text.empty() || text.size() > 18 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    throw notFound("no route '" + text + "'");
+  }
+  std::int64_t routeId = std::stoll(text);
+  auto out = ctx.services().db.read([&](db::Connection& c) {
+    if (!db::findRoute(c, ctx.principal(), routeId, /*withSteps=*/false)) {
+      throw notFound("no route " + text);
+    }
+    db::ProductFilter filter;
+    filter.routeId = routeId;
     auto page = db::listProducts(c, ctx.principal(), filter, pageParam(ctx), pageSizeParam(ctx));
     return pageJson(c, ctx, page, false, false);
   });
@@ -420,15 +452,15 @@ HistorySubject productHistory(RequestContext& ctx) {
 
 void addProductRoutes(Router& router) {
   router.add({"GET", "/api/products", Access::Public, listHandler,
-              "visible products, paged; filters start_up, stage, compound, visibility, q; "
+              "visible products, paged; filters start_up, stage, compound, route, visibility, q; "
               "include=stages"});
   router.add({"POST", "/api/products", Access::StartUpMember, createHandler,
-              "create a product ({name, start_up, compound_id | formulation, ...}) with the "
-              "default stages"});
+              "create a product ({name, start_up, compound_id | formulation, route_ids?, ...}) "
+              "with the default stages"});
   router.add({"GET", "/api/products/{id}", Access::Public, getHandler,
               "one product (full view with stages, or the catalogue view)"});
   router.add({"PATCH", "/api/products/{id}", Access::StartUpMember, patchHandler,
-              "update a product's fields, trl ({trl, trl_note}) or visibility"});
+              "update a product's fields, route_ids, trl ({trl, trl_note}) or visibility"});
   router.add({"POST", "/api/products/{id}/retire", Access::StartUpMember, retireHandler,
               "retire a product ({reason})"});
   addHistoryRoute(router, "/api/products/{id}/history",
@@ -438,6 +470,8 @@ void addProductRoutes(Router& router) {
               "public products in their catalogue view"});
   router.add({"GET", "/api/compounds/{id}/products", Access::Public, compoundProductsHandler,
               "visible products made of a compound (alone or in a formulation)"});
+  router.add({"GET", "/api/routes/{id}/products", Access::Public, routeProductsHandler,
+              "visible products made by a synthesis route"});
   router.add({"GET", "/api/pipeline/defaults", Access::Public, defaultsHandler,
               "default stages, statuses, decisions, document kinds and upload limit"});
   router.add({"GET", "/api/trl", Access::Public, trlLevelsHandler,

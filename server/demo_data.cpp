@@ -10,6 +10,7 @@
 #include "db/start_up_store.h"
 #include "db/user_store.h"
 #include "server/demo_routes.h"
+#include "server/demo_products.h"
 #include "server/json_fields.h"
 #include "server/registration.h"
 
@@ -97,6 +98,7 @@ DemoLoadReport loadDemoData(Services& services) {
     ++report.compounds;
   }
   report.routes = loadDemoRoutes(services);
+  loadDemoProducts(services, startUpIds, people, report);
   return report;
 }
 

@@ -22,6 +22,7 @@ struct DemoLoadReport {
   int users = 0;
   int compounds = 0;
   int routes = 0;  // synthesis routes (server/demo_routes.h)
+  int products = 0;  // demo_products.h
   std::vector<DemoAccount> accounts;
   bool skipped = false;  // the database already held start-ups
 };

@@ -5,6 +5,7 @@
 #include "db/identifiers.h"
 #include "db/record_codes.h"
 #include "db/registry_store.h"
+#include "db/route_store.h"
 #include "server/compound_json.h"
 
 namespace argan::server {
@@ -63,6 +64,34 @@ void setCompound(db::Connection& c, const db::Principal& viewer, Object::Ptr& o,
   }
 }
 
+// The linked routes the viewer may see, in the product's order; the others are counted.
+void setRoutes(db::Connection& c, const db::Principal& viewer, Object::Ptr& o,
+               const db::Product& p) {
+  Array::Ptr routes = new Array;
+  std::int64_t hidden = 0;
+  for (std::int64_t id : p.routeIds) {
+    auto route = db::findRoute(c, viewer, id, /*withSteps=*/false);
+    if (!route) {
+      ++hidden;
+      continue;
+    }
+    Object::Ptr r = newObject();
+    r->set("id", route->id);
+    r->set("name", route->name);
+    r->set("version", route->version);
+    r->set("status", route->status);
+    r->set("visibility", route->visibility);
+    r->set("target_compound", db::compoundCode(route->targetCompoundId));
+    Object::Ptr links = newObject();
+    links->set("self", "/api/routes/" + std::to_string(route->id));
+    links->set("metrics", "/api/routes/" + std::to_string(route->id) + "/metrics");
+    r->set("links", links);
+    routes->add(r);
+  }
+  o->set("routes", routes);
+  o->set("hidden_routes", hidden);
+}
+
 std::string trlTitle(db::Connection& c, std::int64_t level) {
   db::Statement st(c, "SELECT title FROM trl_levels WHERE level = ?");
   st.bind(1, level);
@@ -111,6 +140,7 @@ Object::Ptr productJson(db::Connection& c, const db::Principal& viewer, const db
     formulation->add(item);
   }
   o->set("formulation", formulation);
+  setRoutes(c, viewer, o, p);
   o->set("target_sectors", stringArray(p.targetSectors));
   o->set("intended_uses", stringArray(p.intendedUses));
 
@@ -185,7 +215,9 @@ Object::Ptr stageJson(const db::Product& product, const db::Stage& s, const std:
   setOptional(o, "actual_start", s.actualStart);
   setOptional(o, "actual_end", s.actualEnd);
   o->set("notes", s.notes);
-  auto overdue = db::overdueMilestone(s, today);
+  // A product stopped at a gate has no milestones left to miss.
+  std::optional<db::OverdueMilestone> overdue;
+  if (product.gateStatus() != "stopped") overdue = db::overdueMilestone(s, today);
   if (overdue) {
     Object::Ptr od = newObject();
     od->set("milestone", overdue->milestone);

@@ -5,7 +5,8 @@
 // administrators, and cluster members for cluster/public products) carries the stages;
 // "catalogue" (partners and visitors looking at a public product) carries the catalogue
 // fields, composition, TRL, current stage and market summary, but no pipeline. Registered
-// compounds appear only when the viewer may see them (else "compound": null, "hidden": true).
+// compounds appear only when the viewer may see them (else "compound": null, "hidden": true);
+// so do the linked synthesis routes ("routes", the others counted in "hidden_routes").
 #pragma once
 
 #include <Poco/JSON/Array.h>

@@ -107,6 +107,37 @@ std::vector<db::FormulationComponent> readFormulation(const JsonFields& body) {
   return parts;
 }
 
+// "route_ids": [12, "13"]: synthesis route ids (numbers, or their decimal text).
+std::vector<std::int64_t> readRouteIds(const JsonFields& body) {
+  auto array = body.optArray("route_ids");
+  if (array->size() > db::kMaxProductRoutes) {
+    throw invalidArgument(
+        "a product lists at most " + std::to_string(db::kMaxProductRoutes) + " routes",
+        {{"field", "route_ids"}});
+  }
+  std::vector<std::int64_t> ids;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    std::string field = "route_ids[" + std::to_string(i) + "]";
+    Poco::Dynamic::Var v = array->get(i);
+    std::optional<std::int64_t> id;
+    if (v.isInteger() && v.type() != typeid(bool)) {
+      id = v.convert<Poco::Int64>();
+    } else if (v.isString()) {
+      std::string text = v.extract<std::string>();
+      if (!text.empty() && text.size() <= 18 &&
+          text.find_first_not_of("0123456789") == std::string::npos) {
+        id = std::stoll(text);
+      }
+    }
+    if (!id || *id < 1) {
+      throw invalidArgument("'" + field + "' must be a synthesis route id such as 12",
+                            {{"field", field}});
+    }
+    ids.push_back(*id);
+  }
+  return ids;
+}
+
 db::MarketData readMarket(const JsonFields& m) {
   m.allowOnly({"unit", "price_min", "price_max", "currency", "capacity", "capacity_unit"});
   db::MarketData market;
@@ -131,11 +162,11 @@ db::ProductInput readProductInput(const JsonFields& body, bool creating) {
   if (creating) {
     body.allowOnly({"name", "start_up", "description", "compound_id", "formulation",
                     "target_sectors", "intended_uses", "catalogue_name", "catalogue_summary", "trl",
-                    "trl_note", "market", "visibility"});
+                    "trl_note", "market", "visibility", "route_ids"});
   } else {
     body.allowOnly({"name", "description", "compound_id", "formulation", "target_sectors",
                     "intended_uses", "catalogue_name", "catalogue_summary", "trl", "trl_note",
-                    "market", "visibility", "reason"});
+                    "market", "visibility", "reason", "route_ids"});
   }
   db::ProductInput in;
   in.name = body.optString("name", 1000);
@@ -151,6 +182,7 @@ db::ProductInput readProductInput(const JsonFields& body, bool creating) {
   in.trl = body.optInt("trl");
   in.trlNote = body.optString("trl_note", 2000).value_or("");
   if (auto market = body.optObject("market")) in.market = readMarket(*market);
+  if (body.has("route_ids")) in.routeIds = readRouteIds(body);
   in.visibility = body.optString("visibility", 20);
   if (!creating) in.visibilityReason = body.optString("reason", 2000);
   return in;

@@ -405,6 +405,40 @@ BOOST_AUTO_TEST_CASE(start_up_overview_lists_overdue_milestones_from_the_clock) 
   });
 }
 
+BOOST_AUTO_TEST_CASE(a_product_stopped_at_a_gate_has_no_overdue_milestones) {
+  PipelineFixture f;
+  db::StageInput late;
+  late.plannedStart = date("2026-09-01");
+  late.plannedEnd = date("2026-10-31");
+  f.patch("lab_discovery", late);
+  auto overdue = [&] {
+    return f.database
+        ->read([&](db::Connection& c) { return db::startUpOverview(c, f.member, f.lab, kToday); })
+        .overdue.size();
+  };
+  auto decide = [&](const std::string& decision) {
+    db::DecisionInput in;
+    in.decision = decision;
+    in.rationale = "steering committee";
+    f.database->write([&](db::Connection& c) {
+      db::addDecision(c, f.clock, f.member, f.product, "lab_discovery", in);
+    });
+  };
+  BOOST_TEST(overdue() == 1u);
+  decide("hold");  // on hold: the milestone is still missed
+  BOOST_TEST(f.load().gateStatus() == "on_hold");
+  BOOST_TEST(overdue() == 1u);
+  decide("stop");
+  BOOST_TEST(f.load().gateStatus() == "stopped");
+  BOOST_TEST(overdue() == 0u);
+  // The stopped product still counts in the overview, at its stage.
+  auto overview = f.database->read(
+      [&](db::Connection& c) { return db::startUpOverview(c, f.member, f.lab, kToday); });
+  BOOST_TEST(overview.products == 1);
+  decide("go");  // restarted: overdue again
+  BOOST_TEST(overdue() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(timeline_orders_dated_events) {
   PipelineFixture f;
   db::StageInput in = status("done");

@@ -1,6 +1,7 @@
 // One product's whole life over real HTTP, from lab discovery to its first sale: stages,
-// evidence, gate decisions, TRL, publication, a partner's inquiry, market data, a customer —
-// then the overviews (funnel, start-up overview, timeline) and the audit chain.
+// evidence, gate decisions, TRL, the route that makes it, publication, a partner's inquiry,
+// market data, a customer — then the overviews (funnel, start-up overview, timeline) and the
+// audit chain.
 #include "db/audit.h"
 #include "db/record_codes.h"
 #include "product_test_support.h"
@@ -89,6 +90,17 @@ BOOST_AUTO_TEST_CASE(from_lab_discovery_to_first_sale) {
       "owner": "Youssef, process"})");
   life.attach("scale_up", "pilot-50L.pdf", "report", "%PDF pilot run");
   life.trl(6, "50 L pilot in an industrially relevant environment");
+  // The pilot's process, recorded as a synthesis route, is linked as the route that makes it.
+  auto route = lab.server.call(
+      "POST", "/api/routes",
+      R"({"target_compound": ")" + gvl + R"(", "name": "Ru/C hydrogenation, 50 L pilot",
+          "steps": [{"reaction_smiles": "CC(=O)CCC(=O)O.[H][H]>[Ru]>CC1CCC(=O)O1.O"}]})",
+      lab.member);
+  BOOST_TEST_REQUIRE(route.status == 201, route.body);
+  std::string routeId = std::to_string(route.json()->getValue<std::int64_t>("id"));
+  auto linked = life.call("PATCH", "", R"({"route_ids": [)" + routeId + "]}");
+  BOOST_TEST_REQUIRE(linked.status == 200, linked.body);
+  BOOST_TEST(linked.json()->getArray("routes")->size() == 1u);
   life.stage("scale_up", R"({"status": "done", "actual_end": "2026-03-31"})");
   life.decide("scale_up", "go", "cost of goods 2.9 EUR/kg at 200 t/year", "2026-04-02");
   life.trl(7, "prototype in operational environment");
@@ -142,6 +154,8 @@ BOOST_AUTO_TEST_CASE(from_lab_discovery_to_first_sale) {
   BOOST_TEST(product->getValue<std::string>("status") == "active");
   BOOST_TEST(product->getValue<int>("trl") == 9);
   BOOST_TEST(product->getObject("stage")->getValue<std::string>("key") == "commercial_sales");
+  BOOST_TEST(std::to_string(product->getArray("routes")->getObject(0)->getValue<std::int64_t>(
+                 "id")) == routeId);
   auto stages = product->getArray("stages");
   for (std::size_t i = 0; i < stages->size(); ++i) {
     BOOST_TEST(stages->getObject(i)->getValue<std::string>("status") == "done");
