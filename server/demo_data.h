@@ -1,6 +1,8 @@
 // The demo data set (server/demo/cluster_demo.json, embedded at build time): the cluster's
 // 13 start-ups with invented teams (names marked "(demo)"), real green chemicals with their
-// literature sources, registered by the team members who made them.
+// literature sources, registered by the team members who made them (some published in the
+// public catalogue, some shared with the cluster, the rest private), synthesis routes from
+// the literature (cited in their descriptions), and products at different pipeline stages.
 #pragma once
 
 #include <string>
@@ -21,6 +23,8 @@ struct DemoLoadReport {
   int startUps = 0;
   int users = 0;
   int compounds = 0;
+  int routes = 0;
+  int products = 0;
   std::vector<DemoAccount> accounts;
   bool skipped = false;  // the database already held start-ups
 };

@@ -188,7 +188,8 @@ class ServeApp : public Poco::Util::ServerApplication {
         std::cout << "Demo data not loaded: the database already has start-ups.\n";
       } else {
         std::cout << "Loaded demo data: " << demo.startUps << " start-ups, " << demo.users
-                  << " demo users, " << demo.compounds << " compound registrations.\n"
+                  << " demo users, " << demo.compounds << " compound registrations, "
+                  << demo.routes << " routes, " << demo.products << " products.\n"
                   << "Demo accounts (invented people; one-time passwords shown only now):\n";
         for (const auto& a : demo.accounts) {
           std::cout << "  " << a.email << "  " << a.role << "  " << a.password << "  ("

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/password.h"
+#include "db/product_store.h"
 #include "db/start_up_store.h"
 #include "db/user_store.h"
 #include "test_server.h"
@@ -62,6 +63,60 @@ BOOST_AUTO_TEST_CASE(loads_the_cluster_with_teams_and_cited_chemistry_once) {
     return c.queryInt("SELECT COUNT(*) FROM compound_forms WHERE label LIKE '%sodium%'").value_or(-1);
   });
   BOOST_TEST(salts == 1);
+
+  // Some of it in the public catalogue, some shared with the cluster, the rest private.
+  auto visibilityCount = [&](const std::string& table, const std::string& visibility) {
+    return server.database().read([&](db::Connection& c) {
+      return c.queryInt("SELECT COUNT(*) FROM " + table + " WHERE visibility = '" + visibility +
+                        "'")
+          .value_or(-1);
+    });
+  };
+  BOOST_TEST(visibilityCount("compounds", "public") == 7);
+  BOOST_TEST(visibilityCount("compounds", "cluster") == 2);
+  BOOST_TEST(visibilityCount("compounds", "start-up") == 8);
+  auto catalogue = server.call("GET", "/api/compounds");
+  BOOST_TEST_REQUIRE(catalogue.status == 200, catalogue.body);
+  BOOST_TEST(catalogue.json()->getValue<int>("total") == 7);
+
+  // Routes from the literature: cited, analysed from their stored steps, complete.
+  BOOST_TEST(report.routes == 5);
+  BOOST_TEST(server.count("routes") == 5);
+  BOOST_TEST(server.count("route_steps") == 6);
+  BOOST_TEST(visibilityCount("routes", "public") == 2);
+  std::string admin = server.userToken("admin@cise.ma", db::Role::Admin);
+  auto routes = server.call("GET", "/api/routes?page_size=50", "", admin);
+  BOOST_TEST_REQUIRE(routes.status == 200, routes.body);
+  auto items = routes.json()->getArray("items");
+  BOOST_TEST_REQUIRE(items->size() == 5u);
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    auto route = items->getObject(static_cast<unsigned>(i));
+    std::string id = std::to_string(route->getValue<std::int64_t>("id"));
+    BOOST_TEST(route->getValue<std::string>("description").find("Source: ") != std::string::npos);
+    auto metrics = server.call("GET", "/api/routes/" + id + "/metrics", "", admin);
+    BOOST_TEST_REQUIRE(metrics.status == 200, metrics.body);
+    BOOST_TEST(metrics.json()->getValue<bool>("complete"), route->getValue<std::string>("name"));
+    BOOST_TEST(!metrics.json()->isNull("pmi"), route->getValue<std::string>("name"));
+  }
+  // Anonymous visitors see the public routes only.
+  BOOST_TEST(server.call("GET", "/api/routes", "").json()->getValue<int>("total") == 2);
+
+  // Products at different pipeline stages and TRLs, public or not.
+  BOOST_TEST(report.products == 6);
+  std::set<std::string> stages;
+  std::set<std::int64_t> trls;
+  server.database().read([&](db::Connection& c) {
+    db::ProductPage page = db::listProducts(c, db::Principal::system("test"), {}, 0, 100);
+    BOOST_TEST_REQUIRE(page.items.size() == 6u);
+    for (const auto& p : page.items) {
+      stages.insert(p.pipelineComplete ? "complete" : p.currentStage.value_or(""));
+      trls.insert(p.trl);
+      BOOST_TEST(p.name.find("(demo)") != std::string::npos);
+    }
+  });
+  BOOST_TEST(stages.size() == 6u);
+  BOOST_TEST(trls.size() == 6u);
+  BOOST_TEST(visibilityCount("products", "public") == 3);
 
   server::DemoLoadReport again = server::loadDemoData(server.services());
   BOOST_TEST(again.skipped);
