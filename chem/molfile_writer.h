@@ -1,4 +1,4 @@
-// Molfile text for stored parents (export to SD files).
+// Molfile and RXN text for stored parents and reaction steps (exports).
 // Pure function on our own data; safe from any thread (RDKit writers are re-entrant).
 #pragma once
 
@@ -12,5 +12,12 @@ namespace argan::chem {
 // otherwise. Ends with "M  END\n". Throws argan::Error(InvalidArgument) for a pickle RDKit
 // cannot read.
 std::string molBlockFromPickle(const std::string& pickle, const std::string& title);
+
+// A V2000 RXN file for a reaction SMILES ("reactants>agents>products", as stored with a route
+// step), with `title` as its name line and 2D coordinates for every species; agents go to
+// their own block (counts line "rrrppp aaa"). Ends with the last species' "M  END\n".
+// Throws argan::Error(InvalidArgument) for text RDKit cannot read as a reaction.
+std::string rxnBlockFromReactionSmiles(const std::string& reactionSmiles,
+                                       const std::string& title);
 
 }  // namespace argan::chem

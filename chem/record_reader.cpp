@@ -583,31 +583,45 @@ std::optional<RecordFileFormat> formatFromFileName(const std::string& fileName) 
 }
 
 RecordFileFormat detectRecordFileFormat(const std::string& head) {
-  if (head.find("M  END") != std::string::npos || head.find("V2000") != std::string::npos ||
-      head.find("V3000") != std::string::npos) {
+  std::size_t start = head.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  std::vector<std::string> lines;
+  {
+    std::istringstream in(head.substr(start));
+    std::string line;
+    while (lines.size() < 4096 && std::getline(in, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      lines.push_back(line);
+    }
+  }
+  // A CSV header naming a structure column comes first: a CSV file may hold Molfiles in a
+  // cell, so "M  END" further down says nothing.
+  auto first = std::find_if(lines.begin(), lines.end(),
+                            [](const std::string& l) { return !isBlank(l); });
+  if (first != lines.end() && first->find_first_of(",;\t") != std::string::npos) {
+    std::string cell;
+    for (char c : *first + ",") {
+      if (c == ',' || c == ';' || c == '\t') {
+        std::string name = lower(trim(cell));
+        if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+          name = name.substr(1, name.size() - 2);
+        }
+        for (const char* candidate : {"smiles", "structure", "molfile", "molblock", "mol",
+                                      "cxsmiles", "canonical_smiles"}) {
+          if (name == candidate) return RecordFileFormat::Csv;
+        }
+        cell.clear();
+      } else {
+        cell += c;
+      }
+    }
+  }
+  // A Molfile: its fourth line is the counts line (V2000 / V3000), and "M  END" closes it.
+  if (lines.size() >= 4 && (lines[3].find("V2000") != std::string::npos ||
+                            lines[3].find("V3000") != std::string::npos)) {
     return RecordFileFormat::Sdf;
   }
-  std::size_t start = head.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-  std::string first;
-  std::istringstream lines(head.substr(start));
-  while (std::getline(lines, first) && isBlank(first)) {
-  }
-  if (first.find_first_of(",;\t") == std::string::npos) return RecordFileFormat::Smiles;
-  std::string cell;
-  for (char c : first + ",") {
-    if (c == ',' || c == ';' || c == '\t') {
-      std::string name = lower(trim(cell));
-      if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
-        name = name.substr(1, name.size() - 2);
-      }
-      for (const char* candidate : {"smiles", "structure", "molfile", "molblock", "mol",
-                                    "cxsmiles", "canonical_smiles"}) {
-        if (name == candidate) return RecordFileFormat::Csv;
-      }
-      cell.clear();
-    } else {
-      cell += c;
-    }
+  for (const auto& line : lines) {
+    if (trim(line) == "M  END") return RecordFileFormat::Sdf;
   }
   return RecordFileFormat::Smiles;
 }

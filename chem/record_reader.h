@@ -39,10 +39,10 @@ std::optional<RecordFileFormat> parseRecordFileFormat(const std::string& name);
 // ".txt" counts as SMILES), ignoring a trailing ".gz". nullopt when it says nothing.
 std::optional<RecordFileFormat> formatFromFileName(const std::string& fileName);
 
-// Guesses the format from the first bytes of a file (a few KiB are enough): a Molfile
-// ("M  END", or a V2000/V3000 counts line) is an SD file; a first line that names a structure
-// column (smiles, structure, molfile, ...) next to a ',' ';' or tab is CSV; anything else is
-// read as SMILES.
+// Guesses the format from the first bytes of a file (a few KiB are enough): a first
+// non-blank line that names a structure column (smiles, structure, molfile, ...) next to a
+// ',' ';' or tab is CSV (even when its cells hold Molfiles); a Molfile (a V2000/V3000 counts
+// line as line 4, or an "M  END" line) is an SD file; anything else is read as SMILES.
 RecordFileFormat detectRecordFileFormat(const std::string& head);
 
 struct RecordField {

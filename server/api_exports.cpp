@@ -1,7 +1,8 @@
 // Export of the registry:
 //   GET /api/export/compounds?format=sdf|csv|json[&start_up=ID][&include_retired=true]
-// Anyone may call it; the file holds exactly the parents the caller may see (anonymous
-// visitors and partners: the public catalogue). The file is spooled to disk and sent whole,
+//   GET /api/export/routes?format=csv|smiles|rxn[&start_up=ID][&include_retired=true]
+// Anyone may call them; the file holds exactly the parents (routes) the caller may see
+// (anonymous visitors and partners: the public catalogue). The file is spooled to disk and sent whole,
 // so a failure answers an error instead of a truncated file.
 #include <Poco/TemporaryFile.h>
 
@@ -11,6 +12,7 @@
 #include "server/api_routes.h"
 #include "server/export.h"
 #include "server/request_context.h"
+#include "server/route_export.h"
 
 namespace argan::server {
 namespace {
@@ -34,11 +36,32 @@ void exportHandler(RequestContext& ctx) {
                std::string("argan-compounds.") + exportFormatName(options.format));
 }
 
+void routeExportHandler(RequestContext& ctx) {
+  RouteExportOptions options;
+  auto format = parseRouteExportFormat(ctx.query("format").value_or("csv"));
+  if (!format) throw invalidArgument("format must be csv, smiles or rxn", {{"field", "format"}});
+  options.format = *format;
+  options.startUpId = ctx.queryInt("start_up");
+  options.includeRetired = ctx.query("include_retired").value_or("") == "true";
+  Poco::TemporaryFile spool;
+  {
+    std::ofstream out(spool.path(), std::ios::binary);
+    exportRoutes(ctx.services(), ctx.principal(), options, out);
+    out.flush();
+    if (!out) throw unavailable("the export could not be written");
+  }
+  ctx.sendFile(200, routeExportContentType(options.format), spool.path(),
+               std::string("argan-routes.") + routeExportExtension(options.format));
+}
+
 }  // namespace
 
 void addExportRoutes(Router& router) {
   router.add({"GET", "/api/export/compounds", Access::Public, exportHandler,
               "the visible parents as an SD file, CSV or JSON (format, start_up)"});
+  router.add({"GET", "/api/export/routes", Access::Public, routeExportHandler,
+              "the visible synthesis routes as reaction SMILES, RXN (RD file) or metrics CSV "
+              "(format, start_up)"});
 }
 
 }  // namespace argan::server

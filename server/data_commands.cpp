@@ -24,6 +24,7 @@
 #include "server/import_report.h"
 #include "server/importer.h"
 #include "server/registration.h"
+#include "server/route_export.h"
 
 namespace argan::server {
 
@@ -59,13 +60,19 @@ const char* const kImportHelp =
     "  {\"registered\": n, \"new_form\": n, \"new_batch\": n, \"rejected\": n}\n"
     "Exit codes: 0 done (whatever the verdicts), 1 failed, 2 usage, 3 --strict with rejections.";
 const char* const kExportUsage =
-    "argan export --db FILE --format sdf|csv|json [--start-up ID] [--include-retired] PATH";
+    "argan export --db FILE --format sdf|csv|json [--start-up ID] [--include-retired] PATH\n"
+    "       argan export --routes --db FILE --format csv|smiles|rxn [--start-up ID]\n"
+    "                    [--include-retired] PATH";
 const char* const kExportHelp =
-    "Writes the registry's parents as an SD file, CSV or JSON.\n"
+    "Writes the registry's parents as an SD file, CSV or JSON; with --routes, the synthesis\n"
+    "routes as metrics CSV, reaction SMILES or RXN records (an RD file).\n"
     "\n"
-    "Every parent comes with its identity layers and properties (PATH '-' writes to standard output). Without --start-up: the whole registry,\n"
-    "as an administrator sees it; with it: that start-up's own parents. The file is written\n"
-    "beside PATH and renamed when complete. Prints {\"compounds\": n, \"format\", \"path\"}.";
+    "Every parent comes with its identity layers and properties; every route step with its\n"
+    "metrics (and a row per route with the route metrics). PATH '-' writes to standard output.\n"
+    "Without --start-up: the whole registry, as an administrator sees it; with it: that\n"
+    "start-up's own records. The file is written beside PATH and renamed when complete.\n"
+    "Prints {\"compounds\": n, \"format\", \"path\"} (with --routes: {\"routes\": n,\n"
+    "\"steps\": n, \"format\", \"path\"}).";
 const char* const kBackupUsage = "argan backup --db FILE [--force] DEST";
 const char* const kBackupHelp =
     "Copies the database to DEST while the server runs.\n"
@@ -323,9 +330,63 @@ int importCommand(const Args& args) {
   return a.has("strict") && done.counts.rejected > 0 ? kExitRejectedRecords : 0;
 }
 
+namespace {
+
+// Writes `write(out)` to PATH (atomically) or to standard output for "-".
+template <typename Fn>
+void writeOutput(const std::string& path, Fn&& write) {
+  if (path == "-") {
+    write(std::cout);
+    std::cout.flush();
+  } else {
+    writeAtomically(path, write);
+  }
+}
+
+int exportRoutesCommand(const CliArgs& a, const std::string& path) {
+  auto format = parseRouteExportFormat(a.require("format"));
+  if (!format) throw UsageError("--format must be csv, smiles or rxn with --routes");
+  RouteExportOptions options;
+  options.format = *format;
+  options.includeRetired = a.has("include-retired");
+  db::Principal viewer = db::Principal::system("cli export");
+  if (auto s = a.get("start-up")) {
+    options.startUpId = parseId(*s, "--start-up");
+    viewer = db::Principal{};
+    viewer.role = db::Role::Member;
+    viewer.startUpId = options.startUpId;
+    viewer.email = "cli export";
+  }
+  auto database = openDatabase(a.require("db"));
+  if (options.startUpId) {
+    bool known = database->read(
+        [&](db::Connection& c) { return db::findStartUp(c, *options.startUpId).has_value(); });
+    if (!known) throw notFound("no start-up with id " + std::to_string(*options.startUpId));
+  }
+  chem::initialise();
+  SystemClock clock;
+  AppConfig config;
+  InProcessChemService chemService(1);
+  Services services{*database, clock, config, chemService};
+  RouteExportSummary summary;
+  writeOutput(path, [&](std::ostream& out) {
+    summary = exportRoutes(services, viewer, options, out);
+  });
+  Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
+  about.set("routes", summary.routes);
+  about.set("steps", summary.steps);
+  about.set("format", routeExportFormatName(options.format));
+  about.set("path", path);
+  printJson(path == "-" ? std::cerr : std::cout, about);
+  return 0;
+}
+
+}  // namespace
+
 int exportCommand(const Args& args) {
-  CliArgs a(args, {"db", "format", "start-up"}, {"include-retired"});
+  CliArgs a(args, {"db", "format", "start-up"}, {"include-retired", "routes"});
   const std::string path = onePath(a, "output file (or - for standard output)");
+  if (a.has("routes")) return exportRoutesCommand(a, path);
   auto format = parseExportFormat(a.require("format"));
   if (!format) throw UsageError("--format must be sdf, csv or json");
   ExportOptions options;

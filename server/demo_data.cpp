@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/password.h"
+#include "db/lifecycle.h"
 #include "db/start_up_store.h"
 #include "db/user_store.h"
 #include "server/demo_routes.h"
@@ -19,7 +20,6 @@ extern const char* const kDemoDataJson;
 }
 
 namespace argan::server {
-
 DemoLoadReport loadDemoData(Services& services) {
   DemoLoadReport report;
   bool empty = services.db.read([](db::Connection& c) { return db::listStartUps(c).empty(); });
@@ -31,6 +31,7 @@ DemoLoadReport loadDemoData(Services& services) {
   JsonFields root(parseJsonObject(kDemoDataJson));
   std::map<std::string, std::int64_t> startUpIds;
   std::map<std::string, db::Principal> people;  // e-mail -> principal
+  std::map<std::string, db::Principal> leads;   // start-up key -> its (first) lead
   Poco::JSON::Array::Ptr startUps = root.optArray("start_ups");
   for (std::size_t i = 0; startUps && i < startUps->size(); ++i) {
     JsonFields s(startUps->getObject(static_cast<unsigned>(i)), "start_ups");
@@ -59,6 +60,9 @@ DemoLoadReport loadDemoData(Services& services) {
         return db::createUser(c, services.clock, demo, user);
       });
       people[made.email] = made.principal();
+      if (made.role == db::Role::Lead && !leads.count(s.reqString("key"))) {
+        leads[s.reqString("key")] = made.principal();
+      }
       report.accounts.push_back({made.email, db::roleName(made.role), *in.name, password});
       ++report.users;
     }
@@ -70,6 +74,7 @@ DemoLoadReport loadDemoData(Services& services) {
       });
     }
   }
+  std::map<std::string, std::int64_t> compoundIds;  // "start-up key/name" -> compound id
   Poco::JSON::Array::Ptr compounds = root.optArray("compounds");
   for (std::size_t i = 0; compounds && i < compounds->size(); ++i) {
     JsonFields c(compounds->getObject(static_cast<unsigned>(i)), "compounds");
@@ -94,7 +99,23 @@ DemoLoadReport loadDemoData(Services& services) {
     }
     batch.notes += (batch.notes.empty() ? "" : " — ") + std::string("demo: ") +
                    c.reqString("name") + "; source: " + c.optString("source").value_or("");
-    registerStructure(services, who, owner->second, c.reqString("smiles"), "smiles", batch);
+    RegistrationResult made =
+        registerStructure(services, who, owner->second, c.reqString("smiles"), "smiles", batch);
+    const db::Compound& compound = made.registration.compound;
+    compoundIds[c.reqString("start_up") + "/" + c.reqString("name")] = compound.id;
+    if (auto visibility = c.optString("visibility")) {
+      // Published by the start-up's lead (members may not publish).
+      db::VisibilityChange change;
+      change.record = db::RecordRef{"compounds", "compound", compound.code(), compound.id,
+                                    compound.startUpId};
+      auto to = db::parseVisibility(*visibility);
+      if (!to) throw internalError("demo data: bad visibility " + *visibility);
+      change.to = *to;
+      change.reason = "demo: " + c.reqString("name") + " in the public catalogue";
+      services.db.write([&](db::Connection& conn) {
+        db::changeVisibility(conn, services.clock, leads.at(c.reqString("start_up")), change);
+      });
+    }
     ++report.compounds;
   }
   report.routes = loadDemoRoutes(services);

@@ -1,6 +1,8 @@
 // The demo data set (server/demo/cluster_demo.json, embedded at build time): the cluster's
 // 13 start-ups with invented teams (names marked "(demo)"), real green chemicals with their
-// literature sources, registered by the team members who made them.
+// literature sources, registered by the team members who made them (some published in the
+// public catalogue, some shared with the cluster, the rest private), synthesis routes from
+// the literature (cited in their descriptions), and products at different pipeline stages.
 #pragma once
 
 #include <string>

@@ -253,6 +253,12 @@ BOOST_AUTO_TEST_CASE(formats_from_names_and_file_names) {
   BOOST_CHECK(detectRecordFileFormat("CCO\tethanol\nCCN\tethylamine\n") ==
               RecordFileFormat::Smiles);
   BOOST_CHECK(detectRecordFileFormat("C(C)O,ethanol\n") == RecordFileFormat::Smiles);
+  // Molfiles in a CSV cell: still CSV (the header says so).
+  BOOST_CHECK(detectRecordFileFormat("id,molfile\n1,\"" + std::string(kEthanolMolfile) +
+                                     "\"\n") == RecordFileFormat::Csv);
+  // A Molfile without a counts-line tag is still found by its "M  END" line.
+  BOOST_CHECK(detectRecordFileFormat("x\n\n\n  0  0\nM  END\n$$$$\n") == RecordFileFormat::Sdf);
+  BOOST_CHECK(detectRecordFileFormat("") == RecordFileFormat::Smiles);
 }
 
 BOOST_AUTO_TEST_CASE(streams_and_counts_bytes) {

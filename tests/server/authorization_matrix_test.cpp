@@ -374,6 +374,7 @@ const std::vector<MatrixRow> kMatrix = {
                                                                          {{401, 403, 404, 404, OK,  OK}}},
   // Export: anyone; the file holds what the caller may see.
   {"GET /api/export/compounds", "", "",                                   {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/export/routes", "", "",                                      {OK,  OK,  OK,  OK,  OK,  OK}},
 };
 // clang-format on
 

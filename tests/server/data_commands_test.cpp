@@ -74,13 +74,26 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2_and_every_command_has_help) {
   BOOST_TEST(runArgan({"export", "--db", db, dir.file("x")}).exitCode == 2);
   BOOST_TEST(runArgan({"backup", "--db", db}).exitCode == 2);
   BOOST_TEST(runArgan({"restore", "--db", db}).exitCode == 2);
-  for (const char* command : {"import", "export", "backup", "restore"}) {
-    auto help = runArgan({command, "--help"});
-    BOOST_TEST(help.exitCode == 0, command);
-    BOOST_TEST(help.out.find(std::string("Usage: argan ") + command) != std::string::npos);
+  // Every subcommand of the issue has --help (exit 0) and is listed by `argan --help`.
+  const std::vector<std::vector<std::string>> commands = {
+      {"import"}, {"export"}, {"backup"}, {"restore"}, {"migrate"}, {"user", "add"},
+      {"verify-audit"}};
+  for (const auto& command : commands) {
+    std::string name = command.size() == 1 ? command[0] : command[0] + " " + command[1];
+    std::vector<std::string> args = command;
+    args.push_back("--help");
+    auto help = runArgan(args);
+    BOOST_TEST(help.exitCode == 0, name);
+    BOOST_TEST(help.out.find("Usage: argan " + name) != std::string::npos, name);
   }
+  auto serveHelp = runArgan({"serve", "--help"});
+  BOOST_TEST(serveHelp.exitCode == 0);
+  BOOST_TEST(serveHelp.out.find("--db") != std::string::npos, serveHelp.out);
+  auto exportHelp = runArgan({"export", "--help"});
+  BOOST_TEST(exportHelp.out.find("--routes") != std::string::npos);
   auto all = runArgan({"--help"});
-  for (const char* command : {"import", "export", "backup", "restore"}) {
+  for (const char* command :
+       {"serve", "import", "export", "backup", "restore", "migrate", "user add", "verify-audit"}) {
     BOOST_TEST(all.out.find(std::string("  ") + command) != std::string::npos, command);
   }
 }
@@ -110,6 +123,14 @@ BOOST_AUTO_TEST_CASE(import_prints_the_verdict_counts_last_and_writes_the_report
   BOOST_TEST(csv.find(",already_imported,") != std::string::npos);
   BOOST_TEST(count(db, "SELECT COUNT(*) FROM batches") == 6);
   BOOST_TEST(runArgan({"verify-audit", "--db", db}).exitCode == 0);
+
+  // --progress draws the bar on standard error (ending at 100 %); standard output keeps the
+  // counts as its last line.
+  auto shown = runArgan({"import", "--db", db, "--start-up", "2", "--progress", plate()});
+  BOOST_TEST_REQUIRE(shown.exitCode == 0, shown.err);
+  BOOST_TEST(shown.err.find("] 100%  record 9") != std::string::npos, shown.err);
+  BOOST_TEST(shown.out.find('\r') == std::string::npos);
+  BOOST_TEST(shown.lastLine() == R"({"registered": 4, "new_form": 1, "new_batch": 1, "rejected": 2})");
 }
 
 BOOST_AUTO_TEST_CASE(import_failures_exit_1) {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/password.h"
+#include "db/product_store.h"
 #include "db/start_up_store.h"
 #include "db/user_store.h"
 #include "test_server.h"
@@ -62,6 +63,23 @@ BOOST_AUTO_TEST_CASE(loads_the_cluster_with_teams_and_cited_chemistry_once) {
     return c.queryInt("SELECT COUNT(*) FROM compound_forms WHERE label LIKE '%sodium%'").value_or(-1);
   });
   BOOST_TEST(salts == 1);
+
+  // Some of it in the public catalogue, some shared with the cluster, the rest private.
+  auto visibilityCount = [&](const std::string& table, const std::string& visibility) {
+    return server.database().read([&](db::Connection& c) {
+      return c.queryInt("SELECT COUNT(*) FROM " + table + " WHERE visibility = '" + visibility +
+                        "'")
+          .value_or(-1);
+    });
+  };
+  BOOST_TEST(visibilityCount("compounds", "public") == 7);
+  BOOST_TEST(visibilityCount("compounds", "cluster") == 2);
+  BOOST_TEST(visibilityCount("compounds", "start-up") == 8);
+  auto catalogue = server.call("GET", "/api/compounds");
+  BOOST_TEST_REQUIRE(catalogue.status == 200, catalogue.body);
+  BOOST_TEST(catalogue.json()->getValue<int>("total") == 7);
+
+  // Routes and products of the demo: tests/server/demo_routes_test.cpp, demo_products_test.cpp.
 
   server::DemoLoadReport again = server::loadDemoData(server.services());
   BOOST_TEST(again.skipped);
