@@ -20,7 +20,7 @@
 #include "db/start_up_store.h"
 
 using namespace argan;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
   int transactions = argc > 1 ? std::atoi(argv[1]) : 500;
@@ -38,18 +38,18 @@ int main(int argc, char** argv) {
       options.path = path;
       options.synchronousFull = full;
       auto database = db::Database::open(options);
-      auto start = Clock::now();
+      auto start = SteadyClock::now();
       for (int i = 0; i < transactions; ++i) {
-        auto t0 = Clock::now();
+        auto t0 = SteadyClock::now();
         database->write([&](db::Connection& c) {
           db::StartUpInput in;
           in.name = "Bench " + std::to_string(i);
           in.sector = "green_chemicals";
           db::createStartUp(c, clock, db::Principal::system("bench"), in);
         });
-        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        ms.push_back(std::chrono::duration<double, std::milli>(SteadyClock::now() - t0).count());
       }
-      double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      double seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
       std::sort(ms.begin(), ms.end());
       std::printf("%-16s %10.0f %10.2f %10.2f %10.2f\n", full ? "FULL" : "NORMAL",
                   transactions / seconds, ms[ms.size() / 2], ms[ms.size() * 99 / 100], ms.back());

@@ -258,7 +258,7 @@ BOOST_AUTO_TEST_CASE(a_damaged_file_is_refused_at_start) {
     for (int i = 0; i < 300; ++i) {
       database->write([&](db::Connection& c) {
         db::StartUpInput in;
-        in.name = "Start-up number " + std::to_string(i) + std::string(200, 'x');
+        in.name = "Start-up number " + std::to_string(i) + std::string(150, 'x');
         in.sector = "green_chemicals";
         db::createStartUp(c, clock, db::Principal::system("test"), in);
       });

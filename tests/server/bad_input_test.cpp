@@ -36,8 +36,8 @@ std::string jsonString(const std::string& s) {
   o.set("v", s);
   std::ostringstream out;
   o.stringify(out);
-  std::string text = out.str();  // {"v":"..."}
-  return text.substr(5, text.size() - 6);
+  std::string text = out.str();  // {"v":"..."}: the escaped text between the value's quotes
+  return text.substr(6, text.size() - 8);
 }
 
 std::string request(const std::string& method, const std::string& path, const std::string& body,

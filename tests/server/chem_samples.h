@@ -59,6 +59,9 @@ inline chem::RouteInput benzanilideRoute() {
   dcm.density = 1.325;
   chem::ComponentInput silica;
   silica.name = "silica gel";
+  silica.role = "reagent";
+  silica.amount = 5.0;
+  silica.unit = "g";
   step(3,
        "ClC(=O)c1ccccc1.Nc1ccccc1.CCN(CC)CC>ClCCl>O=C(Nc1ccccc1)c1ccccc1.(CC[NH+](CC)CC.[Cl-])",
        {acid, aniline, base, dcm, grams("O", 50.0, "solvent"), silica,
