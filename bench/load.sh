@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-15}"
-argan=build/argan
+argan=${ARGAN_BINARY:-build/argan}   # ARGAN_BINARY: another build of it
 work=$(mktemp -d)
 port=${ARGAN_LOAD_PORT:-18480}
 threads=${ARGAN_LOAD_THREADS:-8}
@@ -39,9 +39,10 @@ export ARGAN_TOKEN=$token
 run() {  # name connections path [script]
   local name=$1 c=$2 path=$3 script=${4:-$work/auth.lua}
   local out
-  out=$(wrk -t2 -c"$c" -d"${seconds}s" --latency -s "$script" "http://127.0.0.1:$port$path" 2>&1)
+  local t=$((c < 2 ? c : 2))  # wrk needs at least one connection per thread
+  out=$(wrk -t"$t" -c"$c" -d"${seconds}s" --latency -s "$script" "http://127.0.0.1:$port$path" 2>&1)
   local rps p50 p99 non2xx
-  rps=$(grep -o 'Requests/sec: *[0-9.]*' <<<"$out" | grep -o '[0-9.]*$')
+  rps=$(grep -o 'Requests/sec: *[0-9.]*' <<<"$out" | grep -o '[0-9.]*$' || echo "?")
   p50=$(awk '/Latency Distribution/{f=1} f && $1=="50%"{print $2; exit}' <<<"$out")
   p99=$(awk '/Latency Distribution/{f=1} f && $1=="99%"{print $2; exit}' <<<"$out")
   non2xx=$(grep -o 'Non-2xx or 3xx responses: *[0-9]*' <<<"$out" | grep -o '[0-9]*$' || echo 0)

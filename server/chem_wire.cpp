@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <limits>
+#include <tuple>
 
 namespace argan::server::wire {
 namespace {
@@ -232,6 +233,73 @@ void get(WireReader& r, chem::StructureAnalysis& v) {
   get(r, v.standardizationSteps);
   get(r, v.standardizer);
 }
+
+void put(WireWriter& w, const chem::SimilarityQuerySpec& v) {
+  put(w, v.canonicalSmiles);
+  put(w, v.morganFingerprint);
+}
+
+void get(WireReader& r, chem::SimilarityQuerySpec& v) {
+  get(r, v.canonicalSmiles);
+  get(r, v.morganFingerprint);
+}
+
+namespace {
+
+template <typename... T>
+void putFields(WireWriter& w, const std::tuple<T&...>& fields) {
+  std::apply([&](auto&... f) { (put(w, f), ...); }, fields);
+}
+
+template <typename... T>
+void getFields(WireReader& r, const std::tuple<T&...>& fields) {
+  std::apply([&](auto&... f) { (get(r, f), ...); }, fields);
+}
+
+}  // namespace
+
+// One field list per struct serves both directions, so put and get cannot disagree on the
+// order. A field missing here does not cross to or from the worker: add new fields (the
+// round-trip tests in tests/server/chem_wire_test.cpp compare the JSON of both sides).
+#define ARGAN_WIRE_FIELDS(Type, ...)                                                   \
+  void put(WireWriter& w, const Type& v) { putFields(w, std::tie(__VA_ARGS__)); }      \
+  void get(WireReader& r, Type& v) { getFields(r, std::tie(__VA_ARGS__)); }
+
+ARGAN_WIRE_FIELDS(chem::SubstructureQuerySpec, v.format, v.text, v.patternFingerprint, v.atoms,
+                  v.screenBits)
+ARGAN_WIRE_FIELDS(chem::ComponentInput, v.smiles, v.name, v.role, v.amount, v.unit, v.density,
+                  v.equivalents, v.origin, v.fromStep, v.compound)
+ARGAN_WIRE_FIELDS(chem::ReactionConditions, v.temperatureC, v.timeH, v.pressureBar, v.atmosphere,
+                  v.mode)
+ARGAN_WIRE_FIELDS(chem::ReactionInput, v.reactionSmiles, v.rxnBlock, v.components, v.conditions,
+                  v.workup, v.isolatedYield)
+ARGAN_WIRE_FIELDS(chem::SolventClass, v.recognised, v.chem21Number, v.name, v.family,
+                  v.rankingDefault, v.ranking, v.safetyScore, v.healthScore, v.environmentScore)
+ARGAN_WIRE_FIELDS(chem::ResolvedComponent, v.side, v.role, v.coefficient, v.inputIndex, v.smiles,
+                  v.name, v.canonicalSmiles, v.inchiKey, v.formula, v.molarMass, v.carbonAtoms,
+                  v.charge, v.elements, v.water, v.solvent, v.amount, v.unit, v.density,
+                  v.equivalentsGiven, v.massG, v.moles, v.amountSource, v.equivalents, v.origin,
+                  v.fromStep, v.compound)
+ARGAN_WIRE_FIELDS(chem::ElementBalance, v.element, v.reactants, v.products)
+ARGAN_WIRE_FIELDS(chem::BalanceReport, v.balanced, v.elements, v.chargeReactants,
+                  v.chargeProducts, v.summary, v.suggestion)
+ARGAN_WIRE_FIELDS(chem::Metric, v.key, v.name, v.unit, v.value, v.formula, v.definition,
+                  v.reference, v.missing, v.detail)
+ARGAN_WIRE_FIELDS(chem::TrafficLight, v.criterion, v.flag, v.basis, v.rule)
+ARGAN_WIRE_FIELDS(chem::ReactionAnalysis, v.format, v.canonicalReactionSmiles, v.components,
+                  v.desiredProduct, v.limitingReactant, v.balance, v.theoreticalProductMassG,
+                  v.metrics, v.trafficLights, v.warnings)
+ARGAN_WIRE_FIELDS(chem::RouteStepInput, v.number, v.name, v.reaction)
+ARGAN_WIRE_FIELDS(chem::RouteInput, v.steps)
+ARGAN_WIRE_FIELDS(chem::StepAnalysisResult, v.number, v.name, v.ok, v.error, v.analysis)
+ARGAN_WIRE_FIELDS(chem::StepContribution, v.number, v.productKgPerKgFinal, v.rawInputKg,
+                  v.pmiShare, v.extentPerMolFinal, v.feeds)
+ARGAN_WIRE_FIELDS(chem::Principle, v.number, v.name, v.flag, v.evidence)
+ARGAN_WIRE_FIELDS(chem::RouteAnalysis, v.steps, v.complete, v.problems, v.finalStep,
+                  v.longestLinearSequence, v.contributions, v.metrics, v.worstTrafficLights,
+                  v.principles)
+
+#undef ARGAN_WIRE_FIELDS
 
 namespace {
 enum class DetailTag : std::uint8_t { kString = 0, kInt = 1, kDouble = 2, kBool = 3 };

@@ -16,12 +16,15 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "chem/depiction.h"
+#include "chem/reaction_types.h"
 #include "chem/structure_analysis.h"
+#include "chem/substructure.h"
 #include "common/error.h"
 
 namespace argan::server::wire {
@@ -89,11 +92,30 @@ template <typename T>
 void get(WireReader& r, std::vector<T>& v) {
   std::uint32_t n = r.count(1);
   v.clear();
-  v.reserve(n);
+  // Items are at least a byte on the wire but may be hundreds in memory: reserve only a
+  // little up front, so memory follows the items actually decoded, not the claimed count.
+  v.reserve(n < 256 ? n : 256);
   for (std::uint32_t i = 0; i < n; ++i) {
     T item{};
     get(r, item);
     v.push_back(std::move(item));
+  }
+}
+
+template <typename T>
+void put(WireWriter& w, const std::optional<T>& v) {
+  put(w, v.has_value());
+  if (v) put(w, *v);
+}
+template <typename T>
+void get(WireReader& r, std::optional<T>& v) {
+  bool present = false;
+  get(r, present);
+  v.reset();
+  if (present) {
+    T item{};
+    get(r, item);
+    v = std::move(item);
   }
 }
 
@@ -110,6 +132,44 @@ void put(WireWriter& w, const chem::MolecularProperties& v);
 void get(WireReader& r, chem::MolecularProperties& v);
 void put(WireWriter& w, const chem::StructureAnalysis& v);
 void get(WireReader& r, chem::StructureAnalysis& v);
+void put(WireWriter& w, const chem::SimilarityQuerySpec& v);
+void get(WireReader& r, chem::SimilarityQuerySpec& v);
+void put(WireWriter& w, const chem::SubstructureQuerySpec& v);
+void get(WireReader& r, chem::SubstructureQuerySpec& v);
+
+// Reactions and routes (chem/reaction_types.h).
+void put(WireWriter& w, const chem::ComponentInput& v);
+void get(WireReader& r, chem::ComponentInput& v);
+void put(WireWriter& w, const chem::ReactionConditions& v);
+void get(WireReader& r, chem::ReactionConditions& v);
+void put(WireWriter& w, const chem::ReactionInput& v);
+void get(WireReader& r, chem::ReactionInput& v);
+void put(WireWriter& w, const chem::SolventClass& v);
+void get(WireReader& r, chem::SolventClass& v);
+void put(WireWriter& w, const chem::ResolvedComponent& v);
+void get(WireReader& r, chem::ResolvedComponent& v);
+void put(WireWriter& w, const chem::ElementBalance& v);
+void get(WireReader& r, chem::ElementBalance& v);
+void put(WireWriter& w, const chem::BalanceReport& v);
+void get(WireReader& r, chem::BalanceReport& v);
+void put(WireWriter& w, const chem::Metric& v);
+void get(WireReader& r, chem::Metric& v);
+void put(WireWriter& w, const chem::TrafficLight& v);
+void get(WireReader& r, chem::TrafficLight& v);
+void put(WireWriter& w, const chem::ReactionAnalysis& v);
+void get(WireReader& r, chem::ReactionAnalysis& v);
+void put(WireWriter& w, const chem::RouteStepInput& v);
+void get(WireReader& r, chem::RouteStepInput& v);
+void put(WireWriter& w, const chem::RouteInput& v);
+void get(WireReader& r, chem::RouteInput& v);
+void put(WireWriter& w, const chem::StepAnalysisResult& v);
+void get(WireReader& r, chem::StepAnalysisResult& v);
+void put(WireWriter& w, const chem::StepContribution& v);
+void get(WireReader& r, chem::StepContribution& v);
+void put(WireWriter& w, const chem::Principle& v);
+void get(WireReader& r, chem::Principle& v);
+void put(WireWriter& w, const chem::RouteAnalysis& v);
+void get(WireReader& r, chem::RouteAnalysis& v);
 
 // Errors (code, message, details) cross the process boundary unchanged.
 void put(WireWriter& w, const Error& e);

@@ -120,6 +120,10 @@ const std::map<std::string, ChemMethod>& chemWorkerMethods() {
       {"are_tautomers", bindChemMethod(&ChemService::areTautomers)},
       {"depict_pickle", bindChemMethod(&ChemService::depictPickle)},
       {"depict_structure", bindChemMethod(&ChemService::depictStructure)},
+      {"prepare_substructure_query", bindChemMethod(&ChemService::prepareSubstructureQuery)},
+      {"prepare_similarity_query", bindChemMethod(&ChemService::prepareSimilarityQuery)},
+      {"analyse_reaction", bindChemMethod(&ChemService::analyseReaction)},
+      {"analyse_route", bindChemMethod(&ChemService::analyseRoute)},
       {"ping", [](ChemService&, wire::WireReader& in, wire::WireWriter& out) {
          in.expectEnd();
          wire::put(out, std::string("pong"));
@@ -190,6 +194,9 @@ int runChemWorker(const std::vector<std::string>& args) {
   const auto& methods = chemWorkerMethods();
   const auto& testMethods = chemWorkerTestMethods();
 
+  // "test.fault_next" (test methods only): the next production call, once its frame is read,
+  // crashes ("crash") or never answers ("hang") instead of running.
+  std::string pendingFault;
   std::string frame;
   for (;;) {
     try {
@@ -203,7 +210,22 @@ int runChemWorker(const std::vector<std::string>& args) {
     try {
       wire::WireReader in(frame);
       std::string method = in.bytes();
+      if (settings.testMethods && method == "test.fault_next") {
+        wire::get(in, pendingFault);
+        in.expectEnd();
+        if (pendingFault != "crash" && pendingFault != "hang") {
+          throw invalidArgument("test.fault_next takes \"crash\" or \"hang\"");
+        }
+        wire::WireWriter out;
+        out.u8(static_cast<std::uint8_t>(wire::Status::kOk));
+        wire::writeFrame(fd, out.data());
+        continue;
+      }
       auto it = methods.find(method);
+      if (it != methods.end() && !pendingFault.empty()) {
+        if (pendingFault == "crash") ::raise(SIGSEGV);
+        for (;;) ::pause();
+      }
       if (it == methods.end() && settings.testMethods) {
         it = testMethods.find(method);
         if (it == testMethods.end()) it = methods.end();

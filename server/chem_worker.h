@@ -56,6 +56,8 @@ const std::map<std::string, ChemMethod>& chemWorkerMethods();
 // "test.spin" (burns CPU forever), "test.sleep" (blocks forever), "test.allocate" (allocates
 // until memory runs out), "test.exit" (exits without answering), and "test.rdkit_smiles"
 // (RDKit's SMILES parser on the raw text, without Argan's input checks: returns the atom count).
+// The worker loop itself serves "test.fault_next" ("crash" | "hang"): the next production call
+// (analyse_reaction, ...) is read whole, then crashes or never answers instead of running.
 const std::map<std::string, ChemMethod>& chemWorkerTestMethods();
 
 // `argan chem-worker [--memory-mb N] [--cpu-seconds N] [--test-methods]`. Returns the exit code.

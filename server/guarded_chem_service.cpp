@@ -154,7 +154,6 @@ class GuardedChemService::Worker {
 
 GuardedChemService::GuardedChemService(ChemWorkerOptions options) : options_(std::move(options)) {
   if (options_.workers < 1) options_.workers = 1;
-  inProcess_ = std::make_unique<InProcessChemService>(options_.workers);
   if (options_.timeoutMs < 1) options_.timeoutMs = 1;
   std::vector<std::unique_ptr<Worker>> started;
   for (int i = 0; i < options_.workers; ++i) started.push_back(spawnWorker());
@@ -410,20 +409,20 @@ std::string GuardedChemService::depictStructure(const std::string& text,
 
 chem::SubstructureQuerySpec GuardedChemService::prepareSubstructureQuery(
     const std::string& text, const std::string& format) {
-  return inProcess_->prepareSubstructureQuery(text, format);
+  return invoke<chem::SubstructureQuerySpec>("prepare_substructure_query", text, format);
 }
 
 chem::SimilarityQuerySpec GuardedChemService::prepareSimilarityQuery(const std::string& text,
                                                                      const std::string& format) {
-  return inProcess_->prepareSimilarityQuery(text, format);
+  return invoke<chem::SimilarityQuerySpec>("prepare_similarity_query", text, format);
 }
 
 chem::ReactionAnalysis GuardedChemService::analyseReaction(const chem::ReactionInput& input) {
-  return inProcess_->analyseReaction(input);
+  return invoke<chem::ReactionAnalysis>("analyse_reaction", input);
 }
 
 chem::RouteAnalysis GuardedChemService::analyseRoute(const chem::RouteInput& input) {
-  return inProcess_->analyseRoute(input);
+  return invoke<chem::RouteAnalysis>("analyse_route", input);
 }
 
 }  // namespace argan::server

@@ -67,8 +67,6 @@ class GuardedChemService : public ChemService {
                            const chem::DepictionOptions& options) override;
   std::string depictStructure(const std::string& text, const std::string& format,
                               const chem::DepictionOptions& options) override;
-  // Reactions, routes and search queries do not travel over chem_wire yet: they run on an
-  // in-process service with the same concurrency bound (known gap, see docs/limits.md).
   chem::SubstructureQuerySpec prepareSubstructureQuery(const std::string& text,
                                                        const std::string& format) override;
   chem::SimilarityQuerySpec prepareSimilarityQuery(const std::string& text,
@@ -115,7 +113,6 @@ class GuardedChemService : public ChemService {
   std::vector<std::unique_ptr<Worker>> idle_;
   std::vector<pid_t> busyPids_;  // leased workers
   ChemWorkerStats stats_;
-  std::unique_ptr<InProcessChemService> inProcess_;  // the calls not yet carried by chem_wire
 };
 
 }  // namespace argan::server

@@ -3,14 +3,131 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sstream>
+
 #include "server/chem_service.h"
 #include "server/chem_wire.h"
+#include "server/route_json.h"
+#include "chem_samples.h"
 #include "test_support.h"
 
 using namespace argan;
 using namespace argan::server::wire;
 
+namespace {
+
+template <typename T>
+T roundTrip(const T& original) {
+  WireWriter w;
+  put(w, original);
+  WireReader r(w.data());
+  T copy{};
+  get(r, copy);
+  r.expectEnd();
+  // Every byte written is read back into a field: encoding the copy gives the same bytes.
+  WireWriter again;
+  put(again, copy);
+  BOOST_TEST((again.data() == w.data()));
+  return copy;
+}
+
+std::string jsonText(const Poco::JSON::Object::Ptr& object) {
+  std::ostringstream out;
+  object->stringify(out);
+  return out.str();
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_SUITE(chem_wire)
+
+BOOST_AUTO_TEST_CASE(a_reaction_input_and_its_analysis_survive_the_round_trip) {
+  chem::RouteInput route = test::benzanilideRoute();
+  const chem::ReactionInput& input = route.steps[2].reaction;
+  chem::ReactionInput in = roundTrip(input);
+  BOOST_TEST(in.reactionSmiles == input.reactionSmiles);
+  BOOST_TEST_REQUIRE(in.components.size() == input.components.size());
+  BOOST_TEST(*in.components[0].fromStep == 1);
+  BOOST_TEST(in.components[1].compound == "CMP-000002");
+  BOOST_TEST(*in.components[2].equivalents == 1.1);
+  BOOST_TEST(*in.components[3].density == 1.325);
+  BOOST_TEST(!in.components[5].amount.has_value());
+  BOOST_TEST(in.components[5].name == "silica gel");
+  BOOST_TEST(*in.conditions.temperatureC == 80.0);
+  BOOST_TEST(!in.conditions.pressureBar.has_value());
+  BOOST_TEST(in.workup == input.workup, boost::test_tools::per_element());
+  BOOST_TEST(*in.isolatedYield == 90.0);
+
+  server::InProcessChemService chem(1);
+  chem::ReactionAnalysis original = chem.analyseReaction(input);
+  BOOST_TEST_REQUIRE(original.components.size() > 5u);
+  chem::ReactionAnalysis copy = roundTrip(original);
+  // The JSON the API answers is the same from the copy: no field the API shows is lost.
+  BOOST_TEST(jsonText(server::reactionAnalysisJson(copy)) ==
+             jsonText(server::reactionAnalysisJson(original)));
+  // Fields the JSON may not show.
+  BOOST_TEST(copy.components[0].solvent.name == original.components[0].solvent.name);
+  BOOST_TEST(copy.balance.summary == original.balance.summary);
+  BOOST_TEST(copy.limitingReactant == original.limitingReactant);
+}
+
+BOOST_AUTO_TEST_CASE(a_route_and_its_analysis_survive_the_round_trip) {
+  chem::RouteInput input = test::benzanilideRoute();
+  chem::RouteInput in = roundTrip(input);
+  BOOST_TEST_REQUIRE(in.steps.size() == 3u);
+  BOOST_TEST(in.steps[1].number == 2);
+  BOOST_TEST(in.steps[1].name == "step 2");
+  BOOST_TEST(in.steps[2].reaction.components.size() == input.steps[2].reaction.components.size());
+
+  server::InProcessChemService chem(1);
+  chem::RouteAnalysis original = chem.analyseRoute(input);
+  BOOST_TEST_REQUIRE(original.problems.empty(), original.problems.front());
+  chem::RouteAnalysis copy = roundTrip(original);
+  BOOST_TEST(copy.complete);
+  BOOST_TEST(*copy.finalStep == 3);
+  BOOST_TEST(copy.longestLinearSequence == original.longestLinearSequence,
+             boost::test_tools::per_element());
+  BOOST_TEST_REQUIRE(copy.steps.size() == 3u);
+  for (std::size_t i = 0; i < copy.steps.size(); ++i) {
+    BOOST_TEST(copy.steps[i].ok);
+    BOOST_TEST(jsonText(server::reactionAnalysisJson(copy.steps[i].analysis)) ==
+               jsonText(server::reactionAnalysisJson(original.steps[i].analysis)));
+  }
+  BOOST_TEST_REQUIRE(copy.metrics.size() == original.metrics.size());
+  for (std::size_t i = 0; i < copy.metrics.size(); ++i) {
+    BOOST_TEST(jsonText(server::metricJson(copy.metrics[i])) ==
+               jsonText(server::metricJson(original.metrics[i])));
+  }
+  BOOST_TEST_REQUIRE(copy.contributions.size() == 3u);
+  BOOST_TEST(*copy.contributions[0].feeds == 3);
+  BOOST_TEST(*copy.contributions[0].pmiShare == *original.contributions[0].pmiShare);
+  BOOST_TEST(copy.principles.size() == 12u);
+  BOOST_TEST(copy.principles[4].flag == original.principles[4].flag);
+  BOOST_TEST(copy.worstTrafficLights.size() == original.worstTrafficLights.size());
+
+  // A step that cannot be analysed travels as a result, not an error.
+  chem::RouteInput broken = input;
+  broken.steps[1].reaction.reactionSmiles = "C1CC>>CC";
+  chem::RouteAnalysis partial = roundTrip(chem.analyseRoute(broken));
+  BOOST_TEST(!partial.steps[1].ok);
+  BOOST_TEST(!partial.steps[1].error.empty());
+  BOOST_TEST(!partial.complete);
+}
+
+BOOST_AUTO_TEST_CASE(search_queries_survive_the_round_trip) {
+  server::InProcessChemService chem(1);
+  chem::SubstructureQuerySpec sub = chem.prepareSubstructureQuery("c1ccccc1[$(C=O)]", "smarts");
+  chem::SubstructureQuerySpec subCopy = roundTrip(sub);
+  BOOST_TEST(subCopy.format == sub.format);
+  BOOST_TEST(subCopy.text == sub.text);
+  BOOST_TEST(subCopy.patternFingerprint == sub.patternFingerprint);
+  BOOST_TEST(subCopy.atoms == sub.atoms);
+  BOOST_TEST(subCopy.screenBits == sub.screenBits);
+  chem::SimilarityQuerySpec sim = chem.prepareSimilarityQuery("CC(=O)Oc1ccccc1C(=O)O", "");
+  chem::SimilarityQuerySpec simCopy = roundTrip(sim);
+  BOOST_TEST(simCopy.canonicalSmiles == sim.canonicalSmiles);
+  BOOST_TEST(simCopy.morganFingerprint == sim.morganFingerprint);
+}
 
 BOOST_AUTO_TEST_CASE(a_structure_analysis_survives_the_round_trip) {
   server::InProcessChemService chem(1);
@@ -74,6 +191,19 @@ BOOST_AUTO_TEST_CASE(truncated_and_lying_messages_are_refused) {
   test::expectError(ErrorCode::Internal, [&] { getError(rc); });
   WireReader trailing(bad.data());
   test::expectError(ErrorCode::Internal, [&] { trailing.expectEnd(); });
+  // A reaction input cut anywhere is refused, never half-read into a plausible value.
+  WireWriter reaction;
+  put(reaction, test::benzanilideRoute().steps[2].reaction);
+  std::string whole = reaction.data();
+  for (std::size_t cut = 0; cut < whole.size(); cut += 7) {
+    WireReader rr(std::string_view(whole).substr(0, cut));
+    chem::ReactionInput partial;
+    test::expectError(ErrorCode::Internal, [&] { get(rr, partial); });
+  }
+  // An optional whose presence flag is neither 0 nor 1.
+  WireReader ro(bad.data());
+  std::optional<double> maybe;
+  test::expectError(ErrorCode::Internal, [&] { get(ro, maybe); });
 }
 
 BOOST_AUTO_TEST_CASE(frames_cross_a_socket_and_a_huge_length_is_refused) {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "chem_samples.h"
 #include "server/chem_worker.h"
 #include "server/guarded_chem_service.h"
 #include "test_server.h"
@@ -61,6 +62,21 @@ void expectStillServes(GuardedChemService& chem) {
 
 bool alive(pid_t pid) { return ::kill(pid, 0) == 0; }
 
+// The wire encoding of a value: equal bytes mean equal in every field that crosses.
+template <typename T>
+std::string encoded(const T& value) {
+  server::wire::WireWriter w;
+  server::wire::put(w, value);
+  return w.take();
+}
+
+// Arms the (only) worker to crash or hang on its next production call.
+void faultNext(GuardedChemService& chem, const std::string& fault) {
+  server::wire::WireWriter w;
+  server::wire::put(w, fault);
+  chem.call("test.fault_next", w.data());
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(guarded_chem_service)
@@ -87,6 +103,63 @@ BOOST_AUTO_TEST_CASE(answers_match_the_in_process_service) {
   BOOST_TEST(guarded.depictStructure("CCO", "smiles", options) ==
              local.depictStructure("CCO", "smiles", options));
   BOOST_TEST(guarded.stats().crashed == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(reactions_routes_and_search_queries_run_in_the_workers) {
+  GuardedChemService guarded(testOptions());
+  server::InProcessChemService local(1);
+  chem::RouteInput route = test::benzanilideRoute();
+  for (const auto& step : route.steps) {
+    auto g = guarded.analyseReaction(step.reaction);
+    BOOST_TEST(g.balance.summary == local.analyseReaction(step.reaction).balance.summary);
+    BOOST_TEST((encoded(g) == encoded(local.analyseReaction(step.reaction))), step.name);
+  }
+  auto g = guarded.analyseRoute(route);
+  BOOST_TEST(g.complete);
+  BOOST_TEST((encoded(g) == encoded(local.analyseRoute(route))));
+  auto sub = guarded.prepareSubstructureQuery("c1ccncc1", "");
+  BOOST_TEST((encoded(sub) == encoded(local.prepareSubstructureQuery("c1ccncc1", ""))));
+  auto sim = guarded.prepareSimilarityQuery("OC(=O)c1ccccc1O", "smiles");
+  BOOST_TEST((encoded(sim) == encoded(local.prepareSimilarityQuery("OC(=O)c1ccccc1O", "smiles"))));
+  // Chemistry errors cross unchanged.
+  chem::ReactionInput bad = route.steps[0].reaction;
+  bad.reactionSmiles = "CCé>>CC";
+  std::string ge = test::expectError(ErrorCode::InvalidArgument, [&] { guarded.analyseReaction(bad); });
+  std::string le = test::expectError(ErrorCode::InvalidArgument, [&] { local.analyseReaction(bad); });
+  BOOST_TEST(ge == le);
+  test::expectError(ErrorCode::InvalidArgument,
+                    [&] { guarded.prepareSubstructureQuery(std::string(30, '('), "smarts"); });
+  test::expectError(ErrorCode::InvalidArgument,
+                    [&] { guarded.prepareSimilarityQuery("C1CC", "smiles"); });
+  // Every one of these ran in a worker: the server process never parsed them.
+  BOOST_TEST(guarded.stats().calls >= 9u);
+  BOOST_TEST(guarded.stats().crashed == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_crash_or_hang_in_a_reaction_costs_that_call_only) {
+  ChemWorkerOptions options = testOptions();
+  options.workers = 1;  // the armed worker is the one the next call gets
+  options.timeoutMs = 1000;
+  GuardedChemService guarded(options);
+  chem::RouteInput route = test::benzanilideRoute();
+  pid_t first = guarded.workerPids().at(0);
+  faultNext(guarded, "crash");
+  BOOST_TEST(limitOf([&] { guarded.analyseReaction(route.steps[0].reaction); }) ==
+             "chem_worker_crash");
+  BOOST_TEST(!alive(first));
+  pid_t second = guarded.workerPids().at(0);
+  BOOST_TEST(second != first);
+  // The same reaction succeeds on the replacement.
+  BOOST_TEST(guarded.analyseReaction(route.steps[0].reaction).balance.balanced);
+  faultNext(guarded, "hang");
+  BOOST_TEST(limitOf([&] { guarded.analyseRoute(route); }) == "chem_time_limit_ms");
+  BOOST_TEST(!alive(second));
+  faultNext(guarded, "crash");
+  BOOST_TEST(limitOf([&] { guarded.prepareSubstructureQuery("c1ccccc1", ""); }) ==
+             "chem_worker_crash");
+  BOOST_TEST(guarded.analyseRoute(route).complete);
+  BOOST_TEST(guarded.stats().crashed == 2u);
+  BOOST_TEST(guarded.stats().timedOut == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(chemistry_errors_come_back_unchanged) {
