@@ -94,17 +94,26 @@ def ratio(a, b):
 lines = []
 lines.append("# Structure search benchmark")
 lines.append("")
-lines.append("Written by `scripts/bench%s` — do not edit by hand. Data: `%s` parents registered by Argan "
-             "from ../shared/data/molecules/chembl_zinc_union_1.1M.smi.gz (every engine searches the same "
+command = r.get("command", {}).get("line", "scripts/bench" + ("" if tag == "all" else " --limit " + tag)).strip()
+lines.append("Written by `%s` — do not edit by hand. Data: %s parents registered by Argan "
+             "from %s of ../shared/data/molecules/chembl_zinc_union_1.1M.smi.gz (every engine searches the same "
              "standardised parents, exported as canonical SMILES); queries: RDKit's zinc.leads / zinc.frags "
-             "(500 each) and similarity_queries_1000.smi." % ("" if tag == "all" else " --limit " + tag,
-                                                             g("parents", "count")))
+             "(500 each) and similarity_queries_1000.smi." % (
+                 command, g("parents", "count"),
+                 "all 1 109 749 lines" if tag == "all" else "the first %s lines" % tag))
 lines.append("")
 m = r.get("machine", {})
-lines.append("Machine: %s cpus, %s; load average at start %s. Popcount kernel: %s. "
+lines.append("Machine: %s cpus, %s; load average (1, 5, 15 min) at start %s, at end %s. Popcount kernel: %s. "
              "Measured memory bandwidth: **%s GB/s** (one pass over 1.1 M 2048-bit fingerprints: %s ms)."
              % (m.get("cpus", "?"), m.get("model", "?"), m.get("load", "?"),
+                r.get("machine_end", {}).get("load", "?"),
                 g("argan_top10", "popcount"), g("membw", "gb_per_s"), g("membw", "scan_1.1M_fps_ms")))
+lines.append("")
+lines.append("**The CPU is shared**: a load average above the number of cpus means other processes "
+             "(builds, tests) competed with this run for the cores, and every latency, throughput and "
+             "build time below is slower than on an idle machine. Every engine ran in the same run, one "
+             "after the other, so the ratios are fairer than the absolute figures, but the load was not "
+             "constant. Rerun on an idle machine for absolute figures.")
 lines.append("")
 lines.append("## Substructure (first page of 100 hits)")
 lines.append("")

@@ -223,9 +223,10 @@ void neighboursHandler(RequestContext& ctx) {
   }
   out->set("neighbours", items);
 
-  // Start-up members learn, anonymously, whether a compound they cannot see is close.
+  // Start-up members learn, anonymously, whether a compound they cannot see is close to one
+  // of their own compounds (as in the comparison: signals only on the caller's own).
   const db::Principal& who = ctx.principal();
-  if (who.isStartUpMember()) {
+  if (who.belongsTo(compound->startUpId)) {
     ScanFilter hidden;
     hidden.viewer = db::Principal::system("overlap signal");
     hidden.hiddenFrom = who;
