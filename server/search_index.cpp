@@ -315,9 +315,11 @@ void SearchIndex::syncLocked() {
         maxId_ = id;
       }
     }
+    // "+id": the id bound must not be used as the search key (SQLite would then walk every
+    // row below it, a full scan per search); the updated_at index finds the few changed rows.
     db::Statement st(c,
                      "SELECT id, visibility, retired_at IS NOT NULL, updated_at FROM compounds"
-                     " WHERE updated_at >= ? AND id <= ?");
+                     " WHERE updated_at >= ? AND +id <= ?");
     st.bind(1, changedSince_).bind(2, maxId_);
     std::string watermark = changedSince_;
     while (st.step()) {

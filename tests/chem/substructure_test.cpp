@@ -71,7 +71,13 @@ BOOST_AUTO_TEST_CASE(untrusted_queries_are_refused_with_reasons) {
   // A lone wildcard counts as no atom; a lone atom is counted as one (the API refuses
   // queries under two atoms as too general, whatever few screen bits they set).
   test::expectError(ErrorCode::InvalidArgument, [] { chem::prepareSubstructureQuery("*", "smarts"); });
-  BOOST_TEST(chem::prepareSubstructureQuery("C", "smiles").atoms == 1u);
+  auto carbon = chem::prepareSubstructureQuery("C", "smiles");
+  BOOST_TEST(carbon.atoms == 1u);
+  // It does set bits (RDKit's atom-count bits), so "no screening bit" alone would not
+  // catch it: that is why the API also counts atoms.
+  BOOST_TEST(carbon.screenBits > 0u);
+  BOOST_TEST(chem::prepareSubstructureQuery("[#6]", "smarts").atoms == 1u);
+  BOOST_TEST(chem::prepareSubstructureQuery("CC", "smiles").atoms == 2u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

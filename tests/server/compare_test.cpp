@@ -1,5 +1,11 @@
 // Cross-start-up comparison and neighbours: what administrators see, and that another
 // start-up's unshared compound never shows up for a member except as an anonymous signal.
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "chem/fingerprints.h"
+#include "chem/scaffold.h"
 #include "db/identifiers.h"
 #include "server/bulk_registration.h"
 #include "test_server.h"
@@ -41,6 +47,69 @@ struct Cluster {
     server.search().compoundsChanged();
   }
 };
+
+
+// The comparison recomputed by brute force for `viewer`: every number the API returns.
+struct Expected {
+  std::map<std::int64_t, std::map<std::int64_t, std::pair<std::string, double>>> nearest;
+  std::map<std::pair<std::int64_t, std::int64_t>, double> matrix;  // (S, T) -> mean of max
+  std::map<std::int64_t, std::set<std::string>> scaffolds;  // start-up -> visible scaffolds
+  std::set<std::string> sharedScaffolds;
+  std::size_t nearDuplicates = 0;
+  std::size_t visible = 0;
+};
+
+Expected bruteForce(TestServer& server, const db::Principal& viewer, double threshold) {
+  struct Row {
+    std::int64_t id, startUp;
+    std::string fp, scaffold;
+  };
+  std::vector<Row> rows;
+  server.database().read([&](db::Connection& c) {
+    db::Statement st(c,
+                     "SELECT id, start_up_id, visibility, morgan_fp, mol_pickle FROM compounds"
+                     " WHERE retired_at IS NULL ORDER BY id");
+    while (st.step()) {
+      if (!db::canSee(viewer, st.getInt(1), st.getText(2))) continue;
+      rows.push_back({st.getInt(0), st.getInt(1), st.getBlob(3),
+                      chem::murckoScaffoldOfPickle(st.getBlob(4))});
+    }
+  });
+  Expected e;
+  e.visible = rows.size();
+  std::map<std::pair<std::int64_t, std::int64_t>, std::pair<double, int>> sums;
+  auto& scaffolds = e.scaffolds;
+  std::map<std::string, std::set<std::int64_t>> owners;
+  for (const auto& a : rows) {
+    if (!a.scaffold.empty()) {
+      scaffolds[a.startUp].insert(a.scaffold);
+      owners[a.scaffold].insert(a.startUp);
+    }
+    for (const auto& b : rows) {
+      if (b.startUp == a.startUp) continue;
+      double s = chem::tanimoto(a.fp, b.fp);
+      if (a.id < b.id && s >= threshold) ++e.nearDuplicates;
+      auto& best = e.nearest[a.id];
+      auto it = best.find(b.startUp);
+      if (it == best.end() || s > it->second.second) {  // ascending ids: ties keep the first
+        best[b.startUp] = {db::compoundCode(b.id), s};
+      }
+    }
+  }
+  for (const auto& [id, perStartUp] : e.nearest) {
+    auto owner = std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return r.id == id; });
+    for (const auto& [t, best] : perStartUp) {
+      auto& slot = sums[{owner->startUp, t}];
+      slot.first += best.second;
+      ++slot.second;
+    }
+  }
+  for (const auto& [key, sum] : sums) e.matrix[key] = sum.first / sum.second;
+  for (const auto& [scaffold, who] : owners) {
+    if (who.size() >= 2) e.sharedScaffolds.insert(scaffold);
+  }
+  return e;
+}
 
 }  // namespace
 
@@ -141,6 +210,107 @@ BOOST_AUTO_TEST_CASE(neighbours_show_visible_compounds_and_signal_hidden_ones) {
   auto hidden = cl.server.call("GET", "/api/compounds/" + cl.codesB[1] + "/neighbours", "", cl.leadA);
   BOOST_TEST(hidden.status == 404);
   BOOST_TEST(cl.server.call("GET", path + "&k=0", "", cl.leadA).status == 400);
+  // No signal on another start-up's compound: C looks at A's ester once A shares it; B's
+  // private ethyl ester is close to it, but only A (the owner) learns that.
+  std::int64_t c = cl.server.createStartUp("Cedrus");
+  std::string leadC = cl.server.userToken("lead@cedrus.ma", db::Role::Lead, c);
+  cl.share(cl.codesA[1], "cluster");  // A's methyl ester, close to B's private ethyl ester
+  auto asC = cl.server.call("GET", "/api/compounds/" + cl.codesA[1] +
+                                       "/neighbours?signal_threshold=0.6", "", leadC);
+  BOOST_TEST_REQUIRE(asC.status == 200, asC.body);
+  BOOST_TEST(!asC.json()->has("signal"));
+  BOOST_TEST(asC.body.find(cl.codesB[1]) == std::string::npos);
+  // A, the owner, still gets it.
+  BOOST_TEST(cl.server.call("GET", path + "&signal_threshold=0.6", "", cl.leadA).json()->has("signal"));
+}
+
+
+BOOST_AUTO_TEST_CASE(every_figure_equals_a_brute_force_recomputation) {
+  Cluster cl;
+  std::int64_t c = cl.server.createStartUp("Cedrus");
+  std::string leadC = cl.server.userToken("lead@cedrus.ma", db::Role::Lead, c);
+  auto codesC = cl.load(c, {"c1ccc2ccccc2c1", "Oc1ccc2ccccc2c1", "CC(=O)Oc1ccccc1C(=O)OC",
+                            "C1CCC(CC1)c1ccccc1", "O=C(O)c1ccc2ccccc2c1", "NCCCCCN"});
+  cl.load(cl.b, {"c1ccc(cc1)C1CCCCC1O", "Cc1ccc2ccccc2c1"});
+  // B shares two compounds with the cluster; C publishes one.
+  cl.share(cl.codesB[2], "cluster");
+  cl.share(cl.codesB[1], "cluster");
+  cl.share(codesC[1], "public");
+  for (const auto& [token, viewer] :
+       std::vector<std::pair<std::string, db::Principal>>{
+           {cl.admin, db::Principal::system("admin")},
+           {cl.leadA, [&] { db::Principal p; p.role = db::Role::Lead; p.startUpId = cl.a; p.userId = 1; return p; }()},
+           {leadC, [&] { db::Principal p; p.role = db::Role::Lead; p.startUpId = c; p.userId = 2; return p; }()}}) {
+    auto r = cl.server.call("GET", "/api/compare/start-ups?threshold=0.5", "", token);
+    BOOST_TEST_REQUIRE(r.status == 200, r.body);
+    auto body = r.json();
+    Expected e = bruteForce(cl.server, viewer, 0.5);
+    BOOST_TEST(body->getValue<std::int64_t>("near_duplicate_count") ==
+               static_cast<std::int64_t>(e.nearDuplicates));
+    // Nearest neighbour of each visible compound in every other start-up's visible set.
+    auto neighbours = body->getArray("neighbours");
+    BOOST_TEST_REQUIRE(neighbours->size() == e.visible);
+    std::size_t checked = 0;
+    for (std::size_t i = 0; i < neighbours->size(); ++i) {
+      auto row = neighbours->getObject(static_cast<unsigned>(i));
+      auto id = db::parseCode(row->getObject("compound")->getValue<std::string>("id"))->compoundId;
+      const auto& expected = e.nearest[id];
+      auto nearest = row->getArray("nearest");
+      for (std::size_t j = 0; j < nearest->size(); ++j) {
+        auto nn = nearest->getObject(static_cast<unsigned>(j));
+        auto t = nn->getValue<std::int64_t>("start_up");
+        auto it = expected.find(t);
+        if (it == expected.end()) {
+          BOOST_TEST(nn->isNull("neighbour"), "no visible compound in " << t);
+          continue;
+        }
+        BOOST_TEST(nn->getValue<std::string>("neighbour") == it->second.first);
+        BOOST_TEST(std::abs(nn->getValue<double>("similarity") - it->second.second) < 6e-5);
+        ++checked;
+      }
+    }
+    BOOST_TEST(checked > 0u);
+    // Start-up matrix: mean over S's compounds of their best similarity in T.
+    std::vector<std::int64_t> order;
+    auto startUps = body->getArray("start_ups");
+    for (std::size_t i = 0; i < startUps->size(); ++i) {
+      order.push_back(startUps->getObject(static_cast<unsigned>(i))->getValue<std::int64_t>("id"));
+    }
+    BOOST_TEST_REQUIRE(order.size() == 3u);
+    auto matrix = body->getArray("similarity_matrix");
+    auto jaccard = body->getObject("scaffolds")->getArray("jaccard_matrix");
+    for (std::size_t s = 0; s < 3; ++s) {
+      for (std::size_t t = 0; t < 3; ++t) {
+        if (s == t) continue;
+        auto m = e.matrix.find({order[s], order[t]});
+        auto cell = matrix->getArray(static_cast<unsigned>(s));
+        if (m == e.matrix.end()) {
+          BOOST_TEST(cell->isNull(static_cast<unsigned>(t)));
+        } else {
+          BOOST_TEST(std::abs(cell->getElement<double>(static_cast<unsigned>(t)) - m->second) < 6e-5);
+        }
+        // Scaffold overlap: Jaccard of the visible scaffold sets.
+        const auto& setS = e.scaffolds[order[s]];
+        const auto& setT = e.scaffolds[order[t]];
+        std::size_t inter = 0;
+        for (const auto& sc : setS) inter += setT.count(sc);
+        const std::size_t uni = setS.size() + setT.size() - inter;
+        auto jcell = jaccard->getArray(static_cast<unsigned>(s));
+        if (uni == 0) {
+          BOOST_TEST(jcell->isNull(static_cast<unsigned>(t)));
+        } else {
+          BOOST_TEST(std::abs(jcell->getElement<double>(static_cast<unsigned>(t)) -
+                              static_cast<double>(inter) / static_cast<double>(uni)) < 6e-5);
+        }
+      }
+    }
+    std::set<std::string> shared;
+    auto list = body->getObject("scaffolds")->getArray("shared");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      shared.insert(list->getObject(static_cast<unsigned>(i))->getValue<std::string>("scaffold"));
+    }
+    BOOST_TEST(shared == e.sharedScaffolds);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,17 +1,23 @@
 // Structure search over real HTTP, checked against brute-force RDKit on the same compounds:
 // hit sets, paging, caps, filters inside the scan, visibility, bad queries, index updates.
+#include <GraphMol/FileParsers/FileParsers.h>
 #include <GraphMol/MolPickler.h>
 #include <GraphMol/ROMol.h>
+#include <GraphMol/SmilesParse/SmilesParse.h>
 
+#include <Poco/InflatingStream.h>
 #include <Poco/JSON/Array.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "chem/fingerprints.h"
 #include "chem/substructure.h"
 #include "db/identifiers.h"
+#include "db/product_store.h"
 #include "db/registry_store.h"
 #include "server/bulk_registration.h"
 #include "test_server.h"
@@ -128,6 +134,12 @@ std::vector<std::string> bruteSubstructure(const std::vector<StoredCompound>& al
   return codes;
 }
 
+// A V2000 Molfile of a SMILES (as a drawing program would send it).
+std::string molBlock(const std::string& smiles) {
+  std::unique_ptr<RDKit::RWMol> mol(RDKit::SmilesToMol(smiles));
+  return RDKit::MolToMolBlock(*mol);
+}
+
 db::Principal member(std::int64_t startUp) {
   db::Principal p;
   p.role = db::Role::Lead;
@@ -149,7 +161,8 @@ BOOST_AUTO_TEST_CASE(substructure_hits_equal_brute_force_rdkit) {
   for (const auto& [query, format] : std::vector<std::pair<std::string, std::string>>{
            {"c1ccccc1", "smiles"}, {"C(=O)O", "smiles"}, {"[OX2H][#6]", "smarts"},
            {"c1ccccc1O", ""}, {"[#7]~[#6]", "smarts"}, {"C=O", "smiles"}, {"S(=O)(=O)N", "smiles"},
-           {"c1ccc2ccccc2c1", "smiles"}, {"[CX4][OH]", "smarts"}, {"N", "smiles"}}) {
+           {"c1ccc2ccccc2c1", "smiles"}, {"[CX4][OH]", "smarts"}, {"CN", "smiles"},
+           {molBlock("Oc1ccccc1"), "molfile"}, {molBlock("O=C(O)c1ccccc1"), ""}}) {
     for (const auto& [token, who] : std::vector<std::pair<std::string, db::Principal>>{
              {lab.admin, db::Principal::system("admin")}, {lab.leadA, member(lab.a)},
              {lab.leadB, member(lab.b)}}) {
@@ -157,7 +170,6 @@ BOOST_AUTO_TEST_CASE(substructure_hits_equal_brute_force_rdkit) {
                                      "\"format\":\"" + format +
                                          "\",\"count_all\":true,\"page_size\":500"),
                           token);
-      if (query == "N" && r.status == 400) continue;  // a lone atom cannot be screened
       BOOST_TEST_REQUIRE(r.status == 200, query << ": " << r.body);
       auto expected = bruteSubstructure(all, query, format, who);
       BOOST_TEST(hitCodes(r) == expected, query);
@@ -279,6 +291,39 @@ BOOST_AUTO_TEST_CASE(a_filtered_query_never_loses_hits) {
   }
   auto got = hitCodes(sim);
   BOOST_TEST(std::set<std::string>(got.begin(), got.end()) == expectedSim);
+
+  // Visibility filter: B's lead asks for cluster-shared compounds only. Two of A's benzenes
+  // are shared, with the largest ids of A; a page of 1 is still filled.
+  std::vector<std::int64_t> shared;
+  for (auto it = all.rbegin(); it != all.rend() && shared.size() < 2; ++it) {
+    if (it->compound.startUpId == lab.a && it->mol->getNumAtoms() > 6 &&
+        chem::SubstructureMatcher(chem::prepareSubstructureQuery("c1ccccc1", "smiles"))
+            .match(*it->mol)) {
+      shared.push_back(it->compound.id);
+    }
+  }
+  BOOST_TEST_REQUIRE(shared.size() == 2u);
+  for (auto id : shared) lab.setVisibility(id, "cluster");
+  std::sort(shared.begin(), shared.end());
+  for (const std::string type : {"substructure", "similarity"}) {
+    auto r1 = lab.search(searchBody(type, "c1ccccc1",
+                                    "\"page_size\":1,\"filters\":{\"visibility\":\"cluster\"}" +
+                                        std::string(type == "similarity" ? ",\"threshold\":0.01" : "")),
+                         lab.leadB);
+    BOOST_TEST_REQUIRE(r1.status == 200, r1.body);
+    BOOST_TEST(hitCodes(r1).size() == 1u, type);
+    auto every = lab.search(searchBody(type, "c1ccccc1",
+                                       "\"page_size\":500,\"count_all\":true,"
+                                       "\"filters\":{\"visibility\":\"cluster\"}" +
+                                           std::string(type == "similarity" ? ",\"threshold\":0.01" : "")),
+                            lab.leadB);
+    BOOST_TEST_REQUIRE(every.status == 200, every.body);
+    auto codes = hitCodes(every);
+    std::sort(codes.begin(), codes.end());
+    BOOST_TEST(codes == (std::vector<std::string>{db::compoundCode(shared[0]),
+                                                   db::compoundCode(shared[1])}),
+               type);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(callers_only_ever_get_hits_they_may_see) {
@@ -399,6 +444,12 @@ BOOST_AUTO_TEST_CASE(bad_queries_answer_400) {
            {searchBody("substructure", "   "), "empty query"},
            {searchBody("substructure", "*", "\"format\":\"smarts\""), "matches everything"},
            {searchBody("substructure", "[#6]", "\"format\":\"smarts\""), "matches everything"},
+           {searchBody("substructure", "C", "\"format\":\"smiles\""), "lone carbon"},
+           {searchBody("substructure", "Cl"), "lone chlorine"},
+           {searchBody("substructure", "c1ccccc1", "\"format\":\"inchi\""), "bad format"},
+           {searchBody("substructure", "CCO", "\"max_hits\":0"), "hit cap range"},
+           {searchBody("substructure", "CCO", "\"time_budget_ms\":0"), "budget range"},
+           {searchBody("substructure", "CCO", "\"filters\":{\"product_stage\":\"\"}"), "empty stage"},
            {searchBody("substructure", huge), "oversized"},
            {searchBody("substructure", "CC\xC3\xA9"), "non-ASCII"},
            {searchBody("similarity", "not a molecule"), "bad SMILES"},
@@ -414,6 +465,315 @@ BOOST_AUTO_TEST_CASE(bad_queries_answer_400) {
     BOOST_TEST(r.status == 400, c.why << ": " << r.status << " " << r.body);
     if (r.status == 400) BOOST_TEST(r.errorCode() == "INVALID_ARGUMENT");
   }
+  // A lone atom is refused as too general even though it sets screening bits (atom counts).
+  auto lone = lab.search(searchBody("substructure", "C", "\"format\":\"smiles\""), lab.leadA);
+  BOOST_TEST(lone.body.find("too general") != std::string::npos, lone.body);
+  // Two atoms that match every structure here are a query, not an error: bounded by the
+  // page and the cap, and the answer says "at least".
+  lab.bulk(lab.a, {"CCCC", "c1ccncc1", "OCC(O)CO"});
+  auto any = lab.search(searchBody("substructure", "[#6]~[#6]", "\"format\":\"smarts\",\"page_size\":2"),
+                        lab.admin);
+  BOOST_TEST_REQUIRE(any.status == 200, any.body);
+  BOOST_TEST(hitCodes(any).size() == 2u);
+  BOOST_TEST(!any.json()->getValue<bool>("complete"));
+  BOOST_TEST(any.json()->getValue<std::int64_t>("total") == 3);  // "at least 3"
+  auto capped = lab.search(searchBody("substructure", "[#6]~[#6]",
+                                      "\"format\":\"smarts\",\"count_all\":true,\"max_hits\":4"),
+                           lab.admin);
+  BOOST_TEST_REQUIRE(capped.status == 200, capped.body);
+  BOOST_TEST(capped.json()->getValue<std::int64_t>("total") == 4);
+  BOOST_TEST(capped.json()->getValue<std::string>("stopped_by") == "hit_cap");
+  auto every = lab.search(searchBody("substructure", "[#6]~[#6]",
+                                     "\"format\":\"smarts\",\"count_all\":true"),
+                          lab.admin);
+  BOOST_TEST(every.json()->getValue<std::int64_t>("total") == 5);  // all five parents
+  BOOST_TEST(every.json()->getValue<bool>("complete"));
+}
+
+BOOST_AUTO_TEST_CASE(answers_have_the_documented_shape) {
+  Lab lab;
+  lab.bulk(lab.a, {"Oc1ccccc1", "Nc1ccccc1", "CCO"});
+  for (const std::string type : {"exact", "substructure", "similarity"}) {
+    auto r = lab.search(searchBody(type, "Oc1ccccc1",
+                                   "\"format\":\"smiles\",\"page\":0,\"page_size\":10,"
+                                   "\"filters\":{\"start_up\":[" + std::to_string(lab.a) + "]}" +
+                                       (type == "similarity" ? ",\"k\":2,\"threshold\":0.1" : "")),
+                        lab.leadA);
+    BOOST_TEST_REQUIRE(r.status == 200, type << ": " << r.body);
+    auto body = r.json();
+    BOOST_TEST(body->has("total"));
+    BOOST_TEST(body->getValue<bool>("complete"), type);
+    auto hits = body->getArray("hits");
+    BOOST_TEST_REQUIRE(hits->size() >= 1u, type);
+    auto hit = hits->getObject(0);
+    auto compound = hit->getObject("compound");
+    BOOST_TEST(compound->getValue<std::string>("id").rfind("CMP-", 0) == 0u);
+    BOOST_TEST(compound->getValue<std::string>("inchikey") == "ISWSIDIOOBJBQZ-UHFFFAOYSA-N");
+    BOOST_TEST(compound->getValue<std::string>("canonical_smiles") == "Oc1ccccc1");
+    BOOST_TEST(compound->getObject("links")->getValue<std::string>("depiction") ==
+               "/api/compounds/" + compound->getValue<std::string>("id") + "/depiction.svg");
+    BOOST_TEST(hit->has("score") == (type == "similarity"), type);
+    BOOST_TEST(hit->has("matched_atoms") == (type == "substructure"), type);
+    BOOST_TEST(hit->getValue<std::string>("depiction").find("/depiction.svg") != std::string::npos);
+    if (type == "similarity") {
+      BOOST_TEST(hit->getValue<double>("score") == 1.0);
+      BOOST_TEST(hits->size() == 2u);  // k
+    }
+    if (type == "substructure") {
+      BOOST_TEST(hit->getArray("matched_atoms")->size() == 7u);  // query atom order
+      BOOST_TEST(hit->getValue<std::string>("depiction").find("?highlight=") != std::string::npos);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(exact_search_relaxes_one_layer_and_takes_any_input_format) {
+  Lab lab;
+  lab.bulk(lab.b, kSetB);
+  lab.bulk(lab.b, {"O=c1cccc[nH]1"});  // 2-pyridone, registered as drawn
+  auto total = [&](const std::string& query, const std::string& extra) {
+    auto r = lab.search(searchBody("exact", query, extra), lab.leadB);
+    BOOST_TEST_REQUIRE(r.status == 200, r.body);
+    return r.json()->getValue<std::int64_t>("total");
+  };
+  // Its tautomer 2-hydroxypyridine: another parent on the full hash, the same one when the
+  // tautomer layer is relaxed.
+  BOOST_TEST(total("Oc1ccccn1", "") == 0);
+  BOOST_TEST(total("Oc1ccccn1", "\"match\":\"tautomer\"") == 1);
+  BOOST_TEST(total("Oc1ccccn1", "\"match\":\"stereo_tautomer\"") == 1);
+  BOOST_TEST(total("Oc1ccccn1", "\"match\":\"stereo\"") == 0);
+  // Alanine without stereo: neither enantiomer on the full hash or the tautomer layer; both
+  // when stereo is relaxed (alone or with the tautomer layer).
+  BOOST_TEST(total("CC(N)C(=O)O", "\"match\":\"tautomer\"") == 0);
+  BOOST_TEST(total("CC(N)C(=O)O", "\"match\":\"stereo_tautomer\"") == 2);
+  BOOST_TEST(total("CC(N)C(O)=O", "\"match\":\"stereo\"") == 2);
+  // Any input format, standardised as at registration: a Molfile, and a salt form given as
+  // SMILES (its parent is the registered compound).
+  BOOST_TEST(total(molBlock("Oc1ccc(C(=O)O)cc1"), "\"format\":\"molfile\"") == 1);
+  BOOST_TEST(total(molBlock("Oc1ccc(C(=O)O)cc1"), "") == 1);
+  BOOST_TEST(total("CCCCCCCC.Cl", "") == 1);
+  // Filters apply to exact search too.
+  BOOST_TEST(total("CCCCCCCC", "\"filters\":{\"mw_max\":100}") == 0);
+  BOOST_TEST(total("CCCCCCCC", "\"filters\":{\"start_up\":" + std::to_string(lab.a) + "}") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(product_stage_filter_applies_inside_the_scan) {
+  Lab lab;
+  lab.bulk(lab.a, kSetA);
+  auto all = allCompounds(lab.server);
+  auto codeOf = [&](const std::string& canonical) {
+    for (const auto& sc : all) {
+      if (sc.compound.identity.canonicalSmiles == canonical) return sc.compound.code();
+    }
+    BOOST_FAIL("not registered: " << canonical);
+    return std::string();
+  };
+  auto product = [&](const std::string& name, const std::string& compound) {
+    auto r = lab.server.call("POST", "/api/products",
+                             R"({"name": ")" + name + R"(", "start_up": )" + std::to_string(lab.a) +
+                                 R"(, "compound_id": ")" + compound + R"("})",
+                             lab.leadA);
+    BOOST_TEST_REQUIRE(r.status == 201, r.body);
+    return r.json()->getValue<std::string>("id");
+  };
+  // Three benzene-containing products and one without a ring; the last benzene lies far
+  // down the id order so that a page of 1 filtered to its stage must scan past the others.
+  const std::string phenol = codeOf("Oc1ccccc1"), aniline = codeOf("Nc1ccccc1"),
+                    toluene = codeOf("Cc1ccccc1"), glycerol = codeOf("OCC(O)CO"),
+                    nitro = codeOf("O=[N+]([O-])c1ccccc1");
+  product("Phenol P", phenol);
+  product("Aniline P", aniline);
+  product("Glycerol P", glycerol);
+  std::string scaled = product("Nitro P", nitro);
+  product("Toluene P", toluene);
+  auto advance = lab.server.call("PATCH", "/api/products/" + scaled + "/stages/lab_discovery",
+                                 R"({"status": "done"})", lab.leadA);
+  BOOST_TEST_REQUIRE(advance.status == 200, advance.body);
+
+  auto search = [&](const std::string& type, const std::string& query, const std::string& stage,
+                    const std::string& token, const std::string& extra = "") {
+    auto r = lab.search(searchBody(type, query,
+                                   "\"filters\":{\"product_stage\":\"" + stage + "\"}" + extra),
+                        token);
+    BOOST_TEST_REQUIRE(r.status == 200, r.body);
+    return r;
+  };
+  std::vector<std::string> discovery = {phenol, aniline, toluene};
+  std::sort(discovery.begin(), discovery.end());
+  BOOST_TEST(hitCodes(search("substructure", "c1ccccc1", "lab_discovery", lab.leadA,
+                             ",\"count_all\":true")) == discovery);
+  BOOST_TEST(hitCodes(search("substructure", "c1ccccc1", "proof_of_concept", lab.leadA)) ==
+             std::vector<std::string>{nitro});
+  // A page of one, filtered: filled with the first hit at that stage, not emptied by the
+  // unfiltered hits before it.
+  auto page = search("substructure", "c1ccccc1", "lab_discovery", lab.leadA,
+                     ",\"page\":1,\"page_size\":1");
+  BOOST_TEST(hitCodes(page) == std::vector<std::string>{discovery[1]});
+  auto similar = search("similarity", "c1ccccc1O", "lab_discovery", lab.leadA,
+                        ",\"threshold\":0.01,\"page_size\":500");
+  // Brute force over the four compounds of products at that stage.
+  auto query = lab.server.services().chem.prepareSimilarityQuery("c1ccccc1O", "");
+  std::vector<std::pair<double, std::string>> scored;
+  for (const auto& sc : all) {
+    const std::string code = sc.compound.code();
+    if (code != phenol && code != aniline && code != toluene && code != glycerol) continue;
+    double score = chem::tanimoto(query.morganFingerprint, sc.compound.identity.morganFp);
+    if (score >= 0.01) scored.push_back({score, code});
+  }
+  std::sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) {
+    return x.first > y.first || (x.first == y.first && x.second < y.second);
+  });
+  std::vector<std::string> expectedSimilar;
+  for (const auto& [score, code] : scored) expectedSimilar.push_back(code);
+  BOOST_TEST_REQUIRE(expectedSimilar.size() >= 3u);
+  BOOST_TEST(hitCodes(similar) == expectedSimilar);
+  BOOST_TEST(hitCodes(search("exact", "Oc1ccccc1", "lab_discovery", lab.leadA)) ==
+             std::vector<std::string>{phenol});
+  BOOST_TEST(search("exact", "Oc1ccccc1", "scale_up", lab.leadA)
+                 .json()
+                 ->getValue<std::int64_t>("total") == 0);
+  // A stage no product is at, and B, who cannot see A's products: nothing.
+  BOOST_TEST(hitCodes(search("substructure", "c1ccccc1", "market_launch", lab.leadA)).empty());
+  BOOST_TEST(hitCodes(search("substructure", "c1ccccc1", "lab_discovery", lab.leadB)).empty());
+  BOOST_TEST(hitCodes(search("substructure", "c1ccccc1", "lab_discovery", lab.admin,
+                             ",\"count_all\":true")) == discovery);
+}
+
+BOOST_AUTO_TEST_CASE(the_time_budget_stops_a_scan_and_says_so) {
+  Lab lab;
+  lab.bulk(lab.a, kSetA);
+  auto& search = lab.server.search();
+  auto snapshot = search.index().snapshot();
+  auto spec = chem::prepareSubstructureQuery("c1ccccc1", "smiles");
+  server::ScanFilter filter;
+  filter.viewer = db::Principal::system("t");
+  server::SubstructureOptions spent;
+  spent.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  auto stopped = search.engine().substructure(*snapshot, spec, filter, spent);
+  BOOST_TEST(!stopped.complete);
+  BOOST_TEST(stopped.stoppedBy == "time_budget");
+  BOOST_TEST(stopped.hits.empty());  // nothing verified after the deadline
+  server::SubstructureOptions ample;
+  auto full = search.engine().substructure(*snapshot, spec, filter, ample);
+  BOOST_TEST(full.complete);
+  BOOST_TEST(full.stoppedBy.empty());
+  auto all = allCompounds(lab.server);
+  BOOST_TEST(full.total ==
+             static_cast<std::int64_t>(bruteSubstructure(all, "c1ccccc1", "smiles", filter.viewer).size()));
+}
+
+BOOST_AUTO_TEST_CASE(readers_search_while_compounds_are_registered) {
+  Lab lab;  // the test index seals its tail every 32 rows
+  auto& search = lab.server.search();
+  auto spec = chem::prepareSubstructureQuery("c1ccccc1", "smiles");
+  auto similar = lab.server.services().chem.prepareSimilarityQuery("Cc1ccccc1", "");
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::atomic<int> rounds{0};
+  auto reader = [&] {
+    server::ScanFilter filter;
+    filter.viewer = db::Principal::system("t");
+    std::int64_t lastTotal = 0;
+    std::size_t lastCompounds = 0;
+    while (!done.load()) {
+      auto snapshot = search.index().snapshot();
+      const std::size_t compounds = snapshot->compounds();
+      auto outcome = search.engine().substructure(*snapshot, spec, filter, {});
+      // Ascending ids, no duplicates, never fewer than an earlier snapshot found.
+      for (std::size_t i = 1; i < outcome.hits.size(); ++i) {
+        if (outcome.hits[i - 1].id >= outcome.hits[i].id) ++failures;
+      }
+      if (outcome.total < lastTotal || compounds < lastCompounds) ++failures;
+      lastTotal = outcome.total;
+      lastCompounds = compounds;
+      server::SimilarityOptions top;
+      top.k = 3;
+      auto best = search.engine().similarity(*snapshot, similar.morganFingerprint, filter, top);
+      for (std::size_t i = 1; i < best.hits.size(); ++i) {
+        if (best.hits[i - 1].score < best.hits[i].score) ++failures;
+      }
+      ++rounds;
+    }
+  };
+  std::thread r1(reader), r2(reader);
+  // One registration at a time (each syncs the index), crossing several tail seals.
+  std::vector<std::string> everything = kSetA;
+  everything.insert(everything.end(), kSetB.begin() + 1, kSetB.end());
+  everything.insert(everything.end(), {"c1ccc(cc1)Cc1ccccc1", "c1ccc(cc1)CCc1ccccc1",
+                                       "c1ccc(cc1)CCCc1ccccc1", "Oc1ccc(Cl)cc1", "Oc1ccc(Br)cc1"});
+  for (const auto& smiles : everything) lab.bulk(lab.a, {smiles});
+  done = true;
+  r1.join();
+  r2.join();
+  BOOST_TEST(failures.load() == 0);
+  BOOST_TEST(rounds.load() > 0);
+  BOOST_TEST(search.index().snapshot()->segments.size() >= 2u);  // sealed while read
+  auto all = allCompounds(lab.server);
+  server::ScanFilter filter;
+  filter.viewer = db::Principal::system("t");
+  auto final = search.engine().substructure(*search.index().snapshot(), spec, filter, {});
+  BOOST_TEST(final.total ==
+             static_cast<std::int64_t>(bruteSubstructure(all, "c1ccccc1", "smiles", filter.viewer).size()));
+}
+
+BOOST_AUTO_TEST_CASE(an_index_rebuilt_from_sqlite_answers_like_the_live_one) {
+  Lab lab;
+  lab.bulk(lab.a, kSetA);
+  lab.bulk(lab.b, kSetB);
+  auto all = allCompounds(lab.server);
+  std::int64_t retired = 0, published = 0;
+  for (const auto& sc : all) {
+    if (sc.compound.identity.canonicalSmiles == "c1ccc2ccccc2c1") retired = sc.compound.id;
+    if (sc.compound.identity.canonicalSmiles == "Oc1ccccc1") published = sc.compound.id;
+  }
+  BOOST_TEST_REQUIRE(retired > 0);
+  lab.setVisibility(published, "public");
+  lab.server.database().write([&](db::Connection& c) {
+    db::retireCompound(c, lab.server.services().clock, db::Principal::system("test"), retired,
+                       "duplicate entry");
+  });
+  lab.server.search().compoundsChanged();
+  // A cold start over the same database, with other segment sizes (several sealed segments).
+  server::SearchServiceOptions options;
+  options.index.loadSegmentRows = 7;
+  options.index.tailCapacity = 5;
+  server::SearchService cold(lab.server.database(), options);
+  BOOST_TEST(cold.index().stats().compounds == lab.server.search().index().stats().compounds);
+  BOOST_TEST(cold.index().snapshot()->segments.size() >= 5u);
+  for (const db::Principal& who : {db::Principal::system("t"), member(lab.a), member(lab.b),
+                                   db::Principal::anonymous()}) {
+    server::ScanFilter filter;
+    filter.viewer = who;
+    for (const std::string query : {"c1ccccc1", "C(=O)O", "c1ccc2ccccc2c1"}) {
+      auto spec = chem::prepareSubstructureQuery(query, "smiles");
+      auto live = lab.server.search().engine().substructure(*lab.server.search().index().snapshot(),
+                                                            spec, filter, {});
+      auto rebuilt = cold.engine().substructure(*cold.index().snapshot(), spec, filter, {});
+      std::vector<std::int64_t> a, b;
+      for (const auto& h : live.hits) a.push_back(h.id);
+      for (const auto& h : rebuilt.hits) b.push_back(h.id);
+      BOOST_TEST(a == b, query);
+      BOOST_TEST((std::find(b.begin(), b.end(), retired) == b.end()));
+    }
+    auto fp = lab.server.services().chem.prepareSimilarityQuery("Oc1ccccc1C", "").morganFingerprint;
+    server::SimilarityOptions top;
+    top.k = 10;
+    auto live = lab.server.search().engine().similarity(*lab.server.search().index().snapshot(), fp,
+                                                         filter, top);
+    auto rebuilt = cold.engine().similarity(*cold.index().snapshot(), fp, filter, top);
+    BOOST_TEST_REQUIRE(live.hits.size() == rebuilt.hits.size());
+    for (std::size_t i = 0; i < live.hits.size(); ++i) {
+      BOOST_TEST(live.hits[i].id == rebuilt.hits[i].id);
+      BOOST_TEST(live.hits[i].score == rebuilt.hits[i].score);
+    }
+  }
+  // The anonymous caller sees exactly the published phenol among phenol-like structures.
+  server::ScanFilter anonymous;
+  anonymous.viewer = db::Principal::anonymous();
+  auto hits = cold.engine().substructure(*cold.index().snapshot(),
+                                         chem::prepareSubstructureQuery("c1ccccc1", "smiles"),
+                                         anonymous, {});
+  BOOST_TEST_REQUIRE(hits.hits.size() == 1u);
+  BOOST_TEST(hits.hits[0].id == published);
 }
 
 BOOST_AUTO_TEST_CASE(shared_data_slice_matches_brute_force, *boost::unit_test::label("data")) {
@@ -443,6 +803,49 @@ BOOST_AUTO_TEST_CASE(shared_data_slice_matches_brute_force, *boost::unit_test::l
     BOOST_TEST(hitCodes(r) == bruteSubstructure(all, query, format, db::Principal::system("x")),
                query);
   }
+}
+
+BOOST_AUTO_TEST_CASE(rdkit_benchmark_queries_on_a_chembl_slice_match_brute_force,
+                     *boost::unit_test::label("data")) {
+  if (!test::sharedDataAvailable()) {
+    BOOST_TEST_MESSAGE("skipped: ../shared/data is absent (the ChEMBL slice and RDKit's queries)");
+    return;
+  }
+  Lab lab;
+  // The first 400 molecules of the database of RDKit's substructure benchmark, and every
+  // 17th query of each of its query sets (leads, fragments, lead scaffolds).
+  std::ifstream file(test::sharedData("molecules/chembl16_50K_sss.smi.gz"), std::ios::binary);
+  Poco::InflatingInputStream in(file, Poco::InflatingStreamBuf::STREAM_GZIP);
+  std::vector<server::BulkRecord> records;
+  std::string line;
+  while (records.size() < 400 && std::getline(in, line)) {
+    records.push_back({line.substr(0, line.find('\t')), "smiles", {}});
+  }
+  BOOST_TEST_REQUIRE(records.size() == 400u);
+  auto result = server::registerBulk(lab.server.services(), db::Principal::system("t"), lab.a,
+                                     records);
+  BOOST_TEST(result.rejected == 0u);
+  auto all = allCompounds(lab.server);
+  std::size_t queries = 0, hits = 0;
+  for (const std::string set :
+       {"zinc.leads.500.q.smi", "zinc.frags.500.q.smi", "zinc.leads.500.scaffolds.smi"}) {
+    std::ifstream q(test::sharedData("queries/" + set));
+    for (int n = 0; std::getline(q, line); ++n) {
+      if (n % 17 != 0) continue;  // 30 queries spread over each set
+      std::string query = line.substr(0, line.find_first_of("\t "));
+      auto r = lab.search(searchBody("substructure", query,
+                                     "\"format\":\"smiles\",\"count_all\":true,\"page_size\":500"),
+                          lab.admin);
+      BOOST_TEST_REQUIRE(r.status == 200, set << " " << query << ": " << r.body);
+      auto expected = bruteSubstructure(all, query, "smiles", db::Principal::system("x"));
+      BOOST_TEST(hitCodes(r) == expected, set << " " << query);
+      BOOST_TEST(r.json()->getValue<bool>("complete"));
+      ++queries;
+      hits += expected.size();
+    }
+  }
+  BOOST_TEST(queries == 89u);  // 30 + 30 + 29
+  BOOST_TEST(hits > 0u);  // the scaffolds find plenty in ChEMBL
 }
 
 BOOST_AUTO_TEST_SUITE_END()
