@@ -51,7 +51,8 @@ BOOST_AUTO_TEST_CASE(a_reaction_input_and_its_analysis_survive_the_round_trip) {
   BOOST_TEST(in.components[1].compound == "CMP-000002");
   BOOST_TEST(*in.components[2].equivalents == 1.1);
   BOOST_TEST(*in.components[3].density == 1.325);
-  BOOST_TEST(!in.components[5].amount.has_value());
+  BOOST_TEST(*in.components[5].amount == 5.0);
+  BOOST_TEST(in.components[5].role == "reagent");
   BOOST_TEST(in.components[5].name == "silica gel");
   BOOST_TEST(*in.conditions.temperatureC == 80.0);
   BOOST_TEST(!in.conditions.pressureBar.has_value());
