@@ -178,7 +178,6 @@ class ServerProcess {
 
   long rssKb() const { return procStatus(pid_, "VmRSS"); }
   long threads() const { return procStatus(pid_, "Threads"); }
-  std::string log() const { return readFile(logPath_); }
 
   // Resident memory of the server and its chemistry workers, in kB.
   long rssWithChildrenKb() const {
