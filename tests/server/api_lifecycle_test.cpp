@@ -180,18 +180,23 @@ BOOST_AUTO_TEST_CASE(history_shows_versions_to_whoever_may_see_the_record) {
       lab.server.call("GET", "/api/batches/" + id + "-F1-B001/history", "", lab.other).status ==
       404);
 
+  // Published with its first batch: outsiders see the parent and form 1, never form 2 (made
+  // by a batch that is still the start-up's own).
   lab.setVisibility("compounds", id, "public", lab.lead);
+  lab.setVisibility("batches", id + "-F1-B001", "public", lab.lead);
   lab.server.call("POST", "/api/compounds/" + id + "/retire", R"({"reason": "superseded"})",
                   lab.lead);
   auto outsider = lab.server.call("GET", path, "", lab.partner);
   BOOST_TEST_REQUIRE(outsider.status == 200, outsider.body);
   auto outsiderItems = outsider.json()->getArray("items");
-  BOOST_REQUIRE_EQUAL(outsiderItems->size(), 5u);
-  auto publish = outsiderItems->getObject(3);
+  BOOST_REQUIRE_EQUAL(outsiderItems->size(), 4u);  // parent, form 1, publish, retire
+  BOOST_TEST(outsiderItems->getObject(1)->getValue<std::string>("record_id") == id + "-F1");
+  BOOST_TEST(outsider.body.find(id + "-F2") == std::string::npos);
+  auto publish = outsiderItems->getObject(2);
   BOOST_TEST(publish->getValue<std::string>("action") == "publish");
   BOOST_TEST(publish->getObject("before")->getValue<std::string>("visibility") == "start-up");
   BOOST_TEST(publish->getObject("after")->getValue<std::string>("visibility") == "public");
-  auto retire = outsiderItems->getObject(4);
+  auto retire = outsiderItems->getObject(3);
   BOOST_TEST(retire->getValue<std::string>("action") == "retire");
   BOOST_TEST(retire->getValue<std::string>("reason") == "superseded");
   // Outsiders see who acted by user id, not by e-mail.

@@ -46,7 +46,7 @@ struct Cluster {
   // Registers `smiles` for the caller's start-up; returns the registration's JSON.
   Poco::JSON::Object::Ptr registerStructure(const std::string& smiles, const std::string& token) {
     auto r = call("POST", "/api/compounds", structureBody(smiles), token);
-    BOOST_TEST_REQUIRE(r.status == 201, r.body);
+    BOOST_TEST_REQUIRE((r.status == 201 || r.status == 200), r.body);  // 200: a new batch
     return r.json();
   }
   std::string compound(const std::string& smiles, const std::string& token) {
@@ -220,17 +220,16 @@ BOOST_AUTO_TEST_CASE(unpublished_work_changes_nothing_outsiders_see) {
   }
   // The probe can fail: A's own member sees the new work in the same answers.
   auto insiderAfter = snapshot(cl, probes, cl.memberA);
-  for (const auto& request :
-       {"GET /api/compounds ", "GET /api/compounds/" + publicParent + "/forms ",
+  for (const std::string& request : std::vector<std::string>{
+           "GET /api/compounds ", "GET /api/compounds/" + publicParent + "/forms ",
         "GET /api/export/compounds?format=sdf ", "GET /api/overview/funnel ", "GET /api/routes ",
         "GET /api/products ", "POST /api/search " + searchBody("similarity", kSecret, R"(, "k": 10)"),
         "POST /api/search " + searchBody("substructure", "Brc1ccccc1O")}) {
     BOOST_TEST(insiderAfter.at(request) != insiderBefore.at(request), request);
   }
-  BOOST_TEST(insiderAfter.at("GET /api/compounds/" + publicParent + "/forms ").find("sodium") !=
-                 std::string::npos ||
-             insiderAfter.at("GET /api/compounds/" + publicParent + "/forms ").find("Na") !=
-                 std::string::npos);
+  const std::string& forms = insiderAfter.at("GET /api/compounds/" + publicParent + "/forms ");
+  BOOST_TEST((forms.find("sodium") != std::string::npos || forms.find("Na") != std::string::npos),
+             forms);
 }
 
 // A guessed identifier finds nothing, exactly like a missing one, in the identifier search.
