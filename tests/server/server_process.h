@@ -86,6 +86,8 @@ class ServerProcess {
   const std::string& dbPath() const { return dbPath_; }
   pid_t pid() const { return pid_; }
   int port() const { return port_; }
+  // What the last started process printed (standard output and error).
+  std::string log() const { return readFile(logPath_); }
 
   // Creates the schema, an administrator and returns an API token for them.
   std::string prepareAdmin(const std::string& email = "admin@cise.ma") {
