@@ -63,13 +63,26 @@ runner.step('catalogue opens in French', async () => {
   await page.getByRole('searchbox', { name: 'Rechercher dans le catalogue' }).waitFor();
 });
 
-runner.step('anonymous visitors see no unpublished compound', async () => {
-  // The demo compounds are all start-up visibility: nothing is public yet.
-  await page.getByText('Aucun composé publié pour l’instant.').waitFor();
-  const cards = await page.locator('.compound-card').count();
-  assert.equal(cards, 0);
-  const res = await page.request.get(server.url + '/api/compounds/CMP-000001');
-  assert.equal(res.status(), 404);
+// The demo data publishes seven compounds (hydroxytyrosol CMP-000001, glycerol carbonate, furfural,
+// γ-valerolactone, carvacrol, ethyl lactate, methyl oleate) and keeps the others to their start-up
+// (tyrosol CMP-000002, …) or to the cluster (levulinic acid CMP-000006).
+const PUBLIC_DEMO = ['CMP-000001', 'CMP-000004', 'CMP-000005', 'CMP-000007', 'CMP-000008', 'CMP-000011', 'CMP-000013'];
+const PRIVATE_DEMO = 'CMP-000002';
+const CLUSTER_DEMO = 'CMP-000006';
+
+async function compoundCardIds(p) {
+  return (await p.locator('.compound-card h3').allInnerTexts()).map((t) => t.trim()).sort();
+}
+
+runner.step('anonymous visitors see the published compounds and nothing else', async () => {
+  await page.locator('.compound-card').first().waitFor();
+  assert.deepEqual(await compoundCardIds(page), [...PUBLIC_DEMO].sort());
+  for (const id of [PRIVATE_DEMO, CLUSTER_DEMO]) {
+    const res = await page.request.get(server.url + '/api/compounds/' + id);
+    assert.equal(res.status(), 404, id + ' must read as not found');
+  }
+  const listed = await (await page.request.get(server.url + '/api/compounds?page_size=100')).json();
+  assert.deepEqual(listed.items.map((c) => c.id).sort(), [...PUBLIC_DEMO].sort());
 }, { needs: ['catalogue opens in French'] });
 
 runner.step('language switches to English and is remembered', async () => {
@@ -83,7 +96,7 @@ runner.step('language switches to English and is remembered', async () => {
 }, { needs: ['catalogue opens in French'] });
 
 runner.step('a compound the visitor may not see reads as not found', async () => {
-  await page.goto(server.url + '/compounds/CMP-000001');
+  await page.goto(server.url + '/compounds/' + PRIVATE_DEMO);
   const alert = page.getByRole('alert');
   await alert.waitFor();
   assert.match(await text(alert), /Introuvable/);
@@ -100,8 +113,13 @@ runner.step('registration asks anonymous visitors to sign in', async () => {
 });
 
 runner.step('search by formula answers with a count', async () => {
+  // C8H10O3 is hydroxytyrosol: public as CMP-000001. Tyrosol (C8H10O2) is Zitoun's own: a
+  // visitor's search must not find it.
   await page.goto(server.url + '/search?q=C8H10O3');
   await page.getByRole('heading', { level: 1, name: 'Recherche' }).waitFor();
+  await page.getByText('1 résultat(s)').waitFor();
+  assert.deepEqual(await compoundCardIds(page), ['CMP-000001']);
+  await page.goto(server.url + '/search?q=C8H10O2');
   await page.getByText('0 résultat(s)').waitFor();
 });
 
@@ -266,9 +284,9 @@ runner.step('a partner sees the public catalogue but not a private compound', as
   await p.waitForURL(server.url + '/');
   const card = p.locator('.compound-card', { hasText: state.compoundId });
   await card.waitFor();
-  assert.equal(await p.locator('.compound-card').count(), 1);
-  // CMP-000001 is a demo compound that Zitoun has not published.
-  await p.goto(server.url + '/compounds/CMP-000001');
+  // The demo's published compounds and the one the lead just published; nothing private.
+  assert.deepEqual(await compoundCardIds(p), [...PUBLIC_DEMO, state.compoundId].sort());
+  await p.goto(server.url + '/compounds/' + PRIVATE_DEMO);
   assert.match(await text(p.getByRole('alert')), /Introuvable/);
   assert.equal(await p.getByRole('link', { name: 'Enregistrer', exact: true }).count(), 0);
 }, { needs: ['the lead publishes the compound; its history records it'] });
