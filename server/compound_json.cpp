@@ -6,25 +6,9 @@
 #include <cmath>
 
 #include "db/identifiers.h"
+#include "server/json_output.h"
 
 namespace argan::server {
-namespace {
-
-double rounded(double value, int digits) {
-  double scale = std::pow(10.0, digits);
-  return std::round(value * scale) / scale;
-}
-
-template <typename T>
-void setOptional(Poco::JSON::Object::Ptr& o, const std::string& key, const std::optional<T>& v) {
-  if (v) {
-    o->set(key, *v);
-  } else {
-    o->set(key, Poco::Dynamic::Var());
-  }
-}
-
-}  // namespace
 
 Poco::Dynamic::Var storedJson(const std::string& text) {
   try {
@@ -36,12 +20,12 @@ Poco::Dynamic::Var storedJson(const std::string& text) {
 }
 
 Poco::JSON::Object::Ptr compoundSummaryJson(const db::Compound& c) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Object::Ptr o = orderedObject();
   o->set("id", c.code());
   o->set("inchikey", c.identity.inchiKey);
   o->set("canonical_smiles", c.identity.canonicalSmiles);
   o->set("formula", c.identity.formula);
-  o->set("mw", rounded(c.identity.mw, 3));
+  o->set("mw", roundedTo(c.identity.mw, 3));
   o->set("start_up", c.startUpId);
   o->set("visibility", c.visibility);
   o->set("depiction", "/api/compounds/" + c.code() + "/depiction.svg");
@@ -50,7 +34,7 @@ Poco::JSON::Object::Ptr compoundSummaryJson(const db::Compound& c) {
 
 Poco::JSON::Object::Ptr compoundJson(const db::Compound& c) {
   const auto& id = c.identity;
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Object::Ptr o = orderedObject();
   o->set("id", c.code());
   o->set("number", c.id);
   o->set("start_up", c.startUpId);
@@ -59,26 +43,26 @@ Poco::JSON::Object::Ptr compoundJson(const db::Compound& c) {
   o->set("inchi", id.inchi);
   o->set("inchikey", id.inchiKey);
   o->set("formula", id.formula);
-  o->set("mw", rounded(id.mw, 3));
-  o->set("exact_mass", rounded(id.exactMass, 5));
+  o->set("mw", roundedTo(id.mw, 3));
+  o->set("exact_mass", roundedTo(id.exactMass, 5));
 
-  Poco::JSON::Object::Ptr props = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Object::Ptr props = orderedObject();
   props->set("formula", id.formula);
-  props->set("average_mass", rounded(id.mw, 3));
-  props->set("monoisotopic_mass", rounded(id.exactMass, 5));
-  props->set("clogp", rounded(id.clogp, 2));
-  props->set("tpsa", rounded(id.tpsa, 2));
+  props->set("average_mass", roundedTo(id.mw, 3));
+  props->set("monoisotopic_mass", roundedTo(id.exactMass, 5));
+  props->set("clogp", roundedTo(id.clogp, 2));
+  props->set("tpsa", roundedTo(id.tpsa, 2));
   props->set("hbd", id.hbd);
   props->set("hba", id.hba);
   props->set("rotatable_bonds", id.rotatableBonds);
   props->set("heavy_atoms", id.heavyAtoms);
   props->set("rings", id.rings);
   props->set("aromatic_rings", id.aromaticRings);
-  props->set("fraction_sp3", rounded(id.fractionSp3, 3));
+  props->set("fraction_sp3", roundedTo(id.fractionSp3, 3));
   props->set("formal_charge", id.formalCharge);
   o->set("properties", props);
 
-  Poco::JSON::Object::Ptr layers = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Object::Ptr layers = orderedObject();
   layers->set("formula", id.formula);
   layers->set("canonical_smiles", id.canonicalSmiles);
   layers->set("tautomer_hash", id.tautomerHash);
@@ -88,7 +72,7 @@ Poco::JSON::Object::Ptr compoundJson(const db::Compound& c) {
   layers->set("full_hash", id.fullHash);
   o->set("layers", layers);
 
-  Poco::JSON::Object::Ptr standardization = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Object::Ptr standardization = orderedObject();
   standardization->set("pipeline", id.standardizer);
   standardization->set("steps", storedJson(id.standardizationStepsJson));
   o->set("standardization", standardization);
@@ -99,7 +83,7 @@ Poco::JSON::Object::Ptr compoundJson(const db::Compound& c) {
   setOptional(o, "retired_at", c.retiredAt);
   setOptional(o, "retired_reason", c.retiredReason);
 
-  Poco::JSON::Object::Ptr links = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Object::Ptr links = orderedObject();
   links->set("self", "/api/compounds/" + c.code());
   links->set("depiction", "/api/compounds/" + c.code() + "/depiction.svg");
   links->set("batches", "/api/compounds/" + c.code() + "/batches");
@@ -108,7 +92,7 @@ Poco::JSON::Object::Ptr compoundJson(const db::Compound& c) {
 }
 
 Poco::JSON::Object::Ptr formJson(const db::CompoundForm& f) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Object::Ptr o = orderedObject();
   o->set("id", f.code());
   o->set("compound", db::compoundCode(f.compoundId));
   o->set("form_number", f.formNumber);
@@ -120,7 +104,7 @@ Poco::JSON::Object::Ptr formJson(const db::CompoundForm& f) {
 }
 
 Poco::JSON::Object::Ptr batchJson(const db::Batch& b) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Object::Ptr o = orderedObject();
   o->set("id", b.code());
   o->set("compound", db::compoundCode(b.compoundId));
   o->set("form", db::formCode(b.compoundId, b.formNumber));
@@ -136,7 +120,7 @@ Poco::JSON::Object::Ptr batchJson(const db::Batch& b) {
   o->set("storage", b.storage);
   o->set("notes", b.notes);
   o->set("properties", storedJson(b.propertiesJson));
-  Poco::JSON::Object::Ptr submitted = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Object::Ptr submitted = orderedObject();
   submitted->set("format", b.submittedFormat);
   submitted->set("structure", b.submittedStructure);
   submitted->set("standardization", b.standardizer);
@@ -152,7 +136,7 @@ Poco::JSON::Object::Ptr batchJson(const db::Batch& b) {
 Poco::JSON::Array::Ptr flagsJson(const std::vector<RelationFlag>& flags) {
   Poco::JSON::Array::Ptr a = new Poco::JSON::Array;
   for (const auto& f : flags) {
-    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Object::Ptr o = orderedObject();
     o->set("relation", f.relation);
     o->set("compound", f.compoundCode);
     o->set("start_up", f.startUpId);

@@ -7,6 +7,7 @@
 #include "db/registry_store.h"
 #include "db/route_store.h"
 #include "server/compound_json.h"
+#include "server/json_output.h"
 
 namespace argan::server {
 namespace {
@@ -14,31 +15,12 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-Object::Ptr newObject() {
-  return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-}
-
-template <typename T>
-void setOptional(Object::Ptr& o, const std::string& key, const std::optional<T>& v) {
-  if (v) {
-    o->set(key, *v);
-  } else {
-    o->set(key, Poco::Dynamic::Var());
-  }
-}
-
-Array::Ptr stringArray(const std::vector<std::string>& items) {
-  Array::Ptr a = new Array;
-  for (const auto& s : items) a->add(s);
-  return a;
-}
-
 std::string productPath(const db::Product& p) {
   return "/api/products/" + p.code();
 }
 
 Object::Ptr marketJson(const db::MarketData& m, bool withCapacity) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   setOptional(o, "unit", m.unit);
   setOptional(o, "price_min", m.priceMin);
   setOptional(o, "price_max", m.priceMax);
@@ -75,14 +57,14 @@ void setRoutes(db::Connection& c, const db::Principal& viewer, Object::Ptr& o,
       ++hidden;
       continue;
     }
-    Object::Ptr r = newObject();
+    Object::Ptr r = orderedObject();
     r->set("id", route->id);
     r->set("name", route->name);
     r->set("version", route->version);
     r->set("status", route->status);
     r->set("visibility", route->visibility);
     r->set("target_compound", db::compoundCode(route->targetCompoundId));
-    Object::Ptr links = newObject();
+    Object::Ptr links = orderedObject();
     links->set("self", "/api/routes/" + std::to_string(route->id));
     links->set("metrics", "/api/routes/" + std::to_string(route->id) + "/metrics");
     r->set("links", links);
@@ -101,7 +83,7 @@ std::string trlTitle(db::Connection& c, std::int64_t level) {
 }  // namespace
 
 Object::Ptr itemsJson(const Array::Ptr& items) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("items", items);
   o->set("total", static_cast<std::int64_t>(items->size()));
   return o;
@@ -110,7 +92,7 @@ Object::Ptr itemsJson(const Array::Ptr& items) {
 Object::Ptr productJson(db::Connection& c, const db::Principal& viewer, const db::Product& p,
                         bool withStages, const std::string& today, bool catalogueOnly) {
   bool full = !catalogueOnly && db::canSeePipeline(viewer, p);
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("id", p.code());
   o->set("number", p.id);
   o->set("start_up", p.startUpId);
@@ -127,7 +109,7 @@ Object::Ptr productJson(db::Connection& c, const db::Principal& viewer, const db
   }
   Array::Ptr formulation = new Array;
   for (const auto& part : p.components) {
-    Object::Ptr item = newObject();
+    Object::Ptr item = orderedObject();
     if (part.compoundId) {
       setCompound(c, viewer, item, *part.compoundId);
     } else {
@@ -144,7 +126,7 @@ Object::Ptr productJson(db::Connection& c, const db::Principal& viewer, const db
   o->set("target_sectors", stringArray(p.targetSectors));
   o->set("intended_uses", stringArray(p.intendedUses));
 
-  Object::Ptr catalogue = newObject();
+  Object::Ptr catalogue = orderedObject();
   catalogue->set("name", p.catalogueName.empty() ? p.name : p.catalogueName);
   catalogue->set("summary", p.catalogueSummary);
   // The depiction of the product's compound, when the viewer may see that compound.
@@ -163,7 +145,7 @@ Object::Ptr productJson(db::Connection& c, const db::Principal& viewer, const db
   if (p.currentStage) {
     auto current = db::findStage(c, p.id, *p.currentStage);
     if (current) {
-      Object::Ptr s = newObject();
+      Object::Ptr s = orderedObject();
       s->set("key", current->key);
       s->set("name", current->name);
       if (full) s->set("status", current->status);
@@ -186,7 +168,7 @@ Object::Ptr productJson(db::Connection& c, const db::Principal& viewer, const db
     setOptional(o, "retired_at", p.retiredAt);
     setOptional(o, "retired_reason", p.retiredReason);
   }
-  Object::Ptr links = newObject();
+  Object::Ptr links = orderedObject();
   std::string self = productPath(p);
   links->set("self", self);
   links->set("documents", self + "/documents");
@@ -203,7 +185,7 @@ Object::Ptr productJson(db::Connection& c, const db::Principal& viewer, const db
 }
 
 Object::Ptr stageJson(const db::Product& product, const db::Stage& s, const std::string& today) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("key", s.key);
   o->set("name", s.name);
   o->set("description", s.description);
@@ -219,7 +201,7 @@ Object::Ptr stageJson(const db::Product& product, const db::Stage& s, const std:
   std::optional<db::OverdueMilestone> overdue;
   if (product.gateStatus() != "stopped") overdue = db::overdueMilestone(s, today);
   if (overdue) {
-    Object::Ptr od = newObject();
+    Object::Ptr od = orderedObject();
     od->set("milestone", overdue->milestone);
     od->set("planned_date", overdue->plannedDate);
     od->set("days_overdue", overdue->daysOverdue);
@@ -235,7 +217,7 @@ Object::Ptr stageJson(const db::Product& product, const db::Stage& s, const std:
     o->set("last_decision", Poco::Dynamic::Var());
   }
   o->set("updated_at", s.updatedAt);
-  Object::Ptr links = newObject();
+  Object::Ptr links = orderedObject();
   std::string self = productPath(product) + "/stages/" + s.key;
   links->set("self", self);
   links->set("decisions", self + "/decisions");
@@ -245,7 +227,7 @@ Object::Ptr stageJson(const db::Product& product, const db::Stage& s, const std:
 }
 
 Object::Ptr decisionJson(const db::Product& product, const db::GateDecision& d) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("id", d.id);
   o->set("product", product.code());
   o->set("stage", d.stageKey);
@@ -259,14 +241,14 @@ Object::Ptr decisionJson(const db::Product& product, const db::GateDecision& d) 
 }
 
 Object::Ptr trlLevelJson(const db::TrlLevel& level) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("level", level.level);
   o->set("title", level.title);
   return o;
 }
 
 Object::Ptr trlChangeJson(const db::TrlChange& t) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("trl", t.trl);
   setOptional(o, "previous", t.previous);
   o->set("note", t.note);
@@ -277,7 +259,7 @@ Object::Ptr trlChangeJson(const db::TrlChange& t) {
 }
 
 Object::Ptr customerJson(const db::Customer& r) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("id", r.id);
   o->set("product", db::productCode(r.productId));
   o->set("name", r.name);
@@ -291,7 +273,7 @@ Object::Ptr customerJson(const db::Customer& r) {
 }
 
 Object::Ptr documentJson(const db::Document& d) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("id", d.code());
   o->set("filename", d.filename);
   o->set("content_type", d.contentType);
@@ -299,7 +281,7 @@ Object::Ptr documentJson(const db::Document& d) {
   o->set("sha256", d.sha256);
   o->set("kind", d.kind);
   o->set("title", d.title);
-  Object::Ptr owner = newObject();
+  Object::Ptr owner = orderedObject();
   owner->set("type", d.ownerType);
   if (d.productId) owner->set("product", db::productCode(*d.productId));
   if (d.stageKey) owner->set("stage", *d.stageKey);
@@ -311,7 +293,7 @@ Object::Ptr documentJson(const db::Document& d) {
   setOptional(o, "created_by", d.createdBy);
   setOptional(o, "retired_at", d.retiredAt);
   setOptional(o, "retired_reason", d.retiredReason);
-  Object::Ptr links = newObject();
+  Object::Ptr links = orderedObject();
   links->set("self", "/api/documents/" + d.code());
   links->set("content", "/api/documents/" + d.code() + "/content");
   o->set("links", links);
@@ -319,9 +301,9 @@ Object::Ptr documentJson(const db::Document& d) {
 }
 
 Object::Ptr inquiryJson(const db::Inquiry& q, bool withMessages) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("id", q.code());
-  Object::Ptr product = newObject();
+  Object::Ptr product = orderedObject();
   product->set("id", db::productCode(q.productId));
   product->set("name", q.productName);
   product->set("start_up", q.startUpId);
@@ -335,7 +317,7 @@ Object::Ptr inquiryJson(const db::Inquiry& q, bool withMessages) {
   if (withMessages) {
     Array::Ptr messages = new Array;
     for (const auto& m : q.messages) {
-      Object::Ptr item = newObject();
+      Object::Ptr item = orderedObject();
       item->set("id", m.id);
       item->set("side", m.side);
       item->set("author", m.authorLabel);
@@ -345,7 +327,7 @@ Object::Ptr inquiryJson(const db::Inquiry& q, bool withMessages) {
     }
     o->set("messages", messages);
   }
-  Object::Ptr links = newObject();
+  Object::Ptr links = orderedObject();
   links->set("self", "/api/inquiries/" + q.code());
   links->set("messages", "/api/inquiries/" + q.code() + "/messages");
   o->set("links", links);
@@ -353,10 +335,10 @@ Object::Ptr inquiryJson(const db::Inquiry& q, bool withMessages) {
 }
 
 Object::Ptr funnelJson(const db::Funnel& f) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   Array::Ptr stages = new Array;
   for (const auto& s : f.stages) {
-    Object::Ptr item = newObject();
+    Object::Ptr item = orderedObject();
     item->set("key", s.key);
     item->set("name", s.name);
     item->set("products", s.products);
@@ -364,7 +346,7 @@ Object::Ptr funnelJson(const db::Funnel& f) {
     item->set("stopped", s.stopped);
     Array::Ptr by = new Array;
     for (const auto& b : s.byStartUp) {
-      Object::Ptr row = newObject();
+      Object::Ptr row = orderedObject();
       row->set("start_up", b.startUpId);
       row->set("name", b.startUpName);
       row->set("products", b.products);
@@ -376,11 +358,11 @@ Object::Ptr funnelJson(const db::Funnel& f) {
   o->set("stages", stages);
   Array::Ptr startUps = new Array;
   for (const auto& su : f.startUps) {
-    Object::Ptr item = newObject();
+    Object::Ptr item = orderedObject();
     item->set("start_up", su.startUpId);
     item->set("name", su.startUpName);
     item->set("products", su.products);
-    Object::Ptr byStage = newObject();
+    Object::Ptr byStage = orderedObject();
     for (const auto& s : f.stages) byStage->set(s.key, su.byStage.at(s.key));
     item->set("by_stage", byStage);
     startUps->add(item);
@@ -395,8 +377,8 @@ Object::Ptr funnelJson(const db::Funnel& f) {
 }
 
 Object::Ptr overdueJson(const db::OverdueMilestone& m) {
-  Object::Ptr o = newObject();
-  Object::Ptr product = newObject();
+  Object::Ptr o = orderedObject();
+  Object::Ptr product = orderedObject();
   product->set("id", db::productCode(m.productId));
   product->set("name", m.productName);
   o->set("product", product);
@@ -410,7 +392,7 @@ Object::Ptr overdueJson(const db::OverdueMilestone& m) {
 }
 
 Object::Ptr timelineEventJson(const db::TimelineEvent& e) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("date", e.date);
   o->set("type", e.type);
   setOptional(o, "stage", e.stageKey);

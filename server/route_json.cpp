@@ -4,21 +4,13 @@
 
 #include "db/identifiers.h"
 #include "server/compound_json.h"
+#include "server/json_output.h"
 
 namespace argan::server {
 namespace {
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-Object::Ptr newObject() {
-  return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-}
-
-double rounded(double value, int digits) {
-  double scale = std::pow(10.0, digits);
-  return std::round(value * scale) / scale;
-}
 
 int digitsFor(const std::string& unit) {
   if (unit == "%") return 2;
@@ -27,40 +19,8 @@ int digitsFor(const std::string& unit) {
   return 3;
 }
 
-template <typename T>
-void setOpt(Object::Ptr& o, const std::string& key, const std::optional<T>& v) {
-  if (v) {
-    o->set(key, *v);
-  } else {
-    o->set(key, Poco::Dynamic::Var());
-  }
-}
-
-void setOptNumber(Object::Ptr& o, const std::string& key, const std::optional<double>& v,
-                  int digits) {
-  if (v) {
-    o->set(key, rounded(*v, digits));
-  } else {
-    o->set(key, Poco::Dynamic::Var());
-  }
-}
-
-void setText(Object::Ptr& o, const std::string& key, const std::string& v) {
-  if (v.empty()) {
-    o->set(key, Poco::Dynamic::Var());
-  } else {
-    o->set(key, v);
-  }
-}
-
-Array::Ptr stringArray(const std::vector<std::string>& items) {
-  Array::Ptr a = new Array;
-  for (const auto& s : items) a->add(s);
-  return a;
-}
-
 Object::Ptr solventJson(const chem::SolventClass& s) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("guide", "CHEM21");
   o->set("chem21_number", s.chem21Number);
   o->set("name", s.name);
@@ -74,17 +34,17 @@ Object::Ptr solventJson(const chem::SolventClass& s) {
 }
 
 Object::Ptr componentAnalysisJson(std::size_t index, const chem::ResolvedComponent& c) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("index", static_cast<int>(index));
   o->set("side", c.side);
   o->set("role", c.role);
   o->set("coefficient", c.coefficient);
-  setText(o, "smiles", c.smiles);
-  setText(o, "name", c.name);
-  setText(o, "canonical_smiles", c.canonicalSmiles);
-  setText(o, "inchikey", c.inchiKey);
-  setText(o, "formula", c.formula);
-  setOptNumber(o, "molar_mass", c.molarMass > 0 ? std::optional<double>(c.molarMass) : std::nullopt,
+  setTextOrNull(o, "smiles", c.smiles);
+  setTextOrNull(o, "name", c.name);
+  setTextOrNull(o, "canonical_smiles", c.canonicalSmiles);
+  setTextOrNull(o, "inchikey", c.inchiKey);
+  setTextOrNull(o, "formula", c.formula);
+  setOptionalRounded(o, "molar_mass", c.molarMass > 0 ? std::optional<double>(c.molarMass) : std::nullopt,
                3);
   o->set("carbon_atoms", c.carbonAtoms);
   o->set("elements", stringArray(c.elements));
@@ -95,27 +55,27 @@ Object::Ptr componentAnalysisJson(std::size_t index, const chem::ResolvedCompone
     o->set("solvent", Poco::Dynamic::Var());
   }
   if (c.amount) {
-    Object::Ptr amount = newObject();
+    Object::Ptr amount = orderedObject();
     amount->set("value", *c.amount);
     amount->set("unit", c.unit);
     o->set("amount", amount);
   } else {
     o->set("amount", Poco::Dynamic::Var());
   }
-  setOpt(o, "density", c.density);
-  setOpt(o, "equivalents_given", c.equivalentsGiven);
-  setOptNumber(o, "mass_g", c.massG, 4);
-  setOptNumber(o, "mmol", c.moles ? std::optional<double>(*c.moles * 1000.0) : std::nullopt, 4);
-  setText(o, "amount_source", c.amountSource);
-  setOptNumber(o, "equivalents", c.equivalents, 3);
-  setText(o, "origin", c.origin);
-  setOpt(o, "from_step", c.fromStep);
-  setText(o, "compound", c.compound);
+  setOptional(o, "density", c.density);
+  setOptional(o, "equivalents_given", c.equivalentsGiven);
+  setOptionalRounded(o, "mass_g", c.massG, 4);
+  setOptionalRounded(o, "mmol", c.moles ? std::optional<double>(*c.moles * 1000.0) : std::nullopt, 4);
+  setTextOrNull(o, "amount_source", c.amountSource);
+  setOptionalRounded(o, "equivalents", c.equivalents, 3);
+  setTextOrNull(o, "origin", c.origin);
+  setOptional(o, "from_step", c.fromStep);
+  setTextOrNull(o, "compound", c.compound);
   return o;
 }
 
 Object::Ptr trafficLightJson(const chem::TrafficLight& t) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("criterion", t.criterion);
   o->set("flag", t.flag);
   o->set("basis", t.basis);
@@ -124,38 +84,38 @@ Object::Ptr trafficLightJson(const chem::TrafficLight& t) {
 }
 
 Object::Ptr storedComponentJson(const db::RouteComponentRow& c) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("position", c.position);
   o->set("side", c.side);
   o->set("role", c.role);
   o->set("coefficient", c.coefficient);
-  setText(o, "smiles", c.smiles);
-  setText(o, "name", c.name);
-  setOpt(o, "canonical_smiles", c.canonicalSmiles);
-  setOpt(o, "inchikey", c.inchiKey);
-  setOpt(o, "formula", c.formula);
-  setOptNumber(o, "molar_mass", c.molarMass, 3);
+  setTextOrNull(o, "smiles", c.smiles);
+  setTextOrNull(o, "name", c.name);
+  setOptional(o, "canonical_smiles", c.canonicalSmiles);
+  setOptional(o, "inchikey", c.inchiKey);
+  setOptional(o, "formula", c.formula);
+  setOptionalRounded(o, "molar_mass", c.molarMass, 3);
   if (c.amount) {
-    Object::Ptr amount = newObject();
+    Object::Ptr amount = orderedObject();
     amount->set("value", *c.amount);
     amount->set("unit", c.unit.value_or(""));
     o->set("amount", amount);
   } else {
     o->set("amount", Poco::Dynamic::Var());
   }
-  setOpt(o, "density", c.density);
-  setOpt(o, "equivalents", c.equivalents);
-  setOpt(o, "origin", c.origin);
-  setOpt(o, "from_step", c.fromStep);
-  setOpt(o, "compound", c.compoundCode);
+  setOptional(o, "density", c.density);
+  setOptional(o, "equivalents", c.equivalents);
+  setOptional(o, "origin", c.origin);
+  setOptional(o, "from_step", c.fromStep);
+  setOptional(o, "compound", c.compoundCode);
   return o;
 }
 
 // Top-level numbers for every metric (rounded), plus the self-describing "metrics" object.
 void addMetrics(Object::Ptr& o, const std::vector<chem::Metric>& metrics) {
-  Object::Ptr described = newObject();
+  Object::Ptr described = orderedObject();
   for (const auto& m : metrics) {
-    setOptNumber(o, m.key, m.value, digitsFor(m.unit));
+    setOptionalRounded(o, m.key, m.value, digitsFor(m.unit));
     described->set(m.key, metricJson(m));
   }
   o->set("metrics", described);
@@ -172,35 +132,35 @@ std::string better(const std::string& key) {
 }  // namespace
 
 Object::Ptr metricJson(const chem::Metric& m) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("name", m.name);
-  setOptNumber(o, "value", m.value, digitsFor(m.unit));
+  setOptionalRounded(o, "value", m.value, digitsFor(m.unit));
   o->set("unit", m.unit);
   o->set("formula", m.formula);
   o->set("definition", m.definition);
   o->set("reference", m.reference);
-  setText(o, "detail", m.detail);
-  setText(o, "missing", m.missing);
+  setTextOrNull(o, "detail", m.detail);
+  setTextOrNull(o, "missing", m.missing);
   return o;
 }
 
 Object::Ptr reactionAnalysisJson(const chem::ReactionAnalysis& a) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("reaction_smiles", a.canonicalReactionSmiles);
   o->set("format", a.format);
-  Object::Ptr balance = newObject();
+  Object::Ptr balance = orderedObject();
   balance->set("balanced", a.balance.balanced);
   balance->set("summary", a.balance.summary);
   Array::Ptr elements = new Array;
   for (const auto& e : a.balance.elements) {
-    Object::Ptr row = newObject();
+    Object::Ptr row = orderedObject();
     row->set("element", e.element);
     row->set("reactants", e.reactants);
     row->set("products", e.products);
     elements->add(row);
   }
   balance->set("elements", elements);
-  Object::Ptr charge = newObject();
+  Object::Ptr charge = orderedObject();
   charge->set("reactants", a.balance.chargeReactants);
   charge->set("products", a.balance.chargeProducts);
   balance->set("charge", charge);
@@ -226,19 +186,19 @@ Object::Ptr reactionAnalysisJson(const chem::ReactionAnalysis& a) {
 
 Object::Ptr stepJson(std::int64_t routeId, const db::RouteStepRow& s,
                      const chem::ReactionAnalysis* analysis) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("number", s.number);
   o->set("revision", s.revision);
   o->set("name", s.name);
-  setText(o, "reaction_smiles", s.reactionSmiles);
-  setOpt(o, "rxn", s.rxnBlock);
+  setTextOrNull(o, "reaction_smiles", s.reactionSmiles);
+  setOptional(o, "rxn", s.rxnBlock);
   o->set("canonical_reaction_smiles", s.canonicalReactionSmiles);
-  Object::Ptr conditions = newObject();
-  setOpt(conditions, "temperature_c", s.temperatureC);
-  setOpt(conditions, "time_h", s.timeH);
-  setOpt(conditions, "pressure_bar", s.pressureBar);
-  setText(conditions, "atmosphere", s.atmosphere);
-  setOpt(conditions, "mode", s.mode);
+  Object::Ptr conditions = orderedObject();
+  setOptional(conditions, "temperature_c", s.temperatureC);
+  setOptional(conditions, "time_h", s.timeH);
+  setOptional(conditions, "pressure_bar", s.pressureBar);
+  setTextOrNull(conditions, "atmosphere", s.atmosphere);
+  setOptional(conditions, "mode", s.mode);
   o->set("conditions", conditions);
   std::vector<std::string> workup;
   std::size_t start = 0;
@@ -250,9 +210,9 @@ Object::Ptr stepJson(std::int64_t routeId, const db::RouteStepRow& s,
     start = comma + 1;
   }
   o->set("workup", stringArray(workup));
-  setOpt(o, "isolated_yield", s.isolatedYield);
+  setOptional(o, "isolated_yield", s.isolatedYield);
   if (s.scaleAmount) {
-    Object::Ptr scale = newObject();
+    Object::Ptr scale = orderedObject();
     scale->set("amount", *s.scaleAmount);
     scale->set("unit", s.scaleUnit.value_or(""));
     o->set("scale", scale);
@@ -261,12 +221,12 @@ Object::Ptr stepJson(std::int64_t routeId, const db::RouteStepRow& s,
   }
   o->set("notes", s.notes);
   o->set("created_at", s.createdAt);
-  setOpt(o, "created_by", s.createdBy);
+  setOptional(o, "created_by", s.createdBy);
   Array::Ptr components = new Array;
   for (const auto& c : s.components) components->add(storedComponentJson(c));
   o->set("components", components);
   if (analysis) o->set("analysis", reactionAnalysisJson(*analysis));
-  Object::Ptr links = newObject();
+  Object::Ptr links = orderedObject();
   links->set("self",
              "/api/routes/" + std::to_string(routeId) + "/steps/" + std::to_string(s.number));
   o->set("links", links);
@@ -275,38 +235,38 @@ Object::Ptr stepJson(std::int64_t routeId, const db::RouteStepRow& s,
 
 Object::Ptr routeJson(const db::Route& r, const std::optional<db::Compound>& target,
                       bool withSteps) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   std::string self = "/api/routes/" + std::to_string(r.id);
   o->set("id", r.id);
   o->set("name", r.name);
   o->set("version", r.version);
   o->set("lineage", r.lineageId);
-  setOpt(o, "previous_version", r.previousVersionId);
+  setOptional(o, "previous_version", r.previousVersionId);
   o->set("status", r.status);
   o->set("start_up", r.startUpId);
   o->set("visibility", r.visibility);
   if (target) {
     o->set("target_compound", compoundSummaryJson(*target));
   } else {
-    Object::Ptr t = newObject();
+    Object::Ptr t = orderedObject();
     t->set("id", db::compoundCode(r.targetCompoundId));
     o->set("target_compound", t);
   }
   o->set("description", r.description);
   o->set("created_at", r.createdAt);
-  setOpt(o, "created_by", r.createdBy);
+  setOptional(o, "created_by", r.createdBy);
   o->set("updated_at", r.updatedAt);
-  setOpt(o, "validated_at", r.validatedAt);
-  setOpt(o, "validated_by", r.validatedBy);
-  setOpt(o, "retired_at", r.retiredAt);
-  setOpt(o, "retired_reason", r.retiredReason);
+  setOptional(o, "validated_at", r.validatedAt);
+  setOptional(o, "validated_by", r.validatedBy);
+  setOptional(o, "retired_at", r.retiredAt);
+  setOptional(o, "retired_reason", r.retiredReason);
   if (withSteps) {
     Array::Ptr steps = new Array;
     for (const auto& s : r.steps) steps->add(stepJson(r.id, s));
     o->set("steps", steps);
     o->set("step_count", static_cast<std::int64_t>(r.steps.size()));
   }
-  Object::Ptr links = newObject();
+  Object::Ptr links = orderedObject();
   links->set("self", self);
   links->set("steps", self + "/steps");
   links->set("metrics", self + "/metrics");
@@ -319,27 +279,27 @@ Object::Ptr routeJson(const db::Route& r, const std::optional<db::Compound>& tar
 
 Object::Ptr routeMetricsJson(const RouteReport& report, const std::optional<db::Compound>& target) {
   const chem::RouteAnalysis& a = report.analysis;
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   o->set("route", routeJson(report.route, target, /*withSteps=*/false));
   o->set("basis",
          "per kg of final product; cumulative mass metrics follow the ACS GCI "
          "convergent PMI convention (docs/metrics.md)");
   o->set("complete", a.complete);
   o->set("problems", stringArray(a.problems));
-  setOpt(o, "final_step", a.finalStep);
+  setOptional(o, "final_step", a.finalStep);
   Array::Ptr lls = new Array;
   for (auto n : a.longestLinearSequence) lls->add(n);
   o->set("longest_linear_sequence_steps", lls);
   addMetrics(o, a.metrics);
   Array::Ptr contributions = new Array;
   for (const auto& c : a.contributions) {
-    Object::Ptr row = newObject();
+    Object::Ptr row = orderedObject();
     row->set("step", c.number);
-    setOptNumber(row, "product_kg_per_kg_final", c.productKgPerKgFinal, 4);
-    setOptNumber(row, "raw_input_kg_per_kg_final", c.rawInputKg, 4);
-    setOptNumber(row, "pmi_share", c.pmiShare, 2);
-    setOptNumber(row, "extent_mol_per_mol_final", c.extentPerMolFinal, 4);
-    setOpt(row, "feeds", c.feeds);
+    setOptionalRounded(row, "product_kg_per_kg_final", c.productKgPerKgFinal, 4);
+    setOptionalRounded(row, "raw_input_kg_per_kg_final", c.rawInputKg, 4);
+    setOptionalRounded(row, "pmi_share", c.pmiShare, 2);
+    setOptionalRounded(row, "extent_mol_per_mol_final", c.extentPerMolFinal, 4);
+    setOptional(row, "feeds", c.feeds);
     contributions->add(row);
   }
   o->set("contributions", contributions);
@@ -348,7 +308,7 @@ Object::Ptr routeMetricsJson(const RouteReport& report, const std::optional<db::
   o->set("traffic_lights", lights);
   Array::Ptr principles = new Array;
   for (const auto& p : a.principles) {
-    Object::Ptr row = newObject();
+    Object::Ptr row = orderedObject();
     row->set("number", p.number);
     row->set("name", p.name);
     row->set("flag", p.flag);
@@ -358,11 +318,11 @@ Object::Ptr routeMetricsJson(const RouteReport& report, const std::optional<db::
   o->set("principles", principles);
   Array::Ptr steps = new Array;
   for (const auto& s : a.steps) {
-    Object::Ptr row = newObject();
+    Object::Ptr row = orderedObject();
     row->set("number", s.number);
     row->set("name", s.name);
     row->set("ok", s.ok);
-    setText(row, "error", s.error);
+    setTextOrNull(row, "error", s.error);
     if (s.ok) {
       row->set("analysis", reactionAnalysisJson(s.analysis));
     } else {
@@ -376,7 +336,7 @@ Object::Ptr routeMetricsJson(const RouteReport& report, const std::optional<db::
 
 Object::Ptr routeComparisonJson(const std::vector<RouteReport>& reports,
                                 const std::vector<std::optional<db::Compound>>& targets) {
-  Object::Ptr o = newObject();
+  Object::Ptr o = orderedObject();
   Array::Ptr routes = new Array;
   for (std::size_t i = 0; i < reports.size(); ++i) {
     Object::Ptr row = routeJson(reports[i].route, targets[i], /*withSteps=*/false);
@@ -390,7 +350,7 @@ Object::Ptr routeComparisonJson(const std::vector<RouteReport>& reports,
   Array::Ptr metrics = new Array;
   if (!reports.empty()) {
     for (const auto& first : reports[0].analysis.metrics) {
-      Object::Ptr row = newObject();
+      Object::Ptr row = orderedObject();
       row->set("key", first.key);
       row->set("name", first.name);
       row->set("unit", first.unit);
@@ -404,7 +364,7 @@ Object::Ptr routeComparisonJson(const std::vector<RouteReport>& reports,
       for (const auto& r : reports) {
         const chem::Metric* m = chem::findMetric(r.analysis.metrics, first.key);
         if (m && m->value) {
-          double v = rounded(*m->value, digitsFor(m->unit));
+          double v = roundedTo(*m->value, digitsFor(m->unit));
           values->add(v);
           if (!best || (direction == "higher" ? v > *best : v < *best)) best = v;
         } else {
@@ -415,7 +375,7 @@ Object::Ptr routeComparisonJson(const std::vector<RouteReport>& reports,
       Array::Ptr bestIds = new Array;
       for (std::size_t i = 0; i < reports.size() && best; ++i) {
         const chem::Metric* m = chem::findMetric(reports[i].analysis.metrics, first.key);
-        if (m && m->value && rounded(*m->value, digitsFor(m->unit)) == *best) {
+        if (m && m->value && roundedTo(*m->value, digitsFor(m->unit)) == *best) {
           bestIds->add(reports[i].route.id);
         }
       }
@@ -427,7 +387,7 @@ Object::Ptr routeComparisonJson(const std::vector<RouteReport>& reports,
   Array::Ptr lights = new Array;
   if (!reports.empty()) {
     for (std::size_t k = 0; k < reports[0].analysis.worstTrafficLights.size(); ++k) {
-      Object::Ptr row = newObject();
+      Object::Ptr row = orderedObject();
       row->set("criterion", reports[0].analysis.worstTrafficLights[k].criterion);
       Array::Ptr flags = new Array;
       for (const auto& r : reports) flags->add(r.analysis.worstTrafficLights[k].flag);
@@ -439,7 +399,7 @@ Object::Ptr routeComparisonJson(const std::vector<RouteReport>& reports,
   Array::Ptr principles = new Array;
   if (!reports.empty()) {
     for (std::size_t k = 0; k < reports[0].analysis.principles.size(); ++k) {
-      Object::Ptr row = newObject();
+      Object::Ptr row = orderedObject();
       row->set("number", reports[0].analysis.principles[k].number);
       row->set("name", reports[0].analysis.principles[k].name);
       Array::Ptr flags = new Array;

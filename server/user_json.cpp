@@ -1,21 +1,11 @@
 #include "server/user_json.h"
 
+#include "server/json_output.h"
+
 namespace argan::server {
-namespace {
-
-template <typename T>
-void setOptional(Poco::JSON::Object::Ptr& o, const std::string& key, const std::optional<T>& v) {
-  if (v) {
-    o->set(key, *v);
-  } else {
-    o->set(key, Poco::Dynamic::Var());
-  }
-}
-
-}  // namespace
 
 Poco::JSON::Object::Ptr userJson(const db::User& u) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Object::Ptr o = orderedObject();
   o->set("id", u.id);
   o->set("email", u.email);
   o->set("display_name", u.displayName);
@@ -29,7 +19,7 @@ Poco::JSON::Object::Ptr userJson(const db::User& u) {
 }
 
 Poco::JSON::Object::Ptr tokenJson(const db::ApiToken& t) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Object::Ptr o = orderedObject();
   o->set("id", t.id);
   o->set("user", t.userId);
   o->set("label", t.label);
