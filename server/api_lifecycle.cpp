@@ -131,15 +131,7 @@ HistorySubject batchHistory(RequestContext& ctx) {
 }
 
 HistorySubject startUpHistory(RequestContext& ctx) {
-  const std::string& raw = ctx.param("id");
-  std::size_t used = 0;
-  long long id = 0;
-  try {
-    id = std::stoll(raw, &used);
-  } catch (...) {
-    used = 0;
-  }
-  if (used != raw.size() || id <= 0) throw notFound("no start-up '" + raw + "'");
+  std::int64_t id = ctx.positiveIdParam("id", "start-up");
   auto startUp = ctx.services().db.read([&](db::Connection& c) { return db::findStartUp(c, id); });
   if (!startUp) throw notFound("no start-up " + std::to_string(id));
   return HistorySubject{{{"start_up", std::to_string(id)}}, id};

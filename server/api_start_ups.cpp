@@ -23,16 +23,7 @@ Poco::JSON::Object::Ptr toJson(const db::StartUp& s) {
 }
 
 std::int64_t startUpIdParam(RequestContext& ctx) {
-  const std::string& raw = ctx.param("id");
-  std::size_t used = 0;
-  long long id = 0;
-  try {
-    id = std::stoll(raw, &used);
-  } catch (...) {
-    used = 0;
-  }
-  if (used != raw.size() || id <= 0) throw notFound("no start-up '" + raw + "'");
-  return id;
+  return ctx.positiveIdParam("id", "start-up");
 }
 
 db::StartUpInput readInput(const JsonFields& f) {

@@ -34,23 +34,11 @@
 namespace argan::server {
 namespace {
 
-std::int64_t positiveId(const std::string& raw, const std::string& what) {
-  std::size_t used = 0;
-  long long id = 0;
-  try {
-    id = std::stoll(raw, &used);
-  } catch (...) {
-    used = 0;
-  }
-  if (used != raw.size() || id <= 0) throw notFound("no " + what + " '" + raw + "'");
-  return id;
-}
-
 std::int64_t routeIdParam(RequestContext& ctx) {
-  return positiveId(ctx.param("id"), "route");
+  return ctx.positiveIdParam("id", "route");
 }
 std::int64_t stepNumberParam(RequestContext& ctx) {
-  return positiveId(ctx.param("number"), "step");
+  return ctx.positiveIdParam("number", "step");
 }
 
 // Tags a step's input error with the body field it came from, when it has none.

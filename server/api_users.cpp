@@ -20,16 +20,7 @@ namespace argan::server {
 namespace {
 
 std::int64_t idParam(RequestContext& ctx, const char* what) {
-  const std::string& raw = ctx.param("id");
-  std::size_t used = 0;
-  long long id = 0;
-  try {
-    id = std::stoll(raw, &used);
-  } catch (...) {
-    used = 0;
-  }
-  if (used != raw.size() || id <= 0) throw notFound(std::string("no ") + what + " '" + raw + "'");
-  return id;
+  return ctx.positiveIdParam("id", what);
 }
 
 db::Role roleField(const JsonFields& body) {

@@ -4,6 +4,7 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <fstream>
@@ -47,6 +48,16 @@ const std::string& RequestContext::param(const std::string& name) const {
   auto it = params_.find(name);
   if (it == params_.end()) throw internalError("route has no parameter '" + name + "'");
   return it->second;
+}
+
+std::int64_t RequestContext::positiveIdParam(const std::string& name, const std::string& what) const {
+  const std::string& raw = param(name);
+  // Up to 18 digits always fits an int64_t; ids are never that large.
+  bool digits = !raw.empty() && raw.size() <= 18 &&
+                std::all_of(raw.begin(), raw.end(), [](char c) { return c >= '0' && c <= '9'; });
+  std::int64_t id = digits ? std::stoll(raw) : 0;
+  if (id <= 0) throw notFound("no " + what + " '" + raw + "'");
+  return id;
 }
 
 const std::map<std::string, std::string>& RequestContext::queryMap() const {

@@ -37,6 +37,9 @@ class RequestContext {
 
   // A path parameter declared in the route pattern ("{id}").
   const std::string& param(const std::string& name) const;
+  // A path parameter that must be a database id: decimal digits only, positive, no sign or
+  // spaces. Anything else answers 404 "no <what> '<raw>'" (an id that cannot exist).
+  std::int64_t positiveIdParam(const std::string& name, const std::string& what) const;
 
   // Query parameters. Typed getters throw InvalidArgument naming the parameter.
   std::optional<std::string> query(const std::string& name) const;

@@ -24,6 +24,12 @@ BOOST_AUTO_TEST_CASE(create_list_and_update) {
   BOOST_TEST(server.call("GET", "/api/start-ups/" + std::to_string(id)).status == 200);
   BOOST_TEST(server.call("GET", "/api/start-ups/999").status == 404);
   BOOST_TEST(server.call("GET", "/api/start-ups/abc").status == 404);
+  // Ids are decimal digits only: a sign, a space, a suffix or an overflow names no start-up.
+  for (std::string raw : {"0", "-1", "%2B1", "%201", "1x", "99999999999999999999"}) {
+    auto res = server.call("GET", "/api/start-ups/" + raw);
+    BOOST_TEST(res.status == 404, raw);
+    BOOST_TEST(res.errorMessage().find("no start-up") != std::string::npos, raw);
+  }
 
   auto duplicate = server.call("POST", "/api/start-ups",
                                R"({"name": "atlas furanics", "sector": "valorisation"})", admin);
