@@ -268,7 +268,11 @@ int importCommand(const Args& args) {
   if (!known) throw notFound("no start-up with id " + std::to_string(startUp));
   db::Principal actor = importActor(*database, a.get("as"), startUp);
 
-  auto [sha256, bytes] = fileFingerprint(path);
+  // Named copies, not a structured binding: lambdas below capture sha256 (C++17 forbids
+  // capturing bindings; Clang, used by scripts/sanitize, enforces it).
+  const auto fingerprint = fileFingerprint(path);
+  const std::string sha256 = fingerprint.first;
+  const std::uint64_t bytes = fingerprint.second;
   std::string fileName = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
   std::string optionsJson = options.toJson();
   // An interrupted import of this very file, with the same options, resumes.
