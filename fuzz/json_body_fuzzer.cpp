@@ -13,8 +13,8 @@ namespace {
 void readEverything(const argan::server::JsonFields& fields, int depth) {
   using argan::Error;
   if (depth > 40) std::abort();  // parseJsonObject limits nesting to 32
-  for (const auto& [key, value] : *fields.object()) {
-    (void)value;
+  for (const auto& member : *fields.object()) {
+    const std::string& key = member.first;  // a named reference: lambdas below capture it
     auto attempt = [&](auto&& fn) {
       try {
         fn();

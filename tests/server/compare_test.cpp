@@ -96,7 +96,8 @@ Expected bruteForce(TestServer& server, const db::Principal& viewer, double thre
       }
     }
   }
-  for (const auto& [id, perStartUp] : e.nearest) {
+  for (const auto& [compoundId, perStartUp] : e.nearest) {
+    const auto id = compoundId;  // lambdas may not capture a structured binding (Clang)
     auto owner = std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return r.id == id; });
     for (const auto& [t, best] : perStartUp) {
       auto& slot = sums[{owner->startUp, t}];
