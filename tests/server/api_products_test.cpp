@@ -161,6 +161,15 @@ BOOST_AUTO_TEST_CASE(bad_input_answers_4xx_with_the_reason_and_writes_nothing) {
       {"POST", p + "/customers", R"({"name": "X", "relation": "friend"})", 400, "relation",
        "distributor"},
       {"POST", p + "/retire", R"({"reason": ""})", 400, "reason", "reason"},
+      // Integers beyond 64 bits (JSON reads them as unsigned) are bad input, not a 500.
+      {"POST", "/api/products",
+       R"({"name": "Huge", "start_up": )" + su + R"(, "compound_id": 18446744073709551615})", 400,
+       "compound_id", "CMP-000123"},
+      {"POST", "/api/products",
+       R"({"name": "Huge", "start_up": 18446744073709551615, "compound_id": ")" + mine + R"("})",
+       400, "start_up", "integer"},
+      {"PATCH", p, R"({"route_ids": [18446744073709551615]})", 400, "route_ids[0]", "route id"},
+      {"PATCH", p, R"({"trl": 18446744073709551615})", 400, "trl", "integer"},
   };
   for (const auto& c : cases) {
     auto r = lab.server.call(c.method, c.path, c.body, lab.member);
