@@ -1,8 +1,9 @@
 #include "server/cli.h"
 
+#include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
-#include <functional>
 
 #include "common/clock.h"
 #include "common/error.h"
@@ -27,10 +28,17 @@ struct Command {
   std::function<int(const Args&)> run;
 };
 
+// Creates and migrates the file when it is missing (migrate, user add).
 std::unique_ptr<db::Database> openDatabase(const std::string& path) {
   db::DatabaseOptions options;
   options.path = path;
   return db::Database::open(options);
+}
+
+// Commands that read a registry: a missing file is an error, not a new empty database.
+std::unique_ptr<db::Database> openExistingDatabase(const std::string& path) {
+  if (!std::ifstream(path).good()) throw notFound("no database file '" + path + "'");
+  return openDatabase(path);
 }
 
 int migrateCommand(const Args& args) {
@@ -76,7 +84,7 @@ int userAddCommand(const Args& args) {
 
 int tokenCreateCommand(const Args& args) {
   CliArgs a(args, {"db", "email", "label"}, {});
-  auto database = openDatabase(a.require("db"));
+  auto database = openExistingDatabase(a.require("db"));
   SystemClock clock;
   std::string token = newApiToken();
   database->write([&](db::Connection& c) {
@@ -91,7 +99,7 @@ int tokenCreateCommand(const Args& args) {
 
 int verifyAuditCommand(const Args& args) {
   CliArgs a(args, {"db"}, {});
-  auto database = openDatabase(a.require("db"));
+  auto database = openExistingDatabase(a.require("db"));
   auto result = database->read([](db::Connection& c) { return db::verifyAuditChain(c); });
   std::cout << "{\"ok\": " << (result.ok ? "true" : "false") << ", \"entries\": " << result.entries
             << ", \"first_break\": "

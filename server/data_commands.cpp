@@ -111,8 +111,10 @@ std::string onePath(const CliArgs& a, const char* what) {
 
 bool fileExists(const std::string& path) { return std::ifstream(path).good(); }
 
+// Opens an existing registry; a missing file is refused (NotFound), never created, so a
+// mistyped --db cannot import into, export or back up an empty new database.
 std::unique_ptr<db::Database> openDatabase(const std::string& path, bool migrate = true) {
-  if (!fileExists(path) && !migrate) throw notFound("no database file '" + path + "'");
+  if (!fileExists(path)) throw notFound("no database file '" + path + "'");
   db::DatabaseOptions options;
   options.path = path;
   options.applyMigrations = migrate;
