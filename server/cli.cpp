@@ -1,5 +1,7 @@
 #include "server/cli.h"
 
+#include <Poco/JSONString.h>
+
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -56,9 +58,13 @@ int userAddCommand(const Args& args) {
   if (!role) throw UsageError("--role must be admin, lead, member or partner");
   user.role = *role;
   if (auto s = a.get("start-up")) {
+    std::size_t used = 0;
     try {
-      user.startUpId = std::stoll(*s);
+      user.startUpId = std::stoll(*s, &used);
     } catch (...) {
+      used = 0;
+    }
+    if (used == 0 || used != s->size()) {
       throw UsageError("--start-up must be a start-up id (a number)");
     }
   }
@@ -77,8 +83,9 @@ int userAddCommand(const Args& args) {
   auto created = database->write([&](db::Connection& c) {
     return db::createUser(c, clock, db::Principal::system("cli"), user);
   });
-  std::cout << "{\"id\": " << created.id << ", \"email\": \"" << created.email
-            << "\", \"role\": \"" << db::roleName(created.role) << "\"}" << std::endl;
+  // The e-mail as a JSON string: it may hold quotes or backslashes.
+  std::cout << "{\"id\": " << created.id << ", \"email\": " << Poco::toJSON(created.email)
+            << ", \"role\": \"" << db::roleName(created.role) << "\"}" << std::endl;
   return kExitOk;
 }
 

@@ -1,4 +1,6 @@
 // The argan executable: exit codes, user add, token create, verify-audit.
+#include <Poco/JSON/Parser.h>
+
 #include <fstream>
 #include <string>
 #include <vector>
@@ -78,6 +80,22 @@ BOOST_AUTO_TEST_CASE(user_add_token_create_verify_audit) {
   BOOST_TEST(verified.exitCode == 0);
   BOOST_TEST(verified.out.find("\"ok\": true") != std::string::npos);
   BOOST_TEST(verified.out.find("\"entries\": 2") != std::string::npos);
+
+  // A start-up id that is not a whole number is a usage error, not "5".
+  auto badStartUp = runArgan({"user", "add", "--db", db, "--email", "m@cise.ma", "--role",
+                              "member", "--start-up", "5x"},
+                             "another long password\n");
+  BOOST_TEST(badStartUp.exitCode == 2, badStartUp.out << badStartUp.err);
+  // The answer is JSON whatever the e-mail holds.
+  auto quoted = runArgan({"user", "add", "--db", db, "--email", "o\"brien\\@cise.ma", "--role",
+                          "partner"},
+                         "another long password\n");
+  if (quoted.exitCode == 0) {
+    Poco::JSON::Parser parser;
+    auto user = parser.parse(quoted.out).extract<Poco::JSON::Object::Ptr>();
+    BOOST_TEST(user->getValue<std::string>("email") == "o\"brien\\@cise.ma");
+    BOOST_TEST(user->getValue<std::string>("role") == "partner");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
