@@ -155,10 +155,32 @@ void getHandler(RequestContext& ctx) {
   ctx.sendJson(200, out);
 }
 
+// PATCH semantics for "market": the keys sent replace their values (null clears one), the
+// keys not sent keep theirs.
+db::MarketData mergedMarket(const db::MarketData& current, const db::MarketData& sent,
+                            const Object& keys) {
+  db::MarketData out = current;
+  if (keys.has("unit")) out.unit = sent.unit;
+  if (keys.has("price_min")) out.priceMin = sent.priceMin;
+  if (keys.has("price_max")) out.priceMax = sent.priceMax;
+  if (keys.has("currency")) out.currency = sent.currency;
+  if (keys.has("capacity")) out.capacity = sent.capacity;
+  if (keys.has("capacity_unit")) out.capacityUnit = sent.capacityUnit;
+  return out;
+}
+
 void patchHandler(RequestContext& ctx) {
   std::int64_t id = productIdFrom(ctx.param("id"));
-  db::ProductInput in = readProductInput(JsonFields(ctx.jsonBody()), /*creating=*/false);
+  JsonFields body(ctx.jsonBody());
+  db::ProductInput in = readProductInput(body, /*creating=*/false);
+  Object::Ptr marketKeys = in.market ? body.object()->getObject("market") : nullptr;
   auto out = ctx.services().db.write([&](db::Connection& c) {
+    if (marketKeys) {
+      // Merged in the write transaction, so the checks see the market as it will be.
+      if (auto current = db::findProduct(c, ctx.principal(), id)) {
+        in.market = mergedMarket(current->market, *in.market, *marketKeys);
+      }
+    }
     auto product = db::updateProduct(c, ctx.services().clock, ctx.principal(), id, in);
     return productJson(c, ctx.principal(), product, true, today(ctx));
   });

@@ -193,6 +193,47 @@ BOOST_AUTO_TEST_CASE(bad_input_answers_4xx_with_the_reason_and_writes_nothing) {
   BOOST_TEST(refused.errorMessage().find("history") != std::string::npos);
 }
 
+// PATCH {"market": {...}} changes the keys it sends (null clears one) and keeps the others:
+// sending a new capacity must not erase the price range.
+BOOST_AUTO_TEST_CASE(market_data_is_patched_key_by_key) {
+  ProductLab lab;
+  std::string p =
+      "/api/products/" + lab.product("GVL", lab.compound("CC1CCC(=O)O1", lab.member, lab.startUp));
+  auto full = lab.server.call("PATCH", p,
+                              R"({"market": {"unit": "kg", "price_min": 10, "price_max": 20,
+                                  "currency": "MAD", "capacity": 500,
+                                  "capacity_unit": "kg/month"}})",
+                              lab.member);
+  BOOST_TEST_REQUIRE(full.status == 200, full.body);
+
+  auto capacity = lab.server.call("PATCH", p, R"({"market": {"capacity": 600}})", lab.member);
+  BOOST_TEST_REQUIRE(capacity.status == 200, capacity.body);
+  auto m = capacity.json()->getObject("market");
+  BOOST_TEST(m->getValue<double>("capacity") == 600.0);
+  BOOST_TEST(m->getValue<double>("price_min") == 10.0);
+  BOOST_TEST(m->getValue<double>("price_max") == 20.0);
+  BOOST_TEST(m->getValue<std::string>("currency") == "MAD");
+  BOOST_TEST(m->getValue<std::string>("unit") == "kg");
+  BOOST_TEST(m->getValue<std::string>("capacity_unit") == "kg/month");
+
+  // The merged market is checked: a minimum above the kept maximum is refused, and nothing
+  // changes.
+  std::string before = lab.state();
+  auto above = lab.server.call("PATCH", p, R"({"market": {"price_min": 50}})", lab.member);
+  BOOST_TEST(above.status == 400, above.body);
+  BOOST_TEST(above.body.find("market.price_min") != std::string::npos, above.body);
+  BOOST_TEST(lab.state() == before);
+
+  auto cleared = lab.server.call("PATCH", p, R"({"market": {"price_min": null, "price_max": null}})",
+                                 lab.member);
+  BOOST_TEST_REQUIRE(cleared.status == 200, cleared.body);
+  m = cleared.json()->getObject("market");
+  BOOST_TEST(m->isNull("price_min"));
+  BOOST_TEST(m->isNull("price_max"));
+  BOOST_TEST(m->getValue<double>("capacity") == 600.0);
+  BOOST_TEST(m->getValue<std::string>("currency") == "MAD");
+}
+
 BOOST_AUTO_TEST_CASE(formulations_over_http) {
   ProductLab lab;
   std::string carvacrol = lab.compound("Cc1ccc(C(C)C)cc1O", lab.member, lab.startUp);
