@@ -193,4 +193,36 @@ BOOST_AUTO_TEST_CASE(viewers_see_only_the_routes_they_may_see) {
                  ->getValue<int>("total") == 1);
 }
 
+// A public product shows neither its private compound nor its private route to outsiders;
+// the list filters ?compound= and ?route= must not reveal them either (a filter on a
+// compound or route the viewer may not see matches nothing, as for one that does not exist).
+BOOST_AUTO_TEST_CASE(list_filters_do_not_reveal_hidden_compounds_or_routes) {
+  ProductLab lab;
+  std::string gvl = lab.compound("CC1CCC(=O)O1", lab.member, lab.startUp);
+  std::string gvlRoute = route(lab, gvl, "GVL by hydrogenation", kGvlStep, lab.member);
+  std::string id = lab.product("Valerol", gvl);
+  auto linked = lab.server.call("PATCH", "/api/products/" + id,
+                                R"({"route_ids": [)" + gvlRoute + "]}", lab.member);
+  BOOST_TEST_REQUIRE(linked.status == 200, linked.body);
+  auto published = lab.server.call("PATCH", "/api/products/" + id,
+                                   R"({"visibility": "public"})", lab.lead);
+  BOOST_TEST_REQUIRE(published.status == 200, published.body);
+
+  for (const std::string& query : {"compound=" + gvl, "route=" + gvlRoute}) {
+    BOOST_TEST_CONTEXT(query) {
+      auto own = lab.server.call("GET", "/api/products?" + query, "", lab.member);
+      BOOST_TEST_REQUIRE(own.status == 200, own.body);
+      BOOST_TEST(own.json()->getValue<int>("total") == 1);
+      for (const std::string& token : {lab.partner, lab.other, std::string()}) {
+        auto r = lab.server.call("GET", "/api/products?" + query, "", token);
+        BOOST_TEST_REQUIRE(r.status == 200, r.body);
+        BOOST_TEST(r.json()->getValue<int>("total") == 0, r.body);
+      }
+    }
+  }
+  // The product itself stays in the catalogue.
+  auto catalogue = lab.server.call("GET", "/api/products", "", lab.partner);
+  BOOST_TEST(catalogue.body.find(id) != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
