@@ -455,8 +455,26 @@ void deleteCustomerHandler(RequestContext& ctx) {
   ctx.sendNoContent();
 }
 
+// Removes the composition's compound ids and the linked route ids from a product snapshot
+// (the row alone, or {"product", "components", "routes", ...}).
+void withoutCompositionIds(const std::string& recordType, Poco::Dynamic::Var& snapshot) {
+  if (recordType != "product" || snapshot.type() != typeid(Object::Ptr)) return;
+  Object::Ptr o = snapshot.extract<Object::Ptr>();
+  if (!o) return;
+  o->remove("compound_id");
+  o->remove("routes");
+  if (Object::Ptr row = o->getObject("product")) row->remove("compound_id");
+  if (Array::Ptr parts = o->getArray("components")) {
+    for (std::size_t i = 0; i < parts->size(); ++i) {
+      if (Object::Ptr part = parts->getObject(i)) part->remove("compound_id");
+    }
+  }
+}
+
 // The product's own entries and those of its stages, decisions, customers and documents.
-// Pipeline data: visible where the pipeline is (never to catalogue-only viewers).
+// Pipeline data: visible where the pipeline is (never to catalogue-only viewers). Outside
+// the owning start-up the snapshots carry no compound or route ids: the product's view
+// shows those the viewer may see, the raw rows would show the private ones too.
 HistorySubject productHistory(RequestContext& ctx) {
   db::Product product = pipelineProduct(ctx);
   HistorySubject subject;
@@ -467,6 +485,10 @@ HistorySubject productHistory(RequestContext& ctx) {
     if (type != "product") subject.records.push_back({type, id});
   }
   subject.ownerStartUpId = product.startUpId;
+  const auto& viewer = ctx.principal();
+  if (!viewer.isAdmin() && !viewer.belongsTo(product.startUpId)) {
+    subject.redact = withoutCompositionIds;
+  }
   return subject;
 }
 
