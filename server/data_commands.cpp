@@ -257,6 +257,15 @@ int importCommand(const Args& args) {
   const std::int64_t startUp = parseId(a.require("start-up"), "--start-up");
   ImportOptions options = importOptions(a, path);
   if (!fileExists(path)) throw notFound("no file '" + path + "' to import");
+  if (auto reportPath = a.get("report")) {
+    // Refuse an unwritable report before importing anything, not after the whole file.
+    const std::string partial = *reportPath + ".partial";
+    if (!std::ofstream(partial, std::ios::binary | std::ios::trunc)) {
+      throw unavailable("cannot write the report '" + *reportPath + "' (no such directory, or "
+                        "no permission); nothing was imported");
+    }
+    std::remove(partial.c_str());
+  }
 
   auto database = openDatabase(dbPath);
   chem::initialise();

@@ -148,6 +148,15 @@ BOOST_AUTO_TEST_CASE(import_failures_exit_1) {
   BOOST_TEST(csv.err.find("structure column") != std::string::npos);
   auto stranger = runArgan({"import", "--db", db, "--start-up", "1", "--as", "nobody@x.org", plate()});
   BOOST_TEST(stranger.exitCode == 1);
+  // A report that cannot be written is refused before anything is imported (not after the
+  // whole file was registered, with exit 1 and no counts).
+  std::int64_t imports = count(db, "SELECT COUNT(*) FROM imports");
+  auto unwritable = runArgan({"import", "--db", db, "--start-up", "1", "--report",
+                              dir.file("no-such-dir/report.json"), plate()});
+  BOOST_TEST(unwritable.exitCode == 1);
+  BOOST_TEST(unwritable.err.find("report") != std::string::npos, unwritable.err);
+  BOOST_TEST(count(db, "SELECT COUNT(*) FROM batches") == 0);
+  BOOST_TEST(count(db, "SELECT COUNT(*) FROM imports") == imports);
 }
 
 // A mistyped --db must not create an empty database and report on it: commands that read a
