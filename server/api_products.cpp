@@ -217,7 +217,13 @@ void trlHistoryHandler(RequestContext& ctx) {
   auto history =
       ctx.services().db.read([&](db::Connection& c) { return db::trlHistory(c, product.id); });
   Array::Ptr items = new Array;
-  for (const auto& t : history) items->add(trlChangeJson(t));
+  // As in GET .../history: who in the team changed it, only for insiders.
+  const auto& viewer = ctx.principal();
+  const bool insider = viewer.isAdmin() || viewer.belongsTo(product.startUpId);
+  for (auto t : history) {
+    if (!insider && t.changedBy) t.actorLabel = "user:" + std::to_string(*t.changedBy);
+    items->add(trlChangeJson(t));
+  }
   Object::Ptr out = itemsJson(items);
   out->set("product", product.code());
   out->set("trl", product.trl);

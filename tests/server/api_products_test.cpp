@@ -234,6 +234,29 @@ BOOST_AUTO_TEST_CASE(market_data_is_patched_key_by_key) {
   BOOST_TEST(m->getValue<std::string>("currency") == "MAD");
 }
 
+// The TRL history of a shared product is readable in the cluster; like GET .../history it
+// names the team member who changed it (e-mail) only for the owning start-up and
+// administrators, "user:N" for the others.
+BOOST_AUTO_TEST_CASE(trl_history_names_team_members_only_to_insiders) {
+  ProductLab lab;
+  std::string p =
+      "/api/products/" + lab.product("GVL", lab.compound("CC1CCC(=O)O1", lab.member, lab.startUp));
+  BOOST_TEST_REQUIRE(lab.server.call("PATCH", p, R"({"trl": 4, "trl_note": "lab"})", lab.member)
+                         .status == 200);
+  BOOST_TEST_REQUIRE(
+      lab.server.call("PATCH", p, R"({"visibility": "cluster"})", lab.member).status == 200);
+  for (const auto& [token, insider] : {std::pair{lab.member, true}, std::pair{lab.admin, true},
+                                       std::pair{lab.other, false}}) {
+    auto r = lab.server.call("GET", p + "/trl", "", token);
+    BOOST_TEST_REQUIRE(r.status == 200, r.body);
+    auto items = r.json()->getArray("items");
+    BOOST_TEST_REQUIRE(items->size() == 2u);
+    std::string actor = items->getObject(1)->getValue<std::string>("actor");
+    BOOST_TEST((actor.find("chemist@zitoun.ma") != std::string::npos) == insider, actor);
+    BOOST_TEST(actor.rfind("user:", 0) == 0u, actor);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(formulations_over_http) {
   ProductLab lab;
   std::string carvacrol = lab.compound("Cc1ccc(C(C)C)cc1O", lab.member, lab.startUp);
