@@ -1,14 +1,15 @@
 #include "chem/molfile_writer.h"
 
-#include <GraphMol/ChemReactions/Reaction.h>
-#include <GraphMol/ChemReactions/ReactionParser.h>
 #include <GraphMol/Depictor/RDDepictor.h>
 #include <GraphMol/FileParsers/FileParsers.h>
 #include <GraphMol/MolOps.h>
 #include <GraphMol/RWMol.h>
+#include <GraphMol/SmilesParse/SmilesParse.h>
 
 #include <memory>
+#include <vector>
 
+#include "chem/reaction_input_check.h"
 #include "chem/structure_parser.h"
 #include "common/error.h"
 
@@ -53,34 +54,42 @@ std::string count3(std::size_t n) {
 
 std::string rxnBlockFromReactionSmiles(const std::string& reactionSmiles,
                                        const std::string& title) {
-  std::unique_ptr<RDKit::ChemicalReaction> reaction;
+  // Split with our own reader: RDKit's reaction parser refuses a parenthesised group
+  // ("([Zn+2].[O-]S([O-])(=O)=O)") among the agents, which route steps may hold.
+  std::vector<SpeciesText> species = checkReactionSmiles(reactionSmiles, ReactionLimits{});
+  std::vector<std::string> blocks[3];
+  std::size_t counts[3] = {0, 0, 0};
   try {
-    reaction.reset(RDKit::RxnSmartsToChemicalReaction(reactionSmiles, nullptr,
-                                                      /*useSmiles=*/true));
-  } catch (...) {
-    rethrowRdkitError("reaction SMILES");
-  }
-  if (!reaction) {
-    throw invalidArgument("RDKit cannot read the reaction SMILES '" + reactionSmiles + "'",
-                          {{"field", "reaction_smiles"}});
-  }
-  try {
-    // V2000 RXN: reactants, products, then agents (counts line "rrrpppaaa").
-    std::string out = "$RXN\n" + title.substr(0, 80) + "\n      Argan\n\n" +
-                      count3(reaction->getReactants().size()) +
-                      count3(reaction->getProducts().size());
-    if (!reaction->getAgents().empty()) out += count3(reaction->getAgents().size());
-    out += "\n";
-    for (const auto* part : {&reaction->getReactants(), &reaction->getProducts(),
-                             &reaction->getAgents()}) {
-      for (const auto& species : *part) out += "$MOL\n" + speciesMolBlock(*species);
+    for (const auto& s : species) {
+      RDKit::SmilesParserParams params;
+      params.sanitize = false;  // speciesMolBlock sanitises when it can
+      std::unique_ptr<RDKit::RWMol> mol(RDKit::SmilesToMol(s.text, params));
+      if (!mol) {
+        throw invalidArgument("RDKit cannot read " + s.label() + " '" + s.text +
+                                  "' of the reaction SMILES",
+                              {{"field", "reaction_smiles"}});
+      }
+      // RXN order: reactants, products, then agents.
+      std::size_t k = s.part == ReactionPart::Reactants ? 0
+                      : s.part == ReactionPart::Products ? 1
+                                                         : 2;
+      blocks[k].push_back("$MOL\n" + speciesMolBlock(*mol));
+      ++counts[k];
     }
-    return out;
   } catch (const Error&) {
     throw;
   } catch (...) {
-    rethrowRdkitError("reaction");
+    rethrowRdkitError("reaction SMILES");
   }
+  // V2000 RXN: counts line "rrrppp[aaa]".
+  std::string out = "$RXN\n" + title.substr(0, 80) + "\n      Argan\n\n" + count3(counts[0]) +
+                    count3(counts[1]);
+  if (counts[2] > 0) out += count3(counts[2]);
+  out += "\n";
+  for (const auto& part : blocks) {
+    for (const auto& block : part) out += block;
+  }
+  return out;
 }
 
 }  // namespace argan::chem

@@ -15,8 +15,10 @@ std::string molBlockFromPickle(const std::string& pickle, const std::string& tit
 
 // A V2000 RXN file for a reaction SMILES ("reactants>agents>products", as stored with a route
 // step), with `title` as its name line and 2D coordinates for every species; agents go to
-// their own block (counts line "rrrppp aaa"). Ends with the last species' "M  END\n".
-// Throws argan::Error(InvalidArgument) for text RDKit cannot read as a reaction.
+// their own block (counts line "rrrppp aaa"). A parenthesised group ("([Na+].[OH-])") is one
+// species, written as one Molfile, in any part. Ends with the last species' "M  END\n".
+// Throws argan::Error(InvalidArgument) for text that fails checkReactionSmiles
+// (reaction_input_check.h) or that RDKit cannot read.
 std::string rxnBlockFromReactionSmiles(const std::string& reactionSmiles,
                                        const std::string& title);
 

@@ -701,6 +701,13 @@ ProductPage listProducts(Connection& c, const Principal& viewer, const ProductFi
   if (f.visibility && !parseVisibility(*f.visibility)) {
     throw fieldError("visibility must be start-up, cluster or public", "visibility");
   }
+  // A filter on a compound or route the viewer may not see matches nothing, exactly as one
+  // that does not exist: otherwise ?compound= would reveal which hidden compound a public
+  // product is made of.
+  if ((f.compoundId && !findCompound(c, viewer, *f.compoundId)) ||
+      (f.routeId && !findRoute(c, viewer, *f.routeId, /*withSteps=*/false))) {
+    return ProductPage{};
+  }
   std::string where = " WHERE " + visibleSql(viewer, "pr");
   if (!f.includeRetired) where += " AND pr.retired_at IS NULL";
   if (f.startUpId) where += " AND pr.start_up_id = ?";

@@ -145,6 +145,7 @@ struct ProductPage {
 };
 
 // Visible products matching the filter, newest first. page from 0, pageSize 1..500.
+// A compoundId or routeId the viewer may not see matches nothing (as a missing one).
 ProductPage listProducts(Connection& c, const Principal& viewer, const ProductFilter& filter,
                          std::int64_t page, std::int64_t pageSize);
 

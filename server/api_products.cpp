@@ -155,10 +155,32 @@ void getHandler(RequestContext& ctx) {
   ctx.sendJson(200, out);
 }
 
+// PATCH semantics for "market": the keys sent replace their values (null clears one), the
+// keys not sent keep theirs.
+db::MarketData mergedMarket(const db::MarketData& current, const db::MarketData& sent,
+                            const Object& keys) {
+  db::MarketData out = current;
+  if (keys.has("unit")) out.unit = sent.unit;
+  if (keys.has("price_min")) out.priceMin = sent.priceMin;
+  if (keys.has("price_max")) out.priceMax = sent.priceMax;
+  if (keys.has("currency")) out.currency = sent.currency;
+  if (keys.has("capacity")) out.capacity = sent.capacity;
+  if (keys.has("capacity_unit")) out.capacityUnit = sent.capacityUnit;
+  return out;
+}
+
 void patchHandler(RequestContext& ctx) {
   std::int64_t id = productIdFrom(ctx.param("id"));
-  db::ProductInput in = readProductInput(JsonFields(ctx.jsonBody()), /*creating=*/false);
+  JsonFields body(ctx.jsonBody());
+  db::ProductInput in = readProductInput(body, /*creating=*/false);
+  Object::Ptr marketKeys = in.market ? body.object()->getObject("market") : nullptr;
   auto out = ctx.services().db.write([&](db::Connection& c) {
+    if (marketKeys) {
+      // Merged in the write transaction, so the checks see the market as it will be.
+      if (auto current = db::findProduct(c, ctx.principal(), id)) {
+        in.market = mergedMarket(current->market, *in.market, *marketKeys);
+      }
+    }
     auto product = db::updateProduct(c, ctx.services().clock, ctx.principal(), id, in);
     return productJson(c, ctx.principal(), product, true, today(ctx));
   });
@@ -195,7 +217,13 @@ void trlHistoryHandler(RequestContext& ctx) {
   auto history =
       ctx.services().db.read([&](db::Connection& c) { return db::trlHistory(c, product.id); });
   Array::Ptr items = new Array;
-  for (const auto& t : history) items->add(trlChangeJson(t));
+  // As in GET .../history: who in the team changed it, only for insiders.
+  const auto& viewer = ctx.principal();
+  const bool insider = viewer.isAdmin() || viewer.belongsTo(product.startUpId);
+  for (auto t : history) {
+    if (!insider && t.changedBy) t.actorLabel = "user:" + std::to_string(*t.changedBy);
+    items->add(trlChangeJson(t));
+  }
   Object::Ptr out = itemsJson(items);
   out->set("product", product.code());
   out->set("trl", product.trl);
@@ -433,8 +461,26 @@ void deleteCustomerHandler(RequestContext& ctx) {
   ctx.sendNoContent();
 }
 
+// Removes the composition's compound ids and the linked route ids from a product snapshot
+// (the row alone, or {"product", "components", "routes", ...}).
+void withoutCompositionIds(const std::string& recordType, Poco::Dynamic::Var& snapshot) {
+  if (recordType != "product" || snapshot.type() != typeid(Object::Ptr)) return;
+  Object::Ptr o = snapshot.extract<Object::Ptr>();
+  if (!o) return;
+  o->remove("compound_id");
+  o->remove("routes");
+  if (Object::Ptr row = o->getObject("product")) row->remove("compound_id");
+  if (Array::Ptr parts = o->getArray("components")) {
+    for (std::size_t i = 0; i < parts->size(); ++i) {
+      if (Object::Ptr part = parts->getObject(i)) part->remove("compound_id");
+    }
+  }
+}
+
 // The product's own entries and those of its stages, decisions, customers and documents.
-// Pipeline data: visible where the pipeline is (never to catalogue-only viewers).
+// Pipeline data: visible where the pipeline is (never to catalogue-only viewers). Outside
+// the owning start-up the snapshots carry no compound or route ids: the product's view
+// shows those the viewer may see, the raw rows would show the private ones too.
 HistorySubject productHistory(RequestContext& ctx) {
   db::Product product = pipelineProduct(ctx);
   HistorySubject subject;
@@ -445,6 +491,10 @@ HistorySubject productHistory(RequestContext& ctx) {
     if (type != "product") subject.records.push_back({type, id});
   }
   subject.ownerStartUpId = product.startUpId;
+  const auto& viewer = ctx.principal();
+  if (!viewer.isAdmin() && !viewer.belongsTo(product.startUpId)) {
+    subject.redact = withoutCompositionIds;
+  }
   return subject;
 }
 

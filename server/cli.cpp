@@ -1,8 +1,11 @@
 #include "server/cli.h"
 
+#include <Poco/JSONString.h>
+
+#include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
-#include <functional>
 
 #include "common/clock.h"
 #include "common/error.h"
@@ -27,10 +30,17 @@ struct Command {
   std::function<int(const Args&)> run;
 };
 
+// Creates and migrates the file when it is missing (migrate, user add).
 std::unique_ptr<db::Database> openDatabase(const std::string& path) {
   db::DatabaseOptions options;
   options.path = path;
   return db::Database::open(options);
+}
+
+// Commands that read a registry: a missing file is an error, not a new empty database.
+std::unique_ptr<db::Database> openExistingDatabase(const std::string& path) {
+  if (!std::ifstream(path).good()) throw notFound("no database file '" + path + "'");
+  return openDatabase(path);
 }
 
 int migrateCommand(const Args& args) {
@@ -48,9 +58,13 @@ int userAddCommand(const Args& args) {
   if (!role) throw UsageError("--role must be admin, lead, member or partner");
   user.role = *role;
   if (auto s = a.get("start-up")) {
+    std::size_t used = 0;
     try {
-      user.startUpId = std::stoll(*s);
+      user.startUpId = std::stoll(*s, &used);
     } catch (...) {
+      used = 0;
+    }
+    if (used == 0 || used != s->size()) {
       throw UsageError("--start-up must be a start-up id (a number)");
     }
   }
@@ -69,14 +83,15 @@ int userAddCommand(const Args& args) {
   auto created = database->write([&](db::Connection& c) {
     return db::createUser(c, clock, db::Principal::system("cli"), user);
   });
-  std::cout << "{\"id\": " << created.id << ", \"email\": \"" << created.email
-            << "\", \"role\": \"" << db::roleName(created.role) << "\"}" << std::endl;
+  // The e-mail as a JSON string: it may hold quotes or backslashes.
+  std::cout << "{\"id\": " << created.id << ", \"email\": " << Poco::toJSON(created.email)
+            << ", \"role\": \"" << db::roleName(created.role) << "\"}" << std::endl;
   return kExitOk;
 }
 
 int tokenCreateCommand(const Args& args) {
   CliArgs a(args, {"db", "email", "label"}, {});
-  auto database = openDatabase(a.require("db"));
+  auto database = openExistingDatabase(a.require("db"));
   SystemClock clock;
   std::string token = newApiToken();
   database->write([&](db::Connection& c) {
@@ -91,7 +106,7 @@ int tokenCreateCommand(const Args& args) {
 
 int verifyAuditCommand(const Args& args) {
   CliArgs a(args, {"db"}, {});
-  auto database = openDatabase(a.require("db"));
+  auto database = openExistingDatabase(a.require("db"));
   auto result = database->read([](db::Connection& c) { return db::verifyAuditChain(c); });
   std::cout << "{\"ok\": " << (result.ok ? "true" : "false") << ", \"entries\": " << result.entries
             << ", \"first_break\": "

@@ -111,8 +111,10 @@ std::string onePath(const CliArgs& a, const char* what) {
 
 bool fileExists(const std::string& path) { return std::ifstream(path).good(); }
 
+// Opens an existing registry; a missing file is refused (NotFound), never created, so a
+// mistyped --db cannot import into, export or back up an empty new database.
 std::unique_ptr<db::Database> openDatabase(const std::string& path, bool migrate = true) {
-  if (!fileExists(path) && !migrate) throw notFound("no database file '" + path + "'");
+  if (!fileExists(path)) throw notFound("no database file '" + path + "'");
   db::DatabaseOptions options;
   options.path = path;
   options.applyMigrations = migrate;
@@ -255,6 +257,15 @@ int importCommand(const Args& args) {
   const std::int64_t startUp = parseId(a.require("start-up"), "--start-up");
   ImportOptions options = importOptions(a, path);
   if (!fileExists(path)) throw notFound("no file '" + path + "' to import");
+  if (auto reportPath = a.get("report")) {
+    // Refuse an unwritable report before importing anything, not after the whole file.
+    const std::string partial = *reportPath + ".partial";
+    if (!std::ofstream(partial, std::ios::binary | std::ios::trunc)) {
+      throw unavailable("cannot write the report '" + *reportPath + "' (no such directory, or "
+                        "no permission); nothing was imported");
+    }
+    std::remove(partial.c_str());
+  }
 
   auto database = openDatabase(dbPath);
   chem::initialise();

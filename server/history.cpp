@@ -49,8 +49,14 @@ Poco::JSON::Object::Ptr historyJson(const HistorySubject& subject,
     o->set("action", e.action);
     o->set("record_type", e.recordType);
     o->set("record_id", e.recordId);
-    o->set("before", snapshot(e.beforeJson));
-    o->set("after", snapshot(e.afterJson));
+    Poco::Dynamic::Var before = snapshot(e.beforeJson);
+    Poco::Dynamic::Var after = snapshot(e.afterJson);
+    if (subject.redact) {
+      subject.redact(e.recordType, before);
+      subject.redact(e.recordType, after);
+    }
+    o->set("before", before);
+    o->set("after", after);
     if (e.reason) {
       o->set("reason", *e.reason);
     } else {

@@ -29,6 +29,9 @@ namespace argan::server {
 struct HistorySubject {
   std::vector<db::AuditRecordKey> records = {};               // the first names the subject
   std::optional<std::int64_t> ownerStartUpId = std::nullopt;  // the owning start-up, if any
+  // Called on every before/after snapshot (parsed JSON) with the entry's record type before
+  // it is answered, to remove what this viewer may not see; none when empty.
+  std::function<void(const std::string& recordType, Poco::Dynamic::Var& snapshot)> redact = {};
 };
 
 using HistoryResolver = std::function<HistorySubject(RequestContext&)>;

@@ -1,5 +1,6 @@
 #include "server/json_fields.h"
 
+#include <Poco/Exception.h>
 #include <Poco/JSON/JSONException.h>
 #include <Poco/JSON/Parser.h>
 
@@ -101,20 +102,31 @@ std::optional<double> JsonFields::optNumber(const std::string& key) const {
   return d;
 }
 
+std::optional<std::int64_t> jsonInt64(const Poco::Dynamic::Var& value) {
+  if (!value.isInteger() || value.type() == typeid(bool)) return std::nullopt;
+  try {
+    return value.convert<Poco::Int64>();
+  } catch (const Poco::RangeException&) {
+    return std::nullopt;  // an unsigned value above INT64_MAX
+  }
+}
+
 std::optional<std::int64_t> JsonFields::optInt(const std::string& key) const {
   if (!has(key)) return std::nullopt;
   Poco::Dynamic::Var v = object_->get(key);
-  if (!v.isInteger() || v.type() == typeid(bool)) {
-    // Accept 3.0 but not 3.5.
-    if (v.isNumeric() && v.type() != typeid(bool)) {
-      double d = v.convert<double>();
-      if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e15) {
-        return static_cast<std::int64_t>(d);
-      }
-    }
-    throw wrongType(fieldPath(key), "an integer");
+  if (v.isInteger() && v.type() != typeid(bool)) {
+    auto i = jsonInt64(v);
+    if (!i) throw wrongType(fieldPath(key), "an integer");
+    return i;
   }
-  return v.convert<Poco::Int64>();
+  // Accept 3.0 but not 3.5.
+  if (v.isNumeric() && v.type() != typeid(bool)) {
+    double d = v.convert<double>();
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e15) {
+      return static_cast<std::int64_t>(d);
+    }
+  }
+  throw wrongType(fieldPath(key), "an integer");
 }
 
 std::int64_t JsonFields::reqInt(const std::string& key) const {

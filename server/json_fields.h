@@ -43,6 +43,10 @@ class JsonFields {
   std::string path_;
 };
 
+// A JSON integer (not a bool) as a signed 64-bit value; nullopt for anything else, including
+// integers outside the int64 range (the parser keeps those as unsigned).
+std::optional<std::int64_t> jsonInt64(const Poco::Dynamic::Var& value);
+
 // True if `s` is valid UTF-8 without NUL or other C0 controls except tab/CR/LF.
 bool isCleanUtf8(const std::string& s);
 

@@ -37,8 +37,8 @@ std::int64_t compoundIdValue(const Poco::Dynamic::Var& value, const std::string&
   std::optional<db::ParsedCode> code;
   if (value.isString()) {
     code = db::parseCode(value.extract<std::string>());
-  } else if (value.isInteger() && value.type() != typeid(bool)) {
-    code = db::parseCode(std::to_string(value.convert<Poco::Int64>()));
+  } else if (auto number = jsonInt64(value)) {
+    code = db::parseCode(std::to_string(*number));
   }
   if (!code || code->formNumber) {
     throw invalidArgument("'" + field + "' must name a registered compound such as CMP-000123",
@@ -121,7 +121,7 @@ std::vector<std::int64_t> readRouteIds(const JsonFields& body) {
     Poco::Dynamic::Var v = array->get(i);
     std::optional<std::int64_t> id;
     if (v.isInteger() && v.type() != typeid(bool)) {
-      id = v.convert<Poco::Int64>();
+      id = jsonInt64(v);
     } else if (v.isString()) {
       std::string text = v.extract<std::string>();
       if (!text.empty() && text.size() <= 18 &&

@@ -1,5 +1,6 @@
 #include "server/serve_command.h"
 
+#include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
 #include <Poco/Util/HelpFormatter.h>
@@ -16,6 +17,7 @@
 #include "db/database.h"
 #include "db/user_store.h"
 #include "server/api_routes.h"
+#include "server/cli.h"
 #include "server/demo_data.h"
 #include "server/guarded_chem_service.h"
 #include "server/http_server.h"
@@ -78,51 +80,65 @@ class ServeApp : public Poco::Util::ServerApplication {
     stopOptionsProcessing();
   }
 
+  // The configuration from the flags and the --config file (flags win). Throws
+  // Poco::SyntaxException for a value that does not read as its type.
+  AppConfig readConfig() {
+    AppConfig cfg;
+    cfg.port = config().getInt("argan.port", cfg.port);
+    cfg.host = config().getString("argan.host", cfg.host);
+    cfg.dbPath = config().getString("argan.db", cfg.dbPath);
+    cfg.threads = config().getInt("argan.threads", cfg.threads);
+    cfg.maxQueued = config().getInt("argan.max_queued", cfg.maxQueued);
+    cfg.requestTimeoutSeconds = config().getInt("argan.request_timeout_s", cfg.requestTimeoutSeconds);
+    cfg.maxConnectionsPerClient =
+        config().getInt("argan.max_connections_per_client", cfg.maxConnectionsPerClient);
+    cfg.headerTimeoutMs = config().getInt("argan.header_timeout_ms", cfg.headerTimeoutMs);
+    cfg.keepAliveTimeoutMs = config().getInt("argan.keep_alive_timeout_ms", cfg.keepAliveTimeoutMs);
+    cfg.maxQueueWaitMs = config().getInt("argan.max_queue_wait_ms", cfg.maxQueueWaitMs);
+    cfg.requestDeadlineSeconds =
+        config().getInt("argan.request_deadline_s", cfg.requestDeadlineSeconds);
+    cfg.maxBodyBytes = static_cast<std::size_t>(
+        config().getInt64("argan.max_body_bytes", static_cast<Poco::Int64>(cfg.maxBodyBytes)));
+    cfg.maxUploadBytes = static_cast<std::size_t>(config().getInt64(
+        "argan.max_upload_bytes", static_cast<Poco::Int64>(cfg.maxUploadBytes)));
+    cfg.chemWorkers = config().getInt("argan.chem_workers", cfg.chemWorkers);
+    cfg.searchThreads = config().getInt("argan.search_threads", cfg.searchThreads);
+    cfg.importDir = config().getString("argan.import_dir", cfg.importDir);
+    cfg.maxImportBytes = static_cast<std::uint64_t>(config().getInt64(
+        "argan.max_import_bytes", static_cast<Poco::Int64>(cfg.maxImportBytes)));
+    cfg.chemIsolation = config().getString("argan.chem_isolation", cfg.chemIsolation);
+    cfg.chemTimeoutMs = config().getInt("argan.chem_timeout_ms", cfg.chemTimeoutMs);
+    cfg.chemMemoryMb = config().getInt("argan.chem_memory_mb", cfg.chemMemoryMb);
+    cfg.chemCpuSeconds = config().getInt("argan.chem_cpu_s", cfg.chemCpuSeconds);
+    cfg.sessionIdleTimeoutSeconds =
+        config().getInt("argan.session_idle_minutes", cfg.sessionIdleTimeoutSeconds / 60) * 60;
+    cfg.sessionAbsoluteTimeoutSeconds =
+        config().getInt("argan.session_absolute_hours", cfg.sessionAbsoluteTimeoutSeconds / 3600) *
+        3600;
+    cfg.secureCookies = config().getBool("argan.secure_cookies", cfg.secureCookies);
+    cfg.loginMaxFailuresPerAccount =
+        config().getInt("argan.login_max_failures_per_account", cfg.loginMaxFailuresPerAccount);
+    cfg.loginMaxFailuresPerAddress =
+        config().getInt("argan.login_max_failures_per_address", cfg.loginMaxFailuresPerAddress);
+    cfg.loginWindowSeconds =
+        config().getInt("argan.login_window_minutes", cfg.loginWindowSeconds / 60) * 60;
+    cfg.webRoot = config().getString("argan.web_root", defaultWebRoot(commandPath()));
+    cfg.loadDemo = config().has("argan.demo");
+    return cfg;
+  }
+
   int main(const std::vector<std::string>&) override {
     if (helpRequested_) return EXIT_OK;
     try {
       if (config().has("argan.config")) loadConfiguration(config().getString("argan.config"));
       AppConfig cfg;
-      cfg.port = config().getInt("argan.port", cfg.port);
-      cfg.host = config().getString("argan.host", cfg.host);
-      cfg.dbPath = config().getString("argan.db", cfg.dbPath);
-      cfg.threads = config().getInt("argan.threads", cfg.threads);
-      cfg.maxQueued = config().getInt("argan.max_queued", cfg.maxQueued);
-      cfg.requestTimeoutSeconds = config().getInt("argan.request_timeout_s", cfg.requestTimeoutSeconds);
-      cfg.maxConnectionsPerClient =
-          config().getInt("argan.max_connections_per_client", cfg.maxConnectionsPerClient);
-      cfg.headerTimeoutMs = config().getInt("argan.header_timeout_ms", cfg.headerTimeoutMs);
-      cfg.keepAliveTimeoutMs = config().getInt("argan.keep_alive_timeout_ms", cfg.keepAliveTimeoutMs);
-      cfg.maxQueueWaitMs = config().getInt("argan.max_queue_wait_ms", cfg.maxQueueWaitMs);
-      cfg.requestDeadlineSeconds =
-          config().getInt("argan.request_deadline_s", cfg.requestDeadlineSeconds);
-      cfg.maxBodyBytes = static_cast<std::size_t>(
-          config().getInt64("argan.max_body_bytes", static_cast<Poco::Int64>(cfg.maxBodyBytes)));
-      cfg.maxUploadBytes = static_cast<std::size_t>(config().getInt64(
-          "argan.max_upload_bytes", static_cast<Poco::Int64>(cfg.maxUploadBytes)));
-      cfg.chemWorkers = config().getInt("argan.chem_workers", cfg.chemWorkers);
-      cfg.searchThreads = config().getInt("argan.search_threads", cfg.searchThreads);
-      cfg.importDir = config().getString("argan.import_dir", cfg.importDir);
-      cfg.maxImportBytes = static_cast<std::uint64_t>(config().getInt64(
-          "argan.max_import_bytes", static_cast<Poco::Int64>(cfg.maxImportBytes)));
-      cfg.chemIsolation = config().getString("argan.chem_isolation", cfg.chemIsolation);
-      cfg.chemTimeoutMs = config().getInt("argan.chem_timeout_ms", cfg.chemTimeoutMs);
-      cfg.chemMemoryMb = config().getInt("argan.chem_memory_mb", cfg.chemMemoryMb);
-      cfg.chemCpuSeconds = config().getInt("argan.chem_cpu_s", cfg.chemCpuSeconds);
-      cfg.sessionIdleTimeoutSeconds =
-          config().getInt("argan.session_idle_minutes", cfg.sessionIdleTimeoutSeconds / 60) * 60;
-      cfg.sessionAbsoluteTimeoutSeconds =
-          config().getInt("argan.session_absolute_hours", cfg.sessionAbsoluteTimeoutSeconds / 3600) *
-          3600;
-      cfg.secureCookies = config().getBool("argan.secure_cookies", cfg.secureCookies);
-      cfg.loginMaxFailuresPerAccount =
-          config().getInt("argan.login_max_failures_per_account", cfg.loginMaxFailuresPerAccount);
-      cfg.loginMaxFailuresPerAddress =
-          config().getInt("argan.login_max_failures_per_address", cfg.loginMaxFailuresPerAddress);
-      cfg.loginWindowSeconds =
-          config().getInt("argan.login_window_minutes", cfg.loginWindowSeconds / 60) * 60;
-      cfg.webRoot = config().getString("argan.web_root", defaultWebRoot(commandPath()));
-      cfg.loadDemo = config().has("argan.demo");
+      try {
+        cfg = readConfig();
+      } catch (const Poco::SyntaxException& e) {
+        // A value that is not a number ("--port abc"): a usage error like any other.
+        std::cerr << "argan serve: " << e.displayText() << "\n";
+        return EXIT_USAGE;
+      }
       if (cfg.port < 0 || cfg.port > 65535 || cfg.threads < 1 || cfg.threads > 256) {
         std::cerr << "argan serve: --port must be 0..65535 and --threads 1..256\n";
         return EXIT_USAGE;
@@ -264,7 +280,18 @@ int runServe(int argc, char** argv) {
   std::vector<std::string> args;
   args.push_back(argv[0]);
   for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
-  return app.run(args);
+  // Poco answers with sysexits codes (EX_USAGE 64, EX_CONFIG 78 for a bad option,
+  // EX_SOFTWARE 70); scripts get the codes of every other argan command (cli.h).
+  int code = app.run(args);
+  switch (code) {
+    case Poco::Util::Application::EXIT_OK:
+      return kExitOk;
+    case Poco::Util::Application::EXIT_USAGE:
+    case Poco::Util::Application::EXIT_CONFIG:
+      return kExitUsage;
+    default:
+      return kExitFailure;
+  }
 }
 
 }  // namespace argan::server

@@ -161,6 +161,15 @@ BOOST_AUTO_TEST_CASE(bad_input_answers_4xx_with_the_reason_and_writes_nothing) {
       {"POST", p + "/customers", R"({"name": "X", "relation": "friend"})", 400, "relation",
        "distributor"},
       {"POST", p + "/retire", R"({"reason": ""})", 400, "reason", "reason"},
+      // Integers beyond 64 bits (JSON reads them as unsigned) are bad input, not a 500.
+      {"POST", "/api/products",
+       R"({"name": "Huge", "start_up": )" + su + R"(, "compound_id": 18446744073709551615})", 400,
+       "compound_id", "CMP-000123"},
+      {"POST", "/api/products",
+       R"({"name": "Huge", "start_up": 18446744073709551615, "compound_id": ")" + mine + R"("})",
+       400, "start_up", "integer"},
+      {"PATCH", p, R"({"route_ids": [18446744073709551615]})", 400, "route_ids[0]", "route id"},
+      {"PATCH", p, R"({"trl": 18446744073709551615})", 400, "trl", "integer"},
   };
   for (const auto& c : cases) {
     auto r = lab.server.call(c.method, c.path, c.body, lab.member);
@@ -182,6 +191,70 @@ BOOST_AUTO_TEST_CASE(bad_input_answers_4xx_with_the_reason_and_writes_nothing) {
   auto refused = lab.server.call("DELETE", p + "/stages/lab_discovery", "", lab.member);
   BOOST_TEST(refused.status == 422);
   BOOST_TEST(refused.errorMessage().find("history") != std::string::npos);
+}
+
+// PATCH {"market": {...}} changes the keys it sends (null clears one) and keeps the others:
+// sending a new capacity must not erase the price range.
+BOOST_AUTO_TEST_CASE(market_data_is_patched_key_by_key) {
+  ProductLab lab;
+  std::string p =
+      "/api/products/" + lab.product("GVL", lab.compound("CC1CCC(=O)O1", lab.member, lab.startUp));
+  auto full = lab.server.call("PATCH", p,
+                              R"({"market": {"unit": "kg", "price_min": 10, "price_max": 20,
+                                  "currency": "MAD", "capacity": 500,
+                                  "capacity_unit": "kg/month"}})",
+                              lab.member);
+  BOOST_TEST_REQUIRE(full.status == 200, full.body);
+
+  auto capacity = lab.server.call("PATCH", p, R"({"market": {"capacity": 600}})", lab.member);
+  BOOST_TEST_REQUIRE(capacity.status == 200, capacity.body);
+  auto m = capacity.json()->getObject("market");
+  BOOST_TEST(m->getValue<double>("capacity") == 600.0);
+  BOOST_TEST(m->getValue<double>("price_min") == 10.0);
+  BOOST_TEST(m->getValue<double>("price_max") == 20.0);
+  BOOST_TEST(m->getValue<std::string>("currency") == "MAD");
+  BOOST_TEST(m->getValue<std::string>("unit") == "kg");
+  BOOST_TEST(m->getValue<std::string>("capacity_unit") == "kg/month");
+
+  // The merged market is checked: a minimum above the kept maximum is refused, and nothing
+  // changes.
+  std::string before = lab.state();
+  auto above = lab.server.call("PATCH", p, R"({"market": {"price_min": 50}})", lab.member);
+  BOOST_TEST(above.status == 400, above.body);
+  BOOST_TEST(above.body.find("market.price_min") != std::string::npos, above.body);
+  BOOST_TEST(lab.state() == before);
+
+  auto cleared = lab.server.call("PATCH", p, R"({"market": {"price_min": null, "price_max": null}})",
+                                 lab.member);
+  BOOST_TEST_REQUIRE(cleared.status == 200, cleared.body);
+  m = cleared.json()->getObject("market");
+  BOOST_TEST(m->isNull("price_min"));
+  BOOST_TEST(m->isNull("price_max"));
+  BOOST_TEST(m->getValue<double>("capacity") == 600.0);
+  BOOST_TEST(m->getValue<std::string>("currency") == "MAD");
+}
+
+// The TRL history of a shared product is readable in the cluster; like GET .../history it
+// names the team member who changed it (e-mail) only for the owning start-up and
+// administrators, "user:N" for the others.
+BOOST_AUTO_TEST_CASE(trl_history_names_team_members_only_to_insiders) {
+  ProductLab lab;
+  std::string p =
+      "/api/products/" + lab.product("GVL", lab.compound("CC1CCC(=O)O1", lab.member, lab.startUp));
+  BOOST_TEST_REQUIRE(lab.server.call("PATCH", p, R"({"trl": 4, "trl_note": "lab"})", lab.member)
+                         .status == 200);
+  BOOST_TEST_REQUIRE(
+      lab.server.call("PATCH", p, R"({"visibility": "cluster"})", lab.member).status == 200);
+  for (const auto& [token, insider] : {std::pair{lab.member, true}, std::pair{lab.admin, true},
+                                       std::pair{lab.other, false}}) {
+    auto r = lab.server.call("GET", p + "/trl", "", token);
+    BOOST_TEST_REQUIRE(r.status == 200, r.body);
+    auto items = r.json()->getArray("items");
+    BOOST_TEST_REQUIRE(items->size() == 2u);
+    std::string actor = items->getObject(1)->getValue<std::string>("actor");
+    BOOST_TEST((actor.find("chemist@zitoun.ma") != std::string::npos) == insider, actor);
+    BOOST_TEST(actor.rfind("user:", 0) == 0u, actor);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(formulations_over_http) {

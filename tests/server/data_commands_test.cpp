@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "db/database.h"
 #include "db/start_up_store.h"
@@ -147,6 +148,44 @@ BOOST_AUTO_TEST_CASE(import_failures_exit_1) {
   BOOST_TEST(csv.err.find("structure column") != std::string::npos);
   auto stranger = runArgan({"import", "--db", db, "--start-up", "1", "--as", "nobody@x.org", plate()});
   BOOST_TEST(stranger.exitCode == 1);
+  // A report that cannot be written is refused before anything is imported (not after the
+  // whole file was registered, with exit 1 and no counts).
+  std::int64_t imports = count(db, "SELECT COUNT(*) FROM imports");
+  auto unwritable = runArgan({"import", "--db", db, "--start-up", "1", "--report",
+                              dir.file("no-such-dir/report.json"), plate()});
+  BOOST_TEST(unwritable.exitCode == 1);
+  BOOST_TEST(unwritable.err.find("report") != std::string::npos, unwritable.err);
+  BOOST_TEST(count(db, "SELECT COUNT(*) FROM batches") == 0);
+  BOOST_TEST(count(db, "SELECT COUNT(*) FROM imports") == imports);
+}
+
+// A mistyped --db must not create an empty database and report on it: commands that read a
+// registry refuse a missing file (exit 1) and leave no file behind. Only `migrate` and
+// `user add` (the first administrator) create one.
+BOOST_AUTO_TEST_CASE(commands_that_read_a_registry_refuse_a_missing_database) {
+  test::TempDir dir;
+  std::string missing = dir.file("typo.db");
+  std::vector<std::vector<std::string>> commands = {
+      {"verify-audit", "--db", missing},
+      {"export", "--db", missing, "--format", "sdf", dir.file("out.sdf")},
+      {"export", "--routes", "--db", missing, "--format", "csv", dir.file("out.csv")},
+      {"import", "--db", missing, "--start-up", "1", plate()},
+      {"token", "create", "--db", missing, "--email", "admin@cise.ma"},
+      {"backup", "--db", missing, dir.file("copy.db")},
+  };
+  for (const auto& args : commands) {
+    auto run = runArgan(args);
+    BOOST_TEST_CONTEXT(args[0] << " " << args[1]) {
+      BOOST_TEST(run.exitCode == 1, run.out << run.err);
+      BOOST_TEST(run.err.find("no database file") != std::string::npos, run.err);
+      BOOST_TEST(!std::ifstream(missing).good());
+      BOOST_TEST(!std::ifstream(dir.file("out.sdf")).good());
+      BOOST_TEST(!std::ifstream(dir.file("out.csv")).good());
+    }
+  }
+  auto migrated = runArgan({"migrate", "--db", missing});
+  BOOST_TEST(migrated.exitCode == 0, migrated.err);
+  BOOST_TEST(std::ifstream(missing).good());
 }
 
 BOOST_AUTO_TEST_CASE(imports_gzip_smiles_files_with_mapped_csv_columns) {

@@ -1,5 +1,7 @@
 #include "server/json_fields.h"
 
+#include <cstdint>
+
 #include "test_support.h"
 
 using namespace argan;
@@ -18,6 +20,12 @@ BOOST_AUTO_TEST_CASE(reads_typed_fields_with_paths_in_errors) {
   BOOST_TEST(m.find("'d' must be an integer") != std::string::npos);
   m = test::expectError(ErrorCode::InvalidArgument, [&] { f.optObject("o")->optInt("k"); });
   BOOST_TEST(m.find("'o.k'") != std::string::npos);
+  // Beyond 64 bits signed (the parser keeps them unsigned): a field error, not a range
+  // exception.
+  JsonFields big(parseJsonObject(R"({"u": 18446744073709551615, "i": 9223372036854775807})"));
+  m = test::expectError(ErrorCode::InvalidArgument, [&] { big.optInt("u"); });
+  BOOST_TEST(m.find("'u' must be an integer") != std::string::npos);
+  BOOST_TEST(*big.optInt("i") == INT64_MAX);
   m = test::expectError(ErrorCode::InvalidArgument, [&] { f.allowOnly({"a", "n"}); });
   BOOST_TEST(m.find("unknown field") != std::string::npos);
 }

@@ -193,4 +193,69 @@ BOOST_AUTO_TEST_CASE(viewers_see_only_the_routes_they_may_see) {
                  ->getValue<int>("total") == 1);
 }
 
+// A public product shows neither its private compound nor its private route to outsiders;
+// the list filters ?compound= and ?route= must not reveal them either (a filter on a
+// compound or route the viewer may not see matches nothing, as for one that does not exist).
+BOOST_AUTO_TEST_CASE(list_filters_do_not_reveal_hidden_compounds_or_routes) {
+  ProductLab lab;
+  std::string gvl = lab.compound("CC1CCC(=O)O1", lab.member, lab.startUp);
+  std::string gvlRoute = route(lab, gvl, "GVL by hydrogenation", kGvlStep, lab.member);
+  std::string id = lab.product("Valerol", gvl);
+  auto linked = lab.server.call("PATCH", "/api/products/" + id,
+                                R"({"route_ids": [)" + gvlRoute + "]}", lab.member);
+  BOOST_TEST_REQUIRE(linked.status == 200, linked.body);
+  auto published = lab.server.call("PATCH", "/api/products/" + id,
+                                   R"({"visibility": "public"})", lab.lead);
+  BOOST_TEST_REQUIRE(published.status == 200, published.body);
+
+  for (const std::string& query : {"compound=" + gvl, "route=" + gvlRoute}) {
+    BOOST_TEST_CONTEXT(query) {
+      auto own = lab.server.call("GET", "/api/products?" + query, "", lab.member);
+      BOOST_TEST_REQUIRE(own.status == 200, own.body);
+      BOOST_TEST(own.json()->getValue<int>("total") == 1);
+      for (const std::string& token : {lab.partner, lab.other, std::string()}) {
+        auto r = lab.server.call("GET", "/api/products?" + query, "", token);
+        BOOST_TEST_REQUIRE(r.status == 200, r.body);
+        BOOST_TEST(r.json()->getValue<int>("total") == 0, r.body);
+      }
+    }
+  }
+  // The product itself stays in the catalogue.
+  auto catalogue = lab.server.call("GET", "/api/products", "", lab.partner);
+  BOOST_TEST(catalogue.body.find(id) != std::string::npos);
+}
+
+// The history of a shared product is readable in the cluster, but its audit snapshots hold
+// the raw composition: another start-up must not find there the private compound and route
+// that the product view hides from it.
+BOOST_AUTO_TEST_CASE(history_snapshots_do_not_reveal_hidden_compounds_or_routes) {
+  ProductLab lab;
+  std::string gvl = lab.compound("CC1CCC(=O)O1", lab.member, lab.startUp);
+  std::string gvlRoute = route(lab, gvl, "GVL by hydrogenation", kGvlStep, lab.member);
+  std::string id = lab.product("Valerol", gvl);
+  std::string p = "/api/products/" + id;
+  BOOST_TEST_REQUIRE(
+      lab.server.call("PATCH", p, R"({"route_ids": [)" + gvlRoute + "]}", lab.member).status ==
+      200);
+  BOOST_TEST_REQUIRE(
+      lab.server.call("PATCH", p, R"({"visibility": "cluster"})", lab.member).status == 200);
+  auto view = lab.server.call("GET", p, "", lab.other);
+  BOOST_TEST_REQUIRE(view.status == 200, view.body);
+  BOOST_TEST(view.json()->isNull("compound"));
+  BOOST_TEST(view.json()->getValue<int>("hidden_routes") == 1);
+
+  std::string number = std::to_string(std::stoll(gvl.substr(4)));  // CMP-000001 -> 1
+  auto own = lab.server.call("GET", p + "/history", "", lab.member);
+  BOOST_TEST_REQUIRE(own.status == 200, own.body);
+  BOOST_TEST(own.body.find("\"compound_id\":" + number) != std::string::npos, own.body);
+  BOOST_TEST(own.body.find("\"routes\":[" + gvlRoute + "]") != std::string::npos, own.body);
+
+  auto theirs = lab.server.call("GET", p + "/history", "", lab.other);
+  BOOST_TEST_REQUIRE(theirs.status == 200, theirs.body);
+  BOOST_TEST(theirs.json()->getValue<int>("total") == own.json()->getValue<int>("total"));
+  BOOST_TEST(theirs.body.find("\"compound_id\":" + number) == std::string::npos, theirs.body);
+  BOOST_TEST(theirs.body.find("\"routes\":[" + gvlRoute + "]") == std::string::npos,
+             theirs.body);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

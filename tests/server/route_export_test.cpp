@@ -213,6 +213,39 @@ BOOST_AUTO_TEST_CASE(reaction_smiles_and_rxn_records_read_back_to_the_same_react
   }
 }
 
+// An ion pair written as one group among the agents ("([Zn+2].[O-]S([O-])(=O)=O)", as in the
+// demo's urea route) is one species of the RXN record, and the record reads back to the
+// same reaction.
+BOOST_AUTO_TEST_CASE(rxn_records_hold_grouped_species_in_every_part) {
+  Lab lab;
+  const std::string urea = "OCC(O)CO.NC(N)=O>([Zn+2].[O-]S([O-])(=O)=O)>O=C1OCC(CO)O1.N.N";
+  std::string carbonate = lab.registerCompound("O=C1OCC(CO)O1", lab.zitounLead);
+  auto route = lab.server.call("POST", "/api/routes",
+                               R"({"target_compound": ")" + carbonate +
+                                   R"(", "name": "Glycerol carbonate, urea", "steps": [)"
+                                   R"({"name": "urea glycerolysis", "reaction_smiles": ")" +
+                                   urea + R"("}]})",
+                               lab.zitounLead);
+  BOOST_TEST_REQUIRE(route.status == 201, route.body);
+
+  auto r = lab.server.call("GET", "/api/export/routes?format=rxn&start_up=" +
+                                      std::to_string(lab.zitoun),
+                           "", lab.zitounLead);
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+  std::size_t at = r.body.rfind("$RFMT\n");
+  BOOST_TEST_REQUIRE(at != std::string::npos);
+  std::string record = r.body.substr(at + 6);
+  std::string block = record.substr(0, record.find("$DTYPE"));
+  BOOST_TEST(block.find("urea glycerolysis") != std::string::npos, block);
+  // Two reactants, three products, one agent (the zinc sulfate ion pair).
+  BOOST_TEST(block.find("\n  2  3  1\n") != std::string::npos, block);
+  BOOST_TEST(lab.canonical("rxn", block) == lab.canonical("reaction_smiles", urea));
+
+  auto cli = runArgan({"export", "--routes", "--db", lab.server.dbPath(), "--format", "rxn",
+                       lab.dir.file("all.rdf")});
+  BOOST_TEST(cli.exitCode == 0, cli.err);
+}
+
 BOOST_AUTO_TEST_CASE(the_command_line_exports_routes) {
   Lab lab;
   std::string out = lab.dir.file("routes.csv");
