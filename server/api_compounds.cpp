@@ -73,6 +73,10 @@ db::BatchInput readBatch(const std::optional<JsonFields>& batch) {
                     "storage", "notes", "properties"});
   in.amount = batch->optNumber("amount");
   in.amountUnit = batch->optString("unit", 10);
+  if (in.amountUnit && !in.amount) {
+    throw invalidArgument("a unit without an amount: give 'amount' too, or leave both out",
+                          {{"field", "batch.unit"}});
+  }
   in.purity = batch->optNumber("purity");
   in.preparedOn = batch->optString("prepared_on", 10);
   in.researcher = batch->optString("researcher", 200).value_or("");

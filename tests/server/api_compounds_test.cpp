@@ -151,6 +151,14 @@ BOOST_AUTO_TEST_CASE(bad_input_answers_4xx_and_changes_nothing) {
       {"bad unit", structureBody("CCO", "\"batch\": {\"amount\": 2, \"unit\": \"spoons\"}"), 400, "unit"},
       {"bad date", structureBody("CCO", "\"batch\": {\"prepared_on\": \"31/12/2026\"}"), 400, "YYYY-MM-DD"},
       {"unknown start-up", structureBody("CCO", "\"start_up\": 999"), 403, "own start-up"},
+      {"huge amount", structureBody("CCO", "\"batch\": {\"amount\": 1e308, \"unit\": \"t\"}"), 400, "at most"},
+      {"unit without amount", structureBody("CCO", "\"batch\": {\"unit\": \"g\"}"), 400, "without an amount"},
+      {"molfile bond to a missing atom",
+       structureBody("\n\n\n  2  1  0  0  0  0  0  0  0  0999 V2000\n"
+                     "    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\n"
+                     "    1.5000    0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\n"
+                     "  1  9  1  0\nM  END\n"),
+       400, "Molfile line 7: bond 1 joins atom 9"},
   };
   for (const auto& c : cases) {
     auto r = lab.server.call("POST", "/api/compounds", c.body, lab.lead);
