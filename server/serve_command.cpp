@@ -1,5 +1,6 @@
 #include "server/serve_command.h"
 
+#include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
 #include <Poco/Util/HelpFormatter.h>
@@ -153,6 +154,10 @@ class ServeApp : public Poco::Util::ServerApplication {
     } catch (const Error& e) {
       std::cerr << "argan serve: " << e.what() << "\n";
       return EXIT_SOFTWARE;
+    } catch (const Poco::SyntaxException& e) {
+      // A flag or configuration value of the wrong type ("--port abc").
+      std::cerr << "argan serve: " << e.displayText() << "\n";
+      return EXIT_USAGE;
     } catch (const Poco::Exception& e) {
       std::cerr << "argan serve: " << e.displayText() << "\n";
       return EXIT_SOFTWARE;
@@ -264,7 +269,14 @@ int runServe(int argc, char** argv) {
   std::vector<std::string> args;
   args.push_back(argv[0]);
   for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
-  return app.run(args);
+  // The codes of every argan command (README): Poco's sysexits values become 2 for usage
+  // and configuration errors (64, 78) and 1 for any other failure.
+  int rc = app.run(args);
+  if (rc == Poco::Util::Application::EXIT_OK) return 0;
+  if (rc == Poco::Util::Application::EXIT_USAGE || rc == Poco::Util::Application::EXIT_CONFIG) {
+    return 2;
+  }
+  return 1;
 }
 
 }  // namespace argan::server
