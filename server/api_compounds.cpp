@@ -200,6 +200,10 @@ void listHandler(RequestContext& ctx) {
   filter.formula = ctx.query("formula");
   filter.mwMin = ctx.queryNumber("mw_min");
   filter.mwMax = ctx.queryNumber("mw_max");
+  if (filter.mwMin && filter.mwMax && *filter.mwMin > *filter.mwMax) {
+    throw invalidArgument("mw_min is larger than mw_max: the range is empty",
+                          {{"field", "mw_min"}});
+  }
   filter.inchiKey = ctx.query("inchikey");
   filter.visibility = ctx.query("visibility");
   if (auto retired = ctx.query("include_retired")) filter.includeRetired = *retired == "true";

@@ -228,6 +228,13 @@ BOOST_AUTO_TEST_CASE(list_pages_and_filters) {
   BOOST_TEST(last.json()->getArray("items")->size() == 1u);
   auto heavy = lab.server.call("GET", "/api/compounds?mw_min=80", "", lab.lead);
   BOOST_TEST(heavy.json()->getValue<int>("total") == 2);
+  // A closed MW range: propanol 60.10 and butanol 74.12, not ethanol 46.07 or phenol 94.11.
+  auto range = lab.server.call("GET", "/api/compounds?mw_min=50&mw_max=75", "", lab.lead);
+  BOOST_TEST(range.json()->getValue<int>("total") == 2);
+  // An empty range is a mistake in the query, not a search that found nothing.
+  auto inverted = lab.server.call("GET", "/api/compounds?mw_min=90&mw_max=80", "", lab.lead);
+  BOOST_TEST(inverted.status == 400, inverted.body);
+  BOOST_TEST(inverted.errorMessage().find("mw_min") != std::string::npos, inverted.body);
   auto formula = lab.server.call("GET", "/api/compounds?formula=C3H8O", "", lab.lead);
   BOOST_TEST(formula.json()->getValue<int>("total") == 1);
   auto byStartUp = lab.server.call(
