@@ -282,6 +282,7 @@ void lexSmarts(const std::string& s, std::size_t offset, const StructureLimits& 
   }
 }
 
+
 }  // namespace
 
 const char* formatName(StructureFormat format) {
@@ -416,6 +417,80 @@ bool startsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
+std::string bondJoinsMissingAtom(long bond, long atom, const std::string& atoms) {
+  return "bond " + std::to_string(bond) + " joins atom " + std::to_string(atom) +
+         ", but the Molfile has " + atoms;
+}
+
+// V2000 bond lines: columns 1-3 and 4-6 hold the numbers (1..atoms) of the atoms joined.
+// RDKit reports a bad number only as a failed assertion in its own source.
+void checkV2000Bonds(const std::vector<std::string_view>& lines, long atoms, long bonds) {
+  std::string range = "atoms 1 to " + std::to_string(atoms);
+  for (long b = 0; b < bonds; ++b) {
+    std::size_t n = static_cast<std::size_t>(4 + atoms + b);
+    std::string_view line = lines[n];
+    long first = 0;
+    long second = 0;
+    if (line.size() < 6 || !parseCount(line.substr(0, 3), first) ||
+        !parseCount(line.substr(3, 3), second)) {
+      throw molfileError("bond " + std::to_string(b + 1) +
+                             ": columns 1-6 must hold the numbers of the two atoms it joins",
+                         n + 1);
+    }
+    for (long atom : {first, second}) {
+      if (atom < 1 || atom > atoms) {
+        throw molfileError(bondJoinsMissingAtom(b + 1, atom, range), n + 1);
+      }
+    }
+  }
+}
+
+// V3000: every atom a bond names must be defined in the ATOM block (atoms are named by
+// their index field, the first one of an atom line). Continued lines ("-" at the end) are
+// joined first.
+void checkV3000Bonds(const std::vector<std::string_view>& lines) {
+  constexpr std::string_view kPrefix = "M  V30 ";
+  std::vector<long> atomIds;
+  enum class Block { None, Atoms, Bonds } block = Block::None;
+  std::string record;
+  std::size_t recordLine = 0;
+  for (std::size_t n = 0; n < lines.size(); ++n) {
+    std::string_view line = lines[n];
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    if (!startsWith(line, kPrefix)) continue;
+    std::string_view body = line.substr(kPrefix.size());
+    if (record.empty()) recordLine = n + 1;
+    if (!body.empty() && body.back() == '-') {
+      record.append(body.substr(0, body.size() - 1));
+      continue;
+    }
+    record.append(body);
+    std::string text;
+    text.swap(record);
+    if (startsWith(text, "BEGIN ATOM")) block = Block::Atoms;
+    else if (startsWith(text, "BEGIN BOND")) block = Block::Bonds;
+    else if (startsWith(text, "END ")) block = Block::None;
+    else if (block == Block::Atoms) {
+      long id = 0;
+      if (std::sscanf(text.c_str(), "%ld", &id) == 1) atomIds.push_back(id);
+    } else if (block == Block::Bonds) {
+      long index = 0;
+      long type = 0;
+      long a = 0;
+      long b = 0;
+      if (std::sscanf(text.c_str(), "%ld %ld %ld %ld", &index, &type, &a, &b) != 4) continue;
+      for (long atom : {a, b}) {
+        if (std::find(atomIds.begin(), atomIds.end(), atom) == atomIds.end()) {
+          throw molfileError(bondJoinsMissingAtom(index, atom,
+                                                  "no atom " + std::to_string(atom) +
+                                                      " in its ATOM block"),
+                             recordLine);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void checkMolfile(const std::string& text, const StructureLimits& limits) {
@@ -505,6 +580,11 @@ void checkMolfile(const std::string& text, const StructureLimits& limits) {
   if (!hasEnd) {
     throw molfileError("no \"M  END\" line: the Molfile is truncated",
                        lines.size());
+  }
+  if (v3000) {
+    checkV3000Bonds(lines);
+  } else {
+    checkV2000Bonds(lines, atoms, bonds);
   }
 }
 

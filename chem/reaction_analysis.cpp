@@ -68,6 +68,11 @@ void validateInput(const ReactionInput& in, const ReactionLimits& limits) {
           i, "origin", "unknown origin '" + c.origin + "'; use fossil, bio-based or waste-derived");
     }
     if (c.amount) {
+      if (*c.amount > kMaxAmount) {
+        throw componentError(i, "amount",
+                             "an amount is at most " + fmt(kMaxAmount, 0) + " of its unit (" +
+                                 c.unit + ")");
+      }
       if (*c.amount < 0) {
         throw componentError(
             i, "amount",
@@ -87,8 +92,17 @@ void validateInput(const ReactionInput& in, const ReactionLimits& limits) {
     if (c.density && *c.density <= 0) {
       throw componentError(i, "density", "a density must be positive (g/mL)");
     }
+    if (c.density && *c.density > kMaxDensity) {
+      throw componentError(i, "density",
+                           "a density is at most " + fmt(kMaxDensity, 0) +
+                               " g/mL (osmium, the densest element, is 22.6 g/mL)");
+    }
     if (c.equivalents && *c.equivalents < 0) {
       throw componentError(i, "equivalents", "equivalents cannot be negative");
+    }
+    if (c.equivalents && *c.equivalents > kMaxEquivalents) {
+      throw componentError(i, "equivalents",
+                           "equivalents are at most " + fmt(kMaxEquivalents, 0));
     }
     if (c.fromStep && *c.fromStep < 1) {
       throw componentError(i, "from_step", "step numbers start at 1");
@@ -116,8 +130,16 @@ void validateInput(const ReactionInput& in, const ReactionLimits& limits) {
   if (k.timeH && *k.timeH < 0) {
     throw invalidArgument("time_h cannot be negative", {{"field", "conditions.time_h"}});
   }
+  if (k.timeH && *k.timeH > kMaxTimeHours) {
+    throw invalidArgument("time_h is at most " + fmt(kMaxTimeHours, 0) + " h",
+                          {{"field", "conditions.time_h"}});
+  }
   if (k.pressureBar && *k.pressureBar < 0) {
     throw invalidArgument("pressure_bar cannot be negative (absolute pressure)",
+                          {{"field", "conditions.pressure_bar"}});
+  }
+  if (k.pressureBar && *k.pressureBar > kMaxPressureBar) {
+    throw invalidArgument("pressure_bar is at most " + fmt(kMaxPressureBar, 0) + " bar",
                           {{"field", "conditions.pressure_bar"}});
   }
   if (!k.mode.empty() && k.mode != "batch" && k.mode != "flow") {

@@ -38,6 +38,15 @@ struct BalanceTerm {
 };
 BalanceReport checkBalance(const std::vector<BalanceTerm>& terms);
 
+// Upper bounds on the numbers of a step, refused (InvalidArgument naming the field) above
+// them so that no metric overflows: an amount in its own unit (also a step's scale),
+// a density in g/mL, equivalents, a reaction time in hours, a pressure in bar.
+constexpr double kMaxAmount = 1e9;
+constexpr double kMaxDensity = 30;
+constexpr double kMaxEquivalents = 1e6;
+constexpr double kMaxTimeHours = 1e5;
+constexpr double kMaxPressureBar = 1e5;
+
 // Amount units accepted for components ("g", "mL", "mmol", ...): "mass", "volume",
 // "amount" (of substance), or "" when unknown. Factor to g, mL or mol in `toBase`.
 std::string unitKind(const std::string& unit, double* toBase = nullptr);

@@ -128,7 +128,26 @@ struct FragmentGroup {
   bool organic = false;
   unsigned atoms = 0;
   double mw = 0;
+  int charge = 0;             // net formal charge of the fragment as given
+  std::string chargedSmiles;  // canonical SMILES of the fragment as given
+  std::string chargedFormula;
 };
+
+int netCharge(const RDKit::ROMol& mol) {
+  int charge = 0;
+  for (const auto* a : mol.atoms()) charge += a->getFormalCharge();
+  return charge;
+}
+
+// "hydrochloride" -> "chloride": the name of an acid's anion.
+std::string anionName(const std::string& acidName) {
+  const std::string prefix = "hydro";
+  if (acidName.size() > prefix.size() && acidName.compare(0, prefix.size(), prefix) == 0 &&
+      acidName.size() >= 3 && acidName.compare(acidName.size() - 3, 3, "ide") == 0) {
+    return acidName.substr(prefix.size());
+  }
+  return acidName;
+}
 
 // Parent choice: organic first, then more atoms (with H), then heavier, then SMILES order.
 bool betterParent(const FragmentGroup& a, const FragmentGroup& b) {
@@ -138,7 +157,7 @@ bool betterParent(const FragmentGroup& a, const FragmentGroup& b) {
 
 std::string componentLabel(const FormComponent& c) {
   if (c.kind == "cation" || c.kind == "base") return c.name + " salt";
-  if (c.kind == "acid") return c.name;
+  if (c.kind == "acid" || c.kind == "anion") return c.name;
   if (c.kind == "solvent") return c.name == "water" ? "hydrate" : c.name + " solvate";
   return c.name + " adduct";
 }
@@ -218,6 +237,9 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
         group.atoms = atomCountWithH(*neutral);
         group.mw = RDKit::Descriptors::calcAMW(*neutral);
         group.mol = std::move(neutral);
+        group.charge = netCharge(*fragment);
+        group.chargedSmiles = RDKit::MolToSmiles(*fragment);
+        group.chargedFormula = RDKit::Descriptors::calcMolFormula(*fragment);
       }
       ++group.count;
     }
@@ -232,6 +254,9 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
     out.parentCount = parentIt->second.count;
     out.parent = std::move(parentIt->second.mol);
 
+    // A parent that stays a cation (a quaternary ammonium) keeps its anions as anions: its
+    // chloride is not a hydrochloride, and the form's charges add up.
+    const bool cationicParent = netCharge(*out.parent) > 0;
     int divisor = out.parentCount;
     for (auto& [smiles, group] : groups) {
       if (&group == &parentIt->second) continue;
@@ -240,7 +265,14 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
       component.smiles = smiles;
       component.count = group.count;
       KnownComponent known;
-      if (lookupKnownComponent(smiles, known)) {
+      bool isKnown = lookupKnownComponent(smiles, known);
+      if (cationicParent && group.charge < 0) {
+        component.smiles = group.chargedSmiles;
+        component.kind = "anion";
+        component.name = isKnown && known.kind == "acid"
+                             ? anionName(known.name)
+                             : group.chargedFormula;
+      } else if (isKnown) {
         component.name = known.name;
         component.kind = known.kind;
       } else {
@@ -271,7 +303,8 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
     } else {
       // Label salts first, then adducts, then solvates; the key keeps SMILES order.
       auto rank = [](const FormComponent& c) {
-        return c.kind == "cation" || c.kind == "base" ? 0 : c.kind == "acid" ? 1
+        return c.kind == "cation" || c.kind == "base"   ? 0
+               : c.kind == "acid" || c.kind == "anion" ? 1
                : c.kind == "other"                   ? 2
                                                      : 3;
       };

@@ -24,7 +24,9 @@ namespace argan::chem {
 struct FormComponent {
   std::string smiles;  // canonical SMILES of the neutralised fragment (the form key part)
   std::string name;    // "sodium", "hydrochloride", "water", or the formula when unknown
-  std::string kind;    // "cation" | "acid" | "base" | "solvent" | "other"
+  std::string kind;    // "cation" | "acid" | "anion" | "base" | "solvent" | "other"
+                       // ("anion": the counter-ion of a parent that stays a cation, kept
+                       // charged in `smiles`, e.g. "[Cl-]" of a quaternary ammonium)
   int count = 1;       // per `parentCount` parents, after reduction
 };
 

@@ -233,6 +233,10 @@ void validateBatchInput(const BatchInput& b) {
   if (b.amount && (*b.amount < 0 || !(*b.amount == *b.amount))) {
     throw invalidArgument("amount must be a non-negative number", {{"field", "batch.amount"}});
   }
+  if (b.amount && *b.amount > 1e9) {
+    throw invalidArgument("amount is at most 1000000000 of its unit (use a larger unit)",
+                          {{"field", "batch.amount"}});
+  }
   if (b.amount && !b.amountUnit) {
     throw invalidArgument("an amount needs a unit (mg, g, kg, t, uL, mL, L, m3, umol, mmol, mol)",
                           {{"field", "batch.unit"}});

@@ -70,6 +70,18 @@ void checkActiveRule(const StartUp& s) {
   }
 }
 
+// Names are unique regardless of case (the column is COLLATE NOCASE); says which start-up
+// holds the name rather than letting the UNIQUE constraint answer in SQLite's words.
+void checkNameFree(Connection& c, const std::string& name, std::int64_t exceptId) {
+  Statement st(c, "SELECT id, name FROM start_ups WHERE name = ? AND id <> ?");
+  st.bind(1, name).bind(2, exceptId);
+  if (st.step()) {
+    throw alreadyExists("a start-up named '" + st.getText(1) + "' already exists (id " +
+                            std::to_string(st.getInt(0)) + "); names are compared ignoring case",
+                        {{"field", "name"}, {"start_up", st.getInt(0)}});
+  }
+}
+
 }  // namespace
 
 bool isValidSector(const std::string& s) {
@@ -94,6 +106,7 @@ StartUp createStartUp(Connection& c, const Clock& clock, const Principal& actor,
                                  " members first",
                              {{"field", "status"}, {"rule", "minimum_team"}});
   }
+  checkNameFree(c, trimmed(*input.name), 0);
   std::string now = clock.nowIso();
   Statement insert(c,
                    "INSERT INTO start_ups(name, sector, status, description, created_at,"
@@ -119,7 +132,10 @@ StartUp updateStartUp(Connection& c, const Clock& clock, const Principal& actor,
   if (!current) throw notFound("no start-up with id " + std::to_string(id));
   auto before = snapshotRow(c, "start_ups", id);
   StartUp next = *current;
-  if (input.name) next.name = trimmed(*input.name);
+  if (input.name) {
+    next.name = trimmed(*input.name);
+    checkNameFree(c, next.name, id);
+  }
   if (input.sector) next.sector = *input.sector;
   if (input.status) next.status = *input.status;
   if (input.description) next.description = *input.description;

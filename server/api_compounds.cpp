@@ -73,6 +73,10 @@ db::BatchInput readBatch(const std::optional<JsonFields>& batch) {
                     "storage", "notes", "properties"});
   in.amount = batch->optNumber("amount");
   in.amountUnit = batch->optString("unit", 10);
+  if (in.amountUnit && !in.amount) {
+    throw invalidArgument("a unit without an amount: give 'amount' too, or leave both out",
+                          {{"field", "batch.unit"}});
+  }
   in.purity = batch->optNumber("purity");
   in.preparedOn = batch->optString("prepared_on", 10);
   in.researcher = batch->optString("researcher", 200).value_or("");
@@ -196,6 +200,10 @@ void listHandler(RequestContext& ctx) {
   filter.formula = ctx.query("formula");
   filter.mwMin = ctx.queryNumber("mw_min");
   filter.mwMax = ctx.queryNumber("mw_max");
+  if (filter.mwMin && filter.mwMax && *filter.mwMin > *filter.mwMax) {
+    throw invalidArgument("mw_min is larger than mw_max: the range is empty",
+                          {{"field", "mw_min"}});
+  }
   filter.inchiKey = ctx.query("inchikey");
   filter.visibility = ctx.query("visibility");
   if (auto retired = ctx.query("include_retired")) filter.includeRetired = *retired == "true";

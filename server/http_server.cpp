@@ -17,6 +17,7 @@
 #include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
+#include <cerrno>
 #include <optional>
 #include <sstream>
 
@@ -263,7 +264,17 @@ HttpServer::HttpServer(Services& services, const Router& router)
   Poco::Net::SocketAddress address(config.host, static_cast<Poco::UInt16>(config.port));
   // A deep backlog: in a connection storm the kernel holds connections until the gate
   // answers them (503), instead of refusing them unanswered.
-  Poco::Net::ServerSocket socket(address, /*backlog=*/1024);
+  // Without SO_REUSEPORT (Poco's ServerSocket(address) sets it): a second server on a port
+  // in use must fail, not share the port and receive half of the first one's requests.
+  Poco::Net::ServerSocket socket;
+  try {
+    socket.bind(address, /*reuseAddress=*/true, /*reusePort=*/false);
+  } catch (const Poco::Net::NetException& e) {
+    std::string why = e.code() == EADDRINUSE ? "the port is already in use (another server?)"
+                                             : e.displayText();
+    throw Error(ErrorCode::Unavailable, "cannot listen on " + address.toString() + ": " + why);
+  }
+  socket.listen(/*backlog=*/1024);
   port_ = socket.address().port();
   GateOptions gateOptions = gateOptionsFor(config);
   params_ = new Poco::Net::HTTPServerParams;

@@ -96,6 +96,10 @@ void validateDraft(const StepDraft& d) {
     if (*d.scaleAmount < 0) {
       throw invalidArgument("the scale cannot be negative", {{"field", "scale.amount"}});
     }
+    if (*d.scaleAmount > chem::kMaxAmount) {
+      throw invalidArgument("the scale is at most 1000000000 of its unit",
+                            {{"field", "scale.amount"}});
+    }
     if (chem::unitKind(d.scaleUnit).empty()) {
       throw invalidArgument(
           "the scale needs a unit: mg, g, kg, t, uL, mL, L, m3, umol, mmol "

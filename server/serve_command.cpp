@@ -169,6 +169,10 @@ class ServeApp : public Poco::Util::ServerApplication {
     } catch (const Error& e) {
       std::cerr << "argan serve: " << e.what() << "\n";
       return EXIT_SOFTWARE;
+    } catch (const Poco::SyntaxException& e) {
+      // A flag or configuration value of the wrong type ("--port abc").
+      std::cerr << "argan serve: " << e.displayText() << "\n";
+      return EXIT_USAGE;
     } catch (const Poco::Exception& e) {
       std::cerr << "argan serve: " << e.displayText() << "\n";
       return EXIT_SOFTWARE;

@@ -90,6 +90,59 @@ BOOST_AUTO_TEST_CASE(checks_molfile_counts_against_the_text) {
                  .find("M  END") != std::string::npos);
 }
 
+namespace {
+// The InvalidArgument error `fn` throws (its details too).
+template <typename Fn>
+Error invalidArgumentOf(Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    BOOST_TEST((e.code() == ErrorCode::InvalidArgument), e.what());
+    return e;
+  }
+  BOOST_FAIL("expected InvalidArgument, nothing was thrown");
+  return Error(ErrorCode::Internal, "unreachable");
+}
+}  // namespace
+
+// A bond to an atom the Molfile does not have reached RDKit, which answered with its own
+// source file and line ("Range Error ... ROMol.cpp"), not the Molfile's line.
+BOOST_AUTO_TEST_CASE(molfile_bonds_must_join_declared_atoms) {
+  StructureLimits limits;
+  std::string atoms =
+      "    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\n"
+      "    1.5000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\n"
+      "    3.0000    0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\n";
+  std::string v2000 = "ethanol\n\n\n  3  2  0  0  0  0  0  0  0  0999 V2000\n" + atoms +
+                      "  1  2  1  0\n  2  9  1  0\nM  END\n";
+  Error e = invalidArgumentOf([&] { checkMolfile(v2000, limits); });
+  std::string m = e.what();
+  BOOST_TEST(m.find("line 9") != std::string::npos, m);
+  BOOST_TEST(m.find("atom 9") != std::string::npos, m);
+  BOOST_TEST(std::get<std::int64_t>(e.details().at("line")) == 9);
+  std::string zero = "\n\n\n  3  1  0  0  0  0  0  0  0  0999 V2000\n" + atoms +
+                     "  0  2  1  0\nM  END\n";
+  BOOST_TEST(expectError(ErrorCode::InvalidArgument, [&] { checkMolfile(zero, limits); })
+                 .find("line 8") != std::string::npos);
+
+  std::string v3000 =
+      "\n\n\n  0  0  0     0  0            999 V3000\nM  V30 BEGIN CTAB\n"
+      "M  V30 COUNTS 3 2 0 0 0\nM  V30 BEGIN ATOM\nM  V30 1 C 0 0 0 0\n"
+      "M  V30 2 C 1.5 0 0 0\nM  V30 3 O 3 0 0 0\nM  V30 END ATOM\nM  V30 BEGIN BOND\n"
+      "M  V30 1 1 1 2\nM  V30 2 1 2 7\nM  V30 END BOND\nM  V30 END CTAB\nM  END\n";
+  e = invalidArgumentOf([&] { checkMolfile(v3000, limits); });
+  m = e.what();
+  BOOST_TEST(m.find("line 14") != std::string::npos, m);
+  BOOST_TEST(m.find("atom 7") != std::string::npos, m);
+  // The same files with the bonds right pass.
+  std::string good2000 = v2000;
+  good2000.replace(good2000.find("  2  9  1"), 9, "  2  3  1");
+  checkMolfile(good2000, limits);
+  std::string good3000 = v3000;
+  good3000.replace(good3000.find("M  V30 2 1 2 7"), 14, "M  V30 2 1 2 3");
+  checkMolfile(good3000, limits);
+}
+
 BOOST_AUTO_TEST_CASE(detects_the_format) {
   BOOST_CHECK(resolveFormat("", "CCO") == StructureFormat::Smiles);
   BOOST_CHECK(resolveFormat("", "\n  x\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\nM  END\n") ==

@@ -3,6 +3,7 @@
 #include "chem/reaction_analysis.h"
 
 #include <cmath>
+#include <functional>
 
 #include "chem/green_metrics.h"
 #include "test_support.h"
@@ -261,6 +262,46 @@ BOOST_AUTO_TEST_CASE(bad_amounts_and_yields_are_refused) {
   badWorkup.workup = {"magic"};
   std::string workup = expectError(ErrorCode::InvalidArgument, [&] { analyseReaction(badWorkup); });
   BOOST_TEST(workup.find("chromatography") != std::string::npos, workup);
+}
+
+// 1e308 t of a reactant used to pass and turn every mass metric into "inf", which is not
+// JSON: the calculator and the route pages answered 200 with a body no client could read.
+BOOST_AUTO_TEST_CASE(absurdly_large_numbers_are_refused_with_their_field) {
+  struct Case {
+    std::function<void(ReactionInput&)> set;
+    std::string field;
+  };
+  std::vector<Case> cases = {
+      {[](ReactionInput& in) { in.components[0].amount = 1e308; in.components[0].unit = "t"; },
+       "components[0].amount"},
+      {[](ReactionInput& in) { in.components[1].amount = 2e9; }, "components[1].amount"},
+      {[](ReactionInput& in) {
+         in.components[1].unit = "mL";
+         in.components[1].density = 1e308;
+       },
+       "components[1].density"},
+      {[](ReactionInput& in) { in.components[2].equivalents = 1e300; },
+       "components[2].equivalents"},
+      {[](ReactionInput& in) { in.conditions.pressureBar = 1e308; }, "conditions.pressure_bar"},
+      {[](ReactionInput& in) { in.conditions.timeH = 1e308; }, "conditions.time_h"},
+  };
+  for (const auto& c : cases) {
+    ReactionInput in = esterification();
+    c.set(in);
+    try {
+      analyseReaction(in);
+      BOOST_ERROR("accepted a value out of range for " << c.field);
+    } catch (const Error& e) {
+      BOOST_TEST((e.code() == ErrorCode::InvalidArgument));
+      BOOST_TEST(std::get<std::string>(e.details().at("field")) == c.field, e.what());
+      BOOST_TEST(std::string(e.what()).find("at most") != std::string::npos, e.what());
+    }
+  }
+  // The largest accepted values still give finite metrics.
+  ReactionInput big = esterification();
+  for (auto& component : big.components) component.unit = "t";
+  auto a = analyseReaction(big);
+  BOOST_TEST(std::isfinite(value(a, "pmi")));
 }
 
 BOOST_AUTO_TEST_CASE(components_outside_the_reaction_need_a_role_unless_they_are_solvents) {

@@ -49,6 +49,27 @@ BOOST_AUTO_TEST_CASE(counter_ions_are_neutralised_and_counted) {
   BOOST_TEST(reduced.formLabel == "calcium salt, 2:1; hydrate, 2:2");
 }
 
+// A quaternary ammonium cannot be neutralised, so its chloride is a chloride: it used to be
+// neutralised to HCl and labelled "hydrochloride", a form whose charges do not add up
+// (choline chloride, the deep-eutectic-solvent component, was "hydrochloride, 1:1").
+BOOST_AUTO_TEST_CASE(a_permanent_cation_keeps_its_anion) {
+  Standardizer s;
+  auto choline = standardizeSmiles(s, "C[N+](C)(C)CCO.[Cl-]");
+  BOOST_TEST(RDKit::MolToSmiles(*choline.parent) == "C[N+](C)(C)CCO");
+  BOOST_REQUIRE_EQUAL(choline.components.size(), 1u);
+  BOOST_TEST(choline.components[0].smiles == "[Cl-]");
+  BOOST_TEST(choline.components[0].name == "chloride");
+  BOOST_TEST(choline.components[0].kind == "anion");
+  BOOST_TEST(choline.formLabel == "chloride, 1:1");
+  auto bromide = standardizeSmiles(s, "[Br-].C[N+](C)(C)C");
+  BOOST_TEST(bromide.formLabel == "bromide, 1:1");
+  auto sulfate = standardizeSmiles(s, "C[N+](C)(C)CCO.C[N+](C)(C)CCO.[O-]S(=O)(=O)[O-]");
+  BOOST_TEST(sulfate.formLabel == "sulfate, 2:1");
+  BOOST_TEST(sulfate.components[0].smiles == "O=S(=O)([O-])[O-]");
+  // An amine salt is still the hydrochloride of the neutral amine.
+  BOOST_TEST(standardizeSmiles(s, "C[NH3+].[Cl-]").formLabel == "hydrochloride, 1:1");
+}
+
 BOOST_AUTO_TEST_CASE(parent_is_the_largest_organic_fragment) {
   Standardizer s;
   auto r = standardizeSmiles(s, "O.O.CCCCCCCC(=O)[O-].[K+]");

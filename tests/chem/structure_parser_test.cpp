@@ -59,6 +59,9 @@ BOOST_AUTO_TEST_CASE(molfile_errors_name_the_line) {
   std::string m = expectError(ErrorCode::InvalidArgument,
                               [&] { parseStructure(bad, StructureFormat::Molfile, limits); });
   BOOST_TEST(m.find("Molfile") != std::string::npos);
+  // The Molfile's own line and atom, not RDKit's source file.
+  BOOST_TEST(m.find("line 7") != std::string::npos, m);
+  BOOST_TEST(m.find("ROMol.cpp") == std::string::npos, m);
 }
 
 BOOST_AUTO_TEST_CASE(smarts_queries_parse_and_fail_clearly) {

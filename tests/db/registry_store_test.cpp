@@ -147,6 +147,8 @@ BOOST_AUTO_TEST_CASE(bad_batch_data_changes_nothing) {
   bad([](db::BatchInput& b) { b.amount = -1; b.amountUnit = "g"; });
   bad([](db::BatchInput& b) { b.amount = 5; });
   bad([](db::BatchInput& b) { b.amount = 5; b.amountUnit = "bucket"; });
+  // A batch of 1e308 t was stored.
+  bad([](db::BatchInput& b) { b.amount = 1e308; b.amountUnit = "t"; });
   bad([](db::BatchInput& b) { b.purity = 101; });
   bad([](db::BatchInput& b) { b.preparedOn = "2026-02-30"; });
   bad([](db::BatchInput& b) { b.preparedOn = "yesterday"; });

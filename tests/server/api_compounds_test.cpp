@@ -151,6 +151,14 @@ BOOST_AUTO_TEST_CASE(bad_input_answers_4xx_and_changes_nothing) {
       {"bad unit", structureBody("CCO", "\"batch\": {\"amount\": 2, \"unit\": \"spoons\"}"), 400, "unit"},
       {"bad date", structureBody("CCO", "\"batch\": {\"prepared_on\": \"31/12/2026\"}"), 400, "YYYY-MM-DD"},
       {"unknown start-up", structureBody("CCO", "\"start_up\": 999"), 403, "own start-up"},
+      {"huge amount", structureBody("CCO", "\"batch\": {\"amount\": 1e308, \"unit\": \"t\"}"), 400, "at most"},
+      {"unit without amount", structureBody("CCO", "\"batch\": {\"unit\": \"g\"}"), 400, "without an amount"},
+      {"molfile bond to a missing atom",
+       structureBody("\n\n\n  2  1  0  0  0  0  0  0  0  0999 V2000\n"
+                     "    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\n"
+                     "    1.5000    0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\n"
+                     "  1  9  1  0\nM  END\n"),
+       400, "Molfile line 7: bond 1 joins atom 9"},
   };
   for (const auto& c : cases) {
     auto r = lab.server.call("POST", "/api/compounds", c.body, lab.lead);
@@ -220,6 +228,13 @@ BOOST_AUTO_TEST_CASE(list_pages_and_filters) {
   BOOST_TEST(last.json()->getArray("items")->size() == 1u);
   auto heavy = lab.server.call("GET", "/api/compounds?mw_min=80", "", lab.lead);
   BOOST_TEST(heavy.json()->getValue<int>("total") == 2);
+  // A closed MW range: propanol 60.10 and butanol 74.12, not ethanol 46.07 or phenol 94.11.
+  auto range = lab.server.call("GET", "/api/compounds?mw_min=50&mw_max=75", "", lab.lead);
+  BOOST_TEST(range.json()->getValue<int>("total") == 2);
+  // An empty range is a mistake in the query, not a search that found nothing.
+  auto inverted = lab.server.call("GET", "/api/compounds?mw_min=90&mw_max=80", "", lab.lead);
+  BOOST_TEST(inverted.status == 400, inverted.body);
+  BOOST_TEST(inverted.errorMessage().find("mw_min") != std::string::npos, inverted.body);
   auto formula = lab.server.call("GET", "/api/compounds?formula=C3H8O", "", lab.lead);
   BOOST_TEST(formula.json()->getValue<int>("total") == 1);
   auto byStartUp = lab.server.call(

@@ -34,6 +34,21 @@ BOOST_AUTO_TEST_CASE(create_list_and_update) {
   auto duplicate = server.call("POST", "/api/start-ups",
                                R"({"name": "atlas furanics", "sector": "valorisation"})", admin);
   BOOST_TEST(duplicate.status == 409);
+  // The answer names the field and the start-up that holds the name, not SQLite's words.
+  BOOST_TEST(duplicate.errorMessage().find("'Atlas Furanics' already exists") != std::string::npos,
+             duplicate.body);
+  BOOST_TEST(duplicate.errorMessage().find("UNIQUE") == std::string::npos, duplicate.body);
+  BOOST_TEST(duplicate.json()->getObject("error")->getObject("details")->getValue<std::string>(
+                 "field") == "name");
+  auto second = server.call("POST", "/api/start-ups",
+                            R"({"name": "Glycera", "sector": "valorisation"})", admin);
+  BOOST_TEST_REQUIRE(second.status == 201);
+  auto renamed = server.call("PATCH",
+                             "/api/start-ups/" +
+                                 std::to_string(second.json()->getValue<std::int64_t>("id")),
+                             R"({"name": " ATLAS furanics "})", admin);
+  BOOST_TEST(renamed.status == 409);
+  BOOST_TEST(renamed.errorMessage().find("already exists") != std::string::npos, renamed.body);
   auto badSector = server.call("POST", "/api/start-ups", R"({"name": "X", "sector": "oil"})", admin);
   BOOST_TEST(badSector.status == 400);
   BOOST_TEST(badSector.errorMessage().find("sector") != std::string::npos);

@@ -177,6 +177,15 @@ BOOST_AUTO_TEST_CASE(bad_reactions_answer_400_with_the_reason_and_change_nothing
       {R"({"reaction_smiles": "CC(=O)O.OCC>>CC(=O)OCC.O",
            "components": [{"smiles": "CC(=O)O", "from_step": 9}]})",
        "step 9, which does not exist"},
+      // Huge numbers used to be stored and turned the metrics into "inf" (not JSON).
+      {R"({"reaction_smiles": "CC(=O)O.OCC>>CC(=O)OCC.O",
+           "components": [{"smiles": "CC(=O)O", "amount": 1e308, "unit": "t"}]})",
+       "components[0].amount: an amount is at most"},
+      {R"({"reaction_smiles": "CC(=O)O.OCC>>CC(=O)OCC.O",
+           "components": [{"smiles": "OCC", "amount": 1, "unit": "mL", "density": 1e300}]})",
+       "components[0].density"},
+      {R"({"reaction_smiles": "CC(=O)O.OCC>>CC(=O)OCC.O", "conditions": {"time_h": 1e308}})",
+       "time_h is at most"},
   };
   for (const auto& c : cases) {
     auto calc = lab.call("POST", "/api/reactions/metrics", c.body, lab.lead);
@@ -214,6 +223,13 @@ BOOST_AUTO_TEST_CASE(bad_reactions_answer_400_with_the_reason_and_change_nothing
   wrong.replace(wrong.find(R"("from_step": 2)"), 14, R"("from_step": 1)");
   auto twice = lab.call("PUT", "/api/routes/" + id + "/steps/3", wrong, lab.lead);
   BOOST_TEST(twice.status == 400, twice.body);
+  auto hugeScale = lab.call(
+      "POST", "/api/routes/" + id + "/steps",
+      R"({"reaction_smiles": "CC(=O)O.OCC>>CC(=O)OCC.O", "scale": {"amount": 1e308, "unit": "t"}})",
+      lab.lead);
+  BOOST_TEST(hugeScale.status == 400, hugeScale.body);
+  BOOST_TEST(hugeScale.errorMessage().find("scale is at most") != std::string::npos,
+             hugeScale.body);
   BOOST_TEST(databaseState(lab.server) == before);
 }
 

@@ -22,6 +22,17 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2) {
   BOOST_TEST(help.exitCode == 0);
   BOOST_TEST(help.out.find("user add") != std::string::npos);
   BOOST_TEST(runArgan({"user", "add", "--help"}).exitCode == 0);
+  // serve follows the same codes (it answered 70, 64 and 78, Poco's sysexits values).
+  argan::test::TempDir dir;
+  for (const auto& bad : std::vector<std::vector<std::string>>{
+           {"serve", "--port", "abc", "--db", dir.file("a.db")},
+           {"serve", "--port", "99999", "--db", dir.file("a.db")},
+           {"serve", "--threads", "0", "--db", dir.file("a.db")},
+           {"serve", "--bogus", "--db", dir.file("a.db")}}) {
+    auto r = runArgan(bad);
+    BOOST_TEST(r.exitCode == 2, bad[1] << " " << bad[2] << ": " << r.exitCode << " " << r.err);
+    BOOST_TEST(!r.err.empty(), bad[1]);
+  }
 }
 
 // `serve` keeps the exit codes of every other command: 2 for a usage error (unknown option,

@@ -82,4 +82,24 @@ BOOST_AUTO_TEST_CASE(a_database_with_an_administrator_creates_none) {
   server.stop();
 }
 
+// A second server asked for a port the first one holds must fail, not share it: with
+// SO_REUSEPORT both listened and the kernel spread the requests over two databases.
+BOOST_AUTO_TEST_CASE(a_port_in_use_is_refused_not_shared) {
+  test::TempDir one;
+  test::TempDir two;
+  test::ServerProcess first(one);
+  first.start();
+  test::ServerProcess second(two);
+  second.requestPort(first.port());
+  std::string failure;
+  try {
+    second.start();
+  } catch (const std::runtime_error& e) {
+    failure = e.what();
+  }
+  BOOST_TEST(!failure.empty(), "a second server listens on port " << first.port());
+  BOOST_TEST(failure.find("already in use") != std::string::npos, failure);
+  BOOST_TEST(first.running());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -86,6 +86,8 @@ class ServerProcess {
   const std::string& dbPath() const { return dbPath_; }
   pid_t pid() const { return pid_; }
   int port() const { return port_; }
+  // The port the next start() asks for (default 0: any free port).
+  void requestPort(int port) { requestedPort_ = port; }
   // What the last started process printed (standard output and error).
   std::string log() const { return readFile(logPath_); }
 
@@ -118,7 +120,7 @@ class ServerProcess {
       for (const auto& [k, v] : config_) out << k << " = " << v << "\n";
     }
     logPath_ = dir_.file("server" + std::to_string(++starts_) + ".log");
-    std::vector<std::string> all = {ARGAN_BINARY, "serve",      "--port", "0",
+    std::vector<std::string> all = {ARGAN_BINARY, "serve",      "--port", std::to_string(requestedPort_),
                                     "--host",     "127.0.0.1", "--db",   dbPath_,
                                     "--config",   configPath};
     std::vector<char*> argv;
@@ -196,6 +198,7 @@ class ServerProcess {
   std::string logPath_;
   pid_t pid_ = -1;
   int port_ = 0;
+  int requestedPort_ = 0;
   int starts_ = 0;
 };
 
