@@ -20,8 +20,12 @@ chem::ComponentInput readComponent(const JsonFields& f) {
   c.name = f.optString("name", 200).value_or("");
   if (f.has("compound")) {
     auto v = f.object()->get("compound");
-    c.compound =
-        v.isInteger() ? std::to_string(v.convert<Poco::Int64>()) : f.reqString("compound", 40);
+    auto id = jsonInt64(v);
+    if (v.isInteger() && !id) {
+      throw invalidArgument("'" + f.fieldPath("compound") + "' is not a compound id",
+                            {{"field", f.fieldPath("compound")}});
+    }
+    c.compound = id ? std::to_string(*id) : f.reqString("compound", 40);
   }
   c.role = f.optString("role", 20).value_or("");
   c.amount = f.optNumber("amount");
@@ -95,8 +99,11 @@ RouteCreation readRouteCreation(const JsonFields& body) {
   creation.startUpId = body.optInt("start_up");
   if (body.has("target_compound")) {
     auto v = body.object()->get("target_compound");
-    creation.targetCompound = v.isInteger() ? std::to_string(v.convert<Poco::Int64>())
-                                            : body.reqString("target_compound", 40);
+    auto id = jsonInt64(v);
+    if (v.isInteger() && !id) {
+      throw invalidArgument("'target_compound' is not a compound id", {{"field", "target_compound"}});
+    }
+    creation.targetCompound = id ? std::to_string(*id) : body.reqString("target_compound", 40);
   }
   creation.name = body.reqString("name", 400);
   creation.description = body.optString("description", 20000).value_or("");
