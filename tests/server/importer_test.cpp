@@ -356,7 +356,9 @@ BOOST_AUTO_TEST_CASE(a_stopped_import_resumes_after_its_last_record) {
     std::istringstream in(fixture("plate.sdf"));
     auto reader = chem::RecordReader::create(options.format, in);
     StopAfter stop(3);
-    auto run = server::runImport(*f.services, f.admin, job, *reader, options, stop);
+    server::ImportPace pace;
+    pace.chunkSize = 3;  // the stop is honoured between chunks
+    auto run = server::runImport(*f.services, f.admin, job, *reader, options, stop, nullptr, pace);
     BOOST_TEST(run.stopped);
     BOOST_TEST(run.counts.total() == 3);
   }
