@@ -215,7 +215,7 @@ BulkResult registerBulk(Services& services, const db::Principal& who, std::int64
   result.verdicts.resize(records.size());
   BulkJob job(services, who, startUpId, records, options, result.verdicts);
   try {
-    runChunkedWrites(services, job, options.chunkSize, options.threads);
+    result.stats = runChunkedWrites(services, job, options.chunkSize, options.threads);
   } catch (Error& e) {
     e.with("committed_records", static_cast<std::int64_t>(job.committedRecords()));
     throw;

@@ -56,6 +56,15 @@ struct BulkOptions {
   std::function<void(std::size_t, std::size_t)> progress;
 };
 
+struct ChunkedWriteStats {
+  std::size_t chunks = 0;        // committed
+  std::size_t records = 0;       // in committed chunks
+  bool stopped = false;          // stopRequested() ended it before the input did
+  double prepareSeconds = 0;     // wall time of the preparing phases (overlapping writes)
+  double writeSeconds = 0;       // wall time inside write transactions, commit included
+  double waitSeconds = 0;        // the writer waiting for a chunk to be prepared
+};
+
 struct BulkResult {
   std::vector<BulkVerdict> verdicts;  // one per record, same order
   std::size_t newCompounds = 0;
@@ -63,6 +72,7 @@ struct BulkResult {
   std::size_t newBatches = 0;
   std::size_t rejected = 0;
   double seconds = 0;
+  ChunkedWriteStats stats;  // where the time went
 };
 
 // Registers `records` into `startUpId` for `who`. Throws PermissionDenied (who may not
@@ -107,14 +117,6 @@ class ChunkedWriteJob {
   virtual bool stopRequested() { return false; }
 };
 
-struct ChunkedWriteStats {
-  std::size_t chunks = 0;        // committed
-  std::size_t records = 0;       // in committed chunks
-  bool stopped = false;          // stopRequested() ended it before the input did
-  double prepareSeconds = 0;     // wall time of the preparing phases (overlapping writes)
-  double writeSeconds = 0;       // wall time inside write transactions, commit included
-  double waitSeconds = 0;        // the writer waiting for a chunk to be prepared
-};
 
 ChunkedWriteStats runChunkedWrites(Services& services, ChunkedWriteJob& job,
                                    std::size_t chunkSize, unsigned threads);
