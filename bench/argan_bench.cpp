@@ -127,6 +127,7 @@ int load(const std::map<std::string, std::string>& args) {
   const std::size_t block = options.chunkSize * 10;
   std::size_t registered = 0, rejected = 0;
   double seconds = 0;
+  server::ChunkedWriteStats stats;
   db::Principal actor = db::Principal::system("bench");
   while (lineNo < limit) {
     std::vector<server::BulkRecord> records;
@@ -139,6 +140,9 @@ int load(const std::map<std::string, std::string>& args) {
     if (records.empty()) break;
     auto result = server::registerBulk(services, actor, startUp, records, options);
     seconds += result.seconds;
+    stats.prepareSeconds += result.stats.prepareSeconds;
+    stats.writeSeconds += result.stats.writeSeconds;
+    stats.waitSeconds += result.stats.waitSeconds;
     registered += records.size() - result.rejected;
     rejected += result.rejected;
     std::ofstream(dbPath + ".progress") << lineNo << "\n";
@@ -149,7 +153,8 @@ int load(const std::map<std::string, std::string>& args) {
   }
   std::cout << "RESULT load records=" << registered + rejected << " rejected=" << rejected
             << " seconds=" << seconds << " per_second=" << (registered + rejected) / seconds
-            << std::endl;
+            << " prepare_s=" << stats.prepareSeconds << " write_s=" << stats.writeSeconds
+            << " writer_waiting_s=" << stats.waitSeconds << std::endl;
   return 0;
 }
 

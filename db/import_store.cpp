@@ -44,7 +44,12 @@ std::string importVisibleSql(const Principal& viewer) {
 
 constexpr const char* kRecordColumns =
     "r.record_number, r.line, r.verdict, r.title, r.record_digest, r.batch_id, r.message,"
-    " r.field, br.compound_id, br.form_number, br.batch_number";
+    " r.field, f.compound_id, f.form_number, b.batch_number";
+// The batch a verdict names, joined directly: through the batch_records view SQLite
+// materialises the whole view for the LEFT JOIN (a scan of every batch per look-up).
+constexpr const char* kRecordFrom =
+    " FROM import_records r LEFT JOIN batches b ON b.id = r.batch_id"
+    " LEFT JOIN compound_forms f ON f.id = b.form_id";
 
 ImportRecord readRecord(Statement& st) {
   ImportRecord r;
@@ -228,8 +233,7 @@ void finishImport(Connection& c, const Clock& clock, const Principal& actor, std
 std::optional<ImportRecord> findImportedRecord(Connection& c, std::int64_t startUpId,
                                                const std::string& digest) {
   Statement st(c, std::string("SELECT ") + kRecordColumns +
-                      " FROM import_records r LEFT JOIN batch_records br ON br.id = r.batch_id"
-                      " WHERE r.start_up_id = ? AND r.record_digest = ?"
+                      kRecordFrom + " WHERE r.start_up_id = ? AND r.record_digest = ?"
                       " AND r.verdict IN ('registered','new_form','new_batch')");
   st.bind(1, startUpId).bind(2, digest);
   if (!st.step()) return std::nullopt;
@@ -285,8 +289,7 @@ void forEachImportRecord(Connection& c, std::int64_t importId,
                          std::optional<ImportVerdict> verdict, std::int64_t afterRecord,
                          std::int64_t limit, const std::function<void(const ImportRecord&)>& fn) {
   std::string sql = std::string("SELECT ") + kRecordColumns +
-                    " FROM import_records r LEFT JOIN batch_records br ON br.id = r.batch_id"
-                    " WHERE r.import_id = ? AND r.record_number > ?" +
+                    kRecordFrom + " WHERE r.import_id = ? AND r.record_number > ?" +
                     (verdict ? " AND r.verdict = ?" : "") + " ORDER BY r.record_number" +
                     (limit > 0 ? " LIMIT ?" : "");
   Statement st(c, sql);

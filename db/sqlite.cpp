@@ -41,20 +41,43 @@ void throwSqliteError(sqlite3* db, int rc, const std::string& context) {
 }
 
 Statement::Statement(Connection& connection, std::string_view sql) : connection_(&connection) {
+  auto& cache = connection.statements_;
+  std::string key(sql);
+  auto cached = cache.find(key);
+  if (cached != cache.end() && !cached->second.inUse) {
+    stmt_ = cached->second.stmt;
+    cached->second.inUse = true;
+    cachedInUse_ = &cached->second.inUse;
+    return;
+  }
   int rc = sqlite3_prepare_v2(connection.handle(), sql.data(), static_cast<int>(sql.size()),
                               &stmt_, nullptr);
   if (rc != SQLITE_OK) {
     throwSqliteError(connection.handle(), rc, "preparing: " + std::string(sql.substr(0, 80)));
   }
+  if (stmt_ && cached == cache.end() && cache.size() < Connection::kMaxCachedStatements) {
+    auto& entry = cache[std::move(key)];
+    entry.stmt = stmt_;
+    entry.inUse = true;
+    cachedInUse_ = &entry.inUse;
+  }
 }
 
 Statement::~Statement() {
-  if (stmt_) sqlite3_finalize(stmt_);
+  if (!stmt_) return;
+  if (cachedInUse_) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *cachedInUse_ = false;
+  } else {
+    sqlite3_finalize(stmt_);
+  }
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : connection_(other.connection_), stmt_(other.stmt_) {
+    : connection_(other.connection_), stmt_(other.stmt_), cachedInUse_(other.cachedInUse_) {
   other.stmt_ = nullptr;
+  other.cachedInUse_ = nullptr;
 }
 
 #define ARGAN_BIND_CHECK(expr)                                                         \
@@ -168,6 +191,7 @@ Connection::Connection(const std::string& path, bool readOnly, bool create) : pa
 }
 
 Connection::~Connection() {
+  for (auto& [sql, cached] : statements_) sqlite3_finalize(cached.stmt);
   if (db_) sqlite3_close_v2(db_);
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <chrono>
 #include <future>
 #include <optional>
@@ -16,11 +17,11 @@
 namespace argan::server {
 namespace {
 
-struct Analysed {
-  std::optional<db::CompoundIdentity> identity;
-  db::FormIdentity form;
-  db::BatchInput batch;
-};
+using Steady = std::chrono::steady_clock;
+
+double secondsSince(Steady::time_point t) {
+  return std::chrono::duration<double>(Steady::now() - t).count();
+}
 
 void reject(BulkVerdict& v, const Error& e) {
   v.outcome = "rejected";
@@ -34,74 +35,176 @@ void reject(BulkVerdict& v, const Error& e) {
   }
 }
 
-// Analyses records [begin, end) on `threads` threads; failures become verdicts.
-std::vector<Analysed> analyseChunk(Services& services, const std::vector<BulkRecord>& records,
-                                   std::size_t begin, std::size_t end, unsigned threads,
-                                   std::vector<BulkVerdict>& verdicts) {
-  std::vector<Analysed> out(end - begin);
-  std::atomic<std::size_t> next{begin};
+bool isFatal(const Error& e) {
+  return e.code() == ErrorCode::Unavailable || e.code() == ErrorCode::Internal;
+}
+
+// Runs prepare(slot, i) for i in [0, n) on `threads` threads; an exception is kept per record.
+void prepareSlot(ChunkedWriteJob& job, int slot, std::size_t n, unsigned threads,
+                 std::vector<std::exception_ptr>& errors) {
+  errors.assign(n, nullptr);
+  std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (;;) {
       std::size_t i = next.fetch_add(1);
-      if (i >= end) return;
-      const BulkRecord& record = records[i];
-      Analysed& a = out[i - begin];
+      if (i >= n) return;
       try {
-        db::validateBatchInput(record.batch);
-        chem::StructureAnalysis analysis = services.chem.analyse(record.structure, record.format);
-        a.identity = toCompoundIdentity(analysis);
-        a.form = toFormIdentity(analysis);
-        a.batch = record.batch;
-        a.batch.submittedStructure = record.structure;
-        a.batch.submittedFormat = chem::formatName(analysis.format);
-        verdicts[i].warnings = std::move(analysis.warnings);
-      } catch (const Error& e) {
-        reject(verdicts[i], e);
-      } catch (const std::exception& e) {
-        reject(verdicts[i], internalError(std::string("analysis failed: ") + e.what()));
+        job.prepare(slot, i);
+      } catch (...) {
+        errors[i] = std::current_exception();
       }
     }
   };
   std::vector<std::thread> helpers;
-  for (unsigned t = 1; t < std::max(1u, threads); ++t) helpers.emplace_back(work);
+  const unsigned wanted = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, threads), n));
+  for (unsigned t = 1; t < wanted; ++t) helpers.emplace_back(work);
   work();
   for (auto& h : helpers) h.join();
-  return out;
 }
 
-void writeChunk(Services& services, const db::Principal& who, std::int64_t startUpId,
-                std::size_t begin, std::vector<Analysed>& analysed,
-                std::vector<BulkVerdict>& verdicts) {
-  services.db.write([&](db::Connection& c) {
-    for (std::size_t k = 0; k < analysed.size(); ++k) {
-      Analysed& a = analysed[k];
-      BulkVerdict& v = verdicts[begin + k];
-      if (!a.identity) continue;  // rejected by analysis
-      c.exec("SAVEPOINT bulk_record");
-      try {
-        db::Registration r = db::registerCompound(c, services.clock, who, startUpId, *a.identity,
-                                                  a.form, a.batch);
-        c.exec("RELEASE bulk_record");
-        v.outcome = db::outcomeName(r.outcome);
-        v.compoundId = r.compound.id;
-        v.compoundCode = r.compound.code();
-        v.formCode = r.form.code();
-        v.batchCode = r.batch.code();
-      } catch (const Error& e) {
-        c.exec("ROLLBACK TO bulk_record");
-        c.exec("RELEASE bulk_record");
-        if (e.code() == ErrorCode::Unavailable || e.code() == ErrorCode::Internal) throw;
-        reject(v, e);
-      }
+// registerBulk's records, a chunk per slot.
+class BulkJob : public ChunkedWriteJob {
+ public:
+  BulkJob(Services& services, const db::Principal& who, std::int64_t startUpId,
+          const std::vector<BulkRecord>& records, const BulkOptions& options,
+          std::vector<BulkVerdict>& verdicts)
+      : services_(services), who_(who), startUpId_(startUpId), records_(records),
+        options_(options), verdicts_(verdicts) {}
+
+  std::size_t read(int slot, std::size_t max) override {
+    Slot& s = slots_[slot];
+    s.begin = next_;
+    s.end = std::min(records_.size(), next_ + max);
+    next_ = s.end;
+    s.prepared.assign(s.end - s.begin, std::nullopt);
+    return s.end - s.begin;
+  }
+
+  void prepare(int slot, std::size_t index) override {
+    Slot& s = slots_[slot];
+    const std::size_t i = s.begin + index;
+    const BulkRecord& record = records_[i];
+    try {
+      db::validateBatchInput(record.batch);
+      chem::StructureAnalysis analysis = services_.chem.analyse(record.structure, record.format);
+      s.prepared[index] = prepareRegistration(analysis, record.structure, record.batch);
+      verdicts_[i].warnings = std::move(analysis.warnings);
+    } catch (const Error& e) {
+      reject(verdicts_[i], e);
+    } catch (const std::exception& e) {
+      reject(verdicts_[i], internalError(std::string("analysis failed: ") + e.what()));
     }
-  });
-}
+  }
+
+  void write(db::Connection& c, int slot, std::size_t index) override {
+    Slot& s = slots_[slot];
+    if (!s.prepared[index]) return;  // rejected by analysis
+    BulkVerdict& v = verdicts_[s.begin + index];
+    db::Registration r =
+        registerPrepared(c, services_.clock, who_, startUpId_, *s.prepared[index]);
+    v.outcome = db::outcomeName(r.outcome);
+    v.compoundId = r.compound.id;
+    v.compoundCode = r.compound.code();
+    v.formCode = r.form.code();
+    v.batchCode = r.batch.code();
+  }
+
+  void writeFailed(db::Connection&, int slot, std::size_t index, const Error& error) override {
+    reject(verdicts_[slots_[slot].begin + index], error);
+  }
+
+  void committed(int slot) override {
+    committed_ = slots_[slot].end;
+    slots_[slot].prepared.clear();
+    if (options_.progress) options_.progress(committed_, records_.size());
+  }
+
+  std::size_t committedRecords() const { return committed_; }
+
+ private:
+  struct Slot {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    std::vector<std::optional<PreparedRegistration>> prepared;
+  };
+  Services& services_;
+  const db::Principal& who_;
+  std::int64_t startUpId_;
+  const std::vector<BulkRecord>& records_;
+  const BulkOptions& options_;
+  std::vector<BulkVerdict>& verdicts_;
+  Slot slots_[2];
+  std::size_t next_ = 0;
+  std::size_t committed_ = 0;
+};
 
 }  // namespace
 
+ChunkedWriteStats runChunkedWrites(Services& services, ChunkedWriteJob& job,
+                                   std::size_t chunkSize, unsigned threads) {
+  const std::size_t chunk = std::max<std::size_t>(1, chunkSize);
+  ChunkedWriteStats stats;
+  std::size_t count[2] = {0, 0};
+  std::vector<std::exception_ptr> errors[2];
+  // Reads and prepares a slot; runs on the calling thread for the first chunk, then on an
+  // async task that overlaps the write of the previous chunk (the job's reader is only
+  // ever used by one thread at a time: the tasks are sequenced by their futures).
+  auto fill = [&](int slot) {
+    auto started = Steady::now();
+    count[slot] = job.read(slot, chunk);
+    if (count[slot] > 0) prepareSlot(job, slot, count[slot], threads, errors[slot]);
+    return secondsSince(started);
+  };
+
+  stats.prepareSeconds += fill(0);
+  int current = 0;
+  while (count[current] > 0) {
+    const int next = 1 - current;
+    std::future<double> nextChunk = std::async(std::launch::async, fill, next);
+    auto writeStarted = Steady::now();
+    try {
+      services.db.write([&](db::Connection& c) {
+        for (std::size_t i = 0; i < count[current]; ++i) {
+          if (errors[current][i]) std::rethrow_exception(errors[current][i]);
+          c.exec("SAVEPOINT chunk_record");
+          try {
+            job.write(c, current, i);
+            c.exec("RELEASE chunk_record");
+          } catch (const Error& e) {
+            c.exec("ROLLBACK TO chunk_record");
+            c.exec("RELEASE chunk_record");
+            if (isFatal(e)) throw;
+            job.writeFailed(c, current, i, e);
+          }
+        }
+        job.endChunk(c, current);
+      });
+    } catch (...) {
+      nextChunk.wait();
+      notifyCompoundsChanged(services);
+      throw;
+    }
+    stats.writeSeconds += secondsSince(writeStarted);
+    ++stats.chunks;
+    stats.records += count[current];
+    job.committed(current);
+    notifyCompoundsChanged(services);
+    if (job.stopRequested()) {
+      nextChunk.wait();  // prepared but never written: dropped
+      stats.stopped = true;
+      return stats;
+    }
+    auto waitStarted = Steady::now();
+    stats.prepareSeconds += nextChunk.get();  // rethrows a read failure
+    stats.waitSeconds += secondsSince(waitStarted);
+    current = next;
+  }
+  return stats;
+}
+
 BulkResult registerBulk(Services& services, const db::Principal& who, std::int64_t startUpId,
                         const std::vector<BulkRecord>& records, const BulkOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
+  const auto started = Steady::now();
   authorizeRegistration(who, startUpId);
   bool exists = services.db.read(
       [&](db::Connection& c) { return db::findStartUp(c, startUpId).has_value(); });
@@ -110,38 +213,12 @@ BulkResult registerBulk(Services& services, const db::Principal& who, std::int64
   }
   BulkResult result;
   result.verdicts.resize(records.size());
-  const std::size_t chunk = std::max<std::size_t>(1, options.chunkSize);
-  const unsigned threads = std::max(1u, options.threads);
-
-  // Pipeline: analyse chunk i+1 while chunk i is written (the writer is one SQLite
-  // connection; analysis is CPU-bound and parallel).
-  std::size_t begin = 0;
-  std::vector<Analysed> current;
-  if (!records.empty()) {
-    current = analyseChunk(services, records, 0, std::min(chunk, records.size()), threads,
-                           result.verdicts);
-  }
-  while (begin < records.size()) {
-    const std::size_t end = std::min(begin + chunk, records.size());
-    std::future<std::vector<Analysed>> nextChunk;
-    if (end < records.size()) {
-      const std::size_t nextEnd = std::min(end + chunk, records.size());
-      nextChunk = std::async(std::launch::async, [&, end, nextEnd] {
-        return analyseChunk(services, records, end, nextEnd, threads, result.verdicts);
-      });
-    }
-    try {
-      writeChunk(services, who, startUpId, begin, current, result.verdicts);
-    } catch (Error& e) {
-      if (nextChunk.valid()) nextChunk.wait();
-      notifyCompoundsChanged(services);
-      e.with("committed_records", static_cast<std::int64_t>(begin));
-      throw;
-    }
-    notifyCompoundsChanged(services);
-    if (options.progress) options.progress(end, records.size());
-    if (nextChunk.valid()) current = nextChunk.get();
-    begin = end;
+  BulkJob job(services, who, startUpId, records, options, result.verdicts);
+  try {
+    result.stats = runChunkedWrites(services, job, options.chunkSize, options.threads);
+  } catch (Error& e) {
+    e.with("committed_records", static_cast<std::int64_t>(job.committedRecords()));
+    throw;
   }
 
   for (const auto& v : result.verdicts) {
@@ -150,8 +227,7 @@ BulkResult registerBulk(Services& services, const db::Principal& who, std::int64
     else if (v.outcome == "new_batch") ++result.newBatches;
     else ++result.rejected;
   }
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.seconds = secondsSince(started);
   return result;
 }
 

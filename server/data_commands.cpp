@@ -3,6 +3,7 @@
 #include <Poco/JSON/Object.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -271,7 +272,9 @@ int importCommand(const Args& args) {
   chem::initialise();
   SystemClock clock;
   AppConfig config;
-  InProcessChemService chemService(1);
+  // One analysis per core (runImport analyses config.chemWorkers records at a time).
+  config.chemWorkers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  InProcessChemService chemService(config.chemWorkers);
   Services services{*database, clock, config, chemService};
 
   bool known = database->read(

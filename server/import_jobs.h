@@ -3,12 +3,12 @@
 //
 // The uploaded file of import N lives in directory()/import-N.upload until the import ends
 // (then it is removed; the report stays in the database). Imports left queued or running by
-// a stop or a crash resume at the next start(), after the last record they finished (each
-// record's verdict commits with its batch). An import runs with the rights of the user who
+// a stop or a crash resume at the next start(), after the last record they committed (records
+// commit in chunks, each verdict with its batch: importer.h). An import runs with the rights of the user who
 // submitted it (a disabled user's import fails).
 //
-// Threads: every method may be called from any thread. stop() waits for the record in
-// progress to finish.
+// Threads: every method may be called from any thread. stop() waits for the chunk in
+// progress to commit.
 #pragma once
 
 #include <condition_variable>

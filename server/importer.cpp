@@ -14,6 +14,7 @@
 
 #include "common/error.h"
 #include "db/identifiers.h"
+#include "server/bulk_registration.h"
 #include "server/json_fields.h"
 #include "server/registration.h"
 #include "server/search_service.h"
@@ -128,91 +129,147 @@ bool stopsTheImport(const Error& e) {
   return e.code() == ErrorCode::Unavailable || e.code() == ErrorCode::Internal;
 }
 
-class RecordImporter {
+// The importer as a job of the chunked write pipeline (bulk_registration.h): records are read
+// a chunk at a time (the reader streams; a chunk holds at most `chunkSize` records and about
+// kChunkBytes of structure text), prepared on the analysis threads (batch fields, digest,
+// already-imported check, chemistry), and written in one transaction per chunk, each record
+// in its own savepoint together with its verdict row; the import's progress row is updated
+// in the same transaction.
+class ImportJob : public ChunkedWriteJob {
  public:
-  RecordImporter(Services& services, const db::Principal& actor, const db::Import& job,
-                 const ImportOptions& options)
-      : services_(services), actor_(actor), job_(job), options_(options) {}
+  static constexpr std::size_t kChunkBytes = 16 * 1024 * 1024;
 
-  db::ImportRecord importRecord(const chem::StructureRecord& record, std::uint64_t bytes) {
-    db::ImportRecord out;
-    out.recordNumber = static_cast<std::int64_t>(record.number);
-    out.line = static_cast<std::int64_t>(record.line);
-    out.title = printable(record.title, 200);
-    if (record.problem) {
-      return reject(out, record.problem->message, "structure",
-                    static_cast<std::int64_t>(record.problem->line), bytes);
+  ImportJob(Services& services, const db::Principal& actor, const db::Import& job,
+            const ImportOptions& options, chem::RecordReader& reader,
+            std::function<std::uint64_t()> progressBytes, std::int64_t resumeAfter,
+            ImportObserver& observer)
+      : services_(services), actor_(actor), job_(job), options_(options), reader_(reader),
+        progressBytes_(std::move(progressBytes)), resumeAfter_(resumeAfter),
+        observer_(observer) {}
+
+  const db::ImportCounts& counts() const { return counts_; }
+
+  std::size_t read(int slot, std::size_t max) override {
+    auto& chunk = slots_[slot];
+    chunk.clear();
+    std::size_t bytes = 0;
+    while (chunk.size() < max && bytes < kChunkBytes && !exhausted_) {
+      auto record = reader_.next();
+      if (!record) {
+        exhausted_ = true;
+        break;
+      }
+      if (static_cast<std::int64_t>(record->number) <= resumeAfter_) continue;
+      Pending p;
+      p.out.recordNumber = static_cast<std::int64_t>(record->number);
+      p.out.line = static_cast<std::int64_t>(record->line);
+      p.out.title = printable(record->title, 200);
+      p.bytes = progressBytes_();
+      bytes += record->structure.size();
+      p.record = std::move(*record);
+      chunk.push_back(std::move(p));
     }
-    db::BatchInput batch;
-    std::string digest;
-    chem::StructureAnalysis analysis;
+    return chunk.size();
+  }
+
+  void prepare(int slot, std::size_t index) override {
+    Pending& p = slots_[slot][index];
+    const chem::StructureRecord& record = p.record;
+    if (record.problem) {
+      reject(p.out, record.problem->message, "structure",
+             static_cast<std::int64_t>(record.problem->line));
+      p.state = Pending::Done;
+      return;
+    }
     try {
-      batch = batchFromFields(record.fields, options_);
+      db::BatchInput batch = batchFromFields(record.fields, options_);
       db::validateBatchInput(batch);
       std::vector<std::pair<std::string, std::string>> fields;
       for (const auto& f : record.fields) fields.emplace_back(f.name, f.value);
-      digest = db::recordDigest(job_.startUpId, record.structure, fields);
-      out.recordDigest = digest;
+      p.out.recordDigest = db::recordDigest(job_.startUpId, record.structure, fields);
       auto prior = services_.db.read([&](db::Connection& c) {
-        return db::findImportedRecord(c, job_.startUpId, digest);
+        return db::findImportedRecord(c, job_.startUpId, p.out.recordDigest);
       });
-      if (prior) return alreadyImported(out, *prior, bytes);
-      analysis = services_.chem.analyse(record.structure,
-                                        chem::formatName(record.structureFormat));
+      if (prior) {
+        fillAlreadyImported(p.out, *prior);
+        p.state = Pending::Done;
+        return;
+      }
+      chem::StructureAnalysis analysis =
+          services_.chem.analyse(record.structure, chem::formatName(record.structureFormat));
+      p.warnings = std::move(analysis.warnings);
+      p.prepared = prepareRegistration(analysis, record.structure, std::move(batch));
+      p.state = Pending::Register;
     } catch (const Error& e) {
       if (stopsTheImport(e)) throw;
       std::string field = detailText(e, "field");
-      return reject(out, e.what(), field.empty() ? "structure" : field, lineOf(e, out.line),
-                    bytes);
+      reject(p.out, e.what(), field.empty() ? "structure" : field, lineOf(e, p.out.line));
+      p.state = Pending::Done;
     } catch (const std::exception& e) {
-      return reject(out, std::string("the structure could not be processed: ") + e.what(),
-                    "structure", out.line, bytes);
-    }
-
-    std::vector<RelationFlag> flags;
-    try {
-      db::CompoundIdentity identity = toCompoundIdentity(analysis);
-      auto existing = services_.db.read([&](db::Connection& c) {
-        return db::findCompoundByHash(c, job_.startUpId, identity.fullHash);
-      });
-      // The report is read by the start-up's members: relations are those a member of the
-      // importing start-up may see, whoever ran the import (an administrator, the command line).
-      flags = relationFlags(services_, reportReader(), identity, existing ? existing->id : 0);
-    } catch (const Error& e) {
-      if (stopsTheImport(e)) throw;
-    }
-
-    try {
-      return services_.db.write([&](db::Connection& c) {
-        if (auto prior = db::findImportedRecord(c, job_.startUpId, digest)) {
-          fillAlreadyImported(out, *prior);
-        } else {
-          db::Registration r = registerAnalysis(c, services_.clock, actor_, job_.startUpId,
-                                                analysis, record.structure, batch);
-          out.verdict = verdictOf(r.outcome);
-          out.batchId = r.batch.id;
-          out.compoundId = r.compound.id;
-          out.formNumber = r.form.formNumber;
-          out.batchNumber = r.batch.batchNumber;
-          out.message = describe(r, flags, analysis.warnings);
-        }
-        db::insertImportRecord(c, job_.id, job_.startUpId, out);
-        db::updateImportProgress(c, job_.id, out.recordNumber, static_cast<std::int64_t>(bytes));
-        return out;
-      });
-    } catch (const Error& e) {
-      if (stopsTheImport(e)) throw;
-      db::ImportRecord rejected = out;
-      rejected.batchId.reset();
-      rejected.compoundId.reset();
-      rejected.formNumber.reset();
-      rejected.batchNumber.reset();
-      std::string field = detailText(e, "field");
-      return reject(rejected, e.what(), field.empty() ? "structure" : field, out.line, bytes);
+      reject(p.out, std::string("the structure could not be processed: ") + e.what(),
+             "structure", p.out.line);
+      p.state = Pending::Done;
     }
   }
 
+  void write(db::Connection& c, int slot, std::size_t index) override {
+    Pending& p = slots_[slot][index];
+    if (p.state == Pending::Register) {
+      if (auto prior = db::findImportedRecord(c, job_.startUpId, p.out.recordDigest)) {
+        fillAlreadyImported(p.out, *prior);  // the same record earlier in this chunk
+      } else {
+        db::Registration r = registerPrepared(c, services_.clock, actor_, job_.startUpId,
+                                              *p.prepared);
+        p.out.verdict = verdictOf(r.outcome);
+        p.out.batchId = r.batch.id;
+        p.out.compoundId = r.compound.id;
+        p.out.formNumber = r.form.formNumber;
+        p.out.batchNumber = r.batch.batchNumber;
+        p.out.message = describe(r, flagsFor(c, r.compound), p.warnings);
+      }
+    }
+    db::insertImportRecord(c, job_.id, job_.startUpId, p.out);
+  }
+
+  void writeFailed(db::Connection& c, int slot, std::size_t index, const Error& e) override {
+    Pending& p = slots_[slot][index];
+    p.out.batchId.reset();
+    p.out.compoundId.reset();
+    p.out.formNumber.reset();
+    p.out.batchNumber.reset();
+    std::string field = detailText(e, "field");
+    reject(p.out, e.what(), field.empty() ? "structure" : field, p.out.line);
+    db::insertImportRecord(c, job_.id, job_.startUpId, p.out);
+  }
+
+  void endChunk(db::Connection& c, int slot) override {
+    const Pending& last = slots_[slot].back();
+    db::updateImportProgress(c, job_.id, last.out.recordNumber,
+                             static_cast<std::int64_t>(last.bytes));
+  }
+
+  void committed(int slot) override {
+    for (const Pending& p : slots_[slot]) {
+      counts_.add(p.out.verdict);
+      observer_.onRecord(p.out);
+      observer_.onProgress(p.out.recordNumber, p.bytes);
+    }
+    slots_[slot].clear();
+  }
+
+  bool stopRequested() override { return observer_.stopRequested(); }
+
  private:
+  struct Pending {
+    enum State { Done, Register };  // Done: the verdict is decided; Register: analysed
+    chem::StructureRecord record;
+    db::ImportRecord out;
+    std::uint64_t bytes = 0;  // input consumed when the record had been read
+    State state = Done;
+    std::optional<PreparedRegistration> prepared;
+    std::vector<std::string> warnings;
+  };
+
   static std::int64_t lineOf(const Error& e, std::int64_t fallback) {
     auto it = e.details().find("line");
     if (it != e.details().end() && std::holds_alternative<std::int64_t>(it->second)) {
@@ -228,6 +285,18 @@ class RecordImporter {
     reader.startUpId = job_.startUpId;
     reader.email = "import report";
     return reader;
+  }
+
+  // The report is read by the start-up's members: relations are those a member of the
+  // importing start-up may see, whoever ran the import (an administrator, the command line).
+  // Computed on the write connection, so records registered earlier in the chunk count.
+  std::vector<RelationFlag> flagsFor(db::Connection& c, const db::Compound& compound) {
+    try {
+      return relationFlags(c, services_.chem, reportReader(), compound.identity, compound.id);
+    } catch (const Error& e) {
+      if (stopsTheImport(e)) throw;
+      return {};
+    }
   }
 
   static std::string describe(const db::Registration& r, const std::vector<RelationFlag>& flags,
@@ -262,37 +331,29 @@ class RecordImporter {
       out.message += " as " + db::batchCode(*prior.compoundId, *prior.formNumber,
                                             *prior.batchNumber);
     }
-  }
-
-  db::ImportRecord alreadyImported(db::ImportRecord out, const db::ImportRecord& prior,
-                                   std::uint64_t bytes) {
-    fillAlreadyImported(out, prior);
     out.recordDigest.clear();  // the digest row that counts is the first one
-    services_.db.write([&](db::Connection& c) {
-      db::insertImportRecord(c, job_.id, job_.startUpId, out);
-      db::updateImportProgress(c, job_.id, out.recordNumber, static_cast<std::int64_t>(bytes));
-    });
-    return out;
   }
 
-  db::ImportRecord reject(db::ImportRecord out, const std::string& message,
-                          const std::string& field, std::int64_t line, std::uint64_t bytes) {
+  static void reject(db::ImportRecord& out, const std::string& message, const std::string& field,
+                     std::int64_t line) {
     out.verdict = db::ImportVerdict::Rejected;
     out.message = printable(message, 2000);
     out.field = field;
     out.line = line;
     out.recordDigest.clear();
-    services_.db.write([&](db::Connection& c) {
-      db::insertImportRecord(c, job_.id, job_.startUpId, out);
-      db::updateImportProgress(c, job_.id, out.recordNumber, static_cast<std::int64_t>(bytes));
-    });
-    return out;
   }
 
   Services& services_;
   const db::Principal& actor_;
   const db::Import& job_;
   const ImportOptions& options_;
+  chem::RecordReader& reader_;
+  std::function<std::uint64_t()> progressBytes_;
+  std::int64_t resumeAfter_;
+  ImportObserver& observer_;
+  std::vector<Pending> slots_[2];
+  bool exhausted_ = false;
+  db::ImportCounts counts_;
 };
 
 }  // namespace
@@ -544,33 +605,30 @@ ImportOptions ImportOptions::fromJson(const std::string& json) {
 
 ImportRun runImport(Services& services, const db::Principal& actor, const db::Import& job,
                     chem::RecordReader& reader, const ImportOptions& options,
-                    ImportObserver& observer, std::function<std::uint64_t()> progressBytes) {
+                    ImportObserver& observer, std::function<std::uint64_t()> progressBytes,
+                    const ImportPace& pace) {
   authorizeRegistration(actor, job.startUpId);
   if (!progressBytes) progressBytes = [&reader] { return reader.bytesRead(); };
   std::int64_t resumeAfter = services.db.read(
       [&](db::Connection& c) { return db::lastRecordNumber(c, job.id); });
   services.db.write([&](db::Connection& c) { db::markImportRunning(c, services.clock, job.id); });
-  RecordImporter importer(services, actor, job, options);
-  // However the run ends, the search index catches up with what it registered.
-  struct NotifySearchOnExit {
-    Services& services;
-    ~NotifySearchOnExit() { notifyCompoundsChanged(services); }
-  } notifySearch{services};
   ImportRun run;
+  if (observer.stopRequested()) {
+    run.stopped = true;
+    return run;
+  }
+  ImportJob importJob(services, actor, job, options, reader, progressBytes, resumeAfter,
+                      observer);
+  const unsigned threads =
+      pace.threads > 0 ? pace.threads
+                       : static_cast<unsigned>(std::max(1, services.config.chemWorkers));
   try {
-    for (;;) {
-      if (observer.stopRequested()) {
-        run.stopped = true;
-        return run;
-      }
-      auto record = reader.next();
-      if (!record) break;
-      if (static_cast<std::int64_t>(record->number) <= resumeAfter) continue;
-      db::ImportRecord verdict = importer.importRecord(*record, progressBytes());
-      run.counts.add(verdict.verdict);
-      observer.onRecord(verdict);
-      observer.onProgress(verdict.recordNumber, progressBytes());
-    }
+    // Tells the search index after every chunk, also when it fails.
+    ChunkedWriteStats stats = runChunkedWrites(services, importJob, pace.chunkSize, threads);
+    run.counts = importJob.counts();
+    run.stopped = stats.stopped;
+    run.stats = stats;
+    if (run.stopped) return run;
     services.db.write([&](db::Connection& c) {
       db::finishImport(c, services.clock, actor, job.id, std::nullopt);
     });

@@ -8,14 +8,21 @@
 //   already_imported  the start-up already imported this very record (same structure text and
 //                     data fields): nothing is registered, the verdict names the batch it made
 //   rejected          with the reason and the record number / line; nothing is registered
-// by the same registration rule as POST /api/compounds (server/registration.h). A record is
-// registered in one transaction together with its verdict row: a bad record never stops the
-// import and never leaves a partial record.
+// by the same registration rule as POST /api/compounds (server/registration.h).
+//
+// Records stream through the chunked pipeline of bulk_registration.h: read a chunk at a time
+// (memory stays flat with file size), analysed on several threads, and written in one
+// transaction per chunk in which each record has its own SAVEPOINT, registered together
+// with its verdict row (and audit entries), and the import's progress row is updated. A bad
+// record is rolled back alone and rejected: it never stops the import and never leaves a
+// partial record. A crash loses at most the chunks not yet committed, and the import
+// resumes after the last committed record. Verdict rows are written in record order.
 //
 // Data fields map onto batch fields (ImportOptions::fieldMap, else the default names of
 // defaultBatchField); unmapped fields become batch properties.
 //
-// Threads: runImport runs on the calling thread; chemistry goes through services.chem.
+// Threads: runImport blocks the calling thread; it reads the file and calls the observer on
+// it, and analyses on pace.threads threads through services.chem.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +37,7 @@
 #include "chem/record_reader.h"
 #include "db/import_store.h"
 #include "db/registry_store.h"
+#include "server/bulk_registration.h"
 #include "server/services.h"
 
 namespace argan::server {
@@ -71,20 +79,29 @@ struct ImportOptions {
 db::BatchInput batchFromFields(const std::vector<chem::RecordField>& fields,
                                const ImportOptions& options);
 
-// Told about each record and the progress; may stop the import between records.
+// Told about each record and the progress once its chunk has committed (on the thread that
+// called runImport, records in order); may stop the import between chunks.
 class ImportObserver {
  public:
   virtual ~ImportObserver() = default;
   virtual void onRecord(const db::ImportRecord& /*record*/) {}
   // records: the last record number done; bytes: input consumed so far.
   virtual void onProgress(std::int64_t /*records*/, std::uint64_t /*bytes*/) {}
-  // Checked between records: true leaves the import 'running', to be resumed later.
+  // Checked before the first chunk and after each committed chunk: true leaves the import
+  // 'running', to be resumed later.
   virtual bool stopRequested() { return false; }
+};
+
+// How an import runs (not stored with the import: a resumed import may run differently).
+struct ImportPace {
+  std::size_t chunkSize = 200;  // records per write transaction
+  unsigned threads = 0;         // concurrent analyses; 0: services.config.chemWorkers
 };
 
 struct ImportRun {
   db::ImportCounts counts;  // of this run (records done before a resume are not included)
   bool stopped = false;     // the observer asked to stop before the end
+  ChunkedWriteStats stats;  // where the time went
 };
 
 // Runs the import `job` (created with db::createImport) over the records of `reader`,
@@ -97,7 +114,8 @@ struct ImportRun {
 ImportRun runImport(Services& services, const db::Principal& actor, const db::Import& job,
                     chem::RecordReader& reader, const ImportOptions& options,
                     ImportObserver& observer,
-                    std::function<std::uint64_t()> progressBytes = nullptr);
+                    std::function<std::uint64_t()> progressBytes = nullptr,
+                    const ImportPace& pace = {});
 
 // An import file opened for streaming: gzip-compressed files (magic 1f 8b) are inflated on
 // the fly. position() is the offset in the file as stored (compressed bytes for .gz).

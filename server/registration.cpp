@@ -82,9 +82,16 @@ void authorizeRegistration(const db::Principal& who, std::int64_t startUpId) {
 std::vector<RelationFlag> relationFlags(Services& services, const db::Principal& who,
                                         const db::CompoundIdentity& identity,
                                         std::int64_t excludeId) {
-  auto related = services.db.read([&](db::Connection& c) {
-    return db::findRelatedCompounds(c, who, identity, excludeId);
+  return services.db.read([&](db::Connection& c) {
+    return relationFlags(c, services.chem, who, identity, excludeId);
   });
+}
+
+std::vector<RelationFlag> relationFlags(db::Connection& c, ChemService& chem,
+                                        const db::Principal& who,
+                                        const db::CompoundIdentity& identity,
+                                        std::int64_t excludeId) {
+  auto related = db::findRelatedCompounds(c, who, identity, excludeId);
   std::vector<RelationFlag> flags;
   for (const auto& r : related) {
     RelationFlag flag;
@@ -92,7 +99,7 @@ std::vector<RelationFlag> relationFlags(Services& services, const db::Principal&
     flag.compoundCode = r.code();
     flag.startUpId = r.startUpId;
     if (r.relation == "tautomer_candidate") {
-      if (!services.chem.areTautomers(identity.canonicalSmiles, r.canonicalSmiles)) continue;
+      if (!chem.areTautomers(identity.canonicalSmiles, r.canonicalSmiles)) continue;
       flag.relation = "tautomer";
       flag.message = "tautomer of " + flag.compoundCode;
     } else if (r.relation == "stereoisomer") {
@@ -107,15 +114,31 @@ std::vector<RelationFlag> relationFlags(Services& services, const db::Principal&
   return flags;
 }
 
+PreparedRegistration prepareRegistration(const chem::StructureAnalysis& analysis,
+                                         const std::string& submittedStructure,
+                                         db::BatchInput batch) {
+  PreparedRegistration p;
+  p.identity = toCompoundIdentity(analysis);
+  p.form = toFormIdentity(analysis);
+  p.batch = std::move(batch);
+  p.batch.submittedStructure = submittedStructure;
+  p.batch.submittedFormat = chem::formatName(analysis.format);
+  p.batch.standardizer = analysis.standardizer;
+  return p;
+}
+
+db::Registration registerPrepared(db::Connection& c, const Clock& clock, const db::Principal& who,
+                                  std::int64_t startUpId, const PreparedRegistration& prepared) {
+  return db::registerCompound(c, clock, who, startUpId, prepared.identity, prepared.form,
+                              prepared.batch);
+}
+
 db::Registration registerAnalysis(db::Connection& c, const Clock& clock,
                                   const db::Principal& who, std::int64_t startUpId,
                                   const chem::StructureAnalysis& analysis,
                                   const std::string& submittedStructure, db::BatchInput batch) {
-  batch.submittedStructure = submittedStructure;
-  batch.submittedFormat = chem::formatName(analysis.format);
-  batch.standardizer = analysis.standardizer;
-  return db::registerCompound(c, clock, who, startUpId, toCompoundIdentity(analysis),
-                              toFormIdentity(analysis), batch);
+  return registerPrepared(c, clock, who, startUpId,
+                          prepareRegistration(analysis, submittedStructure, std::move(batch)));
 }
 
 RegistrationResult registerStructure(Services& services, const db::Principal& who,

@@ -42,18 +42,40 @@ RegistrationResult registerStructure(Services& services, const db::Principal& wh
                                      std::int64_t startUpId, const std::string& structure,
                                      const std::string& format, db::BatchInput batch);
 
-// The write half of registerStructure, for callers that analysed the structure already
-// (bulk import): registers `analysis` under the registration rule inside the caller's write
-// transaction (record + audit). `submittedStructure` is stored verbatim with the batch.
-// Does not authorise: the caller has (authorizeRegistration). Throws as
-// db::registerCompound (InvalidArgument, NotFound, FailedPrecondition).
+// An analysed structure converted to what the store takes: parent identity, form, and the
+// batch with the submitted structure (verbatim), its format and the standardiser filled in.
+// Pure data: bulk paths build it on their analysis threads, ahead of the write.
+struct PreparedRegistration {
+  db::CompoundIdentity identity;
+  db::FormIdentity form;
+  db::BatchInput batch;
+};
+PreparedRegistration prepareRegistration(const chem::StructureAnalysis& analysis,
+                                         const std::string& submittedStructure,
+                                         db::BatchInput batch);
+
+// Registers a prepared structure under the registration rule inside the caller's write
+// transaction (record + audit). Does not authorise: the caller has (authorizeRegistration).
+// Throws as db::registerCompound (InvalidArgument, NotFound, FailedPrecondition).
+db::Registration registerPrepared(db::Connection& c, const Clock& clock, const db::Principal& who,
+                                  std::int64_t startUpId, const PreparedRegistration& prepared);
+
+// The write half of registerStructure, for callers that analysed the structure already:
+// registerPrepared(prepareRegistration(analysis, submittedStructure, batch)).
 db::Registration registerAnalysis(db::Connection& c, const Clock& clock,
                                   const db::Principal& who, std::int64_t startUpId,
                                   const chem::StructureAnalysis& analysis,
                                   const std::string& submittedStructure, db::BatchInput batch);
 
-// Relation flags for an identity, excluding the parent `excludeId` itself.
+// Relation flags for an identity, excluding the parent `excludeId` itself, among the parents
+// `who` may see.
 std::vector<RelationFlag> relationFlags(Services& services, const db::Principal& who,
+                                        const db::CompoundIdentity& identity,
+                                        std::int64_t excludeId);
+// The same on the caller's connection: inside a write transaction it also sees what that
+// transaction registered so far (bulk import computes the flags chunk by chunk).
+std::vector<RelationFlag> relationFlags(db::Connection& c, ChemService& chem,
+                                        const db::Principal& who,
                                         const db::CompoundIdentity& identity,
                                         std::int64_t excludeId);
 

@@ -2,6 +2,7 @@
 #include "db/database.h"
 
 #include <fstream>
+#include <vector>
 
 #include "db_fixture.h"
 
@@ -72,6 +73,47 @@ BOOST_AUTO_TEST_CASE(online_backup_copies_everything) {
   auto restored = db::Database::open(options);
   auto n = restored->read([](db::Connection& c) { return c.queryInt("SELECT COUNT(*) FROM start_ups"); });
   BOOST_TEST(*n == 1);
+}
+
+BOOST_AUTO_TEST_CASE(reused_statements_start_fresh_and_nest) {
+  test::TempDir dir;
+  db::Connection c(dir.file("cache.db"), false, true);
+  c.exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+  const std::string insert = "INSERT INTO t(id, v) VALUES (?, ?)";
+  for (int i = 1; i <= 3; ++i) {
+    db::Statement st(c, insert);
+    st.bind(1, i);
+    if (i != 2) st.bind(2, "v" + std::to_string(i));  // row 2: v left unbound -> NULL
+    st.run();
+  }
+  BOOST_TEST(*c.queryInt("SELECT COUNT(*) FROM t WHERE v IS NULL") == 1);  // no stale binding
+  const std::string select = "SELECT id FROM t ORDER BY id";
+  {
+    db::Statement outer(c, select);
+    BOOST_TEST_REQUIRE(outer.step());
+    BOOST_TEST(outer.getInt(0) == 1);
+    {
+      db::Statement inner(c, select);  // same text while the first is alive: its own
+      std::vector<std::int64_t> ids;
+      while (inner.step()) ids.push_back(inner.getInt(0));
+      BOOST_TEST(ids == (std::vector<std::int64_t>{1, 2, 3}));
+    }
+    BOOST_TEST_REQUIRE(outer.step());
+    BOOST_TEST(outer.getInt(0) == 2);  // left half-read
+  }
+  db::Statement again(c, select);  // the reused statement starts from the first row
+  BOOST_TEST_REQUIRE(again.step());
+  BOOST_TEST(again.getInt(0) == 1);
+  // A failed statement is reusable: the constraint error does not stick to it.
+  {
+    db::Statement dup(c, insert);
+    dup.bind(1, 1).bind(2, "dup");
+    BOOST_CHECK_THROW(dup.run(), argan::Error);
+  }
+  db::Statement fine(c, insert);
+  fine.bind(1, 4).bind(2, "v4");
+  fine.run();
+  BOOST_TEST(*c.queryInt("SELECT COUNT(*) FROM t") == 4);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

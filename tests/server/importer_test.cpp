@@ -5,6 +5,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <sstream>
 
@@ -21,12 +22,26 @@ using server::BatchField;
 
 namespace {
 
+// Chemistry that can be told to fail (Unavailable, as when no worker answers) from its Nth
+// analysis on: an error that is not one record's fault, in the middle of a chunk.
+class FlakyChem : public server::InProcessChemService {
+ public:
+  FlakyChem() : server::InProcessChemService(2) {}
+  chem::StructureAnalysis analyse(const std::string& text, const std::string& format) override {
+    int n = ++calls;
+    if (failFrom > 0 && n >= failFrom) throw unavailable("no chemistry worker answered");
+    return server::InProcessChemService::analyse(text, format);
+  }
+  std::atomic<int> calls{0};
+  std::atomic<int> failFrom{0};  // 0: never
+};
+
 struct ImportFixture {
   test::TempDir dir;
   SystemClock clock;
   server::AppConfig config;
   std::unique_ptr<db::Database> database;
-  std::unique_ptr<server::InProcessChemService> chem;
+  std::unique_ptr<FlakyChem> chem;
   std::unique_ptr<server::Services> services;
   db::Principal admin = db::Principal::system("test import");
 
@@ -35,7 +50,7 @@ struct ImportFixture {
     db::DatabaseOptions options;
     options.path = dir.file("import.db");
     database = db::Database::open(options);
-    chem = std::make_unique<server::InProcessChemService>(1);
+    chem = std::make_unique<FlakyChem>();
     services = std::make_unique<server::Services>(
         server::Services{*database, clock, config, *chem});
   }
@@ -63,14 +78,22 @@ struct ImportFixture {
   // Imports `bytes` into the start-up; returns the import as stored at the end.
   db::Import run(std::int64_t startUpId, const std::string& bytes, server::ImportOptions options,
                  server::ImportObserver* observer = nullptr,
-                 const db::Principal* who = nullptr) {
+                 const db::Principal* who = nullptr, const server::ImportPace& pace = {}) {
     db::Import job = newImport(startUpId, options.format);
+    resume(job, bytes, options, pace, observer, who);
+    return reload(job.id);
+  }
+
+  // Runs (or resumes) `job` over `bytes`.
+  server::ImportRun resume(const db::Import& job, const std::string& bytes,
+                           const server::ImportOptions& options, const server::ImportPace& pace,
+                           server::ImportObserver* observer = nullptr,
+                           const db::Principal* who = nullptr) {
     std::istringstream in(bytes);
     auto reader = chem::RecordReader::create(options.format, in, options.reader);
     server::ImportObserver none;
-    server::runImport(*services, who ? *who : admin, job, *reader, options,
-                      observer ? *observer : none);
-    return reload(job.id);
+    return server::runImport(*services, who ? *who : admin, job, *reader, options,
+                             observer ? *observer : none, nullptr, pace);
   }
 
   db::Import reload(std::int64_t id) {
@@ -356,7 +379,9 @@ BOOST_AUTO_TEST_CASE(a_stopped_import_resumes_after_its_last_record) {
     std::istringstream in(fixture("plate.sdf"));
     auto reader = chem::RecordReader::create(options.format, in);
     StopAfter stop(3);
-    auto run = server::runImport(*f.services, f.admin, job, *reader, options, stop);
+    server::ImportPace pace;
+    pace.chunkSize = 3;  // the stop is honoured between chunks
+    auto run = server::runImport(*f.services, f.admin, job, *reader, options, stop, nullptr, pace);
     BOOST_TEST(run.stopped);
     BOOST_TEST(run.counts.total() == 3);
   }
@@ -449,6 +474,173 @@ BOOST_AUTO_TEST_CASE(imports_rdkit_test_sd_files_with_their_record_counts) {
     BOOST_TEST(done.counts.newForm == e.newForm, e.file);
     BOOST_TEST(done.counts.newBatch == e.newBatch, e.file);
     BOOST_TEST(done.counts.rejected == e.rejected, e.file);
+  }
+  f.checkConsistent();
+}
+
+server::ImportOptions smilesOptions() {
+  server::ImportOptions o;
+  o.format = chem::RecordFileFormat::Smiles;
+  return o;
+}
+
+// `n` distinct small molecules as a SMILES file, record i titled "m<i>".
+std::vector<std::string> distinctSmiles(int n) {
+  const char* tails[] = {"O", "N", "Cl", "C(=O)O", "C#N", "OC", "S", "F"};
+  std::vector<std::string> out;
+  for (int i = 0; (int)out.size() < n; ++i) {
+    out.push_back(std::string(static_cast<std::size_t>(1 + i / 8), 'C') + tails[i % 8]);
+  }
+  return out;
+}
+
+std::string smilesFile(const std::vector<std::string>& structures,
+                       const std::vector<std::string>& titles) {
+  std::string text;
+  for (std::size_t i = 0; i < structures.size(); ++i) {
+    text += structures[i] + "\t" + titles[i] + "\n";
+  }
+  return text;
+}
+
+std::vector<std::string> numberedTitles(std::size_t n) {
+  std::vector<std::string> out;
+  for (std::size_t i = 1; i <= n; ++i) out.push_back("m" + std::to_string(i));
+  return out;
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_record_in_the_middle_of_a_chunk_is_rejected_alone) {
+  ImportFixture f;
+  std::int64_t s = f.startUp("Chunk Lab");
+  f.run(s, "OCCc1ccc(O)c(O)c1\thydroxytyrosol\n", smilesOptions());
+  f.database->write([&](db::Connection& c) {
+    db::retireCompound(c, f.clock, f.admin, 1, "withdrawn");
+  });
+  std::int64_t auditBefore = f.count("SELECT COUNT(*) FROM audit_log");
+  // One chunk of six: a structure the chemistry refuses (record 2), a new batch of a retired
+  // parent that fails inside its savepoint at write time (record 3), a purity out of range
+  // (record 5); records 1, 4 and 6 commit around them.
+  const std::string file =
+      "SMILES\tname\tpurity\n"
+      "CCO\tethanol\t99\n"
+      "C1CC\tbroken\t99\n"
+      "OCCc1ccc(O)c(O)c1\thydroxytyrosol again\t95\n"
+      "OCC(O)CO\tglycerol\t98\n"
+      "CC(=O)O\tacetic acid\t150\n"
+      "CC(O)C(=O)O\tlactic acid\t90\n";
+  server::ImportPace pace;
+  pace.chunkSize = 6;
+  db::Import done = f.run(s, file, smilesOptions(), nullptr, nullptr, pace);
+  auto rows = f.records(done.id);
+  BOOST_TEST_REQUIRE(rows.size() == 6u);
+  std::vector<std::string> verdicts;
+  for (const auto& r : rows) verdicts.push_back(db::verdictName(r.verdict));
+  BOOST_TEST(verdicts == (std::vector<std::string>{"registered", "rejected", "rejected",
+                                                    "registered", "rejected", "registered"}));
+  BOOST_TEST(*rows[1].field == "structure");
+  BOOST_TEST(rows[2].message.find("retired") != std::string::npos);
+  BOOST_TEST(!rows[2].batchId);
+  BOOST_TEST(*rows[4].field == "batch.purity");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    BOOST_TEST(rows[i].recordNumber == static_cast<std::int64_t>(i + 1));
+  }
+  BOOST_TEST(done.recordsDone == 6);
+  // Three new parents with form and batch, each audited once, and nothing of the refused ones.
+  BOOST_TEST(f.count("SELECT COUNT(*) FROM compounds") == 4);
+  BOOST_TEST(f.count("SELECT COUNT(*) FROM batches") == 4);
+  // + the import's creation and its finish
+  BOOST_TEST(f.count("SELECT COUNT(*) FROM audit_log") - auditBefore == 3 * 3 + 2);
+  f.checkConsistent();
+}
+
+BOOST_AUTO_TEST_CASE(verdicts_follow_the_input_order_with_parallel_analysis) {
+  ImportFixture f;
+  std::int64_t s = f.startUp("Order Lab");
+  std::vector<std::string> structures = distinctSmiles(40);
+  std::vector<std::string> titles = numberedTitles(40);
+  // The same record twice in one chunk (chunks of 7: records 8-14), and again chunks later.
+  structures[9] = structures[8];
+  titles[9] = titles[8];
+  structures[30] = structures[2];
+  titles[30] = titles[2];
+  const std::string file = smilesFile(structures, titles);
+  server::ImportPace pace;
+  pace.chunkSize = 7;
+  pace.threads = 3;
+  db::Import done = f.run(s, file, smilesOptions(), nullptr, nullptr, pace);
+  BOOST_TEST(done.status == "finished");
+  auto rows = f.records(done.id);
+  BOOST_TEST_REQUIRE(rows.size() == structures.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    BOOST_TEST(rows[i].recordNumber == static_cast<std::int64_t>(i + 1));
+    BOOST_TEST(rows[i].title == titles[i]);
+    if (i == 9 || i == 30) continue;
+    BOOST_TEST(db::verdictName(rows[i].verdict) == std::string("registered"), "record " << i + 1);
+    auto batch = f.database->read([&](db::Connection& c) {
+      return db::findBatch(c, f.admin, *rows[i].compoundId, 1, 1);
+    });
+    BOOST_TEST_REQUIRE(batch.has_value());
+    BOOST_TEST(batch->submittedStructure == structures[i], "record " << i + 1);
+  }
+  // Parents are numbered in input order: record i+1's parent is older than record i+2's.
+  for (std::size_t i = 0; i + 1 < rows.size(); ++i) {
+    if (rows[i].compoundId && rows[i + 1].compoundId && i + 1 != 9 && i + 1 != 30) {
+      BOOST_TEST(*rows[i].compoundId < *rows[i + 1].compoundId, "record " << i + 1);
+    }
+  }
+  BOOST_TEST(db::verdictName(rows[9].verdict) == std::string("already_imported"));
+  BOOST_CHECK(rows[9].batchId == rows[8].batchId);
+  BOOST_TEST(db::verdictName(rows[30].verdict) == std::string("already_imported"));
+  BOOST_CHECK(rows[30].batchId == rows[2].batchId);
+
+  // Running it again registers nothing: every record is already imported.
+  std::int64_t batches = f.count("SELECT COUNT(*) FROM batches");
+  db::Import again = f.run(s, file, smilesOptions(), nullptr, nullptr, pace);
+  BOOST_TEST(again.counts.alreadyImported == static_cast<std::int64_t>(structures.size()));
+  BOOST_TEST(again.counts.total() == static_cast<std::int64_t>(structures.size()));
+  BOOST_TEST(f.count("SELECT COUNT(*) FROM batches") == batches);
+  auto againRows = f.records(again.id);
+  for (std::size_t i = 0; i < againRows.size(); ++i) {
+    BOOST_CHECK(againRows[i].batchId == rows[i].batchId);
+  }
+  f.checkConsistent();
+}
+
+BOOST_AUTO_TEST_CASE(a_chunk_commits_whole_or_not_at_all_and_a_rerun_picks_up_the_rest) {
+  ImportFixture f;
+  std::int64_t s = f.startUp("Crash Lab");
+  std::vector<std::string> structures = distinctSmiles(12);
+  const std::string file = smilesFile(structures, numberedTitles(12));
+  server::ImportPace pace;
+  pace.chunkSize = 3;
+  pace.threads = 1;  // analyses in record order: call n is record n
+  db::Import job = f.newImport(s, smilesOptions().format);
+  f.chem->failFrom = 8;  // record 8, in the third chunk (7-9)
+  test::expectError(ErrorCode::Unavailable,
+                    [&] { f.resume(job, file, smilesOptions(), pace); });
+  // Chunks 1-3 and 4-6 committed; nothing of chunk 7-9 (record 7 was analysed and fine).
+  BOOST_TEST(f.count("SELECT MAX(record_number) FROM import_records") == 6);
+  BOOST_TEST(f.count("SELECT COUNT(*) FROM compounds") == 6);
+  BOOST_TEST(f.reload(job.id).recordsDone == 6);
+  f.checkConsistent();
+
+  // As after a crash (kill -9), the import is left 'running' (the failure above marked it
+  // failed), and running it again continues after the last committed record.
+  f.database->write([&](db::Connection& c) {
+    c.exec("UPDATE imports SET status = 'running', error = NULL WHERE id = " +
+           std::to_string(job.id));
+  });
+  f.chem->failFrom = 0;
+  server::ImportRun rest = f.resume(job, file, smilesOptions(), pace);
+  BOOST_TEST(rest.counts.total() == 6);
+  BOOST_TEST(rest.counts.registered == 6);
+  db::Import done = f.reload(job.id);
+  BOOST_TEST(done.status == "finished");
+  BOOST_TEST(done.counts.registered == 12);
+  auto rows = f.records(job.id);
+  BOOST_TEST_REQUIRE(rows.size() == 12u);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    BOOST_TEST(rows[i].recordNumber == static_cast<std::int64_t>(i + 1));
   }
   f.checkConsistent();
 }
