@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(a_route_and_its_analysis_survive_the_round_trip) {
 
   server::InProcessChemService chem(1);
   chem::RouteAnalysis original = chem.analyseRoute(input);
-  BOOST_TEST_REQUIRE(original.problems.empty(), original.problems.front());
+  BOOST_TEST_REQUIRE(original.problems.empty(), (original.problems.empty() ? "" : original.problems.front()));
   chem::RouteAnalysis copy = roundTrip(original);
   BOOST_TEST(copy.complete);
   BOOST_TEST(*copy.finalStep == 3);

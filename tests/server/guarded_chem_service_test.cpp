@@ -1,5 +1,6 @@
 // Chemistry in guarded worker processes: same answers as in-process; a crash, a hang, a CPU or
 // memory runaway costs one call a clear error, never the caller's process or another call.
+#include <cstdlib>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -25,6 +26,14 @@ using server::ChemWorkerOptions;
 using server::GuardedChemService;
 
 namespace {
+
+// Deadlines in this file, scaled by ARGAN_TEST_TIME_SCALE (scripts/sanitize sets it: ASan
+// workers start several times slower and a crashing one prints its report before exiting).
+int scaledMs(int ms) {
+  const char* scale = std::getenv("ARGAN_TEST_TIME_SCALE");
+  int factor = scale ? std::atoi(scale) : 1;
+  return ms * (factor > 1 ? factor : 1);
+}
 
 ChemWorkerOptions testOptions() {
   ChemWorkerOptions o;
@@ -139,7 +148,7 @@ BOOST_AUTO_TEST_CASE(reactions_routes_and_search_queries_run_in_the_workers) {
 BOOST_AUTO_TEST_CASE(a_crash_or_hang_in_a_reaction_costs_that_call_only) {
   ChemWorkerOptions options = testOptions();
   options.workers = 1;  // the armed worker is the one the next call gets
-  options.timeoutMs = 1000;
+  options.timeoutMs = scaledMs(1000);
   GuardedChemService guarded(options);
   chem::RouteInput route = test::benzanilideRoute();
   pid_t first = guarded.workerPids().at(0);
@@ -207,7 +216,7 @@ BOOST_AUTO_TEST_CASE(a_crash_costs_one_call_and_the_worker_is_replaced) {
 
 BOOST_AUTO_TEST_CASE(a_hang_is_killed_at_the_deadline) {
   ChemWorkerOptions options = testOptions();
-  options.timeoutMs = 500;
+  options.timeoutMs = scaledMs(500);
   GuardedChemService guarded(options);
   BOOST_TEST(limitOf([&] { guarded.call("test.sleep", ""); }) == "chem_time_limit_ms");
   BOOST_TEST(limitOf([&] { guarded.call("test.spin", ""); }) == "chem_time_limit_ms");
@@ -241,7 +250,7 @@ BOOST_AUTO_TEST_CASE(a_memory_runaway_meets_the_memory_limit) {
 // contains them.
 BOOST_AUTO_TEST_CASE(rdkit_on_hostile_input_is_contained) {
   ChemWorkerOptions options = testOptions();
-  options.timeoutMs = 1500;
+  options.timeoutMs = scaledMs(1500);
   options.memoryMb = 768;
   GuardedChemService guarded(options);
   // "C"*4000: about a minute in RDKit's SMILES parser.
@@ -288,11 +297,11 @@ BOOST_AUTO_TEST_CASE(a_crash_does_not_disturb_calls_on_other_workers) {
 BOOST_AUTO_TEST_CASE(all_workers_busy_answers_unavailable) {
   ChemWorkerOptions options = testOptions();
   options.workers = 1;
-  options.timeoutMs = 3000;
-  options.queueTimeoutMs = 100;
+  options.timeoutMs = scaledMs(3000);
+  options.queueTimeoutMs = scaledMs(100);
   GuardedChemService guarded(options);
   std::thread hog([&] { limitOf([&] { guarded.call("test.sleep", ""); }); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::this_thread::sleep_for(std::chrono::milliseconds(scaledMs(300)));
   try {
     guarded.analyse("CCO", "smiles");
     BOOST_ERROR("a call got a worker that was busy");
@@ -345,7 +354,7 @@ BOOST_AUTO_TEST_CASE(closing_the_service_ends_every_worker) {
 
 BOOST_AUTO_TEST_CASE(the_api_keeps_serving_when_workers_die_between_requests) {
   ChemWorkerOptions options = testOptions();
-  options.timeoutMs = 1500;
+  options.timeoutMs = scaledMs(1500);
   test::TestServer server({}, nullptr, std::make_unique<GuardedChemService>(options));
   auto startUp = server.createStartUp("Zitoun");
   auto token = server.userToken("lead@zitoun.ma", db::Role::Lead, startUp);
