@@ -59,8 +59,34 @@ void renameOver(const std::string& from, const std::string& to) {
   fsyncPath(directoryOf(to), /*directory=*/true);
 }
 
+// Opening a WAL-mode file read-only makes SQLite create its -wal and -shm files, which a
+// read-only connection does not remove when it closes. Declared before such a connection,
+// this removes, once the connection is closed, the side files that did not exist before it
+// (never one that did), and only while the -wal is empty: nothing was written through it.
+class ReadOnlySideFiles {
+ public:
+  explicit ReadOnlySideFiles(const std::string& path) : path_(path) {
+    newWal_ = !exists(path + "-wal");
+    newShm_ = !exists(path + "-shm");
+  }
+  ReadOnlySideFiles(const ReadOnlySideFiles&) = delete;
+  ReadOnlySideFiles& operator=(const ReadOnlySideFiles&) = delete;
+  ~ReadOnlySideFiles() {
+    const std::string wal = path_ + "-wal";
+    if (exists(wal) && fileSize(wal) != 0) return;
+    if (newWal_) ::unlink(wal.c_str());
+    if (newShm_) ::unlink((path_ + "-shm").c_str());
+  }
+
+ private:
+  std::string path_;
+  bool newWal_ = false;
+  bool newShm_ = false;
+};
+
 // Copies `source` (a database file) into the new file `destination` with the backup API.
 void copyDatabase(const std::string& source, const std::string& destination) {
+  ReadOnlySideFiles sideFiles(source);
   Connection from(source, /*readOnly=*/true, /*create=*/false);
   Connection to(destination, /*readOnly=*/false, /*create=*/true);
   sqlite3_backup* backup = sqlite3_backup_init(to.handle(), "main", from.handle(), "main");
@@ -85,6 +111,7 @@ FileCheck checkDatabaseFile(const std::string& path) {
   if (!exists(path)) throw unavailable("no file '" + path + "'");
   FileCheck result;
   result.bytes = fileSize(path);
+  ReadOnlySideFiles sideFiles(path);
   Connection c(path, /*readOnly=*/true, /*create=*/false);
   try {
     Statement st(c, "PRAGMA integrity_check(20)");

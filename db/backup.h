@@ -10,7 +10,7 @@
 // has the target open (a running server: stop it first). The checked copy is written beside
 // the target and renamed over it in one step, so the target is at every moment either the
 // old database or the complete restored one; the old file is kept as
-// "<target>.before-restore-<UTC time>".
+// "<target>.before-restore-<UTC time>". Nothing new is left beside the backup file.
 //
 // All functions throw argan::Error: FailedPrecondition (damaged or unknown backup, target in
 // use, destination exists), Unavailable (I/O). Call from one thread per file.
@@ -32,7 +32,8 @@ struct FileCheck {
   std::uint64_t bytes = 0;
 };
 
-// PRAGMA integrity_check and the schema versions of a database file, opened read-only.
+// PRAGMA integrity_check and the schema versions of a database file, opened read-only; leaves
+// no new file beside it (the -wal/-shm SQLite makes for a WAL-mode file are removed).
 // Never throws for a damaged file (ok = false says why); Unavailable if it cannot be opened.
 FileCheck checkDatabaseFile(const std::string& path);
 

@@ -235,7 +235,7 @@ std::vector<TimelineEvent> productTimeline(Connection& c, const Principal& viewe
   for (const auto& d : listDecisions(c, product.id)) {
     events.push_back(
         {d.decidedOn, d.recordedAt, "gate_decision", d.stageKey,
-         d.decision + " at " + d.stageKey + ": " + d.rationale + " (" + d.decidedBy + ")",
+         d.decision + " at " + d.stageKey + ": " + d.rationale + " (" + decidedByFor(viewer, product, d) + ")",
          std::to_string(d.id)});
   }
   for (const auto& t : trlHistory(c, product.id)) {

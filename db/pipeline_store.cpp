@@ -527,6 +527,13 @@ GateDecision addDecision(Connection& c, const Clock& clock, const Principal& act
   return *findDecision(c, id);
 }
 
+std::string decidedByFor(const Principal& viewer, const Product& product,
+                         const GateDecision& decision) {
+  if (viewer.isAdmin() || viewer.belongsTo(product.startUpId)) return decision.decidedBy;
+  if (decision.decidedBy.find('@') == std::string::npos) return decision.decidedBy;
+  return decision.recordedBy ? "user:" + std::to_string(*decision.recordedBy) : "a team member";
+}
+
 std::vector<GateDecision> listDecisions(Connection& c, std::int64_t productId,
                                         const std::string& key) {
   std::string sql = std::string("SELECT ") + kDecisionColumns +

@@ -134,4 +134,11 @@ GateDecision addDecision(Connection& c, const Clock& clock, const Principal& act
 std::vector<GateDecision> listDecisions(Connection& c, std::int64_t productId,
                                         const std::string& key = "");
 
+// decided_by as `viewer` may read it. It defaults to the deciding user's e-mail; as in the
+// audit histories, team e-mails are shown only to administrators and members of the owning
+// start-up. Other viewers read "user:N" (N: the user who recorded it; "a team member" when
+// none) in place of any decided_by holding an e-mail address; other names are kept.
+std::string decidedByFor(const Principal& viewer, const Product& product,
+                         const GateDecision& decision);
+
 }  // namespace argan::db

@@ -456,6 +456,11 @@ Route updateRoute(Connection& c, const Clock& clock, const Principal& actor, std
   }
   if (update.name) next.name = trimmed(*update.name);
   if (update.description) next.description = *update.description;
+  // Nothing changes (e.g. the status it already has): nothing to write or audit.
+  if (next.name == current->name && next.description == current->description &&
+      next.status == current->status) {
+    return *findRoute(c, Principal::system("route store"), id);
+  }
   auto before = snapshotRow(c, "routes", id);
   Statement st(c,
                "UPDATE routes SET name=?, description=?, visibility=?, status=?, updated_at=?,"

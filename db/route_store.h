@@ -144,7 +144,8 @@ RoutePage listRoutes(Connection& c, const Principal& viewer, const RouteFilter& 
 // Applies name, description and status when set (not visibility: see RouteUpdate). Status:
 // validated (from draft) or retired (needs a reason). Throws InvalidArgument, NotFound,
 // FailedPrecondition (transition not allowed, retired route). The caller checks that a route
-// is complete before validating it.
+// is complete before validating it. An update that changes nothing (e.g. the status the route
+// already has) writes nothing and leaves no audit entry.
 Route updateRoute(Connection& c, const Clock& clock, const Principal& actor, std::int64_t id,
                   const RouteUpdate& update);
 

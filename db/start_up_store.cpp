@@ -139,6 +139,11 @@ StartUp updateStartUp(Connection& c, const Clock& clock, const Principal& actor,
   if (input.sector) next.sector = *input.sector;
   if (input.status) next.status = *input.status;
   if (input.description) next.description = *input.description;
+  // Nothing changes (an empty PATCH, or the values it already has): nothing to write or audit.
+  if (next.name == current->name && next.sector == current->sector &&
+      next.status == current->status && next.description == current->description) {
+    return *current;
+  }
   checkActiveRule(next);
   Statement update(c,
                    "UPDATE start_ups SET name=?, sector=?, status=?, description=?,"

@@ -44,7 +44,8 @@ bool isValidStartUpStatus(const std::string& status);
 StartUp createStartUp(Connection& c, const Clock& clock, const Principal& actor,
                       const StartUpInput& input);
 
-// Applies the fields that are set. Same errors as create, NotFound if absent. Audited.
+// Applies the fields that are set. Same errors as create, NotFound if absent. Audited; a
+// change that changes nothing writes nothing (no update, no audit entry).
 StartUp updateStartUp(Connection& c, const Clock& clock, const Principal& actor,
                       std::int64_t id, const StartUpInput& input);
 

@@ -3,12 +3,14 @@
 //   GET /api/export/routes?format=csv|smiles|rxn[&start_up=ID][&include_retired=true]
 // Anyone may call them; the file holds exactly the parents (routes) the caller may see
 // (anonymous visitors and partners: the public catalogue). The file is spooled to disk and sent whole,
-// so a failure answers an error instead of a truncated file.
+// so a failure answers an error instead of a truncated file. An unknown start_up answers 404
+// naming it (as `argan export` exits 1), not an empty file.
 #include <Poco/TemporaryFile.h>
 
 #include <fstream>
 
 #include "common/error.h"
+#include "db/start_up_store.h"
 #include "server/api_routes.h"
 #include "server/export.h"
 #include "server/request_context.h"
@@ -17,13 +19,23 @@
 namespace argan::server {
 namespace {
 
+// The start_up query parameter, which must name an existing start-up (NotFound otherwise).
+std::optional<std::int64_t> startUpParam(RequestContext& ctx) {
+  auto id = ctx.queryInt("start_up");
+  if (!id) return id;
+  bool known = ctx.services().db.read(
+      [&](db::Connection& c) { return db::findStartUp(c, *id).has_value(); });
+  if (!known) throw notFound("no start-up with id " + std::to_string(*id), {{"field", "start_up"}});
+  return id;
+}
+
 void exportHandler(RequestContext& ctx) {
   ExportOptions options;
   std::string formatName = ctx.query("format").value_or("sdf");
   auto format = parseExportFormat(formatName);
   if (!format) throw invalidArgument("format must be sdf, csv or json", {{"field", "format"}});
   options.format = *format;
-  options.startUpId = ctx.queryInt("start_up");
+  options.startUpId = startUpParam(ctx);
   options.includeRetired = ctx.query("include_retired").value_or("") == "true";
   Poco::TemporaryFile spool;
   {
@@ -41,7 +53,7 @@ void routeExportHandler(RequestContext& ctx) {
   auto format = parseRouteExportFormat(ctx.query("format").value_or("csv"));
   if (!format) throw invalidArgument("format must be csv, smiles or rxn", {{"field", "format"}});
   options.format = *format;
-  options.startUpId = ctx.queryInt("start_up");
+  options.startUpId = startUpParam(ctx);
   options.includeRetired = ctx.query("include_retired").value_or("") == "true";
   Poco::TemporaryFile spool;
   {

@@ -94,7 +94,7 @@ void timelineHandler(RequestContext& ctx) {
     o->set("product", p);
     o->set("as_of", day);
     Array::Ptr stages = new Array;
-    for (const auto& s : db::listStages(c, product.id)) stages->add(stageJson(product, s, day));
+    for (const auto& s : db::listStages(c, product.id)) stages->add(stageJson(ctx.principal(), product, s, day));
     o->set("stages", stages);
     Array::Ptr events = new Array;
     for (const auto& e : db::productTimeline(c, ctx.principal(), product)) {

@@ -272,7 +272,7 @@ void stagesHandler(RequestContext& ctx) {
   auto stages =
       ctx.services().db.read([&](db::Connection& c) { return db::listStages(c, product.id); });
   Array::Ptr items = new Array;
-  for (const auto& s : stages) items->add(stageJson(product, s, day));
+  for (const auto& s : stages) items->add(stageJson(ctx.principal(), product, s, day));
   Object::Ptr out = itemsJson(items);
   out->set("product", product.code());
   out->set("current_stage",
@@ -286,7 +286,7 @@ void stageHandler(RequestContext& ctx) {
   auto stage =
       ctx.services().db.read([&](db::Connection& c) { return db::findStage(c, product.id, key); });
   if (!stage) throw notFound("no stage '" + key + "' in " + product.code(), {{"field", "key"}});
-  ctx.sendJson(200, stageJson(product, *stage, today(ctx)));
+  ctx.sendJson(200, stageJson(ctx.principal(), product, *stage, today(ctx)));
 }
 
 void patchStageHandler(RequestContext& ctx) {
@@ -299,7 +299,7 @@ void patchStageHandler(RequestContext& ctx) {
   auto out = ctx.services().db.write([&](db::Connection& c) {
     auto stage = db::updateStage(c, ctx.services().clock, ctx.principal(), id, key, in);
     auto product = db::findProduct(c, ctx.principal(), id);
-    return stageJson(*product, stage, today(ctx));
+    return stageJson(ctx.principal(), *product, stage, today(ctx));
   });
   ctx.sendJson(200, out);
 }
@@ -318,7 +318,7 @@ void addStageHandler(RequestContext& ctx) {
   auto out = ctx.services().db.write([&](db::Connection& c) {
     auto added = db::addStage(c, ctx.services().clock, ctx.principal(), id, stage);
     auto product = db::findProduct(c, ctx.principal(), id);
-    return stageJson(*product, added, today(ctx));
+    return stageJson(ctx.principal(), *product, added, today(ctx));
   });
   ctx.sendJson(201, out);
 }
@@ -345,7 +345,7 @@ void reorderHandler(RequestContext& ctx) {
     auto product = db::findProduct(c, ctx.principal(), id);
     Array::Ptr items = new Array;
     std::string day = today(ctx);
-    for (const auto& s : stages) items->add(stageJson(*product, s, day));
+    for (const auto& s : stages) items->add(stageJson(ctx.principal(), *product, s, day));
     return itemsJson(items);
   });
   ctx.sendJson(200, out);
@@ -353,10 +353,10 @@ void reorderHandler(RequestContext& ctx) {
 
 // ---- gate decisions ----
 
-Object::Ptr decisionsJson(const db::Product& product,
+Object::Ptr decisionsJson(const db::Principal& viewer, const db::Product& product,
                           const std::vector<db::GateDecision>& decisions) {
   Array::Ptr items = new Array;
-  for (const auto& d : decisions) items->add(decisionJson(product, d));
+  for (const auto& d : decisions) items->add(decisionJson(viewer, product, d));
   Object::Ptr out = itemsJson(items);
   out->set("product", product.code());
   return out;
@@ -366,7 +366,7 @@ void productDecisionsHandler(RequestContext& ctx) {
   db::Product product = pipelineProduct(ctx);
   auto decisions =
       ctx.services().db.read([&](db::Connection& c) { return db::listDecisions(c, product.id); });
-  ctx.sendJson(200, decisionsJson(product, decisions));
+  ctx.sendJson(200, decisionsJson(ctx.principal(), product, decisions));
 }
 
 void stageDecisionsHandler(RequestContext& ctx) {
@@ -378,7 +378,7 @@ void stageDecisionsHandler(RequestContext& ctx) {
     }
     return db::listDecisions(c, product.id, key);
   });
-  ctx.sendJson(200, decisionsJson(product, decisions));
+  ctx.sendJson(200, decisionsJson(ctx.principal(), product, decisions));
 }
 
 void addDecisionHandler(RequestContext& ctx) {
@@ -394,7 +394,7 @@ void addDecisionHandler(RequestContext& ctx) {
   auto out = ctx.services().db.write([&](db::Connection& c) {
     auto decision = db::addDecision(c, ctx.services().clock, ctx.principal(), id, key, in);
     auto product = db::findProduct(c, ctx.principal(), id);
-    return decisionJson(*product, decision);
+    return decisionJson(ctx.principal(), *product, decision);
   });
   ctx.sendJson(201, out);
 }
@@ -477,10 +477,26 @@ void withoutCompositionIds(const std::string& recordType, Poco::Dynamic::Var& sn
   }
 }
 
+// Replaces a team e-mail in a gate decision snapshot's decided_by as db::decidedByFor does
+// for an outsider.
+void withoutDeciderEmail(const db::Principal& viewer, const db::Product& product,
+                         const std::string& recordType, Poco::Dynamic::Var& snapshot) {
+  if (recordType != "gate_decision" || snapshot.type() != typeid(Object::Ptr)) return;
+  Object::Ptr o = snapshot.extract<Object::Ptr>();
+  if (!o || !o->has("decided_by") || !o->get("decided_by").isString()) return;
+  db::GateDecision d;
+  d.decidedBy = o->getValue<std::string>("decided_by");
+  if (o->has("recorded_by") && o->get("recorded_by").isInteger()) {
+    d.recordedBy = o->getValue<std::int64_t>("recorded_by");
+  }
+  o->set("decided_by", db::decidedByFor(viewer, product, d));
+}
+
 // The product's own entries and those of its stages, decisions, customers and documents.
 // Pipeline data: visible where the pipeline is (never to catalogue-only viewers). Outside
-// the owning start-up the snapshots carry no compound or route ids: the product's view
-// shows those the viewer may see, the raw rows would show the private ones too.
+// the owning start-up the snapshots carry no compound or route ids (the product's view
+// shows those the viewer may see, the raw rows would show the private ones too) and gate
+// decisions name no team e-mail.
 HistorySubject productHistory(RequestContext& ctx) {
   db::Product product = pipelineProduct(ctx);
   HistorySubject subject;
@@ -493,7 +509,10 @@ HistorySubject productHistory(RequestContext& ctx) {
   subject.ownerStartUpId = product.startUpId;
   const auto& viewer = ctx.principal();
   if (!viewer.isAdmin() && !viewer.belongsTo(product.startUpId)) {
-    subject.redact = withoutCompositionIds;
+    subject.redact = [viewer, product](const std::string& type, Poco::Dynamic::Var& snapshot) {
+      withoutCompositionIds(type, snapshot);
+      withoutDeciderEmail(viewer, product, type, snapshot);
+    };
   }
   return subject;
 }

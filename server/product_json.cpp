@@ -160,7 +160,7 @@ Object::Ptr productJson(db::Connection& c, const db::Principal& viewer, const db
     setOptional(o, "last_decision", p.lastDecision);
     if (withStages) {
       Array::Ptr stages = new Array;
-      for (const auto& s : db::listStages(c, p.id)) stages->add(stageJson(p, s, today));
+      for (const auto& s : db::listStages(c, p.id)) stages->add(stageJson(viewer, p, s, today));
       o->set("stages", stages);
     }
     o->set("created_at", p.createdAt);
@@ -184,7 +184,8 @@ Object::Ptr productJson(db::Connection& c, const db::Principal& viewer, const db
   return o;
 }
 
-Object::Ptr stageJson(const db::Product& product, const db::Stage& s, const std::string& today) {
+Object::Ptr stageJson(const db::Principal& viewer, const db::Product& product, const db::Stage& s,
+                      const std::string& today) {
   Object::Ptr o = orderedObject();
   o->set("key", s.key);
   o->set("name", s.name);
@@ -212,7 +213,7 @@ Object::Ptr stageJson(const db::Product& product, const db::Stage& s, const std:
   o->set("documents", s.documentCount);
   o->set("decisions", s.decisionCount);
   if (s.lastDecision) {
-    o->set("last_decision", decisionJson(product, *s.lastDecision));
+    o->set("last_decision", decisionJson(viewer, product, *s.lastDecision));
   } else {
     o->set("last_decision", Poco::Dynamic::Var());
   }
@@ -226,14 +227,15 @@ Object::Ptr stageJson(const db::Product& product, const db::Stage& s, const std:
   return o;
 }
 
-Object::Ptr decisionJson(const db::Product& product, const db::GateDecision& d) {
+Object::Ptr decisionJson(const db::Principal& viewer, const db::Product& product,
+                         const db::GateDecision& d) {
   Object::Ptr o = orderedObject();
   o->set("id", d.id);
   o->set("product", product.code());
   o->set("stage", d.stageKey);
   o->set("decision", d.decision);
   o->set("rationale", d.rationale);
-  o->set("decided_by", d.decidedBy);
+  o->set("decided_by", db::decidedByFor(viewer, product, d));
   o->set("decided_on", d.decidedOn);
   o->set("recorded_at", d.recordedAt);
   setOptional(o, "recorded_by", d.recordedBy);

@@ -30,9 +30,11 @@ Poco::JSON::Object::Ptr productJson(db::Connection& c, const db::Principal& view
                                     const db::Product& product, bool withStages,
                                     const std::string& today, bool catalogueOnly = false);
 
-Poco::JSON::Object::Ptr stageJson(const db::Product& product, const db::Stage& stage,
-                                  const std::string& today);
-Poco::JSON::Object::Ptr decisionJson(const db::Product& product, const db::GateDecision& d);
+// Stages and gate decisions as `viewer` may read them (decided_by: db::decidedByFor).
+Poco::JSON::Object::Ptr stageJson(const db::Principal& viewer, const db::Product& product,
+                                  const db::Stage& stage, const std::string& today);
+Poco::JSON::Object::Ptr decisionJson(const db::Principal& viewer, const db::Product& product,
+                                     const db::GateDecision& d);
 Poco::JSON::Object::Ptr trlLevelJson(const db::TrlLevel& level);
 Poco::JSON::Object::Ptr trlChangeJson(const db::TrlChange& change);
 Poco::JSON::Object::Ptr customerJson(const db::Customer& customer);

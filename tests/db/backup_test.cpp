@@ -1,7 +1,9 @@
 // Online backups while writing, and restores that refuse damaged files or a database in use.
 #include "db/backup.h"
 
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -15,6 +17,16 @@ namespace {
 std::int64_t countIn(const std::string& path, const std::string& table) {
   db::Connection c(path, /*readOnly=*/true, /*create=*/false);
   return c.queryInt("SELECT COUNT(*) FROM " + table).value_or(-1);
+}
+
+// The names of the files in `directory`, sorted.
+std::vector<std::string> filesIn(const std::string& directory) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 void addStartUps(test::DbFixture& f, int from, int n) {
@@ -133,6 +145,35 @@ BOOST_AUTO_TEST_CASE(restore_refuses_a_damaged_backup_and_changes_nothing) {
   test::expectError(ErrorCode::FailedPrecondition,
                     [&] { db::restoreDatabase(dir.file("junk.db"), live, clock); });
   BOOST_TEST(test::readFile(live) == before);
+}
+
+// A backup in WAL mode (a copy of a stopped server's file, say) is opened read-only to be
+// checked and copied; SQLite then leaves -wal and -shm files beside it. The check and the
+// restore leave nothing new beside the backup, and remove nothing that was there before.
+BOOST_AUTO_TEST_CASE(check_and_restore_leave_nothing_new_beside_the_backup) {
+  test::TempDir backups;
+  test::TempDir live;
+  ManualClock clock(1795000000LL * 1000000);
+  std::string backupPath = backups.file("copy.db");
+  {
+    db::DatabaseOptions options;
+    options.path = backupPath;
+    db::Database::open(options);  // a migrated database, WAL mode, closed cleanly
+  }
+  const std::vector<std::string> alone = {"copy.db"};
+  BOOST_TEST_REQUIRE(filesIn(backups.path()) == alone, boost::test_tools::per_element());
+  BOOST_TEST(db::checkDatabaseFile(backupPath).ok);
+  BOOST_TEST(filesIn(backups.path()) == alone, boost::test_tools::per_element());
+  db::restoreDatabase(backupPath, live.file("argan.db"), clock);
+  BOOST_TEST(filesIn(backups.path()) == alone, boost::test_tools::per_element());
+  BOOST_TEST(db::checkDatabaseFile(live.file("argan.db")).ok);
+
+  // A side file that was already there stays.
+  std::ofstream(backupPath + "-wal").close();
+  const std::vector<std::string> withWal = {"copy.db", "copy.db-wal"};
+  db::restoreDatabase(backupPath, live.file("second.db"), clock);
+  BOOST_TEST(filesIn(backups.path()) == withWal, boost::test_tools::per_element());
+  BOOST_TEST(db::checkDatabaseFile(live.file("second.db")).ok);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -244,6 +244,25 @@ BOOST_AUTO_TEST_CASE(list_pages_and_filters) {
   BOOST_TEST(lab.server.call("GET", "/api/compounds?page_size=100000", "", lab.lead).status == 400);
 }
 
+// An empty text filter (formula=, inchikey=, visibility=, as an HTML form sends them) is no
+// filter, like an empty start_up or mw_min: the whole list, not 0 results or 400.
+BOOST_AUTO_TEST_CASE(empty_text_filters_are_ignored) {
+  Lab lab;
+  for (const char* s : {"CCO", "CCCO", "c1ccccc1O"}) {
+    BOOST_TEST_REQUIRE(lab.registerAs(lab.lead, s).status == 201);
+  }
+  for (const char* query :
+       {"formula=", "formula=%20", "inchikey=", "visibility=", "formula=&inchikey=&visibility=",
+        "formula=&start_up=&mw_min=&mw_max="}) {
+    auto r = lab.server.call("GET", std::string("/api/compounds?") + query, "", lab.lead);
+    BOOST_TEST_REQUIRE(r.status == 200, std::string(query) + ": " + r.body);
+    BOOST_TEST(r.json()->getValue<int>("total") == 3, std::string(query) + ": " + r.body);
+  }
+  // A value still filters.
+  auto formula = lab.server.call("GET", "/api/compounds?formula=C2H6O&inchikey=", "", lab.lead);
+  BOOST_TEST(formula.json()->getValue<int>("total") == 1, formula.body);
+}
+
 BOOST_AUTO_TEST_CASE(compound_page_depiction_and_preview) {
   Lab lab;
   lab.registerAs(lab.lead, "CC(=O)Oc1ccccc1C(=O)O");

@@ -246,4 +246,26 @@ BOOST_AUTO_TEST_CASE(exports_hold_what_the_caller_may_see) {
   BOOST_TEST(lab.server.call("GET", "/api/export/compounds?format=pdf").status == 400);
 }
 
+// A start_up that does not exist answers 404 naming the parameter (as `argan export` exits 1),
+// for both exports, not an empty file.
+BOOST_AUTO_TEST_CASE(exports_of_an_unknown_start_up_answer_404) {
+  Lab lab;
+  for (const char* path :
+       {"/api/export/compounds?start_up=999", "/api/export/compounds?format=csv&start_up=999",
+        "/api/export/routes?start_up=999", "/api/export/routes?format=rxn&start_up=999"}) {
+    for (const std::string& token : {std::string(), lab.lead}) {
+      auto r = lab.server.call("GET", path, "", token);
+      BOOST_TEST_REQUIRE(r.status == 404, std::string(path) + ": " + r.body);
+      BOOST_TEST(r.errorCode() == "NOT_FOUND");
+      BOOST_TEST(r.errorMessage().find("999") != std::string::npos, r.body);
+      BOOST_TEST(r.json()->getObject("error")->getObject("details")->getValue<std::string>(
+                     "field") == "start_up");
+    }
+  }
+  // An existing start-up with nothing visible still exports an empty file.
+  std::string known = "?format=csv&start_up=" + std::to_string(lab.otherStartUp);
+  BOOST_TEST(lab.server.call("GET", "/api/export/compounds" + known, "", lab.lead).status == 200);
+  BOOST_TEST(lab.server.call("GET", "/api/export/routes" + known, "", lab.lead).status == 200);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

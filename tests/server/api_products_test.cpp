@@ -257,6 +257,47 @@ BOOST_AUTO_TEST_CASE(trl_history_names_team_members_only_to_insiders) {
   }
 }
 
+// decided_by defaults to the deciding member's e-mail. Like the histories, every view of the
+// decisions of a cluster-visible product (decisions, stages, product, timeline, history) names
+// that e-mail only to the owning start-up and administrators; another start-up reads "user:N".
+// A decided_by without an e-mail is shown to everyone who sees the pipeline.
+BOOST_AUTO_TEST_CASE(gate_decisions_name_team_members_only_to_insiders) {
+  ProductLab lab;
+  std::string p =
+      "/api/products/" + lab.product("GVL", lab.compound("CC1CCC(=O)O1", lab.member, lab.startUp));
+  BOOST_TEST_REQUIRE(
+      lab.server.call("PATCH", p, R"({"visibility": "cluster"})", lab.member).status == 200);
+  auto made = lab.server.call("POST", p + "/stages/lab_discovery/decisions",
+                              R"({"decision": "go", "rationale": "yield above 80 %"})", lab.member);
+  BOOST_TEST_REQUIRE(made.status == 201, made.body);
+  BOOST_TEST(made.json()->getValue<std::string>("decided_by") == "chemist@zitoun.ma");
+  std::int64_t recorder = made.json()->getValue<std::int64_t>("recorded_by");
+  BOOST_TEST_REQUIRE(lab.server
+                         .call("POST", p + "/stages/proof_of_concept/decisions",
+                               R"({"decision": "hold", "rationale": "supplier",)"
+                               R"( "decided_by": "Steering committee"})",
+                               lab.member)
+                         .status == 201);
+  const std::string email = "chemist@zitoun.ma";
+  for (const auto& [token, insider] : {std::pair{lab.member, true}, std::pair{lab.admin, true},
+                                       std::pair{lab.other, false}}) {
+    auto list = lab.server.call("GET", p + "/decisions", "", token);
+    BOOST_TEST_REQUIRE(list.status == 200, list.body);
+    auto items = list.json()->getArray("items");
+    BOOST_TEST_REQUIRE(items->size() == 2u);
+    BOOST_TEST(items->getObject(0)->getValue<std::string>("decided_by") ==
+               (insider ? email : "user:" + std::to_string(recorder)));
+    BOOST_TEST(items->getObject(1)->getValue<std::string>("decided_by") == "Steering committee");
+    for (const std::string& path :
+         {p + "/decisions", p + "/stages/lab_discovery/decisions", p + "/stages",
+          p + "/stages/lab_discovery", p, p + "/timeline", p + "/history"}) {
+      auto r = lab.server.call("GET", path, "", token);
+      BOOST_TEST_REQUIRE(r.status == 200, path + ": " + r.body);
+      BOOST_TEST((r.body.find(email) != std::string::npos) == insider, path + ": " + r.body);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(formulations_over_http) {
   ProductLab lab;
   std::string carvacrol = lab.compound("Cc1ccc(C(C)C)cc1O", lab.member, lab.startUp);

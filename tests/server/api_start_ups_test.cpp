@@ -56,6 +56,36 @@ BOOST_AUTO_TEST_CASE(create_list_and_update) {
   BOOST_TEST(noName.status == 400);
 }
 
+// A PATCH that changes nothing ({} or the values the start-up already has) answers 200 with
+// the unchanged record and writes nothing: no audit entry, the same updated_at.
+BOOST_AUTO_TEST_CASE(a_patch_that_changes_nothing_writes_nothing) {
+  TestServer server;
+  std::string admin = server.userToken("admin@cise.ma", db::Role::Admin);
+  auto created = server.call("POST", "/api/start-ups",
+                             R"({"name": "Atlas Furanics", "sector": "green_chemicals",
+                                 "description": "furfural from residues"})",
+                             admin);
+  BOOST_TEST_REQUIRE(created.status == 201, created.body);
+  std::string path = "/api/start-ups/" + std::to_string(created.json()->getValue<std::int64_t>("id"));
+  std::string updatedAt = created.json()->getValue<std::string>("updated_at");
+  const std::int64_t audits = server.count("audit_log");
+  for (const std::string& body :
+       {std::string("{}"), std::string(R"({"status": "incubating"})"),
+        std::string(R"({"name": "Atlas Furanics", "sector": "green_chemicals",
+                        "description": "furfural from residues", "status": "incubating"})")}) {
+    auto r = server.call("PATCH", path, body, admin);
+    BOOST_TEST_REQUIRE(r.status == 200, body + ": " + r.body);
+    BOOST_TEST(r.json()->getValue<std::string>("name") == "Atlas Furanics");
+    BOOST_TEST(r.json()->getValue<std::string>("description") == "furfural from residues");
+    BOOST_TEST(r.json()->getValue<std::string>("updated_at") == updatedAt, body);
+    BOOST_TEST(server.count("audit_log") == audits, body);
+  }
+  // A real change is still written and audited.
+  auto changed = server.call("PATCH", path, R"({"description": "furfural"})", admin);
+  BOOST_TEST_REQUIRE(changed.status == 200, changed.body);
+  BOOST_TEST(server.count("audit_log") == audits + 1);
+}
+
 BOOST_AUTO_TEST_CASE(only_admins_create_and_leads_edit_their_description) {
   TestServer server;
   std::int64_t s = server.createStartUp("Glycera");

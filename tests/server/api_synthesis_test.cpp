@@ -355,6 +355,35 @@ BOOST_AUTO_TEST_CASE(route_crud_versions_and_audit) {
   BOOST_TEST(chain.ok);
 }
 
+// Setting a route to the status (or name) it already has answers 200 with the unchanged route
+// and writes nothing: no audit entry, the same updated_at.
+BOOST_AUTO_TEST_CASE(a_route_patch_that_changes_nothing_writes_nothing) {
+  Lab lab;
+  std::string target = lab.registerCompound("O=C(Nc1ccccc1)c1ccccc1", lab.lead);
+  auto created = lab.call("POST", "/api/routes", convergentRoute(target), lab.member);
+  BOOST_TEST_REQUIRE(created.status == 201, created.body);
+  std::string id = std::to_string(created.json()->getValue<std::int64_t>("id"));
+  std::string name = created.json()->getValue<std::string>("name");
+  auto unchanged = [&](const std::string& body, const std::string& status) {
+    auto before = lab.call("GET", "/api/routes/" + id, "", lab.member).json();
+    const std::int64_t audits = lab.server.count("audit_log");
+    auto r = lab.call("PATCH", "/api/routes/" + id, body, lab.lead);
+    BOOST_TEST_REQUIRE(r.status == 200, body + ": " + r.body);
+    BOOST_TEST(r.json()->getValue<std::string>("status") == status);
+    BOOST_TEST(r.json()->getValue<std::string>("name") == name);
+    BOOST_TEST(r.json()->getValue<std::string>("updated_at") ==
+               before->getValue<std::string>("updated_at"), body);
+    BOOST_TEST(lab.server.count("audit_log") == audits, body);
+  };
+  unchanged(R"({"status": "draft"})", "draft");
+  unchanged(R"({"name": ")" + name + R"(", "status": "draft"})", "draft");
+  auto validated = lab.call("PATCH", "/api/routes/" + id, R"({"status": "validated"})", lab.lead);
+  BOOST_TEST_REQUIRE(validated.status == 200, validated.body);
+  unchanged(R"({"status": "validated"})", "validated");
+  BOOST_TEST(auditCount(lab.server, "route", "update") == 0);
+  BOOST_TEST(auditCount(lab.server, "route", "validate") == 1);
+}
+
 BOOST_AUTO_TEST_CASE(validation_needs_the_final_product_to_be_the_target) {
   Lab lab;
   std::string target = lab.registerCompound("CCOC(C)=O", lab.lead);

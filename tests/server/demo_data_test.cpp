@@ -23,8 +23,10 @@ BOOST_AUTO_TEST_CASE(loads_the_cluster_with_teams_and_cited_chemistry_once) {
   auto startUps = server.database().read([](db::Connection& c) { return db::listStartUps(c); });
   BOOST_TEST_REQUIRE(startUps.size() == 13u);
   std::map<std::string, int> sectors;
+  std::map<std::string, int> statuses;
   for (const auto& s : startUps) {
     ++sectors[s.sector];
+    ++statuses[s.status];
     BOOST_TEST(s.name.find("(demo)") != std::string::npos, s.name);
     BOOST_TEST(s.memberCount >= 2, s.name);
   }
@@ -32,6 +34,11 @@ BOOST_AUTO_TEST_CASE(loads_the_cluster_with_teams_and_cited_chemistry_once) {
   BOOST_TEST(sectors["waste_collection"] + sectors["waste_transport"] +
                  sectors["waste_transformation"] == 4);
   BOOST_TEST(sectors["valorisation"] == 4);
+  // All 13 are incubated (the README's "13 incubated start-ups"): none has graduated; those
+  // with a team in place are active.
+  BOOST_TEST(statuses["graduated"] == 0);
+  BOOST_TEST(statuses["incubating"] == 9);
+  BOOST_TEST(statuses["active"] == 4);
 
   // Every account: invented and marked, a lead per team, a random password shown once.
   std::set<std::string> passwords;
