@@ -27,7 +27,8 @@ int loadDemoRoutes(Services& services) {
   for (std::size_t i = 0; routes && i < routes->size(); ++i) {
     std::string path = "routes[" + std::to_string(i) + "]";
     JsonFields entry(routes->getObject(static_cast<unsigned>(i)), path);
-    entry.allowOnly({"start_up", "by", "target_smiles", "status", "route"});
+    entry.allowOnly({"start_up", "by", "target_smiles", "status", "visibility", "published_by",
+                     "route"});
     std::string startUpName = entry.reqString("start_up");
     auto startUp = std::find_if(startUps.begin(), startUps.end(),
                                 [&](const db::StartUp& s) { return s.name == startUpName; });
@@ -56,11 +57,24 @@ int loadDemoRoutes(Services& services) {
     creation.targetCompound = std::to_string(*targetId);
     db::Route route = createRoute(services, who, std::move(creation));
     ++created;
+    // Status first (a route is validated before it is published), then visibility, through
+    // the same audited rules as PATCH /api/routes/{id}.
     std::string status = entry.optString("status").value_or("draft");
     if (status != "draft") {
       db::RouteUpdate update;
       update.status = status;
       updateRoute(services, who, route.id, update);
+    }
+    if (auto visibility = entry.optString("visibility")) {
+      // Publishing is the start-up lead's decision: published_by names the lead.
+      std::string leadEmail = entry.reqString("published_by");
+      auto lead =
+          services.db.read([&](db::Connection& c) { return db::findUserByEmail(c, leadEmail); });
+      if (!lead) throw internalError("demo routes: " + path + " names an unknown user " + leadEmail);
+      db::RouteUpdate update;
+      update.visibility = *visibility;
+      update.reason = "demo: a validated route of a catalogue product";
+      updateRoute(services, lead->principal(), route.id, update);
     }
   }
   return created;

@@ -4,6 +4,7 @@
 #include "server/demo_routes.h"
 
 #include <map>
+#include <set>
 
 #include "server/demo_data.h"
 #include "test_server.h"
@@ -99,6 +100,28 @@ BOOST_AUTO_TEST_CASE(five_cited_routes_by_team_members_all_complete) {
   BOOST_TEST(demo.metrics(kUrea)->getObject("route")->getValue<std::string>("status") == "draft");
   BOOST_TEST(demo.metrics(kFame)->getObject("route")->getValue<std::string>("status") ==
              "validated");
+}
+
+// Two validated routes of public compounds are published (audited "publish"), so partners and
+// visitors see green metrics in the catalogue; drafts and the other routes stay with their
+// start-up.
+BOOST_AUTO_TEST_CASE(two_validated_routes_are_public_the_rest_private) {
+  Demo demo;
+  auto anonymous = demo.server.call("GET", "/api/routes?page_size=100");
+  BOOST_TEST_REQUIRE(anonymous.status == 200, anonymous.body);
+  auto items = anonymous.json()->getArray("items");
+  std::set<std::string> visible;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    visible.insert(items->getObject(static_cast<unsigned>(i))->getValue<std::string>("name"));
+  }
+  BOOST_TEST((visible == std::set<std::string>{kDmc, kFame}));
+  auto metrics = demo.server.call("GET", "/api/routes/" + std::to_string(demo.id(kDmc)) + "/metrics");
+  BOOST_TEST(metrics.status == 200, metrics.body);
+  for (const char* hidden : {kUrea, kGvl, kGvlTwoSteps}) {
+    auto r = demo.server.call("GET", "/api/routes/" + std::to_string(demo.id(hidden)) + "/metrics");
+    BOOST_TEST(r.status == 404, hidden);
+  }
+  BOOST_TEST(demo.server.count("audit_log WHERE action = 'publish' AND record_type = 'route'") == 2);
 }
 
 // Hand arithmetic from server/demo/demo_routes.json (M from C 12.011, H 1.008, N 14.007,
