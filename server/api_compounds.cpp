@@ -194,26 +194,18 @@ void previewHandler(RequestContext& ctx) {
   ctx.sendJson(200, out);
 }
 
-// A text filter of the list; an empty (or blank) value is no filter, as for the numeric
-// ones (RequestContext::queryInt, queryNumber).
-std::optional<std::string> textFilter(const RequestContext& ctx, const std::string& name) {
-  auto v = ctx.query(name);
-  if (v && v->find_first_not_of(" \t") == std::string::npos) return std::nullopt;
-  return v;
-}
-
 void listHandler(RequestContext& ctx) {
   db::CompoundFilter filter;
   filter.startUpId = ctx.queryInt("start_up");
-  filter.formula = textFilter(ctx, "formula");
+  filter.formula = ctx.queryFilter("formula");
   filter.mwMin = ctx.queryNumber("mw_min");
   filter.mwMax = ctx.queryNumber("mw_max");
   if (filter.mwMin && filter.mwMax && *filter.mwMin > *filter.mwMax) {
     throw invalidArgument("mw_min is larger than mw_max: the range is empty",
                           {{"field", "mw_min"}});
   }
-  filter.inchiKey = textFilter(ctx, "inchikey");
-  filter.visibility = textFilter(ctx, "visibility");
+  filter.inchiKey = ctx.queryFilter("inchikey");
+  filter.visibility = ctx.queryFilter("visibility");
   if (auto retired = ctx.query("include_retired")) filter.includeRetired = *retired == "true";
   if (filter.visibility && !db::parseVisibility(*filter.visibility)) {
     throw invalidArgument("visibility must be start-up, cluster or public",

@@ -49,7 +49,7 @@ void productListHandler(RequestContext& ctx) {
   db::Product product = visibleProduct(ctx);
   db::InquiryFilter filter;
   filter.productId = product.id;
-  filter.status = ctx.query("status");
+  filter.status = ctx.queryFilter("status");
   auto list = ctx.services().db.read(
       [&](db::Connection& c) { return db::listInquiries(c, ctx.principal(), filter); });
   ctx.sendJson(200, listJson(list));
@@ -57,8 +57,8 @@ void productListHandler(RequestContext& ctx) {
 
 void listHandler(RequestContext& ctx) {
   db::InquiryFilter filter;
-  if (auto product = ctx.query("product")) filter.productId = productIdFrom(*product);
-  filter.status = ctx.query("status");
+  if (auto product = ctx.queryFilter("product")) filter.productId = productIdFrom(*product);
+  filter.status = ctx.queryFilter("status");
   auto list = ctx.services().db.read(
       [&](db::Connection& c) { return db::listInquiries(c, ctx.principal(), filter); });
   ctx.sendJson(200, listJson(list));

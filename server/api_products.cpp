@@ -69,13 +69,13 @@ std::int64_t routeIdParam(const std::string& text, const std::string& field) {
 void listHandler(RequestContext& ctx) {
   db::ProductFilter filter;
   filter.startUpId = ctx.queryInt("start_up");
-  filter.stage = ctx.query("stage");
-  if (auto compound = ctx.query("compound")) {
+  filter.stage = ctx.queryFilter("stage");
+  if (auto compound = ctx.queryFilter("compound")) {
     filter.compoundId = compoundIdValue(Poco::Dynamic::Var(*compound), "compound");
   }
-  if (auto route = ctx.query("route")) filter.routeId = routeIdParam(*route, "route");
-  filter.visibility = ctx.query("visibility");
-  filter.text = ctx.query("q");
+  if (auto route = ctx.queryFilter("route")) filter.routeId = routeIdParam(*route, "route");
+  filter.visibility = ctx.queryFilter("visibility");
+  filter.text = ctx.queryFilter("q");
   filter.includeRetired = ctx.query("include_retired") == std::optional<std::string>("true");
   bool withStages = ctx.query("include") == std::optional<std::string>("stages");
   auto out = ctx.services().db.read([&](db::Connection& c) {
@@ -89,7 +89,7 @@ void catalogueHandler(RequestContext& ctx) {
   db::ProductFilter filter;
   filter.visibility = "public";
   filter.startUpId = ctx.queryInt("start_up");
-  filter.text = ctx.query("q");
+  filter.text = ctx.queryFilter("q");
   auto out = ctx.services().db.read([&](db::Connection& c) {
     auto page = db::listProducts(c, ctx.principal(), filter, pageParam(ctx), pageSizeParam(ctx));
     return pageJson(c, ctx, page, false, true);

@@ -69,10 +69,10 @@ void metricsHandler(RequestContext& ctx) {
 void listHandler(RequestContext& ctx) {
   db::RouteFilter filter;
   filter.startUpId = ctx.queryInt("start_up");
-  filter.status = ctx.query("status");
+  filter.status = ctx.queryFilter("status");
   filter.lineageId = ctx.queryInt("lineage");
   if (auto retired = ctx.query("include_retired")) filter.includeRetired = *retired == "true";
-  if (auto target = ctx.query("target")) {
+  if (auto target = ctx.queryFilter("target")) {
     auto code = db::parseCode(*target);
     if (!code || code->formNumber) {
       throw invalidArgument("target must be a compound code such as CMP-000012",

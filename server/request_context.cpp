@@ -85,6 +85,12 @@ std::optional<std::string> RequestContext::query(const std::string& name) const 
   return it->second;
 }
 
+std::optional<std::string> RequestContext::queryFilter(const std::string& name) const {
+  auto v = query(name);
+  if (v && v->find_first_not_of(" \t") == std::string::npos) return std::nullopt;
+  return v;
+}
+
 std::optional<std::int64_t> RequestContext::queryInt(const std::string& name) const {
   auto v = query(name);
   if (!v || v->empty()) return std::nullopt;

@@ -43,6 +43,9 @@ class RequestContext {
 
   // Query parameters. Typed getters throw InvalidArgument naming the parameter.
   std::optional<std::string> query(const std::string& name) const;
+  // A list filter: like query(), but an empty or blank value (what an HTML form sends for a
+  // field left empty) is no filter, as for queryInt and queryNumber.
+  std::optional<std::string> queryFilter(const std::string& name) const;
   std::optional<std::int64_t> queryInt(const std::string& name) const;
   std::optional<double> queryNumber(const std::string& name) const;
 

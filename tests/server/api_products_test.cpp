@@ -88,6 +88,33 @@ BOOST_AUTO_TEST_CASE(the_interfaces_scripts_rely_on) {
   BOOST_TEST(byCompound.json()->getValue<int>("total") == 1);
 }
 
+// Empty list filters (an HTML form's empty fields) are no filter, on products as on
+// compounds, routes and inquiries (RequestContext::queryFilter).
+BOOST_AUTO_TEST_CASE(empty_list_filters_are_ignored) {
+  ProductLab lab;
+  std::string gvl = lab.compound("CC1CCC(=O)O1", lab.member, lab.startUp);
+  for (const char* name : {"GVL solvent", "GVL fuel additive"}) {
+    auto created = lab.server.call(
+        "POST", "/api/products",
+        std::string(R"({"name": ")") + name + R"(", "start_up": )" + std::to_string(lab.startUp) +
+            R"(, "compound_id": ")" + gvl + R"("})",
+        lab.member);
+    BOOST_TEST_REQUIRE(created.status == 201, created.body);
+  }
+  for (const char* query : {"", "?stage=", "?compound=", "?route=", "?visibility=", "?q=%20",
+                            "?stage=&compound=&route=&visibility=&q="}) {
+    auto list = lab.server.call("GET", std::string("/api/products") + query, "", lab.member);
+    BOOST_TEST_REQUIRE(list.status == 200, query << ": " << list.body);
+    BOOST_TEST(list.json()->getValue<int>("total") == 2, query);
+  }
+  auto one = lab.server.call("GET", "/api/products?q=fuel", "", lab.member);
+  BOOST_TEST(one.json()->getValue<int>("total") == 1);
+  for (const char* query : {"?status=", "?target=", "?status=&target="}) {
+    auto routes = lab.server.call("GET", std::string("/api/routes") + query, "", lab.member);
+    BOOST_TEST(routes.status == 200, query << ": " << routes.body);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(bad_input_answers_4xx_with_the_reason_and_writes_nothing) {
   ProductLab lab;
   std::string mine = lab.compound("CC1CCC(=O)O1", lab.member, lab.startUp);
