@@ -2,9 +2,13 @@
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/JSONException.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
 #include <cmath>
+#include <optional>
+#include <set>
+#include <vector>
 
 #include "common/error.h"
 
@@ -31,12 +35,46 @@ bool isCleanUtf8(const std::string& s) {
   return true;
 }
 
+namespace {
+
+// Poco's default handler, also remembering the first key written twice in one object (Poco
+// would silently keep the last value). The duplicate is reported after parsing: throwing
+// from a handler would unwind through the parser's C core.
+class DuplicateKeyCheck : public Poco::JSON::ParseHandler {
+ public:
+  void reset() override {
+    keys_.clear();
+    duplicate_.reset();
+    ParseHandler::reset();
+  }
+  void startObject() override {
+    keys_.emplace_back();
+    ParseHandler::startObject();
+  }
+  void endObject() override {
+    if (!keys_.empty()) keys_.pop_back();
+    ParseHandler::endObject();
+  }
+  void key(const std::string& k) override {
+    if (!duplicate_ && !keys_.empty() && !keys_.back().insert(k).second) duplicate_ = k;
+    ParseHandler::key(k);
+  }
+  const std::optional<std::string>& duplicate() const { return duplicate_; }
+
+ private:
+  std::vector<std::set<std::string>> keys_;  // keys seen, per open object
+  std::optional<std::string> duplicate_;
+};
+
+}  // namespace
+
 Poco::JSON::Object::Ptr parseJsonObject(const std::string& body) {
   if (body.empty()) throw invalidArgument("the request body is empty; a JSON object is expected");
   if (!isCleanUtf8(body)) {
     throw invalidArgument("the request body is not valid UTF-8 text (or contains control bytes)");
   }
-  Poco::JSON::Parser parser;
+  Poco::SharedPtr<DuplicateKeyCheck> handler = new DuplicateKeyCheck;
+  Poco::JSON::Parser parser(handler);
   parser.setDepth(32);
   Poco::Dynamic::Var parsed;
   try {
@@ -45,6 +83,11 @@ Poco::JSON::Object::Ptr parseJsonObject(const std::string& body) {
     throw invalidArgument("the request body is not valid JSON: " + e.message());
   } catch (const std::exception& e) {
     throw invalidArgument(std::string("the request body is not valid JSON: ") + e.what());
+  }
+  if (handler->duplicate()) {
+    const std::string& key = *handler->duplicate();
+    throw invalidArgument("the request body names '" + key + "' twice in one object",
+                          {{"field", key}});
   }
   if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
     throw invalidArgument("the request body must be a JSON object ({...})");

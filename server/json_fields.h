@@ -16,7 +16,8 @@
 
 namespace argan::server {
 
-// Parses a request body as a JSON object (max nesting depth 32). Throws InvalidArgument.
+// Parses a request body as a JSON object (max nesting depth 32). Throws InvalidArgument, also
+// when one object names a key twice (details.field is the key).
 Poco::JSON::Object::Ptr parseJsonObject(const std::string& body);
 
 class JsonFields {

@@ -47,4 +47,23 @@ BOOST_AUTO_TEST_CASE(refuses_bodies_that_are_not_clean_json_objects) {
   BOOST_TEST(!isCleanUtf8(std::string("a\0b", 3)));
 }
 
+// A key written twice in one object is refused (Poco would keep the last value silently);
+// the same key in two different objects is fine.
+BOOST_AUTO_TEST_CASE(refuses_a_key_written_twice_in_one_object) {
+  for (const char* body : {R"({"name": "A", "name": "B"})",
+                           R"({"route": {"steps": [{"yield": 50, "yield": 90}]}})",
+                           R"({"a": 1, "b": {"c": 2}, "a": 3})"}) {
+    try {
+      parseJsonObject(body);
+      BOOST_ERROR("accepted " << body);
+    } catch (const Error& e) {
+      BOOST_TEST((e.code() == ErrorCode::InvalidArgument), body);
+      BOOST_TEST(std::string(e.what()).find("twice") != std::string::npos, e.what());
+      BOOST_TEST(e.details().count("field") == 1u, body);
+    }
+  }
+  auto ok = parseJsonObject(R"({"a": {"x": 1}, "b": {"x": 2}, "list": [{"x": 1}, {"x": 2}]})");
+  BOOST_TEST(ok->getObject("b")->getValue<int>("x") == 2);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
