@@ -19,7 +19,8 @@ constexpr const char* kStageColumns =
     " (SELECT COUNT(*) FROM document_attachments a WHERE a.owner_type = 'stage'"
     "   AND a.owner_id = s.id AND a.retired_at IS NULL),"
     " (SELECT COUNT(*) FROM stage_decisions d WHERE d.stage_id = s.id),"
-    " (SELECT MAX(d.id) FROM stage_decisions d WHERE d.stage_id = s.id)";
+    " (SELECT d.id FROM stage_decisions d WHERE d.stage_id = s.id"
+    "  ORDER BY d.decided_on DESC, d.id DESC LIMIT 1)";
 
 constexpr const char* kDecisionColumns =
     "d.id, d.stage_id, s.key, d.decision, d.rationale, d.decided_by, d.decided_on,"

@@ -78,7 +78,7 @@ struct Stage {
   std::string updatedAt;
   std::int64_t documentCount = 0;  // live attachments
   std::int64_t decisionCount = 0;
-  std::optional<GateDecision> lastDecision;
+  std::optional<GateDecision> lastDecision;  // latest by decided_on, then by recording order
 };
 
 struct StageInput {

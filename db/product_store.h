@@ -92,7 +92,7 @@ struct Product {
   MarketData market;
   std::optional<std::string> currentStage;  // key of the first stage not done (or the last)
   bool pipelineComplete = false;            // every stage done
-  std::optional<std::string> lastDecision;  // the latest gate decision, any stage
+  std::optional<std::string> lastDecision;  // the latest gate decision by decided_on, any stage
   std::string createdAt;
   std::optional<std::int64_t> createdBy;
   std::string updatedAt;

@@ -300,11 +300,15 @@ BOOST_AUTO_TEST_CASE(gate_decisions_are_checked_append_only_and_set_the_status) 
   BOOST_TEST(f.load().gateStatus() == "active");
   add({"hold", "budget", {}, {}});
   BOOST_TEST(f.load().gateStatus() == "on_hold");
+  // A decision entered late with an earlier date (last month's committee) is history: the
+  // latest decision by date still sets the status, for the product and for its stage.
+  add({"go", "committee of 2026-11-10, entered late", {}, std::string("2026-11-10")});
+  BOOST_TEST(f.load().gateStatus() == "on_hold");
   auto stage = f.stage("proof_of_concept");
-  BOOST_TEST(stage.decisionCount == 3);
+  BOOST_TEST(stage.decisionCount == 4);
   BOOST_TEST(stage.lastDecision->decision == "hold");
   auto all = f.database->read([&](db::Connection& c) { return db::listDecisions(c, f.product); });
-  BOOST_TEST(all.size() == 3u);
+  BOOST_TEST(all.size() == 4u);
   test::expectError(ErrorCode::FailedPrecondition, [&] {
     f.database->write(
         [](db::Connection& c) { c.exec("UPDATE stage_decisions SET decision = 'go'"); });
