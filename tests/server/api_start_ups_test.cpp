@@ -4,16 +4,26 @@
 using namespace argan;
 using test::TestServer;
 
-BOOST_AUTO_TEST_SUITE(api_start_ups)
+namespace {
 
-BOOST_AUTO_TEST_CASE(create_list_and_update) {
-  TestServer server;
-  std::string admin = server.userToken("admin@cise.ma", db::Role::Admin);
+// The administrator creates the start-up both cases start from; 201 is required.
+test::HttpResult createAtlasFuranics(TestServer& server, const std::string& admin) {
   auto created = server.call("POST", "/api/start-ups",
                              R"({"name": "Atlas Furanics", "sector": "green_chemicals",
                                  "description": "furfural from residues"})",
                              admin);
   BOOST_TEST_REQUIRE(created.status == 201, created.body);
+  return created;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(api_start_ups)
+
+BOOST_AUTO_TEST_CASE(create_list_and_update) {
+  TestServer server;
+  std::string admin = server.userToken("admin@cise.ma", db::Role::Admin);
+  auto created = createAtlasFuranics(server, admin);
   std::int64_t id = created.json()->getValue<std::int64_t>("id");
   BOOST_TEST(id > 0);
   BOOST_TEST(created.json()->getValue<std::string>("status") == "incubating");
@@ -61,11 +71,7 @@ BOOST_AUTO_TEST_CASE(create_list_and_update) {
 BOOST_AUTO_TEST_CASE(a_patch_that_changes_nothing_writes_nothing) {
   TestServer server;
   std::string admin = server.userToken("admin@cise.ma", db::Role::Admin);
-  auto created = server.call("POST", "/api/start-ups",
-                             R"({"name": "Atlas Furanics", "sector": "green_chemicals",
-                                 "description": "furfural from residues"})",
-                             admin);
-  BOOST_TEST_REQUIRE(created.status == 201, created.body);
+  auto created = createAtlasFuranics(server, admin);
   std::string path = "/api/start-ups/" + std::to_string(created.json()->getValue<std::int64_t>("id"));
   std::string updatedAt = created.json()->getValue<std::string>("updated_at");
   const std::int64_t audits = server.count("audit_log");
