@@ -31,10 +31,10 @@
 #include "common/error.h"
 #include "db/database.h"
 #include "db/start_up_store.h"
-#include "server/bulk_registration.h"
-#include "server/chem_service.h"
-#include "server/search_api.h"
-#include "server/search_service.h"
+#include "server/registry/bulk_registration.h"
+#include "server/isolation/chem_service.h"
+#include "server/search/search_request.h"
+#include "server/search/structure_search.h"
 
 using namespace argan;
 
@@ -96,7 +96,7 @@ int load(const std::map<std::string, std::string>& args) {
   SystemClock clock;
   server::AppConfig config;
   server::InProcessChemService chem(static_cast<int>(options.threads));
-  server::Services services{*database, clock, config, chem};
+  server::Runtime services{*database, clock, config, chem};
   std::int64_t startUp = database->write([&](db::Connection& c) {
     for (const auto& s : db::listStartUps(c)) {
       if (s.name == "Bench") return s.id;
@@ -192,13 +192,13 @@ int search(const std::map<std::string, std::string>& args) {
   server::AppConfig config;
   server::InProcessChemService chem(2);
   auto t0 = Clock::now();
-  server::SearchServiceOptions searchOptions;
+  server::StructureSearchOptions searchOptions;
   searchOptions.threads = args.count("threads") ? std::stoul(args.at("threads")) : 2;
-  server::SearchService searchService(*database, searchOptions);
+  server::StructureSearch searchService(*database, searchOptions);
   double buildSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
   auto stats = searchService.index().stats();
   const double rssIndex = rssMiB() - rssBefore;
-  server::Services services{*database, clock, config, chem, &searchService};
+  server::Runtime services{*database, clock, config, chem, &searchService};
 
   server::SearchRequest request;
   request.type = args.at("type");

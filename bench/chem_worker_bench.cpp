@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "chem/structure_analysis.h"
-#include "server/guarded_chem_service.h"
+#include "server/isolation/guarded_chem_service.h"
 
 using namespace argan;
 using Clock = std::chrono::steady_clock;

@@ -39,8 +39,8 @@
 #include "db/database.h"
 #include "db/import_store.h"
 #include "db/start_up_store.h"
-#include "server/chem_service.h"
-#include "server/importer.h"
+#include "server/isolation/chem_service.h"
+#include "server/transfer/importer.h"
 
 using namespace argan;
 
@@ -133,7 +133,7 @@ struct Bench {
   server::AppConfig config;
   std::unique_ptr<db::Database> database;
   std::unique_ptr<server::InProcessChemService> chem;
-  std::unique_ptr<server::Services> services;
+  std::unique_ptr<server::Runtime> services;
   db::Principal admin = db::Principal::system("import bench");
 
   server::ImportPace pace;
@@ -145,8 +145,8 @@ struct Bench {
     pace.threads = threads;
     pace.chunkSize = chunk;
     chem = std::make_unique<server::InProcessChemService>(static_cast<int>(threads));
-    services = std::make_unique<server::Services>(
-        server::Services{*database, clock, config, *chem});
+    services = std::make_unique<server::Runtime>(
+        server::Runtime{*database, clock, config, *chem});
   }
 
   std::int64_t startUp(const std::string& name) {

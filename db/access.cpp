@@ -47,33 +47,24 @@ std::string visibleSql(const Principal& who, const std::string& alias) {
   return visibleSqlColumns(who, alias + ".start_up_id", alias + ".visibility");
 }
 
+std::string ReadScope::sql(const std::string& startUpColumn,
+                           const std::string& visibilityColumn) const {
+  if (everything) return "1";
+  std::string admitted = "'public'";
+  if (cluster) admitted += ",'cluster'";
+  std::string out = "(" + visibilityColumn + " IN (" + admitted + ")";
+  if (ownStartUp >= 0) out += " OR " + startUpColumn + " = " + std::to_string(ownStartUp);
+  return out + ")";
+}
+
 std::string visibleSqlColumns(const Principal& who, const std::string& startUpColumn,
                               const std::string& visibilityColumn) {
-  switch (who.role) {
-    case Role::Admin:
-      return "1";
-    case Role::Lead:
-    case Role::Member:
-      return "(" + visibilityColumn + " IN ('cluster','public') OR " + startUpColumn + " = " +
-             std::to_string(who.startUpId.value_or(-1)) + ")";
-    case Role::Partner:
-    case Role::Anonymous:
-      return "(" + visibilityColumn + " = 'public')";
-  }
-  return "0";
+  return readScope(who).sql(startUpColumn, visibilityColumn);
 }
 
 bool canSee(const Principal& who, std::int64_t ownerStartUp, const std::string& visibility) {
-  switch (who.role) {
-    case Role::Admin: return true;
-    case Role::Lead:
-    case Role::Member:
-      return visibility == "cluster" || visibility == "public" || who.startUpId == ownerStartUp;
-    case Role::Partner:
-    case Role::Anonymous:
-      return visibility == "public";
-  }
-  return false;
+  return readScope(who).admits(ownerStartUp,
+                               parseVisibility(visibility).value_or(Visibility::StartUp));
 }
 
 bool canWriteFor(const Principal& who, std::int64_t startUp) {

@@ -1,4 +1,5 @@
-// Who is asking, and which records they may see: the one place visibility rules live.
+// Who is asking, and which records they may see: the one place the visibility rule lives
+// (ReadScope; SQL, C++ checks and the search index's scans all derive from it).
 //
 // Visibility of a record owned by start-up S:
 //   'start-up' — members and leads of S, and administrators
@@ -45,14 +46,51 @@ enum class Visibility { StartUp, Cluster, Public };
 const char* visibilityName(Visibility v);                     // "start-up", "cluster", "public"
 std::optional<Visibility> parseVisibility(const std::string& name);
 
+// The visibility rule, as data: which records `who` may read. Every form of the rule is
+// derived from it — the SQL predicates below, canSee() for loaded records, and the search
+// index's scans (server/search/search_engine.cpp) — so there is one rule to read and change.
+struct ReadScope {
+  bool everything = false;       // administrators: every record
+  bool cluster = false;          // 'cluster' records of every start-up (members and leads)
+  std::int64_t ownStartUp = -1;  // every record of this start-up (-1: none)
+  // 'public' records: everyone.
+
+  bool admits(std::int64_t owner, Visibility visibility) const {
+    return everything || visibility == Visibility::Public ||
+           (cluster && visibility == Visibility::Cluster) || owner == ownStartUp;
+  }
+  // SQL boolean expression over the two columns, true exactly for the rows admits() admits.
+  // Contains only literals derived from integers.
+  std::string sql(const std::string& startUpColumn, const std::string& visibilityColumn) const;
+};
+
+inline ReadScope readScope(const Principal& who) {
+  ReadScope scope;
+  switch (who.role) {
+    case Role::Admin:
+      scope.everything = true;
+      break;
+    case Role::Lead:
+    case Role::Member:
+      scope.cluster = true;
+      scope.ownStartUp = who.startUpId.value_or(-1);
+      break;
+    case Role::Partner:
+    case Role::Anonymous:
+      break;
+  }
+  return scope;
+}
+
 // SQL boolean expression over `<alias>.start_up_id` and `<alias>.visibility` that is true
-// exactly for the rows `who` may read. Contains only literals derived from integers.
+// exactly for the rows `who` may read (readScope(who).sql).
 std::string visibleSql(const Principal& who, const std::string& alias);
 // The same, naming the owner and visibility columns explicitly.
 std::string visibleSqlColumns(const Principal& who, const std::string& startUpColumn,
                               const std::string& visibilityColumn);
 
-// The same rule in C++, for records already loaded.
+// The same rule for records already loaded (readScope(who).admits). An unknown visibility
+// text is treated as 'start-up', the narrowest.
 bool canSee(const Principal& who, std::int64_t ownerStartUp, const std::string& visibility);
 
 // May `who` create or change lab records (compounds, batches, routes...) of start-up S?

@@ -53,11 +53,27 @@ class Database {
   ~Database();
 
   // Runs `fn(Connection&)` on a read connection (no transaction: each statement sees a
-  // consistent snapshot; wrap several in read() with BEGIN for a multi-statement snapshot).
+  // consistent snapshot; snapshot() gives several statements one state).
   template <typename Fn>
   auto read(Fn&& fn) {
     ReaderLease lease(*this);
     return fn(*lease.connection);
+  }
+
+  // Runs `fn(Connection&)` on a read connection inside one read transaction: every statement
+  // sees the same state of the database, whatever writers commit meanwhile.
+  template <typename Fn>
+  auto snapshot(Fn&& fn) {
+    ReaderLease lease(*this);
+    ReadSnapshot snap(*lease.connection);
+    if constexpr (std::is_void_v<decltype(fn(*lease.connection))>) {
+      fn(*lease.connection);
+      snap.end();
+    } else {
+      auto result = fn(*lease.connection);
+      snap.end();
+      return result;
+    }
   }
 
   // Runs `fn(Connection&)` inside one write transaction; commits when fn returns, rolls back

@@ -796,6 +796,12 @@ std::vector<TrlLevel> trlLevels(Connection& c) {
   return out;
 }
 
+std::string trlTitle(Connection& c, std::int64_t level) {
+  Statement st(c, "SELECT title FROM trl_levels WHERE level = ?");
+  st.bind(1, level);
+  return st.step() ? st.getText(0) : "";
+}
+
 std::vector<TrlChange> trlHistory(Connection& c, std::int64_t productId) {
   Statement st(c,
                "SELECT id, trl, previous, note, changed_at, changed_by, actor_label"

@@ -162,6 +162,8 @@ struct TrlLevel {
 };
 // The EU Horizon 2020 definitions shipped with the schema, level 1 to 9.
 std::vector<TrlLevel> trlLevels(Connection& c);
+// The title of one level ("" for a level not in the table).
+std::string trlTitle(Connection& c, std::int64_t level);
 
 struct TrlChange {
   std::int64_t id = 0;

@@ -232,4 +232,39 @@ void Transaction::commit() {
   done_ = true;
 }
 
+ReadSnapshot::ReadSnapshot(Connection& connection) : connection_(connection) {
+  connection_.exec("BEGIN");
+}
+
+ReadSnapshot::~ReadSnapshot() {
+  if (!done_) sqlite3_exec(connection_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void ReadSnapshot::end() {
+  done_ = true;
+  connection_.exec("COMMIT");
+}
+
+Savepoint::Savepoint(Connection& connection, std::string name)
+    : connection_(connection), name_(std::move(name)) {
+  connection_.exec("SAVEPOINT " + name_);
+}
+
+Savepoint::~Savepoint() {
+  if (done_) return;
+  const std::string undo = "ROLLBACK TO " + name_ + "; RELEASE " + name_;
+  sqlite3_exec(connection_.handle(), undo.c_str(), nullptr, nullptr, nullptr);
+}
+
+void Savepoint::release() {
+  done_ = true;
+  connection_.exec("RELEASE " + name_);
+}
+
+void Savepoint::rollback() {
+  done_ = true;
+  connection_.exec("ROLLBACK TO " + name_);
+  connection_.exec("RELEASE " + name_);
+}
+
 }  // namespace argan::db

@@ -117,6 +117,40 @@ class Transaction {
   bool done_ = false;
 };
 
+// A read snapshot: BEGIN (deferred) on construction, so every statement until end() sees one
+// state of the database; ends (COMMIT of nothing) on end() or destruction. For readers of
+// several statements that must agree (exports, index builds, comparisons).
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Connection& connection);
+  ~ReadSnapshot();
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+  void end();
+
+ private:
+  Connection& connection_;
+  bool done_ = false;
+};
+
+// A savepoint inside a write transaction: what runs after construction is undone by
+// rollback() (the savepoint is then released) and kept by release(); destroyed without
+// either, it is rolled back. For one record of a chunk that may fail alone.
+class Savepoint {
+ public:
+  Savepoint(Connection& connection, std::string name);
+  ~Savepoint();
+  Savepoint(const Savepoint&) = delete;
+  Savepoint& operator=(const Savepoint&) = delete;
+  void release();
+  void rollback();
+
+ private:
+  Connection& connection_;
+  std::string name_;
+  bool done_ = false;
+};
+
 // Throws the argan::Error matching an SQLite result code. `context` says what was being done.
 [[noreturn]] void throwSqliteError(sqlite3* db, int rc, const std::string& context);
 

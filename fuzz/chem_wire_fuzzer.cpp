@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "server/chem_wire.h"
+#include "server/isolation/chem_wire.h"
 
 namespace {
 

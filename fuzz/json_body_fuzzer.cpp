@@ -6,7 +6,7 @@
 #include <string>
 
 #include "common/error.h"
-#include "server/json_fields.h"
+#include "server/json/json_fields.h"
 
 namespace {
 

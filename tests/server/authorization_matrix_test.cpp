@@ -41,8 +41,8 @@
 #include "db/product_store.h"
 #include "db/record_codes.h"
 #include "db/registry_store.h"
-#include "server/registration.h"
-#include "server/route_service.h"
+#include "server/registry/registration.h"
+#include "server/registry/synthesis_routes.h"
 #include "test_server.h"
 
 using namespace argan;
@@ -632,7 +632,7 @@ bool matches(int expected, int actual) {
   return expected == actual;
 }
 
-std::string routeKey(const server::Route& r) {
+std::string routeKey(const server::Endpoint& r) {
   return r.method + " " + r.pattern;
 }
 
@@ -647,7 +647,7 @@ BOOST_AUTO_TEST_CASE(every_route_has_a_row_and_every_row_a_route) {
     BOOST_TEST(rows.emplace(row.route, &row).second, "two matrix rows for " << row.route);
   }
   std::set<std::string> routes;
-  for (const auto& route : router.routes()) {
+  for (const auto& route : router.endpoints()) {
     const std::string key = routeKey(route);
     routes.insert(key);
     auto it = rows.find(key);
@@ -679,7 +679,7 @@ BOOST_AUTO_TEST_CASE(every_role_on_every_route) {
   std::map<std::string, const MatrixRow*> rows;
   for (const auto& row : kMatrix) rows[row.route] = &row;
   int cells = 0;
-  for (const auto& route : router.routes()) {
+  for (const auto& route : router.endpoints()) {
     auto it = rows.find(routeKey(route));
     if (it == rows.end()) continue;  // reported by the test above
     const MatrixRow& row = *it->second;

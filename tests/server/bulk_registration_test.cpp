@@ -1,6 +1,6 @@
 // Bulk registration: verdicts per record, one bad record never rolls back the others,
 // the same rule as single registration, and the search index sees the results.
-#include "server/bulk_registration.h"
+#include "server/registry/bulk_registration.h"
 #include "test_server.h"
 
 using namespace argan;

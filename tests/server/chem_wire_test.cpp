@@ -5,9 +5,9 @@
 
 #include <sstream>
 
-#include "server/chem_service.h"
-#include "server/chem_wire.h"
-#include "server/route_json.h"
+#include "server/isolation/chem_service.h"
+#include "server/isolation/chem_wire.h"
+#include "server/json/route_json.h"
 #include "chem_samples.h"
 #include "test_support.h"
 

@@ -7,7 +7,7 @@
 #include "chem/fingerprints.h"
 #include "chem/scaffold.h"
 #include "db/identifiers.h"
-#include "server/bulk_registration.h"
+#include "server/registry/bulk_registration.h"
 #include "test_server.h"
 
 using namespace argan;

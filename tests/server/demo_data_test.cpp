@@ -1,6 +1,6 @@
 // The demo data set: the cluster's 13 start-ups by sector, teams of at least two invented
 // people with random one-time passwords, cited chemistry registered by the team members.
-#include "server/demo_data.h"
+#include "server/demo/demo_data.h"
 
 #include <map>
 #include <set>

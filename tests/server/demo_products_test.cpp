@@ -9,7 +9,7 @@
 #include "db/record_codes.h"
 #include "db/start_up_store.h"
 #include "db/user_store.h"
-#include "server/demo_data.h"
+#include "server/demo/demo_data.h"
 #include "test_server.h"
 
 using namespace argan;

@@ -1,12 +1,12 @@
 // The demo synthesis routes (server/demo/demo_routes.json): loaded with the demo, created
 // through the route service by team members, and every metric a user of `scripts/run`
 // sees matches the arithmetic done by hand here from the amounts in the file.
-#include "server/demo_routes.h"
+#include "server/demo/demo_routes.h"
 
 #include <map>
 #include <set>
 
-#include "server/demo_data.h"
+#include "server/demo/demo_data.h"
 #include "test_server.h"
 
 using namespace argan;

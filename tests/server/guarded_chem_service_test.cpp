@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "chem_samples.h"
-#include "server/chem_worker.h"
-#include "server/guarded_chem_service.h"
+#include "server/isolation/chem_worker.h"
+#include "server/isolation/guarded_chem_service.h"
 #include "test_server.h"
 
 #if defined(__SANITIZE_ADDRESS__)

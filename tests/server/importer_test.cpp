@@ -1,6 +1,6 @@
 // Bulk import: verdicts under the registration rule, batch field mapping, per-record
 // rejections that leave the database consistent, harmless re-runs, resuming, shared data.
-#include "server/importer.h"
+#include "server/transfer/importer.h"
 
 #include <Poco/JSON/Parser.h>
 
@@ -13,8 +13,8 @@
 #include "db/audit.h"
 #include "db/import_store.h"
 #include "db/start_up_store.h"
-#include "server/chem_service.h"
-#include "server/import_report.h"
+#include "server/isolation/chem_service.h"
+#include "server/transfer/import_report.h"
 #include "test_support.h"
 
 using namespace argan;
@@ -42,7 +42,7 @@ struct ImportFixture {
   server::AppConfig config;
   std::unique_ptr<db::Database> database;
   std::unique_ptr<FlakyChem> chem;
-  std::unique_ptr<server::Services> services;
+  std::unique_ptr<server::Runtime> services;
   db::Principal admin = db::Principal::system("test import");
 
   ImportFixture() {
@@ -51,8 +51,8 @@ struct ImportFixture {
     options.path = dir.file("import.db");
     database = db::Database::open(options);
     chem = std::make_unique<FlakyChem>();
-    services = std::make_unique<server::Services>(
-        server::Services{*database, clock, config, *chem});
+    services = std::make_unique<server::Runtime>(
+        server::Runtime{*database, clock, config, *chem});
   }
 
   std::int64_t startUp(const std::string& name) {

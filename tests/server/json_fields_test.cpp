@@ -1,4 +1,4 @@
-#include "server/json_fields.h"
+#include "server/json/json_fields.h"
 
 #include <cstdint>
 

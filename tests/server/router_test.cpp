@@ -1,8 +1,8 @@
-#include "server/router.h"
+#include "server/http/router.h"
 
 #include <set>
 
-#include "server/api_routes.h"
+#include "server/http/endpoints.h"
 #include "test_support.h"
 
 using namespace argan::server;
@@ -16,7 +16,7 @@ BOOST_AUTO_TEST_CASE(matches_patterns_and_prefers_literals) {
   r.add({"POST", "/api/compounds/{id}", Access::StartUpMember, [](RequestContext&) {}, "x"});
   PathParams params;
   bool exists = false;
-  const Route* route = r.match("GET", "/api/compounds/CMP-000001", params, exists);
+  const Endpoint* route = r.match("GET", "/api/compounds/CMP-000001", params, exists);
   BOOST_REQUIRE(route);
   BOOST_TEST(params.at("id") == "CMP-000001");
   route = r.match("POST", "/api/compounds/preview", params, exists);
@@ -30,7 +30,7 @@ BOOST_AUTO_TEST_CASE(matches_patterns_and_prefers_literals) {
 BOOST_AUTO_TEST_CASE(every_api_route_has_a_summary_and_a_unique_signature) {
   Router r = buildApiRouter();
   std::set<std::string> seen;
-  for (const auto& route : r.routes()) {
+  for (const auto& route : r.endpoints()) {
     BOOST_TEST(!route.summary.empty(), route.pattern);
     BOOST_TEST(route.pattern.rfind("/api/", 0) == 0u, route.pattern);
     BOOST_TEST(seen.insert(route.method + " " + route.pattern).second, route.pattern);

@@ -19,7 +19,7 @@
 #include "db/identifiers.h"
 #include "db/product_store.h"
 #include "db/registry_store.h"
-#include "server/bulk_registration.h"
+#include "server/registry/bulk_registration.h"
 #include "test_server.h"
 
 using namespace argan;
@@ -733,10 +733,10 @@ BOOST_AUTO_TEST_CASE(an_index_rebuilt_from_sqlite_answers_like_the_live_one) {
   });
   lab.server.search().compoundsChanged();
   // A cold start over the same database, with other segment sizes (several sealed segments).
-  server::SearchServiceOptions options;
+  server::StructureSearchOptions options;
   options.index.loadSegmentRows = 7;
   options.index.tailCapacity = 5;
-  server::SearchService cold(lab.server.database(), options);
+  server::StructureSearch cold(lab.server.database(), options);
   BOOST_TEST(cold.index().stats().compounds == lab.server.search().index().stats().compounds);
   BOOST_TEST(cold.index().snapshot()->segments.size() >= 5u);
   for (const db::Principal& who : {db::Principal::system("t"), member(lab.a), member(lab.b),

@@ -18,12 +18,12 @@
 #include "db/database.h"
 #include "db/start_up_store.h"
 #include "db/user_store.h"
-#include "server/api_routes.h"
-#include "server/authentication.h"
-#include "server/chem_service.h"
-#include "server/http_server.h"
-#include "server/search_service.h"
-#include "server/import_jobs.h"
+#include "server/http/endpoints.h"
+#include "server/http/authentication.h"
+#include "server/isolation/chem_service.h"
+#include "server/http/http_server.h"
+#include "server/search/structure_search.h"
+#include "server/transfer/import_jobs.h"
 #include "test_support.h"
 
 namespace argan::test {
@@ -61,11 +61,11 @@ class TestServer {
     config_.passwordIterations = 1000;
     database_ = db::Database::open(dbOptions);
     if (!chem_) chem_ = std::make_unique<server::InProcessChemService>(2);
-    server::SearchServiceOptions searchOptions;
+    server::StructureSearchOptions searchOptions;
     searchOptions.index.tailCapacity = 32;  // small: tests cross tail sealing
-    search_ = std::make_unique<server::SearchService>(*database_, searchOptions);
-    services_ = std::make_unique<server::Services>(
-        server::Services{*database_, clock_, config_, *chem_, search_.get()});
+    search_ = std::make_unique<server::StructureSearch>(*database_, searchOptions);
+    services_ = std::make_unique<server::Runtime>(
+        server::Runtime{*database_, clock_, config_, *chem_, search_.get()});
     imports_ = std::make_unique<server::ImportJobs>(*services_, dir_.file("imports"));
     services_->imports = imports_.get();
     imports_->start();
@@ -82,8 +82,8 @@ class TestServer {
   server::GateStats gateStats() const { return http_->gateStats(); }
   server::HttpServer& http() { return *http_; }
   db::Database& database() { return *database_; }
-  server::Services& services() { return *services_; }
-  server::SearchService& search() { return *search_; }
+  server::Runtime& services() { return *services_; }
+  server::StructureSearch& search() { return *search_; }
   const server::Router& router() const { return router_; }
   const std::string& dbPath() const { return config_.dbPath; }
   server::ImportJobs& imports() { return *imports_; }
@@ -169,9 +169,9 @@ class TestServer {
   SystemClock systemClock_;
   const Clock& clock_;
   std::unique_ptr<db::Database> database_;
-  std::unique_ptr<server::SearchService> search_;
+  std::unique_ptr<server::StructureSearch> search_;
   std::unique_ptr<server::ChemService> chem_;
-  std::unique_ptr<server::Services> services_;
+  std::unique_ptr<server::Runtime> services_;
   std::unique_ptr<server::ImportJobs> imports_;
   server::Router router_;
   std::unique_ptr<server::HttpServer> http_;

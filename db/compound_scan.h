@@ -1,0 +1,56 @@
+// Whole-table reads of compounds for the in-memory structure index and the start-up
+// comparison, in id order, through a callback (no copies of the fingerprint and pickle
+// bytes: the views are valid only during the call).
+//
+// These reads return every row whatever its visibility: their callers keep the rows in
+// memory and apply the visibility rule (db/access.h, RecordAccess) to each row inside their
+// scans. Nothing here may be shown to a caller as it is.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/sqlite.h"
+
+namespace argan::db {
+
+struct CompoundScanRow {
+  std::int64_t id = 0;
+  std::int64_t startUpId = 0;
+  std::string_view visibility;  // "start-up" | "cluster" | "public"
+  bool retired = false;
+  double mw = 0;
+  std::string_view morganFp;   // packed fingerprints and the RDKit pickle, as stored
+  std::string_view patternFp;
+  std::string_view pickle;
+  std::string_view fullHash;   // scanLiveCompounds only
+};
+
+// Every compound with id > afterId (retired ones included), in id order.
+void scanCompounds(Connection& c, std::int64_t afterId,
+                   const std::function<void(const CompoundScanRow&)>& fn);
+
+// The live (not retired) compounds of `startUps` (empty: every start-up), in id order, at
+// most `limit` rows.
+void scanLiveCompounds(Connection& c, const std::vector<std::int64_t>& startUps,
+                       std::size_t limit, const std::function<void(const CompoundScanRow&)>& fn);
+
+// The latest updated_at of any compound ("" for none): a watermark for scanChangedCompounds.
+std::string compoundsWatermark(Connection& c);
+
+struct CompoundFlagsRow {
+  std::int64_t id = 0;
+  std::string_view visibility;
+  bool retired = false;
+  std::string_view updatedAt;
+};
+
+// Compounds with id <= maxId changed at or after `since` (visibility or retirement), through
+// the updated_at index.
+void scanChangedCompounds(Connection& c, const std::string& since, std::int64_t maxId,
+                          const std::function<void(const CompoundFlagsRow&)>& fn);
+
+}  // namespace argan::db

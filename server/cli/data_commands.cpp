@@ -1,0 +1,479 @@
+#include "server/cli/data_commands.h"
+
+#include <Poco/JSON/Object.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "chem/structure_analysis.h"
+#include "common/clock.h"
+#include "common/error.h"
+#include "db/backup.h"
+#include "db/database.h"
+#include "db/import_store.h"
+#include "db/start_up_store.h"
+#include "db/user_store.h"
+#include "server/cli/cli_args.h"
+#include "server/transfer/export.h"
+#include "server/transfer/import_report.h"
+#include "server/transfer/importer.h"
+#include "server/registry/registration.h"
+#include "server/transfer/route_export.h"
+#include "server/isolation/chem_service.h"
+
+namespace argan::server {
+
+const char* const kImportUsage =
+    "argan import --db FILE --start-up ID [--format sdf|smiles|csv] [--report PATH]\n"
+    "             [--map FIELD=BATCH_FIELD]... [--no-default-mapping] [--structure-column NAME]\n"
+    "             [--delimiter C] [--as EMAIL] [--progress|--no-progress] [--strict] PATH";
+const char* const kImportHelp =
+    "Imports an SD, SMILES or CSV file into a start-up's registry.\n"
+    "\n"
+    "SD files (V2000/V3000), SMILES files and CSV (.gz too) register by the rule of the API.\n"
+    "Every record gets a verdict: registered (new parent),\n"
+    "new_form, new_batch, already_imported (the start-up imported this very record before:\n"
+    "nothing is registered again) or rejected (reason, record number and line).\n"
+    "\n"
+    "  --format        sdf, smiles or csv (default: from the file name, else the content)\n"
+    "  --report PATH   the full report, CSV when PATH ends in .csv, JSON otherwise\n"
+    "  --map F=B       data field F goes to batch field B: amount, unit, purity, prepared_on,\n"
+    "                  researcher, notebook_ref, storage, notes, property or ignore\n"
+    "                  (repeatable, or comma-separated). Unmapped fields are matched by name\n"
+    "                  (amount, purity, notebook, ...; see docs/import.md) or kept as\n"
+    "                  batch properties.\n"
+    "  --no-default-mapping  only --map decides; every other field becomes a property\n"
+    "  --structure-column    CSV: the column with the structures (default smiles/structure/...)\n"
+    "  --delimiter C         CSV: ',' ';' or 'tab' (default: detected from the header)\n"
+    "  --as EMAIL      record the import as this user (a member of the start-up or an\n"
+    "                  administrator); default: the system account \"cli import\"\n"
+    "  --progress / --no-progress  progress bar on stderr (default: when stderr is a terminal)\n"
+    "  --strict        exit 3 when any record was rejected\n"
+    "\n"
+    "An interrupted import of the same file into the same start-up resumes where it stopped.\n"
+    "Prints a JSON line about the import, then, as its last line, exactly\n"
+    "  {\"registered\": n, \"new_form\": n, \"new_batch\": n, \"rejected\": n}\n"
+    "Exit codes: 0 done (whatever the verdicts), 1 failed, 2 usage, 3 --strict with rejections.";
+const char* const kExportUsage =
+    "argan export --db FILE --format sdf|csv|json [--start-up ID] [--include-retired] PATH\n"
+    "       argan export --routes --db FILE --format csv|smiles|rxn [--start-up ID]\n"
+    "                    [--include-retired] PATH";
+const char* const kExportHelp =
+    "Writes the registry's parents as an SD file, CSV or JSON; with --routes, the synthesis\n"
+    "routes as metrics CSV, reaction SMILES or RXN records (an RD file).\n"
+    "\n"
+    "Every parent comes with its identity layers and properties; every route step with its\n"
+    "metrics (and a row per route with the route metrics). PATH '-' writes to standard output.\n"
+    "Without --start-up: the whole registry, as an administrator sees it; with it: that\n"
+    "start-up's own records. The file is written beside PATH and renamed when complete.\n"
+    "Prints {\"compounds\": n, \"format\", \"path\"} (with --routes: {\"routes\": n,\n"
+    "\"steps\": n, \"format\", \"path\"}).";
+const char* const kBackupUsage = "argan backup --db FILE [--force] DEST";
+const char* const kBackupHelp =
+    "Copies the database to DEST while the server runs.\n"
+    "\n"
+    "Uses SQLite's online backup API (the server may keep running and writing),\n"
+    " checks the copy with PRAGMA integrity_check and renames it into\n"
+    "place. --force replaces an existing DEST. Prints {\"backup\", \"bytes\", \"schema_version\"}.";
+const char* const kRestoreUsage = "argan restore --db FILE BACKUP";
+const char* const kRestoreHelp =
+    "Replaces the database FILE with a checked BACKUP.\n"
+    "\n"
+    "Nothing is replaced unless BACKUP passes PRAGMA\n"
+    "integrity_check and carries a schema this build knows, and the server is stopped (a\n"
+    "database in use is refused). The copy is checked beside FILE and renamed over it in one\n"
+    "step; the previous file is kept as FILE.before-restore-<time>. Prints {\"restored\",\n"
+    "\"previous\", \"schema_version\"}.";
+
+namespace {
+
+using Args = std::vector<std::string>;
+
+std::int64_t parseId(const std::string& text, const std::string& flag) {
+  try {
+    std::size_t used = 0;
+    long long value = std::stoll(text, &used);
+    if (used == text.size() && value > 0) return value;
+  } catch (...) {
+  }
+  throw UsageError(flag + " must be a positive number");
+}
+
+std::string onePath(const CliArgs& a, const char* what) {
+  if (a.positional().size() != 1) throw UsageError(std::string("give exactly one ") + what);
+  return a.positional()[0];
+}
+
+bool fileExists(const std::string& path) { return std::ifstream(path).good(); }
+
+// Opens an existing registry; a missing file is refused (NotFound), never created, so a
+// mistyped --db cannot import into, export or back up an empty new database.
+std::unique_ptr<db::Database> openDatabase(const std::string& path, bool migrate = true) {
+  if (!fileExists(path)) throw notFound("no database file '" + path + "'");
+  db::DatabaseOptions options;
+  options.path = path;
+  options.applyMigrations = migrate;
+  options.checkIntegrityOnOpen = migrate;
+  return db::Database::open(options);
+}
+
+void printJson(std::ostream& out, const Poco::JSON::Object& o) {
+  o.stringify(out);
+  out << std::endl;
+}
+
+// Writes a file beside `path` and renames it into place when `write` succeeds.
+template <typename Fn>
+void writeAtomically(const std::string& path, Fn&& write) {
+  const std::string partial = path + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    if (!out) throw unavailable("cannot write '" + partial + "'");
+    try {
+      write(out);
+      out.flush();
+      if (!out) throw unavailable("could not write '" + path + "' (disk full?)");
+    } catch (...) {
+      out.close();
+      std::remove(partial.c_str());
+      throw;
+    }
+  }
+  if (std::rename(partial.c_str(), path.c_str()) != 0) {
+    std::remove(partial.c_str());
+    throw unavailable("cannot rename '" + partial + "' to '" + path + "'");
+  }
+}
+
+// A progress bar on stderr, redrawn at most five times a second.
+class ProgressBar : public ImportObserver {
+ public:
+  ProgressBar(std::uint64_t total, bool enabled) : total_(total), enabled_(enabled) {}
+
+  void onProgress(std::int64_t records, std::uint64_t bytes) override {
+    records_ = records;
+    bytes_ = bytes;
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - lastDraw_ < std::chrono::milliseconds(200)) return;
+    lastDraw_ = now;
+    draw();
+  }
+
+  void finish() {
+    if (!enabled_) return;
+    bytes_ = total_;
+    draw();
+    std::cerr << std::endl;
+  }
+
+ private:
+  void draw() {
+    double fraction = total_ ? static_cast<double>(bytes_) / static_cast<double>(total_) : 1.0;
+    if (fraction > 1) fraction = 1;
+    constexpr int kWidth = 30;
+    int filled = static_cast<int>(fraction * kWidth);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    std::ostringstream line;
+    line << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
+         << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] " << std::setw(3)
+         << static_cast<int>(fraction * 100) << "%  record " << records_ << "  "
+         << std::fixed << std::setprecision(0)
+         << (seconds > 0 ? static_cast<double>(records_) / seconds : 0.0) << " records/s ";
+    std::cerr << line.str() << std::flush;
+  }
+
+  std::uint64_t total_;
+  bool enabled_;
+  std::int64_t records_ = 0;
+  std::uint64_t bytes_ = 0;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point lastDraw_{};
+};
+
+ImportOptions importOptions(const CliArgs& a, const std::string& path) {
+  ImportOptions options;
+  if (auto f = a.get("format")) {
+    auto format = chem::parseRecordFileFormat(*f);
+    if (!format) throw UsageError("--format must be sdf, smiles or csv");
+    options.format = *format;
+  } else if (auto guessed = chem::formatFromFileName(path)) {
+    options.format = *guessed;
+  } else if (fileExists(path)) {
+    options.format = detectFileFormat(path);  // from the content
+  }
+  for (const std::string& value : a.getAll("map")) {
+    std::istringstream parts(value);
+    std::string part;
+    while (std::getline(parts, part, ',')) {
+      if (part.empty()) continue;
+      auto eq = part.rfind('=');
+      if (eq == std::string::npos || eq == 0) {
+        throw UsageError("--map takes FIELD=BATCH_FIELD, e.g. --map AMT=amount");
+      }
+      auto target = parseBatchField(part.substr(eq + 1));
+      if (!target) {
+        throw UsageError("--map " + part +
+                         ": the batch field must be amount, unit, purity, prepared_on, "
+                         "researcher, notebook_ref, storage, notes, property or ignore");
+      }
+      options.fieldMap[part.substr(0, eq)] = *target;
+    }
+  }
+  options.defaultMapping = !a.has("no-default-mapping");
+  options.reader.structureColumn = a.get("structure-column").value_or("");
+  if (auto d = a.get("delimiter")) {
+    std::string delimiter = *d == "tab" || *d == "\\t" ? "\t" : *d;
+    if (delimiter.size() != 1) throw UsageError("--delimiter must be one character or 'tab'");
+    options.reader.delimiter = delimiter[0];
+  }
+  return options;
+}
+
+db::Principal importActor(db::Database& database, const std::optional<std::string>& email,
+                          std::int64_t startUp) {
+  if (!email) return db::Principal::system("cli import");
+  auto user = database.read([&](db::Connection& c) { return db::findUserByEmail(c, *email); });
+  if (!user || user->disabledAt) throw notFound("no active user with the e-mail " + *email);
+  db::Principal who = user->principal();
+  authorizeRegistration(who, startUp);
+  return who;
+}
+
+}  // namespace
+
+int importCommand(const Args& args) {
+  CliArgs a(args,
+            {"db", "start-up", "format", "report", "map", "structure-column", "delimiter", "as"},
+            {"no-default-mapping", "progress", "no-progress", "strict"});
+  const std::string path = onePath(a, "file to import");
+  const std::string dbPath = a.require("db");
+  const std::int64_t startUp = parseId(a.require("start-up"), "--start-up");
+  ImportOptions options = importOptions(a, path);
+  if (!fileExists(path)) throw notFound("no file '" + path + "' to import");
+  if (auto reportPath = a.get("report")) {
+    // Refuse an unwritable report before importing anything, not after the whole file.
+    const std::string partial = *reportPath + ".partial";
+    if (!std::ofstream(partial, std::ios::binary | std::ios::trunc)) {
+      throw unavailable("cannot write the report '" + *reportPath + "' (no such directory, or "
+                        "no permission); nothing was imported");
+    }
+    std::remove(partial.c_str());
+  }
+
+  auto database = openDatabase(dbPath);
+  chem::initialise();
+  SystemClock clock;
+  AppConfig config;
+  // One analysis per core (runImport analyses config.chemWorkers records at a time).
+  config.chemWorkers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  InProcessChemService chemService(config.chemWorkers);
+  Runtime runtime{*database, clock, config, chemService};
+
+  bool known = database->read(
+      [&](db::Connection& c) { return db::findStartUp(c, startUp).has_value(); });
+  if (!known) throw notFound("no start-up with id " + std::to_string(startUp));
+  db::Principal actor = importActor(*database, a.get("as"), startUp);
+
+  // Named copies, not a structured binding: lambdas below capture sha256 (C++17 forbids
+  // capturing bindings; Clang, used by scripts/sanitize, enforces it).
+  const auto fingerprint = fileFingerprint(path);
+  const std::string sha256 = fingerprint.first;
+  const std::uint64_t bytes = fingerprint.second;
+  std::string fileName = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  std::string optionsJson = options.toJson();
+  // An interrupted import of this very file, with the same options, resumes.
+  std::optional<db::Import> job = database->read([&](db::Connection& c) {
+    for (auto& i : db::unfinishedImports(c, "cli")) {
+      if (i.startUpId == startUp && i.fileSha256 == sha256 && i.optionsJson == optionsJson) {
+        return std::optional<db::Import>(i);
+      }
+    }
+    return std::optional<db::Import>();
+  });
+  if (job) {
+    std::cerr << "argan import: resuming import " << job->id << " of " << fileName << " after record "
+              << job->recordsDone << std::endl;
+  } else {
+    db::NewImport in;
+    in.startUpId = startUp;
+    in.source = "cli";
+    in.fileName = fileName;
+    in.fileSha256 = sha256;
+    in.fileBytes = static_cast<std::int64_t>(bytes);
+    in.format = chem::recordFileFormatName(options.format);
+    in.optionsJson = optionsJson;
+    job = database->write([&](db::Connection& c) { return db::createImport(c, clock, actor, in); });
+  }
+
+  ImportFile file(path);
+  auto reader = chem::RecordReader::create(options.format, file.stream(), options.reader);
+  bool showProgress = a.has("progress") || (!a.has("no-progress") && ::isatty(2));
+  ProgressBar progress(file.size(), showProgress);
+  std::function<std::uint64_t()> position;
+  if (file.compressed()) {
+    position = [&file] { return file.position(); };
+  } else {
+    position = [&reader] { return reader->bytesRead(); };
+  }
+  runImport(runtime, actor, *job, *reader, options, progress, position);
+  progress.finish();
+
+  db::Principal admin = db::Principal::system("cli import");
+  db::Import done = *database->read([&](db::Connection& c) { return db::findImport(c, admin, job->id); });
+  if (auto reportPath = a.get("report")) {
+    writeAtomically(*reportPath, [&](std::ostream& out) {
+      database->read([&](db::Connection& c) {
+        writeImportReport(c, done, reportFormatForPath(*reportPath), out);
+      });
+    });
+  }
+  Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
+  about.set("import", done.id);
+  about.set("file", fileName);
+  about.set("format", done.format);
+  about.set("start_up", done.startUpId);
+  about.set("records", done.counts.total());
+  about.set("already_imported", done.counts.alreadyImported);
+  about.set("report", a.get("report") ? Poco::Dynamic::Var(*a.get("report")) : Poco::Dynamic::Var());
+  printJson(std::cout, about);
+  std::cout << verdictCountsLine(done.counts) << std::endl;
+  return a.has("strict") && done.counts.rejected > 0 ? kExitRejectedRecords : 0;
+}
+
+namespace {
+
+// Writes `write(out)` to PATH (atomically) or to standard output for "-".
+template <typename Fn>
+void writeOutput(const std::string& path, Fn&& write) {
+  if (path == "-") {
+    write(std::cout);
+    std::cout.flush();
+  } else {
+    writeAtomically(path, write);
+  }
+}
+
+int exportRoutesCommand(const CliArgs& a, const std::string& path) {
+  auto format = parseRouteExportFormat(a.require("format"));
+  if (!format) throw UsageError("--format must be csv, smiles or rxn with --routes");
+  RouteExportOptions options;
+  options.format = *format;
+  options.includeRetired = a.has("include-retired");
+  db::Principal viewer = db::Principal::system("cli export");
+  if (auto s = a.get("start-up")) {
+    options.startUpId = parseId(*s, "--start-up");
+    viewer = db::Principal{};
+    viewer.role = db::Role::Member;
+    viewer.startUpId = options.startUpId;
+    viewer.email = "cli export";
+  }
+  auto database = openDatabase(a.require("db"));
+  if (options.startUpId) {
+    bool known = database->read(
+        [&](db::Connection& c) { return db::findStartUp(c, *options.startUpId).has_value(); });
+    if (!known) throw notFound("no start-up with id " + std::to_string(*options.startUpId));
+  }
+  chem::initialise();
+  SystemClock clock;
+  AppConfig config;
+  InProcessChemService chemService(1);
+  Runtime runtime{*database, clock, config, chemService};
+  RouteExportSummary summary;
+  writeOutput(path, [&](std::ostream& out) {
+    summary = exportRoutes(runtime, viewer, options, out);
+  });
+  Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
+  about.set("routes", summary.routes);
+  about.set("steps", summary.steps);
+  about.set("format", routeExportFormatName(options.format));
+  about.set("path", path);
+  printJson(path == "-" ? std::cerr : std::cout, about);
+  return 0;
+}
+
+}  // namespace
+
+int exportCommand(const Args& args) {
+  CliArgs a(args, {"db", "format", "start-up"}, {"include-retired", "routes"});
+  const std::string path = onePath(a, "output file (or - for standard output)");
+  if (a.has("routes")) return exportRoutesCommand(a, path);
+  auto format = parseExportFormat(a.require("format"));
+  if (!format) throw UsageError("--format must be sdf, csv or json");
+  ExportOptions options;
+  options.format = *format;
+  options.includeRetired = a.has("include-retired");
+  db::Principal viewer = db::Principal::system("cli export");
+  if (auto s = a.get("start-up")) {
+    options.startUpId = parseId(*s, "--start-up");
+    // The start-up's own view: its members' visibility, its own parents.
+    viewer = db::Principal{};
+    viewer.role = db::Role::Member;
+    viewer.startUpId = options.startUpId;
+    viewer.email = "cli export";
+  }
+  auto database = openDatabase(a.require("db"));
+  if (options.startUpId) {
+    bool known = database->read(
+        [&](db::Connection& c) { return db::findStartUp(c, *options.startUpId).has_value(); });
+    if (!known) throw notFound("no start-up with id " + std::to_string(*options.startUpId));
+  }
+  chem::initialise();
+  SystemClock clock;
+  ExportSummary summary;
+  if (path == "-") {
+    summary = exportCompounds(*database, clock, viewer, options, std::cout);
+    std::cout.flush();
+  } else {
+    writeAtomically(path, [&](std::ostream& out) {
+      summary = exportCompounds(*database, clock, viewer, options, out);
+    });
+  }
+  Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
+  about.set("compounds", summary.compounds);
+  about.set("format", exportFormatName(options.format));
+  about.set("path", path);
+  printJson(path == "-" ? std::cerr : std::cout, about);
+  return 0;
+}
+
+int backupCommand(const Args& args) {
+  CliArgs a(args, {"db"}, {"force"});
+  const std::string destination = onePath(a, "backup file");
+  auto database = openDatabase(a.require("db"), /*migrate=*/false);
+  db::BackupResult result = db::backupDatabase(*database, destination, a.has("force"));
+  Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
+  about.set("backup", result.path);
+  about.set("bytes", static_cast<Poco::UInt64>(result.bytes));
+  about.set("schema_version", result.schemaVersion);
+  about.set("integrity", "ok");
+  printJson(std::cout, about);
+  return 0;
+}
+
+int restoreCommand(const Args& args) {
+  CliArgs a(args, {"db"}, {});
+  const std::string backup = onePath(a, "backup file to restore");
+  const std::string target = a.require("db");
+  if (!fileExists(backup)) throw notFound("no backup file '" + backup + "'");
+  SystemClock clock;
+  db::RestoreResult result = db::restoreDatabase(backup, target, clock);
+  Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
+  about.set("restored", result.target);
+  about.set("from", backup);
+  about.set("previous", result.previous.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(result.previous));
+  about.set("schema_version", result.schemaVersion);
+  about.set("integrity", "ok");
+  printJson(std::cout, about);
+  return 0;
+}
+
+}  // namespace argan::server

@@ -1,0 +1,27 @@
+// The handles one running Argan works with: the database, the clock, the configuration, the
+// chemistry door, structure search and background imports. Built by the composition root
+// (cli/serve_command.cpp, the CLI commands) or a test, which owns every object; everything
+// below holds references only. The chemistry, search and import types are declared here and
+// defined in their rooms (isolation/, search/, transfer/): include those headers to use them.
+#pragma once
+
+#include "common/clock.h"
+#include "db/database.h"
+#include "server/core/app_config.h"
+
+namespace argan::server {
+
+class ChemService;
+class StructureSearch;
+class ImportJobs;
+
+struct Runtime {
+  db::Database& db;
+  const Clock& clock;
+  const AppConfig& config;
+  ChemService& chem;
+  StructureSearch* search = nullptr;  // structure search; null when not configured (CLI, tests)
+  ImportJobs* imports = nullptr;      // background imports; null: the imports API answers 503
+};
+
+}  // namespace argan::server

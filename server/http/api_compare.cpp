@@ -1,0 +1,266 @@
+// Cross-start-up comparison and neighbours, within confidentiality (comparison.h):
+//   GET /api/compare/start-ups          ?threshold=0.85&start_ups=1,2,3
+//   GET /api/compounds/{id}/neighbours  ?k=10&threshold=0
+// The anonymous overlap signal uses the cluster's fixed floor (kOverlapSignalThreshold) and is
+// given on the caller's own compounds only.
+#include <Poco/JSON/Array.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "common/error.h"
+#include "db/compound_search.h"
+#include "db/identifiers.h"
+#include "server/http/endpoints.h"
+#include "server/registry/comparison.h"
+#include "server/json/compound_json.h"
+#include "server/http/request_context.h"
+#include "server/search/structure_search.h"
+
+namespace argan::server {
+namespace {
+
+constexpr const char* kSignalMessage =
+    "a compound another start-up has not shared is %s; contact the cluster";
+
+double rounded(double v) { return std::round(v * 1e4) / 1e4; }
+
+Poco::Dynamic::Var optionalNumber(const std::optional<double>& v) {
+  return v ? Poco::Dynamic::Var(rounded(*v)) : Poco::Dynamic::Var();
+}
+
+std::string signalText(const std::string& what) {
+  std::string text = kSignalMessage;
+  return text.replace(text.find("%s"), 2, what);
+}
+
+std::vector<std::int64_t> parseIdList(const std::string& text, const std::string& field) {
+  std::vector<std::int64_t> ids;
+  std::istringstream parts(text);
+  std::string part;
+  while (std::getline(parts, part, ',')) {
+    if (part.empty()) continue;
+    std::size_t used = 0;
+    long long value = -1;
+    try {
+      value = std::stoll(part, &used);
+    } catch (...) {
+      used = 0;
+    }
+    if (used != part.size() || value < 1) {
+      throw invalidArgument(field + " must be a comma-separated list of ids", {{"field", field}});
+    }
+    ids.push_back(value);
+    if (ids.size() > 100) throw invalidArgument(field + " lists too many ids", {{"field", field}});
+  }
+  return ids;
+}
+
+void compareHandler(RequestContext& ctx) {
+  ComparisonOptions options;
+  options.threshold = ctx.queryNumber("threshold").value_or(0.85);
+  if (auto list = ctx.query("start_ups")) options.startUps = parseIdList(*list, "start_ups");
+  StartUpComparison result = compareStartUps(ctx.runtime(), ctx.principal(), options);
+
+  std::map<std::int64_t, db::Compound> compounds;
+  {
+    std::vector<std::int64_t> ids;
+    for (const auto& row : result.neighbours) ids.push_back(row.compound);
+    for (const auto& c : ctx.runtime().db.read([&](db::Connection& c) {
+           return db::loadCompounds(c, ctx.principal(), ids);
+         })) {
+      compounds[c.id] = c;
+    }
+  }
+  auto ref = [&](std::int64_t id) -> Poco::Dynamic::Var {
+    auto it = compounds.find(id);
+    if (it == compounds.end()) return Poco::Dynamic::Var();
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", it->second.code());
+    o->set("start_up", it->second.startUpId);
+    o->set("canonical_smiles", it->second.identity.canonicalSmiles);
+    o->set("visibility", it->second.visibility);
+    return o;
+  };
+
+  Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  out->set("threshold", result.threshold);
+  out->set("complete", result.complete);
+  Poco::JSON::Array::Ptr startUps = new Poco::JSON::Array;
+  for (const auto& s : result.startUps) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", s.id);
+    o->set("name", s.name);
+    o->set("compounds", static_cast<std::int64_t>(s.compounds));
+    startUps->add(o);
+  }
+  out->set("start_ups", startUps);
+
+  Poco::JSON::Array::Ptr identical = new Poco::JSON::Array;
+  for (const auto& g : result.identical) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Array::Ptr members = new Poco::JSON::Array;
+    for (auto id : g.compounds) members->add(ref(id));
+    o->set("compounds", members);
+    Poco::JSON::Array::Ptr owners = new Poco::JSON::Array;
+    for (auto id : g.startUps) owners->add(id);
+    o->set("start_ups", owners);
+    if (g.heldPrivatelyElsewhere) o->set("signal", signalText("the same parent"));
+    identical->add(o);
+  }
+  out->set("identical", identical);
+
+  Poco::JSON::Array::Ptr pairs = new Poco::JSON::Array;
+  for (const auto& p : result.nearDuplicates) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("a", ref(p.a));
+    o->set("b", ref(p.b));
+    o->set("similarity", rounded(p.similarity));
+    pairs->add(o);
+  }
+  out->set("near_duplicates", pairs);
+  out->set("near_duplicate_count", static_cast<std::int64_t>(result.nearDuplicateCount));
+
+  Poco::JSON::Array::Ptr neighbours = new Poco::JSON::Array;
+  for (const auto& row : result.neighbours) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("compound", ref(row.compound));
+    Poco::JSON::Array::Ptr nearest = new Poco::JSON::Array;
+    for (const auto& nn : row.nearest) {
+      Poco::JSON::Object::Ptr n = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      n->set("start_up", nn.startUp);
+      n->set("neighbour", nn.neighbour ? Poco::Dynamic::Var(db::compoundCode(*nn.neighbour))
+                                       : Poco::Dynamic::Var());
+      n->set("similarity", nn.neighbour ? Poco::Dynamic::Var(rounded(nn.similarity))
+                                        : Poco::Dynamic::Var());
+      nearest->add(n);
+    }
+    o->set("nearest", nearest);
+    Poco::JSON::Array::Ptr signals = new Poco::JSON::Array;
+    if (row.identicalPrivateElsewhere) signals->add(signalText("the same parent"));
+    if (row.similarPrivateElsewhere) {
+      std::ostringstream what;
+      what << "at least " << kOverlapSignalThreshold << " similar";
+      signals->add(signalText(what.str()));
+    }
+    if (signals->size()) o->set("signals", signals);
+    neighbours->add(o);
+  }
+  out->set("neighbours", neighbours);
+  out->set("private_signals", static_cast<std::int64_t>(result.privateSignals));
+
+  auto matrixJson = [&](const std::vector<std::vector<std::optional<double>>>& m) {
+    Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
+    for (const auto& r : m) {
+      Poco::JSON::Array::Ptr row = new Poco::JSON::Array;
+      for (const auto& v : r) row->add(optionalNumber(v));
+      rows->add(row);
+    }
+    return rows;
+  };
+  out->set("similarity_matrix", matrixJson(result.matrix));
+  Poco::JSON::Object::Ptr scaffolds = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Array::Ptr shared = new Poco::JSON::Array;
+  for (const auto& s : result.sharedScaffolds) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("scaffold", s.scaffold);
+    Poco::JSON::Object::Ptr counts = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (const auto& [startUp, count] : s.counts) {
+      counts->set(std::to_string(startUp), static_cast<std::int64_t>(count));
+    }
+    o->set("compounds_per_start_up", counts);
+    shared->add(o);
+  }
+  scaffolds->set("shared", shared);
+  scaffolds->set("jaccard_matrix", matrixJson(result.scaffoldJaccard));
+  out->set("scaffolds", scaffolds);
+  ctx.sendJson(200, out);
+}
+
+void neighboursHandler(RequestContext& ctx) {
+  const std::string& idText = ctx.param("id");
+  auto code = db::parseCode(idText);
+  if (!code || code->formNumber) throw notFound("no compound '" + idText + "'");
+  auto compound = ctx.runtime().db.read([&](db::Connection& c) {
+    return db::findCompound(c, ctx.principal(), code->compoundId, /*withBinary=*/true);
+  });
+  if (!compound) throw notFound("no compound '" + idText + "'");
+  if (!ctx.runtime().search) throw unavailable("structure search is not enabled on this server");
+  std::int64_t k = ctx.queryInt("k").value_or(10);
+  double threshold = ctx.queryNumber("threshold").value_or(0.0);
+  if (ctx.query("signal_threshold")) {
+    throw invalidArgument("signal_threshold cannot be chosen: the overlap signal is the cluster's "
+                          "rule (at least 0.85 similar)",
+                          {{"field", "signal_threshold"}});
+  }
+  if (k < 1 || k > 100) throw invalidArgument("k must be between 1 and 100", {{"field", "k"}});
+  if (!(threshold >= 0 && threshold <= 1)) {
+    throw invalidArgument("threshold must be between 0 and 1", {{"field", "threshold"}});
+  }
+  StructureSearch& search = *ctx.runtime().search;
+  search.index().trySync();
+  auto snapshot = search.index().snapshot();
+  ScanFilter filter;
+  filter.viewer = ctx.principal();
+  filter.excludeId = compound->id;
+  SimilarityOptions options;
+  options.k = static_cast<std::size_t>(k);
+  options.threshold = threshold;
+  SearchOutcome found =
+      search.engine().similarity(*snapshot, compound->identity.morganFp, filter, options);
+
+  std::vector<std::int64_t> ids;
+  for (const auto& hit : found.hits) ids.push_back(hit.id);
+  auto loaded = ctx.runtime().db.read([&](db::Connection& c) {
+    return db::loadCompounds(c, ctx.principal(), ids);
+  });
+  Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  out->set("compound", compound->code());
+  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+  std::size_t next = 0;
+  for (const auto& hit : found.hits) {
+    if (next >= loaded.size() || loaded[next].id != hit.id) continue;
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("compound", compoundSummaryJson(loaded[next]));
+    o->set("similarity", rounded(hit.score));
+    o->set("same_start_up", loaded[next].startUpId == compound->startUpId);
+    items->add(o);
+    ++next;
+  }
+  out->set("neighbours", items);
+
+  // Start-up members learn, anonymously, whether a compound they cannot see is close to one
+  // of their own (never about another start-up's compound).
+  const db::Principal& who = ctx.principal();
+  if (who.belongsTo(compound->startUpId)) {
+    ScanFilter hidden;
+    hidden.viewer = db::Principal::system("overlap signal");
+    hidden.hiddenFrom = who;
+    SimilarityOptions one;
+    one.k = 1;
+    one.threshold = kOverlapSignalThreshold;
+    bool close = !search.engine()
+                      .similarity(*snapshot, compound->identity.morganFp, hidden, one)
+                      .hits.empty();
+    if (close) {
+      std::ostringstream what;
+      what << "at least " << kOverlapSignalThreshold << " similar";
+      out->set("signal", signalText(what.str()));
+    }
+  }
+  ctx.sendJson(200, out);
+}
+
+}  // namespace
+
+void addCompareEndpoints(Router& router) {
+  router.add({"GET", "/api/compare/start-ups", Access::StartUpMember, compareHandler,
+              "cross-start-up comparison: identical parents, near-duplicates, nearest "
+              "neighbours, similarity matrix, scaffold overlap (confidential compounds only "
+              "as anonymous signals)"});
+  router.add({"GET", "/api/compounds/{id}/neighbours", Access::Public, neighboursHandler,
+              "most similar visible compounds (k, threshold), with an anonymous signal for "
+              "close compounds the caller cannot see"});
+}
+
+}  // namespace argan::server

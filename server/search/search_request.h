@@ -1,0 +1,78 @@
+// A structure search as plain data: the request, the filters resolved for a caller, running
+// it, and the answer (compounds and hits). JSON parsing and presentation are in
+// json/search_json.h; POST /api/search (http/api_search.cpp) is a thin handler over both.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/access.h"
+#include "db/compound_search.h"
+#include "db/sqlite.h"
+#include "server/search/search_engine.h"
+#include "server/core/runtime.h"
+
+namespace argan::server {
+
+struct SearchFilters {
+  std::vector<std::int64_t> startUps;  // sorted
+  std::optional<std::string> visibility;
+  std::optional<double> mwMin;
+  std::optional<double> mwMax;
+  bool includeRetired = false;
+  std::optional<std::string> productStage;  // pluggable (compoundIdsForFilter)
+};
+
+struct SearchRequest {
+  std::string type;                 // exact | substructure | similarity
+  std::string query;
+  std::string format;               // smiles | smarts | molfile | inchikey | identifier | ""
+  std::string match = "full";       // exact: full | stereo | tautomer | stereo_tautomer
+  std::optional<double> threshold;  // similarity (default 0.7 without k)
+  std::size_t k = 0;                // similarity top-k
+  SearchFilters filters;
+  std::int64_t page = 0;
+  std::int64_t pageSize = 50;
+  std::size_t maxHits = 10000;      // hit cap
+  std::int64_t timeBudgetMs = 5000; // substructure budget
+  bool countAll = false;            // substructure: scan past the page for an exact total
+};
+
+struct ResolvedFilters {
+  db::CompoundSearchFilter sql;  // for SQL (exact search)
+  ScanFilter scan;               // for index scans
+};
+
+struct SearchResponse {
+  std::string type;
+  std::vector<db::Compound> compounds;  // the page, in result order
+  std::vector<SearchHit> hits;          // parallel to compounds
+  std::int64_t total = 0;
+  bool complete = true;
+  std::string stoppedBy;
+  bool withScores = false;
+  std::size_t candidates = 0;
+  unsigned screenBits = 0;
+  std::string queryFormat;
+  std::string queryCanonicalSmiles;
+  double elapsedMs = 0;
+};
+
+ResolvedFilters resolveFilters(Runtime& runtime, const db::Principal& viewer,
+                               const SearchFilters& filters);
+
+// Runs a search for `viewer`. Throws argan::Error (InvalidArgument for bad queries,
+// Unavailable when structure search is not enabled).
+SearchResponse runSearch(Runtime& runtime, const db::Principal& viewer,
+                         const SearchRequest& request);
+
+// Pluggable filters contributed by other modules: the compound ids that filter `name` with
+// `value` admits for `viewer`, sorted. Throws InvalidArgument for an unknown filter or one
+// whose module is not installed in this build.
+std::vector<std::int64_t> compoundIdsForFilter(db::Connection& c, const db::Principal& viewer,
+                                               const std::string& name,
+                                               const std::string& value);
+
+}  // namespace argan::server
