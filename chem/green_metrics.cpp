@@ -184,149 +184,177 @@ Metric metricDefinition(const std::string& key) {
   throw internalError("no metric definition for '" + key + "'");
 }
 
-void computeStepMetrics(ReactionAnalysis& a, const ReactionInput& input) {
-  a.metrics.clear();
-  if (a.desiredProduct < 0) throw internalError("step metrics without a desired product");
-  const ResolvedComponent& product = a.components[static_cast<std::size_t>(a.desiredProduct)];
+namespace {
 
-  // Atom economy: stoichiometry and molar masses only.
-  {
-    Metric& m = add(a, "atom_economy");
-    double denominator = 0;
-    std::string terms;
-    for (const auto& c : a.components) {
-      if (!isLeft(c)) continue;
-      denominator += c.coefficient * c.molarMass;
-      terms += (terms.empty() ? "" : " + ") + std::to_string(c.coefficient) + " × " +
-               fmt(c.molarMass, 3);
-    }
-    if (!a.balance.balanced) {
-      m.missing = "the reaction is not balanced: " + a.balance.summary;
-    } else if (denominator <= 0) {
-      m.missing = "the reactants have no mass";
-    } else {
-      double numerator = product.coefficient * product.molarMass;
-      m.value = numerator / denominator * 100.0;
-      m.detail = std::to_string(product.coefficient) + " × " + fmt(product.molarMass, 3) + " / (" +
-                 terms + ") g/mol";
-    }
+// Atom economy: stoichiometry and molar masses only.
+void addAtomEconomy(ReactionAnalysis& a, const ResolvedComponent& product) {
+  Metric& m = add(a, "atom_economy");
+  double denominator = 0;
+  std::string terms;
+  for (const auto& c : a.components) {
+    if (!isLeft(c)) continue;
+    denominator += c.coefficient * c.molarMass;
+    terms +=
+        (terms.empty() ? "" : " + ") + std::to_string(c.coefficient) + " × " + fmt(c.molarMass, 3);
   }
+  if (!a.balance.balanced) {
+    m.missing = "the reaction is not balanced: " + a.balance.summary;
+  } else if (denominator <= 0) {
+    m.missing = "the reactants have no mass";
+  } else {
+    double numerator = product.coefficient * product.molarMass;
+    m.value = numerator / denominator * 100.0;
+    m.detail = std::to_string(product.coefficient) + " × " + fmt(product.molarMass, 3) + " / (" +
+               terms + ") g/mol";
+  }
+}
 
-  // The limiting reactant needs the amount of every stoichiometric reactant.
+// What the limiting reactant allows. It needs the amount of every stoichiometric reactant.
+struct LimitingExtent {
+  std::optional<double> extent;  // moles of reaction events the limiting reactant allows
+  std::string needAmounts;       // why there is none: the reactants without an amount
+};
+
+LimitingExtent limitingExtent(const ReactionAnalysis& a) {
   std::vector<std::string> leftWithoutAmount;
   for (const auto& c : a.components) {
     if (isLeft(c) && !c.moles) leftWithoutAmount.push_back(componentLabel(c));
   }
-  std::optional<double> extent;  // moles of reaction events the limiting reactant allows
+  LimitingExtent limit;
   if (a.limitingReactant >= 0) {
     const auto& lim = a.components[static_cast<std::size_t>(a.limitingReactant)];
-    extent = *lim.moles / lim.coefficient;
+    limit.extent = *lim.moles / lim.coefficient;
   }
-  std::string needAmounts =
-      leftWithoutAmount.empty()
-          ? ""
-          : "the amount of " + joinLabels(leftWithoutAmount) +
-                " (every reactant's amount is needed to find the limiting one)";
+  limit.needAmounts = leftWithoutAmount.empty()
+                          ? ""
+                          : "the amount of " + joinLabels(leftWithoutAmount) +
+                                " (every reactant's amount is needed to find the limiting one)";
+  return limit;
+}
 
-  {
-    Metric& m = add(a, "theoretical_yield");
-    if (extent) {
-      m.value = product.coefficient * *extent * product.molarMass;
-      const auto& lim = a.components[static_cast<std::size_t>(a.limitingReactant)];
-      m.detail = "limiting: " + componentLabel(lim) + ", " + fmt(*lim.moles * 1000, 4) +
-                 " mmol / " + std::to_string(lim.coefficient);
-    } else {
-      m.missing = needAmounts;
-    }
+void addTheoreticalYield(ReactionAnalysis& a, const ResolvedComponent& product,
+                         const LimitingExtent& limit) {
+  Metric& m = add(a, "theoretical_yield");
+  if (limit.extent) {
+    m.value = product.coefficient * *limit.extent * product.molarMass;
+    const auto& lim = a.components[static_cast<std::size_t>(a.limitingReactant)];
+    m.detail = "limiting: " + componentLabel(lim) + ", " + fmt(*lim.moles * 1000, 4) + " mmol / " +
+               std::to_string(lim.coefficient);
+  } else {
+    m.missing = limit.needAmounts;
   }
+}
 
+// The yield from the amounts, else as recorded. Throws InvalidArgument above 100 %; warns
+// when the recorded yield differs from the amounts' by more than one point.
+void addYield(ReactionAnalysis& a, const ResolvedComponent& product, const LimitingExtent& limit,
+              const ReactionInput& input) {
   std::optional<double> productMoles = product.moles;
   std::optional<double> productMass = product.massG;
-  {
-    Metric& m = add(a, "yield");
-    if (extent && productMoles && product.amountSource != "yield") {
-      double y = *productMoles / (product.coefficient * *extent) * 100.0;
-      if (y > 100.0 + 1e-6) {
-        throw invalidArgument("yield above 100 %: the isolated product (" + fmt(*productMass, 4) +
-                                  " g) is more than the limiting reactant can make (" +
-                                  fmt(product.coefficient * *extent * product.molarMass, 4) +
-                                  " g), a yield of " + fmt(y, 1) +
-                                  " %; check the amounts (a wet or impure product?)",
-                              {{"field", "components"}, {"yield", y}});
-      }
-      m.value = y;
-      m.detail = "from the isolated product amount";
-      if (input.isolatedYield && std::fabs(*input.isolatedYield - y) > 1.0) {
-        a.warnings.push_back("the isolated yield recorded (" + fmt(*input.isolatedYield, 1) +
-                             " %) differs from the yield the amounts give (" + fmt(y, 1) +
-                             " %); the metrics use the amounts");
-      }
-    } else if (input.isolatedYield) {
-      m.value = *input.isolatedYield;
-      m.detail = "isolated yield as recorded";
-    } else if (!productMoles) {
-      m.missing = "the amount of isolated product or the isolated yield";
-    } else {
-      m.missing = needAmounts;
+  const std::optional<double>& extent = limit.extent;
+  Metric& m = add(a, "yield");
+  if (extent && productMoles && product.amountSource != "yield") {
+    double y = *productMoles / (product.coefficient * *extent) * 100.0;
+    if (y > 100.0 + 1e-6) {
+      throw invalidArgument("yield above 100 %: the isolated product (" + fmt(*productMass, 4) +
+                                " g) is more than the limiting reactant can make (" +
+                                fmt(product.coefficient * *extent * product.molarMass, 4) +
+                                " g), a yield of " + fmt(y, 1) +
+                                " %; check the amounts (a wet or impure product?)",
+                            {{"field", "components"}, {"yield", y}});
     }
+    m.value = y;
+    m.detail = "from the isolated product amount";
+    if (input.isolatedYield && std::fabs(*input.isolatedYield - y) > 1.0) {
+      a.warnings.push_back("the isolated yield recorded (" + fmt(*input.isolatedYield, 1) +
+                           " %) differs from the yield the amounts give (" + fmt(y, 1) +
+                           " %); the metrics use the amounts");
+    }
+  } else if (input.isolatedYield) {
+    m.value = *input.isolatedYield;
+    m.detail = "isolated yield as recorded";
+  } else if (!productMoles) {
+    m.missing = "the amount of isolated product or the isolated yield";
+  } else {
+    m.missing = limit.needAmounts;
   }
+}
 
-  double leftMass = 0;
-  double leftCarbonMoles = 0;
-  bool leftMassesKnown = true;
-  bool leftMolesKnown = true;
+// Mass and moles of carbon of the stoichiometric reactants charged.
+struct ReactantTotals {
+  double mass = 0;  // g
+  double carbonMoles = 0;
+  bool massesKnown = true;
+  bool molesKnown = true;
+};
+
+ReactantTotals reactantTotals(const ReactionAnalysis& a) {
+  ReactantTotals left;
   for (const auto& c : a.components) {
     if (!isLeft(c)) continue;
     if (c.massG)
-      leftMass += *c.massG;
+      left.mass += *c.massG;
     else
-      leftMassesKnown = false;
+      left.massesKnown = false;
     if (c.moles)
-      leftCarbonMoles += *c.moles * c.carbonAtoms;
+      left.carbonMoles += *c.moles * c.carbonAtoms;
     else
-      leftMolesKnown = false;
+      left.molesKnown = false;
   }
-  std::string needProduct =
-      "the amount of isolated product (or a yield with every reactant's amount)";
+  return left;
+}
 
-  {
-    Metric& m = add(a, "reaction_mass_efficiency");
-    if (!productMass) {
-      m.missing = needProduct;
-    } else if (!leftMassesKnown || leftMass <= 0) {
-      m.missing = needAmounts.empty() ? "the masses of the reactants" : needAmounts;
-    } else {
-      m.value = *productMass / leftMass * 100.0;
-      m.detail = fmt(*productMass, 4) + " g / " + fmt(leftMass, 4) + " g";
-    }
-  }
-  {
-    Metric& m = add(a, "optimum_efficiency");
-    const Metric* rme = findMetric(a.metrics, "reaction_mass_efficiency");
-    const Metric* ae = findMetric(a.metrics, "atom_economy");
-    if (rme->value && ae->value && *ae->value > 0) {
-      m.value = *rme->value / *ae->value * 100.0;
-      m.detail = fmt(*rme->value, 2) + " % / " + fmt(*ae->value, 2) + " %";
-    } else {
-      m.missing = rme->value ? ae->missing : rme->missing;
-    }
-  }
-  {
-    Metric& m = add(a, "carbon_efficiency");
-    if (!productMoles) {
-      m.missing = needProduct;
-    } else if (!leftMolesKnown) {
-      m.missing = needAmounts;
-    } else if (leftCarbonMoles <= 0) {
-      m.missing = "the reactants contain no carbon";
-    } else {
-      m.value = *productMoles * product.carbonAtoms / leftCarbonMoles * 100.0;
-      m.detail = fmt(*productMoles * 1000, 4) + " mmol × " + std::to_string(product.carbonAtoms) +
-                 " C / " + fmt(leftCarbonMoles * 1000, 4) + " mmol C";
-    }
-  }
+const char* kNeedProduct =
+    "the amount of isolated product (or a yield with every reactant's amount)";
 
-  // Mass intensities: every input must have a mass.
+void addReactionMassEfficiency(ReactionAnalysis& a, const ResolvedComponent& product,
+                               const ReactantTotals& left, const std::string& needAmounts) {
+  const std::optional<double>& productMass = product.massG;
+  Metric& m = add(a, "reaction_mass_efficiency");
+  if (!productMass) {
+    m.missing = kNeedProduct;
+  } else if (!left.massesKnown || left.mass <= 0) {
+    m.missing = needAmounts.empty() ? "the masses of the reactants" : needAmounts;
+  } else {
+    m.value = *productMass / left.mass * 100.0;
+    m.detail = fmt(*productMass, 4) + " g / " + fmt(left.mass, 4) + " g";
+  }
+}
+
+// RME over AE; after both.
+void addOptimumEfficiency(ReactionAnalysis& a) {
+  Metric& m = add(a, "optimum_efficiency");
+  const Metric* rme = findMetric(a.metrics, "reaction_mass_efficiency");
+  const Metric* ae = findMetric(a.metrics, "atom_economy");
+  if (rme->value && ae->value && *ae->value > 0) {
+    m.value = *rme->value / *ae->value * 100.0;
+    m.detail = fmt(*rme->value, 2) + " % / " + fmt(*ae->value, 2) + " %";
+  } else {
+    m.missing = rme->value ? ae->missing : rme->missing;
+  }
+}
+
+void addCarbonEfficiency(ReactionAnalysis& a, const ResolvedComponent& product,
+                         const ReactantTotals& left, const std::string& needAmounts) {
+  const std::optional<double>& productMoles = product.moles;
+  Metric& m = add(a, "carbon_efficiency");
+  if (!productMoles) {
+    m.missing = kNeedProduct;
+  } else if (!left.molesKnown) {
+    m.missing = needAmounts;
+  } else if (left.carbonMoles <= 0) {
+    m.missing = "the reactants contain no carbon";
+  } else {
+    m.value = *productMoles * product.carbonAtoms / left.carbonMoles * 100.0;
+    m.detail = fmt(*productMoles * 1000, 4) + " mmol × " + std::to_string(product.carbonAtoms) +
+               " C / " + fmt(left.carbonMoles * 1000, 4) + " mmol C";
+  }
+}
+
+// Mass intensities (PMI, E factors, solvent and water intensity): every input must have a
+// mass.
+void addMassIntensities(ReactionAnalysis& a, const ResolvedComponent& product) {
+  const std::optional<double>& productMass = product.massG;
   double inputMass = 0;
   double solventMass = 0;
   double waterMass = 0;
@@ -343,7 +371,7 @@ void computeStepMetrics(ReactionAnalysis& a, const ReactionInput& input) {
   }
   std::string massMissing;
   if (!productMass) {
-    massMissing = needProduct;
+    massMissing = kNeedProduct;
   } else if (*productMass <= 0) {
     massMissing = "a positive mass of isolated product";
   } else if (!inputsWithoutMass.empty()) {
@@ -369,6 +397,23 @@ void computeStepMetrics(ReactionAnalysis& a, const ReactionInput& input) {
             "(" + fmt(inputMass, 4) + " − " + fmt(productMass.value_or(0), 4) + ") g" + perProduct);
   intensity("solvent_intensity", solventMass, fmt(solventMass, 4) + " g" + perProduct);
   intensity("water_intensity", waterMass, fmt(waterMass, 4) + " g" + perProduct);
+}
+
+}  // namespace
+
+void computeStepMetrics(ReactionAnalysis& a, const ReactionInput& input) {
+  a.metrics.clear();
+  if (a.desiredProduct < 0) throw internalError("step metrics without a desired product");
+  const ResolvedComponent& product = a.components[static_cast<std::size_t>(a.desiredProduct)];
+  addAtomEconomy(a, product);
+  LimitingExtent limit = limitingExtent(a);
+  addTheoreticalYield(a, product, limit);
+  addYield(a, product, limit, input);
+  ReactantTotals left = reactantTotals(a);
+  addReactionMassEfficiency(a, product, left, limit.needAmounts);
+  addOptimumEfficiency(a);
+  addCarbonEfficiency(a, product, left, limit.needAmounts);
+  addMassIntensities(a, product);
 }
 
 std::string worseFlag(const std::string& a, const std::string& b) {
@@ -479,141 +524,151 @@ std::string workupFlag(const std::string& method) {
   return "not_assessed";
 }
 
-std::vector<TrafficLight> stepTrafficLights(const ReactionAnalysis& a, const ReactionInput& input) {
-  std::vector<TrafficLight> lights;
-  const std::string percentRule = "≥ 90 % green, 70-90 % amber, < 70 % red (CHEM21 first pass)";
+namespace {
 
-  {
-    TrafficLight t{"yield", "not_assessed", "no yield", percentRule};
-    const Metric* y = findMetric(a.metrics, "yield");
-    if (y && y->value) {
-      t.flag = percentFlag(*y->value);
-      t.basis = fmt(*y->value, 1) + " %";
-    }
-    lights.push_back(t);
+const char* kPercentRule = "≥ 90 % green, 70-90 % amber, < 70 % red (CHEM21 first pass)";
+
+// The flag of a percentage metric (yield, atom economy) of the step.
+TrafficLight percentLight(const ReactionAnalysis& a, const std::string& key,
+                          const std::string& absent) {
+  TrafficLight t{key, "not_assessed", absent, kPercentRule};
+  const Metric* metric = findMetric(a.metrics, key);
+  if (metric && metric->value) {
+    t.flag = percentFlag(*metric->value);
+    t.basis = fmt(*metric->value, 1) + " %";
   }
-  {
-    TrafficLight t{"atom_economy", "not_assessed", "no atom economy", percentRule};
-    const Metric* ae = findMetric(a.metrics, "atom_economy");
-    if (ae && ae->value) {
-      t.flag = percentFlag(*ae->value);
-      t.basis = fmt(*ae->value, 1) + " %";
+  return t;
+}
+
+TrafficLight solventsLight(const ReactionAnalysis& a) {
+  TrafficLight t{"solvents", "green", "no solvent",
+                 "worst CHEM21 ranking of the solvents: Recommended green, Problematic "
+                 "amber, Hazardous or Highly hazardous red (Prat et al. 2016)"};
+  std::string flag = "not_assessed";
+  std::vector<std::string> seen;
+  std::vector<std::string> unknown;
+  for (const auto& c : a.components) {
+    if (c.role != "solvent") continue;
+    if (c.solvent.recognised) {
+      flag = worseFlag(flag, solventRankingFlag(c.solvent.ranking));
+      seen.push_back(c.solvent.name + " (" + c.solvent.ranking + ")");
+    } else {
+      unknown.push_back((c.name.empty() ? c.canonicalSmiles : c.name) +
+                        " (not in the CHEM21 guide)");
     }
-    lights.push_back(t);
   }
-  {
-    TrafficLight t{"solvents", "green", "no solvent",
-                   "worst CHEM21 ranking of the solvents: Recommended green, Problematic "
-                   "amber, Hazardous or Highly hazardous red (Prat et al. 2016)"};
+  if (!seen.empty() || !unknown.empty()) {
+    t.flag = flag;
+    seen.insert(seen.end(), unknown.begin(), unknown.end());
+    t.basis = joinLabels(seen);
+  }
+  return t;
+}
+
+TrafficLight temperatureLight(const ReactionInput& input) {
+  TrafficLight t{"temperature", "not_assessed", "no temperature given",
+                 "0-70 °C green, -20-0 °C or 70-140 °C amber, below -20 °C or above "
+                 "140 °C red (CHEM21 first pass)"};
+  if (input.conditions.temperatureC) {
+    t.flag = temperatureFlag(*input.conditions.temperatureC);
+    t.basis = fmt(*input.conditions.temperatureC, 1) + " °C";
+  }
+  return t;
+}
+
+TrafficLight workupLight(const ReactionInput& input) {
+  TrafficLight t{"workup", "not_assessed", "no work-up given",
+                 "quench, filtration, centrifugation, crystallisation, evaporation, "
+                 "distillation below 140 °C, sublimation, solvent exchange green; "
+                 "extraction amber; chromatography, HPLC, ion exchange, multiple "
+                 "recrystallisation, distillation above 140 °C red (CHEM21 first pass)"};
+  if (!input.workup.empty()) {
     std::string flag = "not_assessed";
-    std::vector<std::string> seen;
-    std::vector<std::string> unknown;
-    for (const auto& c : a.components) {
-      if (c.role != "solvent") continue;
-      if (c.solvent.recognised) {
-        flag = worseFlag(flag, solventRankingFlag(c.solvent.ranking));
-        seen.push_back(c.solvent.name + " (" + c.solvent.ranking + ")");
-      } else {
-        unknown.push_back((c.name.empty() ? c.canonicalSmiles : c.name) +
-                          " (not in the CHEM21 guide)");
-      }
-    }
-    if (!seen.empty() || !unknown.empty()) {
-      t.flag = flag;
-      seen.insert(seen.end(), unknown.begin(), unknown.end());
-      t.basis = joinLabels(seen);
-    }
-    lights.push_back(t);
+    for (const auto& w : input.workup) flag = worseFlag(flag, workupFlag(w));
+    t.flag = flag;
+    t.basis = joinLabels(input.workup);
   }
-  {
-    TrafficLight t{"temperature", "not_assessed", "no temperature given",
-                   "0-70 °C green, -20-0 °C or 70-140 °C amber, below -20 °C or above "
-                   "140 °C red (CHEM21 first pass)"};
-    if (input.conditions.temperatureC) {
-      t.flag = temperatureFlag(*input.conditions.temperatureC);
-      t.basis = fmt(*input.conditions.temperatureC, 1) + " °C";
+  return t;
+}
+
+TrafficLight criticalElementsLight(const ReactionAnalysis& a) {
+  TrafficLight t{"critical_elements", "not_assessed", "no structures",
+                 "remaining supply of the scarcest element: +500 years green, 50-500 "
+                 "years amber, 5-50 years red (CHEM21; Hunt et al., Green Chem. 2015, 17, "
+                 "1949)"};
+  std::set<std::string> elements;
+  for (const auto& c : a.components) elements.insert(c.elements.begin(), c.elements.end());
+  if (!elements.empty()) {
+    std::string flag = "green";
+    for (const auto& e : elements) flag = worseFlag(flag, supplyFlag(elementSupply(e)));
+    std::vector<std::string> worst;
+    for (const auto& e : elements) {
+      if (supplyFlag(elementSupply(e)) == flag) worst.push_back(e);
     }
-    lights.push_back(t);
+    t.flag = flag;
+    t.basis = flag == "green" ? "all elements +500 years"
+                              : joinLabels(worst) + " (" +
+                                    (flag == "red" ? "5-50 years" : "50-500 years") + ")";
   }
-  {
-    TrafficLight t{"workup", "not_assessed", "no work-up given",
-                   "quench, filtration, centrifugation, crystallisation, evaporation, "
-                   "distillation below 140 °C, sublimation, solvent exchange green; "
-                   "extraction amber; chromatography, HPLC, ion exchange, multiple "
-                   "recrystallisation, distillation above 140 °C red (CHEM21 first pass)"};
-    if (!input.workup.empty()) {
-      std::string flag = "not_assessed";
-      for (const auto& w : input.workup) flag = worseFlag(flag, workupFlag(w));
-      t.flag = flag;
-      t.basis = joinLabels(input.workup);
-    }
-    lights.push_back(t);
+  return t;
+}
+
+TrafficLight batchFlowLight(const ReactionInput& input) {
+  TrafficLight t{"batch_flow", "not_assessed", "mode not given",
+                 "flow green, batch amber (CHEM21 first pass)"};
+  if (input.conditions.mode == "flow") {
+    t.flag = "green";
+    t.basis = "flow";
+  } else if (input.conditions.mode == "batch") {
+    t.flag = "amber";
+    t.basis = "batch";
   }
-  {
-    TrafficLight t{"critical_elements", "not_assessed", "no structures",
-                   "remaining supply of the scarcest element: +500 years green, 50-500 "
-                   "years amber, 5-50 years red (CHEM21; Hunt et al., Green Chem. 2015, 17, "
-                   "1949)"};
-    std::set<std::string> elements;
-    for (const auto& c : a.components) elements.insert(c.elements.begin(), c.elements.end());
-    if (!elements.empty()) {
-      std::string flag = "green";
-      for (const auto& e : elements) flag = worseFlag(flag, supplyFlag(elementSupply(e)));
-      std::vector<std::string> worst;
-      for (const auto& e : elements) {
-        if (supplyFlag(elementSupply(e)) == flag) worst.push_back(e);
-      }
-      t.flag = flag;
-      t.basis = flag == "green" ? "all elements +500 years"
-                                : joinLabels(worst) + " (" +
-                                      (flag == "red" ? "5-50 years" : "50-500 years") + ")";
+  return t;
+}
+
+TrafficLight catalystLight(const ReactionAnalysis& a) {
+  TrafficLight t{"catalyst", "green", "no catalyst or reagents needed",
+                 "catalyst or enzyme used, or no reagents, green; stoichiometric reagents "
+                 "amber; reagents in excess (> 1.1 equivalents) red (CHEM21 first pass)"};
+  bool catalyst = false;
+  bool reagents = false;
+  std::vector<std::string> excess;
+  bool excessKnown = a.limitingReactant >= 0;
+  for (std::size_t i = 0; i < a.components.size(); ++i) {
+    const auto& c = a.components[i];
+    if (c.role == "catalyst") catalyst = true;
+    if (c.role == "reagent") reagents = true;
+    if (isLeft(c) && static_cast<int>(i) != a.limitingReactant && c.equivalents &&
+        *c.equivalents > 1.1) {
+      excess.push_back(componentLabel(c) + " " + fmt(*c.equivalents, 2) + " equiv.");
     }
-    lights.push_back(t);
   }
-  {
-    TrafficLight t{"batch_flow", "not_assessed", "mode not given",
-                   "flow green, batch amber (CHEM21 first pass)"};
-    if (input.conditions.mode == "flow") {
-      t.flag = "green";
-      t.basis = "flow";
-    } else if (input.conditions.mode == "batch") {
-      t.flag = "amber";
-      t.basis = "batch";
-    }
-    lights.push_back(t);
+  if (catalyst) {
+    t.basis = "catalyst used";
+  } else if (!excess.empty()) {
+    t.flag = "red";
+    t.basis = "excess: " + joinLabels(excess);
+  } else if (reagents) {
+    t.flag = "amber";
+    t.basis = excessKnown ? "stoichiometric reagents"
+                          : "stoichiometric reagents (excess not assessed: amounts missing)";
+  } else if (!excessKnown) {
+    t.basis = "no catalyst or reagents (excess not assessed: amounts missing)";
   }
-  {
-    TrafficLight t{"catalyst", "green", "no catalyst or reagents needed",
-                   "catalyst or enzyme used, or no reagents, green; stoichiometric reagents "
-                   "amber; reagents in excess (> 1.1 equivalents) red (CHEM21 first pass)"};
-    bool catalyst = false;
-    bool reagents = false;
-    std::vector<std::string> excess;
-    bool excessKnown = a.limitingReactant >= 0;
-    for (std::size_t i = 0; i < a.components.size(); ++i) {
-      const auto& c = a.components[i];
-      if (c.role == "catalyst") catalyst = true;
-      if (c.role == "reagent") reagents = true;
-      if (isLeft(c) && static_cast<int>(i) != a.limitingReactant && c.equivalents &&
-          *c.equivalents > 1.1) {
-        excess.push_back(componentLabel(c) + " " + fmt(*c.equivalents, 2) + " equiv.");
-      }
-    }
-    if (catalyst) {
-      t.basis = "catalyst used";
-    } else if (!excess.empty()) {
-      t.flag = "red";
-      t.basis = "excess: " + joinLabels(excess);
-    } else if (reagents) {
-      t.flag = "amber";
-      t.basis = excessKnown ? "stoichiometric reagents"
-                            : "stoichiometric reagents (excess not assessed: amounts missing)";
-    } else if (!excessKnown) {
-      t.basis = "no catalyst or reagents (excess not assessed: amounts missing)";
-    }
-    lights.push_back(t);
-  }
-  return lights;
+  return t;
+}
+
+}  // namespace
+
+std::vector<TrafficLight> stepTrafficLights(const ReactionAnalysis& a, const ReactionInput& input) {
+  return {percentLight(a, "yield", "no yield"),
+          percentLight(a, "atom_economy", "no atom economy"),
+          solventsLight(a),
+          temperatureLight(input),
+          workupLight(input),
+          criticalElementsLight(a),
+          batchFlowLight(input),
+          catalystLight(a)};
 }
 
 }  // namespace argan::chem

@@ -24,19 +24,9 @@
 #include <memory>
 #include <string>
 
-namespace argan::chem {
+#include "chem/structure_types.h"  // IdentityLayers
 
-struct IdentityLayers {
-  std::string formula;
-  std::string canonicalSmiles;
-  std::string tautomerHash;
-  std::string noStereoSmiles;
-  std::string noStereoTautomerHash;
-  std::string skeleton;
-  std::string inchi;
-  std::string inchiKey;
-  std::string fullHash;
-};
+namespace argan::chem {
 
 struct IdentityOptions {
   // A parent without any stereo (no chiral tags, double-bond stereo, bond directions or
@@ -62,6 +52,7 @@ class IdentityCalculator {
   // skeleton layer, are tautomers (see above). Stereo is ignored. Throws InvalidArgument
   // if a SMILES does not parse (stored SMILES always do).
   bool areTautomers(const std::string& canonicalSmilesA, const std::string& canonicalSmilesB);
+
  private:
   struct Impl;
   IdentityOptions options_;

@@ -108,6 +108,95 @@ bool checkBracketSymbol(const std::string& body, std::size_t bodyStart) {
                     bodyStart + k);
 }
 
+// The ']' closing the bracket atom that opens at s[i]; refuses a missing or nested one.
+std::size_t closeOfBracketAtom(const std::string& s, std::size_t i, std::size_t offset) {
+  std::size_t close = s.find(']', i + 1);
+  std::size_t nested = s.find('[', i + 1);
+  if (close == std::string::npos || (nested != std::string::npos && nested < close)) {
+    throw smilesError("unclosed bracket atom '['", offset + i);
+  }
+  return close;
+}
+
+// An organic-subset atom starting with the upper-case letter s[i]: returns the index of
+// its last character (i + 1 for Cl and Br).
+std::size_t lexOrganicAtom(const std::string& s, std::size_t i, std::size_t offset) {
+  char c = s[i];
+  if ((c == 'C' && i + 1 < s.size() && s[i + 1] == 'l') ||
+      (c == 'B' && i + 1 < s.size() && s[i + 1] == 'r')) {
+    return i + 1;
+  }
+  if (std::string("BCNOPSFI").find(c) == std::string::npos) {
+    std::string shown(1, c);
+    if (i + 1 < s.size() && std::islower(static_cast<unsigned char>(s[i + 1]))) {
+      shown += s[i + 1];
+    }
+    throw smilesError(
+        "'" + shown +
+            "' is not an atom of the organic subset (B C N O P S F Cl Br I); other "
+            "elements and charged atoms go in brackets, e.g. [Na+]",
+        offset + i);
+  }
+  return i;
+}
+
+// An aromatic organic-subset atom, the lower-case letter s[i]; says when the letter with
+// the one before it is an element that needs brackets.
+void checkAromaticAtom(const std::string& s, std::size_t i, std::size_t offset) {
+  char c = s[i];
+  if (std::string("bcnops").find(c) != std::string::npos) return;
+  std::string message = std::string("unknown aromatic atom '") + c + "'";
+  if (i > 0 && std::isupper(static_cast<unsigned char>(s[i - 1])) &&
+      isElement(std::string{s[i - 1], c})) {
+    message += std::string("; the element ") + s[i - 1] + c +
+               " is not in the organic subset (B C N O P S F Cl Br I) and must be "
+               "written in brackets, e.g. [" + s[i - 1] + c + "]";
+  }
+  throw smilesError(message, offset + i);
+}
+
+// A ring-closure number written with '%' at s[i]: "%nn", or "%(n...)" (numbered from
+// 100000 so it never meets "%nn"), and the index of its last character.
+struct PercentRingNumber {
+  int number = 0;
+  std::size_t last = 0;
+};
+
+PercentRingNumber readPercentRingNumber(const std::string& s, std::size_t i,
+                                        std::size_t offset) {
+  if (i + 2 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])) &&
+      std::isdigit(static_cast<unsigned char>(s[i + 2]))) {
+    return {(s[i + 1] - '0') * 10 + (s[i + 2] - '0'), i + 2};
+  }
+  if (i + 1 < s.size() && s[i + 1] == '(') {
+    std::size_t close = s.find(')', i + 2);
+    std::string digits = close == std::string::npos ? "" : s.substr(i + 2, close - i - 2);
+    if (digits.empty() || digits.size() > 5 ||
+        !std::all_of(digits.begin(), digits.end(),
+                     [](char d) { return std::isdigit(static_cast<unsigned char>(d)); })) {
+      throw smilesError("malformed ring-closure number '%(...)'", offset + i);
+    }
+    return {100000 + std::stoi(digits), close};
+  }
+  throw smilesError("'%' must be followed by two digits (ring closure %nn)", offset + i);
+}
+
+// At the end of a SMILES: every branch and ring bond opened must be closed.
+void checkAllClosed(const std::vector<std::size_t>& openBranches,
+                    const std::map<int, std::size_t>& openRings, std::size_t offset) {
+  if (!openBranches.empty()) {
+    throw smilesError("unclosed branch: '(' is never closed", offset + openBranches.back());
+  }
+  if (!openRings.empty()) {
+    auto first = std::min_element(openRings.begin(), openRings.end(),
+                                  [](auto& a, auto& b) { return a.second < b.second; });
+    int number = first->first >= 100000 ? first->first - 100000 : first->first;
+    throw smilesError("unclosed ring: ring bond " + std::to_string(number) +
+                          " is opened but never closed",
+                      offset + first->second);
+  }
+}
+
 void lexSmiles(const std::string& s, std::size_t offset, const StructureLimits& limits,
                SmilesScan& scan) {
   std::vector<std::size_t> openBranches;
@@ -128,79 +217,35 @@ void lexSmiles(const std::string& s, std::size_t offset, const StructureLimits& 
       }
     }
   };
+  auto atom = [&](bool heavy) {
+    ++scan.atoms;
+    if (heavy) ++scan.heavyAtoms;
+    sawAtom = true;
+  };
 
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (c == '[') {
-      std::size_t close = s.find(']', i + 1);
-      std::size_t nested = s.find('[', i + 1);
-      if (close == std::string::npos || (nested != std::string::npos && nested < close)) {
-        throw smilesError("unclosed bracket atom '['", offset + i);
-      }
+      std::size_t close = closeOfBracketAtom(s, i, offset);
       bool hydrogen = checkBracketSymbol(s.substr(i + 1, close - i - 1), offset + i + 1);
-      ++scan.atoms;
-      if (!hydrogen) ++scan.heavyAtoms;
-      sawAtom = true;
+      atom(!hydrogen);
       i = close;
     } else if (c == ']') {
       throw smilesError("']' without a matching '['", offset + i);
     } else if (std::isupper(static_cast<unsigned char>(c))) {
-      if ((c == 'C' && i + 1 < s.size() && s[i + 1] == 'l') ||
-          (c == 'B' && i + 1 < s.size() && s[i + 1] == 'r')) {
-        ++i;
-      } else if (std::string("BCNOPSFI").find(c) == std::string::npos) {
-        std::string shown(1, c);
-        if (i + 1 < s.size() && std::islower(static_cast<unsigned char>(s[i + 1]))) {
-          shown += s[i + 1];
-        }
-        throw smilesError(
-            "'" + shown +
-                "' is not an atom of the organic subset (B C N O P S F Cl Br I); other "
-                "elements and charged atoms go in brackets, e.g. [Na+]",
-            offset + i);
-      }
-      ++scan.atoms;
-      ++scan.heavyAtoms;
-      sawAtom = true;
+      i = lexOrganicAtom(s, i, offset);
+      atom(true);
     } else if (std::islower(static_cast<unsigned char>(c))) {
-      if (std::string("bcnops").find(c) == std::string::npos) {
-        std::string message = std::string("unknown aromatic atom '") + c + "'";
-        if (i > 0 && std::isupper(static_cast<unsigned char>(s[i - 1])) &&
-            isElement(std::string{s[i - 1], c})) {
-          message += std::string("; the element ") + s[i - 1] + c +
-                     " is not in the organic subset (B C N O P S F Cl Br I) and must be "
-                     "written in brackets, e.g. [" + s[i - 1] + c + "]";
-        }
-        throw smilesError(message, offset + i);
-      }
-      ++scan.atoms;
-      ++scan.heavyAtoms;
-      sawAtom = true;
+      checkAromaticAtom(s, i, offset);
+      atom(true);
     } else if (c == '*') {
-      ++scan.atoms;
-      ++scan.heavyAtoms;
-      sawAtom = true;
+      atom(true);
     } else if (std::isdigit(static_cast<unsigned char>(c))) {
       ringBond(c - '0', i);
     } else if (c == '%') {
-      if (i + 2 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])) &&
-          std::isdigit(static_cast<unsigned char>(s[i + 2]))) {
-        ringBond((s[i + 1] - '0') * 10 + (s[i + 2] - '0'), i);
-        i += 2;
-      } else if (i + 1 < s.size() && s[i + 1] == '(') {
-        std::size_t close = s.find(')', i + 2);
-        std::string digits =
-            close == std::string::npos ? "" : s.substr(i + 2, close - i - 2);
-        if (digits.empty() || digits.size() > 5 ||
-            !std::all_of(digits.begin(), digits.end(),
-                         [](char d) { return std::isdigit(static_cast<unsigned char>(d)); })) {
-          throw smilesError("malformed ring-closure number '%(...)'", offset + i);
-        }
-        ringBond(100000 + std::stoi(digits), i);
-        i = close;
-      } else {
-        throw smilesError("'%' must be followed by two digits (ring closure %nn)", offset + i);
-      }
+      PercentRingNumber ring = readPercentRingNumber(s, i, offset);
+      ringBond(ring.number, i);
+      i = ring.last;
     } else if (c == '(') {
       if (!sawAtom) throw smilesError("branch '(' before any atom", offset + i);
       openBranches.push_back(i);
@@ -219,23 +264,11 @@ void lexSmiles(const std::string& s, std::size_t offset, const StructureLimits& 
         throw limitError("too many disconnected fragments", "max_fragments", scan.fragments,
                          limits.maxFragments);
       }
-    } else if (std::string("-=#$:/\\").find(c) != std::string::npos) {
-      // bond symbols
-    } else {
+    } else if (std::string("-=#$:/\\").find(c) == std::string::npos) {  // not a bond symbol
       throw smilesError(std::string("unexpected character '") + c + "' in SMILES", offset + i);
     }
   }
-  if (!openBranches.empty()) {
-    throw smilesError("unclosed branch: '(' is never closed", offset + openBranches.back());
-  }
-  if (!openRings.empty()) {
-    auto first = std::min_element(openRings.begin(), openRings.end(),
-                                  [](auto& a, auto& b) { return a.second < b.second; });
-    int number = first->first >= 100000 ? first->first - 100000 : first->first;
-    throw smilesError("unclosed ring: ring bond " + std::to_string(number) +
-                          " is opened but never closed",
-                      offset + first->second);
-  }
+  checkAllClosed(openBranches, openRings, offset);
 }
 
 // SMARTS: characters, depth of "(" / "$(" / "[" nesting, and a rough atom count.
@@ -491,15 +524,8 @@ void checkV3000Bonds(const std::vector<std::string_view>& lines) {
   }
 }
 
-}  // namespace
-
-void checkMolfile(const std::string& text, const StructureLimits& limits) {
-  if (text.size() > limits.maxMolfileBytes) {
-    throw limitError("Molfile too large (bytes)", "max_molfile_bytes", text.size(),
-                     limits.maxMolfileBytes);
-  }
-  auto lines = splitLines(text);
-  // Header lines 1-3 are free text (names may be UTF-8); the connection table is ASCII.
+// Header lines 1-3 are free text (names may be UTF-8); the connection table is ASCII.
+void checkMolfileBytes(const std::vector<std::string_view>& lines) {
   for (std::size_t n = 0; n < lines.size(); ++n) {
     for (char ch : lines[n]) {
       auto c = static_cast<unsigned char>(ch);
@@ -511,39 +537,47 @@ void checkMolfile(const std::string& text, const StructureLimits& limits) {
       }
     }
   }
-  if (lines.size() < 4) {
-    throw invalidArgument("Molfile too short: a Molfile needs 3 header lines and a counts line",
-                          {{"line", static_cast<int64_t>(lines.size())}});
-  }
-  std::string_view counts = lines[3];
-  bool v3000 = counts.find("V3000") != std::string_view::npos;
+}
+
+// The atom and bond counts a Molfile declares: columns 1-6 of the counts line (V2000), or
+// the "M  V30 COUNTS" line (V3000).
+struct MolfileCounts {
   long atoms = 0;
   long bonds = 0;
-  if (!v3000) {
-    if (counts.size() < 6 || !parseCount(counts.substr(0, 3), atoms) ||
-        !parseCount(counts.substr(3, 3), bonds)) {
-      throw molfileError(
-          "the counts line must start with the atom and bond counts in columns 1-6 "
-          "(\"aaabbb\")",
-          4);
-    }
-  } else {
-    bool found = false;
-    for (std::size_t n = 4; n < lines.size() && !found; ++n) {
-      if (!startsWith(lines[n], "M  V30 COUNTS")) continue;
-      std::string rest(lines[n].substr(13));
-      long a = -1;
-      long b = -1;
-      char extra = 0;
-      if (std::sscanf(rest.c_str(), " %ld %ld%c", &a, &b, &extra) < 2 || a < 0 || b < 0) {
-        throw molfileError("malformed \"M  V30 COUNTS\" line", n + 1);
-      }
-      atoms = a;
-      bonds = b;
-      found = true;
-    }
-    if (!found) throw molfileError("V3000 Molfile without an \"M  V30 COUNTS\" line", 4);
+};
+
+MolfileCounts readV2000Counts(std::string_view counts) {
+  MolfileCounts declared;
+  if (counts.size() < 6 || !parseCount(counts.substr(0, 3), declared.atoms) ||
+      !parseCount(counts.substr(3, 3), declared.bonds)) {
+    throw molfileError(
+        "the counts line must start with the atom and bond counts in columns 1-6 "
+        "(\"aaabbb\")",
+        4);
   }
+  return declared;
+}
+
+MolfileCounts readV3000Counts(const std::vector<std::string_view>& lines) {
+  for (std::size_t n = 4; n < lines.size(); ++n) {
+    if (!startsWith(lines[n], "M  V30 COUNTS")) continue;
+    std::string rest(lines[n].substr(13));
+    long a = -1;
+    long b = -1;
+    char extra = 0;
+    if (std::sscanf(rest.c_str(), " %ld %ld%c", &a, &b, &extra) < 2 || a < 0 || b < 0) {
+      throw molfileError("malformed \"M  V30 COUNTS\" line", n + 1);
+    }
+    return {a, b};
+  }
+  throw molfileError("V3000 Molfile without an \"M  V30 COUNTS\" line", 4);
+}
+
+// The declared counts against the limits, and against the lines that follow them.
+void checkDeclaredCounts(const std::vector<std::string_view>& lines, bool v3000,
+                         const MolfileCounts& declared, const StructureLimits& limits) {
+  long atoms = declared.atoms;
+  long bonds = declared.bonds;
   if (atoms > static_cast<long>(limits.maxAtoms)) {
     throw limitError("Molfile declares too many atoms", "max_atoms", atoms, limits.maxAtoms);
   }
@@ -575,6 +609,24 @@ void checkMolfile(const std::string& text, const StructureLimits& limits) {
                          4);
     }
   }
+}
+
+}  // namespace
+
+void checkMolfile(const std::string& text, const StructureLimits& limits) {
+  if (text.size() > limits.maxMolfileBytes) {
+    throw limitError("Molfile too large (bytes)", "max_molfile_bytes", text.size(),
+                     limits.maxMolfileBytes);
+  }
+  auto lines = splitLines(text);
+  checkMolfileBytes(lines);
+  if (lines.size() < 4) {
+    throw invalidArgument("Molfile too short: a Molfile needs 3 header lines and a counts line",
+                          {{"line", static_cast<int64_t>(lines.size())}});
+  }
+  bool v3000 = lines[3].find("V3000") != std::string_view::npos;
+  MolfileCounts declared = v3000 ? readV3000Counts(lines) : readV2000Counts(lines[3]);
+  checkDeclaredCounts(lines, v3000, declared, limits);
   bool hasEnd = std::any_of(lines.begin(), lines.end(),
                             [](std::string_view l) { return startsWith(l, "M  END"); });
   if (!hasEnd) {
@@ -584,7 +636,7 @@ void checkMolfile(const std::string& text, const StructureLimits& limits) {
   if (v3000) {
     checkV3000Bonds(lines);
   } else {
-    checkV2000Bonds(lines, atoms, bonds);
+    checkV2000Bonds(lines, declared.atoms, declared.bonds);
   }
 }
 

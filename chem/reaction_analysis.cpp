@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 #include "chem/green_metrics.h"
 #include "chem/solvent_guide.h"
@@ -42,87 +43,64 @@ std::string shortText(const std::string& s) {
   return s.size() > 60 ? s.substr(0, 57) + "..." : s;
 }
 
-void validateInput(const ReactionInput& in, const ReactionLimits& limits) {
-  bool hasSmiles = !in.reactionSmiles.empty();
-  bool hasRxn = !in.rxnBlock.empty();
-  if (hasSmiles == hasRxn) {
-    throw invalidArgument(hasSmiles ? "give either 'reaction_smiles' or 'rxn', not both"
-                                    : "'reaction_smiles' (or an RXN file in 'rxn') is required",
-                          {{"field", "reaction_smiles"}});
+// The checks on one component as the user describes it.
+void validateComponent(std::size_t i, const ComponentInput& c) {
+  if (!c.role.empty() && !isRole(c.role)) {
+    throw componentError(i, "role",
+                         "unknown role '" + c.role +
+                             "'; use reactant, reagent, catalyst, solvent, product or "
+                             "by-product");
   }
-  if (in.components.size() > limits.maxComponents) {
-    throw invalidArgument("too many components: " + std::to_string(in.components.size()) +
-                              " exceeds the limit of " + std::to_string(limits.maxComponents),
-                          {{"field", "components"}, {"limit", "max_components"}});
+  if (!c.origin.empty() && !isOneOf(c.origin, {"fossil", "bio-based", "waste-derived"})) {
+    throw componentError(
+        i, "origin", "unknown origin '" + c.origin + "'; use fossil, bio-based or waste-derived");
   }
-  for (std::size_t i = 0; i < in.components.size(); ++i) {
-    const ComponentInput& c = in.components[i];
-    if (!c.role.empty() && !isRole(c.role)) {
-      throw componentError(i, "role",
-                           "unknown role '" + c.role +
-                               "'; use reactant, reagent, catalyst, solvent, product or "
-                               "by-product");
-    }
-    if (!c.origin.empty() && !isOneOf(c.origin, {"fossil", "bio-based", "waste-derived"})) {
+  if (c.amount) {
+    if (*c.amount > kMaxAmount) {
       throw componentError(
-          i, "origin", "unknown origin '" + c.origin + "'; use fossil, bio-based or waste-derived");
+          i, "amount",
+          "an amount is at most " + fmt(kMaxAmount, 0) + " of its unit (" + c.unit + ")");
     }
-    if (c.amount) {
-      if (*c.amount > kMaxAmount) {
-        throw componentError(i, "amount",
-                             "an amount is at most " + fmt(kMaxAmount, 0) + " of its unit (" +
-                                 c.unit + ")");
-      }
-      if (*c.amount < 0) {
-        throw componentError(
-            i, "amount",
-            "negative amounts are not allowed (" + fmt(*c.amount, 4) + " " + c.unit + ")");
-      }
-      if (c.unit.empty()) {
-        throw componentError(i, "unit",
-                             "an amount needs a unit: mg, g, kg, t, uL, mL, L, m3, umol, mmol "
-                             "or mol");
-      }
-    }
-    if (!c.unit.empty() && unitKind(c.unit).empty()) {
+    if (*c.amount < 0) {
       throw componentError(
-          i, "unit",
-          "unknown unit '" + c.unit + "'; use mg, g, kg, t, uL, mL, L, m3, umol, mmol or mol");
+          i, "amount",
+          "negative amounts are not allowed (" + fmt(*c.amount, 4) + " " + c.unit + ")");
     }
-    if (c.density && *c.density <= 0) {
-      throw componentError(i, "density", "a density must be positive (g/mL)");
-    }
-    if (c.density && *c.density > kMaxDensity) {
-      throw componentError(i, "density",
-                           "a density is at most " + fmt(kMaxDensity, 0) +
-                               " g/mL (osmium, the densest element, is 22.6 g/mL)");
-    }
-    if (c.equivalents && *c.equivalents < 0) {
-      throw componentError(i, "equivalents", "equivalents cannot be negative");
-    }
-    if (c.equivalents && *c.equivalents > kMaxEquivalents) {
-      throw componentError(i, "equivalents",
-                           "equivalents are at most " + fmt(kMaxEquivalents, 0));
-    }
-    if (c.fromStep && *c.fromStep < 1) {
-      throw componentError(i, "from_step", "step numbers start at 1");
-    }
-    if (c.smiles.empty() && c.name.empty()) {
-      throw componentError(i, "", "a component needs a structure ('smiles') or a 'name'");
-    }
-    if (c.name.size() > 200) throw componentError(i, "name", "longer than 200 characters");
-  }
-  if (in.isolatedYield) {
-    if (*in.isolatedYield > 100.0) {
-      throw invalidArgument("isolated_yield above 100 % (" + fmt(*in.isolatedYield, 1) +
-                                " %): an isolated yield is at most 100 %",
-                            {{"field", "isolated_yield"}});
-    }
-    if (*in.isolatedYield < 0) {
-      throw invalidArgument("isolated_yield cannot be negative", {{"field", "isolated_yield"}});
+    if (c.unit.empty()) {
+      throw componentError(i, "unit",
+                           "an amount needs a unit: mg, g, kg, t, uL, mL, L, m3, umol, mmol "
+                           "or mol");
     }
   }
-  const ReactionConditions& k = in.conditions;
+  if (!c.unit.empty() && unitKind(c.unit).empty()) {
+    throw componentError(
+        i, "unit",
+        "unknown unit '" + c.unit + "'; use mg, g, kg, t, uL, mL, L, m3, umol, mmol or mol");
+  }
+  if (c.density && *c.density <= 0) {
+    throw componentError(i, "density", "a density must be positive (g/mL)");
+  }
+  if (c.density && *c.density > kMaxDensity) {
+    throw componentError(i, "density",
+                         "a density is at most " + fmt(kMaxDensity, 0) +
+                             " g/mL (osmium, the densest element, is 22.6 g/mL)");
+  }
+  if (c.equivalents && *c.equivalents < 0) {
+    throw componentError(i, "equivalents", "equivalents cannot be negative");
+  }
+  if (c.equivalents && *c.equivalents > kMaxEquivalents) {
+    throw componentError(i, "equivalents", "equivalents are at most " + fmt(kMaxEquivalents, 0));
+  }
+  if (c.fromStep && *c.fromStep < 1) {
+    throw componentError(i, "from_step", "step numbers start at 1");
+  }
+  if (c.smiles.empty() && c.name.empty()) {
+    throw componentError(i, "", "a component needs a structure ('smiles') or a 'name'");
+  }
+  if (c.name.size() > 200) throw componentError(i, "name", "longer than 200 characters");
+}
+
+void validateConditions(const ReactionConditions& k) {
   if (k.temperatureC && (*k.temperatureC < -273.15 || *k.temperatureC > 3000)) {
     throw invalidArgument("temperature_c must be between -273.15 and 3000 °C",
                           {{"field", "conditions.temperature_c"}});
@@ -149,6 +127,33 @@ void validateInput(const ReactionInput& in, const ReactionLimits& limits) {
     throw invalidArgument("atmosphere is longer than 100 characters",
                           {{"field", "conditions.atmosphere"}});
   }
+}
+
+void validateInput(const ReactionInput& in, const ReactionLimits& limits) {
+  bool hasSmiles = !in.reactionSmiles.empty();
+  bool hasRxn = !in.rxnBlock.empty();
+  if (hasSmiles == hasRxn) {
+    throw invalidArgument(hasSmiles ? "give either 'reaction_smiles' or 'rxn', not both"
+                                    : "'reaction_smiles' (or an RXN file in 'rxn') is required",
+                          {{"field", "reaction_smiles"}});
+  }
+  if (in.components.size() > limits.maxComponents) {
+    throw invalidArgument("too many components: " + std::to_string(in.components.size()) +
+                              " exceeds the limit of " + std::to_string(limits.maxComponents),
+                          {{"field", "components"}, {"limit", "max_components"}});
+  }
+  for (std::size_t i = 0; i < in.components.size(); ++i) validateComponent(i, in.components[i]);
+  if (in.isolatedYield) {
+    if (*in.isolatedYield > 100.0) {
+      throw invalidArgument("isolated_yield above 100 % (" + fmt(*in.isolatedYield, 1) +
+                                " %): an isolated yield is at most 100 %",
+                            {{"field", "isolated_yield"}});
+    }
+    if (*in.isolatedYield < 0) {
+      throw invalidArgument("isolated_yield cannot be negative", {{"field", "isolated_yield"}});
+    }
+  }
+  validateConditions(in.conditions);
 }
 
 // Re-raises a parse error of one species with where it is.
@@ -355,26 +360,27 @@ BalanceReport checkBalance(const std::vector<BalanceTerm>& terms) {
   return report;
 }
 
-ReactionAnalysis analyseReaction(const ReactionInput& original, const ReactionLimits& limits) {
-  validateInput(original, limits);
-  ReactionInput input = original;
-  for (auto& w : input.workup) w = normaliseWorkup(w);
+namespace {
 
-  ReactionAnalysis a;
-  std::vector<SpeciesText> texts;
+// The species written in the reaction text, checked (reaction_input_check.h). Sets a.format.
+std::vector<SpeciesText> checkReactionText(const ReactionInput& input, const ReactionLimits& limits,
+                                           ReactionAnalysis& a) {
   if (!input.reactionSmiles.empty()) {
     a.format = "reaction_smiles";
     if (looksLikeRxnFile(input.reactionSmiles)) {
       throw invalidArgument("'reaction_smiles' holds an RXN file; send it as 'rxn'",
                             {{"field", "reaction_smiles"}});
     }
-    texts = checkReactionSmiles(input.reactionSmiles, limits);
-  } else {
-    a.format = "rxn";
-    texts = checkRxnFile(input.rxnBlock, limits);
+    return checkReactionSmiles(input.reactionSmiles, limits);
   }
+  a.format = "rxn";
+  return checkRxnFile(input.rxnBlock, limits);
+}
 
-  // Describe every species; group identical ones within a part.
+// Describes every species and groups identical ones within a part (a species written twice
+// has count 2), in reaction order. Sets a.canonicalReactionSmiles.
+std::vector<Group> describeSpeciesGroups(const std::vector<SpeciesText>& texts,
+                                         const ReactionLimits& limits, ReactionAnalysis& a) {
   std::vector<Group> groups;
   unsigned heavyTotal = 0;
   for (ReactionPart part :
@@ -416,51 +422,75 @@ ReactionAnalysis analyseReaction(const ReactionInput& original, const ReactionLi
                               " exceeds the limit of " + std::to_string(limits.maxTotalHeavyAtoms),
                           {{"field", "reaction_smiles"}, {"limit", "max_total_heavy_atoms"}});
   }
+  return groups;
+}
 
-  // Match the described components to species by structure.
+// The components the user described, matched to the species by structure.
+struct ComponentMatches {
+  std::vector<SpeciesDescription> descriptions;  // per component; default without a SMILES
+  std::vector<bool> isExtra;                     // not matched to a species
+};
+
+SpeciesDescription describeComponent(std::size_t i, const ComponentInput& c,
+                                     const ReactionLimits& limits) {
+  try {
+    return describeSpecies(c.smiles, /*molfile=*/false, limits.structure);
+  } catch (const Error& e) {
+    ErrorDetails details = e.details();
+    details["field"] = componentField(i, "smiles");
+    throw Error(e.code(), componentField(i, "smiles") + ": " + e.what(), details);
+  }
+}
+
+// The group whose species component i (identity key `key`) describes, or none when it is
+// not written in the reaction in a part its role allows. Throws when the role contradicts
+// where it is written, or when it is written in several parts its role allows.
+std::optional<std::size_t> groupDescribedBy(std::size_t i, const ComponentInput& c,
+                                            const std::string& key,
+                                            const std::vector<Group>& groups) {
+  std::vector<std::size_t> candidates;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (groups[g].description.identityKey() == key) candidates.push_back(g);
+  }
+  if (candidates.empty()) return std::nullopt;
+  std::vector<std::size_t> fitting;
+  for (auto g : candidates) {
+    if (c.role.empty() || roleFitsPart(c.role, groups[g].part)) fitting.push_back(g);
+  }
+  if (fitting.empty()) {
+    bool onlyProducts = std::all_of(candidates.begin(), candidates.end(), [&](std::size_t g) {
+      return groups[g].part == ReactionPart::Products;
+    });
+    if (onlyProducts && isOneOf(c.role, {"reagent", "catalyst", "solvent"})) {
+      return std::nullopt;  // e.g. wash water while water is also a by-product: an extra
+    }
+    throw componentError(
+        i, "role",
+        "'" + shortText(c.smiles) + "' is written among the " + sideOf(groups[candidates[0]].part) +
+            "s of the reaction but has the role '" + c.role + "'; " + placementAdvice(c.role));
+  }
+  if (fitting.size() > 1) {
+    throw componentError(i, "role",
+                         "'" + shortText(c.smiles) +
+                             "' is written in more than one part of the reaction; give its "
+                             "role to say which one this component describes");
+  }
+  return fitting[0];
+}
+
+// Matches the described components to species by structure; sets Group::inputIndex.
+ComponentMatches matchComponentsToSpecies(const ReactionInput& input, const ReactionLimits& limits,
+                                          std::vector<Group>& groups) {
   const std::size_t n = input.components.size();
-  std::vector<SpeciesDescription> inputDescriptions(n);
-  std::vector<bool> isExtra(n, true);
+  ComponentMatches matches{std::vector<SpeciesDescription>(n), std::vector<bool>(n, true)};
   for (std::size_t i = 0; i < n; ++i) {
     const ComponentInput& c = input.components[i];
     if (c.smiles.empty()) continue;
-    try {
-      inputDescriptions[i] = describeSpecies(c.smiles, /*molfile=*/false, limits.structure);
-    } catch (const Error& e) {
-      ErrorDetails details = e.details();
-      details["field"] = componentField(i, "smiles");
-      throw Error(e.code(), componentField(i, "smiles") + ": " + e.what(), details);
-    }
-    std::string key = inputDescriptions[i].identityKey();
-    std::vector<std::size_t> candidates;
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-      if (groups[g].description.identityKey() == key) candidates.push_back(g);
-    }
-    if (candidates.empty()) continue;
-    std::vector<std::size_t> fitting;
-    for (auto g : candidates) {
-      if (c.role.empty() || roleFitsPart(c.role, groups[g].part)) fitting.push_back(g);
-    }
-    if (fitting.empty()) {
-      bool onlyProducts = std::all_of(candidates.begin(), candidates.end(), [&](std::size_t g) {
-        return groups[g].part == ReactionPart::Products;
-      });
-      if (onlyProducts && isOneOf(c.role, {"reagent", "catalyst", "solvent"})) {
-        continue;  // e.g. wash water while water is also a by-product: an extra component
-      }
-      throw componentError(i, "role",
-                           "'" + shortText(c.smiles) + "' is written among the " +
-                               sideOf(groups[candidates[0]].part) +
-                               "s of the reaction but has the role '" + c.role + "'; " +
-                               placementAdvice(c.role));
-    }
-    if (fitting.size() > 1) {
-      throw componentError(i, "role",
-                           "'" + shortText(c.smiles) +
-                               "' is written in more than one part of the reaction; give its "
-                               "role to say which one this component describes");
-    }
-    Group& g = groups[fitting[0]];
+    matches.descriptions[i] = describeComponent(i, c, limits);
+    std::optional<std::size_t> described =
+        groupDescribedBy(i, c, matches.descriptions[i].identityKey(), groups);
+    if (!described) continue;
+    Group& g = groups[*described];
     if (g.inputIndex >= 0) {
       if (g.part == ReactionPart::Agents) continue;  // a second portion (e.g. work-up)
       throw componentError(i, "",
@@ -469,28 +499,37 @@ ReactionAnalysis analyseReaction(const ReactionInput& original, const ReactionLi
                                shortText(g.text) + "'; give its total amount once");
     }
     g.inputIndex = static_cast<int>(i);
-    isExtra[i] = false;
+    matches.isExtra[i] = false;
   }
+  return matches;
+}
 
-  // Resolve roles: species first (in reaction order), then the extra components.
+// Identity, formula, masses and solvent class of a structure.
+void copyDescription(const SpeciesDescription& d, ResolvedComponent& r) {
+  r.canonicalSmiles = d.canonicalSmiles;
+  r.inchiKey = d.inchiKey;
+  r.formula = d.formula;
+  r.molarMass = d.molarMass;
+  r.carbonAtoms = d.carbonAtoms;
+  r.charge = d.charge;
+  for (const auto& [e, count] : d.elementCounts) r.elements.push_back(e);
+  r.water = isWaterInchiKey(d.inchiKey);
+  r.solvent = classifySolvent(d.inchiKey);
+}
+
+// Adds the species to a.components in reaction order, with their roles (the given one, else
+// the default for where they are written; products stay without a role unless given).
+// Returns the index of the component marked as the desired product, or -1.
+int addSpeciesComponents(const std::vector<Group>& groups, const ReactionInput& input,
+                         ReactionAnalysis& a) {
   int explicitProduct = -1;
-  for (std::size_t g = 0; g < groups.size(); ++g) {
-    const Group& grp = groups[g];
+  for (const Group& grp : groups) {
     ResolvedComponent r;
     r.side = sideOf(grp.part);
     r.coefficient = grp.count;
     r.inputIndex = grp.inputIndex;
     r.smiles = grp.text;
-    const SpeciesDescription& d = grp.description;
-    r.canonicalSmiles = d.canonicalSmiles;
-    r.inchiKey = d.inchiKey;
-    r.formula = d.formula;
-    r.molarMass = d.molarMass;
-    r.carbonAtoms = d.carbonAtoms;
-    r.charge = d.charge;
-    for (const auto& [e, count] : d.elementCounts) r.elements.push_back(e);
-    r.water = isWaterInchiKey(d.inchiKey);
-    r.solvent = classifySolvent(d.inchiKey);
+    copyDescription(grp.description, r);
     std::string given = grp.inputIndex >= 0 ? input.components[grp.inputIndex].role : "";
     switch (grp.part) {
       case ReactionPart::Reactants:
@@ -513,7 +552,12 @@ ReactionAnalysis analyseReaction(const ReactionInput& original, const ReactionLi
     }
     a.components.push_back(std::move(r));
   }
-  // The desired product: the one marked, else the first product without a role.
+  return explicitProduct;
+}
+
+// The desired product: the one marked, else the first product without a role. Every other
+// product becomes a by-product.
+void chooseDesiredProduct(int explicitProduct, ReactionAnalysis& a) {
   if (explicitProduct >= 0) {
     a.desiredProduct = explicitProduct;
   } else {
@@ -534,54 +578,46 @@ ReactionAnalysis analyseReaction(const ReactionInput& original, const ReactionLi
     if (r.side != "product") continue;
     r.role = static_cast<int>(i) == a.desiredProduct ? "product" : "by-product";
   }
+}
 
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!isExtra[i]) continue;
-    const ComponentInput& c = input.components[i];
-    const SpeciesDescription& d = inputDescriptions[i];
-    ResolvedComponent r;
-    r.side = "extra";
-    r.inputIndex = static_cast<int>(i);
-    r.smiles = c.smiles;
-    if (!c.smiles.empty()) {
-      r.canonicalSmiles = d.canonicalSmiles;
-      r.inchiKey = d.inchiKey;
-      r.formula = d.formula;
-      r.molarMass = d.molarMass;
-      r.carbonAtoms = d.carbonAtoms;
-      r.charge = d.charge;
-      for (const auto& [e, count] : d.elementCounts) r.elements.push_back(e);
-      r.water = isWaterInchiKey(d.inchiKey);
-      r.solvent = classifySolvent(d.inchiKey);
-    }
-    std::string shown = c.smiles.empty() ? c.name : c.smiles;
-    if (c.role == "reactant" || c.role == "product" || c.role == "by-product") {
-      throw componentError(i, "role",
-                           "'" + shortText(shown) + "' has the role " + c.role +
-                               " but is not written in the reaction; " + placementAdvice(c.role));
-    }
-    if (c.fromStep) {
-      throw componentError(i, "from_step",
-                           "'" + shortText(shown) + "' comes from step " +
-                               std::to_string(*c.fromStep) +
-                               ", so it must be written among the reactants of the reaction");
-    }
-    if (c.role.empty()) {
-      if (r.solvent.recognised || r.water) {
-        r.role = "solvent";
-      } else {
-        throw componentError(i, "role",
-                             "'" + shortText(shown) +
-                                 "' is not written in the reaction; give its role: reagent, "
-                                 "catalyst or solvent");
-      }
-    } else {
-      r.role = c.role;
-    }
-    a.components.push_back(std::move(r));
+// A component not written in the reaction (work-up solvent, drying agent, ...): a reagent,
+// catalyst or solvent, recognised solvents and water by default.
+ResolvedComponent resolveExtraComponent(std::size_t i, const ComponentInput& c,
+                                        const SpeciesDescription& d) {
+  ResolvedComponent r;
+  r.side = "extra";
+  r.inputIndex = static_cast<int>(i);
+  r.smiles = c.smiles;
+  if (!c.smiles.empty()) copyDescription(d, r);
+  std::string shown = c.smiles.empty() ? c.name : c.smiles;
+  if (c.role == "reactant" || c.role == "product" || c.role == "by-product") {
+    throw componentError(i, "role",
+                         "'" + shortText(shown) + "' has the role " + c.role +
+                             " but is not written in the reaction; " + placementAdvice(c.role));
   }
+  if (c.fromStep) {
+    throw componentError(i, "from_step",
+                         "'" + shortText(shown) + "' comes from step " +
+                             std::to_string(*c.fromStep) +
+                             ", so it must be written among the reactants of the reaction");
+  }
+  if (c.role.empty()) {
+    if (r.solvent.recognised || r.water) {
+      r.role = "solvent";
+    } else {
+      throw componentError(i, "role",
+                           "'" + shortText(shown) +
+                               "' is not written in the reaction; give its role: reagent, "
+                               "catalyst or solvent");
+    }
+  } else {
+    r.role = c.role;
+  }
+  return r;
+}
 
-  // Copy what the user said about each component.
+// Copies what the user said about each component (name, amount, origin, ...).
+void copyComponentInputs(const ReactionInput& input, ReactionAnalysis& a) {
   for (auto& r : a.components) {
     if (r.inputIndex < 0) continue;
     const ComponentInput& c = input.components[static_cast<std::size_t>(r.inputIndex)];
@@ -599,8 +635,11 @@ ReactionAnalysis analyseReaction(const ReactionInput& original, const ReactionLi
                            "before the first '>'");
     }
   }
+}
 
-  // Balance, element by element and charge.
+// Balance, element by element and charge, of the species (the first components of a).
+// Sets a.balance; an unbalanced reaction is refused.
+void requireBalance(const std::vector<Group>& groups, ReactionAnalysis& a) {
   std::vector<BalanceTerm> terms;
   for (std::size_t g = 0; g < groups.size(); ++g) {
     BalanceTerm t;
@@ -621,77 +660,85 @@ ReactionAnalysis analyseReaction(const ReactionInput& original, const ReactionLi
             "product and by-product with its coefficient.",
         details);
   }
+}
 
-  // Amounts: mass in g, amount of substance in mol.
-  for (auto& r : a.components) {
-    if (!r.amount) continue;
-    std::size_t i = static_cast<std::size_t>(r.inputIndex);
-    double factor = 1;
-    std::string kind = unitKind(r.unit, &factor);
-    double base = *r.amount * factor;
-    if (kind == "mass") {
-      r.massG = base;
-      r.amountSource = "given";
-    } else if (kind == "volume") {
-      std::optional<double> density = r.density;
-      if (!density && r.water) density = 1.0;
-      if (density) {
-        r.massG = base * *density;
-        r.amountSource = "volume×density";
-      } else {
-        a.warnings.push_back(componentField(i) + " ('" +
-                             shortText(r.name.empty() ? r.smiles : r.name) +
-                             "'): a volume without a density; give 'density' (g/mL) so its "
-                             "mass counts");
-      }
-    } else if (kind == "amount") {
-      if (r.molarMass <= 0) {
-        throw componentError(i, "unit",
-                             "'" + shortText(r.name) +
-                                 "' has no structure, so an amount in moles cannot be turned "
-                                 "into a mass; give a mass or a volume with its density");
-      }
-      r.moles = base;
-      r.massG = base * r.molarMass;
-      r.amountSource = "moles×M";
+// The amount of one component as mass in g and amount of substance in mol. A volume
+// without a density adds a warning.
+void convertAmount(ResolvedComponent& r, std::vector<std::string>& warnings) {
+  std::size_t i = static_cast<std::size_t>(r.inputIndex);
+  double factor = 1;
+  std::string kind = unitKind(r.unit, &factor);
+  double base = *r.amount * factor;
+  if (kind == "mass") {
+    r.massG = base;
+    r.amountSource = "given";
+  } else if (kind == "volume") {
+    std::optional<double> density = r.density;
+    if (!density && r.water) density = 1.0;
+    if (density) {
+      r.massG = base * *density;
+      r.amountSource = "volume×density";
+    } else {
+      warnings.push_back(componentField(i) + " ('" + shortText(r.name.empty() ? r.smiles : r.name) +
+                         "'): a volume without a density; give 'density' (g/mL) so its "
+                         "mass counts");
     }
-    if (r.massG && !r.moles && r.molarMass > 0) r.moles = *r.massG / r.molarMass;
+  } else if (kind == "amount") {
+    if (r.molarMass <= 0) {
+      throw componentError(i, "unit",
+                           "'" + shortText(r.name) +
+                               "' has no structure, so an amount in moles cannot be turned "
+                               "into a mass; give a mass or a volume with its density");
+    }
+    r.moles = base;
+    r.massG = base * r.molarMass;
+    r.amountSource = "moles×M";
   }
+  if (r.massG && !r.moles && r.molarMass > 0) r.moles = *r.massG / r.molarMass;
+}
 
-  // Equivalents: amounts from the equivalents of a reference reactant.
-  std::optional<double> molesPerEquivalent;
-  {
-    const ResolvedComponent* ref = nullptr;
-    for (const auto& r : a.components) {
-      if (r.side == "reactant" && r.moles && r.equivalentsGiven && *r.equivalentsGiven == 1.0) {
+// Moles per equivalent, from the reference reactant: the reactant with a known amount
+// marked 1 equivalent, else the first reactant with a known amount.
+std::optional<double> molesPerEquivalent(const std::vector<ResolvedComponent>& components) {
+  const ResolvedComponent* ref = nullptr;
+  for (const auto& r : components) {
+    if (r.side == "reactant" && r.moles && r.equivalentsGiven && *r.equivalentsGiven == 1.0) {
+      ref = &r;
+      break;
+    }
+  }
+  if (!ref) {
+    for (const auto& r : components) {
+      if (r.side == "reactant" && r.moles) {
         ref = &r;
         break;
       }
     }
-    if (!ref) {
-      for (const auto& r : a.components) {
-        if (r.side == "reactant" && r.moles) {
-          ref = &r;
-          break;
-        }
-      }
-    }
-    if (ref && ref->equivalentsGiven.value_or(1.0) > 0) {
-      molesPerEquivalent = *ref->moles / ref->equivalentsGiven.value_or(1.0);
-    }
   }
-  if (molesPerEquivalent) {
-    for (auto& r : a.components) {
-      if (r.side == "product" || r.moles || r.massG || !r.equivalentsGiven || r.molarMass <= 0) {
-        continue;
-      }
-      r.moles = *r.equivalentsGiven * *molesPerEquivalent;
-      r.massG = *r.moles * r.molarMass;
-      r.amountSource = "equivalents";
-    }
+  if (ref && ref->equivalentsGiven.value_or(1.0) > 0) {
+    return *ref->moles / ref->equivalentsGiven.value_or(1.0);
   }
+  return std::nullopt;
+}
 
-  // Limiting reactant: the smallest n/ν, when every reactant's amount is known.
+// Amounts of the components given only in equivalents of the reference reactant.
+void amountsFromEquivalents(ReactionAnalysis& a) {
+  std::optional<double> perEquivalent = molesPerEquivalent(a.components);
+  if (!perEquivalent) return;
+  for (auto& r : a.components) {
+    if (r.side == "product" || r.moles || r.massG || !r.equivalentsGiven || r.molarMass <= 0) {
+      continue;
+    }
+    r.moles = *r.equivalentsGiven * *perEquivalent;
+    r.massG = *r.moles * r.molarMass;
+    r.amountSource = "equivalents";
+  }
+}
+
+// Limiting reactant: the smallest n/ν, when every reactant's amount is known. Then the
+// theoretical product mass, the equivalents actually used, and the product amount from
+// the isolated yield when no amount was given.
+void findLimitingReactant(const ReactionInput& input, ReactionAnalysis& a) {
   bool allLeftKnown = true;
   double extent = 0;
   for (std::size_t i = 0; i < a.components.size(); ++i) {
@@ -714,20 +761,48 @@ ReactionAnalysis analyseReaction(const ReactionInput& original, const ReactionLi
     }
   }
   if (!allLeftKnown) a.limitingReactant = -1;
-  if (a.limitingReactant >= 0) {
-    auto& product = a.components[static_cast<std::size_t>(a.desiredProduct)];
-    a.theoreticalProductMassG = product.coefficient * extent * product.molarMass;
-    for (auto& r : a.components) {
-      if (!r.moles || r.side == "product") continue;
-      r.equivalents =
-          r.side == "reactant" ? (*r.moles / r.coefficient) / extent : *r.moles / extent;
-    }
-    if (!product.moles && input.isolatedYield) {
-      product.moles = *input.isolatedYield / 100.0 * product.coefficient * extent;
-      product.massG = *product.moles * product.molarMass;
-      product.amountSource = "yield";
-    }
+  if (a.limitingReactant < 0) return;
+  auto& product = a.components[static_cast<std::size_t>(a.desiredProduct)];
+  a.theoreticalProductMassG = product.coefficient * extent * product.molarMass;
+  for (auto& r : a.components) {
+    if (!r.moles || r.side == "product") continue;
+    r.equivalents = r.side == "reactant" ? (*r.moles / r.coefficient) / extent : *r.moles / extent;
   }
+  if (!product.moles && input.isolatedYield) {
+    product.moles = *input.isolatedYield / 100.0 * product.coefficient * extent;
+    product.massG = *product.moles * product.molarMass;
+    product.amountSource = "yield";
+  }
+}
+
+}  // namespace
+
+ReactionAnalysis analyseReaction(const ReactionInput& original, const ReactionLimits& limits) {
+  validateInput(original, limits);
+  ReactionInput input = original;
+  for (auto& w : input.workup) w = normaliseWorkup(w);
+
+  ReactionAnalysis a;
+  std::vector<SpeciesText> texts = checkReactionText(input, limits, a);
+  std::vector<Group> groups = describeSpeciesGroups(texts, limits, a);
+  ComponentMatches matches = matchComponentsToSpecies(input, limits, groups);
+
+  // Roles: species first (in reaction order), then the extra components.
+  int explicitProduct = addSpeciesComponents(groups, input, a);
+  chooseDesiredProduct(explicitProduct, a);
+  for (std::size_t i = 0; i < input.components.size(); ++i) {
+    if (!matches.isExtra[i]) continue;
+    a.components.push_back(resolveExtraComponent(i, input.components[i], matches.descriptions[i]));
+  }
+  copyComponentInputs(input, a);
+  requireBalance(groups, a);
+
+  // Amounts: mass in g, amount of substance in mol; then from equivalents.
+  for (auto& r : a.components) {
+    if (r.amount) convertAmount(r, a.warnings);
+  }
+  amountsFromEquivalents(a);
+  findLimitingReactant(input, a);
 
   computeStepMetrics(a, input);
   a.trafficLights = stepTrafficLights(a, input);

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdio>
 #include <string_view>
+#include <utility>
 
 #include "chem/input_check.h"
 #include "common/error.h"
@@ -77,8 +78,16 @@ bool looksLikeRxnFile(const std::string& text) {
   return text.compare(i, 4, "$RXN") == 0;
 }
 
-std::vector<SpeciesText> checkReactionSmiles(const std::string& text,
-                                             const ReactionLimits& limits) {
+namespace {
+
+bool isReactionSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// The length limit, then [begin, end): the text without surrounding whitespace, which must
+// be non-empty printable ASCII without spaces.
+std::pair<std::size_t, std::size_t> checkReactionCharacters(const std::string& text,
+                                                            const ReactionLimits& limits) {
   if (text.size() > limits.maxReactionSmilesLength) {
     throw invalidArgument("reaction SMILES too long: " + std::to_string(text.size()) +
                               " exceeds the limit of " +
@@ -88,11 +97,10 @@ std::vector<SpeciesText> checkReactionSmiles(const std::string& text,
                            {"value", static_cast<int64_t>(text.size())},
                            {"maximum", static_cast<int64_t>(limits.maxReactionSmilesLength)}});
   }
-  auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   std::size_t begin = 0;
   std::size_t end = text.size();
-  while (begin < end && isSpace(text[begin])) ++begin;
-  while (end > begin && isSpace(text[end - 1])) --end;
+  while (begin < end && isReactionSpace(text[begin])) ++begin;
+  while (end > begin && isReactionSpace(text[end - 1])) --end;
   if (begin == end) {
     throw invalidArgument(
         "empty reaction: a reaction SMILES has the form reactants>agents>products",
@@ -104,7 +112,7 @@ std::vector<SpeciesText> checkReactionSmiles(const std::string& text,
       throw reactionError(
           "contains the non-ASCII byte " + describeByte(c) + "; it must be plain ASCII", i);
     }
-    if (isSpace(text[i])) {
+    if (isReactionSpace(text[i])) {
       throw reactionError(
           "unexpected whitespace; a reaction SMILES cannot contain spaces (reaction names and "
           "CXSMILES extensions are not accepted)",
@@ -114,12 +122,86 @@ std::vector<SpeciesText> checkReactionSmiles(const std::string& text,
       throw reactionError("contains the control character " + describeByte(c), i);
     }
   }
+  return {begin, end};
+}
 
+// Component-level group "(A.B)" opening at `open`: one species made of several fragments.
+// Returns the position of its closing ')'.
+std::size_t closeOfGroup(const std::string& text, std::size_t open, std::size_t end) {
+  int depth = 0;
+  bool inBracket = false;
+  std::size_t close = std::string::npos;
+  for (std::size_t k = open; k < end; ++k) {
+    char c = text[k];
+    if (inBracket) {
+      if (c == ']') inBracket = false;
+      continue;
+    }
+    if (c == '[') {
+      inBracket = true;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      close = k;
+      break;
+    } else if (c == '>') {
+      throw reactionError("'>' inside a parenthesised group", k);
+    }
+  }
+  if (close == std::string::npos) {
+    throw reactionError("the group '(' opened here is never closed", open);
+  }
+  if (close == open + 1) throw reactionError("empty group '()'", open);
+  return close;
+}
+
+// A species written without group parentheses, starting at `start`: returns the position
+// of the '.' or '>' after it (outside brackets and branches), or `end`.
+std::size_t endOfSpecies(const std::string& text, std::size_t start, std::size_t end) {
+  int depth = 0;
+  std::size_t lastOpen = start;
+  bool inBracket = false;
+  std::size_t k = start;
+  for (; k < end; ++k) {
+    char c = text[k];
+    if (inBracket) {
+      if (c == ']')
+        inBracket = false;
+      else if (c == '>')
+        throw reactionError("'>' inside a bracket atom", k);
+      continue;
+    }
+    if (c == '[') {
+      inBracket = true;
+    } else if (c == '(') {
+      ++depth;
+      lastOpen = k;
+    } else if (c == ')') {
+      if (depth == 0) throw reactionError("')' without a matching '('", k);
+      --depth;
+    } else if (c == '>' && depth > 0) {
+      throw reactionError(
+          "unclosed branch: a '(' is not closed before the '>' at position " + std::to_string(k),
+          lastOpen);
+    } else if ((c == '.' || c == '>') && depth == 0) {
+      break;
+    }
+  }
+  return k;
+}
+
+// The species read so far, numbered within their part.
+struct SpeciesList {
+  SpeciesList(const std::string& text, const ReactionLimits& limits) : text(text), limits(limits) {}
+
+  const std::string& text;
+  const ReactionLimits& limits;
   std::vector<SpeciesText> species;
-  unsigned ordinals[3] = {0, 0, 0};
-  int part = 0;
-  std::size_t i = begin;
-  auto addSpecies = [&](std::size_t from, std::size_t to, std::size_t at) {
+  unsigned ordinals[3] = {0, 0, 0};  // species per part
+  int part = 0;                      // 0 reactants, 1 agents, 2 products
+
+  // Adds text[from, to) to the current part; `at` is its position in the reaction text.
+  void add(std::size_t from, std::size_t to, std::size_t at) {
     if (species.size() >= limits.maxSpecies) {
       throw invalidArgument(
           "too many species in the reaction: more than " + std::to_string(limits.maxSpecies),
@@ -133,8 +215,14 @@ std::vector<SpeciesText> checkReactionSmiles(const std::string& text,
     s.text = text.substr(from, to - from);
     s.position = at;
     species.push_back(std::move(s));
-  };
+  }
+};
 
+// Splits text[begin, end) into species at '.' and '>' outside groups, brackets and
+// branches. Throws reactionError at the first syntax problem.
+void splitSpecies(std::size_t begin, std::size_t end, SpeciesList& list) {
+  const std::string& text = list.text;
+  std::size_t i = begin;
   // Each iteration reads at most one species, then its separator ('.', '>' or the end).
   char lastSeparator = 0;
   while (true) {
@@ -145,34 +233,10 @@ std::vector<SpeciesText> checkReactionSmiles(const std::string& text,
                                                  : "a species is missing before '.'",
                             i);
       }
-      // An empty part: allowed for the agents; reactants and products are checked below.
+      // An empty part: allowed for the agents; reactants and products are checked after.
     } else if (text[i] == '(') {
-      // Component-level group "(A.B)": one species made of several fragments.
-      int depth = 0;
-      bool inBracket = false;
-      std::size_t close = std::string::npos;
-      for (std::size_t k = i; k < end; ++k) {
-        char c = text[k];
-        if (inBracket) {
-          if (c == ']') inBracket = false;
-          continue;
-        }
-        if (c == '[') {
-          inBracket = true;
-        } else if (c == '(') {
-          ++depth;
-        } else if (c == ')' && --depth == 0) {
-          close = k;
-          break;
-        } else if (c == '>') {
-          throw reactionError("'>' inside a parenthesised group", k);
-        }
-      }
-      if (close == std::string::npos) {
-        throw reactionError("the group '(' opened here is never closed", i);
-      }
-      if (close == i + 1) throw reactionError("empty group '()'", i);
-      addSpecies(i + 1, close, i + 1);
+      std::size_t close = closeOfGroup(text, i, end);
+      list.add(i + 1, close, i + 1);
       i = close + 1;
       if (i < end && text[i] != '.' && text[i] != '>') {
         throw reactionError(
@@ -181,68 +245,46 @@ std::vector<SpeciesText> checkReactionSmiles(const std::string& text,
       }
     } else {
       std::size_t start = i;
-      int depth = 0;
-      std::size_t lastOpen = i;
-      bool inBracket = false;
-      std::size_t k = i;
-      for (; k < end; ++k) {
-        char c = text[k];
-        if (inBracket) {
-          if (c == ']')
-            inBracket = false;
-          else if (c == '>')
-            throw reactionError("'>' inside a bracket atom", k);
-          continue;
-        }
-        if (c == '[') {
-          inBracket = true;
-        } else if (c == '(') {
-          ++depth;
-          lastOpen = k;
-        } else if (c == ')') {
-          if (depth == 0) throw reactionError("')' without a matching '('", k);
-          --depth;
-        } else if (c == '>' && depth > 0) {
-          throw reactionError("unclosed branch: a '(' is not closed before the '>' at position " +
-                                  std::to_string(k),
-                              lastOpen);
-        } else if ((c == '.' || c == '>') && depth == 0) {
-          break;
-        }
-      }
-      addSpecies(start, k, start);
-      i = k;
+      i = endOfSpecies(text, start, end);
+      list.add(start, i, start);
     }
     if (i == end) break;
     lastSeparator = text[i];
     if (lastSeparator == '>') {
-      if (part == 2) {
+      if (list.part == 2) {
         throw reactionError(
             "a third '>': a reaction SMILES has exactly two (reactants>agents>products)", i);
       }
-      ++part;
+      ++list.part;
     }
     ++i;
     if (i == end && lastSeparator == '.') {
       throw reactionError("a species is missing after '.'", i);
     }
   }
-  if (part != 2) {
+}
+
+// Exactly two '>', at least one reactant and one product.
+void checkReactionParts(const SpeciesList& list) {
+  if (list.part != 2) {
     throw invalidArgument(
-        "reaction SMILES: found " + std::to_string(part) +
+        "reaction SMILES: found " + std::to_string(list.part) +
             " '>' but a reaction SMILES has exactly two: reactants>agents>products "
             "(write \"A.B>>C\" when there are no agents)",
         {{"field", "reaction_smiles"}});
   }
-  if (ordinals[0] == 0) {
+  if (list.ordinals[0] == 0) {
     throw invalidArgument("reaction SMILES: a reaction needs at least one reactant",
                           {{"field", "reaction_smiles"}});
   }
-  if (ordinals[2] == 0) {
+  if (list.ordinals[2] == 0) {
     throw invalidArgument("reaction SMILES: a reaction needs at least one product",
                           {{"field", "reaction_smiles"}});
   }
+}
 
+// checkSmiles on every species, then the heavy atoms of all of them against the limit.
+void checkSpeciesSmiles(const std::vector<SpeciesText>& species, const ReactionLimits& limits) {
   unsigned heavy = 0;
   for (const auto& s : species) {
     try {
@@ -257,7 +299,18 @@ std::vector<SpeciesText> checkReactionSmiles(const std::string& text,
                               " exceeds the limit of " + std::to_string(limits.maxTotalHeavyAtoms),
                           {{"field", "reaction_smiles"}, {"limit", "max_total_heavy_atoms"}});
   }
-  return species;
+}
+
+}  // namespace
+
+std::vector<SpeciesText> checkReactionSmiles(const std::string& text,
+                                             const ReactionLimits& limits) {
+  auto [begin, end] = checkReactionCharacters(text, limits);
+  SpeciesList list(text, limits);
+  splitSpecies(begin, end, list);
+  checkReactionParts(list);
+  checkSpeciesSmiles(list.species, limits);
+  return std::move(list.species);
 }
 
 namespace {
@@ -297,9 +350,8 @@ bool readCount(std::string_view line, std::size_t column, long& out) {
   return true;
 }
 
-}  // namespace
-
-std::vector<SpeciesText> checkRxnFile(const std::string& text, const ReactionLimits& limits) {
+// Size and NUL bytes of a whole RXN file.
+void checkRxnBytes(const std::string& text, const ReactionLimits& limits) {
   if (text.size() > limits.maxRxnBytes) {
     throw invalidArgument("RXN file too large: " + std::to_string(text.size()) +
                               " bytes exceeds the limit of " + std::to_string(limits.maxRxnBytes),
@@ -310,7 +362,20 @@ std::vector<SpeciesText> checkRxnFile(const std::string& text, const ReactionLim
       throw invalidArgument("RXN file contains a NUL byte", {{"field", "rxn"}});
     }
   }
-  auto lines = rxnLines(text);
+}
+
+// The species counts an RXN file declares.
+struct RxnCounts {
+  std::size_t line = 0;  // 0-based index of the counts line
+  long reactants = 0;
+  long products = 0;
+  long agents = 0;
+  long total() const { return reactants + products + agents; }
+};
+
+// Finds the V2000 "$RXN" header (after blank lines) and reads the counts line four lines
+// below it.
+RxnCounts readRxnCounts(const std::vector<std::string_view>& lines, const ReactionLimits& limits) {
   std::size_t first = 0;
   while (first < lines.size() && lines[first].empty()) ++first;
   if (first == lines.size() || lines[first].substr(0, 4) != "$RXN") {
@@ -322,30 +387,60 @@ std::vector<SpeciesText> checkRxnFile(const std::string& text, const ReactionLim
         "reaction SMILES",
         first + 1);
   }
-  std::size_t countsLine = first + 4;
-  if (countsLine >= lines.size()) {
+  RxnCounts n;
+  n.line = first + 4;
+  if (n.line >= lines.size()) {
     throw rxnError("the file ends before the counts line (line 5 after \"$RXN\")", lines.size());
   }
-  long reactants = 0;
-  long products = 0;
-  long agents = 0;
-  std::string_view counts = lines[countsLine];
-  if (!readCount(counts, 0, reactants) || !readCount(counts, 3, products)) {
+  std::string_view counts = lines[n.line];
+  if (!readCount(counts, 0, n.reactants) || !readCount(counts, 3, n.products)) {
     throw rxnError("the counts line must give the reactant and product counts in columns 1-6",
-                   countsLine + 1);
+                   n.line + 1);
   }
-  if (counts.size() >= 9) readCount(counts, 6, agents);
-  if (reactants < 1) throw rxnError("a reaction needs at least one reactant", countsLine + 1);
-  if (products < 1) throw rxnError("a reaction needs at least one product", countsLine + 1);
-  if (reactants + products + agents > static_cast<long>(limits.maxSpecies)) {
+  if (counts.size() >= 9) readCount(counts, 6, n.agents);
+  if (n.reactants < 1) throw rxnError("a reaction needs at least one reactant", n.line + 1);
+  if (n.products < 1) throw rxnError("a reaction needs at least one product", n.line + 1);
+  if (n.total() > static_cast<long>(limits.maxSpecies)) {
     throw invalidArgument(
         "too many species in the RXN file: more than " + std::to_string(limits.maxSpecies),
         {{"field", "rxn"}, {"limit", "max_species"}});
   }
+  return n;
+}
+
+// Species `index` (0-based, in file order: reactants, products, agents) whose Molfile spans
+// lines[startLine..stop].
+SpeciesText rxnSpecies(const std::vector<std::string_view>& lines, std::size_t startLine,
+                       std::size_t stop, long index, const RxnCounts& n) {
+  SpeciesText s;
+  s.molfile = true;
+  s.part = index < n.reactants                ? ReactionPart::Reactants
+           : index < n.reactants + n.products ? ReactionPart::Products
+                                              : ReactionPart::Agents;
+  s.ordinal = static_cast<unsigned>(index < n.reactants ? index + 1
+                                    : index < n.reactants + n.products
+                                        ? index - n.reactants + 1
+                                        : index - n.reactants - n.products + 1);
+  s.firstLine = startLine + 1;
+  std::string block;
+  for (std::size_t k = startLine; k <= stop; ++k) {
+    block.append(lines[k].data(), lines[k].size());
+    block += '\n';
+  }
+  s.text = std::move(block);
+  return s;
+}
+
+}  // namespace
+
+std::vector<SpeciesText> checkRxnFile(const std::string& text, const ReactionLimits& limits) {
+  checkRxnBytes(text, limits);
+  auto lines = rxnLines(text);
+  RxnCounts counts = readRxnCounts(lines, limits);
   std::vector<SpeciesText> species;
   long index = 0;
-  long total = reactants + products + agents;
-  std::size_t n = countsLine + 1;
+  long total = counts.total();
+  std::size_t n = counts.line + 1;
   while (n < lines.size() && index < total) {
     if (lines[n].substr(0, 4) != "$MOL") {
       if (lines[n].empty()) {
@@ -362,30 +457,14 @@ std::vector<SpeciesText> checkRxnFile(const std::string& text, const ReactionLim
           "the Molfile of species " + std::to_string(index + 1) + " has no \"M  END\" line",
           startLine + 1);
     }
-    SpeciesText s;
-    s.molfile = true;
-    s.part = index < reactants              ? ReactionPart::Reactants
-             : index < reactants + products ? ReactionPart::Products
-                                            : ReactionPart::Agents;
-    s.ordinal =
-        static_cast<unsigned>(index < reactants              ? index + 1
-                              : index < reactants + products ? index - reactants + 1
-                                                             : index - reactants - products + 1);
-    s.firstLine = startLine + 1;
-    std::string block;
-    for (std::size_t k = startLine; k <= stop; ++k) {
-      block.append(lines[k].data(), lines[k].size());
-      block += '\n';
-    }
-    s.text = std::move(block);
-    species.push_back(std::move(s));
+    species.push_back(rxnSpecies(lines, startLine, stop, index, counts));
     ++index;
     n = stop + 1;
   }
   if (index < total) {
     throw rxnError("the counts line declares " + std::to_string(total) + " species but " +
                        std::to_string(index) + " \"$MOL\" blocks follow",
-                   countsLine + 1);
+                   counts.line + 1);
   }
   return species;
 }

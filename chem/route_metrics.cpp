@@ -33,16 +33,21 @@ Error graphError(const std::string& message, int64_t step) {
   return invalidArgument(message, {{"field", "from_step"}, {"step", step}});
 }
 
-}  // namespace
+using StepLinksByNumber = std::map<int64_t, const StepLink*>;
 
-void checkRouteGraph(const std::vector<StepLink>& steps) {
-  std::map<int64_t, const StepLink*> byNumber;
+// The steps by number; two steps with one number are an error.
+StepLinksByNumber indexStepLinks(const std::vector<StepLink>& steps) {
+  StepLinksByNumber byNumber;
   for (const auto& s : steps) {
     if (!byNumber.emplace(s.number, &s).second) {
       throw graphError("two steps have the number " + std::to_string(s.number), s.number);
     }
   }
-  // Missing steps first: a reference to nothing is the plainest mistake.
+  return byNumber;
+}
+
+// Missing steps first: a reference to nothing is the plainest mistake.
+void checkUsedStepsExist(const std::vector<StepLink>& steps, const StepLinksByNumber& byNumber) {
   for (const auto& s : steps) {
     for (const auto& u : s.uses) {
       if (!byNumber.count(u.fromStep)) {
@@ -58,13 +63,16 @@ void checkRouteGraph(const std::vector<StepLink>& steps) {
       }
     }
   }
-  // Cycles: depth-first search over "s feeds j" edges.
+}
+
+// Cycles: depth-first search over "s feeds j" edges. Every used step exists.
+void checkNoCycles(const std::vector<StepLink>& steps, const StepLinksByNumber& byNumber) {
   std::map<int64_t, int> colour;  // 0 white, 1 on the stack, 2 done
   std::vector<int64_t> stack;
   std::function<void(int64_t)> visit = [&](int64_t n) {
     colour[n] = 1;
     stack.push_back(n);
-    for (const auto& u : byNumber[n]->uses) {
+    for (const auto& u : byNumber.at(n)->uses) {
       // Edge: u.fromStep -> n; walk backwards along uses (n depends on u.fromStep).
       int64_t next = u.fromStep;
       if (colour[next] == 1) {
@@ -88,6 +96,11 @@ void checkRouteGraph(const std::vector<StepLink>& steps) {
   for (const auto& s : steps) {
     if (colour[s.number] == 0) visit(s.number);
   }
+}
+
+// A tree in step order: each product feeds one later step, as the structure that step says.
+void checkProductsFeedOneLaterStep(const std::vector<StepLink>& steps,
+                                   const StepLinksByNumber& byNumber) {
   std::map<int64_t, std::pair<int64_t, std::string>> usedBy;
   for (const auto& s : steps) {
     for (const auto& u : s.uses) {
@@ -107,7 +120,7 @@ void checkRouteGraph(const std::vector<StepLink>& steps) {
                          s.number);
       }
       usedBy[u.fromStep] = {s.number, u.smiles};
-      const StepLink* source = byNumber[u.fromStep];
+      const StepLink* source = byNumber.at(u.fromStep);
       if (!u.key.empty() && !source->productKey.empty() && u.key != source->productKey) {
         throw graphError("step " + std::to_string(s.number) + " says '" + u.smiles +
                              "' comes from step " + std::to_string(u.fromStep) + ", but step " +
@@ -116,6 +129,15 @@ void checkRouteGraph(const std::vector<StepLink>& steps) {
       }
     }
   }
+}
+
+}  // namespace
+
+void checkRouteGraph(const std::vector<StepLink>& steps) {
+  StepLinksByNumber byNumber = indexStepLinks(steps);
+  checkUsedStepsExist(steps, byNumber);
+  checkNoCycles(steps, byNumber);
+  checkProductsFeedOneLaterStep(steps, byNumber);
 }
 
 namespace {
@@ -128,6 +150,9 @@ struct StepFacts {
   std::vector<int64_t> fedBy;
 };
 
+// Every step by number. The pointers point into RouteAnalysis::steps.
+using StepFactsByNumber = std::map<int64_t, StepFacts>;
+
 Metric routeMetric(const std::string& key) {
   return metricDefinition(key);
 }
@@ -139,13 +164,18 @@ std::string scoreFlag(int score) {
   return "red";
 }
 
-}  // namespace
+std::optional<double> valueAt(const std::map<int64_t, std::optional<double>>& values,
+                              int64_t step) {
+  auto it = values.find(step);
+  return it == values.end() ? std::nullopt : it->second;
+}
 
-RouteAnalysis computeRouteMetrics(std::vector<StepAnalysisResult> steps) {
-  RouteAnalysis r;
-  r.steps = std::move(steps);
-  std::map<int64_t, StepFacts> facts;
-  bool allOk = !r.steps.empty();
+// The facts of every step of r: its desired product, and which steps it feeds and is fed
+// by. Steps that cannot be analysed and uses of steps that do not exist go to r.problems
+// and make `allOk` false.
+StepFactsByNumber linkSteps(RouteAnalysis& r, bool& allOk) {
+  StepFactsByNumber facts;
+  allOk = !r.steps.empty();
   if (r.steps.empty()) r.problems.push_back("the route has no steps");
   for (const auto& s : r.steps) {
     StepFacts f;
@@ -174,6 +204,12 @@ RouteAnalysis computeRouteMetrics(std::vector<StepAnalysisResult> steps) {
       facts[s.number].fedBy.push_back(*c.fromStep);
     }
   }
+  return facts;
+}
+
+// Sets r.finalStep to the one step whose product no step uses; several such steps are a
+// problem (r.problems), none leaves it unset.
+void findFinalStep(const StepFactsByNumber& facts, RouteAnalysis& r) {
   std::vector<int64_t> finals;
   for (const auto& [n, f] : facts) {
     if (!f.feeds) finals.push_back(n);
@@ -186,272 +222,319 @@ RouteAnalysis computeRouteMetrics(std::vector<StepAnalysisResult> steps) {
                          "a route has one final step: set 'from_step' on the components that "
                          "are products of earlier steps");
   }
+}
 
-  // Longest linear sequence: the longest chain of steps ending at the final step.
+// The yield metric of a step, when the step was analysed and has one.
+std::optional<double> stepYield(const StepFactsByNumber& facts, int64_t n) {
+  auto found = facts.find(n);
+  const StepAnalysisResult* s = found == facts.end() ? nullptr : found->second.step;
+  if (!s || !s->ok) return std::nullopt;
+  const Metric* y = findMetric(s->analysis.metrics, "yield");
+  return y ? y->value : std::nullopt;
+}
+
+// Longest linear sequence: the longest chain of steps ending at the final step, first step
+// first. Of two equally long branches the one with the lower yield is followed.
+std::vector<int64_t> longestChainTo(const StepFactsByNumber& facts, int64_t finalStep) {
   std::map<int64_t, int> depth;
   std::function<int(int64_t)> depthOf = [&](int64_t n) -> int {
     auto it = depth.find(n);
     if (it != depth.end()) return it->second;
     int best = 0;
-    for (int64_t p : facts[n].fedBy) best = std::max(best, depthOf(p));
+    for (int64_t p : facts.at(n).fedBy) best = std::max(best, depthOf(p));
     return depth[n] = best + 1;
   };
-  auto stepYield = [&](int64_t n) -> std::optional<double> {
-    const auto* s = facts[n].step;
-    if (!s || !s->ok) return std::nullopt;
-    const Metric* y = findMetric(s->analysis.metrics, "yield");
-    return y ? y->value : std::nullopt;
-  };
-  if (r.finalStep) {
-    std::vector<int64_t> chain;
-    int64_t at = *r.finalStep;
-    while (true) {
-      chain.push_back(at);
-      const auto& feeders = facts[at].fedBy;
-      if (feeders.empty()) break;
-      int64_t pick = feeders[0];
-      for (int64_t p : feeders) {
-        int dp = depthOf(p);
-        int dPick = depthOf(pick);
-        if (dp > dPick) {
-          pick = p;
-        } else if (dp == dPick) {
-          auto yp = stepYield(p);
-          auto yk = stepYield(pick);
-          if (yp && yk && *yp < *yk) pick = p;
-        }
+  std::vector<int64_t> chain;
+  int64_t at = finalStep;
+  while (true) {
+    chain.push_back(at);
+    const auto& feeders = facts.at(at).fedBy;
+    if (feeders.empty()) break;
+    int64_t pick = feeders[0];
+    for (int64_t p : feeders) {
+      int dp = depthOf(p);
+      int dPick = depthOf(pick);
+      if (dp > dPick) {
+        pick = p;
+      } else if (dp == dPick) {
+        auto yp = stepYield(facts, p);
+        auto yk = stepYield(facts, pick);
+        if (yp && yk && *yp < *yk) pick = p;
       }
-      at = pick;
     }
-    std::reverse(chain.begin(), chain.end());
-    r.longestLinearSequence = chain;
+    at = pick;
   }
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
 
-  // Scale factors: kg of each step's product per kg of final product, and reaction extents
-  // per mole of final product.
+// Scale factors: kg of each step's product per kg of final product, and reaction extents
+// per mole of final product (route_metrics.h gives the recurrences).
+struct ScaleFactors {
   std::map<int64_t, std::optional<double>> kgPerKgFinal;
   std::map<int64_t, std::optional<double>> extentPerMol;
-  std::vector<std::string> massProblems;
-  if (r.finalStep) {
-    // Steps only feed later steps, so walking numbers downwards visits consumers first.
-    std::vector<int64_t> order;
-    for (const auto& [n, f] : facts) order.push_back(n);
-    std::sort(order.rbegin(), order.rend());
-    for (int64_t n : order) {
-      const StepFacts& f = facts[n];
-      if (!f.product) {
-        kgPerKgFinal[n] = std::nullopt;
-        extentPerMol[n] = std::nullopt;
-        continue;
-      }
-      if (n == *r.finalStep) {
-        kgPerKgFinal[n] = 1.0;
-        extentPerMol[n] = 1.0 / f.product->coefficient;
-        continue;
-      }
-      if (!f.feeds) {
-        kgPerKgFinal[n] = std::nullopt;
-        extentPerMol[n] = std::nullopt;
-        continue;
-      }
-      const StepFacts& consumer = facts[*f.feeds];
-      auto consumerExtent = extentPerMol[*f.feeds];
-      extentPerMol[n] = consumerExtent
-                            ? std::optional<double>(f.usedAs->coefficient * *consumerExtent /
-                                                    f.product->coefficient)
-                            : std::nullopt;
-      auto consumerKg = kgPerKgFinal[*f.feeds];
-      if (consumerKg && f.usedAs->massG && consumer.product && consumer.product->massG &&
-          *consumer.product->massG > 0) {
-        kgPerKgFinal[n] = *consumerKg * *f.usedAs->massG / *consumer.product->massG;
-      } else {
-        kgPerKgFinal[n] = std::nullopt;
-        if (!f.usedAs->massG) {
-          massProblems.push_back("the mass of step " + std::to_string(n) +
-                                 "'s product used in step " + std::to_string(*f.feeds));
-        }
-      }
-    }
-  }
+  std::vector<std::string> massProblems;  // masses the scaling lacks, for messages
+};
 
-  // Route atom economy (stoichiometry only).
-  {
-    Metric m = routeMetric("atom_economy");
-    if (!r.finalStep || !allOk) {
-      m.missing = r.finalStep ? "every step must be analysed" : "a route with one final step";
+ScaleFactors scaleToFinalProduct(const StepFactsByNumber& facts, int64_t finalStep) {
+  ScaleFactors scale;
+  auto& kgPerKgFinal = scale.kgPerKgFinal;
+  auto& extentPerMol = scale.extentPerMol;
+  // Steps only feed later steps, so walking numbers downwards visits consumers first.
+  std::vector<int64_t> order;
+  for (const auto& [n, f] : facts) order.push_back(n);
+  std::sort(order.rbegin(), order.rend());
+  for (int64_t n : order) {
+    const StepFacts& f = facts.at(n);
+    if (!f.product) {
+      kgPerKgFinal[n] = std::nullopt;
+      extentPerMol[n] = std::nullopt;
+      continue;
+    }
+    if (n == finalStep) {
+      kgPerKgFinal[n] = 1.0;
+      extentPerMol[n] = 1.0 / f.product->coefficient;
+      continue;
+    }
+    if (!f.feeds) {
+      kgPerKgFinal[n] = std::nullopt;
+      extentPerMol[n] = std::nullopt;
+      continue;
+    }
+    const StepFacts& consumer = facts.at(*f.feeds);
+    auto consumerExtent = extentPerMol[*f.feeds];
+    extentPerMol[n] = consumerExtent
+                          ? std::optional<double>(f.usedAs->coefficient * *consumerExtent /
+                                                  f.product->coefficient)
+                          : std::nullopt;
+    auto consumerKg = kgPerKgFinal[*f.feeds];
+    if (consumerKg && f.usedAs->massG && consumer.product && consumer.product->massG &&
+        *consumer.product->massG > 0) {
+      kgPerKgFinal[n] = *consumerKg * *f.usedAs->massG / *consumer.product->massG;
     } else {
-      double denominator = 0;
-      bool ok = true;
-      std::string terms;
-      for (const auto& [n, f] : facts) {
-        auto x = extentPerMol[n];
-        if (!x) {
-          ok = false;
-          continue;
-        }
-        for (const auto& c : f.step->analysis.components) {
-          if (c.side != "reactant" || c.fromStep) continue;
-          double contribution = *x * c.coefficient * c.molarMass;
-          denominator += contribution;
-          terms += (terms.empty() ? "" : " + ") + fmt(contribution, 3);
-        }
-      }
-      const ResolvedComponent* finalProduct = facts[*r.finalStep].product;
-      if (!ok || denominator <= 0) {
-        m.missing = "a step is not connected to the final step";
-      } else {
-        m.value = finalProduct->molarMass / denominator * 100.0;
-        m.detail =
-            fmt(finalProduct->molarMass, 3) + " / (" + terms + ") g per mol of final product";
+      kgPerKgFinal[n] = std::nullopt;
+      if (!f.usedAs->massG) {
+        scale.massProblems.push_back("the mass of step " + std::to_string(n) +
+                                     "'s product used in step " + std::to_string(*f.feeds));
       }
     }
-    r.metrics.push_back(m);
   }
+  return scale;
+}
 
-  // Overall yield along the longest linear sequence.
-  {
-    Metric m = routeMetric("overall_yield");
-    if (r.longestLinearSequence.empty()) {
-      m.missing = "a route with one final step";
-    } else {
-      double y = 1.0;
-      std::vector<std::string> parts;
-      for (int64_t n : r.longestLinearSequence) {
-        auto sy = stepYield(n);
-        if (!sy) {
-          m.missing = "the yield of step " + std::to_string(n);
-          break;
-        }
-        y *= *sy / 100.0;
-        parts.push_back(fmt(*sy, 1) + " %");
-      }
-      if (m.missing.empty()) {
-        m.value = y * 100.0;
-        std::string detail;
-        for (std::size_t i = 0; i < parts.size(); ++i) detail += (i ? " × " : "") + parts[i];
-        m.detail = "steps " + stepList(r.longestLinearSequence, ", ") + ": " + detail;
-      }
+// Route atom economy (stoichiometry only).
+Metric routeAtomEconomy(const RouteAnalysis& r, const StepFactsByNumber& facts, bool allOk,
+                        const ScaleFactors& scale) {
+  Metric m = routeMetric("atom_economy");
+  if (!r.finalStep || !allOk) {
+    m.missing = r.finalStep ? "every step must be analysed" : "a route with one final step";
+    return m;
+  }
+  double denominator = 0;
+  bool ok = true;
+  std::string terms;
+  for (const auto& [n, f] : facts) {
+    auto x = valueAt(scale.extentPerMol, n);
+    if (!x) {
+      ok = false;
+      continue;
     }
-    r.metrics.push_back(m);
+    for (const auto& c : f.step->analysis.components) {
+      if (c.side != "reactant" || c.fromStep) continue;
+      double contribution = *x * c.coefficient * c.molarMass;
+      denominator += contribution;
+      terms += (terms.empty() ? "" : " + ") + fmt(contribution, 3);
+    }
   }
+  const ResolvedComponent* finalProduct = facts.at(*r.finalStep).product;
+  if (!ok || denominator <= 0) {
+    m.missing = "a step is not connected to the final step";
+  } else {
+    m.value = finalProduct->molarMass / denominator * 100.0;
+    m.detail = fmt(finalProduct->molarMass, 3) + " / (" + terms + ") g per mol of final product";
+  }
+  return m;
+}
 
-  // Cumulative mass intensities per kg of final product.
-  std::optional<double> pmi;
-  double simple = 0;
+// Overall yield along the longest linear sequence.
+Metric overallYield(const RouteAnalysis& r, const StepFactsByNumber& facts) {
+  Metric m = routeMetric("overall_yield");
+  if (r.longestLinearSequence.empty()) {
+    m.missing = "a route with one final step";
+    return m;
+  }
+  double y = 1.0;
+  std::vector<std::string> parts;
+  for (int64_t n : r.longestLinearSequence) {
+    auto sy = stepYield(facts, n);
+    if (!sy) {
+      m.missing = "the yield of step " + std::to_string(n);
+      break;
+    }
+    y *= *sy / 100.0;
+    parts.push_back(fmt(*sy, 1) + " %");
+  }
+  if (m.missing.empty()) {
+    m.value = y * 100.0;
+    std::string detail;
+    for (std::size_t i = 0; i < parts.size(); ++i) detail += (i ? " × " : "") + parts[i];
+    m.detail = "steps " + stepList(r.longestLinearSequence, ", ") + ": " + detail;
+  }
+  return m;
+}
+
+// Cumulative masses per kg of final product, by kind of input.
+struct RouteMasses {
+  std::optional<double> pmi;  // none when a mass is missing
+  double simple = 0;          // inputs other than solvents and process water
   double solvents = 0;
-  double water = 0;
-  double totalRaw = 0;
+  double water = 0;     // process water (not water consumed as a reactant)
+  double totalRaw = 0;  // every raw input but water: the base of the origin shares
   double bio = 0;
   double waste = 0;
   double unspecified = 0;
-  bool anyOrigin = false;
-  std::string massMissing;
+  bool anyOrigin = false;  // some raw input has a feedstock origin
+  std::string missing;     // why there is no PMI
+};
+
+// Adds the raw inputs of one step (neither products nor intermediates), `scale` kg per g
+// each, to the totals; returns their sum.
+double addRawInputs(const StepAnalysisResult& step, double scale, RouteMasses& m) {
+  double raw = 0;
+  for (const auto& c : step.analysis.components) {
+    if (c.side == "product" || c.fromStep || !c.massG) continue;
+    double kg = *c.massG * scale;
+    raw += kg;
+    bool processWater = c.water && c.side != "reactant";
+    bool solvent = c.role == "solvent" && !c.water;
+    if (processWater) m.water += kg;
+    if (solvent) m.solvents += kg;
+    if (!processWater && !solvent) m.simple += kg;
+    if (!c.water) {
+      m.totalRaw += kg;
+      if (c.origin == "bio-based")
+        m.bio += kg;
+      else if (c.origin == "waste-derived")
+        m.waste += kg;
+      else
+        m.unspecified += kg;
+      if (!c.origin.empty()) m.anyOrigin = true;
+    }
+  }
+  return raw;
+}
+
+// Each step's scale factors without masses (when there is no route PMI).
+std::vector<StepContribution> contributionsWithoutMasses(const StepFactsByNumber& facts,
+                                                         const ScaleFactors& scale) {
+  std::vector<StepContribution> contributions;
+  for (const auto& [n, f] : facts) {
+    StepContribution c;
+    c.number = n;
+    c.productKgPerKgFinal = valueAt(scale.kgPerKgFinal, n);
+    c.extentPerMolFinal = valueAt(scale.extentPerMol, n);
+    c.feeds = f.feeds;
+    contributions.push_back(c);
+  }
+  return contributions;
+}
+
+// The cumulative PMI and its parts; fills r.contributions (with each step's PMI share when
+// there is a PMI).
+RouteMasses cumulativeMasses(RouteAnalysis& r, const StepFactsByNumber& facts, bool allOk,
+                             const ScaleFactors& scale) {
+  RouteMasses m;
   if (!r.finalStep || !allOk) {
-    massMissing = r.finalStep ? "every step must be analysed" : "a route with one final step";
-  } else if (!massProblems.empty()) {
-    massMissing = massProblems.front();
+    m.missing = r.finalStep ? "every step must be analysed" : "a route with one final step";
+  } else if (!scale.massProblems.empty()) {
+    m.missing = scale.massProblems.front();
   } else {
     double sum = 0;
     for (const auto& [n, f] : facts) {
       const Metric* stepPmi = findMetric(f.step->analysis.metrics, "pmi");
-      if (!stepPmi || !stepPmi->value || !f.product->massG || !kgPerKgFinal[n]) {
-        massMissing =
+      std::optional<double> kgPerKgFinal = valueAt(scale.kgPerKgFinal, n);
+      if (!stepPmi || !stepPmi->value || !f.product->massG || !kgPerKgFinal) {
+        m.missing =
             "step " + std::to_string(n) + ": " +
             (stepPmi && !stepPmi->missing.empty() ? stepPmi->missing : std::string("masses"));
         break;
       }
-      double scale = *kgPerKgFinal[n] / *f.product->massG;  // per g of this step's product
-      double raw = 0;
-      for (const auto& c : f.step->analysis.components) {
-        if (c.side == "product" || c.fromStep || !c.massG) continue;
-        double kg = *c.massG * scale;
-        raw += kg;
-        bool processWater = c.water && c.side != "reactant";
-        bool solvent = c.role == "solvent" && !c.water;
-        if (processWater) water += kg;
-        if (solvent) solvents += kg;
-        if (!processWater && !solvent) simple += kg;
-        if (!c.water) {
-          totalRaw += kg;
-          if (c.origin == "bio-based")
-            bio += kg;
-          else if (c.origin == "waste-derived")
-            waste += kg;
-          else
-            unspecified += kg;
-          if (!c.origin.empty()) anyOrigin = true;
-        }
-      }
+      double raw = addRawInputs(*f.step, *kgPerKgFinal / *f.product->massG, m);
       StepContribution contribution;
       contribution.number = n;
-      contribution.productKgPerKgFinal = kgPerKgFinal[n];
+      contribution.productKgPerKgFinal = kgPerKgFinal;
       contribution.rawInputKg = raw;
-      contribution.extentPerMolFinal = extentPerMol[n];
+      contribution.extentPerMolFinal = valueAt(scale.extentPerMol, n);
       contribution.feeds = f.feeds;
       r.contributions.push_back(contribution);
       sum += raw;
     }
-    if (massMissing.empty()) pmi = sum;
+    if (m.missing.empty()) m.pmi = sum;
   }
-  if (!pmi) {
-    r.contributions.clear();
-    for (const auto& [n, f] : facts) {
-      StepContribution c;
-      c.number = n;
-      c.productKgPerKgFinal = kgPerKgFinal.count(n) ? kgPerKgFinal[n] : std::nullopt;
-      c.extentPerMolFinal = extentPerMol.count(n) ? extentPerMol[n] : std::nullopt;
-      c.feeds = f.feeds;
-      r.contributions.push_back(c);
-    }
+  if (!m.pmi) {
+    r.contributions = contributionsWithoutMasses(facts, scale);
   } else {
-    for (auto& c : r.contributions) c.pmiShare = *c.rawInputKg / *pmi * 100.0;
+    for (auto& c : r.contributions) c.pmiShare = *c.rawInputKg / *m.pmi * 100.0;
   }
+  return m;
+}
+
+// PMI, E factors, solvent and water intensities and origin shares, per kg of final product.
+void addMassMetrics(RouteAnalysis& r, const RouteMasses& masses) {
   auto massMetric = [&](const std::string& key, double value, const std::string& detail) {
     Metric m = routeMetric(key);
-    if (pmi) {
+    if (masses.pmi) {
       m.value = value;
       m.detail = detail;
     } else {
-      m.missing = massMissing;
+      m.missing = masses.missing;
     }
     r.metrics.push_back(m);
   };
+  const std::optional<double>& pmi = masses.pmi;
   std::string perKg = " kg per kg of final product";
   massMetric("pmi", pmi.value_or(0), "Σ F_s·R_s/P_s = " + fmt(pmi.value_or(0), 3) + perKg);
-  massMetric("e_factor_simple", simple - 1.0,
-             fmt(simple, 3) + " kg of inputs without solvents and water − 1 kg of product");
+  massMetric("e_factor_simple", masses.simple - 1.0,
+             fmt(masses.simple, 3) + " kg of inputs without solvents and water − 1 kg of product");
   massMetric("e_factor_complete", pmi.value_or(0) - 1.0, "PMI − 1");
-  massMetric("solvent_intensity", solvents, fmt(solvents, 3) + perKg);
-  massMetric("water_intensity", water, fmt(water, 3) + perKg);
+  massMetric("solvent_intensity", masses.solvents, fmt(masses.solvents, 3) + perKg);
+  massMetric("water_intensity", masses.water, fmt(masses.water, 3) + perKg);
+  double totalRaw = masses.totalRaw;
   auto share = [&](double part) { return totalRaw > 0 ? part / totalRaw * 100.0 : 0.0; };
   std::string ofRaw = " of " + fmt(totalRaw, 3) + " kg raw input (water excluded)";
+  double bio = masses.bio;
+  double waste = masses.waste;
   massMetric("renewable_input_share", share(bio + waste), fmt(bio + waste, 3) + " kg" + ofRaw);
   massMetric("bio_based_input_share", share(bio), fmt(bio, 3) + " kg" + ofRaw);
   massMetric("waste_derived_input_share", share(waste), fmt(waste, 3) + " kg" + ofRaw);
-  massMetric("unspecified_origin_share", share(unspecified), fmt(unspecified, 3) + " kg" + ofRaw);
-  {
-    Metric m = routeMetric("step_count");
-    m.value = static_cast<double>(r.steps.size());
-    r.metrics.push_back(m);
-    Metric l = routeMetric("longest_linear_sequence");
-    if (!r.longestLinearSequence.empty()) {
-      l.value = static_cast<double>(r.longestLinearSequence.size());
-      l.detail = "steps " + stepList(r.longestLinearSequence, " → ");
-    } else {
-      l.missing = "a route with one final step";
-    }
-    r.metrics.push_back(l);
-  }
-  r.complete = allOk && r.finalStep.has_value() && pmi.has_value();
-  if (allOk && r.finalStep && !pmi) r.problems.push_back("mass metrics need " + massMissing);
+  massMetric("unspecified_origin_share", share(masses.unspecified),
+             fmt(masses.unspecified, 3) + " kg" + ofRaw);
+}
 
-  // Worst traffic light per criterion.
+// Step count and the length of the longest linear sequence.
+void addStepCountMetrics(RouteAnalysis& r) {
+  Metric m = routeMetric("step_count");
+  m.value = static_cast<double>(r.steps.size());
+  r.metrics.push_back(m);
+  Metric l = routeMetric("longest_linear_sequence");
+  if (!r.longestLinearSequence.empty()) {
+    l.value = static_cast<double>(r.longestLinearSequence.size());
+    l.detail = "steps " + stepList(r.longestLinearSequence, " → ");
+  } else {
+    l.missing = "a route with one final step";
+  }
+  r.metrics.push_back(l);
+}
+
+// Worst traffic light per criterion over the analysed steps.
+std::vector<TrafficLight> worstTrafficLights(const std::vector<StepAnalysisResult>& steps) {
+  std::vector<TrafficLight> lights;
   std::vector<std::string> criteria = {"yield",  "atom_economy",      "solvents",   "temperature",
                                        "workup", "critical_elements", "batch_flow", "catalyst"};
   for (const auto& criterion : criteria) {
     TrafficLight worst{criterion, "not_assessed", "", ""};
     std::vector<std::string> basis;
-    for (const auto& s : r.steps) {
+    for (const auto& s : steps) {
       if (!s.ok) continue;
       for (const auto& t : s.analysis.trafficLights) {
         if (t.criterion != criterion) continue;
@@ -464,121 +547,170 @@ RouteAnalysis computeRouteMetrics(std::vector<StepAnalysisResult> steps) {
     }
     for (std::size_t i = 0; i < basis.size(); ++i) worst.basis += (i ? ", " : "") + basis[i];
     if (worst.basis.empty()) worst.basis = "not assessed in any step";
-    r.worstTrafficLights.push_back(worst);
+    lights.push_back(worst);
   }
-  auto worstOf = [&](const std::string& criterion) -> const TrafficLight& {
-    for (const auto& t : r.worstTrafficLights) {
-      if (t.criterion == criterion) return t;
-    }
-    throw internalError("no traffic light " + criterion);
-  };
+  return lights;
+}
 
-  // The 12 principles of green chemistry (Anastas and Warner, 1998), as far as the data go.
+const TrafficLight& worstLight(const RouteAnalysis& r, const std::string& criterion) {
+  for (const auto& t : r.worstTrafficLights) {
+    if (t.criterion == criterion) return t;
+  }
+  throw internalError("no traffic light " + criterion);
+}
+
+// The worst CHEM21 health and safety scores of the recognised solvents of the route.
+struct SolventHazards {
   int worstHealth = 0;
   int worstSafety = 0;
-  std::string healthSolvent;
-  std::string safetySolvent;
-  for (const auto& s : r.steps) {
+  std::string healthSolvent;  // the solvent with the worst health score
+  std::string safetySolvent;  // the solvent with the worst safety score
+};
+
+SolventHazards solventHazards(const std::vector<StepAnalysisResult>& steps) {
+  SolventHazards h;
+  for (const auto& s : steps) {
     if (!s.ok) continue;
     for (const auto& c : s.analysis.components) {
       if (c.role != "solvent" || !c.solvent.recognised) continue;
-      if (c.solvent.healthScore > worstHealth) {
-        worstHealth = c.solvent.healthScore;
-        healthSolvent = c.solvent.name;
+      if (c.solvent.healthScore > h.worstHealth) {
+        h.worstHealth = c.solvent.healthScore;
+        h.healthSolvent = c.solvent.name;
       }
-      if (c.solvent.safetyScore > worstSafety) {
-        worstSafety = c.solvent.safetyScore;
-        safetySolvent = c.solvent.name;
+      if (c.solvent.safetyScore > h.worstSafety) {
+        h.worstSafety = c.solvent.safetyScore;
+        h.safetySolvent = c.solvent.name;
       }
     }
   }
-  auto metricText = [&](const std::string& key, const std::string& unit) -> std::string {
-    const Metric* m = findMetric(r.metrics, key);
-    return m && m->value ? fmt(*m->value, 2) + " " + unit : "";
-  };
-  {
-    Principle p{1, "Prevention", "not_assessed", ""};
-    if (pmi) {
-      p.flag = "info";
-      p.evidence = "complete E factor " + metricText("e_factor_complete", "kg/kg") +
-                   ", simple E factor " + metricText("e_factor_simple", "kg/kg") + ", PMI " +
-                   metricText("pmi", "kg/kg") + " (per kg of final product)";
-    } else {
-      p.evidence = "waste cannot be computed: " + massMissing;
-    }
-    r.principles.push_back(p);
+  return h;
+}
+
+// "12.34 unit" for a route metric with a value, else "".
+std::string metricText(const RouteAnalysis& r, const std::string& key, const std::string& unit) {
+  const Metric* m = findMetric(r.metrics, key);
+  return m && m->value ? fmt(*m->value, 2) + " " + unit : "";
+}
+
+Principle preventionPrinciple(const RouteAnalysis& r, const RouteMasses& masses) {
+  Principle p{1, "Prevention", "not_assessed", ""};
+  if (masses.pmi) {
+    p.flag = "info";
+    p.evidence = "complete E factor " + metricText(r, "e_factor_complete", "kg/kg") +
+                 ", simple E factor " + metricText(r, "e_factor_simple", "kg/kg") + ", PMI " +
+                 metricText(r, "pmi", "kg/kg") + " (per kg of final product)";
+  } else {
+    p.evidence = "waste cannot be computed: " + masses.missing;
   }
-  {
-    Principle p{2, "Atom economy", "not_assessed", ""};
-    const Metric* ae = findMetric(r.metrics, "atom_economy");
-    if (ae && ae->value) {
-      p.flag = percentFlag(*ae->value);
-      p.evidence = "route atom economy " + fmt(*ae->value, 1) +
-                   " % (≥ 90 % green, ≥ 70 % amber, CHEM21 thresholds)";
-    } else {
-      p.evidence = ae ? ae->missing : "";
-    }
-    r.principles.push_back(p);
+  return p;
+}
+
+Principle atomEconomyPrinciple(const RouteAnalysis& r) {
+  Principle p{2, "Atom economy", "not_assessed", ""};
+  const Metric* ae = findMetric(r.metrics, "atom_economy");
+  if (ae && ae->value) {
+    p.flag = percentFlag(*ae->value);
+    p.evidence = "route atom economy " + fmt(*ae->value, 1) +
+                 " % (≥ 90 % green, ≥ 70 % amber, CHEM21 thresholds)";
+  } else {
+    p.evidence = ae ? ae->missing : "";
   }
-  {
-    Principle p{3, "Less hazardous chemical syntheses", scoreFlag(worstHealth), ""};
-    p.evidence = worstHealth > 0
-                     ? "worst CHEM21 health score of the solvents: " + std::to_string(worstHealth) +
-                           " (" + healthSolvent +
-                           "; 1-3 green, 4-6 amber, 7-10 red); reagent hazards are not "
-                           "assessed (Argan holds no hazard data for them)"
-                     : "no hazard data: reagent hazards are not assessed and no CHEM21 "
-                       "solvent is used";
-    r.principles.push_back(p);
+  return p;
+}
+
+Principle lessHazardousSynthesesPrinciple(const SolventHazards& h) {
+  Principle p{3, "Less hazardous chemical syntheses", scoreFlag(h.worstHealth), ""};
+  p.evidence = h.worstHealth > 0
+                   ? "worst CHEM21 health score of the solvents: " + std::to_string(h.worstHealth) +
+                         " (" + h.healthSolvent +
+                         "; 1-3 green, 4-6 amber, 7-10 red); reagent hazards are not "
+                         "assessed (Argan holds no hazard data for them)"
+                   : "no hazard data: reagent hazards are not assessed and no CHEM21 "
+                     "solvent is used";
+  return p;
+}
+
+Principle renewableFeedstocksPrinciple(const RouteAnalysis& r, const RouteMasses& masses) {
+  Principle p{7, "Use of renewable feedstocks", "not_assessed", ""};
+  const Metric* rs = findMetric(r.metrics, "renewable_input_share");
+  if (rs && rs->value && masses.anyOrigin) {
+    double v = *rs->value;
+    p.flag = v >= 50 ? "green" : v >= 10 ? "amber" : "red";
+    p.evidence = fmt(v, 1) + " % of the raw-material mass is bio-based or waste-derived (" +
+                 metricText(r, "unspecified_origin_share", "%") +
+                 " without origin); Argan's convention: ≥ 50 % green, ≥ 10 % amber";
+  } else {
+    p.evidence = rs && rs->value ? "no feedstock origin recorded" : masses.missing;
   }
-  r.principles.push_back({4, "Designing safer chemicals", "not_assessed",
-                          "a property of the product, not of the route"});
-  {
-    const TrafficLight& t = worstOf("solvents");
-    r.principles.push_back({5, "Safer solvents and auxiliaries", t.flag,
-                            "worst CHEM21 solvent flag over the steps: " + t.basis});
+  return p;
+}
+
+Principle accidentPreventionPrinciple(const SolventHazards& h) {
+  Principle p{12, "Inherently safer chemistry for accident prevention", scoreFlag(h.worstSafety),
+              ""};
+  p.evidence = h.worstSafety > 0
+                   ? "worst CHEM21 safety score of the solvents: " + std::to_string(h.worstSafety) +
+                         " (" + h.safetySolvent + "; 1-3 green, 4-6 amber, 7-10 red)"
+                   : "no CHEM21 solvent used; reagent hazards are not assessed";
+  return p;
+}
+
+// The 12 principles of green chemistry (Anastas and Warner, 1998), as far as the data go.
+// Reads r.metrics and r.worstTrafficLights, so it comes last.
+std::vector<Principle> greenChemistryPrinciples(const RouteAnalysis& r, const RouteMasses& masses) {
+  SolventHazards hazards = solventHazards(r.steps);
+  std::vector<Principle> principles;
+  principles.push_back(preventionPrinciple(r, masses));
+  principles.push_back(atomEconomyPrinciple(r));
+  principles.push_back(lessHazardousSynthesesPrinciple(hazards));
+  principles.push_back({4, "Designing safer chemicals", "not_assessed",
+                        "a property of the product, not of the route"});
+  const TrafficLight& solvents = worstLight(r, "solvents");
+  principles.push_back({5, "Safer solvents and auxiliaries", solvents.flag,
+                        "worst CHEM21 solvent flag over the steps: " + solvents.basis});
+  const TrafficLight& temperature = worstLight(r, "temperature");
+  principles.push_back({6, "Design for energy efficiency", temperature.flag,
+                        "worst CHEM21 temperature flag over the steps: " + temperature.basis});
+  principles.push_back(renewableFeedstocksPrinciple(r, masses));
+  principles.push_back({8, "Reduce derivatives", "info",
+                        std::to_string(r.steps.size()) + " steps, longest linear sequence " +
+                            std::to_string(r.longestLinearSequence.size()) +
+                            "; protecting-group steps are not detected automatically"});
+  const TrafficLight& catalyst = worstLight(r, "catalyst");
+  principles.push_back({9, "Catalysis", catalyst.flag,
+                        "worst CHEM21 catalyst flag over the steps: " + catalyst.basis});
+  principles.push_back({10, "Design for degradation", "not_assessed",
+                        "a property of the product, not of the route"});
+  principles.push_back({11, "Real-time analysis for pollution prevention", "not_assessed",
+                        "in-process monitoring is not recorded"});
+  principles.push_back(accidentPreventionPrinciple(hazards));
+  return principles;
+}
+
+}  // namespace
+
+RouteAnalysis computeRouteMetrics(std::vector<StepAnalysisResult> steps) {
+  RouteAnalysis r;
+  r.steps = std::move(steps);
+  bool allOk = false;
+  const StepFactsByNumber facts = linkSteps(r, allOk);
+  findFinalStep(facts, r);
+  ScaleFactors scale;
+  if (r.finalStep) {
+    r.longestLinearSequence = longestChainTo(facts, *r.finalStep);
+    scale = scaleToFinalProduct(facts, *r.finalStep);
   }
-  {
-    const TrafficLight& t = worstOf("temperature");
-    r.principles.push_back({6, "Design for energy efficiency", t.flag,
-                            "worst CHEM21 temperature flag over the steps: " + t.basis});
+  r.metrics.push_back(routeAtomEconomy(r, facts, allOk, scale));
+  r.metrics.push_back(overallYield(r, facts));
+  RouteMasses masses = cumulativeMasses(r, facts, allOk, scale);
+  addMassMetrics(r, masses);
+  addStepCountMetrics(r);
+  r.complete = allOk && r.finalStep.has_value() && masses.pmi.has_value();
+  if (allOk && r.finalStep && !masses.pmi) {
+    r.problems.push_back("mass metrics need " + masses.missing);
   }
-  {
-    Principle p{7, "Use of renewable feedstocks", "not_assessed", ""};
-    const Metric* rs = findMetric(r.metrics, "renewable_input_share");
-    if (rs && rs->value && anyOrigin) {
-      double v = *rs->value;
-      p.flag = v >= 50 ? "green" : v >= 10 ? "amber" : "red";
-      p.evidence = fmt(v, 1) + " % of the raw-material mass is bio-based or waste-derived (" +
-                   metricText("unspecified_origin_share", "%") +
-                   " without origin); Argan's convention: ≥ 50 % green, ≥ 10 % amber";
-    } else {
-      p.evidence = rs && rs->value ? "no feedstock origin recorded" : massMissing;
-    }
-    r.principles.push_back(p);
-  }
-  r.principles.push_back({8, "Reduce derivatives", "info",
-                          std::to_string(r.steps.size()) + " steps, longest linear sequence " +
-                              std::to_string(r.longestLinearSequence.size()) +
-                              "; protecting-group steps are not detected automatically"});
-  {
-    const TrafficLight& t = worstOf("catalyst");
-    r.principles.push_back(
-        {9, "Catalysis", t.flag, "worst CHEM21 catalyst flag over the steps: " + t.basis});
-  }
-  r.principles.push_back({10, "Design for degradation", "not_assessed",
-                          "a property of the product, not of the route"});
-  r.principles.push_back({11, "Real-time analysis for pollution prevention", "not_assessed",
-                          "in-process monitoring is not recorded"});
-  {
-    Principle p{12, "Inherently safer chemistry for accident prevention", scoreFlag(worstSafety),
-                ""};
-    p.evidence = worstSafety > 0
-                     ? "worst CHEM21 safety score of the solvents: " + std::to_string(worstSafety) +
-                           " (" + safetySolvent + "; 1-3 green, 4-6 amber, 7-10 red)"
-                     : "no CHEM21 solvent used; reagent hazards are not assessed";
-    r.principles.push_back(p);
-  }
+  r.worstTrafficLights = worstTrafficLights(r.steps);
+  r.principles = greenChemistryPrinciples(r, masses);
   return r;
 }
 

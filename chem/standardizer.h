@@ -19,23 +19,16 @@
 #include <string>
 #include <vector>
 
+#include "chem/structure_types.h"  // FormComponent
+
 namespace argan::chem {
 
-struct FormComponent {
-  std::string smiles;  // canonical SMILES of the neutralised fragment (the form key part)
-  std::string name;    // "sodium", "hydrochloride", "water", or the formula when unknown
-  std::string kind;    // "cation" | "acid" | "anion" | "base" | "solvent" | "other"
-                       // ("anion": the counter-ion of a parent that stays a cation, kept
-                       // charged in `smiles`, e.g. "[Cl-]" of a quaternary ammonium)
-  int count = 1;       // per `parentCount` parents, after reduction
-};
-
 struct StandardizedStructure {
-  std::unique_ptr<RDKit::ROMol> parent;  // neutralised parent fragment
-  int parentCount = 1;                   // how many copies of the parent in the form
-  std::vector<FormComponent> components; // sorted by SMILES
-  std::string formKey;    // "1|[Na+]*1" — unique per form of one parent
-  std::string formLabel;  // "free form", "sodium salt, 1:1", "hydrate, 2:1"
+  std::unique_ptr<RDKit::ROMol> parent;   // neutralised parent fragment
+  int parentCount = 1;                    // how many copies of the parent in the form
+  std::vector<FormComponent> components;  // sorted by SMILES
+  std::string formKey;                    // "1|[Na+]*1" — unique per form of one parent
+  std::string formLabel;                  // "free form", "sodium salt, 1:1", "hydrate, 2:1"
   std::vector<std::string> stepsApplied;  // human-readable log of what changed
 };
 

@@ -1,0 +1,86 @@
+// Plain data for structures: what the structure analysis (structure_analysis.h) produces and
+// every part of it. Only strings, numbers and vectors, no RDKit here, so that code which only
+// carries or presents these results (HTTP handlers, the chemistry worker's wire format, the
+// registry) compiles without RDKit's headers. reaction_types.h is the same for reactions.
+//
+// Who fills what:
+//   IdentityLayers        IdentityCalculator::compute (identity.h, which explains the layers)
+//   MolecularProperties   computeProperties (properties.h)
+//   FormComponent         Standardizer::standardize (standardizer.h)
+//   StructureAnalysis     StructureAnalyser::analyse (structure_analysis.h)
+//   SimilarityQuerySpec   StructureAnalyser::similarityQuery (structure_analysis.h)
+// Values, no invariants beyond the field comments: any thread may copy them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "chem/input_check.h"  // StructureFormat
+
+namespace argan::chem {
+
+// The identity layers of one parent structure (see identity.h for their meaning).
+struct IdentityLayers {
+  std::string formula;
+  std::string canonicalSmiles;
+  std::string tautomerHash;
+  std::string noStereoSmiles;
+  std::string noStereoTautomerHash;
+  std::string skeleton;
+  std::string inchi;
+  std::string inchiKey;
+  std::string fullHash;
+};
+
+// Computed properties of a parent structure (RDKit descriptors).
+struct MolecularProperties {
+  std::string formula;
+  double averageMass = 0;       // g/mol (RDKit calcAMW)
+  double monoisotopicMass = 0;  // Da (RDKit calcExactMW)
+  double clogp = 0;             // Crippen logP
+  double tpsa = 0;              // topological polar surface area, Å²
+  unsigned hbd = 0;             // H-bond donors (RDKit NumHBD)
+  unsigned hba = 0;             // H-bond acceptors (RDKit NumHBA)
+  unsigned rotatableBonds = 0;
+  unsigned heavyAtoms = 0;
+  unsigned rings = 0;
+  unsigned aromaticRings = 0;
+  double fractionSp3 = 0;
+  int formalCharge = 0;
+};
+
+// One counter-ion or solvent of a form, next to `parentCount` parents.
+struct FormComponent {
+  std::string smiles;  // canonical SMILES of the neutralised fragment (the form key part)
+  std::string name;    // "sodium", "hydrochloride", "water", or the formula when unknown
+  std::string kind;    // "cation" | "acid" | "anion" | "base" | "solvent" | "other"
+                       // ("anion": the counter-ion of a parent that stays a cation, kept
+                       // charged in `smiles`, e.g. "[Cl-]" of a quaternary ammonium)
+  int count = 1;       // per `parentCount` parents, after reduction
+};
+
+// Everything registration needs to know about one submitted structure.
+struct StructureAnalysis {
+  StructureFormat format = StructureFormat::Smiles;
+  std::vector<std::string> warnings;          // from the parser
+  IdentityLayers identity;                    // of the parent
+  MolecularProperties properties;             // of the parent
+  std::string morganFingerprint;              // packed, 256 bytes
+  std::string patternFingerprint;             // packed, 256 bytes
+  std::string parentPickle;                   // RDKit binary pickle of the parent
+  int parentCount = 1;                        // parent copies in the form
+  std::vector<FormComponent> formComponents;  // counter-ions / solvents
+  std::string formKey;                        // unique per form of a parent
+  std::string formLabel;                      // "sodium salt, 1:1"
+  std::vector<std::string> standardizationSteps;
+  std::string standardizer;  // RDKit version + options
+};
+
+// A similarity query: the submitted structure standardised as at registration, reduced to
+// what a similarity search needs.
+struct SimilarityQuerySpec {
+  std::string canonicalSmiles;    // of the standardised parent
+  std::string morganFingerprint;  // packed 2048 bits, as stored for registered parents
+};
+
+}  // namespace argan::chem
