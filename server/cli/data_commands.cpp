@@ -12,7 +12,7 @@
 #include <sstream>
 #include <thread>
 
-#include "chem/structure_analysis.h"
+#include "chem/initialise.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "db/backup.h"

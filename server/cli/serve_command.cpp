@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <iostream>
 
-#include "chem/structure_analysis.h"
+#include "chem/initialise.h"
 #include "common/error.h"
 #include "common/password.h"
 #include "db/database.h"

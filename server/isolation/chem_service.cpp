@@ -3,9 +3,11 @@
 #include <GraphMol/MolPickler.h>
 #include <GraphMol/ROMol.h>
 
+#include "chem/depiction.h"
 #include "chem/identity.h"
 #include "chem/reaction_analysis.h"
 #include "chem/route_metrics.h"
+#include "chem/structure_analysis.h"
 #include "chem/structure_parser.h"
 
 namespace argan::server {

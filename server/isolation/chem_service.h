@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "chem/depiction.h"
+#include "chem/depiction_options.h"
 #include "chem/reaction_input_check.h"
 #include "chem/reaction_types.h"
-#include "chem/structure_analysis.h"
-#include "chem/substructure.h"
+#include "chem/structure_types.h"
+#include "chem/substructure_query.h"
 
 namespace argan::server {
 

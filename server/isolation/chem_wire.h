@@ -21,10 +21,10 @@
 #include <string_view>
 #include <vector>
 
-#include "chem/depiction.h"
+#include "chem/depiction_options.h"
 #include "chem/reaction_types.h"
-#include "chem/structure_analysis.h"
-#include "chem/substructure.h"
+#include "chem/structure_types.h"
+#include "chem/substructure_query.h"
 #include "common/error.h"
 
 namespace argan::server::wire {

@@ -14,7 +14,7 @@
 #include <memory>
 #include <new>
 
-#include "chem/structure_analysis.h"
+#include "chem/initialise.h"
 #include "common/error.h"
 
 #if defined(__SANITIZE_ADDRESS__)

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "chem/structure_analysis.h"
+#include "chem/structure_types.h"
 #include "db/access.h"
 #include "db/registry_store.h"
 #include "server/core/runtime.h"

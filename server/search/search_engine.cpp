@@ -8,6 +8,7 @@
 #include <queue>
 
 #include "chem/bit_kernels.h"
+#include "chem/substructure.h"
 #include "common/error.h"
 
 namespace argan::server {

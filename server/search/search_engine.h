@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "chem/substructure.h"
+#include "chem/substructure_query.h"
 #include "db/access.h"
 #include "server/search/search_index.h"
 
