@@ -7,9 +7,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "common/error.h"
+#include "db/audit.h"
+#include "db/audit_seal.h"
 
 namespace argan::db {
 namespace {
@@ -168,8 +171,23 @@ BackupResult backupDatabase(Database& database, const std::string& destination,
     removeIfExists(partial + "-wal");
     removeIfExists(partial + "-shm");
     fsyncPath(partial, /*directory=*/false);
-    renameOver(partial, destination);
     BackupResult result;
+    const std::string checkpoints = destination + ".audit-checkpoints";
+    removeIfExists(checkpoints);
+    if (const AuditKey* key = database.auditKey()) {
+      AuditHead head;
+      {
+        Connection c(partial, /*readOnly=*/true, /*create=*/false);
+        head = auditHead(c);
+      }
+      appendCheckpointLine(checkpoints,
+                           checkpointLine(*key, "checkpoint", head.entries, head.hash,
+                                          isoFromMicros(SystemClock().nowMicros())),
+                           /*sync=*/true);
+      result.checkpointFile = checkpoints;
+      result.auditEntries = head.entries;
+    }
+    renameOver(partial, destination);
     result.path = destination;
     result.bytes = fileSize(destination);
     result.schemaVersion = check.schemaVersion;
@@ -184,7 +202,8 @@ BackupResult backupDatabase(Database& database, const std::string& destination,
 }
 
 RestoreResult restoreDatabase(const std::string& backup, const std::string& target,
-                              const Clock& clock) {
+                              const Clock& clock, const std::string& auditKeyFile,
+                              const std::string& checkpointFile) {
   FileCheck check = checkDatabaseFile(backup);
   if (check.integrity != "ok") {
     throw failedPrecondition("the backup '" + backup + "' failed PRAGMA integrity_check (" +
@@ -194,6 +213,23 @@ RestoreResult restoreDatabase(const std::string& backup, const std::string& targ
     throw failedPrecondition("'" + backup +
                              "' is not an Argan database this build knows (schema version " +
                              std::to_string(check.schemaVersion) + "); nothing was changed");
+  }
+  // The backup's trail must be sealed with the installation's key (the one it will be served
+  // with): a trail sealed with another key could not be extended without forking it.
+  const std::string keyPath = auditKeyFile.empty() ? defaultAuditKeyPath(target) : auditKeyFile;
+  const std::optional<AuditKey> key = keyPath.empty() ? std::nullopt : AuditKey::load(keyPath);
+  if (key) {
+    ReadOnlySideFiles sideFiles(backup);
+    Connection c(backup, /*readOnly=*/true, /*create=*/false);
+    c.setAuditKey(&*key);
+    try {
+      checkAuditKeyMatches(c);
+    } catch (const Error&) {
+      throw failedPrecondition("the audit trail of '" + backup +
+                               "' is not sealed with the audit key '" + keyPath +
+                               "' (a backup of another installation?); give its key with "
+                               "--audit-key; nothing was changed");
+    }
   }
   bool hadTarget = exists(target);
   if (hadTarget) {
@@ -248,6 +284,21 @@ RestoreResult restoreDatabase(const std::string& backup, const std::string& targ
   }
   result.schemaVersion = check.schemaVersion;
   result.bytes = fileSize(target);
+  // The checkpoints of the replaced trail no longer apply: say so, signed, in the file.
+  const std::string cpPath = checkpointFile.empty() ? defaultCheckpointPath(target) : checkpointFile;
+  if (key && !cpPath.empty()) {
+    AuditHead head;
+    {
+      ReadOnlySideFiles sideFiles(target);
+      Connection c(target, /*readOnly=*/true, /*create=*/false);
+      head = auditHead(c);
+    }
+    appendCheckpointLine(cpPath, checkpointLine(*key, "restore", head.entries, head.hash,
+                                                clock.nowIso()),
+                         /*sync=*/true);
+    result.auditEntries = head.entries;
+    result.checkpointWritten = true;
+  }
   return result;
 }
 

@@ -12,6 +12,12 @@
 // old database or the complete restored one; the old file is kept as
 // "<target>.before-restore-<UTC time>". Nothing new is left beside the backup file.
 //
+// Audit checkpoints (db/audit_seal.h): a backup gets "<destination>.audit-checkpoints", one
+// checkpoint of the copy's trail signed with the live database's key, so that the copy can be
+// verified on its own later (argan verify-audit --db BACKUP --key KEY). A restore appends a
+// "restore" line (the restored trail's count and head) to the target's checkpoint file: the
+// checkpoints of the replaced trail no longer apply.
+//
 // All functions throw argan::Error: FailedPrecondition (damaged or unknown backup, target in
 // use, destination exists), Unavailable (I/O). Call from one thread per file.
 #pragma once
@@ -39,6 +45,8 @@ FileCheck checkDatabaseFile(const std::string& path);
 
 struct BackupResult {
   std::string path;
+  std::string checkpointFile;  // "" when the database has no audit key
+  std::int64_t auditEntries = 0;
   std::uint64_t bytes = 0;
   int schemaVersion = 0;
 };
@@ -51,9 +59,13 @@ struct RestoreResult {
   std::string previous;  // where the replaced file was kept ("" when there was none)
   int schemaVersion = 0;
   std::uint64_t bytes = 0;
+  std::int64_t auditEntries = 0;
+  bool checkpointWritten = false;  // a "restore" checkpoint (needs the target's audit key)
 };
 
+// `auditKeyFile`/`checkpointFile`: the target's ("" for the defaults beside it).
 RestoreResult restoreDatabase(const std::string& backup, const std::string& target,
-                              const Clock& clock);
+                              const Clock& clock, const std::string& auditKeyFile = "",
+                              const std::string& checkpointFile = "");
 
 }  // namespace argan::db

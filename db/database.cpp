@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "common/clock.h"
 #include "common/error.h"
 
 namespace argan::db {
@@ -16,6 +17,7 @@ std::unique_ptr<Connection> Database::openConnection(bool forWriting) {
   c->exec("PRAGMA busy_timeout=" + std::to_string(options_.busyTimeoutMs));
   c->exec("PRAGMA foreign_keys=ON");
   c->exec(std::string("PRAGMA synchronous=") + (options_.synchronousFull ? "FULL" : "NORMAL"));
+  c->setAuditKey(auditKey_.get());
   return c;
 }
 
@@ -43,7 +45,76 @@ std::unique_ptr<Database> Database::open(const DatabaseOptions& options) {
     }
   }
   if (options.applyMigrations) db->migrate();
+  db->prepareAuditKey();
   return db;
+}
+
+void Database::prepareAuditKey() {
+  checkpointFile_ = options_.auditCheckpointFile.empty() ? defaultCheckpointPath(options_.path)
+                                                         : options_.auditCheckpointFile;
+  const bool memory = isInMemoryDatabase(options_.path);
+  const std::string keyPath =
+      options_.auditKeyFile.empty() ? defaultAuditKeyPath(options_.path) : options_.auditKeyFile;
+  Connection& w = *writer_;
+  const bool hasTrail = w.queryInt("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").has_value();
+  if (memory && options_.auditKeyFile.empty()) {
+    auditKey_ = std::make_unique<const AuditKey>(AuditKey::generate());
+  } else if (auto loaded = AuditKey::load(keyPath)) {
+    auditKey_ = std::make_unique<const AuditKey>(*loaded);
+  } else if (options_.auditKeyMode == AuditKeyMode::CreateIfNew && !readOnly_) {
+    const bool keyed =
+        hasTrail && w.queryInt("SELECT 1 FROM audit_log WHERE scheme = 2 LIMIT 1").has_value();
+    if (keyed) {
+      throw failedPrecondition("the audit trail of '" + options_.path +
+                               "' is sealed with a key, and the key file '" + keyPath +
+                               "' is missing; give the key file's path (argan.audit_key_file, "
+                               "--audit-key) or restore it from where it is kept");
+    }
+    auditKey_ = std::make_unique<const AuditKey>(AuditKey::create(keyPath));
+  }
+  w.setAuditKey(auditKey_.get());
+  if (!auditKey_ || readOnly_ || !hasTrail || options_.auditKeyMode != AuditKeyMode::CreateIfNew) {
+    return;
+  }
+  checkAuditKeyMatches(w);
+  SystemClock clock;
+  std::lock_guard<std::mutex> lock(writeMutex_);
+  w.takeAuditAppended();
+  Transaction tx(w);
+  sealLegacyChain(w, clock);
+  tx.commit();
+  afterCommit(w);
+}
+
+void Database::afterCommit(Connection& w) {
+  if (!w.takeAuditAppended() || checkpointFile_.empty() || !auditKey_) return;
+  std::string error;
+  try {
+    AuditHead head = auditHead(w);
+    SystemClock clock;
+    appendCheckpointLine(checkpointFile_, checkpointLine(*auditKey_, "checkpoint", head.entries,
+                                                         head.hash, clock.nowIso()));
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  std::lock_guard<std::mutex> lock(checkpointErrorMutex_);
+  checkpointError_ = error;
+}
+
+std::string Database::lastCheckpointError() {
+  std::lock_guard<std::mutex> lock(checkpointErrorMutex_);
+  return checkpointError_;
+}
+
+AuditVerification Database::verifyAudit() {
+  std::vector<AuditCheckpoint> checkpoints;
+  if (!checkpointFile_.empty()) checkpoints = currentCheckpoints(readCheckpoints(checkpointFile_));
+  return snapshot([&](Connection& c) {
+    AuditVerifyOptions options;
+    options.key = auditKey_.get();
+    options.checkpoints = &checkpoints;
+    return db::verifyAudit(c, options);
+  });
 }
 
 void Database::migrate() {

@@ -21,9 +21,22 @@
 #include <string>
 #include <vector>
 
+#include "db/audit.h"
+#include "db/audit_seal.h"
 #include "db/sqlite.h"
 
 namespace argan::db {
+
+// How a database gets the key that seals its audit trail (db/audit_seal.h).
+enum class AuditKeyMode {
+  // Load the key file; create it (0600) when it is missing and the trail has no keyed entry
+  // yet. A trail already keyed with the key file missing is refused (FailedPrecondition):
+  // a new key would fork it. The default for everything that writes.
+  CreateIfNew,
+  // Load the key file if there is one; never create it, never seal (read-only tools: backups,
+  // verification of copies). Writes that append audit entries then fail.
+  Optional,
+};
 
 struct DatabaseOptions {
   std::string path;                 // file path, or ":memory:"-like URI for tests
@@ -32,6 +45,12 @@ struct DatabaseOptions {
   bool checkIntegrityOnOpen = true; // PRAGMA quick_check
   unsigned maxReaders = 8;          // pooled read connections
   bool applyMigrations = true;      // false: open as is (backups of a live file)
+  // The audit key file ("": "<path>.audit-key"; in-memory databases get a key of their own
+  // that lives as long as the Database) and the checkpoint file ("": "<path>.audit-checkpoints";
+  // none for in-memory databases).
+  std::string auditKeyFile;
+  std::string auditCheckpointFile;
+  AuditKeyMode auditKeyMode = AuditKeyMode::CreateIfNew;
 };
 
 struct Migration {
@@ -77,7 +96,10 @@ class Database {
   }
 
   // Runs `fn(Connection&)` inside one write transaction; commits when fn returns, rolls back
-  // and rethrows when it throws.
+  // and rethrows when it throws. When the transaction appended audit entries, a signed
+  // checkpoint of the trail's head is appended to the checkpoint file after the commit (a
+  // failure to write it is kept in lastCheckpointError(), never reported as a failed write:
+  // the write did happen).
   //
   // A database that could only be opened read-only (file permissions, a read-only mount)
   // refuses writes with Unavailable; each write retries opening it for writing (at most once
@@ -86,13 +108,16 @@ class Database {
   auto write(Fn&& fn) {
     std::lock_guard<std::mutex> lock(writeMutex_);
     Connection& w = writableConnection();
+    w.takeAuditAppended();
     Transaction tx(w);
     if constexpr (std::is_void_v<decltype(fn(w))>) {
       fn(w);
       tx.commit();
+      afterCommit(w);
     } else {
       auto result = fn(w);
       tx.commit();
+      afterCommit(w);
       return result;
     }
   }
@@ -102,6 +127,16 @@ class Database {
 
   int schemaVersion();
   const DatabaseOptions& options() const { return options_; }
+
+  // The audit key (null when none could be loaded: AuditKeyMode::Optional without a file).
+  const AuditKey* auditKey() const { return auditKey_.get(); }
+  // The checkpoint file in use ("" for none).
+  const std::string& checkpointFile() const { return checkpointFile_; }
+  // Verifies the audit trail: the chain under the key, the checkpoint file's checkpoints
+  // (those since the last restore) and the protected tables against the trail.
+  AuditVerification verifyAudit();
+  // The last failure to append a checkpoint ("" when the last one was written).
+  std::string lastCheckpointError();
 
   // Copies the live database to `destination` with SQLite's online backup API, in one step
   // over one read snapshot: readers and writers continue meanwhile (WAL), and writes made
@@ -116,6 +151,10 @@ class Database {
   Connection& writableConnection();
   // Switches a fresh writable connection to WAL. Throws Unavailable.
   static void enableWal(Connection& w);
+  // Loads (or creates) the audit key and seals a legacy trail (open()).
+  void prepareAuditKey();
+  // Appends a checkpoint when the committed transaction appended audit entries.
+  void afterCommit(Connection& w);
 
   struct ReaderLease {
     explicit ReaderLease(Database& db);
@@ -133,6 +172,10 @@ class Database {
   std::condition_variable poolAvailable_;
   std::vector<std::unique_ptr<Connection>> idleReaders_;
   unsigned openReaders_ = 0;
+  std::unique_ptr<const AuditKey> auditKey_;
+  std::string checkpointFile_;
+  std::mutex checkpointErrorMutex_;
+  std::string checkpointError_;
 };
 
 }  // namespace argan::db

@@ -548,8 +548,9 @@ Product createProduct(Connection& c, const Clock& clock, const Principal& actor,
                "INSERT INTO products(start_up_id, name, description, composition, compound_id,"
                " target_sectors, intended_uses, catalogue_name, catalogue_summary, trl,"
                " market_unit, price_min, price_max, price_currency, capacity, capacity_unit,"
-               " created_at, created_by, updated_at)"
-               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+               " created_at, created_by, updated_at, id)"
+               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  const std::int64_t id = allocateRecordId(c, clock, "products");
   st.bind(1, startUpId)
       .bind(2, name)
       .bind(3, input.description.value_or(""))
@@ -571,8 +572,8 @@ Product createProduct(Connection& c, const Clock& clock, const Principal& actor,
       .bind(17, now)
       .bind(18, userOf(actor))
       .bind(19, now)
+      .bind(20, id)
       .run();
-  std::int64_t id = c.lastInsertId();
   if (input.formulation) replaceComponents(c, id, *input.formulation);
   if (input.routeIds) replaceRoutes(c, id, *input.routeIds);
   insertDefaultStages(c, clock, id);
@@ -708,7 +709,10 @@ ProductPage listProducts(Connection& c, const Principal& viewer, const ProductFi
       (f.routeId && !findRoute(c, viewer, *f.routeId, /*withSteps=*/false))) {
     return ProductPage{};
   }
-  std::string where = " WHERE " + visibleSql(viewer, "pr");
+  // Listing one start-up: the rule for its rows alone, so that the (start_up_id, visibility)
+  // index skips the rows the viewer may not see instead of visiting and discarding them.
+  std::string where = " WHERE " + (f.startUpId ? readScope(viewer).sqlForOwner(*f.startUpId, "pr.visibility")
+                                       : visibleSql(viewer, "pr"));
   if (!f.includeRetired) where += " AND pr.retired_at IS NULL";
   if (f.startUpId) where += " AND pr.start_up_id = ?";
   if (f.stage) where += " AND pr.current_stage = ?";

@@ -75,22 +75,25 @@ const char* const kExportHelp =
     "start-up's own records. The file is written beside PATH and renamed when complete.\n"
     "Prints {\"compounds\": n, \"format\", \"path\"} (with --routes: {\"routes\": n,\n"
     "\"steps\": n, \"format\", \"path\"}).";
-const char* const kBackupUsage = "argan backup --db FILE [--force] DEST";
+const char* const kBackupUsage = "argan backup --db FILE [--audit-key KEY] [--force] DEST";
 const char* const kBackupHelp =
     "Copies the database to DEST while the server runs.\n"
     "\n"
     "Uses SQLite's online backup API (the server may keep running and writing),\n"
     " checks the copy with PRAGMA integrity_check and renames it into\n"
-    "place. --force replaces an existing DEST. Prints {\"backup\", \"bytes\", \"schema_version\"}.";
-const char* const kRestoreUsage = "argan restore --db FILE BACKUP";
+    "place. --force replaces an existing DEST. Beside DEST, DEST.audit-checkpoints holds a\n"
+    "checkpoint of the copy's audit trail signed with the audit key (argan verify-audit --db\n"
+    "DEST --key KEY checks it later). Prints {\"backup\", \"bytes\", \"schema_version\"}.";
+const char* const kRestoreUsage = "argan restore --db FILE [--audit-key KEY] BACKUP";
 const char* const kRestoreHelp =
     "Replaces the database FILE with a checked BACKUP.\n"
     "\n"
     "Nothing is replaced unless BACKUP passes PRAGMA\n"
     "integrity_check and carries a schema this build knows, and the server is stopped (a\n"
     "database in use is refused). The copy is checked beside FILE and renamed over it in one\n"
-    "step; the previous file is kept as FILE.before-restore-<time>. Prints {\"restored\",\n"
-    "\"previous\", \"schema_version\"}.";
+    "step; the previous file is kept as FILE.before-restore-<time>. A signed \"restore\" line is\n"
+    "appended to FILE's audit checkpoints (earlier checkpoints belong to the replaced trail).\n"
+    "Prints {\"restored\", \"previous\", \"schema_version\", \"audit_checkpoint\"}.";
 
 namespace {
 
@@ -115,12 +118,17 @@ bool fileExists(const std::string& path) { return std::ifstream(path).good(); }
 
 // Opens an existing registry; a missing file is refused (NotFound), never created, so a
 // mistyped --db cannot import into, export or back up an empty new database.
-std::unique_ptr<db::Database> openDatabase(const std::string& path, bool migrate = true) {
+// `a`'s --audit-key names the audit key file when it is not beside the database. Without
+// migrating (backups), the key is only read, never created.
+std::unique_ptr<db::Database> openDatabase(const CliArgs& a, bool migrate = true) {
+  const std::string path = a.require("db");
   if (!fileExists(path)) throw notFound("no database file '" + path + "'");
   db::DatabaseOptions options;
   options.path = path;
   options.applyMigrations = migrate;
   options.checkIntegrityOnOpen = migrate;
+  options.auditKeyFile = a.get("audit-key").value_or("");
+  if (!migrate) options.auditKeyMode = db::AuditKeyMode::Optional;
   return db::Database::open(options);
 }
 
@@ -252,7 +260,8 @@ db::Principal importActor(db::Database& database, const std::optional<std::strin
 
 int importCommand(const Args& args) {
   CliArgs a(args,
-            {"db", "start-up", "format", "report", "map", "structure-column", "delimiter", "as"},
+            {"db", "start-up", "format", "report", "map", "structure-column", "delimiter", "as",
+             "audit-key"},
             {"no-default-mapping", "progress", "no-progress", "strict"});
   const std::string path = onePath(a, "file to import");
   const std::string dbPath = a.require("db");
@@ -269,7 +278,7 @@ int importCommand(const Args& args) {
     std::remove(partial.c_str());
   }
 
-  auto database = openDatabase(dbPath);
+  auto database = openDatabase(a);
   chem::initialise();
   SystemClock clock;
   AppConfig config;
@@ -376,7 +385,7 @@ int exportRoutesCommand(const CliArgs& a, const std::string& path) {
     viewer.startUpId = options.startUpId;
     viewer.email = "cli export";
   }
-  auto database = openDatabase(a.require("db"));
+  auto database = openDatabase(a);
   if (options.startUpId) {
     bool known = database->read(
         [&](db::Connection& c) { return db::findStartUp(c, *options.startUpId).has_value(); });
@@ -403,7 +412,7 @@ int exportRoutesCommand(const CliArgs& a, const std::string& path) {
 }  // namespace
 
 int exportCommand(const Args& args) {
-  CliArgs a(args, {"db", "format", "start-up"}, {"include-retired", "routes"});
+  CliArgs a(args, {"db", "format", "start-up", "audit-key"}, {"include-retired", "routes"});
   const std::string path = onePath(a, "output file (or - for standard output)");
   if (a.has("routes")) return exportRoutesCommand(a, path);
   auto format = parseExportFormat(a.require("format"));
@@ -420,7 +429,7 @@ int exportCommand(const Args& args) {
     viewer.startUpId = options.startUpId;
     viewer.email = "cli export";
   }
-  auto database = openDatabase(a.require("db"));
+  auto database = openDatabase(a);
   if (options.startUpId) {
     bool known = database->read(
         [&](db::Connection& c) { return db::findStartUp(c, *options.startUpId).has_value(); });
@@ -446,12 +455,16 @@ int exportCommand(const Args& args) {
 }
 
 int backupCommand(const Args& args) {
-  CliArgs a(args, {"db"}, {"force"});
+  CliArgs a(args, {"db", "audit-key"}, {"force"});
   const std::string destination = onePath(a, "backup file");
-  auto database = openDatabase(a.require("db"), /*migrate=*/false);
+  auto database = openDatabase(a, /*migrate=*/false);
   db::BackupResult result = db::backupDatabase(*database, destination, a.has("force"));
   Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
   about.set("backup", result.path);
+  if (!result.checkpointFile.empty()) {
+    about.set("audit_checkpoints", result.checkpointFile);
+    about.set("audit_entries", result.auditEntries);
+  }
   about.set("bytes", static_cast<Poco::UInt64>(result.bytes));
   about.set("schema_version", result.schemaVersion);
   about.set("integrity", "ok");
@@ -460,18 +473,20 @@ int backupCommand(const Args& args) {
 }
 
 int restoreCommand(const Args& args) {
-  CliArgs a(args, {"db"}, {});
+  CliArgs a(args, {"db", "audit-key"}, {});
   const std::string backup = onePath(a, "backup file to restore");
   const std::string target = a.require("db");
   if (!fileExists(backup)) throw notFound("no backup file '" + backup + "'");
   SystemClock clock;
-  db::RestoreResult result = db::restoreDatabase(backup, target, clock);
+  db::RestoreResult result =
+      db::restoreDatabase(backup, target, clock, a.get("audit-key").value_or(""));
   Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
   about.set("restored", result.target);
   about.set("from", backup);
   about.set("previous", result.previous.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(result.previous));
   about.set("schema_version", result.schemaVersion);
   about.set("integrity", "ok");
+  about.set("audit_checkpoint", result.checkpointWritten);
   printJson(std::cout, about);
   return 0;
 }

@@ -87,6 +87,9 @@ class ServeApp : public Poco::Util::ServerApplication {
     cfg.port = config().getInt("argan.port", cfg.port);
     cfg.host = config().getString("argan.host", cfg.host);
     cfg.dbPath = config().getString("argan.db", cfg.dbPath);
+    cfg.auditKeyFile = config().getString("argan.audit_key_file", cfg.auditKeyFile);
+    cfg.auditCheckpointFile =
+        config().getString("argan.audit_checkpoint_file", cfg.auditCheckpointFile);
     cfg.threads = config().getInt("argan.threads", cfg.threads);
     cfg.maxQueued = config().getInt("argan.max_queued", cfg.maxQueued);
     cfg.requestTimeoutSeconds = config().getInt("argan.request_timeout_s", cfg.requestTimeoutSeconds);
@@ -186,6 +189,8 @@ class ServeApp : public Poco::Util::ServerApplication {
     Poco::File(dbParent).createDirectories();
     db::DatabaseOptions dbOptions;
     dbOptions.path = cfg.dbPath;
+    dbOptions.auditKeyFile = cfg.auditKeyFile;
+    dbOptions.auditCheckpointFile = cfg.auditCheckpointFile;
     auto database = db::Database::open(dbOptions);
     SystemClock clock;
     std::unique_ptr<ChemService> chemService = makeChemService(cfg);

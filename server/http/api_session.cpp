@@ -8,7 +8,8 @@
 // "must_change_password", "expires_at", "idle_timeout_s", "credential"}.
 // Sign-in failures answer one generic 401 whether or not the account exists (an unknown
 // e-mail is checked against an unmatchable hash of the same cost), and are throttled per
-// e-mail and per client address (429 with Retry-After).
+// e-mail and client address together, with a growing delay, and per address (429 with
+// Retry-After; db/session_store.h): nobody can lock another person out.
 #include "common/error.h"
 #include "common/password.h"
 #include "db/audit.h"
@@ -122,7 +123,7 @@ void signIn(RequestContext& ctx) {
   auth.sessionExpiresUs =
       now + static_cast<std::int64_t>(config.sessionAbsoluteTimeoutSeconds) * 1000000;
   runtime.db.write([&](db::Connection& c) {
-    db::clearLoginFailures(c, email);
+    db::clearLoginFailures(c, email, address);
     if (upgraded) db::upgradePasswordHash(c, user->id, *upgraded);
     if (previous) db::revokeSessionBySecretHash(c, tokenDigest(*previous), now);
     db::NewSession session;
@@ -193,7 +194,7 @@ void changePassword(RequestContext& ctx) {
   const Authentication& auth = ctx.authentication();
   runtime.db.write([&](db::Connection& c) {
     db::setUserPassword(c, runtime.clock, ctx.principal(), user.id, hash, false, auth.sessionId);
-    db::clearLoginFailures(c, user.email);
+    db::clearLoginFailures(c, user.email, address);
   });
   user.mustChangePassword = false;
   ctx.sendJson(200, sessionBody(user, auth, config));

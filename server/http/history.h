@@ -11,7 +11,8 @@
 //   {"record": {"type", "id"}, "items": [{"id", "at", "actor": {"id", "label"}, "action",
 //    "record_type", "record_id", "before", "after", "reason", "hash"}], "total"}
 // oldest first; before/after are the row snapshots (JSON) or null. Actor labels carry the
-// e-mail only for administrators and members of the owning start-up.
+// e-mail only for administrators and members of the owning start-up; entry ids (which count
+// every audited action of the cluster) only for administrators, null for everyone else.
 #pragma once
 
 #include <Poco/JSON/Object.h>

@@ -1,4 +1,5 @@
 #include "server/http/http_server.h"
+#include "server/http/security_headers.h"
 
 #include <Poco/Buffer.h>
 #include <Poco/Logger.h>
@@ -196,6 +197,7 @@ class GatedConnection : public Poco::Net::TCPServerConnection {
       // A kept-alive connection waits for its next request in the gate, not on this thread.
       response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive());
       response.set("Server", "argan");
+      for (const auto& [name, value] : securityHeaders()) response.set(name, value);
       std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
           factory_.createRequestHandler(request));
       if (request.getExpectContinue()) response.sendContinue();

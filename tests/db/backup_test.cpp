@@ -7,6 +7,8 @@
 #include <fstream>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include "db/audit.h"
 #include "db_fixture.h"
 
@@ -65,7 +67,14 @@ BOOST_AUTO_TEST_CASE(backs_up_a_database_while_another_thread_writes) {
     BOOST_TEST(countIn(r.path, "start_ups") >= 55);
     BOOST_TEST(countIn(r.path, "start_ups") == countIn(r.path, "audit_log"));
     db::Connection c(r.path, true, false);
+    c.setAuditKey(f.database->auditKey());
     BOOST_TEST(db::verifyAuditChain(c).ok);
+    // Beside it, a checkpoint of its trail signed with the key: the copy verifies on its own.
+    BOOST_TEST(r.checkpointFile == r.path + ".audit-checkpoints");
+    auto checkpoints = db::readCheckpoints(r.checkpointFile);
+    BOOST_TEST_REQUIRE(checkpoints.size() == 1u);
+    BOOST_TEST(checkpoints[0].entries == r.auditEntries);
+    BOOST_TEST(db::checkpointSigned(*f.database->auditKey(), checkpoints[0]));
   }
   BOOST_TEST(!std::ifstream(f.dir.file("b0.db.partial")).good());
   // An existing backup is not overwritten unless asked.
@@ -79,10 +88,13 @@ BOOST_AUTO_TEST_CASE(restore_replaces_a_stopped_database_and_keeps_the_previous_
   ManualClock clock(1795000000LL * 1000000);
   std::string live = dir.file("live.db");
   std::string backupPath = dir.file("backup.db");
+  const std::string backupKey = dir.file("backup.db.audit-key");
   {
     test::DbFixture f;
     addStartUps(f, 0, 3);
     db::backupDatabase(*f.database, backupPath);
+    std::ofstream(backupKey) << test::readFile(f.auditKeyFile());
+    ::chmod(backupKey.c_str(), 0600);
   }
   {
     db::DatabaseOptions options;
@@ -90,20 +102,36 @@ BOOST_AUTO_TEST_CASE(restore_replaces_a_stopped_database_and_keeps_the_previous_
     auto database = db::Database::open(options);
     // Open (a running server) -> refused, nothing changed.
     std::string message = test::expectError(ErrorCode::FailedPrecondition, [&] {
-      db::restoreDatabase(backupPath, live, clock);
+      db::restoreDatabase(backupPath, live, clock, backupKey);
     });
     BOOST_TEST(message.find("in use") != std::string::npos);
   }
   BOOST_TEST(countIn(live, "start_ups") == 0);
-  db::RestoreResult r = db::restoreDatabase(backupPath, live, clock);
+  // The live database has a key of its own, which does not seal the backup's trail.
+  std::string message = test::expectError(
+      ErrorCode::FailedPrecondition, [&] { db::restoreDatabase(backupPath, live, clock); });
+  BOOST_TEST(message.find("--audit-key") != std::string::npos);
+  BOOST_TEST(countIn(live, "start_ups") == 0);
+  db::RestoreResult r = db::restoreDatabase(backupPath, live, clock, backupKey);
+  BOOST_TEST(r.checkpointWritten);
+  auto lines = db::readCheckpoints(live + ".audit-checkpoints");
+  BOOST_TEST_REQUIRE(!lines.empty());
+  BOOST_TEST(lines.back().kind == "restore");
+  BOOST_TEST(lines.back().entries == 3);
   BOOST_TEST(countIn(live, "start_ups") == 3);
   BOOST_TEST(!r.previous.empty());
   BOOST_TEST(countIn(r.previous, "start_ups") == 0);
   BOOST_TEST(db::checkDatabaseFile(live).ok);
-  // The restored file opens as a normal database.
+  // The restored file opens as a normal database, with its key; its trail and the restore
+  // checkpoint verify.
   db::DatabaseOptions options;
   options.path = live;
-  BOOST_TEST(db::Database::open(options)->schemaVersion() > 0);
+  options.auditKeyFile = backupKey;
+  auto restored = db::Database::open(options);
+  BOOST_TEST(restored->schemaVersion() > 0);
+  auto audit = restored->verifyAudit();
+  BOOST_TEST(audit.ok, audit.reason);
+  BOOST_TEST(audit.checkpointsChecked >= 1u);
 }
 
 BOOST_AUTO_TEST_CASE(restore_refuses_a_damaged_backup_and_changes_nothing) {
@@ -160,7 +188,8 @@ BOOST_AUTO_TEST_CASE(check_and_restore_leave_nothing_new_beside_the_backup) {
     options.path = backupPath;
     db::Database::open(options);  // a migrated database, WAL mode, closed cleanly
   }
-  const std::vector<std::string> alone = {"copy.db"};
+  // With its audit key beside it (created on first start).
+  const std::vector<std::string> alone = {"copy.db", "copy.db.audit-key"};
   BOOST_TEST_REQUIRE(filesIn(backups.path()) == alone, boost::test_tools::per_element());
   BOOST_TEST(db::checkDatabaseFile(backupPath).ok);
   BOOST_TEST(filesIn(backups.path()) == alone, boost::test_tools::per_element());
@@ -170,7 +199,7 @@ BOOST_AUTO_TEST_CASE(check_and_restore_leave_nothing_new_beside_the_backup) {
 
   // A side file that was already there stays.
   std::ofstream(backupPath + "-wal").close();
-  const std::vector<std::string> withWal = {"copy.db", "copy.db-wal"};
+  const std::vector<std::string> withWal = {"copy.db", "copy.db-wal", "copy.db.audit-key"};
   db::restoreDatabase(backupPath, live.file("second.db"), clock);
   BOOST_TEST(filesIn(backups.path()) == withWal, boost::test_tools::per_element());
   BOOST_TEST(db::checkDatabaseFile(live.file("second.db")).ok);

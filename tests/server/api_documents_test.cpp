@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(upload_download_and_store_once) {
   BOOST_TEST_REQUIRE(up.status == 201, up.body);
   auto doc = up.json();
   std::string docId = doc->getValue<std::string>("id");
-  BOOST_TEST(docId == "DOC-000001");
+  BOOST_TEST(docId.rfind("DOC-", 0) == 0u);
   BOOST_TEST(doc->getValue<std::string>("sha256") == sha256Hex(pdf));
   BOOST_TEST(doc->getValue<std::size_t>("size") == pdf.size());
   BOOST_TEST(doc->getValue<std::string>("kind") == "sds");

@@ -20,7 +20,9 @@ struct RawResponse {
 
 class RawClient {
  public:
-  explicit RawClient(int port, int receiveTimeoutSeconds = 30) {
+  // `from`: the local address to connect from ("127.0.0.2": another client on loopback).
+  explicit RawClient(int port, int receiveTimeoutSeconds = 30, const std::string& from = "") {
+    if (!from.empty()) socket_.impl()->bind(Poco::Net::SocketAddress(from, 0), false);
     socket_.connect(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
     socket_.setReceiveTimeout(Poco::Timespan(receiveTimeoutSeconds, 0));
     socket_.setNoDelay(true);

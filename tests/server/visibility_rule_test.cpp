@@ -171,28 +171,4 @@ BOOST_AUTO_TEST_CASE(every_form_of_the_rule_agrees_with_the_table) {
   BOOST_TEST(cells == 2u * 3u * 7u * 7u);
 }
 
-// The anonymous overlap signal's filter selects exactly the rows the rule hides.
-BOOST_AUTO_TEST_CASE(hidden_from_is_the_complement_of_the_rule) {
-  RuleFixture f;
-  std::map<std::int64_t, std::pair<std::string, std::string>> made;
-  for (const auto& owner : kOwners) {
-    for (const auto& level : kLevels) made[f.compound(owner, level).compound.id] = {owner, level};
-  }
-  server::SearchIndex index(*f.database);
-  index.load();
-  auto snapshot = index.snapshot();
-  for (const auto& v : f.viewers) {
-    server::ScanFilter filter;
-    filter.viewer = db::Principal::system("signals");
-    filter.hiddenFrom = v.principal;
-    for (const auto& segment : snapshot->segments) {
-      for (std::size_t row = 0; row < segment->size(); ++row) {
-        const auto& [owner, level] = made.at(segment->id(row));
-        BOOST_TEST(filter.accepts(*segment, row) == !expected(v.name, owner, level),
-                   v.name << " x " << owner << "/" << level);
-      }
-    }
-  }
-}
-
 BOOST_AUTO_TEST_SUITE_END()
