@@ -197,12 +197,14 @@ runner.step('member registers a compound by SMILES after the preview verdict', a
   const p = state.member;
   await p.getByRole('link', { name: 'Enregistrer', exact: true }).click();
   await p.getByRole('heading', { level: 1, name: 'Enregistrer un composé' }).waitFor();
+  await p.getByRole('tab', { name: 'SMILES' }).click();
   await p.getByRole('textbox', { name: 'SMILES' }).fill('OCCc1ccc(O)c(OC)c1');
   const verdict = p.getByTestId('verdict');
   await verdict.getByText('Nouveau parent').waitFor();
   assert.match(await text(verdict), /C9H12O3/);
   await p.getByLabel('Quantité').fill('2.5');
   await p.getByLabel('Pureté (%)').fill('98.5');
+  await p.getByText('Chercheur, cahier de labo, stockage, notes').click();
   await p.getByLabel('Chercheur').fill('Karim Chimiste');
   await p.getByLabel('Réf. cahier de labo').fill('ZB-2026-031');
   await shot(p, 'register');
@@ -228,10 +230,18 @@ runner.step('the compound page shows structure, identity, properties and the bat
 runner.step('a structure error is shown next to the SMILES field', async () => {
   const p = state.member;
   await p.goto(server.url + '/register');
+  // The tabs work from the keyboard: from "Dessiner", the right arrow selects "SMILES".
+  await p.getByRole('tab', { name: 'Dessiner' }).focus();
+  await p.keyboard.press('ArrowRight');
+  assert.equal(await p.getByRole('tab', { name: 'SMILES' }).getAttribute('aria-selected'), 'true');
   await p.getByRole('textbox', { name: 'SMILES' }).fill('C1CC(');
   const field = p.locator('.field.has-error');
   await field.getByRole('alert').waitFor();
   assert.match(await text(field), /SMILES/);
+  // The refusal goes away as soon as the structure changes.
+  await p.getByRole('textbox', { name: 'SMILES' }).fill('C1CCOC1');
+  await p.getByTestId('verdict').getByText('C4H8O').waitFor();
+  assert.equal(await p.locator('.field.has-error').count(), 0);
 }, { needs: ['member signs in and sees the start-up dashboard'] });
 
 // Phenol as a V2000 Molfile (hydrogens implicit).
@@ -258,14 +268,145 @@ runner.step('an uploaded Molfile reaches the preview', async () => {
   await p.getByTestId('verdict').getByText('C6H6O').waitFor({ timeout: 30000 });
 }, { needs: ['member signs in and sees the start-up dashboard'] });
 
-runner.step('the Ketcher editor draws a structure that reaches the preview', async () => {
+// ---- The structure editor (Ketcher), used with the mouse ------------------------------------
+
+// Where Ketcher draws each atom, in the page's coordinates: what a person aims at.
+async function atomsOnCanvas(p) {
+  return p.evaluate(() => {
+    const { editor } = window.ketcher;
+    const origin = editor.render.page2obj({ clientX: 0, clientY: 0, pageX: 0, pageY: 0 });
+    const far = editor.render.page2obj({ clientX: 100, clientY: 100, pageX: 100, pageY: 100 });
+    const sx = 100 / (far.x - origin.x);
+    const sy = 100 / (far.y - origin.y);
+    return [...editor.struct().atoms.values()].map((a) => ({ label: a.label, x: (a.pp.x - origin.x) * sx, y: (a.pp.y - origin.y) * sy }));
+  });
+}
+
+async function waitForEditor(p) {
+  await p.getByTestId('ketcher').locator('[data-testid="template-0"]').waitFor({ timeout: 60000 });
+  await p.waitForFunction(() => window.ketcher && window.ketcher.editor, null, { timeout: 60000 });
+}
+
+// Counts what a person does: clicks (a drag counts as one) and keystrokes, for the
+// keystroke-level estimate (1.3 s a click, 0.28 s a key).
+class Effort {
+  constructor(p) {
+    this.p = p;
+    this.clicks = 0;
+    this.keys = 0;
+  }
+  async click(locator) {
+    this.clicks++;
+    await locator.click();
+  }
+  async clickAt(x, y) {
+    this.clicks++;
+    await this.p.mouse.click(x, y);
+  }
+  async drag(from, to) {
+    this.clicks++;
+    await this.p.mouse.move(from.x, from.y);
+    await this.p.mouse.down();
+    await this.p.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2);
+    await this.p.mouse.move(to.x, to.y);
+    await this.p.mouse.up();
+  }
+  // Click into a field and type the text.
+  async type(locator, text) {
+    this.clicks++;
+    this.keys += text.length;
+    await locator.fill(text);
+  }
+  // Click into a field and paste (Ctrl+V) text the person has copied elsewhere.
+  async paste(locator, text) {
+    this.clicks++;
+    this.keys += 2;
+    await locator.fill(text);
+  }
+  // Open a drop-down and pick an option.
+  async select(locator, value) {
+    this.clicks += 2;
+    await locator.selectOption(value);
+  }
+  get seconds() {
+    return this.clicks * 1.3 + this.keys * 0.28;
+  }
+  report(label) {
+    const s = this.seconds;
+    console.log(`     ${label}: ${this.clicks} clicks, ${this.keys} keystrokes ≈ ${Math.floor(s / 60)} min ${Math.round(s % 60)} s (1.3 s a click, 0.28 s a key)`);
+  }
+}
+
+async function compoundTotal(p, startUp) {
+  const r = await apiFrom(p, 'GET', `/api/compounds?start_up=${startUp}&page_size=1`);
+  assert.equal(r.status, 200);
+  return r.body.total;
+}
+
+// Draws benzene with the ring tool, a single bond out of it and an oxygen at its end: benzyl
+// alcohol, by clicks and one drag as a person does.
+async function drawBenzylAlcohol(p, effort) {
+  const editor = p.getByTestId('ketcher');
+  await editor.scrollIntoViewIfNeeded();
+  await effort.click(editor.locator('[data-testid="template-0"]'));
+  const box = await editor.boundingBox();
+  await effort.clickAt(box.x + box.width / 2, box.y + box.height / 2);
+  await p.waitForFunction(() => window.ketcher.editor.struct().atoms.size === 6);
+  await effort.click(editor.locator('[data-testid="bonds"]'));
+  const top = (await atomsOnCanvas(p)).reduce((a, b) => (b.y < a.y ? b : a));
+  await effort.drag(top, { x: top.x, y: top.y - 60 });
+  await p.waitForFunction(() => window.ketcher.editor.struct().atoms.size === 7);
+  const end = (await atomsOnCanvas(p)).reduce((a, b) => (b.y < a.y ? b : a));
+  await effort.click(editor.locator('[data-testid="O-button"]'));
+  await effort.clickAt(end.x, end.y);
+}
+
+runner.step('every toolbar button of the structure editor leaves the registry unchanged', async () => {
   const p = state.member;
   await p.goto(server.url + '/register');
-  await p.getByRole('tab', { name: 'Dessiner' }).click();
-  await p.waitForFunction(() => window.ketcher && window.ketcher.editor, null, { timeout: 60000 });
-  await p.evaluate(() => window.ketcher.setMolecule('Oc1ccccc1'));
-  await p.getByTestId('verdict').getByText('C6H6O').waitFor({ timeout: 30000 });
-  await shot(p, 'register-editor');
+  await waitForEditor(p);
+  const before = await compoundTotal(p, zitoun);
+  const saves = [];
+  const watch = (r) => {
+    if (r.method() !== 'GET' && /\/api\/compounds(\?|$)/.test(new URL(r.url()).pathname)) saves.push(r.url());
+  };
+  p.on('request', watch);
+  // A structure on the canvas, so that a stray submit would have something to register.
+  const editor = p.getByTestId('ketcher');
+  await editor.locator('[data-testid="template-0"]').click();
+  const box = await editor.boundingBox();
+  await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await p.getByTestId('verdict').getByText('C6H6').waitFor({ timeout: 30000 });
+  const names = await editor.locator('button:visible').evaluateAll((buttons) =>
+    buttons.map((b, i) => {
+      b.dataset.probe = String(i);
+      return b.dataset.testid || b.title || b.textContent;
+    }));
+  assert.ok(names.length >= 40, `only ${names.length} toolbar buttons found`);
+  let clicked = 0;
+  for (let i = 0; i < names.length; i++) {
+    const button = editor.locator(`[data-probe="${i}"]`);
+    if (!(await button.isVisible()) || !(await button.isEnabled())) continue;
+    // The toolbar's scroll arrows move while the toolbar scrolls: click them where they are.
+    await button.click({ timeout: 3000 }).catch(async () => {
+      if (await button.isVisible()) await button.click({ force: true, timeout: 3000 });
+    });
+    clicked++;
+    // Close whatever dialog the button opened (file, settings, periodic table, library).
+    for (let k = 0; k < 4 && (await p.locator('[class*="modalOverlay"]').count()); k++) {
+      const close = p.locator('[class*="modalOverlay"] [class*="buttonTop"]').last();
+      if (await close.count()) await close.click();
+      else await p.keyboard.press('Escape');
+    }
+    await p.keyboard.press('Escape');
+    assert.equal(new URL(p.url()).pathname, '/register', `the "${names[i]}" button left the page`);
+  }
+  p.off('request', watch);
+  assert.ok(clicked >= 40, `only ${clicked} toolbar buttons could be clicked`);
+  assert.deepEqual(saves, []);
+  assert.equal(await compoundTotal(p, zitoun), before);
+  await p.getByRole('heading', { level: 1, name: 'Enregistrer un composé' }).waitFor();
+  assert.equal(await p.locator('.notice', { hasText: 'enregistré' }).count(), 0);
 }, { needs: ['member signs in and sees the start-up dashboard'] });
 
 runner.step('the lead publishes the compound; its history records it', async () => {
@@ -329,7 +470,8 @@ async function apiFrom(p, method, url, body) {
   return p.evaluate(
     async ([m, u, b]) => {
       const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
-      const csrf = sessionStorage.getItem('argan.csrf');
+      const session = await fetch('/api/session');
+      const csrf = session.ok ? (await session.json()).csrf_token : null;
       if (csrf) headers['X-CSRF-Token'] = csrf;
       const r = await fetch(u, { method: m, headers, body: b === undefined ? undefined : JSON.stringify(b) });
       return { status: r.status, body: await r.json().catch(() => null) };

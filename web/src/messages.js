@@ -505,4 +505,8 @@ export const messages = {
   'stageDefault.regulatory_safety': ['Réglementaire et sécurité', 'Regulatory and safety'],
   'stageDefault.market_launch': ['Mise sur le marché', 'Market launch'],
   'stageDefault.commercial_sales': ['Ventes', 'Commercial sales'],
+  'register.editor': ['Éditeur de structure', 'Structure editor'],
+  'register.previewEmptyDraw': ['Dessinez la structure dans l’éditeur : son aperçu et son verdict s’affichent ici.', 'Draw the structure in the editor: its preview and verdict appear here.'],
+  'register.moreBatchFields': ['Chercheur, cahier de labo, stockage, notes', 'Researcher, notebook, storage, notes'],
+  'confirm.reason': ['Motif', 'Reason'],
 };

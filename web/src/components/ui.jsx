@@ -175,3 +175,92 @@ export function PageHeader({ title, subtitle, actions }) {
 export function Empty({ children }) {
   return <p className="empty">{children}</p>;
 }
+
+// Tabs as the WAI-ARIA pattern has them: one tab stop, arrow keys (and Home/End) move
+// between tabs and select them. `tabs` is [[key, label], ...]; the panel is the caller's,
+// labelled by `tabId(key)`.
+export function Tabs({ tabs, selected, onSelect, label, idPrefix }) {
+  const refs = useRef({});
+  const keys = tabs.map(([k]) => k);
+  const onKeyDown = (e) => {
+    const i = keys.indexOf(selected);
+    const next = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: keys.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    const key = keys[(next + keys.length) % keys.length];
+    onSelect(key);
+    if (refs.current[key]) refs.current[key].focus();
+  };
+  return (
+    <div className="tabs" role="tablist" aria-label={label} onKeyDown={onKeyDown}>
+      {tabs.map(([key, text]) => (
+        <button key={key} type="button" role="tab" id={`${idPrefix}-tab-${key}`} aria-selected={selected === key}
+          aria-controls={`${idPrefix}-panel`} tabIndex={selected === key ? 0 : -1}
+          ref={(el) => { refs.current[key] = el; }} onClick={() => onSelect(key)}>
+          {text}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+// A button for a consequential action: it opens a modal dialog that says what will happen
+// (`message`), optionally asks for a reason, and acts only on "confirm". `onConfirm(reason)`
+// may throw an ApiError, shown in the dialog.
+export function ConfirmButton({ children, title, message, confirmLabel, onConfirm, reason: askReason = false,
+  reasonLabel, className = '', danger = false, disabled, ...rest }) {
+  const { t } = useI18n();
+  const dialogRef = useRef(null);
+  const openerRef = useRef(null);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const id = useId();
+  const open = () => {
+    setError(null);
+    setReason('');
+    dialogRef.current.showModal();
+  };
+  const close = () => {
+    dialogRef.current.close();
+    if (openerRef.current) openerRef.current.focus();
+  };
+  const confirm = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await onConfirm(reason.trim());
+      close();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" className={className} ref={openerRef} onClick={open} disabled={disabled} {...rest}>
+        {children}
+      </button>
+      <dialog ref={dialogRef} className="confirm-dialog" aria-labelledby={id + '-title'} aria-describedby={id + '-text'}>
+        <form method="dialog" onSubmit={confirm} className="form">
+          <h2 id={id + '-title'}>{title}</h2>
+          <p id={id + '-text'}>{message}</p>
+          {askReason && (
+            <Field label={reasonLabel || t('confirm.reason')} as="textarea" rows={2} value={reason}
+              onChange={(e) => setReason(e.target.value)} required
+              error={error instanceof ApiError && error.field === 'reason' ? error : null} />
+          )}
+          <ErrorMessage error={error instanceof ApiError && error.field === 'reason' ? null : error} />
+          <div className="form-actions">
+            <button type="submit" className={danger ? 'danger' : undefined} disabled={busy || (askReason && !reason.trim())}>
+              {confirmLabel}
+            </button>
+            <button type="button" className="secondary" onClick={close}>{t('common.cancel')}</button>
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}
