@@ -384,21 +384,30 @@ runner.step('every toolbar button of the structure editor leaves the registry un
     }));
   assert.ok(names.length >= 40, `only ${names.length} toolbar buttons found`);
   let clicked = 0;
-  for (let i = 0; i < names.length; i++) {
+  const registerButton = p.getByRole('button', { name: 'Enregistrer le composé' });
+  // Buttons that empty the canvas come last, so that every other one is clicked with a
+  // structure ready to be registered.
+  const emptying = /clear|erase|cut|undo/;
+  const order = names.map((n, i) => i).sort((a, b) => emptying.test(names[a]) - emptying.test(names[b]));
+  for (const i of order) {
     const button = editor.locator(`[data-probe="${i}"]`);
     if (!(await button.isVisible()) || !(await button.isEnabled())) continue;
+    // Undo and the like empty the canvas: put a ring back (set-up, not the journey).
+    if (await p.evaluate(() => window.ketcher.editor.struct().atoms.size === 0)) await p.evaluate(() => window.ketcher.setMolecule('c1ccccc1'));
+    await registerButton.and(p.locator(':enabled')).waitFor();
     // The toolbar's scroll arrows move while the toolbar scrolls: click them where they are.
     await button.click({ timeout: 3000 }).catch(async () => {
-      if (await button.isVisible()) await button.click({ force: true, timeout: 3000 });
+      if (await button.isVisible()) await button.dispatchEvent('click');
     });
     clicked++;
-    // Close whatever dialog the button opened (file, settings, periodic table, library).
+    // Close whatever the button opened (file, settings, periodic table, structure library).
     for (let k = 0; k < 4 && (await p.locator('[class*="modalOverlay"]').count()); k++) {
       const close = p.locator('[class*="modalOverlay"] [class*="buttonTop"]').last();
       if (await close.count()) await close.click();
       else await p.keyboard.press('Escape');
     }
     await p.keyboard.press('Escape');
+    if (await p.getByText('Structure Library', { exact: true }).isVisible()) await editor.locator('[data-testid="template-lib"]').click();
     assert.equal(new URL(p.url()).pathname, '/register', `the "${names[i]}" button left the page`);
   }
   p.off('request', watch);
@@ -495,6 +504,82 @@ runner.step('substructure search finds the compound with its matched atoms highl
   assert.match(await text(p.locator('.result-count')), /\d+ résultat\(s\)/);
   await shot(p, 'search');
 }, { needs: ['member registers a compound by SMILES after the preview verdict'] });
+
+runner.step('a signed-in member opens a shared substructure link in a new tab and gets results', async () => {
+  // The tab knows no CSRF token yet: the search (a POST) must still go through, and again
+  // after a reload.
+  const tab = await state.member.context().newPage();
+  tab.on('pageerror', (e) => consoleErrors.push('shared link: ' + String(e)));
+  try {
+    for (let i = 0; i < 2; i++) {
+      if (i === 0) await tab.goto(server.url + '/search?mode=substructure&q=c1ccccc1O');
+      else await tab.reload();
+      await tab.locator('.result-count').getByText(/^\d+ résultat\(s\)$/).waitFor();
+      assert.equal(await tab.getByRole('alert').count(), 0);
+      assert.ok((await tab.locator('.compound-card').count()) > 0);
+    }
+  } finally {
+    await tab.close();
+  }
+}, { needs: ['member signs in and sees the start-up dashboard'] });
+
+runner.step('one search box reads names, codes, CAS numbers, formulas and SMILES and says which', async () => {
+  const p = page; // a visitor
+  await p.goto(server.url + '/');
+  const box = p.getByRole('searchbox', { name: 'Rechercher dans le catalogue' });
+  const cases = [
+    ['GVL', 'nom de produit'],
+    ['CMP-000001', 'code du registre'],
+    ['64-17-5', 'numéro CAS'],
+    ['C8H10O3', 'formule brute'],
+    ['c1ccccc1O', 'structure (SMILES), recherche par sous-structure'],
+  ];
+  for (const [typed, kind] of cases) {
+    await box.fill(typed);
+    await p.getByText('Sera compris comme : ' + kind).waitFor();
+  }
+  // A product name finds the product, not an RDKit parse error.
+  await box.fill('GVL');
+  await p.getByRole('button', { name: 'Rechercher', exact: true }).click();
+  await p.getByText('Compris comme : nom de produit.').waitFor();
+  await p.locator('.product-card', { hasText: 'Valerol' }).waitFor();
+  assert.equal(await p.getByRole('alert').count(), 0);
+  // A code opens the compound's card.
+  await p.goto(server.url + '/search?q=CMP-000001');
+  await p.getByText('Compris comme : code du registre.').waitFor();
+  assert.deepEqual(await compoundCardIds(p), ['CMP-000001']);
+  // A SMILES is a substructure search with an exact count; the count does not grow while paging.
+  await p.goto(server.url + '/search?q=' + encodeURIComponent('c1ccccc1O') + '&page_size=12');
+  const count = p.locator('.result-count');
+  await count.getByText(/^\d+ résultat\(s\)$/).waitFor();
+  const total = await text(count);
+  await p.getByLabel('Par page').selectOption('24');
+  await p.waitForURL(/page_size=24/);
+  await count.getByText(/^\d+ résultat\(s\)$/).waitFor();
+  assert.equal(await text(count), total);
+  await p.getByRole('link', { name: 'chercher la structure exacte' }).click();
+  await p.waitForURL(/mode=exact/);
+  await p.getByText('1 résultat(s)').or(p.getByText('0 résultat(s)')).waitFor();
+});
+
+runner.step('a structure query is drawn in the editor with the mouse', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/search');
+  await p.getByRole('button', { name: 'Dessiner la structure' }).click();
+  await waitForEditor(p);
+  const editor = p.getByTestId('ketcher');
+  await editor.locator('[data-testid="template-0"]').click();
+  const box = await editor.boundingBox();
+  await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const field = p.getByLabel('Structure recherchée (SMILES ou SMARTS)');
+  await p.waitForFunction(() => /c|C/.test(document.querySelector('input[name="q"]').value));
+  assert.equal(await p.getByLabel('Sous-structure').isChecked(), true);
+  assert.match(await field.inputValue(), /^(c1ccccc1|C1=CC=CC=C1|C1C=CC=CC=1)$/);
+  await p.getByRole('button', { name: 'Rechercher', exact: true }).click();
+  await p.waitForURL(/mode=substructure/);
+  await p.locator('.result-count').getByText(/résultat/).waitFor();
+  assert.ok((await p.locator('.compound-card').count()) > 0);
+}, { needs: ['member signs in and sees the start-up dashboard'] });
 
 runner.step('similarity search scores the compound; filters and a bad query are answered', async () => {
   const p = state.member;

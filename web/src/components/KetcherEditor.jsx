@@ -1,8 +1,8 @@
 // The Ketcher structure editor (ketcher-react + ketcher-standalone: Indigo compiled to
 // WebAssembly runs in the browser, nothing leaves the page).
 //
-// mode "molecule" reports the drawn structure as a V2000 Molfile through onChange ('' when
-// the canvas is empty); mode "reaction" reports {smiles, rxn} (reaction SMILES and a V2000
+// mode "molecule" reports the drawn structure as a V2000 Molfile (or, with format="smiles", a
+// SMILES) through onChange ('' when the canvas is empty); mode "reaction" reports {smiles, rxn} (reaction SMILES and a V2000
 // RXN) once the drawing has an arrow, or null.
 //
 // The editor never acts on a surrounding page: Ketcher's own toolbar buttons have no `type`
@@ -45,7 +45,7 @@ function disarmButtons(root) {
   return () => observer.disconnect();
 }
 
-export default function KetcherEditor({ mode = 'molecule', onChange, onReady, onError, initialStructure, label }) {
+export default function KetcherEditor({ mode = 'molecule', format = 'molfile', onChange, onReady, onError, initialStructure, label }) {
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
   const ketcherRef = useRef(null);
@@ -88,7 +88,7 @@ export default function KetcherEditor({ mode = 'molecule', onChange, onReady, on
                 const arrows = struct && struct.rxnArrows ? struct.rxnArrows.size : 0;
                 value = empty || arrows === 0 ? null : { smiles: await ketcher.getSmiles(), rxn: await ketcher.getRxn('v2000') };
               } else {
-                value = empty ? '' : await ketcher.getMolfile('v2000');
+                value = empty ? '' : format === 'smiles' ? await ketcher.getSmiles() : await ketcher.getMolfile('v2000');
               }
               if (ketcherRef.current === ketcher) onChangeRef.current(value);
             } catch (e) {

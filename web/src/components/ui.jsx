@@ -96,17 +96,19 @@ export function SvgImage({ svg, alt, width, height }) {
   return <img className="depiction" src={src} alt={alt} width={width} height={height} />;
 }
 
-export function Pager({ page, pageSize, total, onPage }) {
+// `atLeast`: the total is a lower bound (a search stopped by its cap or time budget); the
+// next page stays reachable while the current one is full.
+export function Pager({ page, pageSize, total, onPage, atLeast = false }) {
   const { t } = useI18n();
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  if (total <= pageSize && page === 0) return null;
+  if (total <= pageSize && page === 0 && !atLeast) return null;
   return (
     <nav className="pager" aria-label={t('pager.label')}>
       <button type="button" disabled={page <= 0} onClick={() => onPage(page - 1)}>
         ← {t('pager.previous')}
       </button>
-      <span>{t('pager.position', { page: page + 1, pages, total })}</span>
-      <button type="button" disabled={page + 1 >= pages} onClick={() => onPage(page + 1)}>
+      <span>{t(atLeast ? 'pager.positionAtLeast' : 'pager.position', { page: page + 1, pages, total })}</span>
+      <button type="button" disabled={page + 1 >= pages && !atLeast} onClick={() => onPage(page + 1)}>
         {t('pager.next')} →
       </button>
     </nav>

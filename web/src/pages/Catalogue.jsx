@@ -9,6 +9,8 @@ import { Link, useRouter } from '../router.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { Depiction, Empty, ErrorMessage, Loading, PageHeader, Pager, useLoad, VisibilityBadge } from '../components/ui.jsx';
 import { ProductCard } from './Products.jsx';
+import { searchUrl } from './Search.jsx';
+import { classifyQuery } from '../queryKind.js';
 
 const PAGE_SIZE = 12;
 
@@ -45,7 +47,7 @@ export function SearchBox({ initial = '' }) {
       role="search"
       onSubmit={(e) => {
         e.preventDefault();
-        navigate('/search?q=' + encodeURIComponent(text.trim()));
+        navigate(searchUrl({ q: text.trim() }));
       }}
     >
       <label htmlFor="catalogue-search" className="visually-hidden">
@@ -59,6 +61,11 @@ export function SearchBox({ initial = '' }) {
         onChange={(e) => setText(e.target.value)}
       />
       <button type="submit">{t('catalogue.search.button')}</button>
+      {text.trim() && (
+        <p className="search-box-hint muted small" aria-live="polite">
+          {t('search.willUnderstand', { kind: t('search.kind.' + classifyQuery(text).kind) })}
+        </p>
+      )}
       <Link to="/search?mode=substructure" className="button secondary">
         {t('catalogue.search.structure')}
       </Link>
