@@ -602,44 +602,40 @@ runner.step('similarity search scores the compound; filters and a bad query are 
 }, { needs: ['member registers a compound by SMILES after the preview verdict'] });
 
 // Step 1: esterification of homovanillic acid; step 2: its reduction to the registered alcohol.
+// The editor lists the species of each reaction; amounts are typed in their rows (labelled by
+// formula or CHEM21 solvent name), the ester of step 2 is linked to step 1 by the page.
 const ROUTE_STEPS = [
   {
     name: 'Estérification',
     reaction: 'COc1cc(CC(=O)O)ccc1O.CO>OS(=O)(=O)O>COC(=O)Cc1ccc(O)c(OC)c1.O',
-    components: [
-      { role: 'reactant', smiles: 'COc1cc(CC(=O)O)ccc1O', amount: 18.22, unit: 'g', origin: 'bio-based' },
-      { role: 'reactant', smiles: 'CO', amount: 40, unit: 'mL', density: 0.792 },
-      { role: 'catalyst', smiles: 'OS(=O)(=O)O', amount: 0.5, unit: 'g' },
-      { role: 'product', smiles: 'COC(=O)Cc1ccc(O)c(OC)c1', amount: 17.66, unit: 'g' },
-    ],
+    amounts: [['C9H10O4', '18.22'], ['Methanol', '31.68'], ['H2O4S', '0.5'], ['C10H12O4', '17.66']],
+    roles: [['H2O4S', 'catalyst']],
+    origins: [['C9H10O4', 'bio-based']],
   },
   {
     name: 'Hydrogénation',
     reaction: 'COC(=O)Cc1ccc(O)c(OC)c1.[H][H].[H][H]>>OCCc1ccc(O)c(OC)c1.CO',
-    components: [
-      { role: 'reactant', smiles: 'COC(=O)Cc1ccc(O)c(OC)c1', amount: 17.66, unit: 'g', fromStep: 1 },
-      { role: 'reactant', smiles: '[H][H]', amount: 0.5, unit: 'g' },
-      { role: 'solvent', smiles: 'CCO', amount: 100, unit: 'mL', density: 0.789, origin: 'bio-based' },
-      { role: 'product', smiles: 'OCCc1ccc(O)c(OC)c1', amount: 13.46, unit: 'g' },
-    ],
+    amounts: [['H2', '0.5'], ['C9H12O3', '13.46']],
+    extras: [['Ethanol', '100', 'mL', '0.789']],
   },
 ];
 
-async function fillStep(p, n, step) {
+// Fills step n the way a person does; returns nothing, counts into `effort`.
+async function fillStep(p, n, step, effort) {
   const box = p.locator(`fieldset[data-step="${n}"]`);
-  await box.getByLabel('Nom de l’étape').fill(step.name);
-  await box.getByLabel(`SMILES de réaction (étape ${n})`).fill(step.reaction);
-  for (let j = 0; j < step.components.length; j++) {
-    const c = step.components[j];
-    await box.getByRole('button', { name: 'Ajouter un composant' }).click();
-    const row = box.locator(`.component-row[data-component="${j}"]`);
-    await row.getByLabel('Rôle').selectOption(c.role);
-    await row.getByLabel('SMILES', { exact: true }).fill(c.smiles);
-    await row.getByLabel('Unité').selectOption(c.unit);
-    await row.getByLabel('Quantité').fill(String(c.amount));
-    if (c.density) await row.getByLabel('Densité (g/mL)').fill(String(c.density));
-    if (c.origin) await row.getByLabel('Origine').selectOption(c.origin);
-    if (c.fromStep) await row.getByLabel('Produit de l’étape').selectOption(String(c.fromStep));
+  if (step.name) await effort.type(box.getByLabel('Nom de l’étape'), step.name);
+  await effort.paste(box.getByLabel(`Réaction (étape ${n}) : SMILES de réaction ou fichier RXN collé`), step.reaction);
+  for (const [species, amount] of step.amounts) await effort.type(box.getByLabel('Quantité de ' + species, { exact: true }), amount);
+  for (const [species, role] of step.roles || []) await effort.select(box.getByLabel('Rôle de ' + species, { exact: true }), role);
+  for (const [species, origin] of step.origins || []) await effort.select(box.getByLabel('Origine de ' + species, { exact: true }), origin);
+  for (const [j, [name, amount, unit, density]] of (step.extras || []).entries()) {
+    await effort.click(box.getByRole('button', { name: 'Ajouter un solvant ou un réactif' }));
+    const row = box.locator(`.extra-row[data-extra="${j}"]`);
+    await effort.type(row.getByLabel('Solvant ou réactif'), name);
+    await row.getByText(/^Guide CHEM21/).waitFor();
+    await effort.type(row.getByLabel('Quantité'), amount);
+    if (unit !== 'g') await effort.select(row.getByLabel('Unité'), unit);
+    if (density) await effort.type(row.getByLabel('Densité (g/mL)'), density);
   }
 }
 
@@ -652,25 +648,42 @@ async function metricValue(scope, key) {
 
 runner.step('member records a two-step route; each step shows live metrics and CHEM21 lights', async () => {
   const p = state.member;
+  const effort = new Effort(p);
   await p.goto(server.url + '/compounds/' + state.compoundId);
   await p.getByRole('link', { name: 'Décrire une voie de synthèse' }).click();
   await p.getByRole('heading', { level: 1, name: 'Nouvelle voie de synthèse' }).waitFor();
   assert.equal(await p.getByLabel('Composé cible').inputValue(), state.compoundId);
   await p.getByLabel('Nom de la voie').fill('Voie ester puis hydrogénation');
-  await fillStep(p, 1, ROUTE_STEPS[0]);
+  await fillStep(p, 1, ROUTE_STEPS[0], effort);
   const live1 = p.getByTestId('metrics-1');
   await live1.locator('tr[data-metric="pmi"] td.num').getByText(/\d/).waitFor();
   // AE = 196.20 / (182.17 + 32.04) = 91.6 %: computed by the server while typing.
   assert.ok(Math.abs((await metricValue(live1, 'atom_economy')) - 91.59) < 0.05);
   await live1.locator('.lights .light').first().waitFor();
+  // The table shows the molar masses and, once amounts are typed, the equivalents.
+  const acid = p.locator('fieldset[data-step="1"] tr', { hasText: 'C9H10O4' });
+  assert.match(await text(acid), /182,1[78]/);
+  await acid.locator('td.num').nth(2).getByText(/^1$/).waitFor();
   await p.getByRole('button', { name: 'Ajouter une étape' }).click();
-  await fillStep(p, 2, ROUTE_STEPS[1]);
+  await fillStep(p, 2, ROUTE_STEPS[1], effort);
+  // The ester comes from step 1, with step 1's amount.
+  const ester = p.locator('fieldset[data-step="2"] tr', { hasText: 'C10H12O4' });
+  assert.equal(await ester.getByLabel('produit de l’étape 1').isChecked(), true);
+  assert.equal(await ester.getByLabel('Quantité de C10H12O4').inputValue(), '17.66');
   const live2 = p.getByTestId('metrics-2');
   await live2.locator('tr[data-metric="pmi"] td.num').getByText(/\d/).waitFor();
-  await shot(p, 'route-editor');
+  await live2.locator('[data-criterion="solvents"]').waitFor();
+  await shot(p, 'route-editor', { fullPage: true });
   await p.getByRole('button', { name: 'Enregistrer la voie' }).click();
   await p.waitForURL(/\/routes\/\d+$/);
   state.routeId = p.url().match(/\/routes\/(\d+)$/)[1];
+  // The saved route shows every step's scheme, components, amounts, conditions and work-up.
+  const step2 = p.locator('.step-summary[data-step="2"]');
+  await step2.locator('.scheme').waitFor();
+  const solventRow = step2.getByRole('row', { name: /Ethanol/ });
+  assert.match(await text(solventRow), /Solvant/);
+  assert.match(await text(solventRow), /100 mL/);
+  assert.match(await text(step2.getByRole('row', { name: /C10H12O4/ })), /produit de l’étape 1/);
 }, { needs: ['member registers a compound by SMILES after the preview verdict'] });
 
 runner.step('the route page shows route metrics per kg; the lead validates and publishes it', async () => {
@@ -684,6 +697,9 @@ runner.step('the route page shows route metrics per kg; the lead validates and p
   assert.equal(await p.locator('.principles li').count(), 12);
   assert.equal(await p.locator('.step-summary').count(), 2);
   await p.getByRole('button', { name: 'Valider la voie' }).click();
+  const dialog = p.getByRole('dialog', { name: 'Valider cette voie ?' });
+  await dialog.getByText('Une voie validée est figée').waitFor();
+  await dialog.getByRole('button', { name: 'Valider la voie' }).click();
   await p.getByText(/Validée/).first().waitFor();
   await p.getByLabel('Visibilité').selectOption('public');
   await p.getByRole('button', { name: 'Changer la visibilité' }).click();

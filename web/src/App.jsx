@@ -13,7 +13,8 @@ import { CompoundPage } from './pages/Compound.jsx';
 import { SearchPage } from './pages/Search.jsx';
 import { AdminPage } from './pages/Admin.jsx';
 import { PipelinePage, ProductPage } from './pages/Products.jsx';
-import { RouteComparePage, RouteEditorPage, RoutePage, RoutesPage } from './pages/Routes.jsx';
+import { RouteComparePage, RoutePage, RoutesPage } from './pages/Routes.jsx';
+import { RouteEditorPage } from './pages/RouteEditor.jsx';
 import { OverviewPage } from './pages/Overview.jsx';
 import { ImportPage } from './pages/Import.jsx';
 import { InquiriesPage, InquiryPage } from './pages/Inquiries.jsx';
@@ -34,6 +35,7 @@ const ROUTES = [
   ['/routes/new', RouteEditorPage],
   ['/routes/compare', RouteComparePage],
   ['/routes/:id', RoutePage],
+  ['/routes/:id/edit', RouteEditorPage],
   ['/products', PipelinePage],
   ['/products/:id', ProductPage],
   ['/overview', OverviewPage],
