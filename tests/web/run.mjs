@@ -22,7 +22,7 @@ for (const f of fs.readdirSync(screenshotDir)) if (f.startsWith('FAILED-')) fs.r
 const work = tempDir('argan-web-');
 const db = path.join(work, 'argan.db');
 
-const VIEWPORT = { width: 1366, height: 860 };
+const VIEWPORT = { width: 1366, height: 768 };
 
 async function shot(page, name, { fullPage = false } = {}) {
   await page.evaluate(() => document.fonts && document.fonts.ready);
@@ -343,22 +343,28 @@ async function compoundTotal(p, startUp) {
   return r.body.total;
 }
 
-// Draws benzene with the ring tool, a single bond out of it and an oxygen at its end: benzyl
-// alcohol, by clicks and one drag as a person does.
+// Draws benzene with the ring tool, a chain of two single bonds out of it and an oxygen at its
+// end: benzyl alcohol, by clicks and drags as a person does.
 async function drawBenzylAlcohol(p, effort) {
   const editor = p.getByTestId('ketcher');
   await editor.scrollIntoViewIfNeeded();
+  // Positions are read after each tool is picked: picking one may scroll the page.
+  const topAtom = async () => (await atomsOnCanvas(p)).reduce((a, b) => (b.y < a.y ? b : a));
   await effort.click(editor.locator('[data-testid="template-0"]'));
   const box = await editor.boundingBox();
   await effort.clickAt(box.x + box.width / 2, box.y + box.height / 2);
   await p.waitForFunction(() => window.ketcher.editor.struct().atoms.size === 6);
   await effort.click(editor.locator('[data-testid="bonds"]'));
-  const top = (await atomsOnCanvas(p)).reduce((a, b) => (b.y < a.y ? b : a));
+  const top = await topAtom();
   await effort.drag(top, { x: top.x, y: top.y - 60 });
   await p.waitForFunction(() => window.ketcher.editor.struct().atoms.size === 7);
-  const end = (await atomsOnCanvas(p)).reduce((a, b) => (b.y < a.y ? b : a));
+  const next = await topAtom();
+  await effort.drag(next, { x: next.x + 50, y: next.y - 30 });
+  await p.waitForFunction(() => window.ketcher.editor.struct().atoms.size === 8);
   await effort.click(editor.locator('[data-testid="O-button"]'));
+  const end = await topAtom();
   await effort.clickAt(end.x, end.y);
+  await p.waitForFunction(() => [...window.ketcher.editor.struct().atoms.values()].some((a) => a.label === 'O'));
 }
 
 runner.step('every toolbar button of the structure editor leaves the registry unchanged', async () => {
@@ -416,6 +422,58 @@ runner.step('every toolbar button of the structure editor leaves the registry un
   assert.equal(await compoundTotal(p, zitoun), before);
   await p.getByRole('heading', { level: 1, name: 'Enregistrer un composé' }).waitFor();
   assert.equal(await p.locator('.notice', { hasText: 'enregistré' }).count(), 0);
+}, { needs: ['member signs in and sees the start-up dashboard'] });
+
+// The journey of issue #19, counted: a researcher registers a drawn compound, records a
+// two-step route from pasted reactions with amounts, and reads its metrics. Target: under 40
+// clicks and 2 minutes by the keystroke-level estimate.
+const JOURNEY_STEPS = [
+  {
+    reaction: 'OC(=O)c1ccccc1.CO>OS(=O)(=O)O>COC(=O)c1ccccc1.O',
+    amounts: [['C7H6O2', '12.21'], ['Methanol', '32'], ['H2O4S', '0.5'], ['C8H8O2', '12.25']],
+    roles: [['H2O4S', 'catalyst']],
+  },
+  {
+    reaction: 'COC(=O)c1ccccc1.[H][H].[H][H]>>OCc1ccccc1.CO',
+    amounts: [['H2', '0.4'], ['Benzyl alcohol', '8.65']],
+    extras: [['Ethanol', '79', 'g']],
+  },
+];
+
+runner.step('journey: a researcher registers a drawn compound, records a two-step route and reads its metrics', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/dashboard');
+  const effort = new Effort(p);
+  await effort.click(p.getByRole('link', { name: 'Enregistrer', exact: true }));
+  await waitForEditor(p);
+  await drawBenzylAlcohol(p, effort);
+  const verdict = p.getByTestId('verdict');
+  await verdict.getByText('C7H8O').waitFor({ timeout: 30000 });
+  await verdict.getByText('Nouveau parent').waitFor();
+  await effort.type(p.getByLabel('Quantité'), '2.5');
+  await effort.click(p.getByRole('button', { name: 'Enregistrer le composé' }));
+  await p.waitForURL(/\/compounds\/CMP-\d{6}\?registered=new_compound/);
+  const compound = p.url().match(/CMP-\d{6}/)[0];
+  await p.getByText('Nouveau parent enregistré').waitFor();
+  await effort.click(p.getByRole('link', { name: 'Décrire une voie de synthèse' }));
+  await p.getByRole('heading', { level: 1, name: 'Nouvelle voie de synthèse' }).waitFor();
+  assert.equal(await p.getByLabel('Composé cible').inputValue(), compound);
+  await effort.type(p.getByLabel('Nom de la voie'), 'Voie benzoate');
+  await fillStep(p, 1, JOURNEY_STEPS[0], effort);
+  await p.getByTestId('metrics-1').locator('tr[data-metric="pmi"] td.num').getByText(/\d/).waitFor();
+  await effort.click(p.getByRole('button', { name: 'Ajouter une étape' }));
+  await fillStep(p, 2, JOURNEY_STEPS[1], effort);
+  await p.getByTestId('metrics-2').locator('tr[data-metric="pmi"] td.num').getByText(/\d/).waitFor();
+  await effort.click(p.getByRole('button', { name: 'Enregistrer la voie' }));
+  await p.waitForURL(/\/routes\/\d+$/);
+  const panel = p.locator('section[aria-labelledby="route-metrics"]');
+  await panel.locator('tr[data-metric="pmi"] td.num').getByText(/\d/).waitFor();
+  // Route atom economy: 108.14 / (122.12 + 32.04 + 2 × 2.016) = 68.4 %.
+  assert.ok(Math.abs((await metricValue(panel, 'atom_economy')) - 68.36) < 0.1);
+  assert.equal(await p.locator('.step-summary').count(), 2);
+  effort.report('journey');
+  assert.ok(effort.clicks < 40, `${effort.clicks} clicks`);
+  assert.ok(effort.seconds < 120, `${effort.seconds} s`);
 }, { needs: ['member signs in and sees the start-up dashboard'] });
 
 runner.step('the lead publishes the compound; its history records it', async () => {
