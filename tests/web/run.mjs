@@ -480,8 +480,7 @@ runner.step('the lead publishes the compound; its history records it', async () 
   const p = await signedIn('lead@zitoun.test');
   state.lead = p;
   await p.goto(server.url + '/compounds/' + state.compoundId);
-  await p.getByLabel('Visibilité').selectOption('public');
-  await p.getByRole('button', { name: 'Changer la visibilité' }).click();
+  await publish(p);
   await p.locator('.page-header .badge').getByText('Public').waitFor();
   await p.getByText('Changement de visibilité').waitFor();
 }, { needs: ['member registers a compound by SMILES after the preview verdict'] });
@@ -697,6 +696,16 @@ async function fillStep(p, n, step, effort) {
   }
 }
 
+// Publishes the record of the page: visibility "Public", then the dialog that says who will
+// see it.
+async function publish(p) {
+  await p.getByLabel('Visibilité').selectOption('public');
+  await p.getByRole('button', { name: 'Changer la visibilité' }).click();
+  const dialog = p.getByRole('dialog', { name: 'Changer la visibilité ?' });
+  await dialog.getByText('visible de tous').waitFor();
+  await dialog.getByRole('button', { name: 'Publier' }).click();
+}
+
 // The value shown for a metric in a metrics table, as a number ("91,59 %" → 91.59).
 async function metricValue(scope, key) {
   const cell = scope.locator(`tr[data-metric="${key}"] td`).first();
@@ -759,8 +768,7 @@ runner.step('the route page shows route metrics per kg; the lead validates and p
   await dialog.getByText('Une voie validée est figée').waitFor();
   await dialog.getByRole('button', { name: 'Valider la voie' }).click();
   await p.getByText(/Validée/).first().waitFor();
-  await p.getByLabel('Visibilité').selectOption('public');
-  await p.getByRole('button', { name: 'Changer la visibilité' }).click();
+  await publish(p);
   await p.locator('.page-header .badge').getByText('Public').waitFor();
   await shot(p, 'route');
 }, { needs: ['member records a two-step route; each step shows live metrics and CHEM21 lights', 'the lead publishes the compound; its history records it'] });
@@ -829,8 +837,7 @@ runner.step('the product page shows the stages, the timeline and the route badge
   await p.locator('.timeline.stages li.stage-done').first().waitFor();
   await p.locator('.timeline.events li').first().waitFor();
   await p.locator('.green-badges [data-metric="pmi"]').waitFor();
-  await p.getByLabel('Visibilité').selectOption('public');
-  await p.getByRole('button', { name: 'Changer la visibilité' }).click();
+  await publish(p);
   await p.locator('.page-header .badge').getByText('Public').waitFor();
   await shot(p, 'product');
 }, { needs: ['member creates a product and moves it to the next stage on the pipeline board', 'the route page shows route metrics per kg; the lead validates and publishes it'] });

@@ -10,6 +10,7 @@ import { useStartUps } from '../startUps.jsx';
 import { Depiction, Empty, ErrorMessage, Loading, PageHeader, Pager, useLoad, VisibilityBadge } from '../components/ui.jsx';
 import { ProductCard } from './Products.jsx';
 import { searchUrl } from './Search.jsx';
+import { ExportLinks } from '../components/Exports.jsx';
 import { classifyQuery } from '../queryKind.js';
 
 const PAGE_SIZE = 12;
@@ -110,7 +111,10 @@ export function CataloguePage() {
       <SearchBox />
       <CatalogueProducts />
       <section aria-labelledby="catalogue-compounds">
-        <h2 id="catalogue-compounds">{t('catalogue.compounds')}</h2>
+        <div className="section-head">
+          <h2 id="catalogue-compounds">{t('catalogue.compounds')}</h2>
+          <ExportLinks kind="compounds" />
+        </div>
         {compounds.loading && <Loading />}
         <ErrorMessage error={compounds.error} />
         {compounds.data && compounds.data.items.length === 0 && <Empty>{t('catalogue.empty')}</Empty>}

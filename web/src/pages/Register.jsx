@@ -10,7 +10,8 @@ import { useI18n } from '../i18n.jsx';
 import { Link, useRouter } from '../router.jsx';
 import { canRegister, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
-import { ErrorMessage, Field, Loading, PageHeader, SvgImage, Tabs, useFormError } from '../components/ui.jsx';
+import { formLabel } from './formLabel.js';
+import { ErrorMessage, Field, humanize, Loading, PageHeader, SvgImage, Tabs, useFormError } from '../components/ui.jsx';
 
 const KetcherEditor = lazy(() => import('../components/KetcherEditor.jsx'));
 
@@ -52,12 +53,12 @@ function Verdict({ preview }) {
         <dt>{t('compound.canonicalSmiles')}</dt>
         <dd className="mono">{c.canonical_smiles}</dd>
         <dt>{t('register.form')}</dt>
-        <dd>{preview.form.label}</dd>
+        <dd>{formLabel(t, preview.form.label)}</dd>
       </dl>
       {preview.warnings.length > 0 && (
         <ul className="warnings">
           {preview.warnings.map((w) => (
-            <li key={w}>{w}</li>
+            <li key={w}>{humanize(w)}</li>
           ))}
         </ul>
       )}

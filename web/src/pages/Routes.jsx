@@ -15,7 +15,8 @@ import { messages } from '../messages.js';
 import { Link, useQuery, useRouter } from '../router.jsx';
 import { canRegister, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
-import { ConfirmButton, Empty, ErrorMessage, Loading, PageHeader, SvgImage, useLoad, VisibilityBadge } from '../components/ui.jsx';
+import { ConfirmButton, Empty, ErrorMessage, humanize, Loading, PageHeader, SortHeader, SvgImage, TableFoot, useLoad, useTable, VisibilityBadge } from '../components/ui.jsx';
+import { ExportLinks } from '../components/Exports.jsx';
 import { History } from '../components/History.jsx';
 import { VisibilityControl } from '../components/Visibility.jsx';
 
@@ -290,7 +291,7 @@ export function RoutePage({ id }) {
             <p className="muted small">{t('route.basis')}</p>
             {!m.complete && m.problems.length > 0 && (
               <ul className="warnings">
-                {m.problems.map((p) => <li key={p}>{p}</li>)}
+                {m.problems.map((p) => <li key={p}>{humanize(p)}</li>)}
               </ul>
             )}
             <div className="metrics-grid">
@@ -347,7 +348,14 @@ export function RoutesPage() {
   const { navigate } = useRouter();
   const startUps = useStartUps();
   const [chosen, setChosen] = useState([]);
-  const routes = useLoad((signal) => api.get('/api/routes', { page_size: 100 }, { signal }), []);
+  const routes = useLoad((signal) => api.get('/api/routes', { page_size: 500 }, { signal }), []);
+  const table = useTable(routes.data ? routes.data.items : [], {
+    name: (r) => r.name,
+    target: (r) => r.target_compound.id,
+    version: (r) => r.version,
+    status: (r) => t('routeStatus.' + r.status),
+    startUp: (r) => startUps.name(r.start_up),
+  });
   return (
     <>
       <PageHeader
@@ -355,6 +363,7 @@ export function RoutesPage() {
         subtitle={t('route.listSubtitle')}
         actions={canRegister(user) && <Link to="/routes/new" className="button">{t('route.new')}</Link>}
       />
+      <ExportLinks kind="routes" startUp={user && user.start_up} />
       {routes.loading && !routes.data && <Loading />}
       <ErrorMessage error={routes.error} />
       {routes.data && routes.data.items.length === 0 && <Empty>{t('route.none')}</Empty>}
@@ -365,15 +374,15 @@ export function RoutesPage() {
               <thead>
                 <tr>
                   <th scope="col"><span className="visually-hidden">{t('route.compareChoose')}</span></th>
-                  <th scope="col">{t('route.name')}</th>
-                  <th scope="col">{t('route.target')}</th>
-                  <th scope="col">{t('route.versionShort')}</th>
-                  <th scope="col">{t('startUp.status')}</th>
-                  <th scope="col">{t('user.startUp')}</th>
+                  <SortHeader table={table} column="name">{t('route.name')}</SortHeader>
+                  <SortHeader table={table} column="target">{t('route.target')}</SortHeader>
+                  <SortHeader table={table} column="version">{t('route.versionShort')}</SortHeader>
+                  <SortHeader table={table} column="status">{t('startUp.status')}</SortHeader>
+                  <SortHeader table={table} column="startUp">{t('user.startUp')}</SortHeader>
                 </tr>
               </thead>
               <tbody>
-                {routes.data.items.map((r) => (
+                {table.rows.map((r) => (
                   <tr key={r.id}>
                     <td>
                       <input type="checkbox" aria-label={t('route.compareOne', { name: r.name })} checked={chosen.includes(r.id)}
@@ -389,6 +398,7 @@ export function RoutesPage() {
               </tbody>
             </table>
           </div>
+          <TableFoot table={table} />
           <button type="button" disabled={chosen.length < 2} onClick={() => navigate('/routes/compare?ids=' + chosen.join(','))}>
             {t('route.compare', { n: chosen.length })}
           </button>
