@@ -509,9 +509,72 @@ runner.step('the administrator manages users and start-ups', async () => {
   await p.getByLabel('Start-up', { exact: true }).selectOption(zitoun);
   await p.getByRole('button', { name: 'Créer le compte' }).click();
   await p.getByText('Compte nouveau@zitoun.test créé.').waitFor();
+  // A role change asks first and says what the new role allows.
+  const row = p.getByRole('row', { name: /nouveau@zitoun.test/ });
+  await row.getByLabel('Rôle de nouveau@zitoun.test').selectOption('admin');
+  assert.match(await text(row), /Membre|membre/);
+  await row.getByRole('button', { name: 'Appliquer le nouveau rôle de nouveau@zitoun.test' }).click();
+  const dialog = p.getByRole('dialog', { name: /Changer le rôle de nouveau@zitoun.test/ });
+  await dialog.getByText('voir et modifier tout le registre').waitFor();
+  await dialog.getByRole('button', { name: 'Annuler' }).click();
+  const listed = await apiFrom(p, 'GET', '/api/users');
+  assert.equal(listed.body.items.find((u) => u.email === 'nouveau@zitoun.test').role, 'member');
   await shot(p, 'admin');
   state.admin = p;
 });
+
+runner.step('a lead manages the team: adds a member and makes them a lead after confirming', async () => {
+  const p = state.lead;
+  await p.getByRole('link', { name: 'Équipe', exact: true }).click();
+  await p.getByRole('heading', { level: 1, name: 'Mon équipe' }).waitFor();
+  await p.getByRole('row', { name: /member@zitoun.test/ }).waitFor();
+  // Only the team: no account of another start-up.
+  assert.equal(await p.getByRole('row', { name: /admin@argan.test/ }).count(), 0);
+  await p.getByRole('button', { name: 'Ajouter un utilisateur' }).click();
+  await p.getByLabel('Adresse e-mail').fill('stagiaire@zitoun.test');
+  await p.getByRole('button', { name: 'Créer le compte' }).click();
+  await p.getByText('Compte stagiaire@zitoun.test créé.').waitFor();
+  const row = p.getByRole('row', { name: /stagiaire@zitoun.test/ });
+  await row.getByLabel('Rôle de stagiaire@zitoun.test').selectOption('lead');
+  await row.getByRole('button', { name: 'Appliquer le nouveau rôle de stagiaire@zitoun.test' }).click();
+  const dialog = p.getByRole('dialog', { name: /Changer le rôle/ });
+  await dialog.getByText('deviendra responsable').waitFor();
+  await dialog.getByRole('button', { name: 'Passer responsable' }).click();
+  await row.getByLabel('Rôle de stagiaire@zitoun.test').and(p.locator('select')).waitFor();
+  await p.waitForFunction(() => !document.querySelector('dialog'));
+  const listed = await apiFrom(p, 'GET', '/api/users');
+  assert.equal(listed.body.items.find((u) => u.email === 'stagiaire@zitoun.test').role, 'lead');
+  await shot(p, 'team');
+}, { needs: ['the lead publishes the compound; its history records it'] });
+
+runner.step('a member creates an access token, uses it once and revokes it', async () => {
+  const p = state.member;
+  await p.locator('.session-menu .who').click();
+  await p.getByRole('heading', { level: 1, name: 'Mon compte' }).waitFor();
+  await p.getByLabel('Libellé').fill('import nocturne');
+  await p.getByRole('button', { name: 'Créer un jeton' }).click();
+  const token = (await p.locator('.token-value').innerText()).trim();
+  assert.ok(token.length >= 20);
+  const use = async () => (await fetch(server.url + '/api/session', { headers: { Authorization: 'Bearer ' + token } })).status;
+  assert.equal(await use(), 200);
+  await p.getByRole('button', { name: 'Révoquer import nocturne' }).click();
+  const dialog = p.getByRole('dialog', { name: /Révoquer le jeton/ });
+  await dialog.getByText('définitive').waitFor();
+  await dialog.getByRole('button', { name: 'Révoquer' }).click();
+  await p.getByRole('row', { name: /import nocturne/ }).and(p.locator('.retired')).waitFor();
+  assert.equal(await use(), 401);
+}, { needs: ['member signs in and sees the start-up dashboard'] });
+
+runner.step('the dashboard exports the start-up’s compounds as an SD file', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/dashboard');
+  const download = p.waitForEvent('download');
+  await p.getByRole('link', { name: 'Exporter les composés : SDF' }).click();
+  const file = await (await download).path();
+  const sdf = fs.readFileSync(file, 'utf8');
+  assert.match(sdf, /\$\$\$\$/);
+  assert.match(sdf, new RegExp(state.compoundId));
+}, { needs: ['member registers a compound by SMILES after the preview verdict'] });
 
 runner.step('search results come twelve a page; the pager moves through them', async () => {
   // The administrator sees every compound: the demo's, the registered one and the imported ones.
@@ -842,6 +905,59 @@ runner.step('the product page shows the stages, the timeline and the route badge
   await shot(p, 'product');
 }, { needs: ['member creates a product and moves it to the next stage on the pipeline board', 'the route page shows route metrics per kg; the lead validates and publishes it'] });
 
+runner.step('the lead records a gate decision, a TRL change, a document and a customer', async () => {
+  const p = state.lead;
+  await p.goto(server.url + '/products/' + state.productId);
+  await p.getByRole('heading', { level: 1, name: 'Hydroxy-Zitoun 98' }).waitFor();
+  // Gate decision on the first stage.
+  await p.getByRole('button', { name: /^Décision de passage pour / }).first().click();
+  await p.getByLabel('Décision', { exact: true }).selectOption('go');
+  await p.getByLabel('Justification', { exact: true }).fill('Rendement de 74 % sur deux étapes, solvants recommandés.');
+  await p.getByRole('button', { name: 'Enregistrer la décision' }).click();
+  await p.locator('.timeline.events li[data-type="gate_decision"]').getByText('Rendement de 74 %').waitFor();
+  // TRL 3 → 4, after the dialog.
+  await p.getByLabel('Nouveau TRL').selectOption('4');
+  await p.getByLabel('Justification du changement').fill('Procédé validé au laboratoire');
+  await p.getByRole('button', { name: 'Changer le TRL' }).click();
+  const dialog = p.getByRole('dialog', { name: 'Changer le TRL ?' });
+  await dialog.getByText('du TRL 3 au TRL 4').waitFor();
+  await dialog.getByRole('button', { name: 'Changer le TRL' }).click();
+  await p.locator('.page-header, .panel').getByText('TRL 4').first().waitFor();
+  await p.locator('.timeline.events').getByText('TRL 3 → 4').waitFor();
+  // A datasheet, uploaded then downloaded from the timeline.
+  const content = 'Fiche technique Hydroxy-Zitoun 98\npureté ≥ 98 %\n';
+  await p.getByLabel('Fichier', { exact: true }).setInputFiles({ name: 'fiche-hz98.txt', mimeType: 'text/plain', buffer: Buffer.from(content) });
+  await p.getByLabel('Titre').fill('Fiche technique');
+  await p.getByRole('button', { name: 'Déposer le document' }).click();
+  const link = p.locator('.documents').getByRole('link', { name: 'Fiche technique' });
+  await link.waitFor();
+  const download = p.waitForEvent('download');
+  await p.locator('.timeline.events').getByRole('link', { name: 'fiche-hz98.txt' }).click();
+  assert.equal(fs.readFileSync(await (await download).path(), 'utf8'), content);
+  // A customer.
+  await p.getByRole('button', { name: 'Ajouter un client' }).click();
+  await p.getByLabel('Nom', { exact: true }).fill('Laboratoires Argania (essai)');
+  await p.getByLabel('Relation').selectOption('prospect');
+  await p.getByRole('button', { name: 'Enregistrer le client' }).click();
+  await p.getByRole('row', { name: /Laboratoires Argania \(essai\)/ }).getByText('Prospect').waitFor();
+  await shot(p, 'product-team', { fullPage: true });
+}, { needs: ['the product page shows the stages, the timeline and the route badges'] });
+
+runner.step('a member retires a batch with a reason, after the dialog says what happens', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/compounds/' + state.compoundId);
+  const row = p.getByRole('row', { name: new RegExp(state.compoundId + '-F1-B001') });
+  await row.getByRole('button', { name: 'Retirer' }).click();
+  const dialog = p.getByRole('dialog', { name: /Retirer le lot/ });
+  await dialog.getByText('jamais effacé').waitFor();
+  assert.equal(await dialog.getByRole('button', { name: 'Retirer' }).isDisabled(), true);
+  await dialog.getByLabel('Motif').fill('Lot consommé par les essais');
+  await dialog.getByRole('button', { name: 'Retirer' }).click();
+  await p.locator('tr.retired', { hasText: state.compoundId + '-F1-B001' }).waitFor();
+  const batch = await apiFrom(p, 'GET', `/api/batches/${state.compoundId}-F1-B001`);
+  assert.ok(batch.body.retired_at, JSON.stringify(batch.body));
+}, { needs: ['the compound page shows structure, identity, properties and the batch'] });
+
 runner.step('a partner finds the product in the catalogue with its green badges and sends an inquiry', async () => {
   const p = state.partner;
   await p.goto(server.url + '/');
@@ -863,7 +979,9 @@ runner.step('a partner finds the product in the catalogue with its green badges 
 
 runner.step('the start-up answers the inquiry; the partner reads the answer', async () => {
   const p = state.lead;
-  await p.goto(server.url + '/inquiries');
+  await p.goto(server.url + '/dashboard');
+  // The navigation says an inquiry is waiting for the start-up.
+  await p.getByRole('link', { name: 'Demandes (1 en attente)' }).click();
   await p.getByRole('link', { name: 'Échantillon de 100 g' }).click();
   await p.getByText('Pouvez-vous nous envoyer un échantillon').waitFor();
   await p.getByLabel('Votre réponse').fill('Oui : envoi la semaine prochaine.');
@@ -871,7 +989,8 @@ runner.step('the start-up answers the inquiry; the partner reads the answer', as
   await p.locator('.message.side-start_up').getByText('envoi la semaine prochaine').waitFor();
   await shot(p, 'inquiry');
   const partner = state.partner;
-  await partner.getByRole('link', { name: 'Demandes', exact: true }).click();
+  await partner.goto(server.url + '/');
+  await partner.getByRole('link', { name: 'Demandes (1 en attente)' }).click();
   const row = partner.getByRole('row', { name: /Échantillon de 100 g/ });
   await row.getByText('Répondue').waitFor();
 }, { needs: ['a partner finds the product in the catalogue with its green badges and sends an inquiry'] });
