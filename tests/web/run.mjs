@@ -1040,6 +1040,89 @@ runner.step('the start-up dashboard shows its products by stage', async () => {
   assert.match(await text(pipeline.locator('li[data-stage="proof_of_concept"]')), /^1 Preuve de concept/);
 }, { needs: ['member creates a product and moves it to the next stage on the pipeline board', 'the lead publishes the compound; its history records it'] });
 
+// ---- Phone width (375 × 812) ---------------------------------------------------------------
+
+const PHONE = { width: 375, height: 812 };
+
+// What breaks a phone layout: a tall header and anything wider than the screen.
+async function assertPhoneLayout(p, what) {
+  const header = await p.locator('.app-header').boundingBox();
+  assert.ok(header.height <= 80, `${what}: the header is ${header.height} px tall`);
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${what}: ${overflow} px wider than the screen`);
+}
+
+runner.step('at phone width the catalogue, a compound and a product fit the screen; the menu folds', async () => {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'fr-FR', isMobile: true, hasTouch: true });
+  watchForeignRequests(context);
+  const p = await context.newPage();
+  p.on('pageerror', (e) => consoleErrors.push('phone: ' + String(e)));
+  try {
+    await p.goto(server.url + '/');
+    await p.locator('.compound-card').first().waitFor();
+    await p.locator('.product-card').first().waitFor();
+    await assertPhoneLayout(p, 'catalogue');
+    const nav = p.getByRole('navigation', { name: 'Navigation principale' });
+    assert.equal(await nav.getByRole('link', { name: 'Recherche', exact: true }).isVisible(), false);
+    await p.getByRole('button', { name: 'Menu' }).click();
+    await nav.getByRole('link', { name: 'Recherche', exact: true }).click();
+    await p.getByRole('heading', { level: 1, name: 'Recherche' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Catalogue', exact: true }).isVisible(), false, 'the menu closes on a page change');
+    await assertPhoneLayout(p, 'search');
+    await shot(p, 'phone-catalogue');
+    await p.goto(server.url + '/compounds/CMP-000001');
+    await p.getByRole('heading', { level: 1, name: 'CMP-000001' }).waitFor();
+    await p.getByRole('heading', { name: 'Propriétés calculées' }).waitFor();
+    await assertPhoneLayout(p, 'compound');
+    await shot(p, 'phone-compound');
+    await p.goto(server.url + '/products/PRD-000001');
+    await p.getByRole('heading', { level: 1 }).waitFor();
+    await p.locator('.badge.trl').first().waitFor();
+    await assertPhoneLayout(p, 'product');
+    await shot(p, 'phone-product');
+  } finally {
+    await context.close();
+  }
+});
+
+runner.step('at phone width a member draws a structure in a usable editor', async () => {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'fr-FR', isMobile: true, hasTouch: true });
+  watchForeignRequests(context);
+  const p = await context.newPage();
+  p.setDefaultTimeout(20000);
+  p.on('pageerror', (e) => consoleErrors.push('phone member: ' + String(e)));
+  try {
+    await p.goto(server.url + '/login');
+    await p.getByLabel('Adresse e-mail').fill('member@zitoun.test');
+    await p.getByLabel('Mot de passe').fill(PASSWORD);
+    await p.getByRole('button', { name: 'Se connecter' }).click();
+    await p.waitForURL(/\/dashboard$/);
+    await p.getByRole('button', { name: 'Menu' }).click();
+    await p.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Enregistrer', exact: true }).click();
+    await waitForEditor(p);
+    await assertPhoneLayout(p, 'register');
+    const editor = await p.getByTestId('ketcher').boundingBox();
+    assert.ok(editor.width >= 340, `the editor is ${editor.width} px wide`);
+    await p.getByTestId('ketcher').locator('[data-testid="template-0"]').click();
+    const box = await p.getByTestId('ketcher').boundingBox();
+    await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await p.getByTestId('verdict').getByText('C6H6').waitFor({ timeout: 30000 });
+    await shot(p, 'phone-register');
+  } finally {
+    await context.close();
+  }
+}, { needs: ['member signs in and sees the start-up dashboard'] });
+
+runner.step('moving to another page puts the focus on its heading', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/dashboard');
+  await p.getByRole('heading', { level: 1 }).waitFor();
+  await p.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Voies de synthèse' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Voies de synthèse' }).waitFor();
+  await p.waitForFunction(() => document.activeElement && document.activeElement.tagName === 'H1');
+  assert.equal(await p.evaluate(() => document.activeElement.textContent), 'Voies de synthèse');
+}, { needs: ['member signs in and sees the start-up dashboard'] });
+
 runner.step('no script errors on the pages visited, and no request left the server', async () => {
   assert.deepEqual(consoleErrors, []);
   assert.deepEqual(foreignRequests, []);
