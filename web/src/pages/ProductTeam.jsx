@@ -12,6 +12,7 @@ import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { messages } from '../messages.js';
 import { useSession } from '../session.jsx';
+import { actorLabel } from '../components/History.jsx';
 import { ConfirmButton, Empty, ErrorMessage, Field, Loading, useFormError, useLoad } from '../components/ui.jsx';
 
 const DECISIONS = ['go', 'hold', 'stop', 'rework'];
@@ -165,7 +166,7 @@ export function TrlPanel({ product, onChanged }) {
             <li key={i}>
               <span className="muted small">{formatDate(h.changed_at)}</span>{' '}
               {h.previous ? `TRL ${h.previous} → ${h.trl}` : t('product.trlAtCreation', { n: h.trl })}
-              {h.note && <> — {h.note}</>} <span className="muted small">· {h.actor}</span>
+              {h.note && <> — {h.note}</>} <span className="muted small">· {actorLabel(h.actor)}</span>
             </li>
           ))}
         </ol>

@@ -408,6 +408,7 @@ function StepEditor({ index, step, onChange, onRemove, saveError, earlier, onAna
           {analysis.error && !known(analysis.error) && analysis.error !== reactionError && <ErrorMessage error={analysis.error} />}
           {analysis.data && (
             <>
+              <YieldNote step={step} analysis={analysis.data} />
               <MetricsTable metrics={analysis.data.metrics} only={HEADLINE} />
               <TrafficLights lights={analysis.data.traffic_lights} />
             </>
@@ -415,6 +416,22 @@ function StepEditor({ index, step, onChange, onRemove, saveError, earlier, onAna
         </aside>
       </div>
     </fieldset>
+  );
+}
+
+// Says which yield the metrics use when it is not the one typed (the server prefers the
+// yield the product amount gives, and says so in the metric's detail).
+function YieldNote({ step, analysis }) {
+  const { t, formatNumber } = useI18n();
+  const typed = num(step.isolated_yield);
+  const used = analysis.metrics && analysis.metrics.yield;
+  if (typed === undefined || !used || used.value === null || used.value === undefined) return null;
+  if (Math.abs(used.value - typed) < 0.05) return null;
+  return (
+    <p className="warning small" role="status">
+      {t('route.yieldDiffers', { typed: formatNumber(typed, 1), used: formatNumber(used.value, 1) })}
+      {used.detail && <span className="muted"> ({used.detail})</span>}
+    </p>
   );
 }
 
