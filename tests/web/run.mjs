@@ -450,6 +450,7 @@ runner.step('journey: a researcher registers a drawn compound, records a two-ste
   const verdict = p.getByTestId('verdict');
   await verdict.getByText('C7H8O').waitFor({ timeout: 30000 });
   await verdict.getByText('Nouveau parent').waitFor();
+  await shot(p, 'register-editor');
   await effort.type(p.getByLabel('Quantité'), '2.5');
   await effort.click(p.getByRole('button', { name: 'Enregistrer le composé' }));
   await p.waitForURL(/\/compounds\/CMP-\d{6}\?registered=new_compound/);
