@@ -817,6 +817,36 @@ runner.step('member records a two-step route; each step shows live metrics and C
   assert.match(await text(step2.getByRole('row', { name: /C10H12O4/ })), /produit de l’étape 1/);
 }, { needs: ['member registers a compound by SMILES after the preview verdict'] });
 
+runner.step('a reaction drawn with the mouse fills the step’s species table', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/routes/new?target=' + state.compoundId);
+  const step = p.locator('fieldset[data-step="1"]');
+  await step.getByRole('tab', { name: 'Dessiner' }).click();
+  await waitForEditor(p);
+  const editor = step.getByTestId('ketcher');
+  await editor.scrollIntoViewIfNeeded();
+  const box = await editor.boundingBox();
+  const y = box.y + box.height / 2;
+  // Two cyclopropanes on the left, an arrow, cyclohexane on the right (balanced: 2 C3H6 → C6H12).
+  await editor.locator('[data-testid="template-4"]').click();
+  await p.mouse.click(box.x + box.width * 0.2, y);
+  await p.mouse.click(box.x + box.width * 0.33, y);
+  await editor.locator('[data-testid="reaction-arrow-open-angle"]').click();
+  await p.mouse.move(box.x + box.width * 0.45, y);
+  await p.mouse.down();
+  await p.mouse.move(box.x + box.width * 0.52, y);
+  await p.mouse.move(box.x + box.width * 0.58, y);
+  await p.mouse.up();
+  await editor.locator('[data-testid="template-2"]').click();
+  await p.mouse.click(box.x + box.width * 0.75, y);
+  await step.getByLabel('Quantité de C3H6', { exact: true }).waitFor();
+  await step.getByLabel('Quantité de Cyclohexane', { exact: true }).waitFor();
+  assert.match(await text(step.locator('tr', { hasText: 'C3H6' })), /× 2/);
+  assert.equal(await step.getByLabel('Rôle de Cyclohexane', { exact: true }).inputValue(), 'product');
+  await step.getByRole('tab', { name: 'Coller' }).click();
+  assert.match(await step.getByLabel('Réaction (étape 1) : SMILES de réaction ou fichier RXN collé').inputValue(), />>/);
+}, { needs: ['member registers a compound by SMILES after the preview verdict'] });
+
 runner.step('the route page shows route metrics per kg; the lead validates and publishes it', async () => {
   const p = state.lead;
   await p.goto(server.url + '/routes/' + state.routeId);

@@ -9,12 +9,16 @@
 // (so inside a <form> each one would submit it). Pages render the editor outside their forms,
 // and this component also gives every button it contains type="button" and keeps submit and
 // Enter key events from leaving the editor, so that no click in the editor can save anything.
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { Editor } from 'ketcher-react';
 import { StandaloneStructServiceProvider } from 'ketcher-standalone/dist/binaryWasmNoRender';
 import 'ketcher-react/dist/index.css';
 
 const structServiceProvider = new StandaloneStructServiceProvider();
+
+// Indigo writes ChemAxon extensions after the SMILES (" |f:0.1|" groups fragments); the
+// registry reads plain (reaction) SMILES.
+const plainSmiles = (smiles) => String(smiles || '').replace(/\s+\|[^|]*\|\s*$/, '').trim();
 
 // Buttons that lead outside the page (help and about open ketcher's web site), recognise
 // images through a server we do not have, or belong to the macromolecule editor.
@@ -50,6 +54,7 @@ export default function KetcherEditor({ mode = 'molecule', format = 'molfile', o
   onChangeRef.current = onChange;
   const ketcherRef = useRef(null);
   const hostRef = useRef(null);
+  const reportRef = useRef(null);
 
   useEffect(() => {
     const host = hostRef.current;
@@ -58,48 +63,82 @@ export default function KetcherEditor({ mode = 'molecule', format = 'molfile', o
     const stopEnter = (e) => {
       if (e.key === 'Enter') e.stopPropagation();
     };
+    // Ketcher does not announce every change to a listener (an editor instance it replaces
+    // keeps the subscription): the drawing is also read after each click and key in it.
+    const reread = () => reportRef.current && reportRef.current();
     host.addEventListener('submit', stop);
     host.addEventListener('keydown', stopEnter);
+    host.addEventListener('pointerup', reread, true);
+    host.addEventListener('keyup', reread, true);
     return () => {
       undo();
       host.removeEventListener('submit', stop);
       host.removeEventListener('keydown', stopEnter);
+      host.removeEventListener('pointerup', reread, true);
+      host.removeEventListener('keyup', reread, true);
       ketcherRef.current = null;
     };
   }, []);
 
-  return (
-    <div className={'ketcher-host ketcher-' + mode} data-testid="ketcher" ref={hostRef} role="group" aria-label={label}>
+  // The editor element is made once: Ketcher starts a new instance when its props change, which
+  // would leave the page listening to a discarded one. Callbacks are read through refs.
+  const onErrorRef = useRef(onError);
+  onErrorRef.current = onError;
+  const editor = useMemo(
+    () => (
       <Editor
         staticResourcesUrl=""
         structServiceProvider={structServiceProvider}
         disableMacromoleculesEditor
         buttons={hiddenButtons(mode)}
-        errorHandler={(message) => onError && onError(String(message))}
+        errorHandler={(message) => onErrorRef.current && onErrorRef.current(String(message))}
         onInit={(ketcher) => {
           ketcherRef.current = ketcher;
           window.ketcher = ketcher; // for people and tests who want to script the editor
-          const report = async () => {
+          // Ketcher announces a change while it is still applying it, and Indigo answers
+          // asynchronously: read the drawing once it has settled, and keep only the latest.
+          let seq = 0;
+          let timer = null;
+          let last;
+          const read = async (mine) => {
+            if (ketcherRef.current !== ketcher) return;
             try {
               const struct = ketcher.editor.struct();
               const empty = !struct || struct.atoms.size === 0;
               let value;
               if (mode === 'reaction') {
                 const arrows = struct && struct.rxnArrows ? struct.rxnArrows.size : 0;
-                value = empty || arrows === 0 ? null : { smiles: await ketcher.getSmiles(), rxn: await ketcher.getRxn('v2000') };
+                value = empty || arrows === 0 ? null : { smiles: plainSmiles(await ketcher.getSmiles()) };
               } else {
-                value = empty ? '' : format === 'smiles' ? await ketcher.getSmiles() : await ketcher.getMolfile('v2000');
+                value = empty ? '' : format === 'smiles' ? plainSmiles(await ketcher.getSmiles()) : await ketcher.getMolfile('v2000');
               }
-              if (ketcherRef.current === ketcher) onChangeRef.current(value);
+              if (mine === seq && ketcherRef.current === ketcher && value !== last && JSON.stringify(value) !== JSON.stringify(last)) {
+                last = value;
+                onChangeRef.current(value);
+              }
             } catch (e) {
-              if (onError) onError(e.message || String(e));
+              if (onErrorRef.current) onErrorRef.current(e.message || String(e));
             }
           };
+          const report = () => {
+            const mine = ++seq;
+            clearTimeout(timer);
+            timer = setTimeout(() => read(mine), 200);
+          };
           ketcher.editor.subscribe('change', report);
+          reportRef.current = report;
           if (initialStructure) ketcher.setMolecule(initialStructure).then(report, () => {});
           if (onReady) onReady(ketcher);
         }}
       />
+    ),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+
+  return (
+    <div className={'ketcher-host ketcher-' + mode} data-testid="ketcher" ref={hostRef} role="group" aria-label={label}>
+      {editor}
     </div>
   );
 }
