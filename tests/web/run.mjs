@@ -526,6 +526,10 @@ runner.step('the administrator manages users and start-ups', async () => {
 
 runner.step('a lead manages the team: adds a member and makes them a lead after confirming', async () => {
   const p = state.lead;
+  // The administration is the administrators'; a lead who lands there is sent to the team.
+  await p.goto(server.url + '/admin');
+  await p.getByRole('link', { name: 'Gérer mon équipe' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Mon équipe' }).waitFor();
   await p.getByRole('link', { name: 'Équipe', exact: true }).click();
   await p.getByRole('heading', { level: 1, name: 'Mon équipe' }).waitFor();
   await p.getByRole('row', { name: /member@zitoun.test/ }).waitFor();
@@ -973,6 +977,25 @@ runner.step('the lead records a gate decision, a TRL change, a document and a cu
   await p.getByRole('row', { name: /Laboratoires Argania \(essai\)/ }).getByText('Prospect').waitFor();
   await shot(p, 'product-team', { fullPage: true });
 }, { needs: ['the product page shows the stages, the timeline and the route badges'] });
+
+runner.step('in English the product page says its TRL, stages and events in English', async () => {
+  const p = state.lead;
+  await p.goto(server.url + '/products/' + state.productId);
+  await p.getByRole('button', { name: 'EN' }).click();
+  try {
+    await p.getByRole('heading', { name: 'Technology readiness (TRL)' }).waitFor();
+    await p.getByText('Technology validated in lab').first().waitFor();
+    const events = p.locator('.timeline.events');
+    await events.getByText('Product created').waitFor();
+    await events.getByText(/Decision “Go” at stage/).waitFor();
+    await events.getByText('TRL 3 → 4').waitFor();
+    await p.getByRole('button', { name: 'Retire' }).first().waitFor();
+    assert.equal(await p.getByText(/Produit créé|Décision/).count(), 0);
+  } finally {
+    await p.getByRole('button', { name: 'FR' }).click();
+    await p.getByRole('link', { name: 'Catalogue' }).first().waitFor();
+  }
+}, { needs: ['the lead records a gate decision, a TRL change, a document and a customer'] });
 
 runner.step('a member retires a batch with a reason, after the dialog says what happens', async () => {
   const p = state.member;

@@ -762,4 +762,5 @@ export const messages = {
   'export.as': ['{what} {format}', '{what} {format}'],
   'sort.by': ['Trier par {column}', 'Sort by {column}'],
   'route.yieldDiffers': ['Les métriques utilisent un rendement de {used} % et non les {typed} % saisis.', 'The metrics use a yield of {used} %, not the {typed} % typed.'],
+  'admin.toTeam': ['Gérer mon équipe', 'Manage my team'],
 };

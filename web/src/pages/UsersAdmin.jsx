@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
-import { ConfirmButton, ErrorMessage, Field, Loading, useFormError, useLoad } from '../components/ui.jsx';
+import { ConfirmButton, ErrorMessage, Field, Loading, SortHeader, TableFoot, useFormError, useLoad, useTable } from '../components/ui.jsx';
 
 const ROLES = ['member', 'lead', 'partner', 'admin'];
 
@@ -133,6 +133,13 @@ export function UsersAdmin({ title }) {
   const [adding, setAdding] = useState(false);
   const [created, setCreated] = useState(null);
   const users = useLoad((signal) => api.get('/api/users', undefined, { signal }), [version]);
+  const startUps = useStartUps();
+  const table = useTable(users.data ? users.data.items : [], {
+    name: (u) => (u.display_name || u.email).toLowerCase(),
+    role: (u) => t('role.' + u.role),
+    startUp: (u) => (u.start_up ? startUps.name(u.start_up) : ''),
+    state: (u) => (u.disabled ? 2 : u.must_change_password ? 1 : 0),
+  }, { pageSizes: [25, 50, 100] });
   return (
     <section className="panel" aria-labelledby="admin-users">
       <div className="section-head">
@@ -158,19 +165,20 @@ export function UsersAdmin({ title }) {
           <table>
             <thead>
               <tr>
-                <th scope="col">{t('user.name')}</th>
-                <th scope="col">{t('user.role')}</th>
-                <th scope="col">{t('user.startUp')}</th>
-                <th scope="col">{t('user.state')}</th>
+                <SortHeader table={table} column="name">{t('user.name')}</SortHeader>
+                <SortHeader table={table} column="role">{t('user.role')}</SortHeader>
+                <SortHeader table={table} column="startUp">{t('user.startUp')}</SortHeader>
+                <SortHeader table={table} column="state">{t('user.state')}</SortHeader>
                 <th scope="col"><span className="visually-hidden">{t('common.actions')}</span></th>
               </tr>
             </thead>
             <tbody>
-              {users.data.items.map((u) => (
+              {table.rows.map((u) => (
                 <UserRow key={u.id} account={u} onChanged={() => setVersion((v) => v + 1)} />
               ))}
             </tbody>
           </table>
+          <TableFoot table={table} />
         </div>
       )}
     </section>
