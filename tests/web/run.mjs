@@ -821,6 +821,20 @@ runner.step('member records a two-step route; each step shows live metrics and C
   assert.match(await text(step2.getByRole('row', { name: /C10H12O4/ })), /produit de l’étape 1/);
 }, { needs: ['member registers a compound by SMILES after the preview verdict'] });
 
+runner.step('a refused amount is shown in the row of the species it concerns', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/routes/new?target=' + state.compoundId);
+  const step = p.locator('fieldset[data-step="1"]');
+  await step.getByLabel('Réaction (étape 1) : SMILES de réaction ou fichier RXN collé').fill('CC(=O)O.OCC>>CC(=O)OCC.O');
+  await step.getByLabel('Quantité de Ethanol', { exact: true }).fill('4.6');
+  await step.getByLabel('Quantité de Acetic acid', { exact: true }).fill('-3');
+  const row = step.locator('tr', { hasText: 'Acetic acid' });
+  await row.getByRole('alert').getByText(/negative amounts/).waitFor();
+  assert.equal(await step.locator('tr', { hasText: 'Ethanol' }).getByRole('alert').count(), 0);
+  await step.getByLabel('Quantité de Acetic acid', { exact: true }).fill('6');
+  await row.getByRole('alert').waitFor({ state: 'detached' });
+}, { needs: ['member registers a compound by SMILES after the preview verdict'] });
+
 runner.step('a reaction drawn with the mouse fills the step’s species table', async () => {
   const p = state.member;
   await p.goto(server.url + '/routes/new?target=' + state.compoundId);
@@ -981,7 +995,7 @@ runner.step('the lead records a gate decision, a TRL change, a document and a cu
 runner.step('in English the product page says its TRL, stages and events in English', async () => {
   const p = state.lead;
   await p.goto(server.url + '/products/' + state.productId);
-  await p.getByRole('button', { name: 'EN' }).click();
+  await p.getByRole('button', { name: 'EN', exact: true }).click();
   try {
     await p.getByRole('heading', { name: 'Technology readiness (TRL)' }).waitFor();
     await p.getByText('Technology validated in lab').first().waitFor();
@@ -992,7 +1006,7 @@ runner.step('in English the product page says its TRL, stages and events in Engl
     await p.getByRole('button', { name: 'Retire' }).first().waitFor();
     assert.equal(await p.getByText(/Produit créé|Décision/).count(), 0);
   } finally {
-    await p.getByRole('button', { name: 'FR' }).click();
+    await p.getByRole('button', { name: 'FR', exact: true }).click();
     await p.getByRole('link', { name: 'Catalogue' }).first().waitFor();
   }
 }, { needs: ['the lead records a gate decision, a TRL change, a document and a customer'] });

@@ -52,6 +52,21 @@ function componentOf(entry, smiles) {
   return o;
 }
 
+// Which row each entry of the step's `components` comes from, in the order they are sent:
+// species rows the chemist filled in, then the extra solvents and reagents. Errors name
+// components by this index ("components[2].amount").
+function componentOrder(step, species) {
+  const order = [];
+  const written = new Set((species || []).map((s) => s.smiles));
+  for (const [smiles, entry] of Object.entries(step.species)) {
+    if (written.has(smiles) && Object.keys(componentOf(entry, smiles)).length > 1) order.push({ kind: 'species', smiles });
+  }
+  step.extras.forEach((x, j) => {
+    if (x.name.trim() || x.smiles || x.compound) order.push({ kind: 'extra', j });
+  });
+  return order;
+}
+
 // The step as the API reads it (readStep). `species` are the species the server found in the
 // reaction (the last analysis); settings of species no longer written are left out.
 export function stepBody(step, species) {
@@ -67,14 +82,12 @@ export function stepBody(step, species) {
   if (step.workup.length) body.workup = step.workup;
   if (step.notes.trim()) body.notes = step.notes.trim();
   const components = [];
-  const written = new Set((species || []).map((s) => s.smiles));
-  for (const [smiles, entry] of Object.entries(step.species)) {
-    if (!written.has(smiles)) continue;
-    const c = componentOf(entry, smiles);
-    if (Object.keys(c).length > 1) components.push(c);
-  }
-  for (const x of step.extras) {
-    if (!x.name.trim() && !x.smiles && !x.compound) continue;
+  for (const entry of componentOrder(step, species)) {
+    if (entry.kind === 'species') {
+      components.push(componentOf(step.species[entry.smiles], entry.smiles));
+      continue;
+    }
+    const x = step.extras[entry.j];
     const c = { role: x.role };
     if (x.compound) c.compound = x.compound;
     else if (x.smiles) c.smiles = x.smiles;
@@ -166,6 +179,7 @@ function ReactionInput({ index, step, onChange, error }) {
 function SpeciesTable({ index, step, analysis, onChange, err, earlier }) {
   const { t, formatNumber } = useI18n();
   const species = analysis ? analysis.components.filter((c) => c.side !== 'extra') : [];
+  const order = componentOrder(step, species);
   if (!species.length) return null;
   const setEntry = (smiles, name, value) => {
     const entry = { ...(step.species[smiles] || {}), [name]: value };
@@ -190,7 +204,8 @@ function SpeciesTable({ index, step, analysis, onChange, err, earlier }) {
           {species.map((s) => {
             const entry = step.species[s.smiles] || {};
             const label = s.solvent ? s.solvent.name : s.formula || s.smiles;
-            const f = (name) => err(`components[${s.index}].${name}`);
+            const sent = order.findIndex((o) => o.kind === 'species' && o.smiles === s.smiles);
+            const f = (name) => (sent >= 0 ? err(`components[${sent}].${name}`) : null);
             const source = earlier.find((e) => e.inchikey && e.inchikey === s.inchikey);
             return (
               <tr key={s.index} data-species={s.smiles} data-side={s.side}>
@@ -249,8 +264,9 @@ function SpeciesTable({ index, step, analysis, onChange, err, earlier }) {
 
 // Solvents, reagents and catalysts that the reaction text does not name: picked by name from
 // the CHEM21 guide, or given as a registry code or a free name.
-function ExtrasTable({ index, step, onChange, err }) {
+function ExtrasTable({ index, step, onChange, err, species }) {
   const { t } = useI18n();
+  const order = componentOrder(step, species);
   const listId = `solvents-${index}`;
   const setExtra = (j, patch) => onChange({ ...step, extras: step.extras.map((x, k) => (k === j ? { ...x, ...patch } : x)) });
   return (
@@ -260,7 +276,8 @@ function ExtrasTable({ index, step, onChange, err }) {
       </datalist>
       {step.extras.map((x, j) => {
         const known = solventByName(x.name);
-        const f = (name) => err(`components[${j}].${name}`) || null;
+        const sent = order.findIndex((o) => o.kind === 'extra' && o.j === j);
+        const f = (name) => (sent >= 0 ? err(`components[${sent}].${name}`) : null);
         return (
           <div key={j} className="extra-row" data-extra={j}>
             <Field className="grow" label={t('route.extraName')} value={x.name} list={listId} autoComplete="off"
@@ -362,7 +379,7 @@ function StepEditor({ index, step, onChange, onRemove, saveError, earlier, onAna
           <h3 className="small-heading">{t('route.components')}</h3>
           {!species && <p className="muted small">{t('route.componentsPrompt')}</p>}
           <SpeciesTable index={index} step={step} analysis={analysis.data} onChange={onChange} err={err} earlier={earlier} />
-          <ExtrasTable index={index} step={step} onChange={onChange} err={err} />
+          <ExtrasTable index={index} step={step} onChange={onChange} err={err} species={species} />
           <details className="conditions" open={!!(step.temperature_c || step.time_h || step.workup.length || step.isolated_yield)}>
             <summary>{t('route.conditionsAndWorkup')}</summary>
             <div className="form-row">
