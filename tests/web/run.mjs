@@ -430,13 +430,13 @@ runner.step('every toolbar button of the structure editor leaves the registry un
 const JOURNEY_STEPS = [
   {
     reaction: 'OC(=O)c1ccccc1.CO>OS(=O)(=O)O>COC(=O)c1ccccc1.O',
-    amounts: [['C7H6O2', '12.21'], ['Methanol', '32'], ['H2O4S', '0.5'], ['C8H8O2', '12.25']],
+    amounts: [['C7H6O2', '12.21'], ['Méthanol', '32'], ['H2O4S', '0.5'], ['C8H8O2', '12.25']],
     roles: [['H2O4S', 'catalyst']],
   },
   {
     reaction: 'COC(=O)c1ccccc1.[H][H].[H][H]>>OCc1ccccc1.CO',
-    amounts: [['H2', '0.4'], ['Benzyl alcohol', '8.65']],
-    extras: [['Ethanol', '79', 'g']],
+    amounts: [['H2', '0.4'], ['Alcool benzylique', '8.65']],
+    extras: [['Éthanol', '79', 'g']],
   },
 ];
 
@@ -733,7 +733,7 @@ const ROUTE_STEPS = [
   {
     name: 'Estérification',
     reaction: 'COc1cc(CC(=O)O)ccc1O.CO>OS(=O)(=O)O>COC(=O)Cc1ccc(O)c(OC)c1.O',
-    amounts: [['C9H10O4', '18.22'], ['Methanol', '31.68'], ['H2O4S', '0.5'], ['C10H12O4', '17.66']],
+    amounts: [['C9H10O4', '18.22'], ['Méthanol', '31.68'], ['H2O4S', '0.5'], ['C10H12O4', '17.66']],
     roles: [['H2O4S', 'catalyst']],
     origins: [['C9H10O4', 'bio-based']],
   },
@@ -741,7 +741,7 @@ const ROUTE_STEPS = [
     name: 'Hydrogénation',
     reaction: 'COC(=O)Cc1ccc(O)c(OC)c1.[H][H].[H][H]>>OCCc1ccc(O)c(OC)c1.CO',
     amounts: [['H2', '0.5'], ['C9H12O3', '13.46']],
-    extras: [['Ethanol', '100', 'mL', '0.789']],
+    extras: [['Éthanol', '100', 'mL', '0.789']],
   },
 ];
 
@@ -815,7 +815,7 @@ runner.step('member records a two-step route; each step shows live metrics and C
   // The saved route shows every step's scheme, components, amounts, conditions and work-up.
   const step2 = p.locator('.step-summary[data-step="2"]');
   await step2.locator('.scheme').waitFor();
-  const solventRow = step2.getByRole('row', { name: /Ethanol/ });
+  const solventRow = step2.getByRole('row', { name: /Éthanol/ });
   assert.match(await text(solventRow), /Solvant/);
   assert.match(await text(solventRow), /100 mL/);
   assert.match(await text(step2.getByRole('row', { name: /C10H12O4/ })), /produit de l’étape 1/);
@@ -826,12 +826,12 @@ runner.step('a refused amount is shown in the row of the species it concerns', a
   await p.goto(server.url + '/routes/new?target=' + state.compoundId);
   const step = p.locator('fieldset[data-step="1"]');
   await step.getByLabel('Réaction (étape 1) : SMILES de réaction ou fichier RXN collé').fill('CC(=O)O.OCC>>CC(=O)OCC.O');
-  await step.getByLabel('Quantité de Ethanol', { exact: true }).fill('4.6');
-  await step.getByLabel('Quantité de Acetic acid', { exact: true }).fill('-3');
-  const row = step.locator('tr', { hasText: 'Acetic acid' });
+  await step.getByLabel('Quantité de Éthanol', { exact: true }).fill('4.6');
+  await step.getByLabel('Quantité de Acide acétique', { exact: true }).fill('-3');
+  const row = step.locator('tr', { hasText: 'Acide acétique' });
   await row.getByRole('alert').getByText(/negative amounts/).waitFor();
-  assert.equal(await step.locator('tr', { hasText: 'Ethanol' }).getByRole('alert').count(), 0);
-  await step.getByLabel('Quantité de Acetic acid', { exact: true }).fill('6');
+  assert.equal(await step.locator('tr', { hasText: 'Éthanol' }).getByRole('alert').count(), 0);
+  await step.getByLabel('Quantité de Acide acétique', { exact: true }).fill('6');
   await row.getByRole('alert').waitFor({ state: 'detached' });
 }, { needs: ['member registers a compound by SMILES after the preview verdict'] });
 

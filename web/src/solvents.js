@@ -3,6 +3,7 @@
 // SMILES and ranking, so a chemist picks a solvent by name and the server still recognises it
 // by structure.
 import csv from '../../chem/data/chem21_solvents.csv?raw';
+import { SOLVENT_NAMES_FR } from './solventNamesFr.js';
 
 function parseCsv(text) {
   const rows = [];
@@ -48,14 +49,32 @@ function load() {
   const [name, alt, smiles, ranking] = ['name', 'alt_name', 'smiles', 'ranking_after_discussion'].map(col);
   return rows
     .filter((r) => r[smiles])
-    .map((r) => ({ name: r[name], altName: r[alt] && r[alt] !== r[name] ? r[alt] : '', smiles: r[smiles], ranking: r[ranking] }));
+    .map((r) => ({
+      name: r[name],
+      altName: r[alt] && r[alt].toLowerCase() !== r[name].toLowerCase() ? r[alt] : '',
+      frName: SOLVENT_NAMES_FR[r[name]] || '',
+      smiles: r[smiles],
+      ranking: r[ranking],
+    }));
 }
 
 export const SOLVENTS = load();
 
-// The solvent whose name or other name is `text` (case-insensitive), or undefined.
+// The solvent whose name (English or French) or other name is `text` (case-insensitive), or
+// undefined.
 export function solventByName(text) {
   const key = (text || '').trim().toLowerCase();
   if (!key) return undefined;
-  return SOLVENTS.find((s) => s.name.toLowerCase() === key || s.altName.toLowerCase() === key);
+  return SOLVENTS.find((s) => [s.name, s.altName, s.frName].some((n) => n && n.toLowerCase() === key));
+}
+
+// A solvent's name in the interface language.
+export function solventName(lang, solvent) {
+  return lang === 'fr' && solvent.frName ? solvent.frName : solvent.name;
+}
+
+// The display name of a CHEM21 solvent named `englishName` by the server.
+export function solventLabel(lang, englishName) {
+  const s = SOLVENTS.find((x) => x.name === englishName);
+  return s ? solventName(lang, s) : englishName;
 }

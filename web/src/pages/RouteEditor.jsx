@@ -13,7 +13,7 @@ import { api, ApiError } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { Link, useQuery, useRouter } from '../router.jsx';
 import { canRegister, useSession } from '../session.jsx';
-import { SOLVENTS, solventByName } from '../solvents.js';
+import { SOLVENTS, solventByName, solventLabel, solventName } from '../solvents.js';
 import { ErrorMessage, Field, Loading, PageHeader, Tabs, useFormError, useLoad } from '../components/ui.jsx';
 import { MetricsTable, TrafficLights } from './Routes.jsx';
 
@@ -177,7 +177,7 @@ function ReactionInput({ index, step, onChange, error }) {
 
 // One row per species written in the reaction, filled from the server's reading of it.
 function SpeciesTable({ index, step, analysis, onChange, err, earlier }) {
-  const { t, formatNumber } = useI18n();
+  const { t, formatNumber, lang } = useI18n();
   const species = analysis ? analysis.components.filter((c) => c.side !== 'extra') : [];
   const order = componentOrder(step, species);
   if (!species.length) return null;
@@ -203,7 +203,7 @@ function SpeciesTable({ index, step, analysis, onChange, err, earlier }) {
         <tbody>
           {species.map((s) => {
             const entry = step.species[s.smiles] || {};
-            const label = s.solvent ? s.solvent.name : s.formula || s.smiles;
+            const label = s.solvent ? solventLabel(lang, s.solvent.name) : s.formula || s.smiles;
             const sent = order.findIndex((o) => o.kind === 'species' && o.smiles === s.smiles);
             const f = (name) => (sent >= 0 ? err(`components[${sent}].${name}`) : null);
             const source = earlier.find((e) => e.inchikey && e.inchikey === s.inchikey);
@@ -265,14 +265,14 @@ function SpeciesTable({ index, step, analysis, onChange, err, earlier }) {
 // Solvents, reagents and catalysts that the reaction text does not name: picked by name from
 // the CHEM21 guide, or given as a registry code or a free name.
 function ExtrasTable({ index, step, onChange, err, species }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const order = componentOrder(step, species);
   const listId = `solvents-${index}`;
   const setExtra = (j, patch) => onChange({ ...step, extras: step.extras.map((x, k) => (k === j ? { ...x, ...patch } : x)) });
   return (
     <div className="extras">
       <datalist id={listId}>
-        {SOLVENTS.map((s) => <option key={s.name} value={s.name}>{s.ranking}</option>)}
+        {SOLVENTS.map((s) => <option key={s.name} value={solventName(lang, s)}>{t('ranking.' + s.ranking)}</option>)}
       </datalist>
       {step.extras.map((x, j) => {
         const known = solventByName(x.name);

@@ -17,6 +17,7 @@ import { canRegister, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { ConfirmButton, Empty, ErrorMessage, humanize, Loading, PageHeader, SortHeader, SvgImage, TableFoot, useLoad, useTable, VisibilityBadge } from '../components/ui.jsx';
 import { ExportLinks } from '../components/Exports.jsx';
+import { solventLabel } from '../solvents.js';
 import { History } from '../components/History.jsx';
 import { VisibilityControl } from '../components/Visibility.jsx';
 
@@ -179,7 +180,7 @@ export function ReactionScheme({ step, startUp }) {
 }
 
 function StepDetails({ step, analysis, startUp }) {
-  const { t, formatNumber } = useI18n();
+  const { t, formatNumber, lang } = useI18n();
   const c = step.conditions || {};
   const conditions = [
     c.temperature_c !== undefined && c.temperature_c !== null && `${formatNumber(c.temperature_c, 1)} °C`,
@@ -209,7 +210,7 @@ function StepDetails({ step, analysis, startUp }) {
           <tbody>
             {(step.components || []).map((comp, i) => {
               const a = byPosition.get(comp.smiles + '|' + comp.side) || {};
-              const solvent = a.solvent ? a.solvent.name : null;
+              const solvent = a.solvent ? solventLabel(lang, a.solvent.name) : null;
               return (
                 <tr key={i} data-role={comp.role}>
                   <th scope="row">

@@ -209,7 +209,7 @@ export function SearchPage() {
     setResult({ loading: true, data: null });
     setError(null);
     runSearch(p, controller.signal)
-      .then((data) => setResult({ loading: false, data }))
+      .then((data) => setResult({ loading: false, data, key }))
       .catch((e) => {
         if (controller.signal.aborted) return;
         setError(e);
@@ -225,7 +225,8 @@ export function SearchPage() {
   };
   const set = (name) => (e) => setDraft({ ...draft, [name]: e.target.value });
   const structureMode = STRUCTURE_MODES.includes(draft.mode);
-  const data = result.data;
+  // The answer shown is the answer to the search in the URL, never the previous one.
+  const data = result.key === key ? result.data : null;
   const searched = data && data.searched;
   const live = classifyQuery(draft.q);
   // An error about the query itself (RDKit cannot read it, a lone atom, ...) belongs under
