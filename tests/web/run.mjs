@@ -981,7 +981,7 @@ runner.step('the lead records a gate decision, a TRL change, a document and a cu
   const link = p.locator('.documents').getByRole('link', { name: 'Fiche technique' });
   await link.waitFor();
   const download = p.waitForEvent('download');
-  await p.locator('.timeline.events').getByRole('link', { name: 'fiche-hz98.txt' }).click();
+  await p.locator('.timeline.events').getByRole('link', { name: /^(Fiche technique|fiche-hz98\.txt)$/ }).click();
   assert.equal(fs.readFileSync(await (await download).path(), 'utf8'), content);
   // A customer.
   await p.getByRole('button', { name: 'Ajouter un client' }).click();

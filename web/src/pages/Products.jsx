@@ -325,28 +325,33 @@ function TimelineEvents({ product, version }) {
     const s = (product.stages || []).find((x) => x.key === key);
     return s ? stageName(t, s.key, s.name) : key;
   };
-  // The server's summary is in English; the page says it from the event's type and keeps
-  // the free text (rationale, note, file name) the team wrote.
+  // The server's summary is in English; the page says the event from its type and details
+  // (decision, rationale, TRL, note, file name, reason), and keeps the text the team wrote.
+  // Servers without details: the free text is taken from the summary.
   const describe = (e) => {
+    const d = e.details || {};
     const after = (sep) => (e.summary.includes(sep) ? e.summary.slice(e.summary.indexOf(sep) + sep.length) : '');
     switch (e.type) {
       case 'created': return t('event.created');
       case 'stage_started': return t('event.stageStarted', { stage: stage(e.stage) });
       case 'stage_completed': return t('event.stageCompleted', { stage: stage(e.stage) });
       case 'gate_decision': {
-        const decision = e.summary.split(' ')[0];
-        return <>{t('event.decision', { stage: stage(e.stage), decision: messages['decision.' + decision] ? t('decision.' + decision) : decision })} <span className="muted">{after(': ')}</span></>;
+        const decision = d.decision || e.summary.split(' ')[0];
+        const rationale = d.rationale !== undefined ? `${d.rationale}${d.decided_by ? ` (${d.decided_by})` : ''}` : after(': ');
+        return <>{t('event.decision', { stage: stage(e.stage), decision: messages['decision.' + decision] ? t('decision.' + decision) : decision })} <span className="muted">{rationale}</span></>;
       }
       case 'trl_changed': {
         const m = e.summary.match(/^TRL (\d+) -> (\d+)/);
-        const note = after(': ');
-        return <>{m ? t('event.trl', { from: m[1], to: m[2] }) : t('event.trlCreated', { n: e.reference })}{note && <span className="muted"> — {note}</span>}</>;
+        const from = d.trl_from || (m && m[1]);
+        const to = d.trl || (m && m[2]) || e.reference;
+        const note = d.note !== undefined ? d.note : after(': ');
+        return <>{from ? t('event.trl', { from, to }) : t('event.trlCreated', { n: to })}{note && <span className="muted"> — {note}</span>}</>;
       }
       case 'document_added': {
-        const name = (e.summary.match(/'(.*)'/) || [])[1] || e.reference;
-        return <>{t('event.document')} <a href={`/api/documents/${e.reference}/content`} download={name}>{name}</a></>;
+        const name = d.filename || (e.summary.match(/'(.*)'/) || [])[1] || e.reference;
+        return <>{t('event.document')} <a href={`/api/documents/${e.reference}/content`} download={name}>{d.title || name}</a></>;
       }
-      case 'retired': return t('event.retired', { reason: after(': ') });
+      case 'retired': return t('event.retired', { reason: d.reason !== undefined ? d.reason : after(': ') });
       default: return e.summary;
     }
   };
