@@ -52,9 +52,60 @@ function disarmButtons(root) {
 export default function KetcherEditor({ mode = 'molecule', format = 'molfile', onChange, onReady, onError, initialStructure, label }) {
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
+  const onErrorRef = useRef(onError);
+  onErrorRef.current = onError;
   const ketcherRef = useRef(null);
   const hostRef = useRef(null);
-  const reportRef = useRef(null);
+  const subscribedRef = useRef(new WeakSet());
+  // Ketcher announces a change while it is still applying it, and Indigo answers
+  // asynchronously, one question at a time (a question asked while another is pending may
+  // never be answered): the drawing is read once it has settled, one reading at a time, and
+  // read again when it changed meanwhile; a refused or lost reading is tried again.
+  const reading = useRef({ seq: 0, timer: null, last: undefined, busy: false, again: false });
+  const readRef = useRef(null);
+  readRef.current = async (attempt = 0) => {
+    const ketcher = ketcherRef.current;
+    const state = reading.current;
+    if (!ketcher) return;
+    if (state.busy) {
+      state.again = true;
+      return;
+    }
+    state.busy = true;
+    state.again = false;
+    const mine = state.seq;
+    let retry = false;
+    try {
+      const struct = ketcher.editor.struct();
+      const empty = !struct || struct.atoms.size === 0;
+      const ask = (question) =>
+        Promise.race([question, new Promise((_, reject) => setTimeout(() => reject(new Error('the structure editor did not answer')), 8000))]);
+      let value;
+      if (mode === 'reaction') {
+        const arrows = struct && struct.rxnArrows ? struct.rxnArrows.size : 0;
+        value = empty || arrows === 0 ? null : { smiles: plainSmiles(await ask(ketcher.getSmiles())) };
+      } else {
+        value = empty ? '' : format === 'smiles' ? plainSmiles(await ask(ketcher.getSmiles())) : await ask(ketcher.getMolfile('v2000'));
+      }
+      if (mine === state.seq && ketcherRef.current === ketcher && JSON.stringify(value) !== JSON.stringify(state.last)) {
+        state.last = value;
+        onChangeRef.current(value);
+      }
+    } catch (e) {
+      if (attempt < 3) retry = true;
+      else if (onErrorRef.current) onErrorRef.current(e.message || String(e));
+    } finally {
+      state.busy = false;
+    }
+    if (retry) setTimeout(() => readRef.current(attempt + 1), 300 * (attempt + 1));
+    else if (state.again || mine !== state.seq) readRef.current();
+  };
+  const reportRef = useRef(() => {
+    const state = reading.current;
+    state.seq += 1;
+    clearTimeout(state.timer);
+    state.timer = setTimeout(() => readRef.current(), 200);
+  });
 
   useEffect(() => {
     const host = hostRef.current;
@@ -63,9 +114,9 @@ export default function KetcherEditor({ mode = 'molecule', format = 'molfile', o
     const stopEnter = (e) => {
       if (e.key === 'Enter') e.stopPropagation();
     };
-    // Ketcher does not announce every change to a listener (an editor instance it replaces
-    // keeps the subscription): the drawing is also read after each click and key in it.
-    const reread = () => reportRef.current && reportRef.current();
+    // Ketcher does not announce every change to its listeners: the drawing is also read after
+    // each click and key in the editor.
+    const reread = () => reportRef.current();
     host.addEventListener('submit', stop);
     host.addEventListener('keydown', stopEnter);
     host.addEventListener('pointerup', reread, true);
@@ -77,13 +128,12 @@ export default function KetcherEditor({ mode = 'molecule', format = 'molfile', o
       host.removeEventListener('pointerup', reread, true);
       host.removeEventListener('keyup', reread, true);
       ketcherRef.current = null;
+      clearTimeout(reading.current.timer);
     };
   }, []);
 
-  // The editor element is made once: Ketcher starts a new instance when its props change, which
-  // would leave the page listening to a discarded one. Callbacks are read through refs.
-  const onErrorRef = useRef(onError);
-  onErrorRef.current = onError;
+  // The editor element is made once, so that new props never restart Ketcher; callbacks are
+  // read through refs.
   const editor = useMemo(
     () => (
       <Editor
@@ -95,39 +145,12 @@ export default function KetcherEditor({ mode = 'molecule', format = 'molfile', o
         onInit={(ketcher) => {
           ketcherRef.current = ketcher;
           window.ketcher = ketcher; // for people and tests who want to script the editor
-          // Ketcher announces a change while it is still applying it, and Indigo answers
-          // asynchronously: read the drawing once it has settled, and keep only the latest.
-          let seq = 0;
-          let timer = null;
-          let last;
-          const read = async (mine) => {
-            if (ketcherRef.current !== ketcher) return;
-            try {
-              const struct = ketcher.editor.struct();
-              const empty = !struct || struct.atoms.size === 0;
-              let value;
-              if (mode === 'reaction') {
-                const arrows = struct && struct.rxnArrows ? struct.rxnArrows.size : 0;
-                value = empty || arrows === 0 ? null : { smiles: plainSmiles(await ketcher.getSmiles()) };
-              } else {
-                value = empty ? '' : format === 'smiles' ? plainSmiles(await ketcher.getSmiles()) : await ketcher.getMolfile('v2000');
-              }
-              if (mine === seq && ketcherRef.current === ketcher && value !== last && JSON.stringify(value) !== JSON.stringify(last)) {
-                last = value;
-                onChangeRef.current(value);
-              }
-            } catch (e) {
-              if (onErrorRef.current) onErrorRef.current(e.message || String(e));
-            }
-          };
-          const report = () => {
-            const mine = ++seq;
-            clearTimeout(timer);
-            timer = setTimeout(() => read(mine), 200);
-          };
-          ketcher.editor.subscribe('change', report);
-          reportRef.current = report;
-          if (initialStructure) ketcher.setMolecule(initialStructure).then(report, () => {});
+          // Ketcher may call onInit more than once for the same instance: listen once.
+          if (!subscribedRef.current.has(ketcher)) {
+            subscribedRef.current.add(ketcher);
+            ketcher.editor.subscribe('change', () => reportRef.current());
+            if (initialStructure) ketcher.setMolecule(initialStructure).then(() => reportRef.current(), () => {});
+          }
           if (onReady) onReady(ketcher);
         }}
       />
