@@ -765,12 +765,13 @@ async function fillStep(p, n, step, effort) {
 }
 
 // Publishes the record of the page: visibility "Public", then the dialog that says who will
-// see it.
-async function publish(p) {
-  await p.getByLabel('Visibilité').selectOption('public');
-  await p.getByRole('button', { name: 'Changer la visibilité' }).click();
+// see it (and `says`, when given, what else it says).
+async function publish(p, says) {
+  await p.getByLabel('Visibilité', { exact: true }).selectOption('public');
+  await p.getByRole('button', { name: 'Changer la visibilité', exact: true }).click();
   const dialog = p.getByRole('dialog', { name: 'Changer la visibilité ?' });
   await dialog.getByText('visible de tous').waitFor();
+  if (says) await dialog.getByText(says).waitFor();
   await dialog.getByRole('button', { name: 'Publier' }).click();
 }
 
@@ -949,7 +950,8 @@ runner.step('the product page shows the stages, the timeline and the route badge
   await p.locator('.timeline.stages li.stage-done').first().waitFor();
   await p.locator('.timeline.events li').first().waitFor();
   await p.locator('.green-badges [data-metric="pmi"]').waitFor();
-  await publish(p);
+  // Publishing the product publishes neither its documents nor its customers: the dialog says so.
+  await publish(p, 'Ses clients restent visibles de votre start-up seule.');
   await p.locator('.page-header .badge').getByText('Public').waitFor();
   await shot(p, 'product');
 }, { needs: ['member creates a product and moves it to the next stage on the pipeline board', 'the route page shows route metrics per kg; the lead validates and publishes it'] });
@@ -983,6 +985,18 @@ runner.step('the lead records a gate decision, a TRL change, a document and a cu
   const download = p.waitForEvent('download');
   await p.locator('.timeline.events').getByRole('link', { name: /^(Fiche technique|fiche-hz98\.txt)$/ }).click();
   assert.equal(fs.readFileSync(await (await download).path(), 'utf8'), content);
+  // The file stays with the start-up although the product is public, until published on its own.
+  const item = p.locator('.documents li', { hasText: 'Fiche technique' });
+  await item.locator('.badge').getByText('Start-up').waitFor();
+  const docId = (await link.getAttribute('href')).match(/DOC-\d+/)[0];
+  assert.equal((await fetch(`${server.url}/api/documents/${docId}`)).status, 404);
+  await item.getByLabel('Visibilité de « Fiche technique »').selectOption('public');
+  await item.getByRole('button', { name: 'Changer la visibilité de « Fiche technique »' }).click();
+  const docDialog = p.getByRole('dialog', { name: 'Changer la visibilité ?' });
+  await docDialog.getByText('jamais montré au-delà').waitFor();
+  await docDialog.getByRole('button', { name: 'Publier' }).click();
+  await item.locator('.badge').getByText('Public').waitFor();
+  assert.equal((await fetch(`${server.url}/api/documents/${docId}`)).status, 200);
   // A customer.
   await p.getByRole('button', { name: 'Ajouter un client' }).click();
   await p.getByLabel('Nom', { exact: true }).fill('Laboratoires Argania (essai)');
