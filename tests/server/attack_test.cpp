@@ -517,7 +517,6 @@ BOOST_AUTO_TEST_CASE(a_lead_learns_nothing_about_e_mails_elsewhere) {
   // The administrators see the placeholders.
   auto all = taken.server.call("GET", "/api/users?start_up=" + std::to_string(taken.s), "",
                                taken.admin);
-  BOOST_TEST(std::count(all.body.begin(), all.body.end(), 'p') > 0);
   BOOST_TEST(all.body.find("\"placeholder\":true") != std::string::npos, all.body);
   BOOST_TEST(clean.server.call("GET", "/api/users?start_up=" + std::to_string(clean.s), "",
                                clean.admin)

@@ -125,6 +125,20 @@ BOOST_AUTO_TEST_CASE(every_form_of_the_rule_agrees_with_the_table) {
                                   {db::DocumentOwnerType::Product, product}, doc)
             .id;
       });
+      // Published on its own: the product's level decides. Another file keeps the default
+      // ('start-up'), the narrower of the two.
+      f.database->write([&](db::Connection& conn) {
+        conn.exec("UPDATE document_attachments SET document_visibility = 'public' WHERE id = " +
+                  std::to_string(document));
+      });
+      std::int64_t keptDocument = f.database->write([&](db::Connection& conn) {
+        db::NewDocument doc;
+        doc.filename = "kept-" + std::to_string(product) + ".pdf";
+        doc.bytes = "%PDF kept " + cell;
+        return db::attachDocument(conn, f.clock, f.admin,
+                                  {db::DocumentOwnerType::Product, product}, doc)
+            .id;
+      });
 
       server::SearchIndex index(*f.database);
       index.load();
@@ -147,6 +161,16 @@ BOOST_AUTO_TEST_CASE(every_form_of_the_rule_agrees_with_the_table) {
                      "product, SQL: " << where);
           BOOST_TEST(db::findDocument(conn, v.principal, document).has_value() == want,
                      "document, SQL: " << where);
+          BOOST_TEST(db::findDocument(conn, v.principal, keptDocument).has_value() ==
+                         (want && expected(v.name, owner, "start-up")),
+                     "unpublished document, SQL: " << where);
+          // The rule for one owner's rows (listing ?start_up=), answered by the owner index.
+          const std::string oneOwner =
+              "SELECT COUNT(*) FROM compounds c WHERE c.id = " + std::to_string(c.compound.id) +
+              " AND c.start_up_id = " + std::to_string(f.startUps[owner]) + " AND " +
+              db::readScope(v.principal).sqlForOwner(f.startUps[owner], "c.visibility");
+          BOOST_TEST((conn.queryInt(oneOwner).value_or(0) == 1) == want,
+                     "compound, one owner's SQL: " << where);
         });
         // the C++ check
         BOOST_TEST(db::canSee(v.principal, f.startUps[owner], level) == want,
@@ -164,11 +188,11 @@ BOOST_AUTO_TEST_CASE(every_form_of_the_rule_agrees_with_the_table) {
         }
         BOOST_TEST(found, "the index holds " << where);
         BOOST_TEST(accepted == want, "compound, scan: " << where);
-        cells += 7;
+        cells += 9;
       }
     }
   }
-  BOOST_TEST(cells == 2u * 3u * 7u * 7u);
+  BOOST_TEST(cells == 2u * 3u * 7u * 9u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

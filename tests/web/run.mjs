@@ -520,6 +520,12 @@ runner.step('the administrator manages users and start-ups', async () => {
   await dialog.getByRole('button', { name: 'Annuler' }).click();
   const listed = await apiFrom(p, 'GET', '/api/users');
   assert.equal(listed.body.items.find((u) => u.email === 'nouveau@zitoun.test').role, 'member');
+  // Overlaps with unshared work are the administrators' to broker: the page lists each one.
+  await p.getByRole('heading', { name: 'Recoupements avec des travaux non partagés' }).waitFor();
+  const overlaps = await apiFrom(p, 'GET', '/api/overlaps');
+  assert.equal(overlaps.status, 200);
+  if (overlaps.body.overlaps.length === 0) await p.getByText('Aucun recoupement avec des travaux non partagés.').waitFor();
+  else assert.equal(await p.locator('[data-testid="overlaps"] tbody tr').count(), overlaps.body.overlaps.length);
   await shot(p, 'admin');
   state.admin = p;
 });

@@ -283,6 +283,21 @@ export const messages = {
 
   // Cluster overview
   'nav.overview': ['Cluster', 'Cluster'],
+  'overlaps.heading': ['Recoupements avec des travaux non partagés', 'Overlaps with unshared work'],
+  'overlaps.hint': ['Composés identiques ou très proches entre start-ups, dont l’un n’est pas partagé. Eux seuls ne le savent pas : demandez d’abord au détenteur, et ne mettez les deux start-ups en relation que si toutes deux l’acceptent.', 'Identical or very similar compounds across start-ups, one of them unshared. Neither knows: ask the holder first, and put the two in touch only if both agree.'],
+  'overlaps.alert': ['{name} a enregistré en masse ou récemment des composés qui recoupent {n} composé(s) non partagé(s) d’autres start-ups : possible sondage, ne transmettez pas ces recoupements.', '{name} registered in bulk or recently compounds that overlap {n} unshared compound(s) of other start-ups: possibly guessing, do not pass these overlaps on.'],
+  'overlaps.none': ['Aucun recoupement avec des travaux non partagés.', 'No overlap with unshared work.'],
+  'overlaps.first': ['Enregistré d’abord', 'Registered first'],
+  'overlaps.second': ['Enregistré ensuite', 'Registered later'],
+  'overlaps.similarity': ['Similarité', 'Similarity'],
+  'overlaps.status': ['Suite à donner', 'What to do'],
+  'overlaps.identical': ['identique', 'identical'],
+  'overlaps.brokerable': ['Peut être proposé aux deux start-ups', 'May be offered to both start-ups'],
+  'overlaps.held.bulk': ['Retenu : enregistré en masse', 'Held back: registered in bulk'],
+  'overlaps.held.recent': ['Retenu : enregistré il y a moins de 7 jours', 'Held back: registered less than 7 days ago'],
+  'overlaps.bulk': ['en masse', 'in bulk'],
+  'overlaps.recent': ['récent', 'recent'],
+  'overlaps.incomplete': ['Seuls les {n} premiers composés ont été comparés.', 'Only the first {n} compounds were compared.'],
   'overview.title': ['Vue d’ensemble du cluster', 'Cluster overview'],
   'overview.subtitle': ['Produits par étape et proximité des portefeuilles des start-ups, sans dévoiler les structures non partagées.', 'Products by stage and how close the start-ups’ portfolios are, without revealing unshared structures.'],
   'overview.funnel': ['Entonnoir des produits', 'Product funnel'],
@@ -296,7 +311,7 @@ export const messages = {
   'overview.threshold': ['Seuil de quasi-doublon', 'Near-duplicate threshold'],
   'overview.identical': ['{n} structure(s) identique(s) entre start-ups', '{n} identical structure(s) across start-ups'],
   'overview.nearDuplicates': ['{n} quasi-doublon(s)', '{n} near duplicate(s)'],
-  'overview.signals': ['{n} signal(aux) confidentiel(s)', '{n} confidential signal(s)'],
+  'overview.overlapNotice': ['Les recoupements avec des composés que d’autres start-ups n’ont pas partagés ne sont jamais montrés ici : l’administration du cluster les examine et met les deux start-ups en relation si toutes deux l’acceptent.', 'Overlaps with compounds other start-ups have not shared are never shown here: the cluster’s administrators review them and put the two start-ups in touch when both agree.'],
 
   // Synthesis routes
   'nav.routes': ['Voies de synthèse', 'Routes'],
@@ -452,10 +467,6 @@ export const messages = {
   'dashboard.overdueLine': ['prévu le {date}, {n} jour(s) de retard', 'planned for {date}, {n} day(s) late'],
   'compound.neighbours': ['Composés proches', 'Similar compounds'],
   'compound.noNeighbours': ['Aucun composé proche visible.', 'No similar compound you may see.'],
-  'compound.neighbourSignal': [
-    'Une autre start-up détient un composé très proche, non partagé : parlez-en au cluster.',
-    'Another start-up holds a very similar compound it has not shared: ask the cluster.',
-  ],
   // Metric names (the server's definitions stay in English, shown as tooltips)
   'metric.atom_economy': ['Économie d’atomes', 'Atom economy'],
   'metric.theoretical_yield': ['Rendement théorique', 'Theoretical yield'],
