@@ -525,7 +525,10 @@ runner.step('the administrator manages users and start-ups', async () => {
   const overlaps = await apiFrom(p, 'GET', '/api/overlaps');
   assert.equal(overlaps.status, 200);
   if (overlaps.body.overlaps.length === 0) await p.getByText('Aucun recoupement avec des travaux non partagés.').waitFor();
-  else assert.equal(await p.locator('[data-testid="overlaps"] tbody tr').count(), overlaps.body.overlaps.length);
+  else {
+    await p.locator('[data-testid="overlaps"] tbody tr').first().waitFor();
+    assert.equal(await p.locator('[data-testid="overlaps"] tbody tr').count(), overlaps.body.overlaps.length);
+  }
   await shot(p, 'admin');
   state.admin = p;
 });
