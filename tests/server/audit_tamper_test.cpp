@@ -181,6 +181,33 @@ BOOST_AUTO_TEST_CASE(each_tampering_is_detected_live_and_on_a_copy) {
   }
 }
 
+// A backup carries its own signed checkpoint: `argan verify-audit` checks it alone, with the
+// key kept apart, and a backup cut short afterwards no longer passes.
+BOOST_AUTO_TEST_CASE(a_backup_verifies_against_its_own_checkpoint) {
+  Lab lab;
+  const std::string backup = lab.server.dbPath() + ".backup";
+  auto made = test::runArgan({"backup", "--db", lab.server.dbPath(), backup});
+  BOOST_TEST_REQUIRE(made.exitCode == 0, made.out << made.err);
+  BOOST_TEST(made.out.find("\"audit_checkpoints\"") != std::string::npos, made.out);
+  BOOST_TEST(std::filesystem::exists(backup + ".audit-checkpoints"));
+  BOOST_TEST(!std::filesystem::exists(backup + ".audit-key"));  // the key is not in backups
+  auto good = test::runArgan({"verify-audit", "--db", backup, "--key", lab.keyFile()});
+  BOOST_TEST(good.exitCode == 0, good.out << good.err);
+  BOOST_TEST(good.out.find("\"checkpoints\": 1") != std::string::npos, good.out);
+  // Without the key, keyed entries cannot be checked: the command says so and fails.
+  auto keyless = test::runArgan({"verify-audit", "--db", backup});
+  BOOST_TEST(keyless.exitCode == 1, keyless.out << keyless.err);
+  BOOST_TEST(keyless.err.find("--key") != std::string::npos, keyless.err);
+  {
+    db::Connection c(backup, false, false);
+    unguard(c);
+    c.exec("DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)");
+  }
+  auto cut = test::runArgan({"verify-audit", "--db", backup, "--key", lab.keyFile()});
+  BOOST_TEST(cut.exitCode == 1, cut.out << cut.err);
+  BOOST_TEST(cut.out.find("removed from the end") != std::string::npos, cut.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_record_changed_without_an_entry_is_named) {
   Lab lab;
   {
