@@ -760,8 +760,12 @@ ProductPage listProducts(Connection& c, const Principal& viewer, const ProductFi
     count.step();
     result.total = count.getInt(0);
   }
+  // Ordered by "+id" when listing one start-up: sorting the visible rows instead of walking
+  // the owner's rows in id order (which visits the hidden ones) keeps the planner on the
+  // (start_up_id, visibility) index.
   Statement st(c, std::string("SELECT ") + kProductColumns + " FROM product_records pr" + where +
-                      " ORDER BY pr.id DESC LIMIT ? OFFSET ?");
+                      (f.startUpId ? " ORDER BY +pr.id DESC" : " ORDER BY pr.id DESC") +
+                      " LIMIT ? OFFSET ?");
   int next = bindAll(st);
   st.bind(next, pageSize).bind(next + 1, page * pageSize);
   while (st.step()) result.items.push_back(readProduct(st));

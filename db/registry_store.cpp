@@ -409,8 +409,12 @@ CompoundPage listCompounds(Connection& c, const Principal& viewer, const Compoun
     count.step();
     result.total = count.getInt(0);
   }
+  // Ordered by "+id" when listing one start-up: sorting the visible rows instead of walking
+  // the owner's rows in id order (which visits the hidden ones) keeps the planner on the
+  // (start_up_id, visibility) index.
   Statement st(c, std::string("SELECT ") + kCompoundColumns + " FROM compounds c" + where +
-                      " ORDER BY c.id DESC LIMIT ? OFFSET ?");
+                      (f.startUpId ? " ORDER BY +c.id DESC" : " ORDER BY c.id DESC") +
+                      " LIMIT ? OFFSET ?");
   int next = bindAll(st);
   st.bind(next, pageSize).bind(next + 1, page * pageSize);
   while (st.step()) result.items.push_back(readCompound(st, false));

@@ -400,8 +400,12 @@ RoutePage listRoutes(Connection& c, const Principal& viewer, const RouteFilter& 
     count.step();
     out.total = count.getInt(0);
   }
+  // Ordered by "+id" when listing one start-up: sorting the visible rows instead of walking
+  // the owner's rows in id order (which visits the hidden ones) keeps the planner on the
+  // (start_up_id, visibility) index.
   Statement st(c, std::string("SELECT ") + kRouteColumns + " FROM routes r" + where +
-                      " ORDER BY r.id DESC LIMIT ?5 OFFSET ?6");
+                      (filter.startUpId ? " ORDER BY +r.id DESC" : " ORDER BY r.id DESC") +
+                      " LIMIT ?5 OFFSET ?6");
   bindFilter(st);
   st.bind(5, pageSize).bind(6, page * pageSize);
   while (st.step()) out.items.push_back(readRoute(st));

@@ -141,9 +141,11 @@ std::optional<User> findUser(Connection& c, std::int64_t id) {
 }
 
 std::vector<User> listUsers(Connection& c, std::optional<std::int64_t> startUpId) {
+  // By the e-mail the team sees (a placeholder's claimed one): the order must not tell a
+  // placeholder from a new account (docs/threat-model.md, "Accounts").
   Statement st(c, std::string(kSelect) +
-                      (startUpId ? " WHERE u.start_up_id = ? ORDER BY u.email"
-                                 : " ORDER BY u.email"));
+                      (startUpId ? " WHERE u.start_up_id = ? ORDER BY COALESCE(u.claimed_email, u.email) COLLATE NOCASE"
+                                 : " ORDER BY COALESCE(u.claimed_email, u.email) COLLATE NOCASE"));
   if (startUpId) st.bind(1, *startUpId);
   std::vector<User> out;
   while (st.step()) out.push_back(readUser(st));

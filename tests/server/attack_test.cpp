@@ -13,6 +13,7 @@
 #include "db/lifecycle.h"
 #include "db/product_store.h"
 #include "db/registry_store.h"
+#include "db/route_store.h"
 #include "raw_http.h"
 #include "server/registry/bulk_registration.h"
 #include "test_server.h"
@@ -95,7 +96,7 @@ std::string normalised(const HttpResult& r) {
   return std::to_string(r.status) + " " + std::regex_replace(r.body, elapsed, "");
 }
 
-// S with five shared compounds and products, and `hidden` private ones of each.
+// S with five shared compounds, products and routes, and `hidden` private ones of each.
 struct ListWorld {
   TestServer server;
   std::int64_t s = server.createStartUp("Zitoun");
@@ -132,6 +133,16 @@ struct ListWorld {
           db::ProductInput publish;
           publish.visibility = db::visibilityName(v);
           db::updateProduct(c, clock, system, product.id, publish);
+        }
+        db::RouteDraft draft;
+        draft.startUpId = s;
+        draft.targetCompoundId = r.compound.id;
+        draft.name = "R " + key;
+        auto route = db::createRoute(c, clock, system, draft, {});
+        if (v != db::Visibility::StartUp) {
+          db::changeVisibility(
+              c, clock, system,
+              {{"routes", "route", std::to_string(route.id), route.id, s}, v});
         }
       };
       for (int i = 0; i < 5; ++i) make("shared-" + std::to_string(i), db::Visibility::Public);
@@ -427,8 +438,11 @@ BOOST_AUTO_TEST_CASE(refusals_name_no_id_and_numbers_count_nothing) {
 }
 
 // docs/threat-model.md, "Timing" (finding 7).
+// One hidden row against 300: the time to list S does not grow with S's hidden records. (The
+// scan stops on the first index entry past the visible range, so whether S has any hidden
+// record at all is one SQLite step, a few nanoseconds: accepted in the threat model.)
 BOOST_AUTO_TEST_CASE(listing_a_start_up_visits_no_hidden_row) {
-  ListWorld few(0);
+  ListWorld few(1);
   ListWorld many(300);
   db::Principal outsider;
   outsider.userId = 7;
@@ -446,12 +460,21 @@ BOOST_AUTO_TEST_CASE(listing_a_start_up_visits_no_hidden_row) {
     auto page = db::listProducts(c, outsider, f, 0, 50);
     BOOST_TEST(page.total == 5);
   };
+  auto listRoutes = [&](db::Connection& c, std::int64_t s) {
+    db::RouteFilter f;
+    f.startUpId = s;
+    auto page = db::listRoutes(c, outsider, f, 0, 50);
+    BOOST_TEST(page.total == 5);
+  };
   const std::int64_t compoundsFew = few.steps([&](db::Connection& c) { listCompounds(c, few.s); });
   const std::int64_t compoundsMany = many.steps([&](db::Connection& c) { listCompounds(c, many.s); });
   BOOST_TEST(compoundsFew == compoundsMany);
   const std::int64_t productsFew = few.steps([&](db::Connection& c) { listProducts(c, few.s); });
   const std::int64_t productsMany = many.steps([&](db::Connection& c) { listProducts(c, many.s); });
   BOOST_TEST(productsFew == productsMany);
+  const std::int64_t routesFew = few.steps([&](db::Connection& c) { listRoutes(c, few.s); });
+  const std::int64_t routesMany = many.steps([&](db::Connection& c) { listRoutes(c, many.s); });
+  BOOST_TEST(routesFew == routesMany);
   // The rule as it was (the general predicate) visits every row of S: the measure can tell.
   const std::string general = "SELECT COUNT(*) FROM compounds c WHERE " +
                               db::visibleSql(outsider, "c") + " AND +c.start_up_id = " +

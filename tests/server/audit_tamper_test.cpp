@@ -247,7 +247,7 @@ BOOST_AUTO_TEST_CASE(every_write_path_leaves_records_matching_the_trail) {
   ok(s.call("POST", "/api/compounds/" + lab.secret + "/retire", R"({"reason": "wrong"})", member));
   auto route = ok(s.call("POST", "/api/routes",
                          R"({"target_compound": ")" + cmp +
-                             R"(", "name": "R", "steps": [{"reaction_smiles": "CC=O.O=O>[Co]>CC(=O)O"}]})",
+                             R"(", "name": "R", "steps": [{"reaction_smiles": "CC=O.O>[Co]>CC(=O)O.[H][H]"}]})",
                          member));
   const std::string r = std::to_string(route.json()->getValue<std::int64_t>("id"));
   ok(s.call("PATCH", "/api/routes/" + r, R"({"visibility": "cluster", "name": "R2"})", member));
@@ -285,7 +285,7 @@ BOOST_AUTO_TEST_CASE(every_write_path_leaves_records_matching_the_trail) {
   (void)customer;
 
   auto body = ok(s.call("GET", "/api/audit/verify", "", lab.admin)).json();
-  BOOST_TEST(body->getValue<bool>("ok"), body->getValue<std::string>("reason"));
+  BOOST_TEST(body->getValue<bool>("ok"), body->get("reason").toString() << " " << s.call("GET", "/api/audit/verify", "", lab.admin).body);
   BOOST_TEST(body->getArray("mismatches")->size() == 0u);
   BOOST_TEST(body->getValue<int>("records") > 15);
 }
