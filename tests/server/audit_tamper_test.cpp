@@ -285,7 +285,7 @@ BOOST_AUTO_TEST_CASE(every_write_path_leaves_records_matching_the_trail) {
   (void)customer;
 
   auto body = ok(s.call("GET", "/api/audit/verify", "", lab.admin)).json();
-  BOOST_TEST(body->getValue<bool>("ok"), body->get("reason").toString() << " " << s.call("GET", "/api/audit/verify", "", lab.admin).body);
+  BOOST_TEST(body->getValue<bool>("ok"), s.call("GET", "/api/audit/verify", "", lab.admin).body);
   BOOST_TEST(body->getArray("mismatches")->size() == 0u);
   BOOST_TEST(body->getValue<int>("records") > 15);
 }
