@@ -19,7 +19,7 @@ constexpr const char* kColumns =
     "dr.id, dr.sha256, d.size, dr.filename, dr.content_type, dr.kind, dr.title, dr.owner_type,"
     " dr.owner_id, dr.start_up_id, dr.visibility, dr.product_id, dr.stage_key, dr.batch_id,"
     " dr.batch_compound_id, dr.batch_form_number, dr.batch_number, dr.created_at, dr.created_by, "
-    "dr.retired_at, dr.retired_reason";
+    "dr.retired_at, dr.retired_reason, dr.lot_id";
 
 Document readDocument(Statement& st) {
   Document doc;
@@ -48,6 +48,7 @@ Document readDocument(Statement& st) {
   doc.createdBy = st.getOptionalInt(i++);
   doc.retiredAt = st.getOptionalText(i++);
   doc.retiredReason = st.getOptionalText(i++);
+  doc.lotId = st.getOptionalInt(i++);
   return doc;
 }
 
@@ -121,18 +122,22 @@ const char* documentOwnerTypeName(DocumentOwnerType type) {
       return "stage";
     case DocumentOwnerType::Batch:
       return "batch";
+    case DocumentOwnerType::Lot:
+      return "lot";
   }
   return "product";
 }
 
 bool isValidDocumentKind(const std::string& kind) {
   static const char* kinds[] = {"analysis",     "certificate", "datasheet", "ghs_classification",
-                                "registration", "report",      "sds",       "other"};
+                                "registration", "report",      "sds",       "photo",
+                                "weighing_ticket", "transport_document", "other"};
   return std::any_of(std::begin(kinds), std::end(kinds), [&](const char* k) { return kind == k; });
 }
 
 const char* documentKindList() {
-  return "analysis, certificate, datasheet, ghs_classification, registration, report, sds, other";
+  return "analysis, certificate, datasheet, ghs_classification, registration, report, sds, photo, "
+         "weighing_ticket, transport_document, other";
 }
 
 std::string contentTypeForFilename(const std::string& filename) {

@@ -12,6 +12,7 @@
 #include "db/user_store.h"
 #include "server/demo/demo_routes.h"
 #include "server/demo/demo_products.h"
+#include "server/demo/demo_waste.h"
 #include "server/json/json_fields.h"
 #include "server/registry/registration.h"
 
@@ -120,6 +121,9 @@ DemoLoadReport loadDemoData(Runtime& runtime) {
   }
   report.routes = loadDemoRoutes(runtime);
   loadDemoProducts(runtime, startUpIds, people, report);
+  DemoWasteReport waste = loadDemoWaste(runtime, startUpIds, people);
+  report.lots = waste.lots;
+  report.transfers = waste.transfers;
   return report;
 }
 

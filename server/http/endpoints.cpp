@@ -20,6 +20,7 @@ Router buildApiRouter() {
   addSynthesisEndpoints(router);
   addImportEndpoints(router);
   addExportEndpoints(router);
+  addWasteEndpoints(router);
   return router;
 }
 

@@ -24,5 +24,6 @@ void addAuditEndpoints(Router& router);      // /api/audit/verify
 void addSynthesisEndpoints(Router& router);
 void addImportEndpoints(Router& router);
 void addExportEndpoints(Router& router);
+void addWasteEndpoints(Router& router);  // streams, sources, lots, transfers, circularity
 
 }  // namespace argan::server
