@@ -171,7 +171,9 @@ CircularityReport circularity(Runtime& runtime, const db::Principal& who,
       s.id = p.code();
       s.name = p.name;
       s.startUpId = p.startUpId;
-      // The share of the product's first visible route that makes each registered compound.
+      // The share of the product's first visible linked route that makes each registered
+      // compound; without one, of a visible route of the product's start-up making it
+      // (validated first).
       auto shareOf = [&](std::int64_t compoundId) -> const WasteShare* {
         for (std::int64_t routeId : p.routeIds) {
           auto it = byRoute.find(routeId);
@@ -182,12 +184,19 @@ CircularityReport circularity(Runtime& runtime, const db::Principal& who,
             return &it->second;
           }
         }
-        return nullptr;
+        const WasteShare* fallback = nullptr;
+        for (const auto& route : visibleRoutes) {
+          if (route.targetCompoundId != compoundId || route.startUpId != p.startUpId) continue;
+          const WasteShare* share = &byRoute.at(route.id);
+          if (route.status == "validated") return share;
+          if (!fallback) fallback = share;
+        }
+        return fallback;
       };
       if (p.composition == "compound" && p.compoundId) {
         const WasteShare* route = shareOf(*p.compoundId);
         if (!route) {
-          s.missing = "no linked route makes the product's compound";
+          s.missing = "no visible route makes the product's compound";
         } else {
           s.routes = route->routes;
           s.percent = route->percent;

@@ -241,8 +241,8 @@ LotImportReport importLots(Runtime& runtime, const db::Principal& who, const std
   LotImportReport report;
   report.delimiter = std::string(1, delimiter);
   report.dryRun = options.dryRun;
-  if (records.size() < 2) {
-    throw invalidArgument("the file has a header row but no collection", {{"field", "file"}});
+  if (records.empty()) {
+    throw invalidArgument("the file has no header row", {{"field", "file"}});
   }
   if (records.size() - 1 > kMaxLotImportRows) {
     throw invalidArgument("at most " + std::to_string(kMaxLotImportRows) +
@@ -273,6 +273,9 @@ LotImportReport importLots(Runtime& runtime, const db::Principal& who, const std
       throw invalidArgument(std::string("the header needs a '") + required + "' column",
                             {{"field", "header"}, {"column", required}});
     }
+  }
+  if (records.size() < 2) {
+    throw invalidArgument("the file has a header row but no collection", {{"field", "file"}});
   }
   const bool decimalComma = delimiter == ';' || delimiter == '\t';
   const std::string today = todayOf(runtime);

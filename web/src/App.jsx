@@ -18,6 +18,10 @@ import { OverviewPage } from './pages/Overview.jsx';
 import { ImportPage } from './pages/Import.jsx';
 import { InquiriesPage, InquiryPage } from './pages/Inquiries.jsx';
 import { NotFoundPage } from './pages/NotFound.jsx';
+import { WastePage } from './pages/Waste.jsx';
+import { LotPage } from './pages/Lot.jsx';
+import { TraceabilityPage } from './pages/Traceability.jsx';
+import { CircularityPage } from './pages/Circularity.jsx';
 
 // The registration page carries the Ketcher editor (several MB): load it only when needed.
 const RegisterPage = lazy(() => import('./pages/Register.jsx'));
@@ -40,6 +44,10 @@ const ROUTES = [
   ['/import', ImportPage],
   ['/inquiries', InquiriesPage],
   ['/inquiries/:id', InquiryPage],
+  ['/waste', WastePage],
+  ['/lots/:id', LotPage],
+  ['/trace', TraceabilityPage],
+  ['/circularity', CircularityPage],
 ];
 
 function CurrentPage() {
@@ -108,6 +116,9 @@ function Navigation() {
       {isStaff(user) && <Link to="/products">{t('nav.pipeline')}</Link>}
       {isStaff(user) && <Link to="/overview">{t('nav.overview')}</Link>}
       {canRegister(user) && <Link to="/import">{t('nav.import')}</Link>}
+      {canRegister(user) && <Link to="/waste">{t('nav.waste')}</Link>}
+      {isStaff(user) && <Link to="/trace">{t('nav.trace')}</Link>}
+      {isStaff(user) && <Link to="/circularity">{t('nav.circularity')}</Link>}
       {user && user.role === 'partner' && <Link to="/inquiries">{t('nav.inquiries')}</Link>}
       {isAdmin(user) && <Link to="/admin">{t('nav.admin')}</Link>}
     </nav>
