@@ -598,9 +598,9 @@ Object::Ptr circularityJson(const CircularityReport& r) {
   Array::Ptr cells = new Array;
   for (const auto& f : r.perStreamMonth) cells->add(figures(f));
   o->set("per_stream_month", cells);
-  Array::Ptr startUps = new Array;
-  for (const auto& s : r.perStartUp) {
+  auto startUpFigures = [&](const StartUpFigures& s) {
     Object::Ptr j = orderedObject();
+    if (!s.month.empty()) j->set("month", s.month);
     j->set("start_up", s.startUpId);
     j->set("name", s.name);
     j->set("sector", s.sector);
@@ -611,8 +611,13 @@ Object::Ptr circularityJson(const CircularityReport& r) {
     j->set("valorised_t", tonnes(s.valorisedMg));
     j->set("tonne_km", roundedTo(s.tonneKm, 3));
     j->set("transport_co2e_kg", roundedTo(s.transportCo2eKg, 3));
-    startUps->add(j);
-  }
+    return j;
+  };
+  Array::Ptr startUps = new Array;
+  for (const auto& s : r.perStartUp) startUps->add(startUpFigures(s));
+  Array::Ptr startUpMonths = new Array;
+  for (const auto& s : r.perStartUpMonth) startUpMonths->add(startUpFigures(s));
+  o->set("per_start_up_month", startUpMonths);
   o->set("per_start_up", startUps);
   Array::Ptr flows = new Array;
   for (const auto& f : r.flows) {

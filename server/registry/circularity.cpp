@@ -81,6 +81,7 @@ CircularityReport circularity(Runtime& runtime, const db::Principal& who,
 
   std::map<std::pair<std::string, std::string>, StreamMonthFigures> cells;
   std::map<std::int64_t, StartUpFigures> perStartUp;
+  std::map<std::pair<std::string, std::int64_t>, StartUpFigures> perStartUpMonth;
   std::map<std::tuple<std::int64_t, std::int64_t, std::string>, FlowFigures> flows;
   std::set<std::string> months;
   std::set<std::string> streams;
@@ -92,8 +93,7 @@ CircularityReport circularity(Runtime& runtime, const db::Principal& who,
     f.stream = stream;
     return f;
   };
-  auto startUp = [&](std::int64_t id) -> StartUpFigures& {
-    auto& f = perStartUp[id];
+  auto named = [&](StartUpFigures& f, std::int64_t id) -> StartUpFigures& {
     f.startUpId = id;
     auto it = startUps.find(id);
     if (it != startUps.end()) {
@@ -102,20 +102,28 @@ CircularityReport circularity(Runtime& runtime, const db::Principal& who,
     }
     return f;
   };
+  // Adds `apply` to the start-up's figures over the period and in `month`.
+  auto startUp = [&](std::int64_t id, const std::string& month, auto apply) {
+    apply(named(perStartUp[id], id));
+    StartUpFigures& m = named(perStartUpMonth[{month, id}], id);
+    m.month = month;
+    apply(m);
+  };
   for (const auto& f : figures.flows) {
     StreamMonthFigures& sm = cell(f.month, f.streamKey);
     if (f.measure == "collected") {
       sm.collectedMg += f.massMg;
       sm.lotsCollected += f.records;
-      startUp(f.startUpId).collectedMg += f.massMg;
+      startUp(f.startUpId, f.month, [&](StartUpFigures& x) { x.collectedMg += f.massMg; });
     } else if (f.measure == "transformed") {
       sm.transformedMg += f.massMg;
-      startUp(f.startUpId).transformedMg += f.massMg;
+      startUp(f.startUpId, f.month, [&](StartUpFigures& x) { x.transformedMg += f.massMg; });
     } else if (f.measure == "transferred") {
       sm.transferredMg += f.massMg;
-      startUp(f.startUpId).transferredOutMg += f.massMg;
+      startUp(f.startUpId, f.month, [&](StartUpFigures& x) { x.transferredOutMg += f.massMg; });
       if (f.toStartUpId) {
-        startUp(*f.toStartUpId).transferredInMg += f.massMg;
+        startUp(*f.toStartUpId, f.month,
+                [&](StartUpFigures& x) { x.transferredInMg += f.massMg; });
         auto& flow = flows[{f.startUpId, *f.toStartUpId, f.streamKey}];
         flow.fromStartUpId = f.startUpId;
         flow.toStartUpId = *f.toStartUpId;
@@ -125,7 +133,7 @@ CircularityReport circularity(Runtime& runtime, const db::Principal& who,
       }
     } else if (f.measure == "valorised") {
       sm.valorisedMg += f.massMg;
-      startUp(f.startUpId).valorisedMg += f.massMg;
+      startUp(f.startUpId, f.month, [&](StartUpFigures& x) { x.valorisedMg += f.massMg; });
     }
   }
   std::map<std::string, VehicleFigures> vehicles;
@@ -133,9 +141,10 @@ CircularityReport circularity(Runtime& runtime, const db::Principal& who,
     const EmissionFactor* factor = transportEmissionFactors().find(t.vehicle);
     double co2e = factor ? t.tonneKm * factor->kgCo2ePerTonneKm : 0;
     cell(t.month, t.streamKey).transportCo2eKg += co2e;
-    StartUpFigures& s = startUp(t.startUpId);
-    s.tonneKm += t.tonneKm;
-    s.transportCo2eKg += co2e;
+    startUp(t.startUpId, t.month, [&](StartUpFigures& x) {
+      x.tonneKm += t.tonneKm;
+      x.transportCo2eKg += co2e;
+    });
     VehicleFigures& v = vehicles[t.vehicle];
     v.vehicle = t.vehicle;
     v.tonneKm += t.tonneKm;
@@ -156,6 +165,7 @@ CircularityReport circularity(Runtime& runtime, const db::Principal& who,
     r.perStreamMonth.push_back(f);
   }
   for (auto& [id, f] : perStartUp) r.perStartUp.push_back(f);
+  for (auto& [key, f] : perStartUpMonth) r.perStartUpMonth.push_back(f);
   for (auto& [key, f] : flows) r.flows.push_back(f);
   for (auto& [key, v] : vehicles) r.vehicles.push_back(v);
 

@@ -33,6 +33,7 @@ struct StreamMonthFigures {
 };
 
 struct StartUpFigures {
+  std::string month;  // empty for the totals over the period
   std::int64_t startUpId = 0;
   std::string name;
   std::string sector;
@@ -74,7 +75,8 @@ struct CircularityReport {
   std::vector<std::string> months;  // every month with a figure, ascending
   std::vector<std::string> streams;
   std::vector<StreamMonthFigures> perStreamMonth;
-  std::vector<StartUpFigures> perStartUp;
+  std::vector<StartUpFigures> perStartUp;       // over the period
+  std::vector<StartUpFigures> perStartUpMonth;  // by month
   std::vector<FlowFigures> flows;
   std::vector<VehicleFigures> vehicles;
   StreamMonthFigures totals;  // month and stream empty

@@ -593,6 +593,17 @@ BOOST_AUTO_TEST_CASE(the_dashboard_adds_up_to_the_lots) {
              boost::test_tools::tolerance(1e-9));
   BOOST_TEST(total == (420 + 380.5 + 512.25 + 8000 + 2500) / 1000.0,
              boost::test_tools::tolerance(1e-12));
+  // Per start-up and month: the collector's January.
+  auto months = figures->getArray("per_start_up_month");
+  double january = -1;
+  for (std::size_t i = 0; i < months->size(); ++i) {
+    auto m = months->getObject(static_cast<unsigned>(i));
+    if (m->getValue<std::string>("month") == "2026-01" &&
+        m->getValue<std::int64_t>("start_up") == w.collector) {
+      january = m->getValue<double>("collected_t");
+    }
+  }
+  BOOST_TEST(january == 0.8005, boost::test_tools::tolerance(1e-9));
   // Transfers: by month of receipt, and as flows between the two start-ups.
   BOOST_TEST(figures->getObject("totals")->getValue<double>("transferred_t") == 3.9,
              boost::test_tools::tolerance(1e-9));
