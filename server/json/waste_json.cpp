@@ -405,7 +405,12 @@ Object::Ptr lotJson(const db::Lot& l, const db::Principal& viewer,
   o->set("characterisation", parsedObject(l.characterisationJson));
   o->set("status", l.status);
   o->set("visibility", l.visibility);
-  o->set("notes", l.notes);
+  // A lot seen only through traceability shows what it is, not its holder's notes.
+  if (db::canSee(viewer, l.startUpId, l.visibility)) {
+    o->set("notes", l.notes);
+  } else {
+    o->set("notes", Poco::Dynamic::Var());
+  }
   if (holder) {
     Object::Ptr balance = orderedObject();
     balance->set("transformed_kg", kg(l.transformedMg));

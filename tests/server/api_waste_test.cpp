@@ -511,6 +511,7 @@ BOOST_AUTO_TEST_CASE(lots_sources_and_transfers_stay_with_their_start_up) {
   BOOST_TEST(offered.json()->getObject("source")->isNull("name"));
   BOOST_TEST(offered.json()->getObject("source")->getValue<std::string>("region") == "fes_meknes");
   BOOST_TEST(offered.json()->isNull("balance"));
+  BOOST_TEST(offered.json()->isNull("notes"));
   BOOST_TEST(offered.body.find("Moulin Zitoune") == std::string::npos);
   BOOST_TEST(w.call("GET", "/api/lots/" + untouched, "", w.chemistryMember).status == 404);
   BOOST_TEST(w.call("GET", "/api/sources/" + source, "", w.chemistryMember).status == 404);
