@@ -1,5 +1,7 @@
 #include "db/waste_figures.h"
 
+#include "db/waste_store.h"
+
 namespace argan::db {
 namespace {
 
@@ -39,13 +41,15 @@ void readFlows(Connection& c, const WasteFigureFilter& f, const std::string& mea
 
 }  // namespace
 
-WasteFigures wasteFigures(Connection& c, const WasteFigureFilter& f) {
+WasteFigures wasteFigures(Connection& c, const Principal& viewer, const WasteFigureFilter& f) {
   WasteFigures out;
+  // Only integer literals (db/waste_store.h); the same predicate as the lot list's.
+  const std::string readable = " AND " + lotReadableSql(viewer, "l");
   const std::string lotMonth = "substr(l.collected_on, 1, 7)";
   readFlows(c, f, "collected",
             "SELECT " + lotMonth + ", ws.key, l.start_up_id, SUM(l.net_mass_mg), COUNT(*)"
             " FROM lots l JOIN waste_streams ws ON ws.id = l.stream_id"
-            " WHERE l.origin = 'collection' AND l.retired_at IS NULL" +
+            " WHERE l.origin = 'collection' AND l.retired_at IS NULL" + readable +
                 monthFilter(f, lotMonth) + " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
             false, out.flows);
   const std::string transformMonth = "substr(t.performed_on, 1, 7)";
@@ -53,7 +57,8 @@ WasteFigures wasteFigures(Connection& c, const WasteFigureFilter& f) {
             "SELECT " + transformMonth + ", ws.key, t.start_up_id, SUM(ti.mass_mg), COUNT(*)"
             " FROM transformation_inputs ti JOIN transformations t ON t.id = ti.transformation_id"
             " JOIN lots l ON l.id = ti.lot_id JOIN waste_streams ws ON ws.id = l.stream_id"
-            " WHERE 1" + monthFilter(f, transformMonth) + " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+            " WHERE 1" + readable + monthFilter(f, transformMonth) +
+                " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
             false, out.flows);
   const std::string receiptMonth = "substr(tr.decided_on, 1, 7)";
   readFlows(c, f, "transferred",
@@ -61,7 +66,7 @@ WasteFigures wasteFigures(Connection& c, const WasteFigureFilter& f) {
             " SUM(tr.mass_mg), COUNT(*)"
             " FROM lot_transfers tr JOIN lots l ON l.id = tr.lot_id"
             " JOIN waste_streams ws ON ws.id = l.stream_id"
-            " WHERE tr.status = 'accepted'" + monthFilter(f, receiptMonth) +
+            " WHERE tr.status = 'accepted'" + readable + monthFilter(f, receiptMonth) +
                 " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
             true, out.flows);
   const std::string useMonth = "substr(u.used_on, 1, 7)";
@@ -69,7 +74,7 @@ WasteFigures wasteFigures(Connection& c, const WasteFigureFilter& f) {
             "SELECT " + useMonth + ", ws.key, u.start_up_id, SUM(u.mass_mg), COUNT(*)"
             " FROM lot_uses u JOIN lots l ON l.id = u.lot_id"
             " JOIN waste_streams ws ON ws.id = l.stream_id"
-            " WHERE 1" + monthFilter(f, useMonth) + " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+            " WHERE 1" + readable + monthFilter(f, useMonth) + " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
             false, out.flows);
 
   auto readTransport = [&](const std::string& leg, const std::string& sql) {
@@ -91,13 +96,13 @@ WasteFigures wasteFigures(Connection& c, const WasteFigureFilter& f) {
                 " SUM(l.net_mass_mg / 1e9 * l.distance_km)"
                 " FROM lots l JOIN waste_streams ws ON ws.id = l.stream_id"
                 " WHERE l.origin = 'collection' AND l.retired_at IS NULL AND l.vehicle IS NOT NULL" +
-                    monthFilter(f, lotMonth) + " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4");
+                    readable + monthFilter(f, lotMonth) + " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4");
   readTransport("transfer",
                 "SELECT " + receiptMonth + ", ws.key, tr.from_start_up_id, tr.vehicle,"
                 " SUM(tr.mass_mg / 1e9 * tr.distance_km)"
                 " FROM lot_transfers tr JOIN lots l ON l.id = tr.lot_id"
                 " JOIN waste_streams ws ON ws.id = l.stream_id"
-                " WHERE tr.status = 'accepted' AND tr.vehicle IS NOT NULL" +
+                " WHERE tr.status = 'accepted' AND tr.vehicle IS NOT NULL" + readable +
                     monthFilter(f, receiptMonth) + " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4");
   return out;
 }

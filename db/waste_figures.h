@@ -3,9 +3,12 @@
 // tonne-kilometres moved per vehicle kind (the CO2e is computed from them by
 // server/registry/waste_figures.h with the documented emission factors).
 //
-// These are aggregates of every start-up's records, read without a visibility filter: the
-// caller decides who may see cluster figures (start-up members and administrators). They
-// never name a source, a lot or a batch.
+// These are aggregates over the lots the viewer may read (lotReadableSql, db/waste_store.h):
+// administrators count every lot; a start-up member counts its own lots, the lots shared with
+// the cluster and the lots upstream of its own (traceability). A private lot of another
+// start-up changes none of its figures, counts or totals. Each measure is counted on the lot
+// it moved: the lot collected, the input lot transformed, the lot sent, the lot used. The
+// figures never name a source, a lot or a batch.
 //   collected    net mass of the lots collected (origin 'collection'), by collection month
 //   transformed  mass of the lots that went into transformations, by transformation month
 //   transferred  mass of accepted transfers, by receipt month (sender and receiver kept)
@@ -18,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "db/access.h"
 #include "db/sqlite.h"
 
 namespace argan::db {
@@ -52,6 +56,6 @@ struct WasteFigures {
   std::vector<TransportFigure> transport;
 };
 
-WasteFigures wasteFigures(Connection& c, const WasteFigureFilter& filter);
+WasteFigures wasteFigures(Connection& c, const Principal& viewer, const WasteFigureFilter& filter);
 
 }  // namespace argan::db

@@ -340,6 +340,7 @@ std::string tracedLotsSql(const Principal& who) {
   return "WITH RECURSIVE traced(id) AS ("
          "SELECT id FROM lots WHERE start_up_id = " + s +
          " UNION SELECT lot_id FROM lot_transfers WHERE to_start_up_id = " + s +
+         " AND status IN ('pending', 'accepted')" +
          " UNION SELECT p.parent_id FROM lot_parents p JOIN traced t ON p.child_id = t.id)"
          " SELECT id FROM traced";
 }

@@ -13,9 +13,10 @@
 //     (visibleSqlColumns with the fixed visibility 'start-up'); never published;
 //   * a lot is readable where its visibility admits the viewer (visibleSql on the lot), and
 //     also by the start-ups downstream of it: the one it was transferred to (from the moment
-//     the transfer is offered) and whoever holds a lot made from it, through transfers and
-//     transformations (tracedLotsSql). That is traceability: a product batch's maker can see
-//     the waste lots it comes from. A lot neither admits answers nullopt, like a missing one.
+//     the transfer is offered; no longer after a refusal or a cancellation) and whoever holds
+//     a lot made from it, through transfers and transformations (tracedLotsSql). That is
+//     traceability: a product batch's maker can see the waste lots it comes from. A lot
+//     neither admits answers nullopt, like a missing one.
 // Readers take any Connection; writers run inside Database::write.
 #pragma once
 
@@ -239,7 +240,8 @@ struct StockLine {
 std::vector<StockLine> stockOf(Connection& c, std::optional<std::int64_t> startUpId);
 
 // SQL (a SELECT of lot ids) for the lots `who`'s start-up may trace: those it holds, those
-// offered to it by a transfer, and every lot upstream of those. Contains only integer
+// offered to it by a transfer still pending or accepted (a refused or cancelled offer opens
+// nothing), and every lot upstream of those. Contains only integer
 // literals. For callers without a start-up, a SELECT of nothing.
 std::string tracedLotsSql(const Principal& who);
 // SQL boolean: lot `alias` is readable by `who` (visibleSql on the lot or traceability).

@@ -139,6 +139,12 @@ class WasteLoader {
     d.characterisation = characterisation(f);
     d.notes = "DEMO record";
     db::Lot made = recordLot(runtime_, person(f.reqString("by")), d);
+    if (auto visibility = f.optString("visibility")) {
+      // Shared with the cluster by its collector, as a member would on the lot's page.
+      LotChange share;
+      share.visibility = *visibility;
+      changeLot(runtime_, person(f.reqString("by")), made.id, share);
+    }
     lots_[f.reqString("key")] = made.id;
     ++report_.lots;
   }

@@ -585,6 +585,7 @@ Object::Ptr circularityJson(const CircularityReport& r) {
   setOptional(filter, "to", r.filter.toMonth);
   setOptional(filter, "stream", r.filter.streamKey);
   o->set("filter", filter);
+  o->set("counted", r.counted);
   o->set("months", stringArray(r.months));
   o->set("streams", stringArray(r.streams));
   auto tonnes = [](std::int64_t mg) { return roundedTo(static_cast<double>(mg) / 1e9, 6); };

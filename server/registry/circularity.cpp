@@ -62,6 +62,7 @@ CircularityReport circularity(Runtime& runtime, const db::Principal& who,
   checkMonth(filter.toMonth, "to");
   CircularityReport r;
   r.filter = filter;
+  r.counted = db::readScope(who).everything ? "all" : "visible";
   db::WasteFigures figures;
   std::map<std::int64_t, db::StartUp> startUps;
   std::vector<db::Route> visibleRoutes;
@@ -70,7 +71,7 @@ CircularityReport circularity(Runtime& runtime, const db::Principal& who,
     if (filter.streamKey && !db::findWasteStreamByKey(c, *filter.streamKey)) {
       throw invalidArgument("no waste stream '" + *filter.streamKey + "'", {{"field", "stream"}});
     }
-    figures = db::wasteFigures(c, filter);
+    figures = db::wasteFigures(c, who, filter);
     for (const auto& s : db::listStartUps(c)) startUps[s.id] = s;
     if (withShares) {
       db::RouteFilter rf;

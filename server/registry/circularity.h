@@ -4,7 +4,9 @@
 // documented emission factors (waste.h transportEmissionFactors); and the share of
 // waste-derived mass in each route and product the caller may see.
 //
-// The tonnes are sums over every start-up's lots (db/waste_figures.h): cluster figures that
+// The tonnes are sums over the lots the caller may read (db/waste_figures.h): every lot for
+// administrators; for a start-up member its own lots, those shared with the cluster and those
+// upstream of its own — another start-up's private lot counts nowhere in its figures. They
 // name start-ups and streams, never a source, a lot or a batch. Route and product shares are
 // computed only for the routes and products visible to the caller. Nothing here is stored:
 // every figure is recomputed on each call.
@@ -72,6 +74,8 @@ struct WasteShare {
 
 struct CircularityReport {
   db::WasteFigureFilter filter;
+  // "all": every lot of the cluster (administrators); "visible": the lots the caller may read.
+  std::string counted = "visible";
   std::vector<std::string> months;  // every month with a figure, ascending
   std::vector<std::string> streams;
   std::vector<StreamMonthFigures> perStreamMonth;

@@ -541,6 +541,93 @@ BOOST_AUTO_TEST_CASE(lots_sources_and_transfers_stay_with_their_start_up) {
   BOOST_TEST(w.call("GET", "/api/circularity", "", "").status == 401);
 }
 
+// The circularity figures count the lots the caller may read: a private lot of another
+// start-up changes none of its tonnes, counts, flows or CO2e. A refused offer opens nothing.
+BOOST_AUTO_TEST_CASE(a_private_lot_counts_only_where_it_may_be_seen) {
+  WasteChain w;
+  std::string kept = w.lot("olive_pomace", 2500, "2026-02-20", "",
+                           R"("vehicle": "truck_large", "distance_km": 35)");
+  std::string sent = w.lot("used_cooking_oil", 400, "2026-02-05");
+  std::string shared = w.lot("used_cooking_oil", 300, "2026-02-06");
+  auto share = w.call("PATCH", "/api/lots/" + shared, R"({"visibility": "cluster"})",
+                      w.collectorMember);
+  BOOST_TEST_REQUIRE(share.status == 200, share.body);
+  w.accept(w.offer(sent, 350, R"("vehicle": "van", "distance_km": 10)"), "2026-02-10");
+
+  // Offered, the kept lot is open to the receiver; refused, it is closed again.
+  std::string offer = w.offer(kept, 100);
+  BOOST_TEST(w.call("GET", "/api/lots/" + kept, "", w.chemistryMember).status == 200);
+  auto refusal = w.call("POST", "/api/transfers/" + offer + "/refuse", R"({"reason": "too wet"})",
+                        w.chemistryMember);
+  BOOST_TEST_REQUIRE(refusal.status == 200, refusal.body);
+  BOOST_TEST(w.call("GET", "/api/lots/" + kept, "", w.chemistryMember).status == 404);
+  BOOST_TEST(w.call("GET", "/api/transfers/" + offer, "", w.chemistryMember).status == 200);
+
+  struct Seen {
+    double collected = 0, transferred = 0, co2e = 0, listed = 0;
+    std::int64_t lots = 0;
+    std::size_t flows = 0;
+    std::string counted;
+  };
+  auto seen = [&](const std::string& token) {
+    auto r = w.call("GET", "/api/circularity?shares=false", "", token);
+    BOOST_TEST_REQUIRE(r.status == 200, r.body);
+    auto f = r.json();
+    Seen s;
+    s.counted = f->getValue<std::string>("counted");
+    s.collected = f->getObject("totals")->getValue<double>("collected_t");
+    s.transferred = f->getObject("totals")->getValue<double>("transferred_t");
+    s.lots = f->getObject("totals")->getValue<std::int64_t>("lots_collected");
+    s.co2e = f->getObject("transport")->getValue<double>("co2e_kg");
+    s.flows = f->getArray("flows")->size();
+    auto cells = f->getArray("per_stream_month");
+    std::int64_t cellLots = 0;
+    for (std::size_t i = 0; i < cells->size(); ++i) {
+      cellLots += cells->getObject(static_cast<unsigned>(i))->getValue<std::int64_t>("lots_collected");
+    }
+    BOOST_TEST(cellLots == s.lots);
+    // The same tonnes as the lots this caller can list.
+    auto lots = w.call("GET", "/api/lots?origin=collection&page_size=500", "", token).json();
+    auto items = lots->getArray("items");
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      s.listed += items->getObject(static_cast<unsigned>(i))
+                      ->getObject("net_mass")->getValue<double>("kg") / 1000;
+    }
+    BOOST_TEST(s.collected == s.listed, boost::test_tools::tolerance(1e-9));
+    return s;
+  };
+  const auto& factors = server::transportEmissionFactors();
+  const double keptTrip = 2.5 * 35 * factors.find("truck_large")->kgCo2ePerTonneKm;
+  const double vanTrip = 0.35 * 10 * factors.find("van")->kgCo2ePerTonneKm;
+
+  Seen admin = seen(w.admin);
+  BOOST_TEST(admin.counted == "all");
+  BOOST_TEST(admin.collected == 3.2, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(admin.lots == 3);
+  BOOST_TEST(admin.co2e == keptTrip + vanTrip, boost::test_tools::tolerance(1e-3));
+  Seen collector = seen(w.collectorMember);
+  BOOST_TEST(collector.counted == "visible");
+  BOOST_TEST(collector.collected == 3.2, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(collector.lots == 3);
+  // The receiver: the lot it received from and the shared one; not the refused one.
+  Seen chemistry = seen(w.chemistryMember);
+  BOOST_TEST(chemistry.collected == 0.7, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(chemistry.lots == 2);
+  BOOST_TEST(chemistry.transferred == 0.35, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(chemistry.co2e == vanTrip, boost::test_tools::tolerance(1e-3));
+  // A third start-up: the shared lot only; no flow, no trip.
+  Seen outsider = seen(w.outsiderMember);
+  BOOST_TEST(outsider.collected == 0.3, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(outsider.lots == 1);
+  BOOST_TEST(outsider.transferred == 0.0);
+  BOOST_TEST(outsider.flows == 0u);
+  BOOST_TEST(outsider.co2e == 0.0);
+  auto byMonth = w.call("GET", "/api/circularity?shares=false&stream=olive_pomace", "",
+                        w.outsiderMember).json();
+  BOOST_TEST(byMonth->getArray("per_stream_month")->size() == 0u);
+  BOOST_TEST(byMonth->getArray("per_start_up")->size() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(the_dashboard_adds_up_to_the_lots) {
   WasteChain w;
   std::string a = w.lot("used_cooking_oil", 420, "2026-01-05", "",

@@ -176,6 +176,31 @@ BOOST_AUTO_TEST_CASE(the_demo_dashboard_adds_up_to_the_lots) {
     }
   }
   BOOST_TEST(fameShare);
+
+  // A start-up member's dashboard counts what it may read: the lots the three collectors
+  // share with the cluster and the ones its own lots come from, not Plasti-Tri's private lots.
+  auto member = demo.tokenOf("leila.mansouri@zaatar.demo.argan.local");
+  auto mine = demo.server.call("GET", "/api/circularity?shares=false", "", member);
+  BOOST_TEST_REQUIRE(mine.status == 200, mine.body);
+  auto listed = demo.server.call("GET", "/api/lots?origin=collection&page_size=500", "", member);
+  BOOST_TEST_REQUIRE(listed.status == 200, listed.body);
+  double visible = 0;
+  auto visibleItems = listed.json()->getArray("items");
+  for (std::size_t i = 0; i < visibleItems->size(); ++i) {
+    auto l = visibleItems->getObject(static_cast<unsigned>(i));
+    BOOST_TEST(l->getObject("start_up")->getValue<std::string>("name") != "Plasti-Tri Rabat (demo)");
+    visible += l->getObject("net_mass")->getValue<double>("kg") / 1000;
+  }
+  BOOST_TEST(visibleItems->size() == 35u);
+  BOOST_TEST(mine.json()->getValue<std::string>("counted") == "visible");
+  BOOST_TEST(mine.json()->getObject("totals")->getValue<double>("collected_t") == visible,
+             boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(visible < total);
+  // Plasti-Tri itself counts its own lots.
+  auto plastitri = demo.tokenOf("samir.benjelloun@plastitri.demo.argan.local");
+  auto theirs = demo.server.call("GET", "/api/circularity?shares=false", "", plastitri).json();
+  BOOST_TEST(theirs->getObject("totals")->getValue<double>("collected_t") == total,
+             boost::test_tools::tolerance(1e-9));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -58,7 +58,8 @@ async function signedIn(email, viewport) {
   await p.getByLabel('Adresse e-mail').fill(email);
   await p.getByLabel('Mot de passe').fill(PASSWORD);
   await p.getByRole('button', { name: 'Se connecter' }).click();
-  await p.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+  // At phone width the session menu is folded behind "Menu": present, not shown.
+  await p.getByRole('button', { name: 'Se déconnecter' }).waitFor({ state: 'attached' });
   return p;
 }
 
@@ -73,7 +74,9 @@ const state = {};
 runner.step('a collector records a collection by clicking at phone width', async () => {
   const p = await signedIn('collecte@recycloil.test', PHONE);
   state.collector = p;
-  await p.goto(server.url + '/waste');
+  // Through the folded phone menu, as the collector would.
+  await p.getByRole('button', { name: 'Menu' }).click();
+  await p.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Déchets', exact: true }).click();
   await p.getByRole('heading', { level: 1, name: 'Collectes et stocks' }).waitFor();
   const before = await apiJson(p, '/api/lots/stock');
   const form = p.locator('section.collect');
@@ -180,6 +183,9 @@ runner.step('the circularity dashboard shows the tonnes the lots add up to', asy
   await chart.waitFor();
   await p.getByTestId('flows-sankey').waitFor();
   const figures = await apiJson(p, '/api/circularity');
+  // A start-up member is told which lots are counted: not other start-ups' private lots.
+  assert.equal(figures.counted, 'visible');
+  assert.match(await p.getByTestId('counted').innerText(), /lots privés des autres start-ups ne le sont pas/);
   const shown = Number(await p.locator('[data-figure="collected"]').getAttribute('data-tonnes'));
   assert.equal(shown, figures.totals.collected_t);
   const bars = await chart.locator('rect[data-tonnes]').evaluateAll((rs) => rs.reduce((s, r) => s + Number(r.dataset.tonnes), 0));

@@ -155,6 +155,14 @@ export const wasteMessages = {
     'Tonnes collectées, transformées, transférées et valorisées, flux entre start-ups et CO₂e du transport — calculés à partir des lots, jamais saisis.',
     'Tonnes collected, transformed, transferred and valorised, flows between start-ups and transport CO₂e — computed from the lots, never typed in.',
   ],
+  'circ.countedAll': [
+    'Tous les lots du cluster sont comptés.',
+    'Every lot of the cluster is counted.',
+  ],
+  'circ.countedVisible': [
+    'Sont comptés les lots de votre start-up, ceux partagés avec le cluster et ceux dont vos lots proviennent ; les lots privés des autres start-ups ne le sont pas.',
+    'Counted: your start-up’s lots, the lots shared with the cluster and those your lots come from; other start-ups’ private lots are not.',
+  ],
   'circ.from': ['Du mois', 'From month'],
   'circ.to': ['Au mois', 'To month'],
   'circ.allStreams': ['Tous les flux', 'All streams'],

@@ -217,6 +217,7 @@ export function CircularityPage() {
       {report.error && !['from', 'to'].includes(report.error.field) && <ErrorMessage error={report.error} />}
       {d && vocab.data && (
         <>
+          <p className="muted" data-testid="counted">{t(d.counted === 'all' ? 'circ.countedAll' : 'circ.countedVisible')}</p>
           <div className="figures-row" data-testid="totals">
             {[['collected', d.totals.collected_t], ['transformed', d.totals.transformed_t], ['transferred', d.totals.transferred_t], ['valorised', d.totals.valorised_t]].map(([k, v]) => (
               <div className="figure" key={k} data-figure={k} data-tonnes={v}>
