@@ -316,13 +316,25 @@ void batchGenealogyHandler(RequestContext& ctx) {
 
 // ---- transformations ----
 
+// A transformation as `who` may see it: whole for its start-up and administrators; for a
+// start-up tracing one of its outputs, only the output lots it may read, without the notes.
+Object::Ptr transformationAnswer(db::Connection& c, const db::Principal& who,
+                                 const db::Transformation& t, const StartUpNames& names) {
+  if (db::canSee(who, t.startUpId, "start-up")) return transformationJson(t, names);
+  std::set<std::int64_t> readable;
+  for (const auto& out : t.outputs) {
+    if (db::findLot(c, who, out.lotId)) readable.insert(out.lotId);
+  }
+  return transformationJson(t, names, readable);
+}
+
 void listTransformationsHandler(RequestContext& ctx) {
   auto startUp = ctx.queryInt("start_up");
   auto body = ctx.runtime().db.snapshot([&](db::Connection& c) {
     auto list = db::listTransformations(c, ctx.principal(), startUp);
     StartUpNames names = startUpNames(c);
     Array::Ptr items = new Array;
-    for (const auto& t : list) items->add(transformationJson(t, names));
+    for (const auto& t : list) items->add(transformationAnswer(c, ctx.principal(), t, names));
     return listBody(items, static_cast<std::int64_t>(list.size()));
   });
   ctx.sendJson(200, body);
@@ -336,10 +348,12 @@ void createTransformationHandler(RequestContext& ctx) {
 
 void getTransformationHandler(RequestContext& ctx) {
   std::int64_t id = codeParam(ctx, "TRN", "transformation");
-  auto t = ctx.runtime().db.read(
-      [&](db::Connection& c) { return db::findTransformation(c, ctx.principal(), id); });
-  if (!t) throw notFound("no transformation " + db::transformationCode(id));
-  ctx.sendJson(200, transformationJson(*t, startUpNames(ctx)));
+  auto body = ctx.runtime().db.snapshot([&](db::Connection& c) {
+    auto t = db::findTransformation(c, ctx.principal(), id);
+    if (!t) throw notFound("no transformation " + db::transformationCode(id));
+    return transformationAnswer(c, ctx.principal(), *t, startUpNames(c));
+  });
+  ctx.sendJson(200, body);
 }
 
 // ---- transfers ----

@@ -429,7 +429,8 @@ Object::Ptr lotJson(const db::Lot& l, const db::Principal& viewer,
   return o;
 }
 
-Object::Ptr transformationJson(const db::Transformation& t, const StartUpNames& names) {
+Object::Ptr transformationJson(const db::Transformation& t, const StartUpNames& names,
+                               const std::optional<std::set<std::int64_t>>& readableOutputs) {
   Object::Ptr o = orderedObject();
   o->set("id", t.code());
   o->set("start_up", startUpRef(t.startUpId, names));
@@ -457,6 +458,7 @@ Object::Ptr transformationJson(const db::Transformation& t, const StartUpNames& 
   o->set("additions", additions);
   Array::Ptr outputs = new Array;
   for (const auto& out : t.outputs) {
+    if (readableOutputs && !readableOutputs->count(out.lotId)) continue;
     Object::Ptr i = orderedObject();
     i->set("lot", db::lotCode(out.lotId));
     i->set("stream", out.streamKey);
@@ -473,7 +475,11 @@ Object::Ptr transformationJson(const db::Transformation& t, const StartUpNames& 
   balance->set("yield_percent", roundedTo(b.yieldPercent, 2));
   balance->set("formula", "yield = outputs / (inputs + additions) x 100; loss = inputs + additions - outputs");
   o->set("mass_balance", balance);
-  o->set("notes", t.notes);
+  if (readableOutputs) {
+    o->set("notes", Poco::Dynamic::Var());
+  } else {
+    o->set("notes", t.notes);
+  }
   o->set("created_at", t.createdAt);
   return o;
 }

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "db/access.h"
@@ -45,7 +46,12 @@ Poco::JSON::Object::Ptr sourceJson(const db::WasteSource& s);
 Poco::JSON::Object::Ptr lotJson(const db::Lot& lot, const db::Principal& viewer,
                                 const std::optional<db::WasteSource>& source,
                                 const StartUpNames& names);
-Poco::JSON::Object::Ptr transformationJson(const db::Transformation& t, const StartUpNames& names);
+// `readableOutputs`: for a viewer outside the transformation's start-up (one tracing an
+// output), the output lots it may read; the others and the notes are left out. nullopt: the
+// start-up's own view, everything. The mass balance is always the whole step's.
+Poco::JSON::Object::Ptr transformationJson(
+    const db::Transformation& t, const StartUpNames& names,
+    const std::optional<std::set<std::int64_t>>& readableOutputs = std::nullopt);
 Poco::JSON::Object::Ptr transferJson(const db::Transfer& t, const StartUpNames& names);
 Poco::JSON::Object::Ptr lotUseJson(const db::LotUse& u);
 Poco::JSON::Object::Ptr stockJson(const std::vector<db::StockLine>& stock);

@@ -531,6 +531,42 @@ BOOST_AUTO_TEST_CASE(lots_sources_and_transfers_stay_with_their_start_up) {
   BOOST_TEST(shared.body.find("Moulin Zitoune") == std::string::npos);
   BOOST_TEST(w.call("GET", "/api/lots/" + untouched, "", w.partner).status == 404);
 
+  // A transformation seen from downstream shows the outputs the receiver may read, not the
+  // collector's other output lots nor its notes; its mass balance stays the whole step's.
+  std::string pomace = w.lot("olive_pomace", 1000, "2026-01-25");
+  auto split = w.call("POST", "/api/transformations",
+                      R"({"start_up": )" + WasteChain::str(w.collector) +
+                          R"(, "kind": "decanting", "performed_on": "2026-01-26",
+                        "notes": "decanter 2, night shift",
+                        "inputs": [{"lot": ")" + pomace + R"(", "amount": 1000, "unit": "kg"}],
+                        "outputs": [{"amount": 700, "unit": "kg"},
+                                    {"stream": "olive_mill_wastewater", "amount": 250, "unit": "kg"}]})",
+                      w.collectorMember);
+  BOOST_TEST_REQUIRE(split.status == 201, split.body);
+  const std::string step = split.json()->getValue<std::string>("id");
+  const std::string keptOutput =
+      split.json()->getArray("outputs")->getObject(0)->getValue<std::string>("lot");
+  const std::string soldOutput =
+      split.json()->getArray("outputs")->getObject(1)->getValue<std::string>("lot");
+  BOOST_TEST(w.call("GET", "/api/transformations/" + step, "", w.chemistryMember).status == 404);
+  w.offer(soldOutput, 250);
+  auto downstream = w.call("GET", "/api/transformations/" + step, "", w.chemistryMember);
+  BOOST_TEST_REQUIRE(downstream.status == 200, downstream.body);
+  BOOST_TEST(downstream.json()->getArray("outputs")->size() == 1u);
+  BOOST_TEST(downstream.json()->getArray("outputs")->getObject(0)->getValue<std::string>("lot") ==
+             soldOutput);
+  BOOST_TEST(downstream.body.find(keptOutput) == std::string::npos);
+  BOOST_TEST(downstream.json()->isNull("notes"));
+  BOOST_TEST(downstream.json()->getObject("mass_balance")->getValue<double>("output_kg") == 950.0);
+  auto listed = w.call("GET", "/api/transformations", "", w.chemistryMember);
+  BOOST_TEST_REQUIRE(listed.status == 200, listed.body);
+  BOOST_TEST(listed.body.find(keptOutput) == std::string::npos);
+  BOOST_TEST(listed.body.find("night shift") == std::string::npos);
+  auto own = w.call("GET", "/api/transformations/" + step, "", w.collectorMember).json();
+  BOOST_TEST(own->getArray("outputs")->size() == 2u);
+  BOOST_TEST(own->getValue<std::string>("notes") == "decanter 2, night shift");
+  BOOST_TEST(w.call("GET", "/api/lots/" + keptOutput, "", w.chemistryMember).status == 404);
+
   // Cluster figures aggregate without naming sources.
   auto figures = w.call("GET", "/api/circularity", "", w.outsiderMember);
   BOOST_TEST_REQUIRE(figures.status == 200, figures.body);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "db/user_store.h"
+#include "db/waste_store.h"
 #include "server/demo/demo_data.h"
 #include "server/http/authentication.h"
 #include "test_server.h"
@@ -110,8 +111,32 @@ BOOST_AUTO_TEST_CASE(the_demo_chains_reach_from_product_batches_to_waste_sources
   BOOST_TEST_REQUIRE(upstream.status == 200, upstream.body);
   BOOST_TEST(upstream.body.find("Souss Bio-Solvents (demo)") != std::string::npos);
   BOOST_TEST(upstream.body.find(fame) == std::string::npos);
+  // Recycl'Oil shares its collections with the cluster: another start-up sees the lot, not
+  // the restaurant's name, and not where it went. Plasti-Tri's lots are private: 404.
   const std::string zaatar = demo.tokenOf("leila.mansouri@zaatar.demo.argan.local");
-  BOOST_TEST(demo.server.call("GET", "/api/lots/" + collected, "", zaatar).status == 404);
+  auto shared = demo.server.call("GET", "/api/lots/" + collected, "", zaatar);
+  BOOST_TEST_REQUIRE(shared.status == 200, shared.body);
+  BOOST_TEST(shared.json()->getObject("source")->isNull("name"));
+  auto sharedGraph = demo.server.call("GET", "/api/lots/" + collected + "/genealogy", "", zaatar);
+  BOOST_TEST_REQUIRE(sharedGraph.status == 200, sharedGraph.body);
+  BOOST_TEST(sharedGraph.body.find("Souss Bio-Solvents (demo)") == std::string::npos);
+  auto nodes = sharedGraph.json()->getArray("nodes");
+  std::size_t sources = 0;
+  for (std::size_t i = 0; i < nodes->size(); ++i) {
+    auto n = nodes->getObject(static_cast<unsigned>(i));
+    if (n->getValue<std::string>("kind") != "source") continue;
+    ++sources;
+    BOOST_TEST(n->getValue<std::string>("label") == n->getValue<std::string>("id"));  // no name
+  }
+  BOOST_TEST(sources == 1u);
+  auto privateLot = demo.server.database().read([](db::Connection& c) {
+    return c.queryInt(
+        "SELECT l.id FROM lots l JOIN start_ups s ON s.id = l.start_up_id"
+        " WHERE s.name = 'Plasti-Tri Rabat (demo)' AND l.visibility = 'start-up' LIMIT 1");
+  });
+  BOOST_TEST_REQUIRE(privateLot.has_value());
+  BOOST_TEST(demo.server.call("GET", "/api/lots/" + db::lotCode(*privateLot), "", zaatar).status ==
+             404);
 
   // OleoHT hydroxytyrosol 99 %: Zitoun's batch from olive-mill wastewater of Grignons Logistics.
   const std::string zitoun = demo.tokenOf("salma.benali@zitoun.demo.argan.local");
