@@ -58,8 +58,9 @@ async function signedIn(email, viewport) {
   await p.getByLabel('Adresse e-mail').fill(email);
   await p.getByLabel('Mot de passe').fill(PASSWORD);
   await p.getByRole('button', { name: 'Se connecter' }).click();
-  // At phone width the session menu is folded behind "Menu": present, not shown.
-  await p.getByRole('button', { name: 'Se déconnecter' }).waitFor({ state: 'attached' });
+  // Signed in, the login page leads on (at phone width the session menu is folded behind "Menu").
+  await p.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await p.getByRole('heading', { level: 1 }).waitFor();
   return p;
 }
 
@@ -119,6 +120,26 @@ runner.step('a field error is shown next to the mass at phone width', async () =
   const field = form.locator('.field.has-error');
   await field.getByRole('alert').waitFor();
   assert.match(await field.innerText(), /Masse nette/);
+}, { needs: ['a collector records a collection by clicking at phone width'] });
+
+runner.step('the collector shares the new lot with the cluster from its page', async () => {
+  const p = state.collector;
+  await p.goto(server.url + '/lots/' + state.newLot);
+  await p.getByRole('heading', { level: 1, name: new RegExp(state.newLot) }).waitFor();
+  await p.getByLabel('Visibilité').selectOption('cluster');
+  await p.getByRole('button', { name: 'Changer la visibilité' }).click();
+  const dialog = p.getByRole('dialog', { name: 'Changer la visibilité ?' });
+  await dialog.getByText('Toutes les start-ups du cluster').waitFor();
+  await dialog.getByRole('button', { name: 'Partager avec le cluster' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  let lot = null;
+  for (let i = 0; i < 50 && (!lot || lot.visibility !== 'cluster'); i++) {
+    if (lot) await p.waitForTimeout(100);
+    lot = await apiJson(p, '/api/lots/' + state.newLot);
+  }
+  assert.equal(lot.visibility, 'cluster');
+  await p.goto(server.url + '/waste');
+  await p.getByRole('heading', { level: 1, name: 'Collectes et stocks' }).waitFor();
 }, { needs: ['a collector records a collection by clicking at phone width'] });
 
 runner.step('the collector offers part of the new lot to Souss Bio-Solvents', async () => {

@@ -155,6 +155,10 @@ export const wasteMessages = {
     'Tonnes collectées, transformées, transférées et valorisées, flux entre start-ups et CO₂e du transport — calculés à partir des lots, jamais saisis.',
     'Tonnes collected, transformed, transferred and valorised, flows between start-ups and transport CO₂e — computed from the lots, never typed in.',
   ],
+  'lot.shareNote': [
+    'Un lot partagé avec le cluster compte dans la circularité que voient les autres start-ups (le nom de la source reste caché).',
+    'A lot shared with the cluster counts in the circularity the other start-ups see (the source’s name stays hidden).',
+  ],
   'circ.countedAll': [
     'Tous les lots du cluster sont comptés.',
     'Every lot of the cluster is counted.',

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { Link } from '../router.jsx';
+import { VisibilityControl } from '../components/Visibility.jsx';
 import { Empty, ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad, VisibilityBadge } from '../components/ui.jsx';
 import { today, usePropertyLabel, useStreamName, useVehicleName, useWasteVocabulary } from './wasteCommon.jsx';
 
@@ -130,6 +131,13 @@ export function LotPage({ id }) {
             })}</dd></>
           )}
         </dl>
+        {l.held && (
+          <>
+            <p className="muted small">{t('lot.shareNote')}</p>
+            <VisibilityControl key={l.visibility} record={{ ...l, start_up: l.start_up.id }} path={`/api/lots/${l.id}`}
+              onChanged={() => lot.reload()} />
+          </>
+        )}
       </section>
       {chars.length > 0 && (
         <section className="panel" aria-labelledby="lot-char">
