@@ -18,9 +18,16 @@ import { OverviewPage } from './pages/Overview.jsx';
 import { ImportPage } from './pages/Import.jsx';
 import { InquiriesPage, InquiryPage } from './pages/Inquiries.jsx';
 import { NotFoundPage } from './pages/NotFound.jsx';
+import { NeedPage, NeedsPage } from './pages/Needs.jsx';
+import { NeedResponsePage } from './pages/NeedResponses.jsx';
+import { NeedProjectPage } from './pages/NeedProjects.jsx';
+import { InboxBadge, NotificationsPage } from './pages/Notifications.jsx';
+import { ClusterNeedsPage } from './pages/ClusterNeeds.jsx';
 
 // The registration page carries the Ketcher editor (several MB): load it only when needed.
 const RegisterPage = lazy(() => import('./pages/Register.jsx'));
+// So does the guided form of a need (its structure criterion is drawn in the editor).
+const NeedFormPage = lazy(() => import('./pages/NeedForm.jsx'));
 
 const ROUTES = [
   ['/', CataloguePage],
@@ -40,6 +47,13 @@ const ROUTES = [
   ['/import', ImportPage],
   ['/inquiries', InquiriesPage],
   ['/inquiries/:id', InquiryPage],
+  ['/needs', NeedsPage],
+  ['/needs/new', NeedFormPage],
+  ['/needs/:id', NeedPage],
+  ['/responses/:id', NeedResponsePage],
+  ['/projects/:id', NeedProjectPage],
+  ['/notifications', NotificationsPage],
+  ['/cluster/needs', ClusterNeedsPage],
 ];
 
 function CurrentPage() {
@@ -109,6 +123,7 @@ function Navigation() {
       {isStaff(user) && <Link to="/overview">{t('nav.overview')}</Link>}
       {canRegister(user) && <Link to="/import">{t('nav.import')}</Link>}
       {user && user.role === 'partner' && <Link to="/inquiries">{t('nav.inquiries')}</Link>}
+      <Link to="/needs">{t('nav.needs')}</Link>
       {isAdmin(user) && <Link to="/admin">{t('nav.admin')}</Link>}
     </nav>
   );
@@ -130,6 +145,7 @@ function Shell() {
         <Navigation />
         <div className="header-tools">
           <LanguageSwitch />
+          <InboxBadge />
           <SessionMenu />
         </div>
       </header>
