@@ -185,12 +185,23 @@ void sharedHandler(RequestContext& ctx) {
         batch = db::findBatch(c, kSystem, code->compoundId, *code->formNumber, *code->batchNumber);
       }
       if (!batch) throw notFound("the shared batch is gone");
-      Object::Ptr record = batchJson(*batch);
+      // What a buyer needs of a lot; not the lab's notebook, researcher, storage or notes.
+      Object::Ptr record = orderedObject();
+      record->set("id", batch->code());
       record->set("compound", compoundSummaryJson(sharedCompound(c, s)));
+      setOptional(record, "amount", batch->amount);
+      setOptional(record, "unit", batch->amountUnit);
+      setOptional(record, "purity", batch->purity);
+      setOptional(record, "prepared_on", batch->preparedOn);
+      // The analyses it has (each readable only once shared on its own).
       Array::Ptr documents = new Array;
       for (const auto& d :
            db::listDocuments(c, kSystem, {db::DocumentOwnerType::Batch, batch->id})) {
-        documents->add(d.code());
+        Object::Ptr doc = orderedObject();
+        doc->set("id", d.code());
+        doc->set("kind", d.kind);
+        doc->set("title", d.title.empty() ? d.filename : d.title);
+        documents->add(doc);
       }
       record->set("analyses", documents);
       out->set("record", record);

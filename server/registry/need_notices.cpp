@@ -45,7 +45,7 @@ void notifyUsers(db::Connection& c, const Runtime& runtime, const std::vector<st
     std::string link = runtime.config.publicUrl + notice.link;
     std::string body = notice.textFr + "\n" + link +
                        "\n\n-- \n" + notice.textEn + "\n" + link +
-                       "\n\nArgan, cluster CISE. Ce message suit votre activite sur le tableau "
+                       "\n\nArgan, cluster CISE. Ce message suit votre activité sur le tableau "
                        "des besoins / You receive this because of your activity on the needs "
                        "board.\n";
     db::enqueueMail(c, runtime.clock, userId, user->email, subject, body);
