@@ -64,6 +64,17 @@ BOOST_AUTO_TEST_CASE(the_demo_board_has_needs_a_response_and_a_project) {
     std::string link = share->getValue<std::string>("link");
     BOOST_TEST(server.call("GET", link, "", nawal).status == 200, link);
     BOOST_TEST(server.call("GET", link, "", youness).status == 404, link);
+    if (share->getValue<std::string>("type") == "batch") {
+      // What a buyer needs of a lot (purity, amount, its analyses by title), not the lab's
+      // notebook reference, researcher, storage or notes.
+      auto lot = server.call("GET", link, "", nawal).json()->getObject("record");
+      BOOST_TEST(lot->has("purity"));
+      BOOST_TEST(lot->getArray("analyses")->size() >= 1u);
+      BOOST_TEST(!lot->has("notebook_ref"));
+      BOOST_TEST(!lot->has("researcher"));
+      BOOST_TEST(!lot->has("storage"));
+      BOOST_TEST(!lot->has("notes"));
+    }
     if (share->getValue<std::string>("type") == "document") {
       std::string doc = share->getValue<std::string>("record");
       BOOST_TEST(server.call("GET", "/api/documents/" + doc, "", nawal).status == 404);

@@ -5,10 +5,13 @@
 //   * everything the partner can ask — the need, its matches, the lists, the inbox and its
 //     counts, the responses, the projects, and the errors it provokes — answers the same
 //     bytes in both clusters, and within noise the same time;
-//   * everything the other start-up (Zaatar) can ask answers the same bytes in both: it never
-//     sees Zitoun's match;
-//   * and the difference is real: Zitoun itself sees (and is told of) its match in the first
-//     cluster only, so the test would fail if the partner's answers depended on it.
+//   * the e-mails written for the partner (SMTP is configured in both clusters) are the same,
+//     to the byte and the timestamp;
+//   * everything the other start-up (Zaatar) can ask, and every e-mail it is sent, is the
+//     same in both: it never sees Zitoun's match;
+//   * and the difference is real: Zitoun itself sees (and is told of, in the inbox and by
+//     e-mail) its match in the first cluster only, so the test would fail if the partner's
+//     answers depended on it.
 #include <algorithm>
 #include <chrono>
 #include <vector>
@@ -28,8 +31,18 @@ struct Request {
   std::string body;
 };
 
+// SMTP configured: every notification also writes an e-mail to the outbox (nothing sends
+// them here; what would be sent is what is compared).
+server::AppConfig withSmtp() {
+  server::AppConfig config;
+  config.smtpHost = "127.0.0.1";
+  config.smtpFrom = "argan@cise.ma";
+  config.publicUrl = "https://argan.cise.ma";
+  return config;
+}
+
 struct Cluster {
-  explicit Cluster(bool privateMatch) : clock(kStart), lab({}, &clock) {
+  explicit Cluster(bool privateMatch) : clock(kStart), lab(withSmtp(), &clock) {
     publicCatechol = lab.compound("Oc1ccccc1O", lab.memberZ, lab.zitoun);
     lab.publish(publicCatechol, lab.leadZ);
     privateSlot = lab.compound(privateMatch ? "OC(=O)/C=C/c1ccc(O)c(O)c1"  // caffeic acid
@@ -46,6 +59,32 @@ struct Cluster {
     lab.server.call("POST", "/api/needs/" + need + "/projects",
                     R"({"title": "Purification", "disclosure": "stage"})", lab.memberT);
     lab.watch.sweep();
+    // The partner changes its need after the sweep (the private compound is still there) and
+    // the thread goes on: more notices, more e-mails on both sides.
+    auto changed = lab.server.call("PATCH", "/api/needs/" + need,
+                                   R"({"deadline": "2031-06-30", "company_disclosed": true})",
+                                   lab.partner);
+    BOOST_TEST_REQUIRE(changed.status == 200, changed.body);
+    auto asked = lab.server.call("POST", "/api/responses/RSP-000001/messages",
+                                 R"({"message": "Which purity at 50 kg?"})", lab.partner);
+    BOOST_TEST_REQUIRE(asked.status == 201, asked.body);
+    lab.watch.sweep();
+  }
+
+  // The e-mails written for `address`, oldest first: recipient, subject, body, date.
+  std::string mails(const std::string& address) {
+    return lab.server.database().read([&](db::Connection& c) {
+      db::Statement st(c,
+                       "SELECT to_address, subject, body, created_at FROM mail_outbox"
+                       " WHERE to_address = ? ORDER BY id");
+      st.bind(1, address);
+      std::string out;
+      while (st.step()) {
+        for (int i = 0; i < 4; ++i) out += st.getText(i) + "\n";
+        out += "--\n";
+      }
+      return out;
+    });
   }
 
   std::string view(const std::vector<Request>& requests, const std::string& token) {
@@ -85,6 +124,7 @@ std::vector<Request> partnerRequests(const Cluster& c) {
       {"GET", "/api/responses/RSP-000002", ""},
       {"GET", "/api/projects/PRJ-000002", ""},
       {"GET", "/api/needs?matching=true", ""},
+      {"GET", "/api/overview/needs", ""},
       {"POST", n + "/responses", R"({"summary": "me too"})"},
       {"PATCH", "/api/notifications/99", R"({"read": true})"},
   };
@@ -144,6 +184,20 @@ BOOST_AUTO_TEST_CASE(a_private_match_changes_nothing_the_partner_or_another_star
   // It saw the public match and the response, so the comparison covered real content.
   auto seen = withMatch.lab.matches(withMatch.need, withMatch.lab.partner);
   BOOST_TEST(seen == std::vector<std::string>{withMatch.publicCatechol});
+
+  // The e-mails: the partner's and Zaatar's are the same; Zitoun's differ by its match.
+  const std::string partnerMails = withMatch.mails("buyer@argania-cosmetics.ma");
+  BOOST_TEST(partnerMails == without.mails("buyer@argania-cosmetics.ma"));
+  BOOST_TEST(partnerMails.find(withMatch.publicCatechol) != std::string::npos, partnerMails);
+  BOOST_TEST(partnerMails.find("Zaatar Essentials") != std::string::npos, partnerMails);
+  for (const char* address : {"chemist@zaatar.ma", "lead@zaatar.ma"}) {
+    const std::string zaatarMails = withMatch.mails(address);
+    BOOST_TEST(zaatarMails == without.mails(address), address);
+    BOOST_TEST(zaatarMails.find("Which purity") == std::string::npos);  // a notice, not the text
+    BOOST_TEST(!zaatarMails.empty(), address);
+  }
+  BOOST_TEST(withMatch.mails("chemist@zitoun.ma").find(withMatch.privateSlot) != std::string::npos);
+  BOOST_TEST(without.mails("chemist@zitoun.ma").find(without.privateSlot) == std::string::npos);
   // Another start-up's view, byte for byte: it never sees Zitoun's match.
   auto otherA = otherStartUpRequests(withMatch);
   auto otherB = otherStartUpRequests(without);

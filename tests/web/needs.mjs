@@ -1,7 +1,7 @@
 // Browser tests of the needs board (issue 17), run by ctest (web.needs):
 //   node tests/web/needs.mjs <path to the argan binary>
 // A partner posts a need in the guided form, drawing its structure criterion in the Ketcher
-// editor by clicking its toolbar and canvas; a start-up finds it among the needs its records
+// editor by clicking its toolbar and canvas, then changes it (the matches follow); a start-up finds it among the needs its records
 // match, answers and shares a record with that partner only; the partner is told, reads the
 // shared record, asks a question, shortlists; the start-up opens a project at the level it
 // chooses; the partner closes the need; the cluster sees it all in its charts.
@@ -154,6 +154,51 @@ runner.step('a structure the chemistry cannot read brings the form back to its s
   await p.getByRole('heading', { name: '3. Structure' }).waitFor();
   await p.getByRole('alert').first().waitFor();
   assert.equal(p.url(), server.url + '/needs/new');
+}, { needs: ['a partner posts a need in the guided form, drawing the structure in the editor'] });
+
+runner.step('the partner changes the need: the drawn criterion comes back, the matches follow the new one', async () => {
+  const p = state.partner;
+  const matches = p.locator('section[aria-labelledby="need-matches"]');
+  const editAndSave = async (changeStructure) => {
+    await p.goto(server.url + '/needs/' + state.need);
+    await p.getByRole('link', { name: 'Modifier le besoin' }).click();
+    await p.getByRole('heading', { level: 1, name: 'Modifier le besoin ' + state.need }).waitFor();
+    await changeStructure();
+    await p.getByRole('button', { name: '5. Vérifier et publier' }).click();
+    await p.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await p.waitForURL(new RegExp(`/needs/${state.need}$`));
+  };
+  // 1. The form starts from the need as posted: its title, its purity, the drawn catechol
+  //    back in the editor. Then a pyrogallol substructure, typed: hydroxytyrosol no longer matches.
+  await editAndSave(async () => {
+    assert.equal(await p.getByLabel('Intitulé du besoin').inputValue(), 'Antioxydant naturel pour sérums à l’huile d’argan');
+    await p.getByRole('button', { name: '2. Exigences' }).click();
+    assert.equal(await p.locator('[data-property-row="0"]').getByLabel('Minimum').inputValue(), '95');
+    await p.getByRole('button', { name: '3. Structure' }).click();
+    assert.equal(await p.getByLabel('Sous-structure').isChecked(), true);
+    await p.waitForFunction(() => window.ketcher && window.ketcher.editor, null, { timeout: 120000 });
+    await p.waitForFunction(async () => {
+      const molfile = await window.ketcher.getMolfile();
+      return Number(molfile.split('\n')[3].slice(0, 3)) === 8;
+    }, null, { timeout: 30000 });
+    await p.getByRole('tab', { name: 'SMILES' }).click();
+    await p.getByLabel('Structure (SMILES ou SMARTS)').fill('Oc1cccc(O)c1O');
+  });
+  const criterion = p.locator('[data-structure="substructure"] .molecules');
+  await criterion.waitFor();
+  assert.doesNotMatch(await text(criterion), /molécule dessinée/);
+  await matches.getByText('Enregistrements publics du catalogue qui répondent à ce besoin.').waitFor();
+  assert.equal(await matches.locator('[data-match="CMP-000001"]').count(), 0);
+  // 2. Close to hydroxytyrosol itself: it matches again, with its score.
+  await editAndSave(async () => {
+    await p.getByRole('button', { name: '3. Structure' }).click();
+    await p.getByLabel('Proche d’une molécule de référence').check();
+    await p.getByLabel('Structure (SMILES ou SMARTS)').fill('OCCc1ccc(O)c(O)c1');
+    await p.getByLabel('Seuil de similarité (0 à 1)').fill('0.7');
+  });
+  await p.locator('[data-structure="similarity"]').waitFor();
+  await matches.locator('[data-match="CMP-000001"]').waitFor();
+  await shot(p, 'need-changed');
 }, { needs: ['a partner posts a need in the guided form, drawing the structure in the editor'] });
 
 runner.step('a start-up finds the need among those its records match and answers it', async () => {

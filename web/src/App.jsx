@@ -54,6 +54,7 @@ const ROUTES = [
   ['/needs', NeedsPage],
   ['/needs/new', NeedFormPage],
   ['/needs/:id', NeedPage],
+  ['/needs/:id/edit', NeedFormPage],
   ['/responses/:id', NeedResponsePage],
   ['/projects/:id', NeedProjectPage],
   ['/notifications', NotificationsPage],

@@ -219,6 +219,16 @@ export const needsMessages = {
   'needForm.publish': ['Publier le besoin', 'Publish the need'],
   'needForm.publishing': ['Publication…', 'Publishing…'],
   'needForm.notAllowed': ['Seuls les partenaires industriels (et les administrateurs pour eux) publient des besoins.', 'Only industrial partners (and administrators for them) post needs.'],
+  'needForm.editTitle': ['Modifier le besoin {id}', 'Change need {id}'],
+  'needForm.editSubtitle': ['Les mêmes étapes, à partir de ce que dit le besoin aujourd’hui. Rien ne change avant « Enregistrer ».', 'The same steps, starting from what the need says today. Nothing changes before “Save”.'],
+  'needForm.reviewChange': ['Vérifiez avant d’enregistrer : les correspondances suivront le nouveau critère.', 'Check before saving: the matches will follow the new criterion.'],
+  'needForm.save': ['Enregistrer les modifications', 'Save the changes'],
+  'needForm.cancel': ['Annuler', 'Cancel'],
+  'needForm.notYours': ['Seul le partenaire qui a publié ce besoin (ou un administrateur) peut le modifier.', 'Only the partner who posted this need (or an administrator) can change it.'],
+  'needForm.closed': ['Ce besoin est clos : rouvrez-le pour le modifier.', 'This need is closed: reopen it to change it.'],
+  'needForm.backToNeed': ['Retour au besoin', 'Back to the need'],
+  'response.analyses': ['Analyses du lot (à partager une à une)', 'The lot’s analyses (shared one by one)'],
+  'need.edit': ['Modifier le besoin', 'Change the need'],
   'needForm.review': ['Vérifiez avant de publier.', 'Check before publishing.'],
 
   // Responses

@@ -1,6 +1,8 @@
 // Posting a need, in five steps: the need, its requirements, an optional structure criterion
 // (drawn in the Ketcher editor or typed as SMILES), who sees it, then a review. Nothing is
 // sent before "Publish" (POST /api/needs); an error names its field and brings back its step.
+// The same steps change an open need (/needs/{id}/edit, PATCH /api/needs/{id}): they start
+// from what the need says today, its drawn structure back in the editor; its matches follow.
 // The editor is kept out of any <form>: its toolbar buttons must never submit anything.
 import { lazy, Suspense, useState } from 'react';
 import { api } from '../api.js';
@@ -8,7 +10,7 @@ import { useI18n } from '../i18n.jsx';
 import { Link, useRouter } from '../router.jsx';
 import { isAdmin, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
-import { ErrorMessage, Field, Loading, PageHeader, useFormError } from '../components/ui.jsx';
+import { ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad } from '../components/ui.jsx';
 import { FUNCTIONS, PROPERTY_UNITS, PropertiesTable, REGULATORY, SECTORS } from './needsCommon.jsx';
 
 const KetcherEditor = lazy(() => import('../components/KetcherEditor.jsx'));
@@ -31,40 +33,102 @@ function atomCount(molfile) {
   return Number(counts.slice(0, 3)) || 0;
 }
 
-export default function NeedFormPage() {
+// The wizard's state for an existing need (GET /api/needs/{id}).
+function stateOf(n) {
+  const molecules = n.structure ? n.structure.molecules.map((m) => ({ query: m.input, format: m.format || '' })) : [];
+  const single = n.structure && n.structure.type !== 'replace' ? molecules[0] : null;
+  return {
+    need: { title: n.title, statement: n.statement, sector: n.sector || '', function: n.function || '' },
+    properties: n.properties.map((p) => ({
+      key: p.key, label: p.label || '', min: p.min ?? '', max: p.max ?? '', unit: p.unit || '', required: p.required,
+    })),
+    regulatory: n.regulatory,
+    deadline: n.deadline || '',
+    structureType: n.structure ? n.structure.type : 'none',
+    source: single && single.format !== 'molfile' ? 'smiles' : 'draw',
+    drawn: single && single.format === 'molfile' ? single.query : '',
+    smiles: single && single.format !== 'molfile' ? single.query : '',
+    threshold: n.structure && n.structure.threshold != null ? String(n.structure.threshold) : '',
+    molecules: n.structure && n.structure.type === 'replace' ? molecules : [],
+    visibility: n.visibility,
+    named: (n.start_ups || []).map((s) => s.id),
+    company: n.company || '',
+    disclosed: n.company_disclosed,
+  };
+}
+
+const EMPTY = {
+  need: { title: '', statement: '', sector: '', function: '' },
+  properties: [], regulatory: [], deadline: '', structureType: 'none', source: 'draw', drawn: '', smiles: '',
+  threshold: '', molecules: [], visibility: 'public', named: [], company: '', disclosed: false,
+};
+
+export default function NeedFormPage({ id }) {
   const { t } = useI18n();
   const { user, loading } = useSession();
-  const startUps = useStartUps();
-  const { navigate } = useRouter();
-  const [step, setStep] = useState(0);
-  const [need, setNeed] = useState({ title: '', statement: '', sector: '', function: '' });
-  const [properties, setProperties] = useState([]);
-  const [regulatory, setRegulatory] = useState([]);
-  const [deadline, setDeadline] = useState('');
-  const [structureType, setStructureType] = useState('none');
-  const [source, setSource] = useState('draw');
-  const [drawn, setDrawn] = useState('');
-  const [smiles, setSmiles] = useState('');
-  const [threshold, setThreshold] = useState('');
-  const [molecules, setMolecules] = useState([]);
-  const [editorError, setEditorError] = useState('');
-  const [visibility, setVisibility] = useState('public');
-  const [named, setNamed] = useState([]);
-  const [company, setCompany] = useState('');
-  const [disclosed, setDisclosed] = useState(false);
-  const [partner, setPartner] = useState('');
-  const [busy, setBusy] = useState(false);
-  const { error, setError, fieldError, generalError } = useFormError();
-
-  if (loading) return <Loading />;
+  const existing = useLoad((signal) => (id ? api.get(`/api/needs/${encodeURIComponent(id)}`, undefined, { signal }) : Promise.resolve(null)), [id, user && user.id]);
+  const title = id ? t('needForm.editTitle', { id }) : t('needForm.title');
+  if (loading || (id && existing.loading && !existing.data)) return <Loading />;
   if (!user || (user.role !== 'partner' && !isAdmin(user))) {
     return (
       <>
-        <PageHeader title={t('needForm.title')} />
-        <p>{user ? t('needForm.notAllowed') : <Link to="/login?next=/needs/new">{t('common.signInFirst')}</Link>}</p>
+        <PageHeader title={title} />
+        <p>{user ? t('needForm.notAllowed') : <Link to={`/login?next=${id ? `/needs/${id}/edit` : '/needs/new'}`}>{t('common.signInFirst')}</Link>}</p>
       </>
     );
   }
+  if (id && existing.error) {
+    return (
+      <>
+        <PageHeader title={title} />
+        <ErrorMessage error={existing.error} />
+      </>
+    );
+  }
+  if (id && existing.data && !(existing.data.mine || isAdmin(user))) {
+    return (
+      <>
+        <PageHeader title={title} />
+        <p>{t('needForm.notYours')}</p>
+      </>
+    );
+  }
+  if (id && existing.data && existing.data.status !== 'open') {
+    return (
+      <>
+        <PageHeader title={title} />
+        <p>{t('needForm.closed')} <Link to={`/needs/${id}`}>{t('needForm.backToNeed')}</Link></p>
+      </>
+    );
+  }
+  return <NeedWizard key={id || 'new'} id={id} initial={id ? stateOf(existing.data) : EMPTY} title={title} />;
+}
+
+function NeedWizard({ id, initial, title }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const startUps = useStartUps();
+  const { navigate } = useRouter();
+  const editing = Boolean(id);
+  const [step, setStep] = useState(0);
+  const [need, setNeed] = useState(initial.need);
+  const [properties, setProperties] = useState(initial.properties);
+  const [regulatory, setRegulatory] = useState(initial.regulatory);
+  const [deadline, setDeadline] = useState(initial.deadline);
+  const [structureType, setStructureType] = useState(initial.structureType);
+  const [source, setSource] = useState(initial.source);
+  const [drawn, setDrawn] = useState(initial.drawn);
+  const [smiles, setSmiles] = useState(initial.smiles);
+  const [threshold, setThreshold] = useState(initial.threshold);
+  const [molecules, setMolecules] = useState(initial.molecules);
+  const [editorError, setEditorError] = useState('');
+  const [visibility, setVisibility] = useState(initial.visibility);
+  const [named, setNamed] = useState(initial.named);
+  const [company, setCompany] = useState(initial.company);
+  const [disclosed, setDisclosed] = useState(initial.disclosed);
+  const [partner, setPartner] = useState('');
+  const [busy, setBusy] = useState(false);
+  const { error, setError, fieldError, generalError } = useFormError();
 
   const current = source === 'draw'
     ? (drawn ? { query: drawn, format: 'molfile' } : null)
@@ -91,8 +155,9 @@ export default function NeedFormPage() {
     setError(null);
     setBusy(true);
     const body = { ...need, visibility };
-    if (!body.sector) delete body.sector;
-    if (!body.function) delete body.function;
+    // A new need leaves out what is not chosen; a change sends '' to clear it.
+    if (!body.sector && !editing) delete body.sector;
+    if (!body.function && !editing) delete body.function;
     body.properties = properties.map((p) => {
       const out = { key: p.key, required: p.required };
       if (p.key === 'custom') out.label = p.label;
@@ -103,15 +168,17 @@ export default function NeedFormPage() {
     });
     body.regulatory = regulatory;
     if (deadline) body.deadline = deadline;
+    else if (editing && initial.deadline) body.deadline = null;
     const structure = structureBody();
     if (structure) body.structure = structure;
+    else if (editing && initial.structureType !== 'none') body.structure = null;
     if (visibility === 'named') body.start_ups = named;
-    if (company.trim()) body.company = company.trim();
+    if (company.trim() || (editing && initial.company)) body.company = company.trim();
     body.company_disclosed = disclosed;
-    if (isAdmin(user)) body.partner = partner.trim();
+    if (isAdmin(user) && !editing) body.partner = partner.trim();
     try {
-      const created = await api.post('/api/needs', body);
-      navigate(`/needs/${created.id}`);
+      const saved = editing ? await api.patch(`/api/needs/${encodeURIComponent(id)}`, body) : await api.post('/api/needs', body);
+      navigate(`/needs/${saved.id}`);
     } catch (err) {
       setError(err);
       const s = stepOf(err.field);
@@ -124,7 +191,7 @@ export default function NeedFormPage() {
   const review = structureBody();
   return (
     <>
-      <PageHeader title={t('needForm.title')} subtitle={t('needForm.subtitle')} />
+      <PageHeader title={title} subtitle={editing ? t('needForm.editSubtitle') : t('needForm.subtitle')} />
       <ol className="wizard-steps" aria-label={t('needForm.steps')}>
         {STEPS.map((s, i) => (
           <li key={s} aria-current={i === step ? 'step' : undefined}>
@@ -297,7 +364,7 @@ export default function NeedFormPage() {
             <input type="checkbox" checked={disclosed} onChange={(e) => setDisclosed(e.target.checked)} /> {t('needForm.disclose')}
           </label>
           <p className="hint">{t('needForm.discloseHint')}</p>
-          {isAdmin(user) && (
+          {isAdmin(user) && !editing && (
             <Field label={t('needForm.partner')} type="email" value={partner} onChange={(e) => setPartner(e.target.value)} error={fieldError('partner')} />
           )}
         </section>
@@ -306,7 +373,7 @@ export default function NeedFormPage() {
       {step === 4 && (
         <section className="panel wizard-panel" aria-labelledby="step-review">
           <h2 id="step-review">{t('needForm.step5')}</h2>
-          <p className="muted">{t('needForm.review')}</p>
+          <p className="muted">{editing ? t('needForm.reviewChange') : t('needForm.review')}</p>
           <dl className="definitions">
             <dt>{t('needForm.titleField')}</dt><dd>{need.title || '—'}</dd>
             <dt>{t('needForm.statementField')}</dt><dd className="statement">{need.statement || '—'}</dd>
@@ -322,7 +389,10 @@ export default function NeedFormPage() {
             ...p, min: p.min === '' ? null : Number(p.min), max: p.max === '' ? null : Number(p.max),
           }))} />
           <div className="form-actions">
-            <button type="button" onClick={publish} disabled={busy}>{busy ? t('needForm.publishing') : t('needForm.publish')}</button>
+            <button type="button" onClick={publish} disabled={busy}>
+              {busy ? t('needForm.publishing') : editing ? t('needForm.save') : t('needForm.publish')}
+            </button>
+            {editing && <Link to={`/needs/${id}`} className="button secondary">{t('needForm.cancel')}</Link>}
           </div>
         </section>
       )}

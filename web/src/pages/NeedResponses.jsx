@@ -11,7 +11,7 @@ import { ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad, Empty 
 import { SHARE_KINDS } from './needsCommon.jsx';
 
 function SharedRecord({ response, share }) {
-  const { t, formatNumber } = useI18n();
+  const { t, formatNumber, formatDate } = useI18n();
   const data = useLoad((signal) => api.get(`/api/responses/${response}/shares/${share.id}`, undefined, { signal }), [share.id]);
   if (data.loading && !data.data) return <Loading />;
   if (data.error) return <ErrorMessage error={data.error} />;
@@ -32,6 +32,13 @@ function SharedRecord({ response, share }) {
           <dt>{t('recordKind.compound')}</dt><dd className="mono">{r.compound.canonical_smiles}</dd>
           {r.purity !== null && r.purity !== undefined && <><dt>{t('batch.purity')}</dt><dd>{formatNumber(r.purity)} %</dd></>}
           {r.amount !== null && r.amount !== undefined && <><dt>{t('batch.amount')}</dt><dd>{formatNumber(r.amount)} {r.unit || r.amount_unit}</dd></>}
+          {r.prepared_on && <><dt>{t('batch.preparedOn')}</dt><dd>{formatDate(r.prepared_on)}</dd></>}
+          {r.analyses && r.analyses.length > 0 && (
+            <>
+              <dt>{t('response.analyses')}</dt>
+              <dd>{r.analyses.map((a) => `${a.title} (${t('documentKind.' + a.kind)})`).join(' ; ')}</dd>
+            </>
+          )}
         </dl>
       )}
       {share.type === 'product' && (

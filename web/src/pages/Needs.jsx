@@ -259,6 +259,7 @@ function PartnerPanel({ need, reload }) {
           <button type="button" className="secondary" onClick={() => patch({ company_disclosed: !need.company_disclosed })}>
             {need.company_disclosed ? t('need.hide') : t('need.disclose')}
           </button>
+          {need.status === 'open' && <Link to={`/needs/${need.id}/edit`} className="button secondary">{t('need.edit')}</Link>}
           {need.status === 'open' && !closing && (
             <button type="button" className="secondary" onClick={() => setClosing(true)}>{t('need.close')}</button>
           )}
