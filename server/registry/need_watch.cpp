@@ -39,16 +39,26 @@ Notice matchNotice(const db::Need& need, const Announcement& a) {
   n.params->set("records", records);
   n.params->set("count", static_cast<std::int64_t>(a.fresh.size()));
   n.params->set("scope", a.partner ? "public" : "own");
-  std::string first = a.fresh.front().code;
-  std::string more = a.fresh.size() > 1 ? " (+" + std::to_string(a.fresh.size() - 1) + ")" : "";
+  // The text names up to three records ("CMP-000001, CMP-000004 (+2)"), so an e-mail tells
+  // which ones match.
+  constexpr std::size_t kNamed = 3;
+  std::string first;
+  for (std::size_t i = 0; i < a.fresh.size() && i < kNamed; ++i) {
+    first += (i ? ", " : "") + a.fresh[i].code;
+  }
+  std::string more = a.fresh.size() > kNamed
+                         ? " (+" + std::to_string(a.fresh.size() - kNamed) + ")"
+                         : "";
   if (a.partner) {
     n.textFr = "Le catalogue public répond à votre besoin " + need.code() + " : " + first + more;
     n.textEn = "The public catalogue matches your need " + need.code() + ": " + first + more;
   } else {
-    n.textFr = "Votre " + first + more + " correspond au besoin " + need.code() + " « " +
+    const bool one = a.fresh.size() == 1;
+    n.textFr = (one ? "Votre " : "Vos ") + first + more +
+               (one ? " correspond" : " correspondent") + " au besoin " + need.code() + " « " +
                need.title + " »";
-    n.textEn = "Your " + first + more + " matches need " + need.code() + " \"" + need.title +
-               "\"";
+    n.textEn = "Your " + first + more + (one ? " matches" : " match") + " need " + need.code() +
+               " \"" + need.title + "\"";
   }
   n.link = "/needs/" + need.code();
   return n;
