@@ -69,6 +69,18 @@ async function shot(p, name) {
   await p.screenshot({ path: path.join(screenshotDir, name + '.png'), fullPage: true });
 }
 
+// Where the atoms drawn in the editor are, in page coordinates.
+async function atomsOnCanvas(p) {
+  return p.evaluate(() => {
+    const { editor } = window.ketcher;
+    const origin = editor.render.page2obj({ clientX: 0, clientY: 0, pageX: 0, pageY: 0 });
+    const far = editor.render.page2obj({ clientX: 100, clientY: 100, pageX: 100, pageY: 100 });
+    const sx = 100 / (far.x - origin.x);
+    const sy = 100 / (far.y - origin.y);
+    return [...editor.struct().atoms.values()].map((a) => ({ label: a.label, x: (a.pp.x - origin.x) * sx, y: (a.pp.y - origin.y) * sy }));
+  });
+}
+
 const text = async (locator) => (await locator.innerText()).trim();
 const state = {};
 const runner = new Runner(screenshotDir);
@@ -96,21 +108,28 @@ runner.step('a partner posts a need in the guided form, drawing the structure in
   // 3. The structure: catechol, drawn with the toolbar and the canvas.
   await p.getByLabel('Sous-structure').check();
   await p.waitForFunction(() => window.ketcher && window.ketcher.editor, null, { timeout: 120000 });
-  const canvas = p.getByTestId('ketcher-canvas');
-  await canvas.waitFor({ timeout: 120000 });
-  const box = await canvas.boundingBox();
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2;
-  await p.getByTestId('template-0').click(); // the benzene ring
-  await p.mouse.click(cx, cy);
+  const editor = p.getByTestId('ketcher');
+  await editor.locator('[data-testid="template-0"]').waitFor({ timeout: 120000 });
+  await editor.scrollIntoViewIfNeeded();
+  await editor.locator('[data-testid="template-0"]').click(); // the benzene ring
+  const box = await editor.boundingBox();
+  await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await p.getByText('Structure dessinée (6 atomes).').waitFor();
-  await p.getByTestId('O-button').click();
-  // Two O from two neighbouring ring atoms (a ring bond is 40 px at 100 %).
-  for (const [x0, y0, x1, y1] of [[cx, cy - 40, cx, cy - 80], [cx + 35, cy - 20, cx + 70, cy - 40]]) {
-    await p.mouse.move(x0, y0);
+  await editor.locator('[data-testid="O-button"]').click();
+  // An O pulled out of two neighbouring ring atoms, away from the ring's centre.
+  const ring = await atomsOnCanvas(p);
+  const centre = { x: ring.reduce((s, a) => s + a.x, 0) / ring.length, y: ring.reduce((s, a) => s + a.y, 0) / ring.length };
+  const first = ring.reduce((a, b) => (b.y < a.y ? b : a));
+  const others = ring.filter((a) => a !== first);
+  const second = others.reduce((a, b) => (Math.hypot(b.x - first.x, b.y - first.y) < Math.hypot(a.x - first.x, a.y - first.y) ? b : a));
+  for (const atom of [first, second]) {
+    const dx = atom.x - centre.x;
+    const dy = atom.y - centre.y;
+    const d = Math.hypot(dx, dy) || 1;
+    await p.mouse.move(atom.x, atom.y);
     await p.mouse.down();
-    await p.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, { steps: 4 });
-    await p.mouse.move(x1, y1, { steps: 4 });
+    await p.mouse.move(atom.x + (dx / d) * 25, atom.y + (dy / d) * 25, { steps: 4 });
+    await p.mouse.move(atom.x + (dx / d) * 50, atom.y + (dy / d) * 50, { steps: 4 });
     await p.mouse.up();
   }
   await p.getByText('Structure dessinée (8 atomes).').waitFor();
