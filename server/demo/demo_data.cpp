@@ -11,6 +11,7 @@
 #include "db/start_up_store.h"
 #include "db/user_store.h"
 #include "server/demo/demo_routes.h"
+#include "server/demo/demo_needs.h"
 #include "server/demo/demo_products.h"
 #include "server/demo/demo_waste.h"
 #include "server/json/json_fields.h"
@@ -124,6 +125,7 @@ DemoLoadReport loadDemoData(Runtime& runtime) {
   DemoWasteReport waste = loadDemoWaste(runtime, startUpIds, people);
   report.lots = waste.lots;
   report.transfers = waste.transfers;
+  loadDemoNeeds(runtime, startUpIds, people, report);
   return report;
 }
 
