@@ -28,7 +28,7 @@ std::string columns() {
          kEffectiveVisibility +
          ", dr.product_id, dr.stage_key, dr.batch_id, dr.batch_compound_id, dr.batch_form_number,"
          " dr.batch_number, dr.created_at, dr.created_by, dr.retired_at, dr.retired_reason,"
-         " dr.document_visibility, dr.visibility";
+         " dr.document_visibility, dr.visibility, dr.lot_id";
 }
 
 // What `viewer` may read, on the effective visibility (db::visibleSqlColumns: the one rule).
@@ -65,6 +65,7 @@ Document readDocument(Statement& st) {
   doc.retiredReason = st.getOptionalText(i++);
   doc.documentVisibility = st.getText(i++);
   doc.ownerVisibility = st.getText(i++);
+  doc.lotId = st.getOptionalInt(i++);
   return doc;
 }
 
@@ -138,18 +139,22 @@ const char* documentOwnerTypeName(DocumentOwnerType type) {
       return "stage";
     case DocumentOwnerType::Batch:
       return "batch";
+    case DocumentOwnerType::Lot:
+      return "lot";
   }
   return "product";
 }
 
 bool isValidDocumentKind(const std::string& kind) {
   static const char* kinds[] = {"analysis",     "certificate", "datasheet", "ghs_classification",
-                                "registration", "report",      "sds",       "other"};
+                                "registration", "report",      "sds",       "photo",
+                                "weighing_ticket", "transport_document", "other"};
   return std::any_of(std::begin(kinds), std::end(kinds), [&](const char* k) { return kind == k; });
 }
 
 const char* documentKindList() {
-  return "analysis, certificate, datasheet, ghs_classification, registration, report, sds, other";
+  return "analysis, certificate, datasheet, ghs_classification, registration, report, sds, photo, "
+         "weighing_ticket, transport_document, other";
 }
 
 std::string contentTypeForFilename(const std::string& filename) {

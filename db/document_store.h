@@ -1,5 +1,6 @@
 // The document store: uploaded files (analyses, safety data sheets, certificates, reports)
-// kept once by their SHA-256 and attached to a product, a product stage or a batch.
+// kept once by their SHA-256 and attached to a product, a product stage, a batch or a waste
+// lot (photos, weighing tickets, analyses).
 //
 // Storage: `document_contents` holds each distinct content once *per start-up* (start-up,
 // sha256, size, bytes); an attachment (`document_attachments`, code DOC-…) names the owner,
@@ -10,7 +11,7 @@
 //
 // Visibility: an attachment has its own (`document_visibility`, 'start-up' when attached:
 // the owning team only, whatever the owner's level) and its owner's — a product's, a batch's
-// (the stricter of batch and parent), and for stage evidence the product's capped at
+// (the stricter of batch and parent), a lot's, and for stage evidence the product's capped at
 // 'cluster' (the pipeline is never public). The narrower of the two applies; reads filter
 // with db::visibleSqlColumns over the `document_records` view on that effective visibility.
 //
@@ -29,12 +30,13 @@
 
 namespace argan::db {
 
-enum class DocumentOwnerType { Product, Stage, Batch };
-const char* documentOwnerTypeName(DocumentOwnerType type);  // "product", "stage", "batch"
+enum class DocumentOwnerType { Product, Stage, Batch, Lot };
+// "product", "stage", "batch", "lot"
+const char* documentOwnerTypeName(DocumentOwnerType type);
 
 struct DocumentOwner {
   DocumentOwnerType type = DocumentOwnerType::Product;
-  std::int64_t id = 0;  // products.id, product_stages.id or batches.id
+  std::int64_t id = 0;  // products.id, product_stages.id, batches.id or lots.id
 };
 
 // Document kinds: what the file is evidence of.
@@ -68,6 +70,7 @@ struct Document {
   std::optional<std::string> stageKey;
   std::optional<std::int64_t> batchId;
   std::optional<std::string> batchCode;  // "CMP-000001-F1-B001"
+  std::optional<std::int64_t> lotId;     // a waste lot's photos and papers (LOT-...)
   std::string createdAt;
   std::optional<std::int64_t> createdBy;
   std::optional<std::string> retiredAt;

@@ -11,7 +11,9 @@
 #include "db/start_up_store.h"
 #include "db/user_store.h"
 #include "server/demo/demo_routes.h"
+#include "server/demo/demo_needs.h"
 #include "server/demo/demo_products.h"
+#include "server/demo/demo_waste.h"
 #include "server/json/json_fields.h"
 #include "server/registry/registration.h"
 
@@ -120,6 +122,10 @@ DemoLoadReport loadDemoData(Runtime& runtime) {
   }
   report.routes = loadDemoRoutes(runtime);
   loadDemoProducts(runtime, startUpIds, people, report);
+  DemoWasteReport waste = loadDemoWaste(runtime, startUpIds, people);
+  report.lots = waste.lots;
+  report.transfers = waste.transfers;
+  loadDemoNeeds(runtime, startUpIds, people, report);
   return report;
 }
 

@@ -20,6 +20,11 @@ Router buildApiRouter() {
   addSynthesisEndpoints(router);
   addImportEndpoints(router);
   addExportEndpoints(router);
+  addWasteEndpoints(router);
+  addNeedEndpoints(router);
+  addNeedResponseEndpoints(router);
+  addNeedProjectEndpoints(router);
+  addNotificationEndpoints(router);
   return router;
 }
 

@@ -38,9 +38,15 @@
 #include "db/inquiry_store.h"
 #include "db/import_store.h"
 #include "db/lifecycle.h"
+#include "db/need_project_store.h"
+#include "db/need_response_store.h"
+#include "db/need_store.h"
+#include "db/notification_store.h"
 #include "db/product_store.h"
 #include "db/record_codes.h"
 #include "db/registry_store.h"
+#include "db/waste_flow_store.h"
+#include "db/waste_store.h"
 #include "server/registry/registration.h"
 #include "server/registry/synthesis_routes.h"
 #include "test_server.h"
@@ -383,6 +389,156 @@ const std::vector<MatrixRow> kMatrix = {
   // Export: anyone; the file holds what the caller may see.
   {"GET /api/export/compounds", "", "",                                   {OK,  OK,  OK,  OK,  OK,  OK}},
   {"GET /api/export/routes", "", "",                                      {OK,  OK,  OK,  OK,  OK,  OK}},
+
+  // The waste side. Streams are a public vocabulary kept by administrators. Sources, lots,
+  // transformations belong to their start-up ("A"/"B"); a lot of B published ("public") is
+  // read by everyone and written by B only. "transfer-out" is a transfer from the variant's
+  // start-up to a third one, "transfer-in" one from a third start-up to it: the sender
+  // cancels, the receiver accepts or refuses, and only the parties see it. {lotA} is a large
+  // lot of start-up A; a lot's {batch} is a batch of the lot's holder, {to} a third start-up.
+  {"GET /api/waste-streams", "", "",                                      {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"POST /api/waste-streams", "", R"({"key": "stream_{n}", "name_fr": "Flux {n}", "name_en": "Stream {n}"})",
+                                                                          {401, 403, 403, 403, 403, OK}},
+  {"PATCH /api/waste-streams/{key}", "stream", R"({"hazards": "h {n}"})", {401, 403, 403, 403, 403, OK}},
+  {"GET /api/waste/vocabulary", "", "",                                   {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/waste/emission-factors", "", "",                             {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/sources", "", "",                                            {401, 403, OK,  OK,  OK,  OK}},
+  {"POST /api/sources", "", R"({"name": "Source {n}", "kind": "restaurant", "region": "souss_massa", "start_up": {A}})",
+                                                                          {401, 403, OK,  OK,  403, OK}},
+  {"GET /api/sources/{id}", "source", "",                                 {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"PATCH /api/sources/{id}", "source", R"({"notes": "n {n}"})",          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"GET /api/lots", "", "",                                               {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"POST /api/lots", "",
+   R"({"stream": "used_cooking_oil", "start_up": {A}, "collected_on": "2026-01-02", "net_mass": {"amount": 5, "unit": "kg"}})",
+                                                                          {401, 403, OK,  OK,  403, OK}},
+  {"GET /api/lots/stock", "", "",                                         {401, 403, OK,  OK,  OK,  OK}},
+  // Imports into the caller's own start-up; administrators must name one (400).
+  {"POST /api/lots/import", "", "collected_on,stream,net_mass\n2026-01-02,used_cooking_oil,{n}\n",
+                                                                          {401, 403, OK,  OK,  OK,  400}},
+  {"GET /api/lots/{id}", "lot", "",                                       {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"PATCH /api/lots/{id}", "lot", R"({"notes": "n {n}"})",                {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"POST /api/lots/{id}/retire", "lot", R"({"reason": "weighed twice"})", {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/lots/{id}/history", "lot", "",                               {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"POST /api/lots/{id}/documents", "lot", "photo {n}",                   {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/lots/{id}/documents", "lot", "",                             {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"POST /api/lots/{id}/transfers", "lot", R"({"to_start_up": {to}, "amount": 1, "unit": "kg"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"POST /api/lots/{id}/uses", "lot", R"({"amount": 1, "unit": "kg", "batch": "{batch}"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/lots/{id}/genealogy", "lot", "",                             {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/transformations", "", "",                                    {401, 403, OK,  OK,  OK,  OK}},
+  {"POST /api/transformations", "",
+   R"({"start_up": {A}, "kind": "drying", "performed_on": "2026-01-05", "inputs": [{"lot": "{lotA}", "amount": 1, "unit": "kg"}], "outputs": [{"amount": 0.5, "unit": "kg"}]})",
+                                                                          {401, 403, OK,  OK,  403, OK}},
+  {"GET /api/transformations/{id}", "transformation", "",                 {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"GET /api/transfers", "", "",                                          {401, 403, OK,  OK,  OK,  OK}},
+  {"GET /api/transfers/{id}", "transfer-out", "",                         {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"POST /api/transfers/{id}/accept", "transfer-in", "",                  {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"POST /api/transfers/{id}/refuse", "transfer-in", "",                  {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"POST /api/transfers/{id}/cancel", "transfer-out", "",                 {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"GET /api/batches/{id}/genealogy", "batch", "",                        {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/circularity", "", "",                                        {401, 403, OK,  OK,  OK,  OK}},
+  // The needs board (issue 17). "need": A = shown to start-up A only, posted by the matrix
+  // partner; B = shown to start-up B only, posted by another partner; public = a public need
+  // of another partner. "response"/"response-document": A = start-up A's answer to the
+  // partner's need sharing a compound (a document); B = start-up B's answer to another
+  // partner's need. "project": A/B the same owners, disclosed at stage level, one link.
+  {"GET /api/needs", "", "",                                              {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"POST /api/needs", "", R"({"title": "Need {n}", "statement": "s", "partner": "partner@industry.ma"})",
+                                                                          {401, OK,  403, 403, 403, OK}},
+  {"GET /api/needs/vocabulary", "", "",                                   {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/needs/{id}", "need", "",                                     {404, OK,  OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"PATCH /api/needs/{id}", "need", R"({"title": "Renamed {n}"})",        {401, OK,  403, 403, 404, OK},
+                                                                         {{401, 404, 404, 404, 403, OK}},
+                                                                         {{401, 403, 403, 403, 403, OK}}},
+  {"GET /api/needs/{id}/matches", "need", "",                             {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}},
+                                                                         {{401, 403, OK,  OK,  OK,  OK}}},
+  {"GET /api/needs/{id}/responses", "need", "",                           {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}},
+                                                                         {{401, OK,  OK,  OK,  OK,  OK}}},
+  // Administrators answer for a start-up they name (start_up): without it, 400.
+  {"POST /api/needs/{id}/responses", "need", R"({"summary": "Answer {n}"})",
+                                                                          {401, 403, OK,  OK,  404, 400},
+                                                                         {{401, 403, 404, 404, OK,  400}},
+                                                                         {{401, 403, OK,  OK,  OK,  400}}},
+  {"GET /api/needs/{id}/projects", "need", "",                            {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}},
+                                                                         {{401, OK,  OK,  OK,  OK,  OK}}},
+  {"POST /api/needs/{id}/projects", "need", R"({"title": "Project {n}"})",
+                                                                          {401, 403, OK,  OK,  404, 400},
+                                                                         {{401, 403, 404, 404, OK,  400}},
+                                                                         {{401, 403, OK,  OK,  OK,  400}}},
+  {"GET /api/overview/needs", "", "",                                     {401, 403, 403, 403, 403, OK}},
+  {"GET /api/responses", "", "",                                          {401, OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/responses/{id}", "response", "",                             {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+  {"PATCH /api/responses/{id}", "response", R"({"status": "shortlisted"})",
+                                                                          {401, OK,  403, 403, 404, OK},
+                                                                         {{401, 404, 404, 404, 403, OK}}},
+  {"POST /api/responses/{id}/messages", "response", R"({"message": "Question {n}"})",
+                                                                          {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+  // {compoundA} belongs to start-up A: B's people cannot share it, nor can anyone in B's name.
+  {"POST /api/responses/{id}/shares", "response", R"({"type": "compound", "id": "{compoundA}"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, 404, 404}}},
+  {"POST /api/responses/{id}/shares/{share}/revoke", "response", "",      {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"GET /api/responses/{id}/shares/{share}", "response", "",              {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+  {"GET /api/responses/{id}/shares/{share}/content", "response-document", "",
+                                                                          {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+  {"GET /api/responses/{id}/shares/{share}/depiction.svg", "response", "",
+                                                                          {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+  {"GET /api/projects", "", "",                                           {401, OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/projects/{id}", "project", "",                               {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+  {"PATCH /api/projects/{id}", "project", R"({"trl": 4})",                {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"POST /api/projects/{id}/links", "project", R"({"type": "compound", "id": "{compoundA}"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, 404, 404}}},
+  {"DELETE /api/projects/{id}/links/{link}", "project", "",               {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  // The inbox: numbers count per user. A = one of the caller's; B = a number nobody has.
+  {"GET /api/notifications", "", "",                                      {401, OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/notifications/unread", "", "",                               {401, OK,  OK,  OK,  OK,  OK}},
+  {"POST /api/notifications/read-all", "", "",                            {401, OK,  OK,  OK,  OK,  OK}},
+  {"PATCH /api/notifications/{number}", "notification", R"({"read": true})",
+                                                                          {401, OK,  OK,  OK,  OK,  OK},
+                                                                         {{401, 404, 404, 404, 404, 404}}},
 };
 // clang-format on
 
@@ -405,6 +561,7 @@ struct Fixture {
   TestServer server;
   std::int64_t startUpA = server.createStartUp("Zitoun");
   std::int64_t startUpB = server.createStartUp("Glycera");
+  std::int64_t startUpC = server.createStartUp("Recycl'Oil");  // a third party to transfers
   std::array<std::string, kRoles> tokens;
   std::array<std::int64_t, kRoles> userIds{};
   db::CompoundIdentity baseIdentity;
@@ -499,6 +656,45 @@ struct Fixture {
 
   // A compound of start-up A for bodies that name one ({compoundA}), registered once.
   std::string compoundA;
+  // A lot of start-up A large enough for every cell that takes from it ({lotA}).
+  std::string lotA;
+
+  // A fresh collection lot of `startUp`, published when asked.
+  db::Lot freshLot(std::int64_t startUp, double kg, bool publish = false) {
+    return server.database().write([&](db::Connection& c) {
+      const Clock& clock = server.services().clock;
+      db::Principal system = db::Principal::system("matrix");
+      db::NewLot in;
+      in.startUpId = startUp;
+      in.streamId = db::findWasteStreamByKey(c, "used_cooking_oil")->id;
+      in.collectedOn = "2026-01-01";
+      in.netMassMg = static_cast<std::int64_t>(kg * 1e6);
+      in.netAmount = kg;
+      in.netUnit = "kg";
+      db::Lot lot = db::insertLot(c, clock, system, in);
+      if (publish) {
+        db::changeVisibility(c, clock, system,
+                             {{"lots", "lot", lot.code(), lot.id, startUp}, db::Visibility::Public});
+      }
+      return lot;
+    });
+  }
+
+  // A pending transfer of 1 kg between two start-ups.
+  std::string freshTransfer(std::int64_t from, std::int64_t to) {
+    db::Lot lot = freshLot(from, 10);
+    return server.database().write([&](db::Connection& c) {
+      db::NewTransfer t;
+      t.lotId = lot.id;
+      t.fromStartUpId = from;
+      t.toStartUpId = to;
+      t.massMg = 1000000;
+      t.amount = 1;
+      t.unit = "kg";
+      return db::insertTransfer(c, server.services().clock, db::Principal::system("matrix"), t)
+          .code();
+    });
+  }
 
   // A new product of the variant's start-up (B's for "public", which is then published),
   // made of a fresh compound, with one customer record: params id, key (an untouched
@@ -522,6 +718,73 @@ struct Fixture {
         db::updateProduct(c, clock, system, product.id, publish);
       }
       return Params{{"id", product.code()}, {"key", "scale_up"}, {"cid", std::to_string(record.id)}};
+    });
+  }
+
+  // A need shown to the variant's start-up only (named), posted by the matrix partner for A
+  // and by another partner for B; a public need of another partner for "public".
+  std::int64_t freshNeed(Variant v) {
+    db::Principal poster;
+    poster.role = db::Role::Partner;
+    poster.userId = v == Variant::A ? userIds[kPartner]
+                                    : server.createUser("poster" + std::to_string(++counter) +
+                                                            "@industry.ma",
+                                                        db::Role::Partner, std::nullopt,
+                                                        "matrix password");
+    return server.database().write([&](db::Connection& c) {
+      db::NeedInput in;
+      in.title = "Need " + std::to_string(++counter);
+      in.statement = "A statement";
+      in.visibility = v == Variant::Public ? "public" : "named";
+      if (v != Variant::Public) in.audience = std::vector<std::int64_t>{ownerOf(v)};
+      return db::createNeed(c, server.services().clock, poster, in).id;
+    });
+  }
+
+  // The variant's start-up answers a fresh need of its variant, sharing a fresh compound (or a
+  // document of a fresh product): params id and share.
+  Params freshResponse(Variant v, bool document) {
+    std::int64_t need = freshNeed(v);
+    std::string kind = document ? "document" : "compound";
+    std::int64_t record = 0;
+    if (document) {
+      Params product = freshProduct(v);
+      record = server.database().write([&](db::Connection& c) {
+        db::NewDocument doc;
+        doc.filename = "proposal.pdf";
+        doc.bytes = "%PDF proposal " + std::to_string(++counter);
+        return db::attachDocument(c, server.services().clock, db::Principal::system("matrix"),
+                                  {db::DocumentOwnerType::Product,
+                                   *db::parsePrefixedCode("PRD", product["id"])},
+                                  doc)
+            .id;
+      });
+    } else {
+      record = registerFresh(v).compound.id;
+    }
+    return server.database().write([&](db::Connection& c) {
+      const Clock& clock = server.services().clock;
+      db::Principal system = db::Principal::system("matrix");
+      auto r = db::createResponse(c, clock, system, need, ownerOf(v), "Answer");
+      auto share = db::addShare(c, clock, system, r.id, kind, record, "");
+      return Params{{"id", r.code()}, {"share", std::to_string(share.id)}};
+    });
+  }
+
+  // The variant's start-up's project on a fresh need of its variant, disclosed at stage level,
+  // linking a fresh compound: params id and link.
+  Params freshProject(Variant v) {
+    std::int64_t need = freshNeed(v);
+    std::int64_t compound = registerFresh(v).compound.id;
+    return server.database().write([&](db::Connection& c) {
+      const Clock& clock = server.services().clock;
+      db::Principal system = db::Principal::system("matrix");
+      db::ProjectInput in;
+      in.title = "Project " + std::to_string(++counter);
+      in.disclosure = "stage";
+      auto p = db::createProject(c, clock, system, need, ownerOf(v), in);
+      auto link = db::linkProjectRecord(c, clock, system, p.id, "compound", compound);
+      return Params{{"id", p.code()}, {"link", std::to_string(link.id)}};
     });
   }
 
@@ -580,6 +843,71 @@ struct Fixture {
          }},
         {"stage",
          [](Fixture&, Variant, RoleIndex) { return Params{{"key", "lab_discovery"}}; }},
+        {"stream",
+         [](Fixture& f, Variant, RoleIndex) {
+           std::string key = "matrix_stream_" + std::to_string(++f.counter);
+           f.server.database().write([&](db::Connection& c) {
+             db::WasteStreamInput in;
+             in.key = key;
+             in.nameFr = "Flux " + key;
+             in.nameEn = "Stream " + key;
+             db::createWasteStream(c, f.server.services().clock, db::Principal::system("matrix"),
+                                   in);
+           });
+           return Params{{"key", key}};
+         }},
+        {"source",
+         [](Fixture& f, Variant v, RoleIndex) {
+           return f.server.database().write([&](db::Connection& c) {
+             db::SourceInput in;
+             in.name = "Source " + std::to_string(++f.counter);
+             in.kind = "olive_mill";
+             in.region = "fes_meknes";
+             auto s = db::createSource(c, f.server.services().clock,
+                                       db::Principal::system("matrix"), f.ownerOf(v), in);
+             return Params{{"id", s.code()}};
+           });
+         }},
+        {"lot",  // with a batch of the lot's holder ({batch}) and a third start-up ({to})
+         [](Fixture& f, Variant v, RoleIndex) {
+           db::Lot lot = f.freshLot(f.ownerOf(v), 100, v == Variant::Public);
+           std::string batch =
+               f.registerFresh(v == Variant::A ? Variant::A : Variant::B, true).batch.code();
+           return Params{{"id", lot.code()}, {"batch", batch}, {"to", std::to_string(f.startUpC)}};
+         }},
+        {"transformation",
+         [](Fixture& f, Variant v, RoleIndex) {
+           db::Lot lot = f.freshLot(f.ownerOf(v), 10);
+           return f.server.database().write([&](db::Connection& c) {
+             const Clock& clock = f.server.services().clock;
+             db::Principal system = db::Principal::system("matrix");
+             db::NewTransformation t;
+             t.startUpId = f.ownerOf(v);
+             t.kind = "filtration";
+             t.performedOn = "2026-01-02";
+             t.inputs.push_back({lot.id, 5000000, 5, "kg"});
+             std::int64_t id = db::insertTransformation(c, clock, system, t);
+             db::NewLot out;
+             out.startUpId = f.ownerOf(v);
+             out.streamId = lot.streamId;
+             out.origin = "transformation";
+             out.transformationId = id;
+             out.collectedOn = "2026-01-02";
+             out.netMassMg = 4000000;
+             out.netAmount = 4;
+             db::insertLot(c, clock, system, out);
+             db::auditTransformation(c, clock, system, id);
+             return Params{{"id", db::transformationCode(id)}};
+           });
+         }},
+        {"transfer-out",
+         [](Fixture& f, Variant v, RoleIndex) {
+           return Params{{"id", f.freshTransfer(f.ownerOf(v), f.startUpC)}};
+         }},
+        {"transfer-in",
+         [](Fixture& f, Variant v, RoleIndex) {
+           return Params{{"id", f.freshTransfer(f.startUpC, f.ownerOf(v))}};
+         }},
         {"import",
          [](Fixture& f, Variant v, RoleIndex) {
            db::NewImport in;
@@ -592,6 +920,26 @@ struct Fixture {
                                      db::Principal::system("matrix"), in);
            });
            return Params{{"id", std::to_string(job.id)}};
+         }},
+        {"need",
+         [](Fixture& f, Variant v, RoleIndex) {
+           return Params{{"id", db::needCode(f.freshNeed(v))}};
+         }},
+        {"response",
+         [](Fixture& f, Variant v, RoleIndex) { return f.freshResponse(v, /*document=*/false); }},
+        {"response-document",
+         [](Fixture& f, Variant v, RoleIndex) { return f.freshResponse(v, /*document=*/true); }},
+        {"project", [](Fixture& f, Variant v, RoleIndex) { return f.freshProject(v); }},
+        {"notification",
+         [](Fixture& f, Variant v, RoleIndex role) {
+           if (v != Variant::A) return Params{{"number", "999999"}};
+           std::int64_t user = role == kAnonymous ? f.userIds[kMemberA] : f.userIds[role];
+           return f.server.database().write([&](db::Connection& c) {
+             db::NewNotification n;
+             n.kind = "new_match";
+             return Params{{"number", std::to_string(db::addNotification(
+                                          c, f.server.services().clock, user, n))}};
+           });
          }},
         {"start-up",
          [](Fixture& f, Variant v, RoleIndex) {
@@ -631,6 +979,8 @@ struct Fixture {
     if (!row.subject.empty()) params = subjects().at(row.subject)(*this, v, role);
     if (compoundA.empty()) compoundA = registerFresh(Variant::A).compound.code();
     params["compoundA"] = compoundA;
+    if (lotA.empty()) lotA = freshLot(startUpA, 1000000).code();
+    params["lotA"] = lotA;
     params["A"] = std::to_string(startUpA);
     params["B"] = std::to_string(startUpB);
     params["n"] = std::to_string(++counter);
