@@ -58,7 +58,8 @@ BOOST_AUTO_TEST_CASE(a_failure_at_write_time_rolls_back_only_that_record) {
                                     {{"CCO", "smiles", {}}});
   BOOST_TEST_REQUIRE(first.verdicts[0].outcome == "new_compound");
   server.database().write([&](db::Connection& c) {
-    db::retireCompound(c, server.services().clock, db::Principal::system("t"), 1, "mistake");
+    db::retireCompound(c, server.services().clock, db::Principal::system("t"),
+                       first.verdicts[0].compoundId, "mistake");
   });
   // A batch of a retired parent is refused at write time, inside the same transaction as
   // a good record before and after it.

@@ -485,8 +485,10 @@ BOOST_AUTO_TEST_CASE(a_bad_record_in_the_middle_of_a_chunk_is_rejected_alone) {
   ImportFixture f;
   std::int64_t s = f.startUp("Chunk Lab");
   f.run(s, "OCCc1ccc(O)c(O)c1\thydroxytyrosol\n", smilesOptions());
+  BOOST_TEST_REQUIRE(f.count("SELECT COUNT(*) FROM compounds") == 1);
+  const std::int64_t hydroxytyrosol = f.count("SELECT id FROM compounds");
   f.database->write([&](db::Connection& c) {
-    db::retireCompound(c, f.clock, f.admin, 1, "withdrawn");
+    db::retireCompound(c, f.clock, f.admin, hydroxytyrosol, "withdrawn");
   });
   std::int64_t auditBefore = f.count("SELECT COUNT(*) FROM audit_log");
   // One chunk of six: a structure the chemistry refuses (record 2), a new batch of a retired
