@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "db/identifiers.h"
 #include "test_server.h"
 
 using namespace argan;
@@ -222,12 +223,17 @@ BOOST_AUTO_TEST_CASE(exports_hold_what_the_caller_may_see) {
                                   test::readFile(test::testData("import/plate.smi")), lab.lead,
                                   "application/octet-stream");
   lab.waitFor(imported.json()->getValue<std::int64_t>("id"), lab.lead);
-  lab.server.database().write([](db::Connection& c) {
-    c.exec("UPDATE compounds SET visibility = 'public' WHERE id = 1");
+  // Publish the first imported compound (record numbers are not 1, 2, 3: take the oldest).
+  const std::int64_t first = lab.server.database().write([](db::Connection& c) {
+    std::int64_t id = c.queryInt("SELECT MIN(id) FROM compounds").value_or(0);
+    c.exec("UPDATE compounds SET visibility = 'public' WHERE id = " + std::to_string(id));
+    return id;
   });
+  BOOST_TEST_REQUIRE(first > 0);
   auto anonymous = lab.server.call("GET", "/api/export/compounds?format=json");
   BOOST_TEST_REQUIRE(anonymous.status == 200, anonymous.body);
   BOOST_TEST(anonymous.json()->getValue<int>("count") == 1);
+  BOOST_TEST(anonymous.body.find(db::compoundCode(first)) != std::string::npos, anonymous.body);
   BOOST_TEST(anonymous.headers["Content-Disposition"].find("argan-compounds.json") !=
              std::string::npos);
   BOOST_TEST(lab.server.call("GET", "/api/export/compounds?format=json", "", lab.other)
