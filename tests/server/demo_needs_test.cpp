@@ -2,6 +2,8 @@
 // seen over HTTP as the demo's partners and start-ups see them.
 #include <algorithm>
 
+#include "db/record_codes.h"
+#include "db/sqlite.h"
 #include "db/user_store.h"
 #include "server/demo/demo_data.h"
 #include "server/registry/need_watch.h"
@@ -20,6 +22,16 @@ std::string tokenFor(test::TestServer& server, const std::string& email) {
                        server::tokenDigest(token), "demo test");
   });
   return token;
+}
+
+// A demo product's code, by its name (record numbers are creation times, not 1, 2, 3).
+std::string productNamed(test::TestServer& server, const std::string& name) {
+  return server.database().read([&](db::Connection& c) {
+    db::Statement st(c, "SELECT id FROM products WHERE name = ?");
+    st.bind(1, name);
+    BOOST_TEST_REQUIRE(st.step(), name);
+    return db::productCode(st.getInt(0));
+  });
 }
 
 std::vector<std::string> ids(const Poco::JSON::Array::Ptr& items) {
@@ -84,7 +96,8 @@ BOOST_AUTO_TEST_CASE(the_demo_board_has_needs_a_response_and_a_project) {
   // Its matches: the public catalogue for the partner (hydroxytyrosol, OleoHT).
   auto matches = server.call("GET", "/api/needs/NEED-000001/matches", "", nawal).json();
   auto found = ids(matches->getArray("items"));
-  BOOST_TEST((std::find(found.begin(), found.end(), "PRD-000005") != found.end()));
+  const std::string oleoHT = productNamed(server, "OleoHT hydroxytyrosol 99 %");
+  BOOST_TEST((std::find(found.begin(), found.end(), oleoHT) != found.end()));
 
   // The paint maker's need: shown to the cluster, anonymous to start-ups, Glycera's project
   // disclosed at stage and TRL without its name.
@@ -109,7 +122,8 @@ BOOST_AUTO_TEST_CASE(the_demo_board_has_needs_a_response_and_a_project) {
   // The hotels' need, without a structure, matches ThymoClean by its function.
   std::string ghita = tokenFor(server, "ghita.sefrioui@hotelsatlas.demo.argan.local");
   auto hotel = server.call("GET", "/api/needs/NEED-000004/matches", "", ghita).json();
-  BOOST_TEST(ids(hotel->getArray("items")) == std::vector<std::string>{"PRD-000004"});
+  BOOST_TEST(ids(hotel->getArray("items")) ==
+             std::vector<std::string>{productNamed(server, "ThymoClean surface disinfectant")});
 
   // The watcher's first sweep tells each audience of its matches.
   server::NeedWatch watch(server.services());
