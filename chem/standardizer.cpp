@@ -709,14 +709,23 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
           out.stepsApplied.push_back("inner salt: the acid H of the cation goes to the form");
         }
       }
-      // Canonical H on azole rings and amidines: the smallest canonical SMILES among the
-      // placements reachable by those moves (at most 64 structures).
+      // Canonical H on azole rings and amidines: among the placements reachable by those
+      // moves (at most 64 structures), the smallest canonical SMILES without stereo, then
+      // with it, so that stereoisomers get the same placement (omeprazole, esomeprazole).
       RDKit::MolOps::symmetrizeSSSR(*parent);
+      std::vector<std::unique_ptr<RDKit::RWMol>> firstMoves;
+      azoleVariants(*parent, firstMoves);
+      amidineVariants(*parent, *impl_->amidine, firstMoves);
+      auto placementKey = [](const RDKit::ROMol& m) {
+        return noStereoSmiles(m) + " " + RDKit::MolToSmiles(m);
+      };
       std::map<std::string, std::unique_ptr<RDKit::RWMol>> seen;
       std::vector<RDKit::RWMol*> queue;
-      std::string start = RDKit::MolToSmiles(*parent);
-      seen[start] = std::make_unique<RDKit::RWMol>(*parent);
-      queue.push_back(seen[start].get());
+      std::string start = firstMoves.empty() ? "" : placementKey(*parent);
+      if (!firstMoves.empty()) {
+        seen[start] = std::make_unique<RDKit::RWMol>(*parent);
+        queue.push_back(seen[start].get());
+      }
       while (!queue.empty() && seen.size() < 64) {
         RDKit::RWMol* current = queue.back();
         queue.pop_back();
@@ -724,14 +733,14 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
         azoleVariants(*current, variants);
         amidineVariants(*current, *impl_->amidine, variants);
         for (auto& v : variants) {
-          std::string s = RDKit::MolToSmiles(*v);
+          std::string s = placementKey(*v);
           if (seen.count(s)) continue;
           RDKit::MolOps::symmetrizeSSSR(*v);
           queue.push_back(v.get());
           seen[s] = std::move(v);
         }
       }
-      if (seen.begin()->first != start) {
+      if (!seen.empty() && seen.begin()->first != start) {
         parent = std::move(seen.begin()->second);
         out.stepsApplied.push_back("azole/amidine hydrogen placed canonically");
       }

@@ -272,7 +272,7 @@ void getFields(WireReader& r, const std::tuple<T&...>& fields) {
   void get(WireReader& r, Type& v) { getFields(r, std::tie(__VA_ARGS__)); }
 
 ARGAN_WIRE_FIELDS(chem::SubstructureQuerySpec, v.format, v.text, v.patternFingerprint, v.atoms,
-                  v.screenBits)
+                  v.screenBits, v.elementOnly)
 ARGAN_WIRE_FIELDS(chem::ComponentInput, v.smiles, v.name, v.role, v.amount, v.unit, v.density,
                   v.equivalents, v.origin, v.fromStep, v.compound)
 ARGAN_WIRE_FIELDS(chem::ReactionConditions, v.temperatureC, v.timeH, v.pressureBar, v.atmosphere,

@@ -109,6 +109,8 @@ export const messages = {
   // Compound
   'compound.identity': ['Identité', 'Identity'],
   'compound.formula': ['Formule brute', 'Molecular formula'],
+  'compound.name': ['Nom', 'Name'],
+  'compound.synonyms': ['Synonymes', 'Synonyms'],
   'compound.canonicalSmiles': ['SMILES canonique', 'Canonical SMILES'],
   'compound.noStereoSmiles': ['SMILES sans stéréo', 'No-stereo SMILES'],
   'compound.tautomerHash': ['Empreinte tautomère', 'Tautomer hash'],

@@ -13,14 +13,19 @@ const MODES = ['substructure', 'similarity', 'exact', 'properties'];
 const PAGE_SIZE = 12;
 const INCHIKEY = /^[A-Z]{14}-[A-Z]{10}-[A-Z]$/;
 const FORMULA = /^([A-Z][a-z]?\d*)+$/;
+// A name ("methyl oleate", "glycerol") or a CAS number: searched by text, not as a structure.
+const NAME_LIKE = /\s|^\d{2,7}-\d\d-\d$|^[A-Za-z][a-z]{3,}/;
 
 function paramsFromUrl(query) {
   const q = query.get('q') || '';
   let mode = query.get('mode');
   if (!MODES.includes(mode)) {
-    // A bare catalogue query: identifiers and formulas are property searches, anything
-    // else is taken as a structure.
-    mode = !q || INCHIKEY.test(q) || FORMULA.test(q) || /^CMP-\d+$/i.test(q) ? 'properties' : 'substructure';
+    // A bare catalogue query: names, CAS numbers, identifiers and formulas are text
+    // searches, anything else is taken as a structure.
+    mode =
+      !q || INCHIKEY.test(q) || FORMULA.test(q) || NAME_LIKE.test(q) || /^CMP-\d+$/i.test(q)
+        ? 'properties'
+        : 'substructure';
   }
   return {
     mode,
@@ -53,8 +58,8 @@ async function runSearch(p, signal) {
       const compound = await api.get(`/api/compounds/${encodeURIComponent(text.toUpperCase())}`, undefined, { signal });
       return { hits: [{ compound }], total: 1, complete: true };
     }
-    if (INCHIKEY.test(text)) query.inchikey = text;
-    else if (text) query.formula = text;
+    // Names, synonyms, CAS numbers, formulas, InChIKeys and codes (GET /api/compounds?q=).
+    if (text) query.q = text;
     const body = await api.get('/api/compounds', query, { signal });
     return { hits: body.items.map((compound) => ({ compound })), total: body.total, complete: true };
   }
@@ -82,6 +87,7 @@ function Hit({ hit, mode }) {
         <h3>
           <Link to={`/compounds/${c.id}`}>{c.id}</Link>
         </h3>
+        {c.name && <p className="compound-name">{c.name}</p>}
         <p className="formula">
           {c.formula} · {formatNumber(c.mw, 2)} g/mol
         </p>
