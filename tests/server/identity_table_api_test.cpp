@@ -178,7 +178,7 @@ BOOST_AUTO_TEST_CASE(every_row_gets_its_verdict_and_2xx_means_stored) {
         mol.reset(RDKit::MolBlockToMol(block));
       } catch (...) {
       }
-      BOOST_TEST(mol != nullptr, "RDKit cannot read back:\n" << block.substr(0, 300));
+      BOOST_TEST((mol != nullptr), "RDKit cannot read back:\n" << block.substr(0, 300));
       from = end + 5;
     }
     if (std::system("obabel -V >/dev/null 2>&1") == 0) {
@@ -253,8 +253,9 @@ BOOST_AUTO_TEST_CASE(names_synonyms_and_cas_are_stored_and_searchable) {
   BOOST_TEST(get.json()->getValue<std::string>("cas") == "112-62-9");
   BOOST_TEST(get.json()->getArray("synonyms")->size() == 2u);
   BOOST_TEST(get.json()->getArray("external_ids")->size() == 1u);
-  for (const std::string q : {"methyl%20oleate", "Oleic%20acid%20methyl", "112-62-9", "C19H36O2",
-                              "QYDYPVFESGNLHU-KHPPLWFESA-N", code}) {
+  for (const std::string& q : std::vector<std::string>{"methyl%20oleate", "Oleic%20acid%20methyl",
+                                                      "112-62-9", "C19H36O2",
+                                                      "QYDYPVFESGNLHU-KHPPLWFESA-N", code}) {
     auto found = server.call("GET", "/api/compounds?q=" + q, "", lead);
     BOOST_TEST_REQUIRE(found.status == 200, found.body);
     BOOST_TEST(found.json()->getValue<std::int64_t>("total") == 1, q << ": " << found.body);
