@@ -39,14 +39,14 @@ SaltFormerRole parseRole(const std::string& word, int line) {
   if (word == "acid") return SaltFormerRole::Acid;
   if (word == "anion") return SaltFormerRole::Anion;
   if (word == "solvent") return SaltFormerRole::Solvent;
-  throw internalError("salt_formers.tsv line " + std::to_string(line) + ": unknown role '" +
-                      word + "'");
+  throw internalError("salt_formers.tsv line " + std::to_string(line) + ": unknown role '" + word +
+                      "'");
 }
 
 struct Table {
   std::vector<SaltFormer> entries;
-  std::multimap<std::string, std::size_t> byKey;   // no-stereo neutral key -> entry
-  std::vector<std::string> exact;                  // canonical SMILES of each entry
+  std::multimap<std::string, std::size_t> byKey;  // no-stereo neutral key -> entry
+  std::vector<std::string> exact;                 // canonical SMILES of each entry
 };
 
 const Table& table() {
@@ -108,11 +108,16 @@ const Table& table() {
 
 const char* saltFormerRoleName(SaltFormerRole role) {
   switch (role) {
-    case SaltFormerRole::Cation: return "cation";
-    case SaltFormerRole::Base: return "base";
-    case SaltFormerRole::Acid: return "acid";
-    case SaltFormerRole::Anion: return "anion";
-    case SaltFormerRole::Solvent: return "solvent";
+    case SaltFormerRole::Cation:
+      return "cation";
+    case SaltFormerRole::Base:
+      return "base";
+    case SaltFormerRole::Acid:
+      return "acid";
+    case SaltFormerRole::Anion:
+      return "anion";
+    case SaltFormerRole::Solvent:
+      return "solvent";
   }
   return "acid";
 }
@@ -128,6 +133,8 @@ const SaltFormer* findSaltFormer(const std::string& noStereoNeutralSmiles,
   return &t.entries[begin->second];
 }
 
-std::size_t saltFormerCount() { return table().entries.size(); }
+std::size_t saltFormerCount() {
+  return table().entries.size();
+}
 
 }  // namespace argan::chem

@@ -15,10 +15,10 @@ namespace argan::chem {
 enum class SaltFormerRole { Cation, Base, Acid, Anion, Solvent };
 
 struct SaltFormer {
-  std::string smiles;     // as written in the table
-  std::string name;       // "sodium", "hydrochloride", "water"
+  std::string smiles;  // as written in the table
+  std::string name;    // "sodium", "hydrochloride", "water"
   SaltFormerRole role = SaltFormerRole::Acid;
-  bool inorganic = false; // class column: inorganic (carbonate, cyanide: inorganic carbon)
+  bool inorganic = false;  // class column: inorganic (carbonate, cyanide: inorganic carbon)
 };
 
 // "cation" | "base" | "acid" | "anion" | "solvent" (the FormComponent::kind words).

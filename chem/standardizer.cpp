@@ -8,8 +8,8 @@
 #include <GraphMol/SmilesParse/SmilesParse.h>
 #include <GraphMol/SmilesParse/SmilesWrite.h>
 #include <GraphMol/StereoGroup.h>
-#include <GraphMol/Substruct/SubstructMatch.h>
 #include <GraphMol/SubstanceGroup.h>
+#include <GraphMol/Substruct/SubstructMatch.h>
 #include <RDGeneral/versions.h>
 
 #include <algorithm>
@@ -45,8 +45,15 @@ constexpr const char* kStereoTag = "_arganInputIndex";
 
 bool isCounterIonMetal(int z) {
   switch (z) {
-    case 3: case 11: case 19: case 37: case 55:  // Li Na K Rb Cs
-    case 12: case 20: case 38: case 56:          // Mg Ca Sr Ba
+    case 3:
+    case 11:
+    case 19:
+    case 37:
+    case 55:  // Li Na K Rb Cs
+    case 12:
+    case 20:
+    case 38:
+    case 56:  // Mg Ca Sr Ba
       return true;
     default:
       return false;
@@ -55,7 +62,14 @@ bool isCounterIonMetal(int z) {
 
 bool isIonicPartner(int z) {
   switch (z) {
-    case 7: case 8: case 16: case 34: case 9: case 17: case 35: case 53:
+    case 7:
+    case 8:
+    case 16:
+    case 34:
+    case 9:
+    case 17:
+    case 35:
+    case 53:
       return true;
     default:
       return false;
@@ -89,7 +103,9 @@ int netCharge(const RDKit::ROMol& mol) {
   return charge;
 }
 
-bool isChalcogen(int z) { return z == 8 || z == 16 || z == 34 || z == 52; }
+bool isChalcogen(int z) {
+  return z == 8 || z == 16 || z == 34 || z == 52;
+}
 
 // True when one of RDKit's default normalisation rules may match (see the git history of
 // this function for the derivation: every rule but five needs a charged atom).
@@ -228,10 +244,17 @@ bool ionicBondsToIons(RDKit::RWMol& mol) {
       if (!isIonicPartner(other->getAtomicNum())) continue;
       int order = 0;
       switch (b->getBondType()) {
-        case RDKit::Bond::SINGLE: order = 1; break;
-        case RDKit::Bond::DOUBLE: order = 2; break;
-        case RDKit::Bond::TRIPLE: order = 3; break;
-        default: continue;  // dative, aromatic, query: left as drawn
+        case RDKit::Bond::SINGLE:
+          order = 1;
+          break;
+        case RDKit::Bond::DOUBLE:
+          order = 2;
+          break;
+        case RDKit::Bond::TRIPLE:
+          order = 3;
+          break;
+        default:
+          continue;  // dative, aromatic, query: left as drawn
       }
       cuts.push_back({metal->getIdx(), other->getIdx(), order});
     }
@@ -267,7 +290,7 @@ struct Fragment {
   std::unique_ptr<RDKit::ROMol> neutral;  // Uncharger's neutral form
   std::string smiles;                     // canonical SMILES as drawn
   std::string neutralSmiles;
-  std::string key;                        // neutral, no stereo: the salt-former key
+  std::string key;  // neutral, no stereo: the salt-former key
   const SaltFormer* former = nullptr;
   int charge = 0;
   bool metal = false;
@@ -317,8 +340,7 @@ std::string componentNames(const std::vector<const Fragment*>& fragments) {
 [[noreturn]] void refuseMixture(const std::string& why,
                                 const std::vector<const Fragment*>& fragments) {
   throw invalidArgument(
-      "the structure is a mixture, not one compound: " + why + " (" +
-          componentNames(fragments) +
+      "the structure is a mixture, not one compound: " + why + " (" + componentNames(fragments) +
           "). Register a mixture as a substance; draw a racemate as one molecule with an AND "
           "group (CXSMILES |&1:...|)",
       {{"reason", std::string(kReasonMixture)}, {"components", componentNames(fragments)}});
@@ -469,9 +491,31 @@ void refusePolymersAndStars(const RDKit::ROMol& mol) {
 
 bool isMetalElement(int z) {
   switch (z) {
-    case 0: case 1: case 2: case 5: case 6: case 7: case 8: case 9: case 10: case 14:
-    case 15: case 16: case 17: case 18: case 32: case 33: case 34: case 35: case 36:
-    case 51: case 52: case 53: case 54: case 85: case 86:
+    case 0:
+    case 1:
+    case 2:
+    case 5:
+    case 6:
+    case 7:
+    case 8:
+    case 9:
+    case 10:
+    case 14:
+    case 15:
+    case 16:
+    case 17:
+    case 18:
+    case 32:
+    case 33:
+    case 34:
+    case 35:
+    case 36:
+    case 51:
+    case 52:
+    case 53:
+    case 54:
+    case 85:
+    case 86:
       return false;
     default:
       return z > 0;
@@ -594,8 +638,8 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
         if (f.carbanion || hasTetrapyrroleMacrocycle(*f.mol)) metalCompound = true;
       }
     }
-    const bool anyOrganic =
-        std::any_of(fragments.begin(), fragments.end(), [](const Fragment& f) { return f.organic; });
+    const bool anyOrganic = std::any_of(fragments.begin(), fragments.end(),
+                                        [](const Fragment& f) { return f.organic; });
 
     std::vector<const Fragment*> parentParts;  // fragments that make the parent
     std::vector<const Fragment*> rest;         // form components
@@ -608,9 +652,8 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
       wholeInput = true;
       for (const auto* f : all) (f->solvent ? rest : parentParts).push_back(f);
       if (parentParts.empty()) refuseMixture("only solvents, no solute", all);
-      out.stepsApplied.push_back(metalCompound
-                                     ? "metal compound: registered whole"
-                                     : "inorganic substance: registered whole");
+      out.stepsApplied.push_back(metalCompound ? "metal compound: registered whole"
+                                               : "inorganic substance: registered whole");
     } else {
       // An organic salt or solvate: the parent is the active part, chosen by the list.
       std::map<std::string, std::vector<const Fragment*>> candidates;  // by neutral SMILES
@@ -620,8 +663,7 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
       if (candidates.size() > 1) {
         std::vector<const Fragment*> named;
         for (const auto& [s, fs] : candidates) named.push_back(fs.front());
-        refuseMixture("more than one molecule that is neither a salt former nor a solvent",
-                      named);
+        refuseMixture("more than one molecule that is neither a salt former nor a solvent", named);
       }
       if (candidates.size() == 1) {
         parentParts = candidates.begin()->second;
@@ -648,8 +690,8 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
         }
       }
       const Fragment& p = *parentParts.front();
-      if (p.solvent && std::any_of(rest.begin(), rest.end(),
-                                   [](const Fragment* f) { return f->solvent; })) {
+      if (p.solvent &&
+          std::any_of(rest.begin(), rest.end(), [](const Fragment* f) { return f->solvent; })) {
         refuseMixture("a solvent beside a solvent is a solution", all);
       }
       int restCharge = 0;
@@ -683,15 +725,16 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
       parent.reset(new RDKit::RWMol(*p.mol));
     } else {
       // Organic parent: reionise (strongest acid ionised first), neutralise, inner salt.
-      std::unique_ptr<RDKit::ROMol> reionized(
-          options_.skipInapplicableSteps && !reionizationMayApply(*p.mol)
-              ? new RDKit::ROMol(*p.mol)
-              : impl_->reionizer.reionize(*p.mol));
+      std::unique_ptr<RDKit::ROMol> reionized(options_.skipInapplicableSteps &&
+                                                      !reionizationMayApply(*p.mol)
+                                                  ? new RDKit::ROMol(*p.mol)
+                                                  : impl_->reionizer.reionize(*p.mol));
       std::unique_ptr<RDKit::ROMol> neutral(impl_->uncharger.uncharge(*reionized));
       parent.reset(new RDKit::RWMol(*neutral));
       restoreStereoGroups(*parent, groups);
       if (p.charge != 0 || hasCharge(*p.mol)) {
-        if (RDKit::MolToSmiles(*parent) != p.smiles) out.stepsApplied.push_back("neutralised charges");
+        if (RDKit::MolToSmiles(*parent) != p.smiles)
+          out.stepsApplied.push_back("neutralised charges");
       }
       int positive = netCharge(*parent);
       if (positive > 0) {
@@ -812,16 +855,15 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
       out.formLabel = "free form";
     } else {
       auto rank = [](const FormComponent& c) {
-        return c.kind == "cation" || c.kind == "base"   ? 0
+        return c.kind == "cation" || c.kind == "base"  ? 0
                : c.kind == "acid" || c.kind == "anion" ? 1
-               : c.kind == "other"                   ? 2
-                                                     : 3;
+               : c.kind == "other"                     ? 2
+                                                       : 3;
       };
       std::vector<FormComponent> labelled = out.components;
-      std::stable_sort(labelled.begin(), labelled.end(),
-                       [&](const FormComponent& a, const FormComponent& b) {
-                         return rank(a) < rank(b);
-                       });
+      std::stable_sort(
+          labelled.begin(), labelled.end(),
+          [&](const FormComponent& a, const FormComponent& b) { return rank(a) < rank(b); });
       for (const auto& c : labelled) {
         if (!out.formLabel.empty()) out.formLabel += "; ";
         out.formLabel += componentLabel(c) + ", " + std::to_string(out.parentCount) + ":" +

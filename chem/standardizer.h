@@ -37,8 +37,8 @@ struct StandardizedStructure {
   int parentCount = 1;                    // how many copies of the parent in the form
   std::vector<FormComponent> components;  // sorted by SMILES
   bool containsMetal = false;             // the parent holds a metal atom (identity by InChI)
-  std::string formKey;    // "1|[Na+]*1" — unique per form of one parent
-  std::string formLabel;  // "free form", "sodium salt, 1:1", "hydrate, 2:1"
+  std::string formKey;                    // "1|[Na+]*1" — unique per form of one parent
+  std::string formLabel;                  // "free form", "sodium salt, 1:1", "hydrate, 2:1"
   std::vector<std::string> stepsApplied;  // human-readable log of what changed
 };
 

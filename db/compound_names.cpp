@@ -36,7 +36,10 @@ std::string namesJson(Connection& c, std::int64_t compoundId) {
   CompoundNames n = loadCompoundNames(c, compoundId);
   Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   o.set("name", n.name);
-  if (n.cas) o.set("cas", *n.cas); else o.set("cas", Poco::Dynamic::Var());
+  if (n.cas)
+    o.set("cas", *n.cas);
+  else
+    o.set("cas", Poco::Dynamic::Var());
   Poco::JSON::Array synonyms;
   for (const auto& s : n.synonyms) synonyms.add(s);
   o.set("synonyms", synonyms);
@@ -162,8 +165,8 @@ void supersedeCompound(Connection& c, const Clock& clock, const Principal& actor
 void fillMissingInchiKeys(Connection& c, std::int64_t formId, const std::string& formKey,
                           std::int64_t batchId, const std::string& submittedKey) {
   if (batchId && !submittedKey.empty()) {
-    Statement st(c,
-                 "UPDATE batches SET submitted_inchikey = ? WHERE id = ? AND submitted_inchikey = ''");
+    Statement st(
+        c, "UPDATE batches SET submitted_inchikey = ? WHERE id = ? AND submitted_inchikey = ''");
     st.bind(1, submittedKey).bind(2, batchId).run();
   }
   if (formId && !formKey.empty()) {
@@ -202,8 +205,8 @@ bool mergeCompoundNames(Connection& c, const Clock& clock, const Principal& acto
   if (names.empty()) return false;
   CompoundNames current = loadCompoundNames(c, compoundId);
   if (names.cas && current.cas && *names.cas != *current.cas) {
-    throw alreadyExists(compoundCode(compoundId) + " already has the CAS number " +
-                            *current.cas + ", not " + *names.cas,
+    throw alreadyExists(compoundCode(compoundId) + " already has the CAS number " + *current.cas +
+                            ", not " + *names.cas,
                         {{"field", "cas"}, {"compound", compoundCode(compoundId)}});
   }
   const std::string before = namesJson(c, compoundId);
@@ -243,9 +246,8 @@ bool mergeCompoundNames(Connection& c, const Clock& clock, const Principal& acto
   return true;
 }
 
-CompoundPage searchCompoundsByText(Connection& c, const Principal& viewer,
-                                   const std::string& text, std::int64_t page,
-                                   std::int64_t pageSize,
+CompoundPage searchCompoundsByText(Connection& c, const Principal& viewer, const std::string& text,
+                                   std::int64_t page, std::int64_t pageSize,
                                    const std::optional<std::string>& visibility) {
   if (page < 0) throw invalidArgument("page must be 0 or more", {{"field", "page"}});
   if (pageSize < 1 || pageSize > 500) {

@@ -17,13 +17,11 @@
 namespace argan::db {
 
 struct CompoundNames {
-  std::string name;                   // "" when none given
+  std::string name;  // "" when none given
   std::vector<std::string> synonyms;
-  std::optional<std::string> cas;     // "7732-18-5"
+  std::optional<std::string> cas;                                // "7732-18-5"
   std::vector<std::pair<std::string, std::string>> externalIds;  // (source, value)
-  bool empty() const {
-    return name.empty() && synonyms.empty() && !cas && externalIds.empty();
-  }
+  bool empty() const { return name.empty() && synonyms.empty() && !cas && externalIds.empty(); }
 };
 
 // True for a CAS Registry Number with a correct check digit: 2-7 digits, '-', 2 digits,
@@ -69,9 +67,8 @@ CompoundNames loadCompoundNames(Connection& c, std::int64_t compoundId);
 // exactly its CAS number, formula, InChIKey (27 or the first 14 characters) or code
 // (CMP-000123). Retired parents are left out; `visibility` keeps one visibility only (the
 // public catalogue). Newest first; page from 0, pageSize 1..500.
-CompoundPage searchCompoundsByText(Connection& c, const Principal& viewer,
-                                   const std::string& text, std::int64_t page,
-                                   std::int64_t pageSize,
+CompoundPage searchCompoundsByText(Connection& c, const Principal& viewer, const std::string& text,
+                                   std::int64_t page, std::int64_t pageSize,
                                    const std::optional<std::string>& visibility = std::nullopt);
 
 }  // namespace argan::db

@@ -53,9 +53,8 @@ IdentityReviewSummary reviewIdentities(Runtime& runtime, const IdentityReviewOpt
   runtime.db.read([&](db::Connection& c) {
     db::CompoundFilter all;
     all.includeRetired = false;
-    db::forEachCompound(c, admin, all, false, [&](const db::Compound& compound) {
-      ids.push_back(compound.id);
-    });
+    db::forEachCompound(c, admin, all, false,
+                        [&](const db::Compound& compound) { ids.push_back(compound.id); });
   });
 
   // (start-up, full hash under the rule) -> the current parents that hash
@@ -125,8 +124,7 @@ IdentityReviewSummary reviewIdentities(Runtime& runtime, const IdentityReviewOpt
           fill.submittedKey = a.submittedInchiKey;
         }
         if (form != formById.end() && form->second->inchiKey.empty() &&
-            form->second->key == a.formKey &&
-            a.identity.fullHash == w.compound.identity.fullHash) {
+            form->second->key == a.formKey && a.identity.fullHash == w.compound.identity.fullHash) {
           fill.formId = form->second->id;
           fill.formKey = a.formInchiKey;
         }

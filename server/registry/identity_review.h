@@ -15,13 +15,13 @@ namespace argan::server {
 
 // One finding, written as a JSON line by the CLI.
 struct IdentityFinding {
-  std::string kind;        // identity_changed | now_same_parent_as | form_changed |
-                           // now_refused | stored_unreadable
-  std::string compound;    // CMP-000123
-  std::string batch;       // CMP-000123-F1-B001 (empty for parent-level findings)
-  std::string detail;      // what differs, in words
-  std::string other;       // now_same_parent_as: the other parent's code
-  std::string explainedBy; // the docs/identity.md section
+  std::string kind;         // identity_changed | now_same_parent_as | form_changed |
+                            // now_refused | stored_unreadable
+  std::string compound;     // CMP-000123
+  std::string batch;        // CMP-000123-F1-B001 (empty for parent-level findings)
+  std::string detail;       // what differs, in words
+  std::string other;        // now_same_parent_as: the other parent's code
+  std::string explainedBy;  // the docs/identity.md section
 };
 
 struct IdentityReviewSummary {

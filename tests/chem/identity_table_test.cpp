@@ -8,9 +8,10 @@
 //   form-of:<id>       -> the full hash of row <id>
 // and for every stored row: InChIKey == parent_inchikey, formula == parent_formula_hill,
 // and the form's components, compared by InChIKey, == form_inchikeys.
+#include <GraphMol/SmilesParse/SmilesParse.h>
+
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
-
 #include <map>
 #include <optional>
 
@@ -18,8 +19,6 @@
 #include "chem/structure_analysis.h"
 #include "chem/structure_parser.h"
 #include "test_support.h"
-
-#include <GraphMol/SmilesParse/SmilesParse.h>
 
 using namespace argan;
 using namespace argan::chem;
@@ -66,9 +65,9 @@ std::string inputText(const Row& row) {
 
 struct Outcome {
   std::optional<StructureAnalysis> analysis;
-  std::string errorReason;   // details.reason of the refusal
+  std::string errorReason;  // details.reason of the refusal
   std::string errorMessage;
-  bool internal = false;     // anything but InvalidArgument
+  bool internal = false;  // anything but InvalidArgument
 };
 
 // Every row analysed once, in table order.
@@ -163,9 +162,8 @@ BOOST_DATA_TEST_CASE(row_matches_the_chemists_verdict, bdata::make(rowIndices())
       const auto& other = outcomes()[ref];
       BOOST_REQUIRE(other.analysis.has_value());
       BOOST_TEST(a.identity.fullHash == other.analysis->identity.fullHash,
-                 "not the parent of " << table()[ref]["id"] << ": "
-                                      << a.identity.canonicalSmiles << " vs "
-                                      << other.analysis->identity.canonicalSmiles);
+                 "not the parent of " << table()[ref]["id"] << ": " << a.identity.canonicalSmiles
+                                      << " vs " << other.analysis->identity.canonicalSmiles);
       if (kind == "same-parent-as") BOOST_TEST(a.formKey == other.analysis->formKey);
     }
   }

@@ -18,6 +18,8 @@
 #include <set>
 #include <sstream>
 
+#include "db/compound_names.h"
+#include "server/registry/identity_review.h"
 #include "server/transfer/export.h"
 #include "test_server.h"
 
@@ -114,7 +116,8 @@ BOOST_AUTO_TEST_CASE(every_row_gets_its_verdict_and_2xx_means_stored) {
         BOOST_TEST(r.status == 400, r.body);
         BOOST_TEST(!stored);
         const std::string reason = verdict.substr(8);
-        if (reason != "invalid" && r.status == 400) BOOST_TEST(detail(r, "reason") == reason, r.body);
+        if (reason != "invalid" && r.status == 400)
+          BOOST_TEST(detail(r, "reason") == reason, r.body);
         continue;
       }
       BOOST_TEST_REQUIRE((r.status == 200 || r.status == 201), r.body);
@@ -159,8 +162,8 @@ BOOST_AUTO_TEST_CASE(every_row_gets_its_verdict_and_2xx_means_stored) {
   {
     server::ExportOptions options;
     std::ostringstream out;
-    server::exportCompounds(server.database(), server.services().clock,
-                            db::Principal::system("t"), options, out);
+    server::exportCompounds(server.database(), server.services().clock, db::Principal::system("t"),
+                            options, out);
     const std::string sd = out.str();
     std::size_t records = 0, start = 0;
     while ((start = sd.find("$$$$\n", start)) != std::string::npos) {
@@ -185,7 +188,8 @@ BOOST_AUTO_TEST_CASE(every_row_gets_its_verdict_and_2xx_means_stored) {
       test::TempDir dir;
       std::ofstream(dir.file("table.sdf")) << sd;
       std::system(("obabel -isdf " + dir.file("table.sdf") + " -osmi -O " + dir.file("table.smi") +
-                   " 2>/dev/null").c_str());
+                   " 2>/dev/null")
+                      .c_str());
       std::ifstream back(dir.file("table.smi"));
       std::size_t lines = 0;
       std::string line;
@@ -217,11 +221,26 @@ BOOST_AUTO_TEST_CASE(bad_input_answers_4xx_and_stores_nothing) {
   const std::int64_t startUp = server.createStartUp("Bad Input Lab");
   const std::string lead = server.userToken("lead@bad.ma", db::Role::Lead, startUp);
   const std::vector<std::string> corpus = {
-      "", " ", "C1CC", "c1cccc1", "CC(C)(C)(C)(C)C", "[Xx]", "C(((((C", "*CC*", "C*",
-      "*CC(*)c1ccccc1 |Sg:n:1,2::ht|", "CC(O) |Sg:n:0,1,2::ht|", "CCO.O",
-      "C[C@H](N)C(=O)O.C[C@@H](N)C(=O)O", "C[N+](C)(C)CCO.[Cl-].NC(N)=O",
-      "C1=CC=CC=C1C1=CC=CC=C1C1=C" /* unclosed */, "CN(C)(C)C", "[Na+].[Na+].[Cl-]x",
-      std::string(3000, 'C') + "(" /* limits */, "\xff\xfe", "C |&1:99|",
+      "",
+      " ",
+      "C1CC",
+      "c1cccc1",
+      "CC(C)(C)(C)(C)C",
+      "[Xx]",
+      "C(((((C",
+      "*CC*",
+      "C*",
+      "*CC(*)c1ccccc1 |Sg:n:1,2::ht|",
+      "CC(O) |Sg:n:0,1,2::ht|",
+      "CCO.O",
+      "C[C@H](N)C(=O)O.C[C@@H](N)C(=O)O",
+      "C[N+](C)(C)CCO.[Cl-].NC(N)=O",
+      "C1=CC=CC=C1C1=CC=CC=C1C1=C" /* unclosed */,
+      "CN(C)(C)C",
+      "[Na+].[Na+].[Cl-]x",
+      std::string(3000, 'C') + "(" /* limits */,
+      "\xff\xfe",
+      "C |&1:99|",
       "\n  bad\n\n  1  0  0  0  0  0            999 V2000\nM  END\n"};
   for (const auto& text : corpus) {
     BOOST_TEST_CONTEXT(text.substr(0, 60)) {
@@ -241,8 +260,9 @@ BOOST_AUTO_TEST_CASE(names_synonyms_and_cas_are_stored_and_searchable) {
   const std::string lead = server.userToken("lead@souss.ma", db::Role::Lead, startUp);
   auto r = server.call(
       "POST", "/api/compounds",
-      structureBody("CCCCCCCC/C=C\\CCCCCCCC(=O)OC",
-                    R"("name": "methyl oleate", "synonyms": ["oleic acid methyl ester", "FAME C18:1"],
+      structureBody(
+          "CCCCCCCC/C=C\\CCCCCCCC(=O)OC",
+          R"("name": "methyl oleate", "synonyms": ["oleic acid methyl ester", "FAME C18:1"],
                        "cas": "112-62-9", "external_ids": [{"source": "pubchem_cid", "value": "5364509"}])"),
       lead);
   BOOST_TEST_REQUIRE(r.status == 201, r.body);
@@ -253,26 +273,86 @@ BOOST_AUTO_TEST_CASE(names_synonyms_and_cas_are_stored_and_searchable) {
   BOOST_TEST(get.json()->getValue<std::string>("cas") == "112-62-9");
   BOOST_TEST(get.json()->getArray("synonyms")->size() == 2u);
   BOOST_TEST(get.json()->getArray("external_ids")->size() == 1u);
-  for (const std::string& q : std::vector<std::string>{"methyl%20oleate", "Oleic%20acid%20methyl",
-                                                      "112-62-9", "C19H36O2",
-                                                      "QYDYPVFESGNLHU-KHPPLWFESA-N", code}) {
+  for (const std::string& q :
+       std::vector<std::string>{"methyl%20oleate", "Oleic%20acid%20methyl", "112-62-9", "C19H36O2",
+                                "QYDYPVFESGNLHU-KHPPLWFESA-N", code}) {
     auto found = server.call("GET", "/api/compounds?q=" + q, "", lead);
     BOOST_TEST_REQUIRE(found.status == 200, found.body);
     BOOST_TEST(found.json()->getValue<std::int64_t>("total") == 1, q << ": " << found.body);
   }
   // A wrong check digit is refused, with nothing stored; a second CAS number conflicts.
-  auto bad = server.call("POST", "/api/compounds",
-                         structureBody("CCO", R"("cas": "64-17-6")"), lead);
+  auto bad =
+      server.call("POST", "/api/compounds", structureBody("CCO", R"("cas": "64-17-6")"), lead);
   BOOST_TEST(bad.status == 400, bad.body);
   BOOST_TEST(detail(bad, "field") == "cas");
-  auto conflict = server.call("POST", "/api/compounds/" + code + "/names", R"({"cas": "7732-18-5"})",
-                              lead);
+  auto conflict =
+      server.call("POST", "/api/compounds/" + code + "/names", R"({"cas": "7732-18-5"})", lead);
   BOOST_TEST(conflict.status == 409, conflict.body);
   auto more = server.call("POST", "/api/compounds/" + code + "/names",
                           R"({"name": "Methyl cis-9-octadecenoate"})", lead);
   BOOST_TEST_REQUIRE(more.status == 200, more.body);
   BOOST_TEST(more.json()->getValue<std::string>("name") == "methyl oleate");  // kept
   BOOST_TEST(more.json()->getArray("synonyms")->size() == 3u);                // the new one added
+}
+
+BOOST_AUTO_TEST_CASE(cas_numbers_are_checked_by_their_check_digit) {
+  for (const char* good :
+       {"7732-18-5", "64-17-5", "112-62-9", "5614-37-9", "53716-82-8", "1330-20-7"}) {
+    BOOST_TEST(db::isValidCas(good), good);
+  }
+  for (const char* bad :
+       {"7732-18-4", "64-17-6", "7732185", "7-18-5", "12345678-12-3", "64-1a-5", "", "--"}) {
+    BOOST_TEST(!db::isValidCas(bad), bad);
+  }
+  BOOST_TEST(db::normaliseName("  Methyl-Oleate ") == "methyl oleate");
+}
+
+// The review re-analyses what is stored: a registry built under the current rule has no
+// finding; a parent the rule would now refuse (stored by an older version) is reported,
+// never rewritten; merging retires one parent with a pointer to the other.
+BOOST_AUTO_TEST_CASE(the_identity_review_reports_and_merge_retires) {
+  TestServer server;
+  const std::int64_t startUp = server.createStartUp("Review Lab");
+  const std::string lead = server.userToken("lead@review.ma", db::Role::Lead, startUp);
+  for (const char* smiles : {"CCO", "CC(=O)[O-].[Na+]", "[K+].[OH-]", "C[C@H](N)C(=O)O |&1:1|"}) {
+    BOOST_TEST_REQUIRE(server.call("POST", "/api/compounds", structureBody(smiles), lead).status <
+                       300);
+  }
+  std::vector<server::IdentityFinding> findings;
+  auto summary = server::reviewIdentities(
+      server.services(), {}, [&](const server::IdentityFinding& f) { findings.push_back(f); });
+  BOOST_TEST(summary.parents == 4);
+  BOOST_TEST(summary.batches == 4);
+  BOOST_TEST(findings.empty());
+
+  // A record an older version stored: an ethanol/water "hydrate" of ethanol (a mixture now).
+  server.database().write([&](db::Connection& c) {
+    c.exec("UPDATE batches SET submitted_structure = 'CCO.O' WHERE id = 1");
+    return 0;
+  });
+  findings.clear();
+  server::reviewIdentities(server.services(), {},
+                           [&](const server::IdentityFinding& f) { findings.push_back(f); });
+  BOOST_TEST_REQUIRE(findings.size() == 1u);
+  BOOST_TEST(findings[0].kind == "now_refused");
+  BOOST_TEST(findings[0].detail.find("mixture") != std::string::npos, findings[0].detail);
+  const auto unchanged = server.call("GET", "/api/compounds/CMP-000001", "", lead);
+  BOOST_TEST(unchanged.json()->getValue<std::string>("canonical_smiles") == "CCO");
+
+  server.database().write([&](db::Connection& c) {
+    db::supersedeCompound(c, server.services().clock, db::Principal::system("t"), 3, 1,
+                          "registered twice");
+    return 0;
+  });
+  auto merged = server.call("GET", "/api/compounds/CMP-000003", "", lead);
+  BOOST_TEST_REQUIRE(merged.status == 200, merged.body);
+  BOOST_TEST(merged.json()->getValue<std::string>("superseded_by") == "CMP-000001");
+  test::expectError(ErrorCode::FailedPrecondition, [&] {
+    server.database().write([&](db::Connection& c) {
+      db::supersedeCompound(c, server.services().clock, db::Principal::system("t"), 3, 1, "again");
+      return 0;
+    });
+  });
 }
 
 BOOST_AUTO_TEST_SUITE_END()

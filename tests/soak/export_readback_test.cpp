@@ -9,9 +9,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "../server/test_server.h"
 #include "server/registry/bulk_registration.h"
 #include "server/transfer/export.h"
-#include "test_server.h"
 
 using namespace argan;
 
@@ -29,7 +29,9 @@ std::vector<std::string> sdRecords(const std::string& text) {
   return records;
 }
 
-bool haveObabel() { return std::system("obabel -V >/dev/null 2>&1") == 0; }
+bool haveObabel() {
+  return std::system("obabel -V >/dev/null 2>&1") == 0;
+}
 
 }  // namespace
 
@@ -45,14 +47,18 @@ BOOST_AUTO_TEST_CASE(ten_thousand_zinc_and_chembl_parents_export_readable_sd) {
   // The union is gzipped: its first 10 000 lines through zcat.
   test::TempDir dir;
   const std::string lines = dir.file("lines.smi");
-  BOOST_TEST_REQUIRE(std::system(("zcat " + test::sharedData("molecules/chembl_zinc_union_1.1M.smi.gz") +
-                                  " | head -n 10000 > " + lines).c_str()) == 0);
+  BOOST_TEST_REQUIRE(
+      std::system(("zcat " + test::sharedData("molecules/chembl_zinc_union_1.1M.smi.gz") +
+                   " | head -n 10000 > " + lines)
+                      .c_str()) == 0);
   std::vector<server::BulkRecord> records;
   std::ifstream smi(lines);
   std::string line;
-  while (std::getline(smi, line)) records.push_back({line.substr(0, line.find('\t')), "smiles", {}});
+  while (std::getline(smi, line))
+    records.push_back({line.substr(0, line.find('\t')), "smiles", {}});
   BOOST_TEST_REQUIRE(records.size() == 10000u);
-  auto result = server::registerBulk(server.services(), db::Principal::system("t"), startUp, records);
+  auto result =
+      server::registerBulk(server.services(), db::Principal::system("t"), startUp, records);
   BOOST_TEST(result.newCompounds > 9000u);
 
   server::ExportOptions options;
@@ -80,7 +86,8 @@ BOOST_AUTO_TEST_CASE(ten_thousand_zinc_and_chembl_parents_export_readable_sd) {
     const std::string file = dir.file("export.sdf");
     std::ofstream(file) << sd;
     const std::string errors = dir.file("obabel.err");
-    std::system(("obabel -isdf " + file + " -osmi -O " + dir.file("export.smi") + " 2> " + errors).c_str());
+    std::system(
+        ("obabel -isdf " + file + " -osmi -O " + dir.file("export.smi") + " 2> " + errors).c_str());
     std::ifstream back(dir.file("export.smi"));
     std::size_t read = 0;
     while (std::getline(back, line)) ++read;
