@@ -248,7 +248,7 @@ bool mergeCompoundNames(Connection& c, const Clock& clock, const Principal& acto
 
 CompoundPage searchCompoundsByText(Connection& c, const Principal& viewer, const std::string& text,
                                    std::int64_t page, std::int64_t pageSize,
-                                   const std::optional<std::string>& visibility) {
+                                   const CompoundFilter& filter) {
   if (page < 0) throw invalidArgument("page must be 0 or more", {{"field", "page"}});
   if (pageSize < 1 || pageSize > 500) {
     throw invalidArgument("page_size must be between 1 and 500", {{"field", "page_size"}});
@@ -275,8 +275,13 @@ CompoundPage searchCompoundsByText(Connection& c, const Principal& viewer, const
   if (!key.empty()) {
     // Names are matched on their normalised form: the name column is normalised on the fly
     // only by case (LIKE is case-insensitive for ASCII), synonyms by their stored key.
+    std::string literal;
+    for (char ch : trimmed) {
+      if (ch == '%' || ch == '_' || ch == '\\') literal.push_back('\\');
+      literal.push_back(ch);
+    }
     terms.push_back("c.name LIKE ? ESCAPE '\\'");
-    binds.push_back("%" + trimmed + "%");
+    binds.push_back("%" + literal + "%");
     terms.push_back(
         "EXISTS (SELECT 1 FROM compound_synonyms s WHERE s.compound_id = c.id AND"
         " s.normalised LIKE ? ESCAPE '\\')");
@@ -304,13 +309,18 @@ CompoundPage searchCompoundsByText(Connection& c, const Principal& viewer, const
   match += ")";
   std::string where =
       " WHERE " + visibleSql(viewer, "c") + " AND c.retired_at IS NULL AND " + match;
-  if (visibility) {
+  if (filter.visibility) {
     where += " AND c.visibility = ?";
-    binds.push_back(*visibility);
+    binds.push_back(*filter.visibility);
   }
+  if (filter.startUpId) where += " AND c.start_up_id = " + std::to_string(*filter.startUpId);
+  if (filter.mwMin) where += " AND c.mw >= ?";
+  if (filter.mwMax) where += " AND c.mw <= ?";
   auto bindAll = [&](Statement& st) {
     int i = 1;
     for (const auto& b : binds) st.bind(i++, b);
+    if (filter.mwMin) st.bind(i++, *filter.mwMin);
+    if (filter.mwMax) st.bind(i++, *filter.mwMax);
     return i;
   };
   {

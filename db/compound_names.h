@@ -55,7 +55,7 @@ bool mergeCompoundNames(Connection& c, const Clock& clock, const Principal& acto
 void supersedeCompound(Connection& c, const Clock& clock, const Principal& actor,
                        std::int64_t fromId, std::int64_t intoId, const std::string& reason);
 
-// Fills the InChIKey of a form and of a batch's submitted structure where migration 0050
+// Fills the InChIKey of a form and of a batch's submitted structure where migration 0042
 // left them empty (0 or "" skip one); never overwrites a key. Caller's write transaction.
 void fillMissingInchiKeys(Connection& c, std::int64_t formId, const std::string& formKey,
                           std::int64_t batchId, const std::string& submittedKey);
@@ -65,10 +65,11 @@ CompoundNames loadCompoundNames(Connection& c, std::int64_t compoundId);
 
 // Visible parents that `text` names: the name or a synonym containing it (normalised), or
 // exactly its CAS number, formula, InChIKey (27 or the first 14 characters) or code
-// (CMP-000123). Retired parents are left out; `visibility` keeps one visibility only (the
-// public catalogue). Newest first; page from 0, pageSize 1..500.
+// (CMP-000123). Retired parents are left out; of `filter`, visibility (one only: the public
+// catalogue), startUpId, mwMin and mwMax narrow the hits, the other fields are not used.
+// Newest first; page from 0, pageSize 1..500.
 CompoundPage searchCompoundsByText(Connection& c, const Principal& viewer, const std::string& text,
                                    std::int64_t page, std::int64_t pageSize,
-                                   const std::optional<std::string>& visibility = std::nullopt);
+                                   const CompoundFilter& filter = {});
 
 }  // namespace argan::db

@@ -391,7 +391,15 @@ CompoundPage listCompounds(Connection& c, const Principal& viewer, const Compoun
   if (f.formula) where += " AND c.formula = ?";
   if (f.mwMin) where += " AND c.mw >= ?";
   if (f.mwMax) where += " AND c.mw <= ?";
-  if (f.inchiKey) where += " AND c.inchikey = ?";
+  // An InChIKey names the parent, one of its forms (a salt's own key) or a structure as a
+  // batch submitted it, of a batch the viewer may see.
+  if (f.inchiKey) {
+    where +=
+        " AND (c.inchikey = ? OR EXISTS (SELECT 1 FROM batch_records br JOIN compound_forms fm"
+        " ON fm.id = br.form_id WHERE br.compound_id = c.id AND (fm.inchikey = ? OR"
+        " br.submitted_inchikey = ?) AND " +
+        visibleSql(viewer, "br") + "))";
+  }
   if (f.visibility) where += " AND c.visibility = ?";
   auto bindAll = [&](Statement& st) {
     int i = 1;
@@ -399,7 +407,9 @@ CompoundPage listCompounds(Connection& c, const Principal& viewer, const Compoun
     if (f.formula) st.bind(i++, *f.formula);
     if (f.mwMin) st.bind(i++, *f.mwMin);
     if (f.mwMax) st.bind(i++, *f.mwMax);
-    if (f.inchiKey) st.bind(i++, *f.inchiKey);
+    if (f.inchiKey) {
+      for (int k = 0; k < 3; ++k) st.bind(i++, *f.inchiKey);
+    }
     if (f.visibility) st.bind(i++, *f.visibility);
     return i;
   };

@@ -274,10 +274,26 @@ void listHandler(RequestContext& ctx) {
   if (auto text = ctx.queryFilter("q")) {
     // Text search: name, synonym, CAS number, formula, InChIKey or code.
     if (text->size() > 300) throw invalidArgument("q is at most 300 characters", {{"field", "q"}});
+    for (const char* other : {"formula", "inchikey"}) {
+      if (ctx.queryFilter(other)) {
+        throw invalidArgument(std::string("q already searches formulas and InChIKeys: give q or ") +
+                                  other + ", not both",
+                              {{"field", other}});
+      }
+    }
+    db::CompoundFilter narrow;
+    narrow.startUpId = ctx.queryInt("start_up");
+    narrow.mwMin = ctx.queryNumber("mw_min");
+    narrow.mwMax = ctx.queryNumber("mw_max");
+    narrow.visibility = ctx.queryFilter("visibility");
+    if (narrow.visibility && !db::parseVisibility(*narrow.visibility)) {
+      throw invalidArgument("visibility must be start-up, cluster or public",
+                            {{"field", "visibility"}});
+    }
     std::int64_t page = ctx.queryInt("page").value_or(0);
     std::int64_t pageSize = ctx.queryInt("page_size").value_or(50);
     auto result = ctx.runtime().db.read([&](db::Connection& c) {
-      return db::searchCompoundsByText(c, ctx.principal(), *text, page, pageSize);
+      return db::searchCompoundsByText(c, ctx.principal(), *text, page, pageSize, narrow);
     });
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
     for (const auto& compound : result.items) items->add(compoundJson(compound));

@@ -98,8 +98,9 @@ void catalogueHandler(RequestContext& ctx) {
     if (filter.text) {
       // The catalogue's text box also finds the public compounds by name, synonym, CAS
       // number, formula, InChIKey or code (the first 20; GET /api/compounds?q= pages them).
-      auto compounds =
-          db::searchCompoundsByText(c, ctx.principal(), *filter.text, 0, 20, std::string("public"));
+      db::CompoundFilter publicOnly;
+      publicOnly.visibility = std::string("public");
+      auto compounds = db::searchCompoundsByText(c, ctx.principal(), *filter.text, 0, 20, publicOnly);
       Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
       for (const auto& compound : compounds.items) items->add(compoundSummaryJson(compound));
       json->set("compounds", items);

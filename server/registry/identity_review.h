@@ -31,7 +31,7 @@ struct IdentityReviewSummary {
 };
 
 struct IdentityReviewOptions {
-  // Fill the InChIKeys added by migration 0050 (forms and submitted structures) where they
+  // Fill the InChIKeys added by migration 0042 (forms and submitted structures) where they
   // are empty; the only write the review makes, one transaction per 200 batches.
   bool backfillKeys = false;
 };

@@ -293,6 +293,33 @@ BOOST_AUTO_TEST_CASE(names_synonyms_and_cas_are_stored_and_searchable) {
   BOOST_TEST_REQUIRE(more.status == 200, more.body);
   BOOST_TEST(more.json()->getValue<std::string>("name") == "methyl oleate");  // kept
   BOOST_TEST(more.json()->getArray("synonyms")->size() == 3u);                // the new one added
+
+  // The text search keeps the list's filters; a LIKE wildcard in the text is a character.
+  auto other = server.call("GET", "/api/compounds?q=oleate&start_up=" + std::to_string(startUp + 1),
+                           "", lead);
+  BOOST_TEST_REQUIRE(other.status == 200, other.body);
+  BOOST_TEST(other.json()->getValue<std::int64_t>("total") == 0, other.body);
+  auto heavy = server.call("GET", "/api/compounds?q=oleate&mw_min=300", "", lead);
+  BOOST_TEST(heavy.json()->getValue<std::int64_t>("total") == 0, heavy.body);
+  auto light = server.call("GET", "/api/compounds?q=oleate&mw_max=300", "", lead);
+  BOOST_TEST(light.json()->getValue<std::int64_t>("total") == 1, light.body);
+  auto wildcard = server.call("GET", "/api/compounds?q=methyl%25oleate", "", lead);
+  BOOST_TEST(wildcard.json()->getValue<std::int64_t>("total") == 0, wildcard.body);
+  auto both = server.call("GET", "/api/compounds?q=oleate&formula=C19H36O2", "", lead);
+  BOOST_TEST(both.status == 400, both.body);
+  BOOST_TEST(detail(both, "field") == "formula");
+
+  // GET /api/compounds?inchikey= finds a parent by the key of a form it holds: sodium
+  // acetate's own key (Open Babel: VMHLLURERBWHNL-UHFFFAOYSA-M) finds acetic acid.
+  auto salt = server.call("POST", "/api/compounds", structureBody("CC(=O)[O-].[Na+]"), lead);
+  BOOST_TEST_REQUIRE(salt.status == 201, salt.body);
+  const std::string acetic = salt.json()->getObject("compound")->getValue<std::string>("id");
+  for (const char* key : {"VMHLLURERBWHNL-UHFFFAOYSA-M", "QTBSBXVTEAMEQO-UHFFFAOYSA-N"}) {
+    auto byKey = server.call("GET", std::string("/api/compounds?inchikey=") + key, "", lead);
+    BOOST_TEST_REQUIRE(byKey.status == 200, byKey.body);
+    BOOST_TEST_REQUIRE(byKey.json()->getValue<std::int64_t>("total") == 1, key << byKey.body);
+    BOOST_TEST(byKey.json()->getArray("items")->getObject(0)->getValue<std::string>("id") == acetic);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(cas_numbers_are_checked_by_their_check_digit) {

@@ -1,4 +1,4 @@
--- 0050 (the identity rule of docs/identity.md): what chemists call a parent — its name,
+-- 0042 (the identity rule of docs/identity.md): what chemists call a parent — its name,
 -- synonyms, CAS number and external identifiers — searchable; the InChIKey of every form
 -- (the salt or solvate as stored) and of every submitted structure as drawn, so a search
 -- by a salt's own key or by the key a database shows for another drawing finds the record;
