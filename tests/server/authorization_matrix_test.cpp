@@ -132,6 +132,11 @@ const std::vector<MatrixRow> kMatrix = {
                                                                           {401, 403, OK,  OK,  404, OK},
                                                                          {{401, 403, 404, 404, OK,  OK}},
                                                                          {{401, 403, 403, 403, OK,  OK}}},
+  // Names: the owning start-up (and administrators) name a parent; others see it or not.
+  {"POST /api/compounds/{id}/names", "compound", R"({"synonyms": ["name {n}"]})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
   // Structure search: anyone; the visibility rule filters inside the scan (search_test.cpp).
   {"POST /api/search", "", R"({"type": "substructure", "query": "CCO"})",   {OK,  OK,  OK,  OK,  OK,  OK}},
   {"GET /api/compounds/{id}/neighbours", "compound", "",                  {404, 404, OK,  OK,  404, OK},
