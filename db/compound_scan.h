@@ -53,4 +53,13 @@ struct CompoundFlagsRow {
 void scanChangedCompounds(Connection& c, const std::string& since, std::int64_t maxId,
                           const std::function<void(const CompoundFlagsRow&)>& fn);
 
+// For validating the search index snapshot against the database (server/search): the
+// number of compounds (all, and those with an id above `id`, through the primary key, cheap
+// when few), the full hashes of `ids` ("" for an id with no row) and the highest applied
+// migration.
+std::int64_t countCompounds(Connection& c);
+std::int64_t countCompoundsAfter(Connection& c, std::int64_t id);
+std::vector<std::string> fullHashesOf(Connection& c, const std::vector<std::int64_t>& ids);
+std::int64_t schemaVersion(Connection& c);
+
 }  // namespace argan::db
