@@ -72,6 +72,13 @@ bool hasAnyStereo(const RDKit::ROMol& mol) {
   return false;
 }
 
+bool hasHydrogenAtom(const RDKit::ROMol& mol) {
+  for (const auto* a : mol.atoms()) {
+    if (a->getAtomicNum() == 1) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 IdentityCalculator::IdentityCalculator(IdentityOptions options)
@@ -84,28 +91,39 @@ std::string fullHashOfLayers(const IdentityLayers& l) {
                    l.noStereoSmiles + "\nno_stereo_tautomer_hash=" + l.noStereoTautomerHash);
 }
 
-IdentityLayers IdentityCalculator::compute(const RDKit::ROMol& parent) {
+IdentityLayers IdentityCalculator::compute(const RDKit::ROMol& parent, const IdentityHints& hints) {
   IdentityLayers layers;
   try {
     layers.formula = RDKit::Descriptors::calcMolFormula(parent);
-    layers.canonicalSmiles = RDKit::MolToSmiles(parent) + enhancedStereoSuffix(parent);
+    layers.canonicalSmiles =
+        (hints.canonicalSmiles ? *hints.canonicalSmiles : RDKit::MolToSmiles(parent)) +
+        enhancedStereoSuffix(parent);
     layers.tautomerHash = hetAtomTautomerHash(parent);
 
-    RDKit::RWMol flat(parent);
-    RDKit::MolOps::removeStereochemistry(flat);
-    flat.clearConformers();
-    RDKit::MolOps::removeHs(flat);
-    if (options_.reuseLayersWithoutStereo && !hasAnyStereo(parent) &&
-        flat.getNumAtoms() == parent.getNumAtoms()) {
+    const bool stereoFree = options_.reuseLayersWithoutStereo && !hasAnyStereo(parent);
+    std::unique_ptr<RDKit::RWMol> elements;
+    if (stereoFree && !hasHydrogenAtom(parent)) {
+      // Removing stereo and hydrogens would leave the same graph: the element graph hash
+      // (elements and connectivity only) is taken from the parent itself.
       layers.noStereoSmiles = layers.canonicalSmiles;
       layers.noStereoTautomerHash = layers.tautomerHash;
+      elements = std::make_unique<RDKit::RWMol>(parent);
     } else {
-      layers.noStereoSmiles = RDKit::MolToSmiles(flat);
-      layers.noStereoTautomerHash = hetAtomTautomerHash(flat);
+      RDKit::RWMol flat(parent);
+      RDKit::MolOps::removeStereochemistry(flat);
+      flat.clearConformers();
+      RDKit::MolOps::removeHs(flat);
+      if (stereoFree && flat.getNumAtoms() == parent.getNumAtoms()) {
+        layers.noStereoSmiles = layers.canonicalSmiles;
+        layers.noStereoTautomerHash = layers.tautomerHash;
+      } else {
+        layers.noStereoSmiles = RDKit::MolToSmiles(flat);
+        layers.noStereoTautomerHash = hetAtomTautomerHash(flat);
+      }
+      elements = std::make_unique<RDKit::RWMol>(flat);
     }
-    RDKit::RWMol elements(flat);
     layers.skeleton = layers.formula + "|" +
-                      RDKit::MolHash::MolHash(&elements,
+                      RDKit::MolHash::MolHash(elements.get(),
                                               RDKit::MolHash::HashFunction::ElementGraph);
   } catch (...) {
     rethrowRdkitError("identity");

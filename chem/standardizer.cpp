@@ -128,9 +128,9 @@ struct FragmentGroup {
   bool organic = false;
   unsigned atoms = 0;
   double mw = 0;
-  int charge = 0;             // net formal charge of the fragment as given
-  std::string chargedSmiles;  // canonical SMILES of the fragment as given
-  std::string chargedFormula;
+  int charge = 0;                 // net formal charge of the fragment as given
+  RDKit::ROMOL_SPTR fragment;     // the fragment as given: its SMILES and formula name an
+                                  // anion, computed only for the few forms that need them
 };
 
 int netCharge(const RDKit::ROMol& mol) {
@@ -238,8 +238,7 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
         group.mw = RDKit::Descriptors::calcAMW(*neutral);
         group.mol = std::move(neutral);
         group.charge = netCharge(*fragment);
-        group.chargedSmiles = RDKit::MolToSmiles(*fragment);
-        group.chargedFormula = RDKit::Descriptors::calcMolFormula(*fragment);
+        group.fragment = fragment;
       }
       ++group.count;
     }
@@ -253,6 +252,7 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
     }
     out.parentCount = parentIt->second.count;
     out.parent = std::move(parentIt->second.mol);
+    out.parentSmiles = parentIt->second.smiles;
 
     // A parent that stays a cation (a quaternary ammonium) keeps its anions as anions: its
     // chloride is not a hydrochloride, and the form's charges add up.
@@ -267,11 +267,11 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
       KnownComponent known;
       bool isKnown = lookupKnownComponent(smiles, known);
       if (cationicParent && group.charge < 0) {
-        component.smiles = group.chargedSmiles;
+        component.smiles = RDKit::MolToSmiles(*group.fragment);
         component.kind = "anion";
         component.name = isKnown && known.kind == "acid"
                              ? anionName(known.name)
-                             : group.chargedFormula;
+                             : RDKit::Descriptors::calcMolFormula(*group.fragment);
       } else if (isKnown) {
         component.name = known.name;
         component.kind = known.kind;

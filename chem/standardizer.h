@@ -25,6 +25,8 @@ namespace argan::chem {
 
 struct StandardizedStructure {
   std::unique_ptr<RDKit::ROMol> parent;   // neutralised parent fragment
+  std::string parentSmiles;               // RDKit canonical SMILES of `parent` (computed
+                                          // to group fragments; identity reuses it)
   int parentCount = 1;                    // how many copies of the parent in the form
   std::vector<FormComponent> components;  // sorted by SMILES
   std::string formKey;                    // "1|[Na+]*1" — unique per form of one parent

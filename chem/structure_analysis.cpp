@@ -38,8 +38,9 @@ void refuseQueryFeatures(const RDKit::ROMol& mol) {
 
 void initialise() { installRdkitLogCapture(); }
 
-StructureAnalyser::StructureAnalyser(StructureLimits limits, StandardizationOptions options)
-    : limits_(limits), standardizer_(options) {}
+StructureAnalyser::StructureAnalyser(StructureLimits limits, StandardizationOptions options,
+                                     AnalysisOptions analysis)
+    : limits_(limits), analysis_(analysis), standardizer_(options), identity_(analysis.identity) {}
 
 StructureAnalyser::~StructureAnalyser() = default;
 
@@ -60,8 +61,15 @@ StructureAnalysis StructureAnalyser::analyse(const std::string& text,
   a.standardizer = standardizer_.description();
 
   const RDKit::ROMol& parent = *standard.parent;
-  a.identity = identity_.compute(parent);
-  a.properties = computeProperties(parent);
+  if (analysis_.shareIntermediates) {
+    IdentityHints hints;
+    hints.canonicalSmiles = &standard.parentSmiles;
+    a.identity = identity_.compute(parent, hints);
+    a.properties = computeProperties(parent, a.identity.formula);
+  } else {
+    a.identity = identity_.compute(parent);
+    a.properties = computeProperties(parent);
+  }
   a.morganFingerprint = morganFingerprint(parent);
   a.patternFingerprint = patternFingerprint(parent);
   try {
@@ -79,7 +87,8 @@ SimilarityQuerySpec StructureAnalyser::similarityQuery(const std::string& text,
   StandardizedStructure standard = standardizer_.standardize(*parsed.mol);
   SimilarityQuerySpec spec;
   try {
-    spec.canonicalSmiles = RDKit::MolToSmiles(*standard.parent);
+    spec.canonicalSmiles = analysis_.shareIntermediates ? standard.parentSmiles
+                                                        : RDKit::MolToSmiles(*standard.parent);
   } catch (...) {
     rethrowRdkitError("canonical SMILES");
   }

@@ -103,4 +103,9 @@ std::int64_t schemaVersion(Connection& c) {
   return st.getInt(0);
 }
 
+std::int64_t searchIndexGeneration(Connection& c) {
+  Statement st(c, "SELECT generation FROM search_index_generation WHERE id = 1");
+  return st.step() ? st.getInt(0) : 0;
+}
+
 }  // namespace argan::db

@@ -353,6 +353,12 @@ bool SearchIndex::loadFromSnapshotLocked(std::string& whyNot) {
                std::to_string(id.schemaVersion) + ")";
       return;
     }
+    const std::int64_t generation = db::searchIndexGeneration(c);
+    if (generation != id.generation) {
+      whyNot = "stale: indexed columns were rewritten since the snapshot (change counter " +
+               std::to_string(generation) + ", snapshot " + std::to_string(id.generation) + ")";
+      return;
+    }
     const std::int64_t total = db::countCompounds(c);
     const std::int64_t after = db::countCompoundsAfter(c, id.maxId);
     if (total - after != static_cast<std::int64_t>(id.compounds)) {
@@ -476,6 +482,15 @@ bool SearchIndex::writeSnapshot() {
   std::vector<std::shared_ptr<IndexSegment>> sealed;
   std::vector<std::vector<std::uint8_t>> flags;
   SnapshotIdentity identity;
+  try {
+    // Read before the rows are taken: a rewrite after this point leaves the file with an
+    // older counter than the database's, so it is rebuilt rather than trusted.
+    identity.generation = db_.read([](db::Connection& c) { return db::searchIndexGeneration(c); });
+  } catch (const std::exception& e) {
+    std::lock_guard<std::mutex> statusLock(statusMutex_);
+    lastWriteError_ = e.what();
+    return false;
+  }
   {
     std::lock_guard<std::mutex> lock(writeMutex_);
     auto snap = std::atomic_load(&snapshot_);

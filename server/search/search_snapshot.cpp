@@ -17,7 +17,7 @@ namespace argan::server {
 namespace {
 
 constexpr char kMagic[8] = {'A', 'R', 'G', 'A', 'N', 'I', 'D', 'X'};
-constexpr std::uint32_t kFormatVersion = 1;
+constexpr std::uint32_t kFormatVersion = 2;
 constexpr std::uint64_t kEndianMarker = 0x0102030405060708ULL;
 constexpr std::size_t kHeaderBytes = 256;
 constexpr std::size_t kSections = 13;
@@ -40,6 +40,7 @@ enum : std::size_t {
   kOffEndian = 56,
   kOffWatermark = 64,
   kOffDigest = 128,
+  kOffGeneration = 192,
 };
 
 std::size_t alignUp(std::size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
@@ -298,6 +299,7 @@ void writeIndexSnapshot(const std::string& path, const SnapshotIdentity& identit
   putField<std::uint64_t>(header, kOffEndian, kEndianMarker);
   putText(header, kOffWatermark, identity.watermark);
   putText(header, kOffDigest, identity.sampleDigest);
+  putField<std::int64_t>(header, kOffGeneration, identity.generation);
 
   const std::string partial = path + ".partial";
   try {
@@ -409,6 +411,7 @@ std::optional<MappedIndexSnapshot> openIndexSnapshot(const std::string& path,
   out.identity.maxId = getField<std::int64_t>(base, kOffMaxId);
   out.identity.watermark = getText(base, kOffWatermark);
   out.identity.sampleDigest = getText(base, kOffDigest);
+  out.identity.generation = getField<std::int64_t>(base, kOffGeneration);
   const std::size_t segments = getField<std::uint32_t>(base, kOffSegments);
   if (kHeaderBytes + segments * kEntryBytes > size) {
     whyNot = "directory out of bounds";

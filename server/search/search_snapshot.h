@@ -12,8 +12,8 @@
 // file, a flipped bit or a torn write is refused. The file is written beside its final name
 // and renamed into place after an fsync, so readers see an old file or a whole new one.
 //
-// Validating against the database (schema version, compound count, sampled identities) is
-// the caller's part (SearchIndex): this module knows files, not databases.
+// Validating against the database (schema version, change counter, compound count, sampled
+// identities) is the caller's part (SearchIndex): this module knows files, not databases.
 //
 // Threads: functions are independent; a MappedIndexSnapshot may be shared (read-only).
 #pragma once
@@ -35,6 +35,7 @@ struct SnapshotIdentity {
   std::int64_t maxId = 0;          // highest compound id in the file
   std::string watermark;           // updated_at watermark the flags are current to
   std::string sampleDigest;        // SHA-256 (hex) of sampled "id:full_hash" pairs
+  std::int64_t generation = 0;     // the database's search index change counter (0100)
 };
 
 // The sample of rows whose full hashes identify the database a snapshot belongs to: up to
