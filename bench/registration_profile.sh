@@ -21,22 +21,26 @@ fi
 bench="${ARGAN_BUILD_DIR:-build}/argan_bench"
 [[ -x "$bench" ]] || { echo "$bench is missing (cmake -DARGAN_BUILD_BENCH=ON)" >&2; exit 1; }
 command -v valgrind >/dev/null || { echo "valgrind is missing" >&2; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# ARGAN_PROFILE_DIR keeps the valgrind outputs (callgrind_annotate them for more detail).
+if [[ -n "${ARGAN_PROFILE_DIR:-}" ]]; then
+  work=$ARGAN_PROFILE_DIR; mkdir -p "$work"
+else
+  work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fi
 
 # Inclusive instructions of the functions whose name matches each pattern, per molecule.
 steps=(
-  "total|StructureAnalyser::analyse("
-  "parse (checks + RDKit parser)|parseStructure("
-  "standardise|Standardizer::standardize("
-  "identity layers (all)|IdentityCalculator::compute("
-  "  of which InChI|computeStandardInchi("
-  "properties (all)|computeProperties("
+  "total|chem::StructureAnalyser::analyse("
+  "parse (checks + RDKit parser)|chem::parseStructure("
+  "standardise|chem::Standardizer::standardize("
+  "identity layers (all)|chem::IdentityCalculator::compute("
+  "  of which InChI|chem::computeStandardInchi("
+  "properties (all)|chem::computeProperties("
   "  of which Crippen logP|calcCrippenDescriptors("
-  "pattern fingerprint|patternFingerprint("
-  "Morgan fingerprint|morganFingerprint("
+  "pattern fingerprint|chem::patternFingerprint"
+  "Morgan fingerprint|chem::morganFingerprint"
   "pickle|MolPickler::pickleMol("
-  "canonical SMILES (every call)|RDKit::MolToSmiles("
+  "canonical SMILES (every call)|RDKit::MolToSmiles"
   "sanitisation (every call)|RDKit::MolOps::sanitizeMol("
 )
 
@@ -79,8 +83,8 @@ for step in "${steps[@]}"; do
   name=${step%%|*}; pat=${step#*|}
   a=$(ir_of "$work/shared.txt" "$pat"); b=$(ir_of "$work/eager.txt" "$pat")
   awk -v name="$name" -v a="$a" -v b="$b" -v n="$molecules" 'BEGIN {
-    printf "| %s | %.2f M | %.2f M | %s |\n", name, a / n / 1e6, b / n / 1e6,
-      b > 0 ? sprintf("%.0f %%", 100 * (b - a) / b) : "" }'
+    saved = (b > 0) ? sprintf("%.0f %%", 100 * (b - a) / b) : ""
+    printf "| %s | %.2f M | %.2f M | %s |\n", name, a / n / 1e6, b / n / 1e6, saved }'
 done
 for mode in shared eager; do
   b0=$(blocks_of "$work/$mode.dhat.0"); bn=$(blocks_of "$work/$mode.dhat.$n")
