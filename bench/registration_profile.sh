@@ -66,7 +66,7 @@ profile() {  # mode -> $work/<mode>.out (callgrind) and allocation count
 # call each other, so the outermost one holds every call (a sum would count them twice).
 ir_of() {  # file pattern -> inclusive instructions
   awk -v pat="$2" 'index($0, pat) { gsub(",", "", $1); if ($1 + 0 > m) m = $1 + 0 }
-    END { printf "%d", m }' "$1"
+    END { printf "%.0f", m }' "$1"
 }
 blocks_of() {  # dhat log -> total heap blocks
   sed -n 's/.*Total: *[0-9,]* bytes in \([0-9,]*\) blocks.*/\1/p' "$1" | tr -d ,
