@@ -105,6 +105,7 @@ class ServeApp : public Poco::Util::ServerApplication {
         "argan.max_upload_bytes", static_cast<Poco::Int64>(cfg.maxUploadBytes)));
     cfg.chemWorkers = config().getInt("argan.chem_workers", cfg.chemWorkers);
     cfg.searchThreads = config().getInt("argan.search_threads", cfg.searchThreads);
+    cfg.searchSnapshot = config().getBool("argan.search_snapshot", cfg.searchSnapshot);
     cfg.importDir = config().getString("argan.import_dir", cfg.importDir);
     cfg.maxImportBytes = static_cast<std::uint64_t>(config().getInt64(
         "argan.max_import_bytes", static_cast<Poco::Int64>(cfg.maxImportBytes)));
@@ -207,11 +208,13 @@ class ServeApp : public Poco::Util::ServerApplication {
     std::unique_ptr<ChemService> chemService = makeChemService(cfg);
     StructureSearchOptions searchOptions;
     searchOptions.threads = static_cast<unsigned>(std::max(1, cfg.searchThreads));
+    if (cfg.searchSnapshot) searchOptions.index.snapshotPath = cfg.dbPath + ".index";
     StructureSearch search(*database, searchOptions);
     SearchIndexStats indexStats = search.index().stats();
     std::cout << "Search index: " << indexStats.compounds << " compounds in "
               << indexStats.loadSeconds << " s, " << indexStats.memoryBytes / (1024 * 1024)
-              << " MiB" << std::endl;
+              << " MiB in memory, " << indexStats.mappedBytes / (1024 * 1024)
+              << " MiB mapped (snapshot: " << indexStats.snapshotStatus << ")" << std::endl;
     Runtime runtime{*database, clock, cfg, *chemService, &search};
     std::string importDir = cfg.importDir.empty() ? dbParent.toString() + "imports" : cfg.importDir;
     ImportJobs imports(runtime, importDir);

@@ -29,6 +29,9 @@ struct AppConfig {
   bool loadDemo = false;                  // --demo: load demo data into an empty database
   int passwordIterations = kDefaultPasswordIterations;
   int searchThreads = 2;                  // threads one structure search may use
+  // The search index snapshot beside the database (<db>.index, docs/search.md): mapped at
+  // start instead of rebuilding the index from the database. false: always rebuild.
+  bool searchSnapshot = true;
   std::string importDir;                  // uploads of running imports ("": <db dir>/imports)
   std::uint64_t maxImportBytes = 1024ull * 1024 * 1024;  // one import file; larger answers 413
   int chemWorkers = 2;                    // concurrent structure analyses (worker processes)
