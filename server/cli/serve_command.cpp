@@ -205,6 +205,9 @@ class ServeApp : public Poco::Util::ServerApplication {
     auto serverLock = db::ServerLock::acquire(cfg.dbPath);
     db::DatabaseOptions dbOptions;
     dbOptions.path = cfg.dbPath;
+    // A read connection for every worker thread, the health lane, the import worker and a
+    // search helper: health never waits for a connection the workers hold.
+    dbOptions.maxReaders = static_cast<unsigned>(cfg.threads + 4);
     auto database = db::Database::open(dbOptions);
     SystemClock clock;
     std::unique_ptr<ChemService> chemService = makeChemService(cfg);
