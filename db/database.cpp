@@ -140,6 +140,28 @@ std::unique_ptr<Database> Database::open(const DatabaseOptions& options) {
   if (existed && S_ISDIR(before.st_mode)) {
     throw unavailable("cannot open the database '" + file + "': it is a directory");
   }
+  try {
+    return openFile(options, file, memory, existed, before);
+  } catch (const Error& e) {
+    // Start-up errors name the file, and the directory when SQLite could not create its
+    // -wal and -shm files there (a read-only mount, an immutable directory): SQLite's own
+    // errno is then that of its last fallback attempt, not the cause.
+    const std::string message = e.what();
+    if (e.code() != ErrorCode::Unavailable || memory || message.find(file) != std::string::npos) {
+      throw;
+    }
+    std::string why = "cannot open the database '" + file + "': " + message;
+    if (std::string beside = probeDiskWrite(file); !beside.empty()) {
+      why += "; its directory '" + directoryOf(file) + "' does not take new files (" + beside +
+             "), and SQLite needs to create its -wal and -shm files there";
+    }
+    throw Error(e.code(), why, e.details());
+  }
+}
+
+std::unique_ptr<Database> Database::openFile(const DatabaseOptions& options,
+                                             const std::string& file, bool memory, bool existed,
+                                             const struct stat& before) {
   std::unique_ptr<Database> db(new Database(options));
   db->writer_ = db->openConnection(/*forWriting=*/true);
   Connection& w = *db->writer_;

@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <type_traits>
 #include <string>
@@ -169,6 +170,10 @@ class Database {
 
  private:
   explicit Database(DatabaseOptions options);
+  // open() once the path is known to be a file or absent (`before`: its stat when it existed).
+  static std::unique_ptr<Database> openFile(const DatabaseOptions& options,
+                                            const std::string& file, bool memory, bool existed,
+                                            const struct stat& before);
   std::unique_ptr<Connection> openConnection(bool forWriting);
   void migrate();
   // The writer, reopened if it was read-only (writeMutex_ held). Throws Unavailable.

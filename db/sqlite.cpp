@@ -78,7 +78,8 @@ void throwSqliteError(sqlite3* db, int rc, const std::string& context) {
     case SQLITE_READONLY:
       if (extended == SQLITE_READONLY_DIRECTORY) {
         throw unavailable("the directory of the database '" + file +
-                              "' cannot be written: SQLite needs to create files beside it (" +
+                              "' cannot be written: SQLite needs to create its -wal and -shm "
+                              "files beside it (" +
                               sqliteCause(db, rc) + ")",
                           {{"retry_after_s", std::int64_t{30}}, {"cause", "read_only"}});
       }

@@ -599,8 +599,12 @@ void ConnectionGate::enqueue(Entry& e, Clock::time_point now) {
   e.phase = Phase::kQueued;
   e.queuedAt = now;
   ++stats_.dispatched;
-  busySinceIdle_ = true;
-  lastRequest_ = now;
+  if (!health) {
+    // Health probes (a load balancer's, every second) neither need the memory released nor
+    // keep it from being released.
+    busySinceIdle_ = true;
+    lastRequest_ = now;
+  }
   (health ? healthQueue_ : generalQueue_).push_back(fd);
   work_.notify_all();
 }
@@ -795,7 +799,7 @@ void ConnectionGate::finish(int fd, Ending ending, const std::optional<Error>& a
   Entry& e = it->second;
   --serving_;
   if (e.lane == Lane::kStreaming) --streaming_;
-  lastRequest_ = Clock::now();
+  if (e.lane != Lane::kHealth) lastRequest_ = Clock::now();
   work_.notify_all();  // a streaming slot is free; stop() waits for serving_ == 0
   if (stopping_) {
     close(fd);

@@ -1,6 +1,12 @@
 // Opening, migrating and checking the database file.
 #include "db/database.h"
 
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -150,6 +156,47 @@ BOOST_AUTO_TEST_CASE(open_errors_name_the_file_and_the_cause) {
   options.path = dir.path();
   m = test::expectError(ErrorCode::Unavailable, [&] { db::Database::open(options); });
   BOOST_TEST(m.find("directory") != std::string::npos, m);
+}
+
+// A database whose directory takes no new files (a read-only mount, an immutable or
+// read-only directory): SQLite cannot create its -wal and -shm files. The start-up error names
+// the file and the directory, not "the database is read-only" without a path.
+BOOST_AUTO_TEST_CASE(a_directory_that_takes_no_new_files_is_named_at_start_up) {
+  test::TempDir dir;
+  const std::string data = dir.file("data");
+  BOOST_TEST_REQUIRE(::mkdir(data.c_str(), 0755) == 0);
+  db::DatabaseOptions options;
+  options.path = data + "/argan.db";
+  { db::Database::open(options); }  // closed cleanly: no -wal, no -shm left
+  BOOST_TEST_REQUIRE(::access((options.path + "-wal").c_str(), F_OK) != 0);
+  // Root ignores permissions: the directory is made immutable instead (chattr +i).
+  auto setImmutable = [&](bool on) {
+    int fd = ::open(data.c_str(), O_RDONLY | O_DIRECTORY);
+    int flags = 0;
+    bool ok = fd >= 0 && ::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+    if (ok) {
+      flags = on ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
+      ok = ::ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+    }
+    if (fd >= 0) ::close(fd);
+    return ok;
+  };
+  const bool root = ::geteuid() == 0;
+  if (root ? !setImmutable(true) : ::chmod(data.c_str(), 0555) != 0) {
+    BOOST_TEST_MESSAGE("skipped: cannot make a directory read-only here");
+    return;
+  }
+  std::string m = test::expectError(ErrorCode::Unavailable, [&] { db::Database::open(options); });
+  if (root) {
+    setImmutable(false);
+  } else {
+    ::chmod(data.c_str(), 0755);
+  }
+  BOOST_TEST(m.find(options.path) != std::string::npos, m);
+  BOOST_TEST(m.find("directory") != std::string::npos, m);
+  BOOST_TEST(m.find("-wal") != std::string::npos, m);
+  // Writable again: it opens.
+  BOOST_TEST(db::Database::open(options)->writable());
 }
 
 // `rm argan.db-wal` under a running server: writes that would be lost at the next restart

@@ -190,6 +190,63 @@ BOOST_AUTO_TEST_CASE(an_import_waits_out_a_full_disk_and_finishes) {
   BOOST_TEST(!Poco::File(lab.server.imports().uploadPath(id)).exists());
 }
 
+// The disk fills while an import runs (after its first chunks): the import is not failed; it
+// waits, resumes after its last committed chunk once space is back, and ends with every record
+// judged exactly once.
+BOOST_AUTO_TEST_CASE(an_import_interrupted_by_a_full_disk_resumes_after_its_last_chunk) {
+  test::TempDir dir;
+  db::DatabaseOptions options;
+  options.path = test::faultVfsPath(dir.file("argan.db"));
+  Lab lab(options);
+  const int total = 3000;  // 15 chunks
+  std::string smi;
+  for (int i = 1; i <= total; ++i) {
+    smi += std::string(static_cast<std::size_t>(i % 20 + 1), 'C') + "O\n";
+  }
+  auto submitted = lab.server.call("POST", "/api/imports?file_name=alcohols.smi", smi, lab.member,
+                                   "application/octet-stream");
+  BOOST_TEST_REQUIRE(submitted.status == 202, submitted.body);
+  std::int64_t id = submitted.json()->getValue<std::int64_t>("id");
+  auto judged = [&] {
+    return lab.server.database().read([&](db::Connection& c) {
+      return *c.queryInt("SELECT COUNT(*) FROM import_records WHERE import_id = " +
+                         std::to_string(id));
+    });
+  };
+  std::int64_t before = 0;
+  for (int i = 0; i < 6000 && before == 0; ++i) {
+    before = judged();
+    if (before == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  {
+    test::ScopedFault full(test::Fault::kDiskFull);
+    BOOST_TEST_REQUIRE(before > 0);
+    BOOST_TEST_REQUIRE(before < total);  // interrupted in the middle
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    auto during = lab.server.call("GET", "/api/imports/" + std::to_string(id), "", lab.member);
+    BOOST_TEST_REQUIRE(during.status == 200, during.body);
+    std::string status = during.json()->getValue<std::string>("status");
+    BOOST_TEST((status == "queued" || status == "running"), status);
+    BOOST_TEST(judged() < total);
+    BOOST_TEST(Poco::File(lab.server.imports().uploadPath(id)).exists());
+  }
+  auto done = lab.waitFor(id, lab.member);
+  std::string status = done->getValue<std::string>("status");
+  auto error = done->get("error");
+  BOOST_TEST(status == "finished", status << ": " << (error.isEmpty() ? "" : error.toString()));
+  auto counts = done->getObject("counts");
+  BOOST_TEST(counts->getValue<int>("registered") + counts->getValue<int>("new_batch") +
+                 counts->getValue<int>("already_imported") ==
+             total);
+  BOOST_TEST(counts->getValue<int>("rejected") == 0);
+  BOOST_TEST(judged() == total);
+  BOOST_TEST(lab.server.database().read([&](db::Connection& c) {
+    return *c.queryInt("SELECT MAX(record_number) FROM import_records WHERE import_id = " +
+                       std::to_string(id));
+  }) == total);
+  BOOST_TEST(!Poco::File(lab.server.imports().uploadPath(id)).exists());
+}
+
 // What a crash leaves in the import directory (half-received uploads, uploads of imports
 // that ended or never were) is removed when the import worker starts.
 BOOST_AUTO_TEST_CASE(leftover_uploads_are_removed_at_start) {

@@ -343,6 +343,10 @@ BOOST_AUTO_TEST_CASE(a_second_server_on_one_database_exits_naming_the_first) {
   auto second = test::runArgan(dir, {"serve", "--port", "0", "--host", "127.0.0.1", "--db",
                                      first.dbPath()});
   BOOST_TEST(second.exitCode == 1);
+  // The message names the database and the pid of the server that holds it.
+  BOOST_TEST(second.err.find(first.dbPath()) != std::string::npos, second.err);
+  BOOST_TEST(second.err.find("pid " + std::to_string(first.pid())) != std::string::npos,
+             second.err);
   BOOST_TEST(first.running());
 }
 
