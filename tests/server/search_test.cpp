@@ -8,6 +8,8 @@
 #include <Poco/InflatingStream.h>
 #include <Poco/JSON/Array.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <fstream>
@@ -381,6 +383,16 @@ BOOST_AUTO_TEST_CASE(callers_only_ever_get_hits_they_may_see) {
                  ->getValue<std::int64_t>("total") == 2);
 }
 
+namespace {
+// CPU time of this process (every thread), in seconds.
+double processCpuSeconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+}  // namespace
+
 // RDKit's matching of one query against one structure can take minutes (a long SMARTS path
 // on C60: ~3x per two atoms). The time budget holds inside the match: the answer comes at
 // the budget, marked incomplete ("time_budget"), for plain and recursive queries.
@@ -395,15 +407,23 @@ BOOST_AUTO_TEST_CASE(the_time_budget_holds_inside_a_runaway_match) {
     for (int i = 0; i < 21; ++i) path += i ? "~c" : "c";
     path += recursive ? "~[$(c~c~c~c~c~c~c~c~c~c~c~c~c~c~c~c~[c;D4])]" : "~[c;D4]";
     auto started = std::chrono::steady_clock::now();
+    double cpuBefore = processCpuSeconds();
     auto r = lab.search(searchBody("substructure", path,
                                    "\"format\":\"smarts\",\"time_budget_ms\":300"),
                         lab.leadA);
+    double cpu = processCpuSeconds() - cpuBefore;
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    BOOST_TEST_MESSAGE((recursive ? "recursive: " : "plain: ") << seconds << " s, " << cpu
+                                                               << " s of CPU");
     BOOST_TEST(r.status == 200, r.body);
     BOOST_TEST(!r.json()->getValue<bool>("complete"));
     BOOST_TEST(r.json()->getValue<std::string>("stopped_by") == "time_budget");
-    BOOST_TEST(seconds < 3.0, (recursive ? "recursive: " : "plain: ") << seconds << " s");
+    // Unbounded, this match takes seconds of CPU (23 s at 24 atoms, ~3x per two atoms). The
+    // CPU it may use is the budget plus the query's parsing; the wall time stretches on a
+    // machine whose cores are shared.
+    BOOST_TEST(cpu < 2.0, (recursive ? "recursive: " : "plain: ") << cpu << " s of CPU");
+    BOOST_TEST(seconds < 10.0, (recursive ? "recursive: " : "plain: ") << seconds << " s");
   }
   // The server is free for the next search at once.
   auto phenol = lab.search(searchBody("substructure", "c1ccccc1O"), lab.leadA);
