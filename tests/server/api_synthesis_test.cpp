@@ -670,11 +670,15 @@ BOOST_AUTO_TEST_CASE(the_solvent_list_has_names_and_densities) {
   BOOST_TEST(sawEthanol);
   // A volume of a listed solvent with its density is a mass to the metrics: 50 mL ethanol.
   auto m = lab.call("POST", "/api/reactions/metrics",
-                    R"({"reaction_smiles": "CC(=O)O.CCO>>CCOC(C)=O.O", "components": [)"
+                    R"({"reaction_smiles": "CC(=O)O.OC>>COC(C)=O.O", "components": [)"
                     R"({"smiles": "CCO", "role": "solvent", "amount": 50, "unit": "mL",)"
                     R"( "density": 0.789}]})",
                     lab.member);
   BOOST_TEST_REQUIRE(m.status == 200, m.body);
+  auto components = m.json()->getArray("components");
+  auto ethanol = components->getObject(components->size() - 1);
+  BOOST_TEST(ethanol->getObject("solvent")->getValue<std::string>("name") == "Ethanol");
+  BOOST_TEST(ethanol->getValue<double>("mass_g") == 39.45, boost::test_tools::tolerance(1e-9));
 }
 
 // GET /api/routes/{id}/steps/{n}/depiction.svg draws the scheme for whoever may see the
