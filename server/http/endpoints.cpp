@@ -20,6 +20,10 @@ Router buildApiRouter() {
   addSynthesisEndpoints(router);
   addImportEndpoints(router);
   addExportEndpoints(router);
+  addNeedEndpoints(router);
+  addNeedResponseEndpoints(router);
+  addNeedProjectEndpoints(router);
+  addNotificationEndpoints(router);
   return router;
 }
 

@@ -24,5 +24,9 @@ void addAuditEndpoints(Router& router);      // /api/audit/verify
 void addSynthesisEndpoints(Router& router);
 void addImportEndpoints(Router& router);
 void addExportEndpoints(Router& router);
+void addNeedEndpoints(Router& router);          // /api/needs, /api/overview/needs
+void addNeedResponseEndpoints(Router& router);  // /api/responses (to needs), grants, threads
+void addNeedProjectEndpoints(Router& router);   // /api/projects (against needs)
+void addNotificationEndpoints(Router& router);  // /api/notifications
 
 }  // namespace argan::server
