@@ -181,8 +181,9 @@ void signOut(RequestContext& ctx) {
   const Authentication& auth = ctx.authentication();
   if (auth.kind != CredentialKind::Session || !auth.sessionId) {
     throw invalidArgument(
-        "this request has no browser session to end; revoke an API token with "
-        "DELETE /api/tokens/{id}");
+        "this request has no browser session to end; an API token is revoked "
+        "from the account's token list instead",
+        {{"reason", "no_session"}});
   }
   Runtime& runtime = ctx.runtime();
   db::AuditEvent logout{"logout", "user", std::to_string(ctx.principal().userId), std::nullopt,

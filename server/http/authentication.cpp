@@ -179,14 +179,14 @@ void enforceCredentialRules(const Endpoint& route, const Poco::Net::HTTPServerRe
       throw permissionDenied(
           std::string(sent.empty() ? "missing" : "wrong") +
               " X-CSRF-Token header: a browser request that changes data must send the "
-              "csrf_token given by POST /api/session (or GET /api/session)",
+              "token of its session; reload the page and try again",
           {{"reason", "csrf"}});
     }
   }
   if (auth.mustChangePassword && route.session != SessionRule::PasswordChange) {
     throw permissionDenied(
         "you must change your one-time password before doing anything else: "
-        "POST /api/session/password {\"current_password\", \"new_password\"}",
+        "choose a new password of at least 10 characters",
         {{"reason", "password_change"}});
   }
 }
