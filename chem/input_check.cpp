@@ -304,10 +304,7 @@ void lexSmiles(const std::string& s, std::size_t offset, const StructureLimits& 
       if (!openBranches.empty()) {
         throw smilesError("'.' inside a branch", offset + i);
       }
-      if (++scan.fragments > limits.maxFragments) {
-        throw limitError("too many disconnected fragments", "max_fragments", scan.fragments,
-                         limits.maxFragments);
-      }
+      ++scan.fragments;  // checked against the limit once counted to the end
       pendingBond = 0;
     } else if ((c == '-' && i + 1 < s.size() && s[i + 1] == '>') ||
                (c == '<' && i + 1 < s.size() && s[i + 1] == '-')) {
@@ -476,6 +473,17 @@ void checkCxExtension(const std::string& ext, std::size_t at, unsigned atoms, un
         kind = Kind::kAtomBond;
       } else if (key == "r") {
         kind = Kind::kFlag;
+      }
+      if (kind == Kind::kUnknown && key.rfind("Sg", 0) == 0) {
+        // A CXSMILES S-group (Sg, SgD, SgH): the drawing is a polymer or a bracketed
+        // substance. Same reason as the standardiser's polymer refusal (kReasonPolymer).
+        throw invalidArgument(
+            "the structure is a polymer (CXSMILES S-group '" + key + "' at position " +
+                std::to_string(at + 1 + i) +
+                "): polymers are registered as substances, not as compounds",
+            {{"reason", std::string("polymer")},
+             {"position", static_cast<int64_t>(at + 1 + i)},
+             {"field", "cxsmiles"}});
       }
       if (kind == Kind::kUnknown) {
         throw fail("unknown or unsupported field '" + (key.empty() ? body.substr(i, 1) : key) +

@@ -197,7 +197,7 @@ BOOST_AUTO_TEST_CASE(checks_cxsmiles_extensions) {
   };
   for (const Bad& b : {Bad{"CCO |&1:7|", "names atom 7"}, Bad{"CC=CC |c:9|", "names bond 9"},
                        Bad{"CCO |wU:1.5|", "names bond 5"}, Bad{"CCO |foo|", "unsupported field 'foo'"},
-                       Bad{"CCO |Sg:n:0::ht|", "unsupported field 'Sg'"},
+                       Bad{"CCO |Sg:n:0::ht|", "polymer (CXSMILES S-group 'Sg'"},
                        Bad{"CCO |&1:|", "expected a number"}, Bad{"CCO |&1:1,|", "','"},
                        Bad{"CCO |(0,0,0;1,0,0;2,0,0;3,0,0)|", "coordinates for 4 atoms"},
                        Bad{"CCO |(a,b,c)|", "not a coordinate"}, Bad{"CCO |$;;;;$|", "labels for 5"},

@@ -142,7 +142,10 @@ BOOST_AUTO_TEST_CASE(less_classical_solvents_are_recognised_by_structure_and_nam
 BOOST_AUTO_TEST_CASE(the_solvent_listing_gives_every_solvent_a_density) {
   const auto& listing = chem::solventListing();
   const auto& guide = chem::chem21Guide().solvents();
-  BOOST_TEST_REQUIRE(listing.size() == guide.size());
+  // The listing is the published table (53 rows, first in the guide); the cluster's less
+  // classical solvents (chem21_less_classical.csv) have no densities yet and are not listed.
+  BOOST_TEST_REQUIRE(listing.size() == 53u);
+  BOOST_TEST_REQUIRE(guide.size() > listing.size());
   for (std::size_t i = 0; i < listing.size(); ++i) {
     BOOST_TEST(listing[i].name == guide[i].name);
     BOOST_TEST(listing[i].smiles == guide[i].smiles);

@@ -350,6 +350,11 @@ export function useTable(items, columns, { initial = null, pageSizes = [10, 25, 
     pageSize,
     pageSizes,
     setPage,
+    // The page holding the first row for which `pred` is true (null when none is).
+    pageOf: (pred) => {
+      const i = rows.findIndex(pred);
+      return i < 0 ? null : Math.floor(i / pageSize);
+    },
     setPageSize: (n) => {
       setPageSize(n);
       setPage(0);
