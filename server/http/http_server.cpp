@@ -254,8 +254,7 @@ GateOptions gateOptionsFor(const AppConfig& config) {
   return o;
 }
 
-HttpServer::HttpServer(Runtime& runtime, const Router& router)
-    : runtime_(runtime), router_(router) {
+HttpServer::HttpServer(Runtime& runtime, const Router& router) : runtime_(runtime) {
   const AppConfig& config = runtime.config;
   Poco::Net::SocketAddress address(config.host, static_cast<Poco::UInt16>(config.port));
   // A deep backlog: in a connection storm the kernel holds connections until the gate

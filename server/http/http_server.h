@@ -40,7 +40,6 @@ class HttpServer {
                                       std::optional<Error>& answer);
 
   Runtime& runtime_;
-  const Router& router_;
   Poco::Net::HTTPServerParams::Ptr params_;
   std::unique_ptr<Poco::Net::HTTPRequestHandlerFactory> handlers_;
   std::unique_ptr<ConnectionGate> gate_;
