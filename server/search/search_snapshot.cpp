@@ -84,6 +84,7 @@ inline std::uint64_t load64(const unsigned char* p) {
 class Checksum {
  public:
   void update(const void* data, std::size_t n) {
+    if (n == 0) return;  // an empty column may come with a null pointer (memcpy must not see it)
     const auto* p = static_cast<const unsigned char*>(data);
     total_ += n;
     if (buffered_ > 0) {
