@@ -237,13 +237,14 @@ void updateImportProgress(Connection& c, std::int64_t id, std::int64_t recordsDo
   }
 }
 
-void postponeImport(Connection& c, std::int64_t id, const std::string& retryAt,
-                    const std::string& why) {
+void postponeImport(Connection& c, std::int64_t id, const std::string& claimant,
+                    const std::string& retryAt, const std::string& why) {
   Statement st(c,
                "UPDATE imports SET attempts = attempts + 1, retry_at = ?, waiting = ?,"
                " claimed_by = NULL, lease_until = NULL"
-               " WHERE id = ? AND status IN ('queued','running')");
-  st.bind(1, retryAt).bind(2, why).bind(3, id).run();
+               " WHERE id = ? AND status IN ('queued','running')"
+               " AND (claimed_by IS NULL OR claimed_by = ?)");
+  st.bind(1, retryAt).bind(2, why).bind(3, id).bind(4, claimant).run();
 }
 
 void finishImport(Connection& c, const Clock& clock, const Principal& actor, std::int64_t id,

@@ -129,9 +129,10 @@ void releaseImport(Connection& c, std::int64_t id, const std::string& claimant);
 void updateImportProgress(Connection& c, std::int64_t id, std::int64_t recordsDone,
                           std::int64_t bytesDone, const ImportClaim& claim);
 // The import could not go on for a passing reason: counts the attempt, releases the claim,
-// and records when to try again and why.
-void postponeImport(Connection& c, std::int64_t id, const std::string& retryAt,
-                    const std::string& why);
+// and records when to try again and why. Only when `claimant` holds it or nobody does: a
+// runner that found another one at work leaves that one's claim and state alone.
+void postponeImport(Connection& c, std::int64_t id, const std::string& claimant,
+                    const std::string& retryAt, const std::string& why);
 // status 'finished' (error empty) or 'failed' (with the error). Audited with the counts.
 void finishImport(Connection& c, const Clock& clock, const Principal& actor, std::int64_t id,
                   const std::optional<std::string>& error);

@@ -173,7 +173,7 @@ void ImportJobs::postpone(std::int64_t id, const std::string& why,
   std::string retryAt = isoFromMicros(runtime_.clock.nowMicros() + delay.count() * 1000);
   // Told to readers of the import when the database takes it; the disk may not.
   runtime_.db.tryWrite(
-      [&](db::Connection& c) { db::postponeImport(c, id, retryAt, why); },
+      [&](db::Connection& c) { db::postponeImport(c, id, claimant_, retryAt, why); },
       std::chrono::milliseconds(500));
   Poco::Logger::get("argan.imports")
       .warning("import %s waits %s ms (attempt %d): %s", std::to_string(id),

@@ -210,9 +210,16 @@ BOOST_AUTO_TEST_CASE(an_import_is_run_by_one_claimant_at_a_time) {
   BOOST_TEST(f.count("import_records") == 1);
   // A holder known to be gone is taken over at once.
   BOOST_TEST(claim("serve:h:3:3", later, /*takeOver=*/true));
-  // Postponed (disk full): unclaimed, waiting, counted; released claims free it.
+  // Another runner that found it claimed and postpones its own attempt leaves the claim alone.
   f.database->write([&](db::Connection& c) {
-    db::postponeImport(c, job.id, later, "the disk is full");
+    db::postponeImport(c, job.id, "serve:h:9:9", later, "import 1 is being run by another");
+  });
+  auto untouched = f.database->read([&](db::Connection& c) { return db::findImport(c, f.admin, job.id); });
+  BOOST_TEST(untouched->claimedBy.value_or("") == "serve:h:3:3");
+  BOOST_TEST(!untouched->waiting.has_value());
+  // Postponed by its holder (disk full): unclaimed, waiting, counted; released claims free it.
+  f.database->write([&](db::Connection& c) {
+    db::postponeImport(c, job.id, "serve:h:3:3", later, "the disk is full");
   });
   auto waiting = f.database->read([&](db::Connection& c) { return db::findImport(c, f.admin, job.id); });
   BOOST_TEST(!waiting->claimedBy.has_value());
