@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "chem/inchi.h"
+#include "chem/standardizer.h"
 #include "chem/structure_parser.h"
 #include "common/digest.h"
 #include "common/error.h"
@@ -72,6 +73,13 @@ bool hasAnyStereo(const RDKit::ROMol& mol) {
   return false;
 }
 
+bool hasHydrogenAtom(const RDKit::ROMol& mol) {
+  for (const auto* a : mol.atoms()) {
+    if (a->getAtomicNum() == 1) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 IdentityCalculator::IdentityCalculator(IdentityOptions options)
@@ -79,40 +87,71 @@ IdentityCalculator::IdentityCalculator(IdentityOptions options)
 IdentityCalculator::~IdentityCalculator() = default;
 
 std::string fullHashOfLayers(const IdentityLayers& l) {
+  // A parent that holds a metal is identified by its standard InChI and formula, so the
+  // covalent, ionic and dative drawings of one complex are one parent (docs/identity.md §4).
+  if (l.containsMetal) {
+    return sha256Hex("formula=" + l.formula + "\ninchi=" + l.inchi + "\nstereo_groups=" +
+                     l.stereoGroups);
+  }
   return sha256Hex("formula=" + l.formula + "\ncanonical_smiles=" + l.canonicalSmiles +
                    "\ntautomer_hash=" + l.tautomerHash + "\nno_stereo_smiles=" +
                    l.noStereoSmiles + "\nno_stereo_tautomer_hash=" + l.noStereoTautomerHash);
 }
 
-IdentityLayers IdentityCalculator::compute(const RDKit::ROMol& parent) {
+IdentityLayers IdentityCalculator::compute(const RDKit::ROMol& input, const IdentityHints& hints) {
   IdentityLayers layers;
+  RDKit::RWMol parent(input);
+  bool metal = false;
   try {
-    layers.formula = RDKit::Descriptors::calcMolFormula(parent);
-    layers.canonicalSmiles = RDKit::MolToSmiles(parent) + enhancedStereoSuffix(parent);
+    canonicaliseStereoGroups(parent);
+    for (const auto* a : parent.atoms()) metal = metal || isMetalElement(a->getAtomicNum());
+    layers.formula = hillFormula(parent);
+    // The standardiser's parent has its stereo groups canonical already, so its SMILES is
+    // the one computed here (StructureAnalyser checks this on every molecule it is tested with).
+    layers.canonicalSmiles =
+        (hints.canonicalSmiles ? *hints.canonicalSmiles : RDKit::MolToSmiles(parent)) +
+        enhancedStereoSuffix(parent);
     layers.tautomerHash = hetAtomTautomerHash(parent);
 
-    RDKit::RWMol flat(parent);
-    RDKit::MolOps::removeStereochemistry(flat);
-    flat.clearConformers();
-    RDKit::MolOps::removeHs(flat);
-    if (options_.reuseLayersWithoutStereo && !hasAnyStereo(parent) &&
-        flat.getNumAtoms() == parent.getNumAtoms()) {
+    const bool stereoFree = options_.reuseLayersWithoutStereo && !hasAnyStereo(parent);
+    std::unique_ptr<RDKit::RWMol> elements;
+    if (stereoFree && !hasHydrogenAtom(parent)) {
+      // Removing stereo and hydrogens would leave the same graph: the element graph hash
+      // (elements and connectivity only) is taken from the parent itself.
       layers.noStereoSmiles = layers.canonicalSmiles;
       layers.noStereoTautomerHash = layers.tautomerHash;
+      elements = std::make_unique<RDKit::RWMol>(parent);
     } else {
-      layers.noStereoSmiles = RDKit::MolToSmiles(flat);
-      layers.noStereoTautomerHash = hetAtomTautomerHash(flat);
+      RDKit::RWMol flat(parent);
+      RDKit::MolOps::removeStereochemistry(flat);
+      flat.clearConformers();
+      RDKit::MolOps::removeHs(flat);
+      if (stereoFree && flat.getNumAtoms() == parent.getNumAtoms()) {
+        layers.noStereoSmiles = layers.canonicalSmiles;
+        layers.noStereoTautomerHash = layers.tautomerHash;
+      } else {
+        layers.noStereoSmiles = RDKit::MolToSmiles(flat);
+        layers.noStereoTautomerHash = hetAtomTautomerHash(flat);
+      }
+      elements = std::make_unique<RDKit::RWMol>(flat);
     }
-    RDKit::RWMol elements(flat);
     layers.skeleton = layers.formula + "|" +
-                      RDKit::MolHash::MolHash(&elements,
+                      RDKit::MolHash::MolHash(elements.get(),
                                               RDKit::MolHash::HashFunction::ElementGraph);
+  } catch (const Error&) {
+    throw;
   } catch (...) {
     rethrowRdkitError("identity");
   }
-  InchiResult inchi = computeStandardInchi(parent);
+  InchiOptions inchiOptions;
+  inchiOptions.withoutStereoOf = stereoGroupAtoms(parent);
+  InchiResult inchi = computeStandardInchi(parent, inchiOptions);
   layers.inchi = inchi.inchi;
   layers.inchiKey = inchi.inchiKey;
+  // A parent that holds a metal is identified by its standard InChI and formula, so the
+  // covalent, ionic and dative drawings of one complex are one parent (docs/identity.md §4).
+  layers.containsMetal = metal;
+  layers.stereoGroups = enhancedStereoSuffix(parent);
   layers.fullHash = fullHashOfLayers(layers);
   return layers;
 }

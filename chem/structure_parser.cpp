@@ -1,5 +1,6 @@
 #include "chem/structure_parser.h"
 
+
 #include <GraphMol/FileParsers/FileParsers.h>
 #include <GraphMol/MolOps.h>
 #include <GraphMol/SanitException.h>
@@ -7,6 +8,8 @@
 #include <RDGeneral/BadFileException.h>
 #include <RDGeneral/FileParseException.h>
 #include <RDGeneral/Invariant.h>
+
+#include <regex>
 
 #include "chem/rdkit_log.h"
 #include "common/error.h"
@@ -49,6 +52,13 @@ std::string atomList(const std::vector<unsigned int>& indices) {
 
 }  // namespace
 
+// RDKit's exceptions, mapped to messages for the person who sent the input. Exceptions that
+// RDKit raises for chemistry (valence, kekulization, a field it could not convert) carry
+// human text and the atom or line; anything else (a failed internal check, a C++ library
+// error such as an out-of-range substring or a bad numeric conversion) says only that the
+// input could not be read, never RDKit's or the C++ library's own words (file names,
+// function names, "basic_string::substr", "bad lexical cast"). Those internals are for the
+// developers' logs, not for the caller.
 void rethrowRdkitError(const std::string& what) {
   try {
     throw;
@@ -76,14 +86,49 @@ void rethrowRdkitError(const std::string& what) {
     throw invalidArgument(what + ": " + e.what());
   } catch (const RDKit::SmilesParseException& e) {
     throw invalidArgument(what + ": " + e.what());
-  } catch (const Invar::Invariant& e) {
-    throw invalidArgument(what + " could not be processed by RDKit: " + e.toUserString());
+  } catch (const Invar::Invariant&) {
+    throw invalidArgument(what + " could not be processed: it describes something the "
+                                 "chemistry toolkit cannot represent consistently (check atom "
+                                 "numbers, charges and bonds)",
+                          {{"reason", "toolkit_rejected"}});
   } catch (const std::bad_alloc&) {
     throw invalidArgument(what + " needs more memory than allowed", {{"limit", "memory"}});
-  } catch (const std::exception& e) {
-    throw invalidArgument(what + " could not be processed: " + e.what());
+  } catch (const std::out_of_range&) {
+    throw invalidArgument(what + " could not be read: a line or field is shorter than its "
+                                 "format requires, or a number is out of range",
+                          {{"reason", "toolkit_rejected"}});
+  } catch (const std::exception&) {
+    throw invalidArgument(what + " could not be read: a field is missing or not in the form "
+                                 "its format requires (for example text where a number belongs)",
+                          {{"reason", "toolkit_rejected"}});
   }
 }
+
+namespace {
+
+// RDKit silently drops a stereo group atom that the SMILES does not have ("C |&1:99|"):
+// such an extension is malformed, and the stereo the chemist meant would be lost.
+void checkStereoGroupAtoms(const std::string& extension, std::size_t atoms) {
+  static const std::regex group(R"((?:^|[|,])(a|[&o]\d+):(\d+(?:,\d+)*))");
+  for (std::sregex_iterator it(extension.begin(), extension.end(), group), end; it != end; ++it) {
+    const std::string list = (*it)[2].str();
+    std::size_t start = 0;
+    while (start < list.size()) {
+      std::size_t comma = list.find(',', start);
+      if (comma == std::string::npos) comma = list.size();
+      const std::string number = list.substr(start, comma - start);
+      if (number.size() > 9 || std::stoul(number) >= atoms) {
+        throw invalidArgument("the CXSMILES stereo group " + (*it)[1].str() + " names atom " +
+                                  number + ", but the SMILES has " + std::to_string(atoms) +
+                                  " atoms (numbered from 0)",
+                              {{"field", "structure"}});
+      }
+      start = comma + 1;
+    }
+  }
+}
+
+}  // namespace
 
 ParsedStructure parseStructure(const std::string& text, StructureFormat format,
                                const StructureLimits& limits) {
@@ -99,7 +144,10 @@ ParsedStructure parseStructure(const std::string& text, StructureFormat format,
     params.allowCXSMILES = !scan.cxExtension.empty();
     params.strictCXSMILES = true;
     std::string input = scan.smiles;
-    if (!scan.cxExtension.empty()) input += " " + scan.cxExtension;
+    if (!scan.cxExtension.empty()) {
+      checkStereoGroupAtoms(scan.cxExtension, scan.atoms);
+      input += " " + scan.cxExtension;
+    }
     try {
       result.mol.reset(RDKit::SmilesToMol(input, params));
     } catch (...) {

@@ -2,8 +2,12 @@
 
 #include <GraphMol/FileParsers/FileParsers.h>
 #include <GraphMol/MolPickler.h>
+#include <GraphMol/MolStandardize/Normalize.h>
+#include <GraphMol/QueryAtom.h>
+#include <GraphMol/QueryOps.h>
 #include <GraphMol/RWMol.h>
 #include <GraphMol/SmilesParse/SmilesParse.h>
+#include <GraphMol/SmilesParse/SmilesWrite.h>
 #include <GraphMol/Substruct/SubstructMatch.h>
 
 #include "chem/fingerprints.h"
@@ -45,6 +49,111 @@ void checkParsedQuery(const RDKit::ROMol& mol, const StructureLimits& limits) {
     throw invalidArgument("the query has too many bonds (at most " +
                               std::to_string(limits.maxBonds) + ")",
                           {{"field", "query"}, {"limit", "max_query_bonds"}});
+  }
+}
+
+// True for an atom that says no more than its element (and aromaticity): "C", "Cl", "c",
+// "[#6]", "*". A charge, an H count, a degree, a ring condition... make it a real query:
+// [nH], [O-], [#7;+] and [NX3;H2] are selective (docs/search.md).
+bool queryLeafIsElement(const RDKit::Atom::QUERYATOM_QUERY* q) {
+  if (!q) return true;
+  const std::string d = q->getDescription();
+  if (d == "AtomAnd" || d == "AtomOr") {
+    for (auto it = q->beginChildren(); it != q->endChildren(); ++it) {
+      if (!queryLeafIsElement(it->get())) return false;
+    }
+    return true;
+  }
+  return d == "AtomAtomicNum" || d == "AtomType" || d == "AtomNull" || d == "AtomIsAromatic" ||
+         d == "AtomIsAliphatic";
+}
+
+bool constrainsOnlyTheElement(const RDKit::Atom& atom) {
+  if (atom.hasQuery()) return queryLeafIsElement(atom.getQuery());
+  return atom.getFormalCharge() == 0 && atom.getIsotope() == 0;
+}
+
+// ---- match limits ----
+// The limit of the match running on this thread (set by LimitScope for one call).
+thread_local const MatchLimit* activeLimit = nullptr;
+thread_local unsigned comparisons = 0;
+
+inline void checkLimit() {
+  const MatchLimit* limit = activeLimit;
+  if (!limit || (++comparisons & 255u) != 0) return;
+  if ((limit->cancel && limit->cancel->load(std::memory_order_relaxed)) ||
+      std::chrono::steady_clock::now() >= limit->deadline) {
+    throw MatchInterrupted();
+  }
+}
+
+class LimitScope {
+ public:
+  explicit LimitScope(const MatchLimit* limit) : previous_(activeLimit) {
+    activeLimit = limit;
+    comparisons = 0;
+  }
+  ~LimitScope() { activeLimit = previous_; }
+  LimitScope(const LimitScope&) = delete;
+  LimitScope& operator=(const LimitScope&) = delete;
+
+ private:
+  const MatchLimit* previous_;
+};
+
+// Query atoms that check the limit before every comparison RDKit makes with them (the
+// comparison itself is RDKit's, unchanged).
+class LimitedAtom : public RDKit::Atom {
+ public:
+  explicit LimitedAtom(const RDKit::Atom& other) : RDKit::Atom(other) {}
+  RDKit::Atom* copy() const override { return new LimitedAtom(*this); }
+  bool Match(RDKit::Atom const* what) const override {
+    checkLimit();
+    return RDKit::Atom::Match(what);
+  }
+};
+
+class LimitedQueryAtom : public RDKit::QueryAtom {
+ public:
+  explicit LimitedQueryAtom(const RDKit::QueryAtom& other) : RDKit::QueryAtom(other) {}
+  RDKit::Atom* copy() const override { return new LimitedQueryAtom(*this); }
+  bool Match(RDKit::Atom const* what) const override {
+    checkLimit();
+    return RDKit::QueryAtom::Match(what);
+  }
+};
+
+void limitAtoms(RDKit::RWMol& mol, bool& recursive);
+
+// Recursive SMARTS keep their own query molecules: their atoms are limited too.
+void limitRecursiveQueries(RDKit::QueryAtom::QUERYATOM_QUERY* query, bool& recursive) {
+  if (!query) return;
+  if (query->getDescription() == "RecursiveStructure") {
+    recursive = true;
+    auto* rsq = static_cast<RDKit::RecursiveStructureQuery*>(query);
+    if (const RDKit::ROMol* inner = rsq->getQueryMol()) {
+      RDKit::RWMol limited(*inner);
+      limitAtoms(limited, recursive);
+      rsq->setQueryMol(new RDKit::ROMol(limited));  // takes ownership
+    }
+  }
+  for (auto child = query->beginChildren(); child != query->endChildren(); ++child) {
+    limitRecursiveQueries(child->get(), recursive);
+  }
+}
+
+void limitAtoms(RDKit::RWMol& mol, bool& recursive) {
+  for (unsigned i = 0; i < mol.getNumAtoms(); ++i) {
+    RDKit::Atom* atom = mol.getAtomWithIdx(i);
+    if (atom->hasQuery()) {
+      auto* queryAtom = static_cast<RDKit::QueryAtom*>(atom);
+      limitRecursiveQueries(queryAtom->getQuery(), recursive);
+      LimitedQueryAtom limited(*queryAtom);
+      mol.replaceAtom(i, &limited, /*updateLabel=*/false, /*preserveProps=*/true);
+    } else {
+      LimitedAtom limited(*atom);
+      mol.replaceAtom(i, &limited, /*updateLabel=*/false, /*preserveProps=*/true);
+    }
   }
 }
 
@@ -102,6 +211,21 @@ SubstructureQuerySpec prepareSubstructureQuery(const std::string& text, const st
                      (why.empty() ? std::string(".") : ": " + why));
   }
   checkParsedQuery(*mol, sl);
+  if (spec.format == "smiles") {
+    // A structure query is written as registrations are stored (docs/identity.md §2):
+    // "CS(C)=O" asks for the stored C[S+](C)[O-] sulfoxides, not for sulfones.
+    thread_local RDKit::MolStandardize::Normalizer normalizer;
+    try {
+      std::unique_ptr<RDKit::ROMol> normal(normalizer.normalize(*mol));
+      std::string written = RDKit::MolToSmiles(*normal);
+      if (written != RDKit::MolToSmiles(*mol)) {
+        spec.text = written;
+        mol.reset(new RDKit::RWMol(*normal));
+      }
+    } catch (const std::exception&) {
+      // a query RDKit's rules cannot normalise is searched as written
+    }
+  }
   spec.atoms = mol->getNumAtoms();
   try {
     spec.patternFingerprint = patternFingerprint(*mol);
@@ -109,6 +233,7 @@ SubstructureQuerySpec prepareSubstructureQuery(const std::string& text, const st
     throw queryError("the query cannot be screened (RDKit pattern fingerprint failed)");
   }
   spec.screenBits = popcount(spec.patternFingerprint);
+  spec.elementOnly = spec.atoms == 1 && constrainsOnlyTheElement(*mol->getAtomWithIdx(0));
   return spec;
 }
 
@@ -116,12 +241,15 @@ SubstructureMatcher::SubstructureMatcher(const SubstructureQuerySpec& spec) {
   RdkitLogCapture capture;
   std::unique_ptr<RDKit::RWMol> mol = parseChecked(spec.format, spec.text);
   if (!mol) throw queryError("the " + spec.format + " query could not be parsed");
+  limitAtoms(*mol, recursive_);
   query_ = std::move(mol);
 }
 
 SubstructureMatcher::~SubstructureMatcher() = default;
 
-bool SubstructureMatcher::match(const RDKit::ROMol& mol, std::vector<int>* atoms) const {
+bool SubstructureMatcher::match(const RDKit::ROMol& mol, std::vector<int>* atoms,
+                                const MatchLimit* limit) const {
+  LimitScope scope(limit);
   RDKit::MatchVectType matched;
   bool found = RDKit::SubstructMatch(mol, *query_, matched, /*recursionPossible=*/true,
                                      /*useChirality=*/false);
@@ -137,14 +265,14 @@ bool SubstructureMatcher::match(const RDKit::ROMol& mol, std::vector<int>* atoms
 }
 
 bool SubstructureMatcher::matchPickle(const char* pickle, std::size_t size,
-                                      std::vector<int>* atoms) const {
+                                      std::vector<int>* atoms, const MatchLimit* limit) const {
   RDKit::ROMol mol;
   try {
     RDKit::MolPickler::molFromPickle(std::string(pickle, size), &mol, RDKit::PicklerOps::NoProps);
   } catch (...) {
     throw invalidArgument("a stored structure could not be read (damaged pickle)");
   }
-  return match(mol, atoms);
+  return match(mol, atoms, limit);
 }
 
 }  // namespace argan::chem

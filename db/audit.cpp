@@ -263,6 +263,7 @@ AuditVerification verifyAudit(Connection& c, const AuditVerifyOptions& options) 
           !(e.action == "seal" && e.recordType == "audit_log")) {
         fail(e.id, "keyed entries begin without the sealing entry");
       } else if (!options.key) {
+        if (result.ok) result.needsKey = true;
         fail(e.id, "the entry is keyed and no audit key was given to check it");
       } else if (!constantTimeEquals(keyedAuditEntryHash(*options.key, prevHash, e.id, e),
                                      e.hash)) {

@@ -57,6 +57,7 @@ struct AuditVerification {
   std::int64_t entries = 0;
   std::optional<std::int64_t> firstBreak;  // id of the first entry whose hash does not hold
   std::string reason;                      // why it broke, when it did
+  bool needsKey = false;  // it broke only because keyed entries were checked without a key
   std::int64_t legacyEntries = 0;          // plain SHA-256 entries written before keying
   std::size_t checkpointsChecked = 0;
   std::optional<std::size_t> checkpointBreak;  // line of the first checkpoint that fails

@@ -110,7 +110,7 @@ std::string utcStamp(const Clock& clock) {
 
 }  // namespace
 
-FileCheck checkDatabaseFile(const std::string& path) {
+FileCheck checkDatabaseFile(const std::string& path, const AuditKey* key) {
   if (!exists(path)) throw unavailable("no file '" + path + "'");
   FileCheck result;
   result.bytes = fileSize(path);
@@ -130,6 +130,11 @@ FileCheck checkDatabaseFile(const std::string& path) {
   }
   if (result.integrity != "ok") return result;
   try {
+    result.arganFile = classifyDatabaseFile(c) == FileKind::kArgan;
+  } catch (const Error&) {
+    result.arganFile = false;
+  }
+  try {
     std::set<int> known;
     for (const auto& m : builtInMigrations()) known.insert(m.version);
     Statement st(c, "SELECT version FROM schema_version ORDER BY version");
@@ -145,8 +150,36 @@ FileCheck checkDatabaseFile(const std::string& path) {
   } catch (const Error&) {
     result.knownSchema = false;  // no schema_version table: not an Argan database
   }
-  result.ok = result.knownSchema;
+  if (result.knownSchema && result.arganFile) {
+    try {
+      std::optional<AuditKey> beside;
+      if (!key && !isInMemoryDatabase(path)) {
+        beside = AuditKey::load(defaultAuditKeyPath(path));
+        if (beside) key = &*beside;
+      }
+      std::vector<AuditCheckpoint> checkpoints;
+      const std::string checkpointFile = defaultCheckpointPath(path);
+      if (key && !checkpointFile.empty()) {
+        checkpoints = currentCheckpoints(readCheckpoints(checkpointFile));
+      }
+      result.audit = verifyTrail(c, key, checkpoints.empty() ? nullptr : &checkpoints);
+    } catch (const Error& e) {
+      AuditVerification broken;
+      broken.ok = false;
+      broken.reason = e.what();
+      result.audit = broken;
+    }
+  }
+  result.ok = result.knownSchema && result.arganFile && result.audit && result.audit->ok;
   return result;
+}
+
+AuditVerification verifyTrail(Connection& c, const AuditKey* key,
+                              const std::vector<AuditCheckpoint>* checkpoints) {
+  AuditVerifyOptions options;
+  options.key = key;
+  options.checkpoints = checkpoints;
+  return verifyAudit(c, options);
 }
 
 BackupResult backupDatabase(Database& database, const std::string& destination,
@@ -159,7 +192,7 @@ BackupResult backupDatabase(Database& database, const std::string& destination,
   removeWithSidecars(partial);
   try {
     database.backupTo(partial);
-    FileCheck check = checkDatabaseFile(partial);
+    FileCheck check = checkDatabaseFile(partial, database.auditKey());
     if (check.integrity != "ok") {
       throw internalError("the backup copy failed its integrity check: " + check.integrity);
     }
@@ -191,6 +224,7 @@ BackupResult backupDatabase(Database& database, const std::string& destination,
     result.path = destination;
     result.bytes = fileSize(destination);
     result.schemaVersion = check.schemaVersion;
+    if (check.audit) result.audit = *check.audit;
     return result;
   } catch (...) {
     try {
@@ -204,20 +238,21 @@ BackupResult backupDatabase(Database& database, const std::string& destination,
 RestoreResult restoreDatabase(const std::string& backup, const std::string& target,
                               const Clock& clock, const std::string& auditKeyFile,
                               const std::string& checkpointFile) {
-  FileCheck check = checkDatabaseFile(backup);
+  // The backup's trail must be sealed with the installation's key (the one it will be served
+  // with): a trail sealed with another key could not be extended without forking it. Without
+  // a key file for the target, the one beside the backup (if any) checks it.
+  const std::string keyPath = auditKeyFile.empty() ? defaultAuditKeyPath(target) : auditKeyFile;
+  const std::optional<AuditKey> key = keyPath.empty() ? std::nullopt : AuditKey::load(keyPath);
+  FileCheck check = checkDatabaseFile(backup, key ? &*key : nullptr);
   if (check.integrity != "ok") {
     throw failedPrecondition("the backup '" + backup + "' failed PRAGMA integrity_check (" +
                              check.integrity + "); nothing was changed");
   }
-  if (!check.knownSchema) {
+  if (!check.knownSchema || !check.arganFile) {
     throw failedPrecondition("'" + backup +
                              "' is not an Argan database this build knows (schema version " +
                              std::to_string(check.schemaVersion) + "); nothing was changed");
   }
-  // The backup's trail must be sealed with the installation's key (the one it will be served
-  // with): a trail sealed with another key could not be extended without forking it.
-  const std::string keyPath = auditKeyFile.empty() ? defaultAuditKeyPath(target) : auditKeyFile;
-  const std::optional<AuditKey> key = keyPath.empty() ? std::nullopt : AuditKey::load(keyPath);
   if (key) {
     ReadOnlySideFiles sideFiles(backup);
     Connection c(backup, /*readOnly=*/true, /*create=*/false);
@@ -230,6 +265,23 @@ RestoreResult restoreDatabase(const std::string& backup, const std::string& targ
                                "' (a backup of another installation?); give its key with "
                                "--audit-key; nothing was changed");
     }
+  } else if (check.audit && !check.audit->ok && check.audit->needsKey) {
+    throw failedPrecondition("the audit trail of '" + backup +
+                             "' is sealed with a key, and there is no key file '" + keyPath +
+                             "' to check it; give the installation's key with --audit-key; "
+                             "nothing was changed",
+                             {{"reason", "audit_key_missing"}});
+  }
+  if (!check.audit || !check.audit->ok) {
+    std::string where = check.audit && check.audit->firstBreak
+                            ? " at entry " + std::to_string(*check.audit->firstBreak)
+                            : std::string();
+    throw failedPrecondition(
+        "the backup '" + backup + "' has a broken audit trail" + where + " (" +
+            (check.audit ? check.audit->reason : std::string("not checked")) +
+            "): its history was altered or damaged; nothing was changed",
+        {{"reason", "audit_broken"}});
+  }
   }
   bool hadTarget = exists(target);
   if (hadTarget) {
@@ -254,8 +306,8 @@ RestoreResult restoreDatabase(const std::string& backup, const std::string& targ
   result.target = target;
   try {
     copyDatabase(backup, restoring);
-    FileCheck copy = checkDatabaseFile(restoring);
-    if (copy.integrity != "ok" || !copy.knownSchema) {
+    FileCheck copy = checkDatabaseFile(restoring, key ? &*key : nullptr);
+    if (copy.integrity != "ok" || !copy.knownSchema || !copy.ok) {
       throw internalError("the restored copy failed its integrity check: " + copy.integrity);
     }
     {

@@ -30,11 +30,13 @@ struct Command {
   std::function<int(const Args&)> run;
 };
 
-// Creates and migrates the file when it is missing (migrate, user add). --audit-key names
-// the audit key file when it is not beside the database.
-std::unique_ptr<db::Database> openDatabase(const CliArgs& a) {
+// Creates and migrates the file when it is missing (migrate, user add). An existing empty
+// file is refused unless `adoptEmpty` (migrate --create). --audit-key names the audit key
+// file when it is not beside the database.
+std::unique_ptr<db::Database> openDatabase(const CliArgs& a, bool adoptEmpty = false) {
   db::DatabaseOptions options;
   options.path = a.require("db");
+  options.adoptEmptyFile = adoptEmpty;
   options.auditKeyFile = a.get("audit-key").value_or("");
   return db::Database::open(options);
 }
@@ -47,8 +49,8 @@ std::unique_ptr<db::Database> openExistingDatabase(const CliArgs& a) {
 }
 
 int migrateCommand(const Args& args) {
-  CliArgs a(args, {"db", "audit-key"}, {});
-  auto database = openDatabase(a);
+  CliArgs a(args, {"db", "audit-key"}, {"create"});
+  auto database = openDatabase(a, a.has("create"));
   std::cout << "{\"schema_version\": " << database->schemaVersion() << "}" << std::endl;
   return kExitOk;
 }
@@ -146,8 +148,15 @@ const std::map<std::string, Command>& commands() {
       {"export", {kExportUsage, kExportHelp, exportCommand}},
       {"backup", {kBackupUsage, kBackupHelp, backupCommand}},
       {"restore", {kRestoreUsage, kRestoreHelp, restoreCommand}},
+      {"identity review", {kIdentityReviewUsage, kIdentityReviewHelp, identityReviewCommand}},
+      {"identity merge", {kIdentityMergeUsage, kIdentityMergeHelp, identityMergeCommand}},
       {"migrate",
-       {"argan migrate --db FILE", "Creates or upgrades the database schema; prints the version.",
+       {"argan migrate --db FILE [--create]",
+        "Creates or upgrades the database schema; prints the version.\n"
+        "\n"
+        "A missing FILE is created. An existing file that holds no database (empty, e.g.\n"
+        "truncated) is refused unless --create is given: then a new registry starts in it.\n"
+        "Another application's SQLite file is always refused, and left unchanged.",
         migrateCommand}},
       {"user add",
        {"argan user add --db FILE --email E --role admin|lead|member|partner [--start-up ID] "

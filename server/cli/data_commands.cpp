@@ -16,14 +16,18 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "db/backup.h"
+#include "db/compound_names.h"
+#include "db/identifiers.h"
 #include "db/database.h"
 #include "db/import_store.h"
+#include "db/server_lock.h"
 #include "db/start_up_store.h"
 #include "db/user_store.h"
 #include "server/cli/cli_args.h"
 #include "server/transfer/export.h"
 #include "server/transfer/import_report.h"
 #include "server/transfer/importer.h"
+#include "server/registry/identity_review.h"
 #include "server/registry/registration.h"
 #include "server/transfer/route_export.h"
 #include "server/isolation/chem_service.h"
@@ -45,7 +49,8 @@ const char* const kImportHelp =
     "  --format        sdf, smiles or csv (default: from the file name, else the content)\n"
     "  --report PATH   the full report, CSV when PATH ends in .csv, JSON otherwise\n"
     "  --map F=B       data field F goes to batch field B: amount, unit, purity, prepared_on,\n"
-    "                  researcher, notebook_ref, storage, notes, property or ignore\n"
+    "                  researcher, notebook_ref, storage, notes, property or ignore; or to\n"
+    "                  the compound's name, synonyms or cas\n"
     "                  (repeatable, or comma-separated). Unmapped fields are matched by name\n"
     "                  (amount, purity, notebook, ...; see docs/import.md) or kept as\n"
     "                  batch properties.\n"
@@ -75,25 +80,44 @@ const char* const kExportHelp =
     "start-up's own records. The file is written beside PATH and renamed when complete.\n"
     "Prints {\"compounds\": n, \"format\", \"path\"} (with --routes: {\"routes\": n,\n"
     "\"steps\": n, \"format\", \"path\"}).";
+const char* const kIdentityReviewUsage =
+    "argan identity review --db FILE [--audit-key KEY] [--report PATH] [--backfill-keys]";
+const char* const kIdentityReviewHelp =
+    "Re-examines every stored parent and batch under the identity rule (docs/identity.md):\n"
+    "writes one JSON line per finding (identity_changed, now_same_parent_as, form_changed,\n"
+    "now_refused, stored_unreadable) to PATH or standard output and a summary to standard\n"
+    "error. Changes nothing, except that --backfill-keys fills the form and submitted-\n"
+    "structure InChIKeys that records made before this version lack.";
+const char* const kIdentityMergeUsage =
+    "argan identity merge --db FILE [--audit-key KEY] --from CMP-... --into CMP-... --reason "
+    "TEXT";
+const char* const kIdentityMergeHelp =
+    "Merges two parents of one start-up that are one substance: retires --from with the\n"
+    "reason and a pointer to --into (audited). Batches keep their codes.";
 const char* const kBackupUsage = "argan backup --db FILE [--audit-key KEY] [--force] DEST";
 const char* const kBackupHelp =
     "Copies the database to DEST while the server runs.\n"
     "\n"
     "Uses SQLite's online backup API (the server may keep running and writing),\n"
-    " checks the copy with PRAGMA integrity_check and renames it into\n"
-    "place. --force replaces an existing DEST. Beside DEST, DEST.audit-checkpoints holds a\n"
-    "checkpoint of the copy's audit trail signed with the audit key (argan verify-audit --db\n"
-    "DEST --key KEY checks it later). Prints {\"backup\", \"bytes\", \"schema_version\"}.";
+    " checks the copy with PRAGMA integrity_check and its audit trail (under the audit key),\n"
+    "and renames it into place. --force replaces an existing DEST. Beside DEST,\n"
+    "DEST.audit-checkpoints holds a checkpoint of the copy's audit trail signed with the audit\n"
+    "key (argan verify-audit --db DEST --key KEY checks it later). Prints {\"backup\", \"bytes\",\n"
+    "\"schema_version\", \"integrity\", \"audit\"} (\"audit\" says where the trail is broken, if\n"
+    "it is).";
 const char* const kRestoreUsage = "argan restore --db FILE [--audit-key KEY] BACKUP";
 const char* const kRestoreHelp =
     "Replaces the database FILE with a checked BACKUP.\n"
     "\n"
     "Nothing is replaced unless BACKUP passes PRAGMA\n"
-    "integrity_check and carries a schema this build knows, and the server is stopped (a\n"
-    "database in use is refused). The copy is checked beside FILE and renamed over it in one\n"
-    "step; the previous file is kept as FILE.before-restore-<time>. A signed \"restore\" line is\n"
-    "appended to FILE's audit checkpoints (earlier checkpoints belong to the replaced trail).\n"
-    "Prints {\"restored\", \"previous\", \"schema_version\", \"audit_checkpoint\"}.";
+    "integrity_check, is an Argan database with a schema this build knows, its audit trail\n"
+    "holds under the installation's audit key (an altered history is refused, naming the\n"
+    "first broken entry; a trail sealed with another key is refused), and the server is\n"
+    "stopped (a database in use is refused). The copy is checked beside FILE and renamed over\n"
+    "it in one step; the previous file is kept as FILE.before-restore-<time>. A signed\n"
+    "\"restore\" line is appended to FILE's audit checkpoints (earlier checkpoints belong to\n"
+    "the replaced trail). Prints {\"restored\", \"previous\", \"schema_version\", \"audit\",\n"
+    "\"audit_checkpoint\"}.";
 
 namespace {
 
@@ -116,15 +140,24 @@ std::string onePath(const CliArgs& a, const char* what) {
 
 bool fileExists(const std::string& path) { return std::ifstream(path).good(); }
 
+std::uint64_t fileSize(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  auto size = in.tellg();
+  return size < 0 ? 0 : static_cast<std::uint64_t>(size);
+}
+
 // Opens an existing registry; a missing file is refused (NotFound), never created, so a
 // mistyped --db cannot import into, export or back up an empty new database.
 // `a`'s --audit-key names the audit key file when it is not beside the database. Without
 // migrating (backups), the key is only read, never created.
-std::unique_ptr<db::Database> openDatabase(const CliArgs& a, bool migrate = true) {
+std::unique_ptr<db::Database> openDatabase(const CliArgs& a, bool migrate = true,
+                                           int busyTimeoutMs = 5000) {
   const std::string path = a.require("db");
   if (!fileExists(path)) throw notFound("no database file '" + path + "'");
   db::DatabaseOptions options;
   options.path = path;
+  options.createIfMissing = false;
+  options.busyTimeoutMs = busyTimeoutMs;
   options.applyMigrations = migrate;
   options.checkIntegrityOnOpen = migrate;
   options.auditKeyFile = a.get("audit-key").value_or("");
@@ -278,7 +311,8 @@ int importCommand(const Args& args) {
     std::remove(partial.c_str());
   }
 
-  auto database = openDatabase(a);
+  // Short waits for the write lock: the import loop below waits for it itself, and says so.
+  auto database = openDatabase(a, /*migrate=*/true, /*busyTimeoutMs=*/1000);
   chem::initialise();
   SystemClock clock;
   AppConfig config;
@@ -320,20 +354,91 @@ int importCommand(const Args& args) {
     in.fileBytes = static_cast<std::int64_t>(bytes);
     in.format = chem::recordFileFormatName(options.format);
     in.optionsJson = optionsJson;
-    job = database->write([&](db::Connection& c) { return db::createImport(c, clock, actor, in); });
+    for (int attempt = 0;; ++attempt) {
+      try {
+        job = database->write(
+            [&](db::Connection& c) { return db::createImport(c, clock, actor, in); });
+        break;
+      } catch (const Error& e) {
+        auto cause = e.details().find("cause");
+        if (cause == e.details().end() || cause->second != DetailValue(std::string("busy"))) {
+          throw;
+        }
+        if (attempt % 10 == 0) {
+          std::cerr << "argan import: waiting: another process is writing to the database"
+                    << std::endl;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+    }
   }
 
-  ImportFile file(path);
-  auto reader = chem::RecordReader::create(options.format, file.stream(), options.reader);
   bool showProgress = a.has("progress") || (!a.has("no-progress") && ::isatty(2));
-  ProgressBar progress(file.size(), showProgress);
-  std::function<std::uint64_t()> position;
-  if (file.compressed()) {
-    position = [&file] { return file.position(); };
-  } else {
-    position = [&reader] { return reader->bytesRead(); };
+  ProgressBar progress(fileSize(path), showProgress);
+  ImportPace pace;
+  pace.claimant = importClaimant("import");
+  // Another process holding the database's write lock (a server's import, a long write) is
+  // waited for, and so is another `argan import` of this very file: the records committed so
+  // far stay, and the import goes on after them. Any other passing failure (disk full) stops
+  // the command; running it again resumes.
+  auto waitingSince = std::chrono::steady_clock::now();
+  auto lastNotice = waitingSince - std::chrono::hours(1);
+  bool waiting = false;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      ImportFile file(path);
+      auto reader = chem::RecordReader::create(options.format, file.stream(), options.reader);
+      std::function<std::uint64_t()> position;
+      if (file.compressed()) {
+        position = [&file] { return file.position(); };
+      } else {
+        position = [&reader] { return reader->bytesRead(); };
+      }
+      runImport(runtime, actor, *job, *reader, options, progress, position, pace);
+      break;
+    } catch (const Error& e) {
+      auto cause = e.details().find("cause");
+      auto reason = e.details().find("reason");
+      bool busy = e.code() == ErrorCode::Unavailable && cause != e.details().end() &&
+                  cause->second == DetailValue(std::string("busy"));
+      bool claimed = reason != e.details().end() &&
+                     (reason->second == DetailValue(std::string("claimed")) ||
+                      reason->second == DetailValue(std::string("claim_lost")));
+      if (!busy && !claimed) {
+        if (e.code() == ErrorCode::Unavailable) {
+          std::int64_t done = database->read(
+              [&](db::Connection& c) { return db::lastRecordNumber(c, job->id); });
+          throw unavailable(std::string(e.what()) + "; import " + std::to_string(job->id) +
+                                " stopped after record " + std::to_string(done) +
+                                ": run the same command again to resume it",
+                            e.details());
+        }
+        throw;
+      }
+      if (claimed) {
+        // The other process may have finished it meanwhile.
+        auto now = database->read([&](db::Connection& c) {
+          return db::findImport(c, db::Principal::system("cli import"), job->id);
+        });
+        if (now && now->status != "queued" && now->status != "running") break;
+      }
+      auto now = std::chrono::steady_clock::now();
+      if (!waiting) waitingSince = now;
+      waiting = true;
+      if (now - lastNotice >= std::chrono::seconds(10)) {
+        lastNotice = now;
+        long seconds = static_cast<long>(
+            std::chrono::duration_cast<std::chrono::seconds>(now - waitingSince).count());
+        std::cerr << (showProgress ? "\n" : "") << "argan import: waiting ("
+                  << seconds << " s so far): "
+                  << (claimed ? std::string(e.what())
+                              : std::string("another process is writing to the database"))
+                  << std::endl;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2000, 200 * (attempt + 1))));
+      continue;
+    }
   }
-  runImport(runtime, actor, *job, *reader, options, progress, position);
   progress.finish();
 
   db::Principal admin = db::Principal::system("cli import");
@@ -454,6 +559,60 @@ int exportCommand(const Args& args) {
   return 0;
 }
 
+int identityReviewCommand(const Args& args) {
+  CliArgs a(args, {"db", "report", "audit-key"}, {"backfill-keys"});
+  auto database = openDatabase(a);
+  chem::initialise();
+  SystemClock clock;
+  AppConfig config;
+  InProcessChemService chemService(1);
+  Runtime runtime{*database, clock, config, chemService};
+  IdentityReviewOptions options;
+  options.backfillKeys = a.has("backfill-keys");
+  const std::string path = a.get("report").value_or("-");
+  IdentityReviewSummary summary;
+  writeOutput(path, [&](std::ostream& out) {
+    summary = reviewIdentities(runtime, options, [&](const IdentityFinding& f) {
+      Poco::JSON::Object line(Poco::JSON_PRESERVE_KEY_ORDER);
+      line.set("kind", f.kind);
+      line.set("compound", f.compound);
+      if (!f.batch.empty()) line.set("batch", f.batch);
+      if (!f.other.empty()) line.set("other", f.other);
+      line.set("detail", f.detail);
+      line.set("explained_by", f.explainedBy);
+      printJson(out, line);
+    });
+  });
+  Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
+  about.set("parents", summary.parents);
+  about.set("batches", summary.batches);
+  Poco::JSON::Object findings(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& [kind, n] : summary.findings) findings.set(kind, n);
+  about.set("findings", findings);
+  printJson(std::cerr, about);
+  return 0;
+}
+
+int identityMergeCommand(const Args& args) {
+  CliArgs a(args, {"db", "from", "into", "reason", "audit-key"}, {});
+  auto from = db::parseCode(a.require("from"));
+  auto into = db::parseCode(a.require("into"));
+  if (!from || from->formNumber) throw UsageError("--from must be a parent code (CMP-000123)");
+  if (!into || into->formNumber) throw UsageError("--into must be a parent code (CMP-000123)");
+  auto database = openDatabase(a);
+  SystemClock clock;
+  database->write([&](db::Connection& c) {
+    db::supersedeCompound(c, clock, db::Principal::system("cli identity merge"), from->compoundId,
+                          into->compoundId, a.require("reason"));
+    return 0;
+  });
+  Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
+  about.set("merged", db::compoundCode(from->compoundId));
+  about.set("into", db::compoundCode(into->compoundId));
+  printJson(std::cout, about);
+  return 0;
+}
+
 int backupCommand(const Args& args) {
   CliArgs a(args, {"db", "audit-key"}, {"force"});
   const std::string destination = onePath(a, "backup file");
@@ -468,7 +627,20 @@ int backupCommand(const Args& args) {
   about.set("bytes", static_cast<Poco::UInt64>(result.bytes));
   about.set("schema_version", result.schemaVersion);
   about.set("integrity", "ok");
+  if (result.audit.needsKey) {
+    about.set("audit", "not checked: the trail is sealed with a key and no key file was found "
+                       "(--audit-key)");
+  } else {
+    about.set("audit", result.audit.ok ? std::string("ok")
+                                       : "broken at entry " +
+                                             std::to_string(result.audit.firstBreak.value_or(0)) +
+                                             ": " + result.audit.reason);
+  }
   printJson(std::cout, about);
+  if (!result.audit.ok && !result.audit.needsKey) {
+    std::cerr << "argan backup: warning: the database's audit trail is broken ("
+              << result.audit.reason << "); `argan restore` will refuse this backup\n";
+  }
   return 0;
 }
 
@@ -477,6 +649,11 @@ int restoreCommand(const Args& args) {
   const std::string backup = onePath(a, "backup file to restore");
   const std::string target = a.require("db");
   if (!fileExists(backup)) throw notFound("no backup file '" + backup + "'");
+  if (auto pid = db::ServerLock::holder(target)) {
+    throw failedPrecondition("the database '" + target + "' is in use by argan serve (pid " +
+                             std::to_string(*pid) +
+                             "); stop the server before restoring; nothing was changed");
+  }
   SystemClock clock;
   db::RestoreResult result =
       db::restoreDatabase(backup, target, clock, a.get("audit-key").value_or(""));
@@ -487,6 +664,7 @@ int restoreCommand(const Args& args) {
   about.set("schema_version", result.schemaVersion);
   about.set("integrity", "ok");
   about.set("audit_checkpoint", result.checkpointWritten);
+  about.set("audit", "ok");
   printJson(std::cout, about);
   return 0;
 }

@@ -101,8 +101,11 @@ DemoLoadReport loadDemoData(Runtime& runtime) {
     }
     batch.notes += (batch.notes.empty() ? "" : " — ") + std::string("demo: ") +
                    c.reqString("name") + "; source: " + c.optString("source").value_or("");
-    RegistrationResult made =
-        registerStructure(runtime, who, owner->second, c.reqString("smiles"), "smiles", batch);
+    db::CompoundNames names;  // the parent's name; a salt's name ("sodium lactate") is not
+    if (c.reqString("smiles").find('.') == std::string::npos) names.name = c.reqString("name");
+    if (auto cas = c.optString("cas")) names.cas = *cas;
+    RegistrationResult made = registerStructure(runtime, who, owner->second,
+                                                c.reqString("smiles"), "smiles", batch, names);
     const db::Compound& compound = made.registration.compound;
     compoundIds[c.reqString("start_up") + "/" + c.reqString("name")] = compound.id;
     if (auto visibility = c.optString("visibility")) {

@@ -14,6 +14,7 @@
 #include <Poco/JSON/Array.h>
 
 #include "common/error.h"
+#include "db/compound_names.h"
 #include "db/document_store.h"
 #include "db/identifiers.h"
 #include "db/pipeline_store.h"
@@ -23,6 +24,7 @@
 #include "db/route_store.h"
 #include "server/http/endpoints.h"
 #include "server/http/history.h"
+#include "server/json/compound_json.h"
 #include "server/json/json_fields.h"
 #include "server/json/product_json.h"
 #include "server/http/product_requests.h"
@@ -92,7 +94,19 @@ void catalogueHandler(RequestContext& ctx) {
   filter.text = ctx.queryFilter("q");
   auto out = ctx.runtime().db.read([&](db::Connection& c) {
     auto page = db::listProducts(c, ctx.principal(), filter, pageParam(ctx), pageSizeParam(ctx));
-    return pageJson(c, ctx, page, false, true);
+    auto json = pageJson(c, ctx, page, false, true);
+    if (filter.text) {
+      // The catalogue's text box also finds the public compounds by name, synonym, CAS
+      // number, formula, InChIKey or code (the first 20; GET /api/compounds?q= pages them).
+      db::CompoundFilter publicOnly;
+      publicOnly.visibility = std::string("public");
+      auto compounds = db::searchCompoundsByText(c, ctx.principal(), *filter.text, 0, 20, publicOnly);
+      Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+      for (const auto& compound : compounds.items) items->add(compoundSummaryJson(compound));
+      json->set("compounds", items);
+      json->set("compounds_total", compounds.total);
+    }
+    return json;
   });
   ctx.sendJson(200, out);
 }
@@ -214,15 +228,30 @@ void trlLevelsHandler(RequestContext& ctx) {
 
 void trlHistoryHandler(RequestContext& ctx) {
   db::Product product = pipelineProduct(ctx);
-  auto history =
-      ctx.runtime().db.read([&](db::Connection& c) { return db::trlHistory(c, product.id); });
+  std::map<std::int64_t, std::string> names;
+  auto history = ctx.runtime().db.read([&](db::Connection& c) {
+    auto found = db::trlHistory(c, product.id);
+    std::vector<std::int64_t> ids;
+    for (const auto& t : found) {
+      if (t.changedBy) ids.push_back(*t.changedBy);
+    }
+    names = userDisplayNames(c, ids);
+    return found;
+  });
   Array::Ptr items = new Array;
   // As in GET .../history: who in the team changed it, only for insiders.
   const auto& viewer = ctx.principal();
   const bool insider = viewer.isAdmin() || viewer.belongsTo(product.startUpId);
   for (auto t : history) {
     if (!insider && t.changedBy) t.actorLabel = "user:" + std::to_string(*t.changedBy);
-    items->add(trlChangeJson(t));
+    Object::Ptr o = trlChangeJson(t);
+    auto name = t.changedBy ? names.find(*t.changedBy) : names.end();
+    if (insider && name != names.end()) {
+      o->set("actor_name", name->second);
+    } else {
+      o->set("actor_name", Poco::Dynamic::Var());
+    }
+    items->add(o);
   }
   Object::Ptr out = itemsJson(items);
   out->set("product", product.code());

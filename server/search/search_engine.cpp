@@ -142,11 +142,80 @@ constexpr std::size_t kBlockWords = 64;  // 4096 rows screened at a time
 
 SearchEngine::SearchEngine(unsigned threads) : pool_(threads > 1 ? threads - 1 : 0) {}
 
+std::size_t SearchEngine::screenCandidates(const IndexSnapshot& index,
+                                           const chem::SubstructureQuerySpec& query) const {
+  std::uint64_t q[IndexSegment::kWords];
+  chem::loadFingerprint(query.patternFingerprint, q);
+  std::vector<unsigned> queryBits;
+  for (unsigned w = 0; w < IndexSegment::kWords; ++w) {
+    for (std::uint64_t bits = q[w]; bits; bits &= bits - 1) {
+      queryBits.push_back(w * 64 + static_cast<unsigned>(__builtin_ctzll(bits)));
+    }
+  }
+  std::size_t count = 0;
+  for (const auto& segmentPtr : index.segments) {
+    const IndexSegment& segment = *segmentPtr;
+    const std::size_t rows = segment.size();
+    if (rows == 0) continue;
+    if (queryBits.empty()) {
+      count += rows;
+    } else if (segment.sealed()) {
+      const std::size_t words = (rows + 63) / 64;
+      for (std::size_t w = 0; w < words; ++w) {
+        std::uint64_t acc = ~std::uint64_t{0};
+        for (unsigned bit : queryBits) {
+          acc &= segment.column(bit)[w];
+          if (!acc) break;
+        }
+        if (w + 1 == words && rows % 64) acc &= (std::uint64_t{1} << (rows % 64)) - 1;
+        count += static_cast<std::size_t>(__builtin_popcountll(acc));
+      }
+    } else {
+      for (std::size_t row = 0; row < rows; ++row) {
+        const std::uint64_t* fp = segment.patternRow(row);
+        bool all = true;
+        for (unsigned w = 0; w < IndexSegment::kWords && all; ++w) all = (fp[w] & q[w]) == q[w];
+        count += all;
+      }
+    }
+  }
+  return count;
+}
+
 SearchOutcome SearchEngine::substructure(const IndexSnapshot& index,
                                          const chem::SubstructureQuerySpec& query,
                                          const ScanFilter& filter,
                                          const SubstructureOptions& options) {
-  chem::SubstructureMatcher matcher(query);
+  // Matchers: one shared by every thread, or, for recursive SMARTS (RDKit keeps per-query
+  // state), one per thread at a time, dropped after an interrupted match.
+  auto first = std::make_unique<chem::SubstructureMatcher>(query);
+  const bool perThread = first->recursive();
+  std::mutex matchersMutex;
+  std::vector<std::unique_ptr<chem::SubstructureMatcher>> idleMatchers;
+  idleMatchers.push_back(std::move(first));
+  auto takeMatcher = [&]() {
+    {
+      std::lock_guard<std::mutex> lock(matchersMutex);
+      if (!idleMatchers.empty()) {
+        auto m = std::move(idleMatchers.back());
+        idleMatchers.pop_back();
+        return m;
+      }
+    }
+    return std::make_unique<chem::SubstructureMatcher>(query);
+  };
+  auto giveBack = [&](std::unique_ptr<chem::SubstructureMatcher> m) {
+    std::lock_guard<std::mutex> lock(matchersMutex);
+    idleMatchers.push_back(std::move(m));
+  };
+  std::unique_ptr<chem::SubstructureMatcher> shared;
+  if (!perThread) shared = takeMatcher();
+  chem::MatchLimit limit;
+  limit.deadline = options.deadline;
+  limit.cancel = options.cancel;
+  auto cancelled = [&] {
+    return options.cancel && options.cancel->load(std::memory_order_relaxed);
+  };
   std::uint64_t q[IndexSegment::kWords];
   chem::loadFingerprint(query.patternFingerprint, q);
   std::vector<unsigned> queryBits;
@@ -172,20 +241,30 @@ SearchOutcome SearchEngine::substructure(const IndexSnapshot& index,
     const std::size_t grain = 16;
     pool_.parallelFor((n + grain - 1) / grain, [&](std::size_t g) {
       if (late.load(std::memory_order_relaxed)) return;
-      if (std::chrono::steady_clock::now() > options.deadline) {
+      if (std::chrono::steady_clock::now() > options.deadline || cancelled()) {
         late.store(true);
         return;
       }
+      std::unique_ptr<chem::SubstructureMatcher> own;
+      if (perThread) own = takeMatcher();
+      const chem::SubstructureMatcher& matcher = perThread ? *own : *shared;
       std::size_t end = std::min(n, (g + 1) * grain);
-      for (std::size_t i = g * grain; i < end; ++i) {
-        std::string_view p = pending[i].segment->pickle(pending[i].row);
-        verdict[i] = matcher.matchPickle(p.data(), p.size()) ? 2 : 1;
+      try {
+        for (std::size_t i = g * grain; i < end; ++i) {
+          if (late.load(std::memory_order_relaxed)) return;
+          std::string_view p = pending[i].segment->pickle(pending[i].row);
+          verdict[i] = matcher.matchPickle(p.data(), p.size(), nullptr, &limit) ? 2 : 1;
+        }
+      } catch (const chem::MatchInterrupted&) {
+        late.store(true);
+        return;  // an interrupted recursive matcher is not reused
       }
+      if (own) giveBack(std::move(own));
     });
     for (std::size_t i = 0; i < n; ++i) {
       if (verdict[i] == 0) {  // the budget ran out before this one: keep the ordered prefix
         stopped = true;
-        out.stoppedBy = "time_budget";
+        out.stoppedBy = cancelled() ? "cancelled" : "time_budget";
         break;
       }
       if (verdict[i] == 2) {
@@ -207,9 +286,9 @@ SearchOutcome SearchEngine::substructure(const IndexSnapshot& index,
     }
     pending.clear();
     chunk = std::min<std::size_t>(chunk * 2, 4096);
-    if (!stopped && std::chrono::steady_clock::now() > options.deadline) {
+    if (!stopped && (std::chrono::steady_clock::now() > options.deadline || cancelled())) {
       stopped = true;
-      out.stoppedBy = "time_budget";
+      out.stoppedBy = cancelled() ? "cancelled" : "time_budget";
     }
   };
   auto consider = [&](const IndexSegment& segment, std::size_t row) {
@@ -271,15 +350,32 @@ SearchOutcome SearchEngine::substructure(const IndexSnapshot& index,
   const std::size_t from = std::min(options.atomsFrom, out.hits.size());
   const std::size_t to = std::min(options.atomsTo, out.hits.size());
   if (from < to) {
+    // Each of these matched before, within the budget; they get one second more, after which
+    // a hit is answered without its atoms.
+    chem::MatchLimit atomsLimit;
+    if (options.deadline != std::chrono::steady_clock::time_point::max()) {
+      atomsLimit.deadline = std::max(options.deadline, std::chrono::steady_clock::now()) +
+                            std::chrono::seconds(1);
+    }
+    atomsLimit.cancel = options.cancel;
     pool_.parallelFor(to - from, [&](std::size_t i) {
       SearchHit& hit = out.hits[from + i];
-      for (const auto& segment : index.segments) {
-        std::int64_t row = segment->rowOf(hit.id);
-        if (row < 0) continue;
-        std::string_view p = segment->pickle(static_cast<std::size_t>(row));
-        matcher.matchPickle(p.data(), p.size(), &hit.matchedAtoms);
-        break;
+      std::unique_ptr<chem::SubstructureMatcher> own;
+      if (perThread) own = takeMatcher();
+      const chem::SubstructureMatcher& matcher = perThread ? *own : *shared;
+      try {
+        for (const auto& segment : index.segments) {
+          std::int64_t row = segment->rowOf(hit.id);
+          if (row < 0) continue;
+          std::string_view p = segment->pickle(static_cast<std::size_t>(row));
+          matcher.matchPickle(p.data(), p.size(), &hit.matchedAtoms, &atomsLimit);
+          break;
+        }
+      } catch (const chem::MatchInterrupted&) {
+        hit.matchedAtoms.clear();
+        return;
       }
+      if (own) giveBack(std::move(own));
     });
   }
   return out;

@@ -60,8 +60,17 @@ BOOST_AUTO_TEST_CASE(backs_up_a_database_while_another_thread_writes) {
   writer.join();
   BOOST_TEST(written > 5);
   for (const auto& r : results) {
-    db::FileCheck check = db::checkDatabaseFile(r.path);
+    db::FileCheck check = db::checkDatabaseFile(r.path, f.database->auditKey());
     BOOST_TEST(check.ok, check.integrity);
+    BOOST_TEST_REQUIRE(check.audit.has_value());
+    BOOST_TEST(check.audit->ok, check.audit->reason);
+    // Checked against the checkpoint beside it.
+    BOOST_TEST(check.audit->checkpointsChecked == 1u);
+    // Without the key, the keyed trail cannot be checked, and says so.
+    db::FileCheck unkeyed = db::checkDatabaseFile(r.path);
+    BOOST_TEST(!unkeyed.ok);
+    BOOST_TEST_REQUIRE(unkeyed.audit.has_value());
+    BOOST_TEST(unkeyed.audit->needsKey);
     BOOST_TEST(check.schemaVersion == f.database->schemaVersion());
     // A consistent snapshot: every start-up has its audit entry.
     BOOST_TEST(countIn(r.path, "start_ups") >= 55);
@@ -121,7 +130,11 @@ BOOST_AUTO_TEST_CASE(restore_replaces_a_stopped_database_and_keeps_the_previous_
   BOOST_TEST(countIn(live, "start_ups") == 3);
   BOOST_TEST(!r.previous.empty());
   BOOST_TEST(countIn(r.previous, "start_ups") == 0);
-  BOOST_TEST(db::checkDatabaseFile(live).ok);
+  {
+    auto key = db::AuditKey::load(backupKey);
+    BOOST_TEST_REQUIRE(key.has_value());
+    BOOST_TEST(db::checkDatabaseFile(live, &*key).ok);
+  }
   // The restored file opens as a normal database, with its key; its trail and the restore
   // checkpoint verify.
   db::DatabaseOptions options;
@@ -172,6 +185,51 @@ BOOST_AUTO_TEST_CASE(restore_refuses_a_damaged_backup_and_changes_nothing) {
   std::ofstream(dir.file("junk.db")) << "this is not SQLite";
   test::expectError(ErrorCode::FailedPrecondition,
                     [&] { db::restoreDatabase(dir.file("junk.db"), live, clock); });
+  BOOST_TEST(test::readFile(live) == before);
+}
+
+// A backup whose history was edited (an audit entry changed after the fact) is refused by
+// restore, which names the first broken entry; the live database is untouched.
+BOOST_AUTO_TEST_CASE(restore_refuses_a_backup_whose_audit_trail_is_broken) {
+  test::TempDir dir;
+  ManualClock clock(1795000000LL * 1000000);
+  std::string live = dir.file("live.db");
+  std::string backupPath = dir.file("backup.db");
+  const std::string backupKey = dir.file("backup.db.key");
+  {
+    test::DbFixture f;
+    addStartUps(f, 0, 5);
+    db::BackupResult made = db::backupDatabase(*f.database, backupPath);
+    BOOST_TEST(made.audit.ok, made.audit.reason);
+    std::ofstream(backupKey) << test::readFile(f.auditKeyFile());
+    ::chmod(backupKey.c_str(), 0600);
+  }
+  {
+    db::DatabaseOptions options;
+    options.path = live;
+    db::Database::open(options);
+  }
+  {
+    // Someone rewrites history in the copy (the triggers are in the way; they go first).
+    db::Connection c(backupPath, /*readOnly=*/false, /*create=*/false);
+    c.exec("DROP TRIGGER audit_log_no_update");
+    c.exec("UPDATE audit_log SET reason = 'nothing happened' WHERE id = 3");
+  }
+  std::string before = test::readFile(live);
+  auto key = db::AuditKey::load(backupKey);
+  BOOST_TEST_REQUIRE(key.has_value());
+  db::FileCheck check = db::checkDatabaseFile(backupPath, &*key);
+  BOOST_TEST(check.integrity == "ok");
+  BOOST_TEST_REQUIRE(check.audit.has_value());
+  BOOST_TEST(!check.audit->ok);
+  BOOST_TEST(!check.audit->needsKey);
+  BOOST_TEST(check.audit->firstBreak.value_or(0) == 3);
+  BOOST_TEST(!check.ok);
+  std::string message = test::expectError(ErrorCode::FailedPrecondition, [&] {
+    db::restoreDatabase(backupPath, live, clock, backupKey);
+  });
+  BOOST_TEST(message.find("audit trail") != std::string::npos, message);
+  BOOST_TEST(message.find("entry 3") != std::string::npos, message);
   BOOST_TEST(test::readFile(live) == before);
 }
 
