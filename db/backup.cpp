@@ -282,7 +282,6 @@ RestoreResult restoreDatabase(const std::string& backup, const std::string& targ
             "): its history was altered or damaged; nothing was changed",
         {{"reason", "audit_broken"}});
   }
-  }
   bool hadTarget = exists(target);
   if (hadTarget) {
     // Leaving WAL mode needs every other connection closed: a running server refuses it.

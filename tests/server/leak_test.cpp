@@ -10,7 +10,9 @@
 // they differ without telling anything). A difference names the request, the caller and the
 // first differing bytes.
 //
-// Adding a kind of record (substances #15, needs #17, waste lots #16...):
+// Covered: compounds, forms and batches, routes, products with their customers, pipeline and
+// documents, waste sources, lots and transformations (#16), needs, responses and projects
+// (#17). Adding a kind of record (substances #15...):
 //   1. In kPrivateWork, add an entry: a name and a function that makes S's unpublished
 //      records of that kind in the world it is given (through the HTTP API, as S's lead or
 //      member: `w.call(...)`), advancing the clock (`w.tick()`) before each, and stores the
@@ -39,7 +41,8 @@ struct World {
   ManualClock clock{1795000000LL * 1000000};
   TestServer server{server::AppConfig{}, &clock};
   std::int64_t s = 0, t = 0;
-  std::string leadS, memberS, leadT, memberT, partner;
+  // partner2 posts needs: the outsider partner is not party to them.
+  std::string leadS, memberS, leadT, memberT, partner, partner2;
   std::map<std::string, std::string> refs;
 
   // Each record is made a second after the previous one: record numbers derive from the
@@ -87,6 +90,30 @@ struct World {
         .json()->getValue<std::string>("id");
   }
 
+  std::string source(const std::string& name) {
+    return call("POST", "/api/sources",
+                R"({"name": ")" + name + R"(", "kind": "restaurant", "region": "casablanca_settat",
+                    "start_up": )" + std::to_string(s) + "}",
+                memberS)
+        .json()->getValue<std::string>("id");
+  }
+  std::string lot(const std::string& source, double kg) {
+    return call("POST", "/api/lots",
+                R"({"stream": "used_cooking_oil", "source": ")" + source + R"(", "start_up": )" +
+                    std::to_string(s) + R"(, "collected_on": "2026-03-02",
+                    "net_mass": {"amount": )" + std::to_string(kg) + R"(, "unit": "kg"}})",
+                memberS)
+        .json()->getValue<std::string>("id");
+  }
+  std::string need(const std::string& title, const std::string& visibility,
+                   const std::string& extra = "") {
+    return call("POST", "/api/needs",
+                R"({"title": ")" + title + R"(", "statement": "Bio-based, at scale.",
+                    "function": "solvent", "visibility": ")" + visibility + """ + extra + "}",
+                partner2)
+        .json()->getValue<std::string>("id");
+  }
+
   explicit World(const std::function<void(World&)>& privateWork) {
     s = server.createStartUp("Zitoun");
     t = server.createStartUp("Glycera");
@@ -95,6 +122,7 @@ struct World {
     leadT = server.userToken("lead@glycera.ma", db::Role::Lead, t);
     memberT = server.userToken("member@glycera.ma", db::Role::Member, t);
     partner = server.userToken("buyer@industry.ma", db::Role::Partner);
+    partner2 = server.userToken("buyer@cosmetics.ma", db::Role::Partner);
     refs["S"] = std::to_string(s);
     refs["T"] = std::to_string(t);
     sharedBefore();
@@ -120,6 +148,13 @@ struct World {
     publish("/api/documents/" + refs["document"]);
     refs["glycerol"] = compound("OCC(O)CO", leadT);
     call("PATCH", "/api/compounds/" + refs["glycerol"], R"({"visibility": "cluster"})", leadT);
+    // Waste: a collection lot shared with the cluster, from a source (sources are never
+    // published: its kind and region only).
+    refs["source"] = source("Restaurant Al Mounia");
+    refs["lot"] = lot(refs["source"], 420);
+    publish("/api/lots/" + refs["lot"], "cluster");
+    // Needs: a public need of another partner.
+    refs["need"] = need("Green solvent for coatings", "public");
   }
 
   // Published and shared work made after it: its numbers must not count the private work.
@@ -130,6 +165,9 @@ struct World {
     publish("/api/products/" + refs["product2"]);
     refs["carbonate"] = compound("O=C1OCC(CO)O1", leadT);
     call("PATCH", "/api/compounds/" + refs["carbonate"], R"({"visibility": "public"})", leadT);
+    refs["lot2"] = lot(refs["source"], 300);
+    publish("/api/lots/" + refs["lot2"], "public");
+    refs["need2"] = need("Plasticiser without phthalates", "public");
   }
 };
 
@@ -163,6 +201,44 @@ const std::vector<std::pair<std::string, std::function<void(World&)>>> kPrivateW
        // are cluster-visible), hidden from anonymous visitors and partners.
        w.call("PATCH", "/api/products/" + w.refs["product"] + "/stages/scale_up",
               R"({"status": "in_progress"})", w.memberS);
+     }},
+    {"waste sources, lots and transformations",
+     [](World& w) {
+       w.refs["privateSource"] = w.source("Hotel Atlas");
+       w.refs["privateLot"] = w.lot(w.refs["privateSource"], 800);
+       // A lot of the private source, and one taken from the shared lot, refined.
+       auto refined = w.call("POST", "/api/transformations",
+                             R"({"start_up": )" + w.refs["S"] +
+                                 R"(, "kind": "filtration", "performed_on": "2026-03-05",
+                                 "inputs": [{"lot": ")" + w.refs["privateLot"] +
+                                 R"(", "amount": 500, "unit": "kg"}, {"lot": ")" + w.refs["lot"] +
+                                 R"(", "amount": 100, "unit": "kg"}],
+                                 "outputs": [{"amount": 580, "unit": "kg"}]})",
+                             w.memberS)
+                          .json();
+       w.refs["privateTransformation"] = refined->getValue<std::string>("id");
+       w.refs["privateRefinedLot"] =
+           refined->getArray("outputs")->getObject(0)->getValue<std::string>("lot");
+     }},
+    {"needs, responses and projects",
+     [](World& w) {
+       // A need its partner shows to S only, and S's answer to it.
+       w.refs["privateNeed"] =
+           w.need("Emollient from argan press cake", "named", R"(, "start_ups": [)" + w.refs["S"] + "]");
+       w.refs["privateResponse"] =
+           w.call("POST", "/api/needs/" + w.refs["privateNeed"] + "/responses",
+                  R"({"summary": "Our esters."})", w.memberS)
+               .json()->getValue<std::string>("id");
+       // On the public need: S's answer (its partner's and S's business only) and a project
+       // S keeps to itself.
+       w.refs["responseToPublicNeed"] =
+           w.call("POST", "/api/needs/" + w.refs["need"] + "/responses",
+                  R"({"summary": "Ethyl lactate, 20 t a year."})", w.memberS)
+               .json()->getValue<std::string>("id");
+       w.refs["privateProject"] =
+           w.call("POST", "/api/needs/" + w.refs["need"] + "/projects",
+                  R"({"title": "Lactate esters", "disclosure": "hidden"})", w.memberS)
+               .json()->getValue<std::string>("id");
      }},
 };
 
@@ -242,6 +318,43 @@ const std::vector<Request> kRequests = {
     {"GET", "/api/documents/{privateDocumentOfPublicProduct}/content"},
     {"GET", "/api/overview/funnel"},
     {"GET", "/api/overview/start-ups/{S}"},
+    // Waste: sources, lots, transformations, circularity.
+    {"GET", "/api/lots"},
+    {"GET", "/api/lots?start_up={S}"},
+    {"GET", "/api/lots?stream=used_cooking_oil&in_stock=true"},
+    {"GET", "/api/lots/{lot}"},
+    {"GET", "/api/lots/{lot}/history"},
+    {"GET", "/api/lots/{lot}/genealogy"},
+    {"GET", "/api/lots/{lot}/documents"},
+    {"GET", "/api/lots/{lot2}"},
+    {"GET", "/api/lots/{lot2}/genealogy"},
+    {"GET", "/api/lots/{privateLot}"},
+    {"GET", "/api/lots/{privateRefinedLot}"},
+    {"GET", "/api/lots/{privateLot}/genealogy"},
+    {"GET", "/api/sources"},
+    {"GET", "/api/sources/{source}"},
+    {"GET", "/api/sources/{privateSource}"},
+    {"GET", "/api/transformations"},
+    {"GET", "/api/transformations/{privateTransformation}"},
+    {"GET", "/api/transfers"},
+    {"GET", "/api/circularity"},
+    // Needs, responses, projects.
+    {"GET", "/api/needs"},
+    {"GET", "/api/needs?status=open&function=solvent"},
+    {"GET", "/api/needs?matching=true"},
+    {"GET", "/api/needs/{need}"},
+    {"GET", "/api/needs/{need}/responses"},
+    {"GET", "/api/needs/{need}/projects"},
+    {"GET", "/api/needs/{need}/matches"},
+    {"GET", "/api/needs/{need2}"},
+    {"GET", "/api/needs/{privateNeed}"},
+    {"GET", "/api/needs/{privateNeed}/responses"},
+    {"GET", "/api/responses"},
+    {"GET", "/api/responses/{privateResponse}"},
+    {"GET", "/api/responses/{responseToPublicNeed}"},
+    {"GET", "/api/projects"},
+    {"GET", "/api/projects/{privateProject}"},
+    {"GET", "/api/notifications"},
     // The cluster.
     {"GET", "/api/start-ups"},
     {"GET", "/api/start-ups/{S}"},
@@ -314,6 +427,16 @@ BOOST_AUTO_TEST_CASE(outsiders_see_the_same_cluster_whatever_a_start_up_keeps_pr
   // The private work exists, and its owner sees it (the comparison above is not vacuous).
   BOOST_TEST(with.server.call("GET", "/api/compounds/" + refs["privateCompound"], "", with.memberS)
                  .status == 200);
+  for (const std::string path :
+       {"/api/lots/" + refs["privateLot"], "/api/sources/" + refs["privateSource"],
+        "/api/transformations/" + refs["privateTransformation"],
+        "/api/needs/" + refs["privateNeed"], "/api/responses/" + refs["privateResponse"],
+        "/api/projects/" + refs["privateProject"]}) {
+    BOOST_TEST(with.server.call("GET", path, "", with.memberS).status == 200, path);
+  }
+  // Lots and needs after the private block are not numbered after the private ones' count.
+  BOOST_TEST(refs["lot2"] != "LOT-000002");
+  BOOST_TEST(refs["need2"] != "NEED-000002");
   BOOST_TEST(without.server.call("GET", "/api/compounds?start_up=" + refs["S"], "", without.memberS)
                  .json()->getValue<int>("total") <
              with.server.call("GET", "/api/compounds?start_up=" + refs["S"], "", with.memberS)
