@@ -174,9 +174,11 @@ void compareRecords(Connection& c, AuditVerification& out) {
                "\"'), json_extract(a.after_json, '$.product.\"" + name + "\"'), " + fallback +
                ") AS TEXT)";
     }
+    // "name" entries (db/compound_names.h) snapshot a compound's names, not its row.
     query +=
         " FROM t LEFT JOIN audit_log a ON a.id = (SELECT MAX(x.id) FROM audit_log x"
-        " WHERE x.record_type = ? AND x.record_id = t.rid AND x.after_json IS NOT NULL)";
+        " WHERE x.record_type = ? AND x.record_id = t.rid AND x.after_json IS NOT NULL"
+        " AND x.action <> 'name')";
     Statement st(c, query);
     st.bind(1, p.recordType);
     const int n = static_cast<int>(p.fields.size());

@@ -24,6 +24,8 @@ void bindActor(Statement& st, int index, const Principal& actor) {
   }
 }
 
+}  // namespace
+
 // ---- transformations ----
 
 std::string transformationReadableSql(const Principal& who, const std::string& alias) {
@@ -32,6 +34,8 @@ std::string transformationReadableSql(const Principal& who, const std::string& a
   return "(" + own + " OR EXISTS (SELECT 1 FROM lots o WHERE o.transformation_id = " + alias +
          ".id AND o.id IN (" + tracedLotsSql(who) + ")))";
 }
+
+namespace {
 
 void loadTransformationParts(Connection& c, Transformation& t) {
   {
@@ -79,10 +83,18 @@ constexpr const char* kTransformationColumns =
 
 // ---- transfers ----
 
+}  // namespace
+
 std::string transferReadableSql(const Principal& who, const std::string& alias) {
   return "(" + visibleSqlColumns(who, alias + ".from_start_up_id", "'start-up'") + " OR " +
          visibleSqlColumns(who, alias + ".to_start_up_id", "'start-up'") + ")";
 }
+
+std::string lotUseReadableSql(const Principal& who, const std::string& alias) {
+  return visibleSqlColumns(who, alias + ".start_up_id", "'start-up'");
+}
+
+namespace {
 
 constexpr const char* kTransferColumns =
     "t.id, t.lot_id, ws.key, t.from_start_up_id, t.to_start_up_id, t.mass_mg, t.amount, t.unit,"

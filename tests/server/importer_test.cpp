@@ -125,7 +125,8 @@ struct ImportFixture {
                      "('registered','new_form','new_batch')") +
                    count("SELECT COUNT(*) FROM batches b WHERE NOT EXISTS (SELECT 1 FROM "
                          "import_records r WHERE r.batch_id = b.id)"));
-    BOOST_TEST(database->read([](db::Connection& c) { return db::verifyAuditChain(c).ok; }));
+    auto audit = database->read([](db::Connection& c) { return db::verifyAuditChain(c); });
+    BOOST_TEST(audit.ok, audit.reason);
   }
 };
 

@@ -109,7 +109,7 @@ struct World {
                    const std::string& extra = "") {
     return call("POST", "/api/needs",
                 R"({"title": ")" + title + R"(", "statement": "Bio-based, at scale.",
-                    "function": "solvent", "visibility": ")" + visibility + """ + extra + "}",
+                    "function": "solvent", "visibility": ")" + visibility + R"(")" + extra + "}",
                 partner2)
         .json()->getValue<std::string>("id");
   }
@@ -427,7 +427,7 @@ BOOST_AUTO_TEST_CASE(outsiders_see_the_same_cluster_whatever_a_start_up_keeps_pr
   // The private work exists, and its owner sees it (the comparison above is not vacuous).
   BOOST_TEST(with.server.call("GET", "/api/compounds/" + refs["privateCompound"], "", with.memberS)
                  .status == 200);
-  for (const std::string path :
+  for (const std::string& path :
        {"/api/lots/" + refs["privateLot"], "/api/sources/" + refs["privateSource"],
         "/api/transformations/" + refs["privateTransformation"],
         "/api/needs/" + refs["privateNeed"], "/api/responses/" + refs["privateResponse"],
