@@ -1139,7 +1139,7 @@ runner.step('the lead records a gate decision, a TRL change, a document and a cu
   await item.locator('.badge').getByText('Start-up').waitFor();
   const docId = (await link.getAttribute('href')).match(/DOC-\d+/)[0];
   assert.equal((await fetch(`${server.url}/api/documents/${docId}`)).status, 404);
-  await item.getByLabel('Visibilité de « Fiche technique »').selectOption('public');
+  await item.getByLabel('Visibilité de « Fiche technique »', { exact: true }).selectOption('public');
   await item.getByRole('button', { name: 'Changer la visibilité de « Fiche technique »' }).click();
   const docDialog = p.getByRole('dialog', { name: 'Changer la visibilité ?' });
   await docDialog.getByText('jamais montré au-delà').waitFor();
