@@ -97,9 +97,9 @@ struct World {
                 memberS)
         .json()->getValue<std::string>("id");
   }
-  std::string lot(const std::string& source, double kg) {
+  std::string lot(const std::string& from, double kg) {
     return call("POST", "/api/lots",
-                R"({"stream": "used_cooking_oil", "source": ")" + source + R"(", "start_up": )" +
+                R"({"stream": "used_cooking_oil", "source": ")" + from + R"(", "start_up": )" +
                     std::to_string(s) + R"(, "collected_on": "2026-03-02",
                     "net_mass": {"amount": )" + std::to_string(kg) + R"(, "unit": "kg"}})",
                 memberS)
