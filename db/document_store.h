@@ -26,12 +26,13 @@
 
 namespace argan::db {
 
-enum class DocumentOwnerType { Product, Stage, Batch };
-const char* documentOwnerTypeName(DocumentOwnerType type);  // "product", "stage", "batch"
+enum class DocumentOwnerType { Product, Stage, Batch, SubstanceBatch };
+// "product", "stage", "batch", "substance_batch"
+const char* documentOwnerTypeName(DocumentOwnerType type);
 
 struct DocumentOwner {
   DocumentOwnerType type = DocumentOwnerType::Product;
-  std::int64_t id = 0;  // products.id, product_stages.id or batches.id
+  std::int64_t id = 0;  // products.id, product_stages.id, batches.id or substance_batches.id
 };
 
 // Document kinds: what the file is evidence of.
@@ -62,7 +63,7 @@ struct Document {
   std::optional<std::int64_t> productId;
   std::optional<std::string> stageKey;
   std::optional<std::int64_t> batchId;
-  std::optional<std::string> batchCode;  // "CMP-000001-F1-B001"
+  std::optional<std::string> batchCode;  // "CMP-000001-F1-B001", or "SUB-000001-B001"
   std::string createdAt;
   std::optional<std::int64_t> createdBy;
   std::optional<std::string> retiredAt;
