@@ -1,0 +1,45 @@
+#include "chem/mixture_check.h"
+
+#include "common/error.h"
+
+namespace argan::chem {
+namespace {
+
+// A Hill formula (RDKit's calcMolFormula) holds carbon when it starts with "C" that is not
+// the start of Cl, Ca, Co, Cu, ...
+bool formulaHasCarbon(const std::string& formula) {
+  return !formula.empty() && formula[0] == 'C' &&
+         (formula.size() == 1 || !(formula[1] >= 'a' && formula[1] <= 'z'));
+}
+
+}  // namespace
+
+MixtureVerdict classifyMixture(const StructureAnalysis& analysis) {
+  MixtureVerdict verdict;
+  for (const auto& c : analysis.formComponents) {
+    if (c.kind == "other" && formulaHasCarbon(c.name)) verdict.mixture = true;
+  }
+  if (verdict.mixture) {
+    verdict.components.push_back(analysis.identity.canonicalSmiles);
+    for (const auto& c : analysis.formComponents) verdict.components.push_back(c.smiles);
+  }
+  return verdict;
+}
+
+void refuseMixture(const StructureAnalysis& analysis) {
+  MixtureVerdict verdict = classifyMixture(analysis);
+  if (!verdict.mixture) return;
+  std::string listed;
+  for (const auto& c : verdict.components) listed += (listed.empty() ? "" : ", ") + c;
+  std::string joined;
+  for (const auto& c : verdict.components) joined += (joined.empty() ? "" : ".") + c;
+  throw invalidArgument(
+      "this structure is a mixture of " + std::to_string(verdict.components.size()) +
+          " components that are not a compound with its counter-ions or solvents (" + listed +
+          "); register it as a substance (POST /api/substances, kind multi_constituent or "
+          "uvcb) with each component as a constituent, or register the components one by one",
+      {{"field", "structure"}, {"reason", "mixture"}, {"components", joined},
+       {"register_as", "/api/substances"}});
+}
+
+}  // namespace argan::chem
