@@ -209,7 +209,8 @@ class ServeApp : public Poco::Util::ServerApplication {
       } else {
         std::cout << "Loaded demo data: " << demo.startUps << " start-ups, " << demo.users
                   << " demo users, " << demo.compounds << " compound registrations, " << demo.routes
-                  << " synthesis routes, " << demo.products << " products.\n"
+                  << " synthesis routes, " << demo.products << " products, " << demo.substances
+                  << " substances.\n"
                   << "Demo accounts (invented people; one-time passwords shown only now):\n";
         for (const auto& a : demo.accounts) {
           std::cout << "  " << a.email << "  " << a.role << "  " << a.password << "  ("

@@ -12,6 +12,7 @@
 #include "db/user_store.h"
 #include "server/demo/demo_routes.h"
 #include "server/demo/demo_products.h"
+#include "server/demo/demo_substances.h"
 #include "server/json/json_fields.h"
 #include "server/registry/registration.h"
 
@@ -120,6 +121,7 @@ DemoLoadReport loadDemoData(Runtime& runtime) {
   }
   report.routes = loadDemoRoutes(runtime);
   loadDemoProducts(runtime, startUpIds, people, report);
+  loadDemoSubstances(runtime, startUpIds, people, leads, report);
   return report;
 }
 

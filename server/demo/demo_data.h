@@ -25,6 +25,7 @@ struct DemoLoadReport {
   int compounds = 0;
   int routes = 0;  // synthesis routes (server/demo_routes.h)
   int products = 0;  // demo_products.h
+  int substances = 0;  // demo_substances.h
   std::vector<DemoAccount> accounts;
   bool skipped = false;  // the database already held start-ups
 };

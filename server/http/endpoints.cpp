@@ -20,6 +20,7 @@ Router buildApiRouter() {
   addSynthesisEndpoints(router);
   addImportEndpoints(router);
   addExportEndpoints(router);
+  addSubstanceEndpoints(router);
   return router;
 }
 

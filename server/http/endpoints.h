@@ -24,5 +24,6 @@ void addAuditEndpoints(Router& router);      // /api/audit/verify
 void addSynthesisEndpoints(Router& router);
 void addImportEndpoints(Router& router);
 void addExportEndpoints(Router& router);
+void addSubstanceEndpoints(Router& router);  // /api/substances, /api/substance-batches, ...
 
 }  // namespace argan::server

@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "db/compound_scan.h"
 #include "db/start_up_store.h"
+#include "db/substance_store.h"
 
 namespace argan::server {
 namespace {
@@ -277,6 +278,36 @@ void compareScaffolds(const std::vector<Member>& members,
   }
 }
 
+// Overlapping substances among those the caller may see (the same composition key held by
+// start-ups that differ).
+SubstanceComparison compareSubstances(Runtime& runtime, const db::Principal& viewer,
+                                      const ComparisonOptions& options) {
+  SubstanceComparison out;
+  auto rows = runtime.db.read(
+      [&](db::Connection& c) { return db::scanLiveSubstances(c, options.startUps); });
+  std::map<std::string, std::vector<const db::SubstanceScanRow*>> byKey;
+  for (const auto& r : rows) {
+    if (!db::canSee(viewer, r.startUpId, r.visibility)) continue;
+    ++out.perStartUp[r.startUpId];
+    byKey[r.kind + "|" + r.compositionKey].push_back(&r);
+  }
+  for (const auto& [key, group] : byKey) {
+    std::set<std::int64_t> owners;
+    for (const auto* r : group) owners.insert(r->startUpId);
+    if (owners.size() < 2) continue;
+    SubstanceOverlap overlap;
+    overlap.kind = group.front()->kind;
+    for (const auto* r : group) overlap.substances.push_back(r->id);
+    overlap.startUps.assign(owners.begin(), owners.end());
+    out.overlaps.push_back(std::move(overlap));
+  }
+  std::sort(out.overlaps.begin(), out.overlaps.end(),
+            [](const SubstanceOverlap& a, const SubstanceOverlap& b) {
+              return a.substances.front() < b.substances.front();
+            });
+  return out;
+}
+
 }  // namespace
 
 StartUpComparison compareStartUps(Runtime& runtime, const db::Principal& viewer,
@@ -298,6 +329,7 @@ StartUpComparison compareStartUps(Runtime& runtime, const db::Principal& viewer,
   const PairScan scan = scanPairs(members, column, options, out);
   neighboursAndMatrix(members, column, scan, identicalPrivate, out);
   compareScaffolds(members, column, out);
+  out.substances = compareSubstances(runtime, viewer, options);
   return out;
 }
 
