@@ -18,9 +18,11 @@ import { OverviewPage } from './pages/Overview.jsx';
 import { ImportPage } from './pages/Import.jsx';
 import { InquiriesPage, InquiryPage } from './pages/Inquiries.jsx';
 import { NotFoundPage } from './pages/NotFound.jsx';
+import { SubstancePage, SubstancesPage } from './pages/Substances.jsx';
 
 // The registration page carries the Ketcher editor (several MB): load it only when needed.
 const RegisterPage = lazy(() => import('./pages/Register.jsx'));
+const RegisterSubstancePage = lazy(() => import('./pages/RegisterSubstance.jsx'));
 
 const ROUTES = [
   ['/', CataloguePage],
@@ -40,6 +42,9 @@ const ROUTES = [
   ['/import', ImportPage],
   ['/inquiries', InquiriesPage],
   ['/inquiries/:id', InquiryPage],
+  ['/substances', SubstancesPage],
+  ['/substances/new', RegisterSubstancePage],
+  ['/substances/:id', SubstancePage],
 ];
 
 function CurrentPage() {
@@ -102,6 +107,7 @@ function Navigation() {
     <nav className="main-nav" aria-label={t('nav.label')}>
       <Link to="/">{t('nav.catalogue')}</Link>
       <Link to="/search">{t('nav.search')}</Link>
+      <Link to="/substances">{t('nav.substances')}</Link>
       {isStaff(user) && <Link to="/dashboard">{t('nav.dashboard')}</Link>}
       {canRegister(user) && <Link to="/register">{t('nav.register')}</Link>}
       {isStaff(user) && <Link to="/routes">{t('nav.routes')}</Link>}

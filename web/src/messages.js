@@ -1,7 +1,10 @@
 // Every text of the interface: key → [français, English]. French comes first: it is the
 // cluster's working language. Vocabulary follows shared/DOMAIN.md (parent compound, form,
 // batch, route, step, product, stage, start-up, partner, visibility).
+import { substanceMessages } from './substanceMessages.js';
+
 export const messages = {
+  ...substanceMessages,
   // Shell
   'brand.tagline': ['Registre de chimie verte · cluster CISE', 'Green-chemistry registry · CISE cluster'],
   'nav.label': ['Navigation principale', 'Main navigation'],
