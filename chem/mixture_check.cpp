@@ -1,5 +1,7 @@
 #include "chem/mixture_check.h"
 
+#include <regex>
+
 #include "common/error.h"
 
 namespace argan::chem {
@@ -12,12 +14,25 @@ bool formulaHasCarbon(const std::string& formula) {
          (formula.size() == 1 || !(formula[1] >= 'a' && formula[1] <= 'z'));
 }
 
+// Could the fragment be a salt former the counter-ion table does not know (an oxalate, a
+// tosylate, an amine)? An acid group (carboxylic, sulfonic, sulfuric, phosphonic) or a
+// nitrogen in its canonical SMILES says it may; the identity rule's list of salt formers
+// decides precisely.
+bool maySaltFormer(const std::string& smiles) {
+  static const std::regex acid(
+      R"(C\(=O\)O(?![A-Za-z\[])|O=C\(O\)|C\(O\)=O|S\(=O\)\(=O\)O(?![A-Za-z\[])|O=S\(=O\)\(O\)|P\(=O\)\(O\)|O=P\(O\))");
+  static const std::regex nitrogen(R"(N(?![aeib])|n|\[N|\[n)");
+  return std::regex_search(smiles, acid) || std::regex_search(smiles, nitrogen);
+}
+
 }  // namespace
 
 MixtureVerdict classifyMixture(const StructureAnalysis& analysis) {
   MixtureVerdict verdict;
   for (const auto& c : analysis.formComponents) {
-    if (c.kind == "other" && formulaHasCarbon(c.name)) verdict.mixture = true;
+    if (c.kind == "other" && formulaHasCarbon(c.name) && !maySaltFormer(c.smiles)) {
+      verdict.mixture = true;
+    }
   }
   if (verdict.mixture) {
     verdict.components.push_back(analysis.identity.canonicalSmiles);

@@ -3,8 +3,10 @@
 // component: a mixture is a substance (server/registry/substances.h, POST /api/substances).
 //
 // The rule today: after standardisation, a component that is neither the parent nor a
-// known counter-ion or solvent (FormComponent kind "other") and contains carbon makes the
-// input a mixture; unknown inorganic components stay form components (unusual counter-ions).
+// known counter-ion or solvent (FormComponent kind "other"), contains carbon, and has no
+// acid group or nitrogen that would make it a possible salt former makes the input a
+// mixture; unknown inorganic components and possible organic salt formers (an oxalate the
+// counter-ion table lacks) stay form components.
 // Registration asks this one function, so the identity rule for multi-fragment input
 // (docs/identity.md) can replace its body without touching the callers.
 // Plain data only (no RDKit): any thread.

@@ -352,21 +352,21 @@ std::vector<std::string> cleanSynonyms(const std::vector<std::string>& items) {
 void bindSpecColumns(Statement& st, int first, const SubstanceSpec& spec,
                      const std::string& compositionKey) {
   int i = first;
-  st.bind(i++, trimmed(spec.name))
-      .bind(i++, stringsToJson(cleanSynonyms(spec.synonyms)))
-      .bind(i++, trimmed(spec.casNumber))
-      .bind(i++, spec.description)
-      .bind(i++, trimmed(spec.source.species))
-      .bind(i++, trimmed(spec.source.part))
-      .bind(i++, trimmed(spec.source.wasteStream))
-      .bind(i++, trimmed(spec.source.process))
-      .bind(i++, trimmed(spec.repeatUnit.text))
-      .bind(i++, spec.repeatUnit.canonicalSmiles)
-      .bind(i++, spec.repeatUnit.formula)
-      .bind(i++, spec.repeatUnit.mass)
-      .bind(i++, spec.mn)
-      .bind(i++, spec.mw)
-      .bind(i++, compositionKey);
+  st.bind(i++, trimmed(spec.name));
+  st.bind(i++, stringsToJson(cleanSynonyms(spec.synonyms)));
+  st.bind(i++, trimmed(spec.casNumber));
+  st.bind(i++, spec.description);
+  st.bind(i++, trimmed(spec.source.species));
+  st.bind(i++, trimmed(spec.source.part));
+  st.bind(i++, trimmed(spec.source.wasteStream));
+  st.bind(i++, trimmed(spec.source.process));
+  st.bind(i++, trimmed(spec.repeatUnit.text));
+  st.bind(i++, spec.repeatUnit.canonicalSmiles);
+  st.bind(i++, spec.repeatUnit.formula);
+  st.bind(i++, spec.repeatUnit.mass);
+  st.bind(i++, spec.mn);
+  st.bind(i++, spec.mw);
+  st.bind(i++, compositionKey);
 }
 
 Substance loadAny(Connection& c, std::int64_t id) {
