@@ -221,34 +221,37 @@ std::vector<TimelineEvent> productTimeline(Connection& c, const Principal& viewe
   std::vector<TimelineEvent> events;
   events.push_back({dateOf(product.createdAt), product.createdAt, "created", std::nullopt,
                     "product " + product.code() + " '" + product.name + "' created",
-                    product.code()});
+                    product.code(), {{"name", product.name}}});
   for (const auto& stage : listStages(c, product.id)) {
     if (stage.actualStart) {
       events.push_back({*stage.actualStart, "", "stage_started", stage.key, stage.name + " started",
-                        std::nullopt});
+                        std::nullopt, {{"name", stage.name}}});
     }
     if (stage.actualEnd && stage.status == "done") {
-      events.push_back(
-          {*stage.actualEnd, "", "stage_completed", stage.key, stage.name + " done", std::nullopt});
+      events.push_back({*stage.actualEnd, "", "stage_completed", stage.key, stage.name + " done",
+                        std::nullopt, {{"name", stage.name}}});
     }
   }
   for (const auto& d : listDecisions(c, product.id)) {
-    events.push_back(
-        {d.decidedOn, d.recordedAt, "gate_decision", d.stageKey,
-         d.decision + " at " + d.stageKey + ": " + d.rationale + " (" + decidedByFor(viewer, product, d) + ")",
-         std::to_string(d.id)});
+    std::string decidedBy = decidedByFor(viewer, product, d);
+    events.push_back({d.decidedOn, d.recordedAt, "gate_decision", d.stageKey,
+                      d.decision + " at " + d.stageKey + ": " + d.rationale + " (" + decidedBy + ")",
+                      std::to_string(d.id),
+                      {{"decision", d.decision}, {"rationale", d.rationale}, {"decided_by", decidedBy}}});
   }
   for (const auto& t : trlHistory(c, product.id)) {
     std::string summary =
         t.previous ? "TRL " + std::to_string(*t.previous) + " -> " + std::to_string(t.trl)
                    : "TRL " + std::to_string(t.trl) + " at creation";
     if (!t.note.empty()) summary += ": " + t.note;
+    std::map<std::string, std::string> details{{"trl", std::to_string(t.trl)}, {"note", t.note}};
+    if (t.previous) details["trl_from"] = std::to_string(*t.previous);
     events.push_back({dateOf(t.changedAt), t.changedAt, "trl_changed", std::nullopt, summary,
-                      std::to_string(t.trl)});
+                      std::to_string(t.trl), details});
   }
   {
     Statement st(c,
-                 "SELECT dr.id, dr.created_at, dr.stage_key, dr.filename, dr.kind"
+                 "SELECT dr.id, dr.created_at, dr.stage_key, dr.filename, dr.kind, dr.title"
                  " FROM document_records dr WHERE dr.product_id = ? AND dr.retired_at IS NULL"
                  " AND " +
                      visibleSql(viewer, "dr") + " ORDER BY dr.id");
@@ -256,12 +259,14 @@ std::vector<TimelineEvent> productTimeline(Connection& c, const Principal& viewe
     while (st.step()) {
       events.push_back(
           {dateOf(st.getText(1)), st.getText(1), "document_added", st.getOptionalText(2),
-           st.getText(4) + " document '" + st.getText(3) + "' added", documentCode(st.getInt(0))});
+           st.getText(4) + " document '" + st.getText(3) + "' added", documentCode(st.getInt(0)),
+           {{"filename", st.getText(3)}, {"kind", st.getText(4)}, {"title", st.getText(5)}}});
     }
   }
   if (product.retiredAt) {
     events.push_back({dateOf(*product.retiredAt), *product.retiredAt, "retired", std::nullopt,
-                      "retired: " + product.retiredReason.value_or(""), std::nullopt});
+                      "retired: " + product.retiredReason.value_or(""), std::nullopt,
+                      {{"reason", product.retiredReason.value_or("")}}});
   }
   auto rank = [](const TimelineEvent& e) {
     return e.type == "created" ? 0 : e.type == "retired" ? 2 : 1;

@@ -93,8 +93,12 @@ struct TimelineEvent {
   std::string type;  // created | stage_started | stage_completed | gate_decision |
                      // trl_changed | document_added | retired
   std::optional<std::string> stageKey;
-  std::string summary;
+  std::string summary;                   // one English sentence, for logs and scripts
   std::optional<std::string> reference;  // "DOC-000003", decision id, TRL level...
+  // The event's own facts, so a page can say it in its language: name (created); decision,
+  // rationale, decided_by (gate_decision); trl, trl_from, note (trl_changed); filename, kind,
+  // title (document_added); reason (retired). Only the keys that apply are present.
+  std::map<std::string, std::string> details;
 };
 
 // The dated events of one product, oldest first. The caller has checked the product and

@@ -580,8 +580,8 @@ Product createProduct(Connection& c, const Clock& clock, const Principal& actor,
   }
   if (input.visibility && *input.visibility != "start-up") {
     throw fieldError(
-        "new products start with visibility start-up; publish them afterwards "
-        "with PATCH {\"visibility\": ...}",
+        "new products start visible to their own start-up only; publish them afterwards by "
+        "changing their visibility",
         "visibility");
   }
   checkComposition(c, actor, startUpId, input);

@@ -418,6 +418,9 @@ Object::Ptr timelineEventJson(const db::TimelineEvent& e) {
   o->set("summary", e.summary);
   setOptional(o, "reference", e.reference);
   if (!e.at.empty()) o->set("recorded_at", e.at);
+  Object::Ptr details = orderedObject();
+  for (const auto& [key, value] : e.details) details->set(key, value);
+  o->set("details", details);
   return o;
 }
 

@@ -189,6 +189,26 @@ BOOST_AUTO_TEST_CASE(from_lab_discovery_to_first_sale) {
     previous = date;
     decisions += e->getValue<std::string>("type") == "gate_decision";
     documents += e->getValue<std::string>("type") == "document_added";
+    // The facts behind the English summary, for pages that say it in another language.
+    auto details = e->getObject("details");
+    BOOST_REQUIRE(details);
+    std::string type = e->getValue<std::string>("type");
+    if (type == "gate_decision") {
+      BOOST_TEST((details->getValue<std::string>("decision") == "go" ||
+                  details->getValue<std::string>("decision") == "hold" ||
+                  details->getValue<std::string>("decision") == "stop" ||
+                  details->getValue<std::string>("decision") == "rework"));
+      BOOST_TEST(e->getValue<std::string>("summary").find(details->getValue<std::string>("rationale")) !=
+                 std::string::npos);
+    }
+    if (type == "document_added") {
+      BOOST_TEST(e->getValue<std::string>("summary").find(details->getValue<std::string>("filename")) !=
+                 std::string::npos);
+    }
+    if (type == "trl_changed") {
+      BOOST_TEST(details->getValue<std::string>("trl") == e->getValue<std::string>("reference"));
+    }
+    if (type == "stage_started" || type == "stage_completed") BOOST_TEST(details->has("name"));
   }
   BOOST_TEST(events->getObject(0)->getValue<std::string>("type") == "stage_started");
   BOOST_TEST(events->getObject(0)->getValue<std::string>("date") == "2025-01-06");

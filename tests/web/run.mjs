@@ -22,7 +22,7 @@ for (const f of fs.readdirSync(screenshotDir)) if (f.startsWith('FAILED-')) fs.r
 const work = tempDir('argan-web-');
 const db = path.join(work, 'argan.db');
 
-const VIEWPORT = { width: 1366, height: 860 };
+const VIEWPORT = { width: 1366, height: 768 };
 
 async function shot(page, name, { fullPage = false } = {}) {
   await page.evaluate(() => document.fonts && document.fonts.ready);
@@ -197,12 +197,14 @@ runner.step('member registers a compound by SMILES after the preview verdict', a
   const p = state.member;
   await p.getByRole('link', { name: 'Enregistrer', exact: true }).click();
   await p.getByRole('heading', { level: 1, name: 'Enregistrer un composé' }).waitFor();
+  await p.getByRole('tab', { name: 'SMILES' }).click();
   await p.getByRole('textbox', { name: 'SMILES' }).fill('OCCc1ccc(O)c(OC)c1');
   const verdict = p.getByTestId('verdict');
   await verdict.getByText('Nouveau parent').waitFor();
   assert.match(await text(verdict), /C9H12O3/);
   await p.getByLabel('Quantité').fill('2.5');
   await p.getByLabel('Pureté (%)').fill('98.5');
+  await p.getByText('Chercheur, cahier de labo, stockage, notes').click();
   await p.getByLabel('Chercheur').fill('Karim Chimiste');
   await p.getByLabel('Réf. cahier de labo').fill('ZB-2026-031');
   await shot(p, 'register');
@@ -228,10 +230,18 @@ runner.step('the compound page shows structure, identity, properties and the bat
 runner.step('a structure error is shown next to the SMILES field', async () => {
   const p = state.member;
   await p.goto(server.url + '/register');
+  // The tabs work from the keyboard: from "Dessiner", the right arrow selects "SMILES".
+  await p.getByRole('tab', { name: 'Dessiner' }).focus();
+  await p.keyboard.press('ArrowRight');
+  assert.equal(await p.getByRole('tab', { name: 'SMILES' }).getAttribute('aria-selected'), 'true');
   await p.getByRole('textbox', { name: 'SMILES' }).fill('C1CC(');
   const field = p.locator('.field.has-error');
   await field.getByRole('alert').waitFor();
   assert.match(await text(field), /SMILES/);
+  // The refusal goes away as soon as the structure changes.
+  await p.getByRole('textbox', { name: 'SMILES' }).fill('C1CCOC1');
+  await p.getByTestId('verdict').getByText('C4H8O').waitFor();
+  assert.equal(await p.locator('.field.has-error').count(), 0);
 }, { needs: ['member signs in and sees the start-up dashboard'] });
 
 // Phenol as a V2000 Molfile (hydrogens implicit).
@@ -258,22 +268,220 @@ runner.step('an uploaded Molfile reaches the preview', async () => {
   await p.getByTestId('verdict').getByText('C6H6O').waitFor({ timeout: 30000 });
 }, { needs: ['member signs in and sees the start-up dashboard'] });
 
-runner.step('the Ketcher editor draws a structure that reaches the preview', async () => {
+// ---- The structure editor (Ketcher), used with the mouse ------------------------------------
+
+// Where Ketcher draws each atom, in the page's coordinates: what a person aims at.
+async function atomsOnCanvas(p) {
+  return p.evaluate(() => {
+    const { editor } = window.ketcher;
+    const origin = editor.render.page2obj({ clientX: 0, clientY: 0, pageX: 0, pageY: 0 });
+    const far = editor.render.page2obj({ clientX: 100, clientY: 100, pageX: 100, pageY: 100 });
+    const sx = 100 / (far.x - origin.x);
+    const sy = 100 / (far.y - origin.y);
+    return [...editor.struct().atoms.values()].map((a) => ({ label: a.label, x: (a.pp.x - origin.x) * sx, y: (a.pp.y - origin.y) * sy }));
+  });
+}
+
+async function waitForEditor(p) {
+  await p.getByTestId('ketcher').locator('[data-testid="template-0"]').waitFor({ timeout: 60000 });
+  await p.waitForFunction(() => window.ketcher && window.ketcher.editor, null, { timeout: 60000 });
+}
+
+// Counts what a person does: clicks (a drag counts as one) and keystrokes, for the
+// keystroke-level estimate (1.3 s a click, 0.28 s a key).
+class Effort {
+  constructor(p) {
+    this.p = p;
+    this.clicks = 0;
+    this.keys = 0;
+  }
+  async click(locator) {
+    this.clicks++;
+    await locator.click();
+  }
+  async clickAt(x, y) {
+    this.clicks++;
+    await this.p.mouse.click(x, y);
+  }
+  async drag(from, to) {
+    this.clicks++;
+    await this.p.mouse.move(from.x, from.y);
+    await this.p.mouse.down();
+    await this.p.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2);
+    await this.p.mouse.move(to.x, to.y);
+    await this.p.mouse.up();
+  }
+  // Click into a field and type the text.
+  async type(locator, text) {
+    this.clicks++;
+    this.keys += text.length;
+    await locator.fill(text);
+  }
+  // Click into a field and paste (Ctrl+V) text the person has copied elsewhere.
+  async paste(locator, text) {
+    this.clicks++;
+    this.keys += 2;
+    await locator.fill(text);
+  }
+  // Open a drop-down and pick an option.
+  async select(locator, value) {
+    this.clicks += 2;
+    await locator.selectOption(value);
+  }
+  get seconds() {
+    return this.clicks * 1.3 + this.keys * 0.28;
+  }
+  report(label) {
+    const s = this.seconds;
+    console.log(`     ${label}: ${this.clicks} clicks, ${this.keys} keystrokes ≈ ${Math.floor(s / 60)} min ${Math.round(s % 60)} s (1.3 s a click, 0.28 s a key)`);
+  }
+}
+
+async function compoundTotal(p, startUp) {
+  const r = await apiFrom(p, 'GET', `/api/compounds?start_up=${startUp}&page_size=1`);
+  assert.equal(r.status, 200);
+  return r.body.total;
+}
+
+// Draws benzene with the ring tool, a chain of two single bonds out of it and an oxygen at its
+// end: benzyl alcohol, by clicks and drags as a person does.
+async function drawBenzylAlcohol(p, effort) {
+  const editor = p.getByTestId('ketcher');
+  await editor.scrollIntoViewIfNeeded();
+  // Positions are read after each tool is picked: picking one may scroll the page.
+  const topAtom = async () => (await atomsOnCanvas(p)).reduce((a, b) => (b.y < a.y ? b : a));
+  await effort.click(editor.locator('[data-testid="template-0"]'));
+  const box = await editor.boundingBox();
+  await effort.clickAt(box.x + box.width / 2, box.y + box.height / 2);
+  await p.waitForFunction(() => window.ketcher.editor.struct().atoms.size === 6);
+  await effort.click(editor.locator('[data-testid="bonds"]'));
+  const top = await topAtom();
+  await effort.drag(top, { x: top.x, y: top.y - 60 });
+  await p.waitForFunction(() => window.ketcher.editor.struct().atoms.size === 7);
+  const next = await topAtom();
+  await effort.drag(next, { x: next.x + 50, y: next.y - 30 });
+  await p.waitForFunction(() => window.ketcher.editor.struct().atoms.size === 8);
+  await effort.click(editor.locator('[data-testid="O-button"]'));
+  const end = await topAtom();
+  await effort.clickAt(end.x, end.y);
+  await p.waitForFunction(() => [...window.ketcher.editor.struct().atoms.values()].some((a) => a.label === 'O'));
+}
+
+runner.step('every toolbar button of the structure editor leaves the registry unchanged', async () => {
   const p = state.member;
   await p.goto(server.url + '/register');
-  await p.getByRole('tab', { name: 'Dessiner' }).click();
-  await p.waitForFunction(() => window.ketcher && window.ketcher.editor, null, { timeout: 60000 });
-  await p.evaluate(() => window.ketcher.setMolecule('Oc1ccccc1'));
-  await p.getByTestId('verdict').getByText('C6H6O').waitFor({ timeout: 30000 });
+  await waitForEditor(p);
+  const before = await compoundTotal(p, zitoun);
+  const saves = [];
+  const watch = (r) => {
+    if (r.method() !== 'GET' && /\/api\/compounds(\?|$)/.test(new URL(r.url()).pathname)) saves.push(r.url());
+  };
+  p.on('request', watch);
+  // A structure on the canvas, so that a stray submit would have something to register.
+  const editor = p.getByTestId('ketcher');
+  await editor.locator('[data-testid="template-0"]').click();
+  const box = await editor.boundingBox();
+  await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await p.getByTestId('verdict').getByText('C6H6').waitFor({ timeout: 30000 });
+  const names = await editor.locator('button:visible').evaluateAll((buttons) =>
+    buttons.map((b, i) => {
+      b.dataset.probe = String(i);
+      return b.dataset.testid || b.title || b.textContent;
+    }));
+  assert.ok(names.length >= 40, `only ${names.length} toolbar buttons found`);
+  let clicked = 0;
+  const registerButton = p.getByRole('button', { name: 'Enregistrer le composé' });
+  // Buttons that empty the canvas come last, so that every other one is clicked with a
+  // structure ready to be registered.
+  const emptying = /clear|erase|cut|undo/;
+  const order = names.map((n, i) => i).sort((a, b) => emptying.test(names[a]) - emptying.test(names[b]));
+  for (const i of order) {
+    const button = editor.locator(`[data-probe="${i}"]`);
+    if (!(await button.isVisible()) || !(await button.isEnabled())) continue;
+    // Undo and the like empty the canvas: put a ring back (set-up, not the journey).
+    if (await p.evaluate(() => window.ketcher.editor.struct().atoms.size === 0)) await p.evaluate(() => window.ketcher.setMolecule('c1ccccc1'));
+    await registerButton.and(p.locator(':enabled')).waitFor();
+    // The toolbar's scroll arrows move while the toolbar scrolls: click them where they are.
+    await button.click({ timeout: 3000 }).catch(async () => {
+      if (await button.isVisible()) await button.dispatchEvent('click');
+    });
+    clicked++;
+    // Close whatever the button opened (file, settings, periodic table, structure library).
+    for (let k = 0; k < 4 && (await p.locator('[class*="modalOverlay"]').count()); k++) {
+      const close = p.locator('[class*="modalOverlay"] [class*="buttonTop"]').last();
+      if (await close.count()) await close.click();
+      else await p.keyboard.press('Escape');
+    }
+    await p.keyboard.press('Escape');
+    if (await p.getByText('Structure Library', { exact: true }).isVisible()) await editor.locator('[data-testid="template-lib"]').click();
+    assert.equal(new URL(p.url()).pathname, '/register', `the "${names[i]}" button left the page`);
+  }
+  p.off('request', watch);
+  assert.ok(clicked >= 40, `only ${clicked} toolbar buttons could be clicked`);
+  assert.deepEqual(saves, []);
+  assert.equal(await compoundTotal(p, zitoun), before);
+  await p.getByRole('heading', { level: 1, name: 'Enregistrer un composé' }).waitFor();
+  assert.equal(await p.locator('.notice', { hasText: 'enregistré' }).count(), 0);
+}, { needs: ['member signs in and sees the start-up dashboard'] });
+
+// The journey of issue #19, counted: a researcher registers a drawn compound, records a
+// two-step route from pasted reactions with amounts, and reads its metrics. Target: under 40
+// clicks and 2 minutes by the keystroke-level estimate.
+const JOURNEY_STEPS = [
+  {
+    reaction: 'OC(=O)c1ccccc1.CO>OS(=O)(=O)O>COC(=O)c1ccccc1.O',
+    amounts: [['C7H6O2', '12.21'], ['Méthanol', '32'], ['H2O4S', '0.5'], ['C8H8O2', '12.25']],
+    roles: [['H2O4S', 'catalyst']],
+  },
+  {
+    reaction: 'COC(=O)c1ccccc1.[H][H].[H][H]>>OCc1ccccc1.CO',
+    amounts: [['H2', '0.4'], ['Alcool benzylique', '8.65']],
+    extras: [['Éthanol', '79', 'g']],
+  },
+];
+
+runner.step('journey: a researcher registers a drawn compound, records a two-step route and reads its metrics', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/dashboard');
+  const effort = new Effort(p);
+  await effort.click(p.getByRole('link', { name: 'Enregistrer', exact: true }));
+  await waitForEditor(p);
+  await drawBenzylAlcohol(p, effort);
+  const verdict = p.getByTestId('verdict');
+  await verdict.getByText('C7H8O').waitFor({ timeout: 30000 });
+  await verdict.getByText('Nouveau parent').waitFor();
   await shot(p, 'register-editor');
+  await effort.type(p.getByLabel('Quantité'), '2.5');
+  await effort.click(p.getByRole('button', { name: 'Enregistrer le composé' }));
+  await p.waitForURL(/\/compounds\/CMP-\d{6}\?registered=new_compound/);
+  const compound = p.url().match(/CMP-\d{6}/)[0];
+  await p.getByText('Nouveau parent enregistré').waitFor();
+  await effort.click(p.getByRole('link', { name: 'Décrire une voie de synthèse' }));
+  await p.getByRole('heading', { level: 1, name: 'Nouvelle voie de synthèse' }).waitFor();
+  assert.equal(await p.getByLabel('Composé cible').inputValue(), compound);
+  await effort.type(p.getByLabel('Nom de la voie'), 'Voie benzoate');
+  await fillStep(p, 1, JOURNEY_STEPS[0], effort);
+  await p.getByTestId('metrics-1').locator('tr[data-metric="pmi"] td.num').getByText(/\d/).waitFor();
+  await effort.click(p.getByRole('button', { name: 'Ajouter une étape' }));
+  await fillStep(p, 2, JOURNEY_STEPS[1], effort);
+  await p.getByTestId('metrics-2').locator('tr[data-metric="pmi"] td.num').getByText(/\d/).waitFor();
+  await effort.click(p.getByRole('button', { name: 'Enregistrer la voie' }));
+  await p.waitForURL(/\/routes\/\d+$/);
+  const panel = p.locator('section[aria-labelledby="route-metrics"]');
+  await panel.locator('tr[data-metric="pmi"] td.num').getByText(/\d/).waitFor();
+  // Route atom economy: 108.14 / (122.12 + 32.04 + 2 × 2.016) = 68.4 %.
+  assert.ok(Math.abs((await metricValue(panel, 'atom_economy')) - 68.36) < 0.1);
+  assert.equal(await p.locator('.step-summary').count(), 2);
+  effort.report('journey');
+  assert.ok(effort.clicks < 40, `${effort.clicks} clicks`);
+  assert.ok(effort.seconds < 120, `${effort.seconds} s`);
 }, { needs: ['member signs in and sees the start-up dashboard'] });
 
 runner.step('the lead publishes the compound; its history records it', async () => {
   const p = await signedIn('lead@zitoun.test');
   state.lead = p;
   await p.goto(server.url + '/compounds/' + state.compoundId);
-  await p.getByLabel('Visibilité').selectOption('public');
-  await p.getByRole('button', { name: 'Changer la visibilité' }).click();
+  await publish(p);
   await p.locator('.page-header .badge').getByText('Public').waitFor();
   await p.getByText('Changement de visibilité').waitFor();
 }, { needs: ['member registers a compound by SMILES after the preview verdict'] });
@@ -302,9 +510,76 @@ runner.step('the administrator manages users and start-ups', async () => {
   await p.getByLabel('Start-up', { exact: true }).selectOption(zitoun);
   await p.getByRole('button', { name: 'Créer le compte' }).click();
   await p.getByText('Compte nouveau@zitoun.test créé.').waitFor();
+  // A role change asks first and says what the new role allows.
+  const row = p.getByRole('row', { name: /nouveau@zitoun.test/ });
+  await row.getByLabel('Rôle de nouveau@zitoun.test').selectOption('admin');
+  assert.match(await text(row), /Membre|membre/);
+  await row.getByRole('button', { name: 'Appliquer le nouveau rôle de nouveau@zitoun.test' }).click();
+  const dialog = p.getByRole('dialog', { name: /Changer le rôle de nouveau@zitoun.test/ });
+  await dialog.getByText('voir et modifier tout le registre').waitFor();
+  await dialog.getByRole('button', { name: 'Annuler' }).click();
+  const listed = await apiFrom(p, 'GET', '/api/users');
+  assert.equal(listed.body.items.find((u) => u.email === 'nouveau@zitoun.test').role, 'member');
   await shot(p, 'admin');
   state.admin = p;
 });
+
+runner.step('a lead manages the team: adds a member and makes them a lead after confirming', async () => {
+  const p = state.lead;
+  // The administration is the administrators'; a lead who lands there is sent to the team.
+  await p.goto(server.url + '/admin');
+  await p.getByRole('link', { name: 'Gérer mon équipe' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Mon équipe' }).waitFor();
+  await p.getByRole('link', { name: 'Équipe', exact: true }).click();
+  await p.getByRole('heading', { level: 1, name: 'Mon équipe' }).waitFor();
+  await p.getByRole('row', { name: /member@zitoun.test/ }).waitFor();
+  // Only the team: no account of another start-up.
+  assert.equal(await p.getByRole('row', { name: /admin@argan.test/ }).count(), 0);
+  await p.getByRole('button', { name: 'Ajouter un utilisateur' }).click();
+  await p.getByLabel('Adresse e-mail').fill('stagiaire@zitoun.test');
+  await p.getByRole('button', { name: 'Créer le compte' }).click();
+  await p.getByText('Compte stagiaire@zitoun.test créé.').waitFor();
+  const row = p.getByRole('row', { name: /stagiaire@zitoun.test/ });
+  await row.getByLabel('Rôle de stagiaire@zitoun.test').selectOption('lead');
+  await row.getByRole('button', { name: 'Appliquer le nouveau rôle de stagiaire@zitoun.test' }).click();
+  const dialog = p.getByRole('dialog', { name: /Changer le rôle/ });
+  await dialog.getByText('deviendra responsable').waitFor();
+  await dialog.getByRole('button', { name: 'Passer responsable' }).click();
+  await row.getByLabel('Rôle de stagiaire@zitoun.test').and(p.locator('select')).waitFor();
+  await p.waitForFunction(() => !document.querySelector('dialog'));
+  const listed = await apiFrom(p, 'GET', '/api/users');
+  assert.equal(listed.body.items.find((u) => u.email === 'stagiaire@zitoun.test').role, 'lead');
+  await shot(p, 'team');
+}, { needs: ['the lead publishes the compound; its history records it'] });
+
+runner.step('a member creates an access token, uses it once and revokes it', async () => {
+  const p = state.member;
+  await p.locator('.session-menu .who').click();
+  await p.getByRole('heading', { level: 1, name: 'Mon compte' }).waitFor();
+  await p.getByLabel('Libellé').fill('import nocturne');
+  await p.getByRole('button', { name: 'Créer un jeton' }).click();
+  const token = (await p.locator('.token-value').innerText()).trim();
+  assert.ok(token.length >= 20);
+  const use = async () => (await fetch(server.url + '/api/session', { headers: { Authorization: 'Bearer ' + token } })).status;
+  assert.equal(await use(), 200);
+  await p.getByRole('button', { name: 'Révoquer import nocturne' }).click();
+  const dialog = p.getByRole('dialog', { name: /Révoquer le jeton/ });
+  await dialog.getByText('définitive').waitFor();
+  await dialog.getByRole('button', { name: 'Révoquer' }).click();
+  await p.getByRole('row', { name: /import nocturne/ }).and(p.locator('.retired')).waitFor();
+  assert.equal(await use(), 401);
+}, { needs: ['member signs in and sees the start-up dashboard'] });
+
+runner.step('the dashboard exports the start-up’s compounds as an SD file', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/dashboard');
+  const download = p.waitForEvent('download');
+  await p.getByRole('link', { name: 'Exporter les composés : SDF' }).click();
+  const file = await (await download).path();
+  const sdf = fs.readFileSync(file, 'utf8');
+  assert.match(sdf, /\$\$\$\$/);
+  assert.match(sdf, new RegExp(state.compoundId));
+}, { needs: ['member registers a compound by SMILES after the preview verdict'] });
 
 runner.step('search results come twelve a page; the pager moves through them', async () => {
   // The administrator sees every compound: the demo's, the registered one and the imported ones.
@@ -329,7 +604,8 @@ async function apiFrom(p, method, url, body) {
   return p.evaluate(
     async ([m, u, b]) => {
       const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
-      const csrf = sessionStorage.getItem('argan.csrf');
+      const session = await fetch('/api/session');
+      const csrf = session.ok ? (await session.json()).csrf_token : null;
       if (csrf) headers['X-CSRF-Token'] = csrf;
       const r = await fetch(u, { method: m, headers, body: b === undefined ? undefined : JSON.stringify(b) });
       return { status: r.status, body: await r.json().catch(() => null) };
@@ -354,6 +630,82 @@ runner.step('substructure search finds the compound with its matched atoms highl
   await shot(p, 'search');
 }, { needs: ['member registers a compound by SMILES after the preview verdict'] });
 
+runner.step('a signed-in member opens a shared substructure link in a new tab and gets results', async () => {
+  // The tab knows no CSRF token yet: the search (a POST) must still go through, and again
+  // after a reload.
+  const tab = await state.member.context().newPage();
+  tab.on('pageerror', (e) => consoleErrors.push('shared link: ' + String(e)));
+  try {
+    for (let i = 0; i < 2; i++) {
+      if (i === 0) await tab.goto(server.url + '/search?mode=substructure&q=c1ccccc1O');
+      else await tab.reload();
+      await tab.locator('.result-count').getByText(/^\d+ résultat\(s\)$/).waitFor();
+      assert.equal(await tab.getByRole('alert').count(), 0);
+      assert.ok((await tab.locator('.compound-card').count()) > 0);
+    }
+  } finally {
+    await tab.close();
+  }
+}, { needs: ['member signs in and sees the start-up dashboard'] });
+
+runner.step('one search box reads names, codes, CAS numbers, formulas and SMILES and says which', async () => {
+  const p = page; // a visitor
+  await p.goto(server.url + '/');
+  const box = p.getByRole('searchbox', { name: 'Rechercher dans le catalogue' });
+  const cases = [
+    ['GVL', 'nom de produit'],
+    ['CMP-000001', 'code du registre'],
+    ['64-17-5', 'numéro CAS'],
+    ['C8H10O3', 'formule brute'],
+    ['c1ccccc1O', 'structure (SMILES), recherche par sous-structure'],
+  ];
+  for (const [typed, kind] of cases) {
+    await box.fill(typed);
+    await p.getByText('Sera compris comme : ' + kind).waitFor();
+  }
+  // A product name finds the product, not an RDKit parse error.
+  await box.fill('GVL');
+  await p.getByRole('button', { name: 'Rechercher', exact: true }).click();
+  await p.getByText('Compris comme : nom de produit.').waitFor();
+  await p.locator('.product-card', { hasText: 'Valerol' }).waitFor();
+  assert.equal(await p.getByRole('alert').count(), 0);
+  // A code opens the compound's card.
+  await p.goto(server.url + '/search?q=CMP-000001');
+  await p.getByText('Compris comme : code du registre.').waitFor();
+  assert.deepEqual(await compoundCardIds(p), ['CMP-000001']);
+  // A SMILES is a substructure search with an exact count; the count does not grow while paging.
+  await p.goto(server.url + '/search?q=' + encodeURIComponent('c1ccccc1O') + '&page_size=12');
+  const count = p.locator('.result-count');
+  await count.getByText(/^\d+ résultat\(s\)$/).waitFor();
+  const total = await text(count);
+  await p.getByLabel('Par page').selectOption('24');
+  await p.waitForURL(/page_size=24/);
+  await count.getByText(/^\d+ résultat\(s\)$/).waitFor();
+  assert.equal(await text(count), total);
+  await p.getByRole('link', { name: 'chercher la structure exacte' }).click();
+  await p.waitForURL(/mode=exact/);
+  await p.getByText('1 résultat(s)').or(p.getByText('0 résultat(s)')).waitFor();
+});
+
+runner.step('a structure query is drawn in the editor with the mouse', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/search');
+  await p.getByRole('button', { name: 'Dessiner la structure' }).click();
+  await waitForEditor(p);
+  const editor = p.getByTestId('ketcher');
+  await editor.locator('[data-testid="template-0"]').click();
+  const box = await editor.boundingBox();
+  await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const field = p.getByLabel('Structure recherchée (SMILES ou SMARTS)');
+  await p.waitForFunction(() => /c|C/.test(document.querySelector('input[name="q"]').value));
+  assert.equal(await p.getByLabel('Sous-structure').isChecked(), true);
+  assert.match(await field.inputValue(), /^(c1ccccc1|C1=CC=CC=C1|C1C=CC=CC=1)$/);
+  await p.getByRole('button', { name: 'Rechercher', exact: true }).click();
+  await p.waitForURL(/mode=substructure/);
+  await p.locator('.result-count').getByText(/résultat/).waitFor();
+  assert.ok((await p.locator('.compound-card').count()) > 0);
+}, { needs: ['member signs in and sees the start-up dashboard'] });
+
 runner.step('similarity search scores the compound; filters and a bad query are answered', async () => {
   const p = state.member;
   await p.goto(server.url + '/search?mode=similarity&q=' + encodeURIComponent('OCCc1ccc(O)c(OC)c1') + '&threshold=0.3&mw_max=200');
@@ -375,45 +727,51 @@ runner.step('similarity search scores the compound; filters and a bad query are 
 }, { needs: ['member registers a compound by SMILES after the preview verdict'] });
 
 // Step 1: esterification of homovanillic acid; step 2: its reduction to the registered alcohol.
+// The editor lists the species of each reaction; amounts are typed in their rows (labelled by
+// formula or CHEM21 solvent name), the ester of step 2 is linked to step 1 by the page.
 const ROUTE_STEPS = [
   {
     name: 'Estérification',
     reaction: 'COc1cc(CC(=O)O)ccc1O.CO>OS(=O)(=O)O>COC(=O)Cc1ccc(O)c(OC)c1.O',
-    components: [
-      { role: 'reactant', smiles: 'COc1cc(CC(=O)O)ccc1O', amount: 18.22, unit: 'g', origin: 'bio-based' },
-      { role: 'reactant', smiles: 'CO', amount: 40, unit: 'mL', density: 0.792 },
-      { role: 'catalyst', smiles: 'OS(=O)(=O)O', amount: 0.5, unit: 'g' },
-      { role: 'product', smiles: 'COC(=O)Cc1ccc(O)c(OC)c1', amount: 17.66, unit: 'g' },
-    ],
+    amounts: [['C9H10O4', '18.22'], ['Méthanol', '31.68'], ['H2O4S', '0.5'], ['C10H12O4', '17.66']],
+    roles: [['H2O4S', 'catalyst']],
+    origins: [['C9H10O4', 'bio-based']],
   },
   {
     name: 'Hydrogénation',
     reaction: 'COC(=O)Cc1ccc(O)c(OC)c1.[H][H].[H][H]>>OCCc1ccc(O)c(OC)c1.CO',
-    components: [
-      { role: 'reactant', smiles: 'COC(=O)Cc1ccc(O)c(OC)c1', amount: 17.66, unit: 'g', fromStep: 1 },
-      { role: 'reactant', smiles: '[H][H]', amount: 0.5, unit: 'g' },
-      { role: 'solvent', smiles: 'CCO', amount: 100, unit: 'mL', density: 0.789, origin: 'bio-based' },
-      { role: 'product', smiles: 'OCCc1ccc(O)c(OC)c1', amount: 13.46, unit: 'g' },
-    ],
+    amounts: [['H2', '0.5'], ['C9H12O3', '13.46']],
+    extras: [['Éthanol', '100', 'mL', '0.789']],
   },
 ];
 
-async function fillStep(p, n, step) {
+// Fills step n the way a person does; returns nothing, counts into `effort`.
+async function fillStep(p, n, step, effort) {
   const box = p.locator(`fieldset[data-step="${n}"]`);
-  await box.getByLabel('Nom de l’étape').fill(step.name);
-  await box.getByLabel(`SMILES de réaction (étape ${n})`).fill(step.reaction);
-  for (let j = 0; j < step.components.length; j++) {
-    const c = step.components[j];
-    await box.getByRole('button', { name: 'Ajouter un composant' }).click();
-    const row = box.locator(`.component-row[data-component="${j}"]`);
-    await row.getByLabel('Rôle').selectOption(c.role);
-    await row.getByLabel('SMILES', { exact: true }).fill(c.smiles);
-    await row.getByLabel('Unité').selectOption(c.unit);
-    await row.getByLabel('Quantité').fill(String(c.amount));
-    if (c.density) await row.getByLabel('Densité (g/mL)').fill(String(c.density));
-    if (c.origin) await row.getByLabel('Origine').selectOption(c.origin);
-    if (c.fromStep) await row.getByLabel('Produit de l’étape').selectOption(String(c.fromStep));
+  if (step.name) await effort.type(box.getByLabel('Nom de l’étape'), step.name);
+  await effort.paste(box.getByLabel(`Réaction (étape ${n}) : SMILES de réaction ou fichier RXN collé`), step.reaction);
+  for (const [species, amount] of step.amounts) await effort.type(box.getByLabel('Quantité de ' + species, { exact: true }), amount);
+  for (const [species, role] of step.roles || []) await effort.select(box.getByLabel('Rôle de ' + species, { exact: true }), role);
+  for (const [species, origin] of step.origins || []) await effort.select(box.getByLabel('Origine de ' + species, { exact: true }), origin);
+  for (const [j, [name, amount, unit, density]] of (step.extras || []).entries()) {
+    await effort.click(box.getByRole('button', { name: 'Ajouter un solvant ou un réactif' }));
+    const row = box.locator(`.extra-row[data-extra="${j}"]`);
+    await effort.type(row.getByLabel('Solvant ou réactif'), name);
+    await row.getByText(/^Guide CHEM21/).waitFor();
+    await effort.type(row.getByLabel('Quantité'), amount);
+    if (unit !== 'g') await effort.select(row.getByLabel('Unité'), unit);
+    if (density) await effort.type(row.getByLabel('Densité (g/mL)'), density);
   }
+}
+
+// Publishes the record of the page: visibility "Public", then the dialog that says who will
+// see it.
+async function publish(p) {
+  await p.getByLabel('Visibilité').selectOption('public');
+  await p.getByRole('button', { name: 'Changer la visibilité' }).click();
+  const dialog = p.getByRole('dialog', { name: 'Changer la visibilité ?' });
+  await dialog.getByText('visible de tous').waitFor();
+  await dialog.getByRole('button', { name: 'Publier' }).click();
 }
 
 // The value shown for a metric in a metrics table, as a number ("91,59 %" → 91.59).
@@ -425,25 +783,86 @@ async function metricValue(scope, key) {
 
 runner.step('member records a two-step route; each step shows live metrics and CHEM21 lights', async () => {
   const p = state.member;
+  const effort = new Effort(p);
   await p.goto(server.url + '/compounds/' + state.compoundId);
   await p.getByRole('link', { name: 'Décrire une voie de synthèse' }).click();
   await p.getByRole('heading', { level: 1, name: 'Nouvelle voie de synthèse' }).waitFor();
   assert.equal(await p.getByLabel('Composé cible').inputValue(), state.compoundId);
   await p.getByLabel('Nom de la voie').fill('Voie ester puis hydrogénation');
-  await fillStep(p, 1, ROUTE_STEPS[0]);
+  await fillStep(p, 1, ROUTE_STEPS[0], effort);
   const live1 = p.getByTestId('metrics-1');
   await live1.locator('tr[data-metric="pmi"] td.num').getByText(/\d/).waitFor();
   // AE = 196.20 / (182.17 + 32.04) = 91.6 %: computed by the server while typing.
   assert.ok(Math.abs((await metricValue(live1, 'atom_economy')) - 91.59) < 0.05);
   await live1.locator('.lights .light').first().waitFor();
+  // The table shows the molar masses and, once amounts are typed, the equivalents.
+  const acid = p.locator('fieldset[data-step="1"] tr', { hasText: 'C9H10O4' });
+  assert.match(await text(acid), /182,1[78]/);
+  await acid.locator('td.num').nth(2).getByText(/^1$/).waitFor();
   await p.getByRole('button', { name: 'Ajouter une étape' }).click();
-  await fillStep(p, 2, ROUTE_STEPS[1]);
+  await fillStep(p, 2, ROUTE_STEPS[1], effort);
+  // The ester comes from step 1, with step 1's amount.
+  const ester = p.locator('fieldset[data-step="2"] tr', { hasText: 'C10H12O4' });
+  assert.equal(await ester.getByLabel('produit de l’étape 1').isChecked(), true);
+  assert.equal(await ester.getByLabel('Quantité de C10H12O4').inputValue(), '17.66');
   const live2 = p.getByTestId('metrics-2');
   await live2.locator('tr[data-metric="pmi"] td.num').getByText(/\d/).waitFor();
-  await shot(p, 'route-editor');
+  await live2.locator('[data-criterion="solvents"]').waitFor();
+  await shot(p, 'route-editor', { fullPage: true });
   await p.getByRole('button', { name: 'Enregistrer la voie' }).click();
   await p.waitForURL(/\/routes\/\d+$/);
   state.routeId = p.url().match(/\/routes\/(\d+)$/)[1];
+  // The saved route shows every step's scheme, components, amounts, conditions and work-up.
+  const step2 = p.locator('.step-summary[data-step="2"]');
+  await step2.locator('.scheme').waitFor();
+  const solventRow = step2.getByRole('row', { name: /Éthanol/ });
+  assert.match(await text(solventRow), /Solvant/);
+  assert.match(await text(solventRow), /100 mL/);
+  assert.match(await text(step2.getByRole('row', { name: /C10H12O4/ })), /produit de l’étape 1/);
+}, { needs: ['member registers a compound by SMILES after the preview verdict'] });
+
+runner.step('a refused amount is shown in the row of the species it concerns', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/routes/new?target=' + state.compoundId);
+  const step = p.locator('fieldset[data-step="1"]');
+  await step.getByLabel('Réaction (étape 1) : SMILES de réaction ou fichier RXN collé').fill('CC(=O)O.OCC>>CC(=O)OCC.O');
+  await step.getByLabel('Quantité de Éthanol', { exact: true }).fill('4.6');
+  await step.getByLabel('Quantité de Acide acétique', { exact: true }).fill('-3');
+  const row = step.locator('tr', { hasText: 'Acide acétique' });
+  await row.getByRole('alert').getByText(/negative amounts/).waitFor();
+  assert.equal(await step.locator('tr', { hasText: 'Éthanol' }).getByRole('alert').count(), 0);
+  await step.getByLabel('Quantité de Acide acétique', { exact: true }).fill('6');
+  await row.getByRole('alert').waitFor({ state: 'detached' });
+}, { needs: ['member registers a compound by SMILES after the preview verdict'] });
+
+runner.step('a reaction drawn with the mouse fills the step’s species table', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/routes/new?target=' + state.compoundId);
+  const step = p.locator('fieldset[data-step="1"]');
+  await step.getByRole('tab', { name: 'Dessiner' }).click();
+  await waitForEditor(p);
+  const editor = step.getByTestId('ketcher');
+  await editor.scrollIntoViewIfNeeded();
+  const box = await editor.boundingBox();
+  const y = box.y + box.height / 2;
+  // Two cyclopropanes on the left, an arrow, cyclohexane on the right (balanced: 2 C3H6 → C6H12).
+  await editor.locator('[data-testid="template-4"]').click();
+  await p.mouse.click(box.x + box.width * 0.2, y);
+  await p.mouse.click(box.x + box.width * 0.33, y);
+  await editor.locator('[data-testid="reaction-arrow-open-angle"]').click();
+  await p.mouse.move(box.x + box.width * 0.45, y);
+  await p.mouse.down();
+  await p.mouse.move(box.x + box.width * 0.52, y);
+  await p.mouse.move(box.x + box.width * 0.58, y);
+  await p.mouse.up();
+  await editor.locator('[data-testid="template-2"]').click();
+  await p.mouse.click(box.x + box.width * 0.75, y);
+  await step.getByLabel('Quantité de C3H6', { exact: true }).waitFor();
+  await step.getByLabel('Quantité de Cyclohexane', { exact: true }).waitFor();
+  assert.match(await text(step.locator('tr', { hasText: 'C3H6' })), /× 2/);
+  assert.equal(await step.getByLabel('Rôle de Cyclohexane', { exact: true }).inputValue(), 'product');
+  await step.getByRole('tab', { name: 'Coller' }).click();
+  assert.match(await step.getByLabel('Réaction (étape 1) : SMILES de réaction ou fichier RXN collé').inputValue(), />>/);
 }, { needs: ['member registers a compound by SMILES after the preview verdict'] });
 
 runner.step('the route page shows route metrics per kg; the lead validates and publishes it', async () => {
@@ -457,9 +876,11 @@ runner.step('the route page shows route metrics per kg; the lead validates and p
   assert.equal(await p.locator('.principles li').count(), 12);
   assert.equal(await p.locator('.step-summary').count(), 2);
   await p.getByRole('button', { name: 'Valider la voie' }).click();
+  const dialog = p.getByRole('dialog', { name: 'Valider cette voie ?' });
+  await dialog.getByText('Une voie validée est figée').waitFor();
+  await dialog.getByRole('button', { name: 'Valider la voie' }).click();
   await p.getByText(/Validée/).first().waitFor();
-  await p.getByLabel('Visibilité').selectOption('public');
-  await p.getByRole('button', { name: 'Changer la visibilité' }).click();
+  await publish(p);
   await p.locator('.page-header .badge').getByText('Public').waitFor();
   await shot(p, 'route');
 }, { needs: ['member records a two-step route; each step shows live metrics and CHEM21 lights', 'the lead publishes the compound; its history records it'] });
@@ -528,11 +949,82 @@ runner.step('the product page shows the stages, the timeline and the route badge
   await p.locator('.timeline.stages li.stage-done').first().waitFor();
   await p.locator('.timeline.events li').first().waitFor();
   await p.locator('.green-badges [data-metric="pmi"]').waitFor();
-  await p.getByLabel('Visibilité').selectOption('public');
-  await p.getByRole('button', { name: 'Changer la visibilité' }).click();
+  await publish(p);
   await p.locator('.page-header .badge').getByText('Public').waitFor();
   await shot(p, 'product');
 }, { needs: ['member creates a product and moves it to the next stage on the pipeline board', 'the route page shows route metrics per kg; the lead validates and publishes it'] });
+
+runner.step('the lead records a gate decision, a TRL change, a document and a customer', async () => {
+  const p = state.lead;
+  await p.goto(server.url + '/products/' + state.productId);
+  await p.getByRole('heading', { level: 1, name: 'Hydroxy-Zitoun 98' }).waitFor();
+  // Gate decision on the first stage.
+  await p.getByRole('button', { name: /^Décision de passage pour / }).first().click();
+  await p.getByLabel('Décision', { exact: true }).selectOption('go');
+  await p.getByLabel('Justification', { exact: true }).fill('Rendement de 74 % sur deux étapes, solvants recommandés.');
+  await p.getByRole('button', { name: 'Enregistrer la décision' }).click();
+  await p.locator('.timeline.events li[data-type="gate_decision"]').getByText('Rendement de 74 %').waitFor();
+  // TRL 3 → 4, after the dialog.
+  await p.getByLabel('Nouveau TRL').selectOption('4');
+  await p.getByLabel('Justification du changement').fill('Procédé validé au laboratoire');
+  await p.getByRole('button', { name: 'Changer le TRL' }).click();
+  const dialog = p.getByRole('dialog', { name: 'Changer le TRL ?' });
+  await dialog.getByText('du TRL 3 au TRL 4').waitFor();
+  await dialog.getByRole('button', { name: 'Changer le TRL' }).click();
+  await p.locator('.page-header, .panel').getByText('TRL 4').first().waitFor();
+  await p.locator('.timeline.events').getByText('TRL 3 → 4').waitFor();
+  // A datasheet, uploaded then downloaded from the timeline.
+  const content = 'Fiche technique Hydroxy-Zitoun 98\npureté ≥ 98 %\n';
+  await p.getByLabel('Fichier', { exact: true }).setInputFiles({ name: 'fiche-hz98.txt', mimeType: 'text/plain', buffer: Buffer.from(content) });
+  await p.getByLabel('Titre').fill('Fiche technique');
+  await p.getByRole('button', { name: 'Déposer le document' }).click();
+  const link = p.locator('.documents').getByRole('link', { name: 'Fiche technique' });
+  await link.waitFor();
+  const download = p.waitForEvent('download');
+  await p.locator('.timeline.events').getByRole('link', { name: /^(Fiche technique|fiche-hz98\.txt)$/ }).click();
+  assert.equal(fs.readFileSync(await (await download).path(), 'utf8'), content);
+  // A customer.
+  await p.getByRole('button', { name: 'Ajouter un client' }).click();
+  await p.getByLabel('Nom', { exact: true }).fill('Laboratoires Argania (essai)');
+  await p.getByLabel('Relation').selectOption('prospect');
+  await p.getByRole('button', { name: 'Enregistrer le client' }).click();
+  await p.getByRole('row', { name: /Laboratoires Argania \(essai\)/ }).getByText('Prospect').waitFor();
+  await shot(p, 'product-team', { fullPage: true });
+}, { needs: ['the product page shows the stages, the timeline and the route badges'] });
+
+runner.step('in English the product page says its TRL, stages and events in English', async () => {
+  const p = state.lead;
+  await p.goto(server.url + '/products/' + state.productId);
+  await p.getByRole('button', { name: 'EN', exact: true }).click();
+  try {
+    await p.getByRole('heading', { name: 'Technology readiness (TRL)' }).waitFor();
+    await p.getByText('Technology validated in lab').first().waitFor();
+    const events = p.locator('.timeline.events');
+    await events.getByText('Product created').waitFor();
+    await events.getByText(/Decision “Go” at stage/).waitFor();
+    await events.getByText('TRL 3 → 4').waitFor();
+    await p.getByRole('button', { name: 'Retire' }).first().waitFor();
+    assert.equal(await p.getByText(/Produit créé|Décision/).count(), 0);
+  } finally {
+    await p.getByRole('button', { name: 'FR', exact: true }).click();
+    await p.getByRole('link', { name: 'Catalogue' }).first().waitFor();
+  }
+}, { needs: ['the lead records a gate decision, a TRL change, a document and a customer'] });
+
+runner.step('a member retires a batch with a reason, after the dialog says what happens', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/compounds/' + state.compoundId);
+  const row = p.getByRole('row', { name: new RegExp(state.compoundId + '-F1-B001') });
+  await row.getByRole('button', { name: 'Retirer' }).click();
+  const dialog = p.getByRole('dialog', { name: /Retirer le lot/ });
+  await dialog.getByText('jamais effacé').waitFor();
+  assert.equal(await dialog.getByRole('button', { name: 'Retirer' }).isDisabled(), true);
+  await dialog.getByLabel('Motif').fill('Lot consommé par les essais');
+  await dialog.getByRole('button', { name: 'Retirer' }).click();
+  await p.locator('tr.retired', { hasText: state.compoundId + '-F1-B001' }).waitFor();
+  const batch = await apiFrom(p, 'GET', `/api/batches/${state.compoundId}-F1-B001`);
+  assert.ok(batch.body.retired_at, JSON.stringify(batch.body));
+}, { needs: ['the compound page shows structure, identity, properties and the batch'] });
 
 runner.step('a partner finds the product in the catalogue with its green badges and sends an inquiry', async () => {
   const p = state.partner;
@@ -555,7 +1047,9 @@ runner.step('a partner finds the product in the catalogue with its green badges 
 
 runner.step('the start-up answers the inquiry; the partner reads the answer', async () => {
   const p = state.lead;
-  await p.goto(server.url + '/inquiries');
+  await p.goto(server.url + '/dashboard');
+  // The navigation says an inquiry is waiting for the start-up.
+  await p.getByRole('link', { name: 'Demandes (1 en attente)' }).click();
   await p.getByRole('link', { name: 'Échantillon de 100 g' }).click();
   await p.getByText('Pouvez-vous nous envoyer un échantillon').waitFor();
   await p.getByLabel('Votre réponse').fill('Oui : envoi la semaine prochaine.');
@@ -563,7 +1057,8 @@ runner.step('the start-up answers the inquiry; the partner reads the answer', as
   await p.locator('.message.side-start_up').getByText('envoi la semaine prochaine').waitFor();
   await shot(p, 'inquiry');
   const partner = state.partner;
-  await partner.getByRole('link', { name: 'Demandes', exact: true }).click();
+  await partner.goto(server.url + '/');
+  await partner.getByRole('link', { name: 'Demandes (1 en attente)' }).click();
   const row = partner.getByRole('row', { name: /Échantillon de 100 g/ });
   await row.getByText('Répondue').waitFor();
 }, { needs: ['a partner finds the product in the catalogue with its green badges and sends an inquiry'] });
@@ -612,6 +1107,89 @@ runner.step('the start-up dashboard shows its products by stage', async () => {
   await pipeline.getByRole('link', { name: 'Hydroxy-Zitoun 98' }).waitFor();
   assert.match(await text(pipeline.locator('li[data-stage="proof_of_concept"]')), /^1 Preuve de concept/);
 }, { needs: ['member creates a product and moves it to the next stage on the pipeline board', 'the lead publishes the compound; its history records it'] });
+
+// ---- Phone width (375 × 812) ---------------------------------------------------------------
+
+const PHONE = { width: 375, height: 812 };
+
+// What breaks a phone layout: a tall header and anything wider than the screen.
+async function assertPhoneLayout(p, what) {
+  const header = await p.locator('.app-header').boundingBox();
+  assert.ok(header.height <= 80, `${what}: the header is ${header.height} px tall`);
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${what}: ${overflow} px wider than the screen`);
+}
+
+runner.step('at phone width the catalogue, a compound and a product fit the screen; the menu folds', async () => {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'fr-FR', isMobile: true, hasTouch: true });
+  watchForeignRequests(context);
+  const p = await context.newPage();
+  p.on('pageerror', (e) => consoleErrors.push('phone: ' + String(e)));
+  try {
+    await p.goto(server.url + '/');
+    await p.locator('.compound-card').first().waitFor();
+    await p.locator('.product-card').first().waitFor();
+    await assertPhoneLayout(p, 'catalogue');
+    const nav = p.getByRole('navigation', { name: 'Navigation principale' });
+    assert.equal(await nav.getByRole('link', { name: 'Recherche', exact: true }).isVisible(), false);
+    await p.getByRole('button', { name: 'Menu' }).click();
+    await nav.getByRole('link', { name: 'Recherche', exact: true }).click();
+    await p.getByRole('heading', { level: 1, name: 'Recherche' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Catalogue', exact: true }).isVisible(), false, 'the menu closes on a page change');
+    await assertPhoneLayout(p, 'search');
+    await shot(p, 'phone-catalogue');
+    await p.goto(server.url + '/compounds/CMP-000001');
+    await p.getByRole('heading', { level: 1, name: 'CMP-000001' }).waitFor();
+    await p.getByRole('heading', { name: 'Propriétés calculées' }).waitFor();
+    await assertPhoneLayout(p, 'compound');
+    await shot(p, 'phone-compound');
+    await p.goto(server.url + '/products/PRD-000001');
+    await p.getByRole('heading', { level: 1 }).waitFor();
+    await p.locator('.badge.trl').first().waitFor();
+    await assertPhoneLayout(p, 'product');
+    await shot(p, 'phone-product');
+  } finally {
+    await context.close();
+  }
+});
+
+runner.step('at phone width a member draws a structure in a usable editor', async () => {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'fr-FR', isMobile: true, hasTouch: true });
+  watchForeignRequests(context);
+  const p = await context.newPage();
+  p.setDefaultTimeout(20000);
+  p.on('pageerror', (e) => consoleErrors.push('phone member: ' + String(e)));
+  try {
+    await p.goto(server.url + '/login');
+    await p.getByLabel('Adresse e-mail').fill('member@zitoun.test');
+    await p.getByLabel('Mot de passe').fill(PASSWORD);
+    await p.getByRole('button', { name: 'Se connecter' }).click();
+    await p.waitForURL(/\/dashboard$/);
+    await p.getByRole('button', { name: 'Menu' }).click();
+    await p.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Enregistrer', exact: true }).click();
+    await waitForEditor(p);
+    await assertPhoneLayout(p, 'register');
+    const editor = await p.getByTestId('ketcher').boundingBox();
+    assert.ok(editor.width >= 340, `the editor is ${editor.width} px wide`);
+    await p.getByTestId('ketcher').locator('[data-testid="template-0"]').click();
+    const box = await p.getByTestId('ketcher').boundingBox();
+    await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await p.getByTestId('verdict').getByText('C6H6').waitFor({ timeout: 30000 });
+    await shot(p, 'phone-register');
+  } finally {
+    await context.close();
+  }
+}, { needs: ['member signs in and sees the start-up dashboard'] });
+
+runner.step('moving to another page puts the focus on its heading', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/dashboard');
+  await p.getByRole('heading', { level: 1 }).waitFor();
+  await p.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Voies de synthèse' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Voies de synthèse' }).waitFor();
+  await p.waitForFunction(() => document.activeElement && document.activeElement.tagName === 'H1');
+  assert.equal(await p.evaluate(() => document.activeElement.textContent), 'Voies de synthèse');
+}, { needs: ['member signs in and sees the start-up dashboard'] });
 
 runner.step('no script errors on the pages visited, and no request left the server', async () => {
   assert.deepEqual(consoleErrors, []);

@@ -1,6 +1,7 @@
 // The application shell: header with navigation, language switch and session, and the
 // page chosen by the current path.
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { api } from './api.js';
 import { LangProvider, LANGUAGES, useI18n } from './i18n.jsx';
 import { Link, matchPath, RouterProvider, useRouter } from './router.jsx';
 import { canRegister, isAdmin, isStaff, SessionProvider, useSession } from './session.jsx';
@@ -13,12 +14,14 @@ import { CompoundPage } from './pages/Compound.jsx';
 import { SearchPage } from './pages/Search.jsx';
 import { AdminPage } from './pages/Admin.jsx';
 import { PipelinePage, ProductPage } from './pages/Products.jsx';
-import { RouteComparePage, RouteEditorPage, RoutePage, RoutesPage } from './pages/Routes.jsx';
+import { RouteComparePage, RoutePage, RoutesPage } from './pages/Routes.jsx';
+import { RouteEditorPage } from './pages/RouteEditor.jsx';
 import { OverviewPage } from './pages/Overview.jsx';
 import { ImportPage } from './pages/Import.jsx';
 import { InquiriesPage, InquiryPage } from './pages/Inquiries.jsx';
 import { NotFoundPage } from './pages/NotFound.jsx';
 import { SubstancePage, SubstancesPage } from './pages/Substances.jsx';
+import { AccountPage, TeamPage } from './pages/Account.jsx';
 
 // The registration page carries the Ketcher editor (several MB): load it only when needed.
 const RegisterPage = lazy(() => import('./pages/Register.jsx'));
@@ -36,6 +39,7 @@ const ROUTES = [
   ['/routes/new', RouteEditorPage],
   ['/routes/compare', RouteComparePage],
   ['/routes/:id', RoutePage],
+  ['/routes/:id/edit', RouteEditorPage],
   ['/products', PipelinePage],
   ['/products/:id', ProductPage],
   ['/overview', OverviewPage],
@@ -45,6 +49,8 @@ const ROUTES = [
   ['/substances', SubstancesPage],
   ['/substances/new', RegisterSubstancePage],
   ['/substances/:id', SubstancePage],
+  ['/account', AccountPage],
+  ['/team', TeamPage],
 ];
 
 function CurrentPage() {
@@ -83,9 +89,9 @@ function SessionMenu() {
   }
   return (
     <div className="session-menu">
-      <span className="who" title={user.email}>
+      <Link to="/account" className="who" title={t('nav.account')}>
         {user.display_name || user.email} <span className="role">· {t('role.' + user.role)}</span>
-      </span>
+      </Link>
       <button
         type="button"
         className="small secondary"
@@ -100,9 +106,29 @@ function SessionMenu() {
   );
 }
 
+// Inquiries waiting for the viewer: partners see the answered ones, start-ups the open ones
+// (GET /api/inquiries?status=). Counted again on every page change.
+function useWaitingInquiries(user, path) {
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    if (!user || user.role === 'admin') {
+      setCount(0);
+      return undefined;
+    }
+    const controller = new AbortController();
+    api.get('/api/inquiries', { status: user.role === 'partner' ? 'answered' : 'open' }, { signal: controller.signal })
+      .then((body) => setCount(body.total ?? (body.items || []).length))
+      .catch(() => {});
+    return () => controller.abort();
+  }, [user, path]);
+  return count;
+}
+
 function Navigation() {
   const { t } = useI18n();
   const { user } = useSession();
+  const { path } = useRouter();
+  const waiting = useWaitingInquiries(user, path);
   return (
     <nav className="main-nav" aria-label={t('nav.label')}>
       <Link to="/">{t('nav.catalogue')}</Link>
@@ -114,7 +140,13 @@ function Navigation() {
       {isStaff(user) && <Link to="/products">{t('nav.pipeline')}</Link>}
       {isStaff(user) && <Link to="/overview">{t('nav.overview')}</Link>}
       {canRegister(user) && <Link to="/import">{t('nav.import')}</Link>}
-      {user && user.role === 'partner' && <Link to="/inquiries">{t('nav.inquiries')}</Link>}
+      {user && (
+        <Link to="/inquiries" aria-label={waiting ? t('nav.inquiriesWaiting', { n: waiting }) : undefined}>
+          {t('nav.inquiries')}
+          {waiting > 0 && <span className="count-badge" aria-hidden="true">{waiting}</span>}
+        </Link>
+      )}
+      {user && user.role === 'lead' && <Link to="/team">{t('nav.team')}</Link>}
       {isAdmin(user) && <Link to="/admin">{t('nav.admin')}</Link>}
     </nav>
   );
@@ -122,6 +154,26 @@ function Navigation() {
 
 function Shell() {
   const { t } = useI18n();
+  const { path } = useRouter();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const first = useRef(true);
+  // On a page change (not the first load) the focus goes to the new page's heading, so a
+  // screen reader reads where the person arrived; the phone menu closes.
+  useEffect(() => {
+    setMenuOpen(false);
+    if (first.current) {
+      first.current = false;
+      return undefined;
+    }
+    const timer = setTimeout(() => {
+      const heading = document.querySelector('main h1') || document.getElementById('main');
+      if (heading) {
+        if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+        heading.focus({ preventScroll: true });
+      }
+    }, 50);
+    return () => clearTimeout(timer);
+  }, [path]);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -133,10 +185,16 @@ function Shell() {
           <span>Argan</span>
           <small>{t('brand.tagline')}</small>
         </Link>
-        <Navigation />
-        <div className="header-tools">
-          <LanguageSwitch />
-          <SessionMenu />
+        <button type="button" className="menu-toggle secondary small" aria-expanded={menuOpen} aria-controls="header-menu"
+          onClick={() => setMenuOpen(!menuOpen)}>
+          {t('nav.menu')}
+        </button>
+        <div id="header-menu" className={'header-menu' + (menuOpen ? ' open' : '')}>
+          <Navigation />
+          <div className="header-tools">
+            <LanguageSwitch />
+            <SessionMenu />
+          </div>
         </div>
       </header>
       <main id="main" tabIndex={-1}>

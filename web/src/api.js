@@ -6,14 +6,31 @@
 // ({"error": {"code", "message", "details"}}) so forms can show the message next to
 // details.field.
 
-const CSRF_KEY = 'argan.csrf';
-
-let csrfToken = sessionStorage.getItem(CSRF_KEY) || '';
+// The token is derived by the server from the session cookie, so it is asked for (GET
+// /api/session) rather than remembered: a page opened from a shared link, a reloaded page or
+// a tab left open across a new sign-in always sends the token of the cookie it has.
+let csrfToken = '';
+let csrfPending = null;
 
 export function setCsrfToken(token) {
   csrfToken = token || '';
-  if (csrfToken) sessionStorage.setItem(CSRF_KEY, csrfToken);
-  else sessionStorage.removeItem(CSRF_KEY);
+}
+
+// The current session's token ('' when nobody is signed in), fetched once at a time.
+function fetchCsrfToken() {
+  if (!csrfPending) {
+    csrfPending = fetch('/api/session', { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((body) => {
+        csrfToken = (body && body.csrf_token) || '';
+        return csrfToken;
+      })
+      .catch(() => csrfToken)
+      .finally(() => {
+        csrfPending = null;
+      });
+  }
+  return csrfPending;
 }
 
 export class ApiError extends Error {
@@ -42,27 +59,21 @@ function encodeQuery(params) {
   return parts.length ? '?' + parts.join('&') : '';
 }
 
-// request('GET', '/api/compounds', {query: {page: 0}}) → parsed JSON (or text for non-JSON).
-// Throws ApiError on a non-2xx answer or when the server cannot be reached.
-export async function request(method, path, { query, body, form, signal } = {}) {
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+async function send(method, path, { query, body, form, signal }, token) {
   const headers = { Accept: 'application/json' };
   let payload;
   if (form) {
-    payload = form; // FormData: the browser sets the multipart boundary.
+    payload = form; // FormData (or a File): the browser sets the type.
   } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     payload = JSON.stringify(body);
   }
-  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  if (token) headers['X-CSRF-Token'] = token;
   let response;
   try {
-    response = await fetch(path + encodeQuery(query), {
-      method,
-      headers,
-      body: payload,
-      credentials: 'same-origin',
-      signal,
-    });
+    response = await fetch(path + encodeQuery(query), { method, headers, body: payload, credentials: 'same-origin', signal });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError(0, { error: { code: 'NETWORK', message: e.message } });
@@ -74,6 +85,25 @@ export async function request(method, path, { query, body, form, signal } = {}) 
   }
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
+}
+
+const isCsrfRefusal = (e) => e instanceof ApiError && e.status === 403 && e.details.reason === 'csrf';
+
+// request('GET', '/api/compounds', {query: {page: 0}}) → parsed JSON (or text for non-JSON).
+// Throws ApiError on a non-2xx answer or when the server cannot be reached. A state-changing
+// request waits for the session's CSRF token when the page does not know it yet, and is sent
+// once more with a fresh token when the server refuses the one it had.
+export async function request(method, path, options = {}) {
+  if (!STATE_CHANGING.has(method) || (method === 'POST' && path === '/api/session')) return send(method, path, options, '');
+  const token = csrfToken || (await fetchCsrfToken());
+  try {
+    return await send(method, path, options, token);
+  } catch (e) {
+    if (!isCsrfRefusal(e)) throw e;
+    const fresh = await fetchCsrfToken();
+    if (!fresh || fresh === token) throw e;
+    return send(method, path, options, fresh);
+  }
 }
 
 // True when the server has no such endpoint at all (an Argan built without that feature),

@@ -19,6 +19,12 @@ function show(value) {
   return text.length > 60 ? text.slice(0, 57) + '…' : text;
 }
 
+// The server labels actors "user:3 (karim@zitoun.ma)"; a person reads the e-mail.
+export function actorLabel(label) {
+  const m = /^user:\d+ \((.*)\)$/.exec(label || '');
+  return m ? m[1] : label;
+}
+
 export function History({ path, version = 0 }) {
   const { t, formatDate } = useI18n();
   const history = useLoad((signal) => api.get(path, undefined, { signal }), [path, version]);
@@ -36,7 +42,7 @@ export function History({ path, version = 0 }) {
           <li key={e.id}>
             <div className="timeline-head">
               <strong>{action}</strong> <span className="mono small">{e.record_id}</span>
-              <span className="muted small"> · {formatDate(e.at)} · {e.actor.label}</span>
+              <span className="muted small"> · {formatDate(e.at)} · {actorLabel(e.actor.label)}</span>
             </div>
             {e.reason && <p className="small">{t('history.reason')} {e.reason}</p>}
             {fields.length > 0 && (

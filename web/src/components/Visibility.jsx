@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { useSession } from '../session.jsx';
-import { ErrorMessage, Field, useFormError } from './ui.jsx';
+import { ConfirmButton, Field } from './ui.jsx';
 
 export const VISIBILITIES = ['start-up', 'cluster', 'public'];
 
@@ -17,48 +17,36 @@ function visibilityChoices(user, record) {
   return record.visibility === 'public' ? [] : ['start-up', 'cluster'];
 }
 
-// Changes the visibility of a compound, route or product: PATCH `path` {visibility, reason?}
-// (every record the publishing rule covers takes the same body).
+// Changes the visibility of a compound, route or product (PATCH `path` {visibility, reason?},
+// the same body for every record the publishing rule covers), after a dialog that says who
+// will see the record.
 export function VisibilityControl({ record, path, onChanged }) {
   const { t } = useI18n();
   const { user } = useSession();
   const [value, setValue] = useState(record.visibility);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const { setError, fieldError, generalError } = useFormError();
   const choices = visibilityChoices(user, record);
   if (choices.length < 2) return null;
   return (
-    <form
-      className="visibility-control"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        setBusy(true);
-        setError(null);
-        try {
+    <div className="visibility-control">
+      <Field label={t('compound.visibility')} as="select" value={value} onChange={(e) => setValue(e.target.value)}>
+        {choices.map((v) => (
+          <option key={v} value={v}>{t('visibility.' + v)}</option>
+        ))}
+      </Field>
+      <Field label={t('compound.visibilityReason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+      <ConfirmButton disabled={value === record.visibility} title={t('visibility.confirmTitle')}
+        message={t('visibility.confirm.' + value, { from: t('visibility.' + record.visibility) })}
+        confirmLabel={t('visibility.apply.' + value)}
+        onConfirm={async () => {
           const body = { visibility: value };
           if (reason.trim()) body.reason = reason.trim();
           await api.patch(path, body);
           setReason('');
           onChanged();
-        } catch (err) {
-          setError(err);
-        } finally {
-          setBusy(false);
-        }
-      }}
-    >
-      <Field label={t('compound.visibility')} as="select" value={value} onChange={(e) => setValue(e.target.value)}
-        error={fieldError('visibility')}>
-        {choices.map((v) => (
-          <option key={v} value={v}>{t('visibility.' + v)}</option>
-        ))}
-      </Field>
-      <Field label={t('compound.visibilityReason')} value={reason} onChange={(e) => setReason(e.target.value)}
-        error={fieldError('reason')} />
-      <button type="submit" disabled={busy || value === record.visibility}>{t('compound.changeVisibility')}</button>
-      <ErrorMessage error={generalError(['visibility', 'reason'])} />
-    </form>
+        }}>
+        {t('compound.changeVisibility')}
+      </ConfirmButton>
+    </div>
   );
 }
-

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { isAdmin, useSession } from '../session.jsx';
+import { Link } from '../router.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { ErrorMessage, Field, Loading, PageHeader, useFormError } from '../components/ui.jsx';
 import { UsersAdmin } from './UsersAdmin.jsx';
@@ -123,6 +124,9 @@ export function AdminPage() {
       <>
         <PageHeader title={t('admin.title')} />
         <p>{t('admin.only')}</p>
+        {user && user.role === 'lead' && (
+          <p><Link to="/team" className="button">{t('admin.toTeam')}</Link></p>
+        )}
       </>
     );
   }

@@ -9,6 +9,9 @@ import { Link, useRouter } from '../router.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { Depiction, Empty, ErrorMessage, Loading, PageHeader, Pager, useLoad, VisibilityBadge } from '../components/ui.jsx';
 import { ProductCard } from './Products.jsx';
+import { searchUrl } from './Search.jsx';
+import { ExportLinks } from '../components/Exports.jsx';
+import { classifyQuery } from '../queryKind.js';
 
 const PAGE_SIZE = 12;
 
@@ -45,7 +48,7 @@ export function SearchBox({ initial = '' }) {
       role="search"
       onSubmit={(e) => {
         e.preventDefault();
-        navigate('/search?q=' + encodeURIComponent(text.trim()));
+        navigate(searchUrl({ q: text.trim() }));
       }}
     >
       <label htmlFor="catalogue-search" className="visually-hidden">
@@ -59,6 +62,11 @@ export function SearchBox({ initial = '' }) {
         onChange={(e) => setText(e.target.value)}
       />
       <button type="submit">{t('catalogue.search.button')}</button>
+      {text.trim() && (
+        <p className="search-box-hint muted small" aria-live="polite">
+          {t('search.willUnderstand', { kind: t('search.kind.' + classifyQuery(text).kind) })}
+        </p>
+      )}
       <Link to="/search?mode=substructure" className="button secondary">
         {t('catalogue.search.structure')}
       </Link>
@@ -103,7 +111,10 @@ export function CataloguePage() {
       <SearchBox />
       <CatalogueProducts />
       <section aria-labelledby="catalogue-compounds">
-        <h2 id="catalogue-compounds">{t('catalogue.compounds')}</h2>
+        <div className="section-head">
+          <h2 id="catalogue-compounds">{t('catalogue.compounds')}</h2>
+          <ExportLinks kind="compounds" />
+        </div>
         {compounds.loading && <Loading />}
         <ErrorMessage error={compounds.error} />
         {compounds.data && compounds.data.items.length === 0 && <Empty>{t('catalogue.empty')}</Empty>}

@@ -5,20 +5,23 @@ import { useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { Link, useQuery } from '../router.jsx';
-import { useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { History } from '../components/History.jsx';
 import { VisibilityControl } from '../components/Visibility.jsx';
 import { CompoundRoutes } from './Routes.jsx';
 import { CompoundProducts } from './Products.jsx';
-import { Depiction, Empty, ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad, VisibilityBadge } from '../components/ui.jsx';
+import { Depiction, Empty, ErrorMessage, Loading, PageHeader, useLoad, VisibilityBadge } from '../components/ui.jsx';
+import { RetireButton } from './ProductTeam.jsx';
+import { formLabel } from './formLabel.js';
+import { canRegister, useSession } from '../session.jsx';
 
 // The most similar compounds the caller may see (GET /api/compounds/{id}/neighbours), and
 // the server's anonymous signal when a close compound of another start-up is hidden.
 function Neighbours({ compound }) {
   const { t, formatNumber } = useI18n();
   const startUps = useStartUps();
-  const data = useLoad((signal) => api.get(`/api/compounds/${compound}/neighbours`, { k: 6 }, { signal }), [compound]);
+  // Only compounds that are actually close: a Tanimoto of 0.12 is no neighbour.
+  const data = useLoad((signal) => api.get(`/api/compounds/${compound}/neighbours`, { k: 6, threshold: 0.35 }, { signal }), [compound]);
   return (
     <section className="panel" aria-labelledby="neighbours">
       <h2 id="neighbours">{t('compound.neighbours')}</h2>
@@ -84,8 +87,15 @@ function RelatedFlags({ flags }) {
   );
 }
 
-function BatchesTable({ batches }) {
+// The owning start-up's members and leads, and administrators, retire records.
+function mayRetire(user, compound) {
+  return canRegister(user) && (user.role === 'admin' || user.start_up === compound.start_up);
+}
+
+function BatchesTable({ batches, compound, onChanged }) {
   const { t, formatNumber, formatDate } = useI18n();
+  const { user } = useSession();
+  const retire = mayRetire(user, compound) && !compound.retired_at;
   if (!batches.length) return <Empty>{t('compound.noBatches')}</Empty>;
   return (
     <div className="table-wrap">
@@ -100,6 +110,7 @@ function BatchesTable({ batches }) {
             <th scope="col">{t('batch.notebookRef')}</th>
             <th scope="col">{t('batch.storage')}</th>
             <th scope="col">{t('batch.registered')}</th>
+            {retire && <th scope="col"><span className="visually-hidden">{t('common.actions')}</span></th>}
           </tr>
         </thead>
         <tbody>
@@ -113,6 +124,14 @@ function BatchesTable({ batches }) {
               <td>{b.notebook_ref || '—'}</td>
               <td>{b.storage || '—'}</td>
               <td>{formatDate(b.created_at)}</td>
+              {retire && (
+                <td>
+                  {!b.retired_at && (
+                    <RetireButton path={`/api/batches/${b.id}/retire`} title={t('batch.retireTitle', { id: b.id })}
+                      message={t('batch.retireWhat')} onDone={onChanged} />
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -130,6 +149,7 @@ function formComponents(form) {
 
 export function CompoundPage({ id }) {
   const { t, formatNumber, formatDate } = useI18n();
+  const { user } = useSession();
   const startUps = useStartUps();
   const query = useQuery();
   const [version, setVersion] = useState(0);
@@ -151,8 +171,17 @@ export function CompoundPage({ id }) {
       <PageHeader
         title={c.id}
         subtitle={`${c.formula} · ${formatNumber(c.mw, 3)} g/mol · ${startUps.name(c.start_up)}`}
-        actions={<VisibilityBadge visibility={c.visibility} />}
+        actions={
+          <>
+            <VisibilityBadge visibility={c.visibility} />
+            {mayRetire(user, c) && !c.retired_at && (
+              <RetireButton path={`/api/compounds/${c.id}/retire`} title={t('compound.retireTitle', { id: c.id })}
+                message={t('compound.retireWhat')} onDone={() => setVersion((v) => v + 1)} />
+            )}
+          </>
+        }
       />
+      {c.retired_at && <p className="notice warning-notice">{t('compound.retired', { reason: c.retired_reason || '' })}</p>}
       {query.get('registered') && (
         <p className="notice" role="status">
           {t('register.done.' + query.get('registered'), { batch: query.get('batch') || '' })}
@@ -197,10 +226,10 @@ export function CompoundPage({ id }) {
         {c.forms.map((f) => (
           <div key={f.id} className="form-block">
             <h3>
-              <span className="mono">{f.id}</span> — {f.label}
+              <span className="mono">{f.id}</span> — {formLabel(t, f.label)}
               {formComponents(f) && <small className="muted"> ({formComponents(f)})</small>}
             </h3>
-            <BatchesTable batches={c.batches.filter((b) => b.form === f.id)} />
+            <BatchesTable batches={c.batches.filter((b) => b.form === f.id)} compound={c} onChanged={() => setVersion((v) => v + 1)} />
           </div>
         ))}
       </section>

@@ -10,6 +10,7 @@ import { useStartUps } from '../startUps.jsx';
 import { Empty, ErrorMessage, Field, Loading, PageHeader, Pager, useLoad } from '../components/ui.jsx';
 import { CompoundCard } from './Catalogue.jsx';
 import { stageName } from './Products.jsx';
+import { ExportLinks } from '../components/Exports.jsx';
 
 const PAGE_SIZE = 8;
 
@@ -129,7 +130,10 @@ export function DashboardPage() {
       {startUpId && <PipelineSummary startUpId={startUpId} />}
       {startUpId && (
         <section aria-labelledby="dash-compounds">
-          <h2 id="dash-compounds">{t('dashboard.latestCompounds')}</h2>
+          <div className="section-head">
+            <h2 id="dash-compounds">{t('dashboard.latestCompounds')}</h2>
+            <ExportLinks kind="compounds" startUp={startUpId} />
+          </div>
           {compounds.loading && <Loading />}
           <ErrorMessage error={compounds.error} />
           {compounds.data && compounds.data.items.length === 0 && <Empty>{t('dashboard.noCompounds')}</Empty>}

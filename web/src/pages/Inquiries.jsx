@@ -9,26 +9,34 @@ import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { Link } from '../router.jsx';
 import { useSession } from '../session.jsx';
-import { Empty, ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad } from '../components/ui.jsx';
+import { Empty, ErrorMessage, Field, Loading, PageHeader, SortHeader, TableFoot, useFormError, useLoad, useTable } from '../components/ui.jsx';
 
 export function InquiryList({ items }) {
   const { t, formatDate } = useI18n();
+  const table = useTable(items, {
+    subject: (q) => q.subject,
+    product: (q) => q.product.name,
+    partner: (q) => q.partner,
+    status: (q) => t('inquiryStatus.' + q.status),
+    messages: (q) => q.message_count,
+    updated: (q) => q.updated_at,
+  }, { initial: { key: 'updated', dir: -1 } });
   if (!items.length) return <Empty>{t('inquiry.none')}</Empty>;
   return (
     <div className="table-wrap">
       <table>
         <thead>
           <tr>
-            <th scope="col">{t('inquiry.subject')}</th>
-            <th scope="col">{t('inquiry.product')}</th>
-            <th scope="col">{t('inquiry.partner')}</th>
-            <th scope="col">{t('inquiry.status')}</th>
-            <th scope="col">{t('inquiry.messages')}</th>
-            <th scope="col">{t('inquiry.updated')}</th>
+            <SortHeader table={table} column="subject">{t('inquiry.subject')}</SortHeader>
+            <SortHeader table={table} column="product">{t('inquiry.product')}</SortHeader>
+            <SortHeader table={table} column="partner">{t('inquiry.partner')}</SortHeader>
+            <SortHeader table={table} column="status">{t('inquiry.status')}</SortHeader>
+            <SortHeader table={table} column="messages">{t('inquiry.messages')}</SortHeader>
+            <SortHeader table={table} column="updated">{t('inquiry.updated')}</SortHeader>
           </tr>
         </thead>
         <tbody>
-          {items.map((q) => (
+          {table.rows.map((q) => (
             <tr key={q.id}>
               <th scope="row"><Link to={`/inquiries/${q.id}`}>{q.subject}</Link></th>
               <td><Link to={`/products/${q.product.id}`}>{q.product.name}</Link></td>
@@ -40,6 +48,7 @@ export function InquiryList({ items }) {
           ))}
         </tbody>
       </table>
+      <TableFoot table={table} />
     </div>
   );
 }

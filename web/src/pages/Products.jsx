@@ -17,6 +17,7 @@ import { Empty, ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad,
 import { GreenBadges } from '../components/GreenBadges.jsx';
 import { VisibilityControl } from '../components/Visibility.jsx';
 import { InquiryList } from './Inquiries.jsx';
+import { canChangeProduct, CustomersPanel, DecisionForm, DocumentsPanel, MarketFacts, ProductEditForm, RetireButton, TrlPanel, trlTitle } from './ProductTeam.jsx';
 
 const STATUSES = ['not_started', 'in_progress', 'done', 'blocked'];
 
@@ -97,19 +98,17 @@ function NextStageButton({ product, onMoved }) {
   );
 }
 
-const VISIBILITIES = ['start-up', 'cluster', 'public'];
-
-// A new product (POST /api/products): name, the compound it is made of, catalogue summary,
-// TRL and visibility; the default stages come with it.
+// A new product (POST /api/products): name, the compound it is made of, catalogue summary and
+// TRL; the default stages come with it. It starts visible to its start-up only.
 function NewProductForm({ onCreated, onCancel }) {
   const { t } = useI18n();
   const { user } = useSession();
   const startUps = useStartUps();
-  const [v, setV] = useState({ name: '', compound_id: '', catalogue_summary: '', trl: '3', visibility: 'start-up', start_up: '' });
+  const [v, setV] = useState({ name: '', compound_id: '', catalogue_summary: '', trl: '3', start_up: '' });
   const [busy, setBusy] = useState(false);
   const { setError, fieldError, generalError } = useFormError();
   const set = (name) => (e) => setV({ ...v, [name]: e.target.value });
-  const fields = ['name', 'compound_id', 'catalogue_summary', 'trl', 'visibility', 'start_up'];
+  const fields = ['name', 'compound_id', 'catalogue_summary', 'trl', 'start_up'];
   return (
     <form
       className="form inline-form"
@@ -118,7 +117,7 @@ function NewProductForm({ onCreated, onCancel }) {
         setBusy(true);
         setError(null);
         try {
-          const body = { name: v.name.trim(), visibility: v.visibility };
+          const body = { name: v.name.trim() };
           if (v.compound_id.trim()) body.compound_id = v.compound_id.trim().toUpperCase();
           if (v.catalogue_summary.trim()) body.catalogue_summary = v.catalogue_summary.trim();
           if (v.trl) body.trl = Number(v.trl);
@@ -148,12 +147,8 @@ function NewProductForm({ onCreated, onCancel }) {
       <Field label={t('product.summary')} as="textarea" rows={2} value={v.catalogue_summary} onChange={set('catalogue_summary')}
         error={fieldError('catalogue_summary')} />
       <div className="form-row">
-        <Field label="TRL" type="number" min="1" max="9" value={v.trl} onChange={set('trl')} error={fieldError('trl')} />
-        <Field label={t('compound.visibility')} as="select" value={v.visibility} onChange={set('visibility')} error={fieldError('visibility')}>
-          {VISIBILITIES.map((x) => (
-            <option key={x} value={x}>{t('visibility.' + x)}</option>
-          ))}
-        </Field>
+        <Field label="TRL" type="number" min="1" max="9" value={v.trl} onChange={set('trl')} error={fieldError('trl')}
+          hint={t('product.newIsPrivate')} />
       </div>
       <div className="form-actions">
         <button type="submit" disabled={busy}>{t('product.create')}</button>
@@ -264,6 +259,8 @@ function InquiryForm({ product }) {
 
 function StageTimeline({ product, onChanged }) {
   const { t, formatDate } = useI18n();
+  const { user } = useSession();
+  const mayChange = canChangeProduct(user, product);
   const [error, setError] = useState(null);
   const setStatus = async (stage, status) => {
     setError(null);
@@ -295,14 +292,19 @@ function StageTimeline({ product, onChanged }) {
                 {t('stage.decision')} <strong>{t('decision.' + s.last_decision.decision)}</strong> — {s.last_decision.rationale}
               </p>
             )}
-            <label className="inline-select">
-              <span className="visually-hidden">{t('stage.statusOf', { name: stageName(t, s.key, s.name) })}</span>
-              <select value={s.status} onChange={(e) => setStatus(s, e.target.value)} aria-label={t('stage.statusOf', { name: stageName(t, s.key, s.name) })}>
-                {STATUSES.map((st) => (
-                  <option key={st} value={st}>{t('stageStatus.' + st)}</option>
-                ))}
-              </select>
-            </label>
+            {mayChange && (
+              <div className="stage-controls">
+                <label className="inline-select">
+                  <span className="visually-hidden">{t('stage.statusOf', { name: stageName(t, s.key, s.name) })}</span>
+                  <select value={s.status} onChange={(e) => setStatus(s, e.target.value)} aria-label={t('stage.statusOf', { name: stageName(t, s.key, s.name) })}>
+                    {STATUSES.map((st) => (
+                      <option key={st} value={st}>{t('stageStatus.' + st)}</option>
+                    ))}
+                  </select>
+                </label>
+                <DecisionForm product={product} stage={{ ...s, name: stageName(t, s.key, s.name) }} onSaved={onChanged} />
+              </div>
+            )}
           </li>
         ))}
       </ol>
@@ -319,11 +321,45 @@ function TimelineEvents({ product, version }) {
   if (timeline.error) return <ErrorMessage error={timeline.error} />;
   const events = timeline.data.events;
   if (!events.length) return <Empty>{t('product.noEvents')}</Empty>;
+  const stage = (key) => {
+    const s = (product.stages || []).find((x) => x.key === key);
+    return s ? stageName(t, s.key, s.name) : key;
+  };
+  // The server's summary is in English; the page says the event from its type and details
+  // (decision, rationale, TRL, note, file name, reason), and keeps the text the team wrote.
+  // Servers without details: the free text is taken from the summary.
+  const describe = (e) => {
+    const d = e.details || {};
+    const after = (sep) => (e.summary.includes(sep) ? e.summary.slice(e.summary.indexOf(sep) + sep.length) : '');
+    switch (e.type) {
+      case 'created': return t('event.created');
+      case 'stage_started': return t('event.stageStarted', { stage: stage(e.stage) });
+      case 'stage_completed': return t('event.stageCompleted', { stage: stage(e.stage) });
+      case 'gate_decision': {
+        const decision = d.decision || e.summary.split(' ')[0];
+        const rationale = d.rationale !== undefined ? `${d.rationale}${d.decided_by ? ` (${d.decided_by})` : ''}` : after(': ');
+        return <>{t('event.decision', { stage: stage(e.stage), decision: messages['decision.' + decision] ? t('decision.' + decision) : decision })} <span className="muted">{rationale}</span></>;
+      }
+      case 'trl_changed': {
+        const m = e.summary.match(/^TRL (\d+) -> (\d+)/);
+        const from = d.trl_from || (m && m[1]);
+        const to = d.trl || (m && m[2]) || e.reference;
+        const note = d.note !== undefined ? d.note : after(': ');
+        return <>{from ? t('event.trl', { from, to }) : t('event.trlCreated', { n: to })}{note && <span className="muted"> — {note}</span>}</>;
+      }
+      case 'document_added': {
+        const name = d.filename || (e.summary.match(/'(.*)'/) || [])[1] || e.reference;
+        return <>{t('event.document')} <a href={`/api/documents/${e.reference}/content`} download={name}>{d.title || name}</a></>;
+      }
+      case 'retired': return t('event.retired', { reason: d.reason !== undefined ? d.reason : after(': ') });
+      default: return e.summary;
+    }
+  };
   return (
     <ol className="timeline events" aria-label={t('product.events')}>
       {events.map((e, i) => (
         <li key={i} data-type={e.type}>
-          <span className="muted small">{formatDate(e.date)}</span> {e.summary}
+          <span className="muted small">{formatDate(e.date)}</span> {describe(e)}
         </li>
       ))}
     </ol>
@@ -349,6 +385,7 @@ export function ProductPage({ id }) {
   const { user } = useSession();
   const startUps = useStartUps();
   const [version, setVersion] = useState(0);
+  const [editing, setEditing] = useState(false);
   const product = useLoad((signal) => api.get(`/api/products/${encodeURIComponent(id)}`, undefined, { signal }), [id, version]);
   if (product.loading && !product.data) return <Loading />;
   if (product.error) {
@@ -361,13 +398,26 @@ export function ProductPage({ id }) {
   }
   const p = product.data;
   const cat = p.catalogue || {};
+  const mayChange = canChangeProduct(user, p) && !p.retired_at;
+  const changed = () => setVersion((v) => v + 1);
   return (
     <>
       <PageHeader
         title={cat.name || p.name}
         subtitle={`${startUps.name(p.start_up)} · ${p.id}`}
-        actions={<VisibilityBadge visibility={p.visibility} />}
+        actions={
+          <>
+            <VisibilityBadge visibility={p.visibility} />
+            {mayChange && !editing && <button type="button" className="secondary small" onClick={() => setEditing(true)}>{t('product.edit')}</button>}
+            {mayChange && (
+              <RetireButton path={`/api/products/${p.id}/retire`} title={t('product.retireTitle', { name: p.name })}
+                message={t('product.retireWhat')} onDone={changed} />
+            )}
+          </>
+        }
       />
+      {p.retired_at && <p className="notice warning-notice">{t('product.retired', { reason: p.retired_reason || '' })}</p>}
+      {editing && <ProductEditForm product={p} onSaved={() => { setEditing(false); changed(); }} onCancel={() => setEditing(false)} />}
       <div className="compound-top">
         <div className="structure-panel">
           {cat.depiction ? (
@@ -386,11 +436,12 @@ export function ProductPage({ id }) {
           {cat.summary && <p className="lead-text">{cat.summary}</p>}
           {p.description && <p>{p.description}</p>}
           <div className="badges">
-            <TrlBadge trl={p.trl} title={p.trl_title} />
-            {p.trl_title && <span className="muted small">{p.trl_title}</span>}
+            <TrlBadge trl={p.trl} title={trlTitle(t, p.trl, p.trl_title)} />
+            {p.trl && <span className="muted small">{trlTitle(t, p.trl, p.trl_title)}</span>}
             {p.stage && <span className="badge stage">{stageName(t, p.stage.key, p.stage.name)}</span>}
           </div>
           <GreenBadges compoundId={p.compound_id} serverBadges={cat.badges} />
+          <MarketFacts market={p.market} />
           {p.formulation.length > 0 && (
             <>
               <h3>{t('product.formulation')}</h3>
@@ -407,17 +458,24 @@ export function ProductPage({ id }) {
           {p.intended_uses.length > 0 && <p className="small">{t('product.uses')} {p.intended_uses.join(', ')}</p>}
         </section>
       </div>
-      {p.view === 'full' && <VisibilityControl key={p.visibility} record={p} path={`/api/products/${p.id}`} onChanged={() => setVersion((v) => v + 1)} />}
+      {p.view === 'full' && <VisibilityControl key={p.visibility} record={p} path={`/api/products/${p.id}`} onChanged={changed} />}
       {p.view === 'full' && p.stages && (
         <div className="two-columns">
           <section className="panel" aria-labelledby="stages">
             <h2 id="stages">{t('product.pipeline')}</h2>
-            <StageTimeline product={p} onChanged={() => setVersion((v) => v + 1)} />
+            <StageTimeline product={p} onChanged={changed} />
           </section>
           <section className="panel" aria-labelledby="events">
             <h2 id="events">{t('product.events')}</h2>
             <TimelineEvents product={p} version={version} />
           </section>
+        </div>
+      )}
+      {p.view === 'full' && <TrlPanel product={p} onChanged={changed} />}
+      {p.view === 'full' && (
+        <div className="two-columns">
+          <DocumentsPanel product={p} version={version} onChanged={changed} />
+          <CustomersPanel product={p} />
         </div>
       )}
       {user && user.role !== 'partner' && p.view === 'full' && <ProductInquiries product={p} />}

@@ -1,19 +1,22 @@
-// Compound registration. The structure comes from the Ketcher editor, a pasted SMILES or an
-// uploaded Molfile; every change asks POST /api/compounds/preview for the depiction and the
-// verdict (new parent, new form, new batch of an existing one; tautomer / stereoisomer
-// flags) before anything is saved. Saving is POST /api/compounds with the batch data.
+// Compound registration. The structure comes from the Ketcher editor (the default), a pasted
+// SMILES or an uploaded Molfile; every change asks POST /api/compounds/preview for the
+// depiction and the verdict (new parent, new form, new batch of an existing one; tautomer /
+// stereoisomer flags) before anything is saved. Only the "Register the compound" button saves
+// (POST /api/compounds with the batch data): the editor sits outside the batch form, so none
+// of its buttons can submit it.
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { Link, useRouter } from '../router.jsx';
 import { canRegister, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
-import { ErrorMessage, Field, Loading, PageHeader, SvgImage, useFormError } from '../components/ui.jsx';
+import { formLabel } from './formLabel.js';
+import { ErrorMessage, Field, humanize, Loading, PageHeader, SvgImage, Tabs, useFormError } from '../components/ui.jsx';
 
 const KetcherEditor = lazy(() => import('../components/KetcherEditor.jsx'));
 
 const UNITS = ['mg', 'g', 'kg', 't', 'uL', 'mL', 'L', 'm3', 'umol', 'mmol', 'mol'];
-const SOURCES = ['smiles', 'draw', 'molfile'];
+const SOURCES = ['draw', 'smiles', 'molfile'];
 const BATCH_FIELDS = ['amount', 'unit', 'purity', 'prepared_on', 'researcher', 'notebook_ref', 'storage', 'notes'];
 
 function Verdict({ preview }) {
@@ -50,12 +53,12 @@ function Verdict({ preview }) {
         <dt>{t('compound.canonicalSmiles')}</dt>
         <dd className="mono">{c.canonical_smiles}</dd>
         <dt>{t('register.form')}</dt>
-        <dd>{preview.form.label}</dd>
+        <dd>{formLabel(t, preview.form.label)}</dd>
       </dl>
       {preview.warnings.length > 0 && (
         <ul className="warnings">
           {preview.warnings.map((w) => (
-            <li key={w}>{w}</li>
+            <li key={w}>{humanize(w)}</li>
           ))}
         </ul>
       )}
@@ -68,7 +71,7 @@ export default function RegisterPage() {
   const { user, loading } = useSession();
   const startUps = useStartUps();
   const { navigate } = useRouter();
-  const [source, setSource] = useState('smiles');
+  const [source, setSource] = useState('draw');
   const [smiles, setSmiles] = useState('');
   const [molfile, setMolfile] = useState('');
   const [drawn, setDrawn] = useState('');
@@ -78,12 +81,18 @@ export default function RegisterPage() {
   const [preview, setPreview] = useState({ busy: false, data: null, error: null });
   const [saving, setSaving] = useState(false);
   const [editorError, setEditorError] = useState('');
-  const { error, setError, fieldError, generalError } = useFormError();
+  const { setError, fieldError, generalError } = useFormError();
   const previewSeq = useRef(0);
 
   const structure = source === 'smiles' ? smiles.trim() : source === 'draw' ? drawn : molfile;
   const format = source === 'smiles' ? 'smiles' : 'molfile';
   const owner = user && user.start_up ? user.start_up : startUp ? Number(startUp) : null;
+
+  // A new structure makes the previous refusal and editor message obsolete.
+  useEffect(() => {
+    setError(null);
+    setEditorError('');
+  }, [structure, setError]);
 
   // Live preview, debounced; only the answer to the latest structure is shown.
   useEffect(() => {
@@ -147,71 +156,66 @@ export default function RegisterPage() {
   return (
     <>
       <PageHeader title={t('register.title')} subtitle={t('register.subtitle')} />
-      <form className="form register" onSubmit={save} noValidate>
-        <ErrorMessage error={generalError(['structure', 'start_up', ...BATCH_FIELDS.map((f) => 'batch.' + f), 'batch'])} />
-        {!user.start_up && (
-          <Field label={t('register.startUp')} as="select" value={startUp} onChange={(e) => setStartUp(e.target.value)}
-            error={fieldError('start_up')} required>
-            <option value="">{t('register.chooseStartUp')}</option>
-            {startUps.items.map((s) => (
-              <option key={s.id} value={s.id}>{s.name}</option>
-            ))}
-          </Field>
-        )}
-        <div className="register-grid">
-          <section className="panel" aria-labelledby="structure-heading">
-            <h2 id="structure-heading">{t('register.structure')}</h2>
-            <div className="tabs" role="tablist" aria-label={t('register.source')}>
-              {SOURCES.map((s) => (
-                <button key={s} type="button" role="tab" id={'tab-' + s} aria-selected={source === s}
-                  aria-controls={'panel-' + s} onClick={() => setSource(s)}>
-                  {t('register.source.' + s)}
-                </button>
-              ))}
-            </div>
-            <div role="tabpanel" id={'panel-' + source} aria-labelledby={'tab-' + source}>
-              {source === 'smiles' && (
-                <Field label={t('register.smiles')} as="textarea" rows={3} value={smiles} spellCheck={false}
-                  onChange={(e) => setSmiles(e.target.value)} error={structureError} hint={t('register.smilesHint')}
-                  className="mono-input" name="smiles" />
-              )}
-              {source === 'draw' && (
-                <>
-                  <Suspense fallback={<Loading />}>
-                    <KetcherEditor onChange={setDrawn} onError={setEditorError} initialStructure={smiles.trim() || undefined} />
-                  </Suspense>
-                  {editorError && <p className="error" role="alert">{editorError}</p>}
-                  <ErrorMessage error={structureError} />
-                </>
-              )}
-              {source === 'molfile' && (
-                <>
-                  <Field label={t('register.molfile')} type="file" accept=".mol,.sdf,.mdl,chemical/x-mdl-molfile"
-                    hint={fileName || t('register.molfileHint')} error={structureError}
-                    onChange={async (e) => {
-                      const file = e.target.files[0];
-                      if (!file) return;
-                      setFileName(file.name);
-                      setMolfile(await file.text());
-                    }} />
-                  {molfile && <pre className="molfile" aria-label={t('register.molfile')}>{molfile.split('\n').slice(0, 12).join('\n')}</pre>}
-                </>
-              )}
-            </div>
-          </section>
-          <section className="panel preview" aria-labelledby="preview-heading" aria-live="polite">
-            <h2 id="preview-heading">{t('register.preview')}</h2>
-            {!owner && <p className="muted">{t('register.chooseStartUpFirst')}</p>}
-            {owner && !structure && <p className="muted">{t('register.previewEmpty')}</p>}
-            {preview.busy && <p className="muted" role="status">{t('register.checking')}</p>}
-            {preview.data && (
+      {!user.start_up && (
+        <Field label={t('register.startUp')} as="select" value={startUp} onChange={(e) => setStartUp(e.target.value)}
+          error={fieldError('start_up')} required className="narrow-field">
+          <option value="">{t('register.chooseStartUp')}</option>
+          {startUps.items.map((s) => (
+            <option key={s.id} value={s.id}>{s.name}</option>
+          ))}
+        </Field>
+      )}
+      <div className={'register-grid source-' + source}>
+        <section className="panel structure-input" aria-labelledby="structure-heading">
+          <h2 id="structure-heading">{t('register.structure')}</h2>
+          <Tabs idPrefix="source" label={t('register.source')} selected={source} onSelect={setSource}
+            tabs={SOURCES.map((s) => [s, t('register.source.' + s)])} />
+          <div role="tabpanel" id="source-panel" aria-labelledby={'source-tab-' + source}>
+            {source === 'smiles' && (
+              <Field label={t('register.smiles')} as="textarea" rows={3} value={smiles} spellCheck={false}
+                onChange={(e) => setSmiles(e.target.value)} error={structureError} hint={t('register.smilesHint')}
+                className="mono-input" name="smiles" />
+            )}
+            {source === 'draw' && (
               <>
-                <SvgImage svg={preview.data.depiction_svg} alt={t('register.previewAlt')} width={300} height={200} />
-                <Verdict preview={preview.data} />
+                <Suspense fallback={<Loading />}>
+                  <KetcherEditor onChange={setDrawn} onError={setEditorError} initialStructure={smiles.trim() || undefined}
+                    label={t('register.editor')} />
+                </Suspense>
+                {editorError && <p className="error" role="alert">{editorError}</p>}
+                <ErrorMessage error={structureError} />
               </>
             )}
-          </section>
-        </div>
+            {source === 'molfile' && (
+              <>
+                <Field label={t('register.molfile')} type="file" accept=".mol,.sdf,.mdl,chemical/x-mdl-molfile"
+                  hint={fileName || t('register.molfileHint')} error={structureError}
+                  onChange={async (e) => {
+                    const file = e.target.files[0];
+                    if (!file) return;
+                    setFileName(file.name);
+                    setMolfile(await file.text());
+                  }} />
+                {molfile && <pre className="molfile" aria-label={t('register.molfile')}>{molfile.split('\n').slice(0, 12).join('\n')}</pre>}
+              </>
+            )}
+          </div>
+        </section>
+        <section className="panel preview" aria-labelledby="preview-heading" aria-live="polite">
+          <h2 id="preview-heading">{t('register.preview')}</h2>
+          {!owner && <p className="muted">{t('register.chooseStartUpFirst')}</p>}
+          {owner && !structure && <p className="muted">{t(source === 'draw' ? 'register.previewEmptyDraw' : 'register.previewEmpty')}</p>}
+          {preview.busy && <p className="muted" role="status">{t('register.checking')}</p>}
+          {preview.data && (
+            <>
+              <SvgImage svg={preview.data.depiction_svg} alt={t('register.previewAlt')} width={300} height={200} />
+              <Verdict preview={preview.data} />
+            </>
+          )}
+        </section>
+      </div>
+      <form className="form register" onSubmit={save} noValidate>
+        <ErrorMessage error={generalError(['structure', 'start_up', ...BATCH_FIELDS.map((f) => 'batch.' + f), 'batch'])} />
         <fieldset className="panel batch">
           <legend>{t('register.batch')}</legend>
           <div className="form-row">
@@ -227,21 +231,25 @@ export default function RegisterPage() {
             <Field label={t('batch.preparedOn')} type="date" value={batch.prepared_on || ''}
               onChange={setBatchField('prepared_on')} error={fieldError('batch.prepared_on')} />
           </div>
-          <div className="form-row">
-            <Field label={t('batch.researcher')} value={batch.researcher || ''} onChange={setBatchField('researcher')}
-              error={fieldError('batch.researcher')} name="researcher" />
-            <Field label={t('batch.notebookRef')} value={batch.notebook_ref || ''} onChange={setBatchField('notebook_ref')}
-              error={fieldError('batch.notebook_ref')} name="notebook_ref" />
-            <Field label={t('batch.storage')} value={batch.storage || ''} onChange={setBatchField('storage')}
-              error={fieldError('batch.storage')} />
-          </div>
-          <Field label={t('batch.notes')} as="textarea" rows={2} value={batch.notes || ''} onChange={setBatchField('notes')}
-            error={fieldError('batch.notes')} />
+          <details className="more-fields">
+            <summary>{t('register.moreBatchFields')}</summary>
+            <div className="form-row">
+              <Field label={t('batch.researcher')} value={batch.researcher || ''} onChange={setBatchField('researcher')}
+                error={fieldError('batch.researcher')} name="researcher" />
+              <Field label={t('batch.notebookRef')} value={batch.notebook_ref || ''} onChange={setBatchField('notebook_ref')}
+                error={fieldError('batch.notebook_ref')} name="notebook_ref" />
+              <Field label={t('batch.storage')} value={batch.storage || ''} onChange={setBatchField('storage')}
+                error={fieldError('batch.storage')} />
+            </div>
+            <Field label={t('batch.notes')} as="textarea" rows={2} value={batch.notes || ''} onChange={setBatchField('notes')}
+              error={fieldError('batch.notes')} />
+          </details>
         </fieldset>
         <div className="form-actions">
           <button type="submit" disabled={saving || !structure || !owner}>
             {saving ? t('register.saving') : t('register.save')}
           </button>
+          {!structure && <span className="muted small">{t('register.needStructure')}</span>}
         </div>
       </form>
     </>

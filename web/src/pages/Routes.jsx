@@ -1,26 +1,26 @@
 // Synthesis routes and their green metrics.
 //   /routes               the routes the caller may see; pick two or more to compare
-//   /routes/new           the route editor: target compound, steps with their components;
-//                         each step's metrics and CHEM21 traffic lights are computed live
-//                         (POST /api/reactions/metrics) while typing; saving is POST /api/routes
+//   /routes/new, /routes/{id}/edit   the route editor (RouteEditor.jsx)
 //   /routes/{id}          one route: route metrics per kg of final product, traffic lights,
-//                         the twelve principles, each step's analysis (GET /api/routes/{id},
-//                         GET /api/routes/{id}/metrics)
+//                         the twelve principles; every step's scheme, components with their
+//                         amounts, conditions and work-up (GET /api/routes/{id},
+//                         GET /api/routes/{id}/metrics); validate, publish, edit (a draft) or
+//                         start a new version (POST /api/routes/{id}/versions), retire
 //   /routes/compare?ids=  routes side by side (GET /api/routes/compare)
 // Metrics are described by the API itself (name, unit, definition): nothing is computed here.
-import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, isMissingEndpoint } from '../api.js';
+import { useState } from 'react';
+import { api, isMissingEndpoint } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { messages } from '../messages.js';
 import { Link, useQuery, useRouter } from '../router.jsx';
 import { canRegister, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
-import { Empty, ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad, VisibilityBadge } from '../components/ui.jsx';
+import { ConfirmButton, Empty, ErrorMessage, humanize, Loading, PageHeader, SortHeader, SvgImage, TableFoot, useLoad, useTable, VisibilityBadge } from '../components/ui.jsx';
+import { ExportLinks } from '../components/Exports.jsx';
+import { solventLabel } from '../solvents.js';
+import { History } from '../components/History.jsx';
 import { VisibilityControl } from '../components/Visibility.jsx';
 
-const ROLES = ['reactant', 'reagent', 'catalyst', 'solvent', 'product', 'by-product'];
-const ORIGINS = ['', 'fossil', 'bio-based', 'waste-derived'];
-const UNITS = ['mg', 'g', 'kg', 't', 'uL', 'mL', 'L', 'm3', 'umol', 'mmol', 'mol'];
 // The headline metrics shown on cards and in the editor, in this order, when present.
 const HEADLINE = ['atom_economy', 'yield', 'reaction_mass_efficiency', 'pmi', 'e_factor_complete', 'overall_yield', 'renewable_input_share'];
 
@@ -85,284 +85,166 @@ export function MetricsTable({ metrics, only }) {
   );
 }
 
-const emptyComponent = () => ({ role: 'reactant', smiles: '', name: '', amount: '', unit: 'g', density: '', origin: '', from_step: '' });
-const emptyStep = () => ({ name: '', reaction_smiles: '', isolated_yield: '', temperature_c: '', time_h: '', components: [] });
-
-function num(v) {
-  return v === '' || v === undefined || v === null ? undefined : Number(v);
-}
-
-// The step as the API reads it (readStep): empty fields are left out.
-function stepBody(step) {
-  const body = { reaction_smiles: step.reaction_smiles.trim() };
-  if (step.name.trim()) body.name = step.name.trim();
-  if (num(step.isolated_yield) !== undefined) body.isolated_yield = num(step.isolated_yield);
-  const conditions = {};
-  if (num(step.temperature_c) !== undefined) conditions.temperature_c = num(step.temperature_c);
-  if (num(step.time_h) !== undefined) conditions.time_h = num(step.time_h);
-  if (Object.keys(conditions).length) body.conditions = conditions;
-  if (step.components.length) {
-    body.components = step.components.map((c) => {
-      const o = { role: c.role };
-      if (c.smiles.trim()) o.smiles = c.smiles.trim();
-      if (c.name.trim()) o.name = c.name.trim();
-      if (num(c.amount) !== undefined) {
-        o.amount = num(c.amount);
-        o.unit = c.unit;
-      }
-      if (num(c.density) !== undefined) o.density = num(c.density);
-      if (c.origin) o.origin = c.origin;
-      if (c.from_step) o.from_step = Number(c.from_step);
-      return o;
-    });
-  }
-  return body;
-}
-
-// The error of a field of step i: from the live preview ("components[0].amount") or from
-// saving ("steps[1].components[0].amount").
-function stepFieldError(preview, saveError, i, field) {
-  if (preview instanceof ApiError && preview.field === field) return preview;
-  if (saveError instanceof ApiError && saveError.field === `steps[${i}].${field}`) return saveError;
-  return null;
-}
-
-function StepEditor({ index, step, onChange, onRemove, saveError }) {
-  const { t } = useI18n();
-  const [analysis, setAnalysis] = useState({ busy: false, data: null, error: null });
-  const seq = useRef(0);
-  const body = JSON.stringify(stepBody(step));
-
-  useEffect(() => {
-    if (!step.reaction_smiles.trim()) {
-      setAnalysis({ busy: false, data: null, error: null });
-      return undefined;
-    }
-    const mine = ++seq.current;
-    setAnalysis((a) => ({ ...a, busy: true }));
-    const timer = setTimeout(async () => {
-      try {
-        const data = await api.post('/api/reactions/metrics', JSON.parse(body));
-        if (mine === seq.current) setAnalysis({ busy: false, data, error: null });
-      } catch (e) {
-        if (mine === seq.current) setAnalysis({ busy: false, data: null, error: e });
-      }
-    }, 500);
-    return () => clearTimeout(timer);
-  }, [body]);
-
-  const set = (name) => (e) => onChange({ ...step, [name]: e.target.value });
-  const setComponent = (j, name) => (e) => {
-    const components = step.components.map((c, k) => (k === j ? { ...c, [name]: e.target.value } : c));
-    onChange({ ...step, components });
-  };
-  const err = (field) => stepFieldError(analysis.error, saveError, index, field);
-  const known = (e) => e instanceof ApiError && (e.field === 'reaction_smiles' || /^components\[/.test(e.field || ''));
-
-  return (
-    <fieldset className="panel step" data-step={index + 1}>
-      <legend>{t('route.step', { n: index + 1 })}</legend>
-      <div className="step-grid">
-        <div>
-          <div className="form-row">
-            <Field className="grow" label={t('route.stepName')} value={step.name} onChange={set('name')} error={err('name')} />
-            <Field label={t('route.yield')} type="number" min="0" max="100" step="any" value={step.isolated_yield}
-              onChange={set('isolated_yield')} error={err('isolated_yield')} />
-          </div>
-          <Field label={t('route.reactionSmiles', { n: index + 1 })} className="mono-input" value={step.reaction_smiles}
-            onChange={set('reaction_smiles')} error={err('reaction_smiles')} hint={t('route.reactionHint')} spellCheck={false} />
-          <div className="form-row">
-            <Field label={t('route.temperature')} type="number" step="any" value={step.temperature_c} onChange={set('temperature_c')}
-              error={err('conditions.temperature_c')} />
-            <Field label={t('route.time')} type="number" min="0" step="any" value={step.time_h} onChange={set('time_h')}
-              error={err('conditions.time_h')} />
-          </div>
-          <h3 className="small-heading">{t('route.components')}</h3>
-          {step.components.length === 0 && <p className="muted small">{t('route.noComponents')}</p>}
-          {step.components.map((c, j) => {
-            const f = (name) => err(`components[${j}].${name}`);
-            return (
-              <div key={j} className="component-row" data-component={j}>
-                <Field label={t('route.role')} as="select" value={c.role} onChange={setComponent(j, 'role')} error={f('role')}>
-                  {ROLES.map((r) => (
-                    <option key={r} value={r}>{t('role.component.' + r)}</option>
-                  ))}
-                </Field>
-                <Field label={t('route.componentSmiles')} className="mono-input" value={c.smiles} onChange={setComponent(j, 'smiles')}
-                  error={f('smiles')} spellCheck={false} />
-                <Field label={t('route.componentName')} value={c.name} onChange={setComponent(j, 'name')} error={f('name')} />
-                <Field label={t('batch.amount')} type="number" min="0" step="any" value={c.amount} onChange={setComponent(j, 'amount')}
-                  error={f('amount')} />
-                <Field label={t('batch.unit')} as="select" value={c.unit} onChange={setComponent(j, 'unit')} error={f('unit')}>
-                  {UNITS.map((u) => (
-                    <option key={u} value={u}>{u.replace('u', 'µ')}</option>
-                  ))}
-                </Field>
-                {/^(mL|uL|L|m3)$/.test(c.unit) && (
-                  <Field label={t('route.density')} type="number" min="0" step="any" value={c.density} onChange={setComponent(j, 'density')}
-                    error={f('density')} />
-                )}
-                <Field label={t('route.origin')} as="select" value={c.origin} onChange={setComponent(j, 'origin')} error={f('origin')}>
-                  {ORIGINS.map((o) => (
-                    <option key={o} value={o}>{t('origin.' + (o || 'unknown'))}</option>
-                  ))}
-                </Field>
-                {index > 0 && (
-                  <Field label={t('route.fromStep')} as="select" value={c.from_step} onChange={setComponent(j, 'from_step')} error={f('from_step')}>
-                    <option value="">—</option>
-                    {Array.from({ length: index }, (_, k) => (
-                      <option key={k + 1} value={String(k + 1)}>{t('route.step', { n: k + 1 })}</option>
-                    ))}
-                  </Field>
-                )}
-                <button type="button" className="small secondary remove" aria-label={t('route.removeComponent', { n: j + 1 })}
-                  onClick={() => onChange({ ...step, components: step.components.filter((_, k) => k !== j) })}>
-                  ×
-                </button>
-              </div>
-            );
-          })}
-          <div className="form-actions">
-            <button type="button" className="small secondary" onClick={() => onChange({ ...step, components: [...step.components, emptyComponent()] })}>
-              + {t('route.addComponent')}
-            </button>
-            {onRemove && (
-              <button type="button" className="small secondary" onClick={onRemove}>
-                {t('route.removeStep')}
-              </button>
-            )}
-          </div>
-        </div>
-        <aside className="live-metrics" aria-live="polite" aria-label={t('route.liveMetrics', { n: index + 1 })} data-testid={'metrics-' + (index + 1)}>
-          <h3 className="small-heading">{t('route.liveMetrics', { n: index + 1 })}</h3>
-          {!step.reaction_smiles.trim() && <p className="muted small">{t('route.metricsPrompt')}</p>}
-          {analysis.busy && <p className="muted small" role="status">{t('register.checking')}</p>}
-          {analysis.error && !known(analysis.error) && <ErrorMessage error={analysis.error} />}
-          {analysis.data && (
-            <>
-              <MetricsTable metrics={analysis.data.metrics} only={HEADLINE} />
-              <TrafficLights lights={analysis.data.traffic_lights} />
-              {analysis.data.balance && !analysis.data.balance.balanced && (
-                <p className="warning small">{analysis.data.balance.summary}</p>
-              )}
-              {analysis.data.warnings.length > 0 && (
-                <ul className="warnings">
-                  {analysis.data.warnings.map((w) => <li key={w}>{w}</li>)}
-                </ul>
-              )}
-            </>
-          )}
-        </aside>
-      </div>
-    </fieldset>
-  );
-}
-
-export function RouteEditorPage() {
-  const { t } = useI18n();
-  const { user, loading } = useSession();
-  const query = useQuery();
-  const { navigate } = useRouter();
-  const [target, setTarget] = useState(query.get('target') || '');
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const [steps, setSteps] = useState([emptyStep()]);
-  const [busy, setBusy] = useState(false);
-  const { error, setError, fieldError } = useFormError();
-
-  if (loading) return <Loading />;
-  if (!canRegister(user)) {
-    return (
-      <>
-        <PageHeader title={t('route.new')} />
-        <p><Link to="/login?next=/routes/new">{t('common.signInFirst')}</Link></p>
-      </>
-    );
-  }
-  const stepError = error instanceof ApiError && /^steps(\[|$)/.test(error.field || '') ? error : null;
-  const topError = error && !(error instanceof ApiError && ['target_compound', 'name', 'description'].includes(error.field)) ? error : null;
-
-  return (
-    <>
-      <PageHeader title={t('route.new')} subtitle={t('route.newSubtitle')} />
-      <form
-        className="form route-editor"
-        noValidate
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
-            const body = { target_compound: target.trim().toUpperCase(), name: name.trim(), steps: steps.map(stepBody) };
-            if (description.trim()) body.description = description.trim();
-            const route = await api.post('/api/routes', body);
-            navigate(`/routes/${route.id}`);
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <div className="form-row">
-          <Field label={t('route.target')} value={target} onChange={(e) => setTarget(e.target.value)} error={fieldError('target_compound')}
-            hint={t('route.targetHint')} required />
-          <Field className="grow" label={t('route.name')} value={name} onChange={(e) => setName(e.target.value)} error={fieldError('name')} required />
-        </div>
-        <Field label={t('route.description')} as="textarea" rows={2} value={description} onChange={(e) => setDescription(e.target.value)}
-          error={fieldError('description')} />
-        {steps.map((s, i) => (
-          <StepEditor
-            key={i}
-            index={i}
-            step={s}
-            saveError={stepError}
-            onChange={(next) => setSteps(steps.map((x, k) => (k === i ? next : x)))}
-            onRemove={steps.length > 1 ? () => setSteps(steps.filter((_, k) => k !== i)) : null}
-          />
-        ))}
-        <div className="form-actions">
-          <button type="button" className="secondary" onClick={() => setSteps([...steps, emptyStep()])}>
-            + {t('route.addStep')}
-          </button>
-          <button type="submit" disabled={busy}>{busy ? t('register.saving') : t('route.save')}</button>
-        </div>
-        <ErrorMessage error={topError} />
-      </form>
-    </>
-  );
+// What the owning start-up (or an administrator) may do to a route.
+function canChange(user, route) {
+  return !!user && (user.role === 'admin' || (canRegister(user) && user.start_up === route.start_up));
 }
 
 // Validating a draft route (PATCH {status: "validated"}): the server checks that the route is
-// complete and makes its target; its refusal is shown as is.
-function ValidateButton({ route, onChanged }) {
+// complete and makes its target; its refusal is shown in the dialog.
+function RouteActions({ route, onChanged }) {
   const { t } = useI18n();
   const { user } = useSession();
-  const [busy, setBusy] = useState(false);
+  const { navigate } = useRouter();
   const [error, setError] = useState(null);
-  if (route.status !== 'draft' || !user || !(user.role === 'admin' || (canRegister(user) && user.start_up === route.start_up))) return null;
+  if (!canChange(user, route) || route.status === 'retired') return null;
   return (
-    <div className="route-validate">
-      <button
-        type="button"
-        disabled={busy}
-        onClick={async () => {
-          setBusy(true);
+    <div className="route-actions-buttons">
+      {route.status === 'draft' && (
+        <>
+          <Link to={`/routes/${route.id}/edit`} className="button secondary">{t('route.edit')}</Link>
+          <ConfirmButton title={t('route.validateTitle')} message={t('route.validateWhat')} confirmLabel={t('route.validate')}
+            onConfirm={async () => {
+              await api.patch(`/api/routes/${route.id}`, { status: 'validated' });
+              onChanged();
+            }}>
+            {t('route.validate')}
+          </ConfirmButton>
+        </>
+      )}
+      {route.status === 'validated' && (
+        <button type="button" className="secondary" onClick={async () => {
           setError(null);
           try {
-            await api.patch(`/api/routes/${route.id}`, { status: 'validated' });
-            onChanged();
+            const next = await api.post(`/api/routes/${route.id}/versions`, {});
+            navigate(`/routes/${next.id}/edit`);
           } catch (e) {
             setError(e);
-          } finally {
-            setBusy(false);
           }
-        }}
-      >
-        {t('route.validate')}
-      </button>
+        }}>
+          {t('route.newVersion')}
+        </button>
+      )}
+      <ConfirmButton className="secondary" danger title={t('route.retireTitle')} message={t('route.retireWhat')} reason
+        confirmLabel={t('common.retire')} onConfirm={async (reason) => {
+          await api.post(`/api/routes/${route.id}/retire`, { reason });
+          onChanged();
+        }}>
+        {t('common.retire')}
+      </ConfirmButton>
       <ErrorMessage error={error} />
     </div>
+  );
+}
+
+// A species of a saved step, depicted when the caller may ask for depictions (the
+// registration preview draws any structure), else by formula.
+function SpeciesPicture({ component, startUp }) {
+  const { user } = useSession();
+  const allowed = canRegister(user) && component.smiles;
+  const picture = useLoad(
+    (signal) => (allowed
+      ? api.post('/api/compounds/preview', { structure: component.smiles, format: 'smiles', start_up: user.start_up || startUp }, { signal })
+      : Promise.resolve(null)),
+    [component.smiles, allowed],
+  );
+  const label = component.name || component.formula || component.smiles;
+  return (
+    <figure className="species-picture">
+      {picture.data ? <SvgImage svg={picture.data.depiction_svg} alt={label} width={130} height={90} /> : <div className="species-formula mono">{component.formula || component.smiles}</div>}
+      <figcaption className="small">{label}{component.coefficient > 1 ? ` × ${component.coefficient}` : ''}</figcaption>
+    </figure>
+  );
+}
+
+export function ReactionScheme({ step, startUp }) {
+  const { t } = useI18n();
+  const side = (name) => (step.components || []).filter((c) => c.side === name);
+  const join = (list) => list.map((c, i) => (
+    <span key={c.position ?? i} className="scheme-item">
+      {i > 0 && <span className="plus" aria-hidden="true">+</span>}
+      <SpeciesPicture component={c} startUp={startUp} />
+    </span>
+  ));
+  const agents = side('agent');
+  return (
+    <div className="scheme" role="img" aria-label={t('route.schemeOf', { reaction: step.reaction_smiles || step.canonical_reaction_smiles })}>
+      <div className="scheme-side">{join(side('reactant'))}</div>
+      <div className="scheme-arrow">
+        <span className="small">{agents.map((c) => c.name || c.formula || c.smiles).join(', ')}</span>
+        <span aria-hidden="true">⟶</span>
+      </div>
+      <div className="scheme-side">{join(side('product'))}</div>
+    </div>
+  );
+}
+
+function StepDetails({ step, analysis, startUp }) {
+  const { t, formatNumber, lang } = useI18n();
+  const c = step.conditions || {};
+  const conditions = [
+    c.temperature_c !== undefined && c.temperature_c !== null && `${formatNumber(c.temperature_c, 1)} °C`,
+    c.time_h !== undefined && c.time_h !== null && `${formatNumber(c.time_h, 2)} h`,
+    c.pressure_bar !== undefined && c.pressure_bar !== null && `${formatNumber(c.pressure_bar, 2)} bar`,
+    c.atmosphere,
+    c.mode && t('route.mode.' + c.mode),
+  ].filter(Boolean);
+  const byPosition = new Map((analysis ? analysis.components : []).map((x) => [x.smiles + '|' + x.side, x]));
+  return (
+    <>
+      <ReactionScheme step={step} startUp={startUp} />
+      <div className="table-wrap">
+        <table className="components">
+          <caption className="visually-hidden">{t('route.components')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('route.species')}</th>
+              <th scope="col">{t('route.role')}</th>
+              <th scope="col" className="num">{t('route.molarMass')}</th>
+              <th scope="col" className="num">{t('batch.amount')}</th>
+              <th scope="col" className="num">mmol</th>
+              <th scope="col" className="num">{t('route.equivalents')}</th>
+              <th scope="col">{t('route.origin')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(step.components || []).map((comp, i) => {
+              const a = byPosition.get(comp.smiles + '|' + comp.side) || {};
+              const solvent = a.solvent ? solventLabel(lang, a.solvent.name) : null;
+              return (
+                <tr key={i} data-role={comp.role}>
+                  <th scope="row">
+                    {comp.name || solvent || comp.formula || comp.smiles}
+                    {comp.from_step && <span className="muted small"> · {t('route.fromStepN', { n: comp.from_step })}</span>}
+                    {comp.compound && <> · <Link to={`/compounds/${comp.compound}`}>{comp.compound}</Link></>}
+                  </th>
+                  <td>{t('role.component.' + comp.role)}</td>
+                  <td className="num">{comp.molar_mass ? formatNumber(comp.molar_mass, 2) : '—'}</td>
+                  <td className="num">{comp.amount ? `${formatNumber(comp.amount.value, 4)} ${comp.amount.unit.replace('u', 'µ')}` : '—'}</td>
+                  <td className="num">{a.mmol !== undefined && a.mmol !== null ? formatNumber(a.mmol, 1) : '—'}</td>
+                  <td className="num">{a.equivalents !== undefined && a.equivalents !== null ? formatNumber(a.equivalents, 2) : '—'}</td>
+                  <td>{comp.origin ? t('origin.' + comp.origin) : '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <dl className="definitions compact step-facts">
+        <dt>{t('route.yield')}</dt>
+        <dd>{step.isolated_yield !== null && step.isolated_yield !== undefined ? `${formatNumber(step.isolated_yield, 1)} %` : '—'}</dd>
+        <dt>{t('route.conditions')}</dt>
+        <dd>{conditions.length ? conditions.join(' · ') : '—'}</dd>
+        <dt>{t('route.workup')}</dt>
+        <dd>{(step.workup || []).filter(Boolean).length ? step.workup.filter(Boolean).map((w) => (messages['workup.' + w] ? t('workup.' + w) : w)).join(', ') : '—'}</dd>
+        {step.notes && (
+          <>
+            <dt>{t('route.notes')}</dt>
+            <dd>{step.notes}</dd>
+          </>
+        )}
+      </dl>
+    </>
   );
 }
 
@@ -371,7 +253,7 @@ export function RoutePage({ id }) {
   const startUps = useStartUps();
   const [version, setVersion] = useState(0);
   const route = useLoad((signal) => api.get(`/api/routes/${encodeURIComponent(id)}`, undefined, { signal }), [id, version]);
-  const metrics = useLoad((signal) => api.get(`/api/routes/${encodeURIComponent(id)}/metrics`, undefined, { signal }), [id]);
+  const metrics = useLoad((signal) => api.get(`/api/routes/${encodeURIComponent(id)}/metrics`, undefined, { signal }), [id, version]);
   if (route.loading && !route.data) return <Loading />;
   if (route.error) {
     return (
@@ -383,6 +265,8 @@ export function RoutePage({ id }) {
   }
   const r = route.data;
   const m = metrics.data;
+  const analysisOf = (number) => (m ? (m.steps.find((s) => s.number === number) || {}).analysis : null);
+  const changed = () => setVersion((v) => v + 1);
   return (
     <>
       <PageHeader
@@ -396,8 +280,8 @@ export function RoutePage({ id }) {
       </p>
       {r.description && <p className="lead-text">{r.description}</p>}
       <div className="route-actions">
-        <ValidateButton route={r} onChanged={() => setVersion((v) => v + 1)} />
-        <VisibilityControl key={r.visibility} record={r} path={`/api/routes/${r.id}`} onChanged={() => setVersion((v) => v + 1)} />
+        <RouteActions route={r} onChanged={changed} />
+        <VisibilityControl key={r.visibility} record={r} path={`/api/routes/${r.id}`} onChanged={changed} />
       </div>
       <section className="panel" aria-labelledby="route-metrics">
         <h2 id="route-metrics">{t('route.metrics')}</h2>
@@ -405,10 +289,10 @@ export function RoutePage({ id }) {
         <ErrorMessage error={metrics.error} />
         {m && (
           <>
-            <p className="muted small">{m.basis}</p>
+            <p className="muted small">{t('route.basis')}</p>
             {!m.complete && m.problems.length > 0 && (
               <ul className="warnings">
-                {m.problems.map((p) => <li key={p}>{p}</li>)}
+                {m.problems.map((p) => <li key={p}>{humanize(p)}</li>)}
               </ul>
             )}
             <div className="metrics-grid">
@@ -431,25 +315,29 @@ export function RoutePage({ id }) {
       </section>
       <section className="panel" aria-labelledby="route-steps">
         <h2 id="route-steps">{t('route.steps')}</h2>
-        {(m ? m.steps : []).map((s) => (
-          <div key={s.number} className="step-summary" data-step={s.number}>
-            <h3>
-              {t('route.step', { n: s.number })}
-              {s.name && <> — {s.name}</>}
-            </h3>
-            {s.ok ? (
-              <>
-                <p className="mono small">{s.analysis.reaction_smiles}</p>
+        {(r.steps || []).map((s) => {
+          const summary = m ? m.steps.find((x) => x.number === s.number) : null;
+          return (
+            <div key={s.number} className="step-summary" data-step={s.number}>
+              <h3>
+                {t('route.step', { n: s.number })}
+                {s.name && <> — {s.name}</>}
+              </h3>
+              <StepDetails step={s} analysis={analysisOf(s.number)} startUp={r.start_up} />
+              {summary && summary.ok && (
                 <div className="metrics-grid">
-                  <MetricsTable metrics={s.analysis.metrics} only={HEADLINE} />
-                  <TrafficLights lights={s.analysis.traffic_lights} />
+                  <MetricsTable metrics={summary.analysis.metrics} only={HEADLINE} />
+                  <TrafficLights lights={summary.analysis.traffic_lights} />
                 </div>
-              </>
-            ) : (
-              <p className="error">{s.error}</p>
-            )}
-          </div>
-        ))}
+              )}
+              {summary && !summary.ok && <p className="error">{summary.error}</p>}
+            </div>
+          );
+        })}
+      </section>
+      <section className="panel" aria-labelledby="route-history">
+        <h2 id="route-history">{t('compound.history')}</h2>
+        <History path={`/api/routes/${r.id}/history`} version={version} />
       </section>
     </>
   );
@@ -461,7 +349,14 @@ export function RoutesPage() {
   const { navigate } = useRouter();
   const startUps = useStartUps();
   const [chosen, setChosen] = useState([]);
-  const routes = useLoad((signal) => api.get('/api/routes', { page_size: 100 }, { signal }), []);
+  const routes = useLoad((signal) => api.get('/api/routes', { page_size: 500 }, { signal }), []);
+  const table = useTable(routes.data ? routes.data.items : [], {
+    name: (r) => r.name,
+    target: (r) => r.target_compound.id,
+    version: (r) => r.version,
+    status: (r) => t('routeStatus.' + r.status),
+    startUp: (r) => startUps.name(r.start_up),
+  });
   return (
     <>
       <PageHeader
@@ -469,6 +364,7 @@ export function RoutesPage() {
         subtitle={t('route.listSubtitle')}
         actions={canRegister(user) && <Link to="/routes/new" className="button">{t('route.new')}</Link>}
       />
+      <ExportLinks kind="routes" startUp={user && user.start_up} />
       {routes.loading && !routes.data && <Loading />}
       <ErrorMessage error={routes.error} />
       {routes.data && routes.data.items.length === 0 && <Empty>{t('route.none')}</Empty>}
@@ -479,15 +375,15 @@ export function RoutesPage() {
               <thead>
                 <tr>
                   <th scope="col"><span className="visually-hidden">{t('route.compareChoose')}</span></th>
-                  <th scope="col">{t('route.name')}</th>
-                  <th scope="col">{t('route.target')}</th>
-                  <th scope="col">{t('route.versionShort')}</th>
-                  <th scope="col">{t('startUp.status')}</th>
-                  <th scope="col">{t('user.startUp')}</th>
+                  <SortHeader table={table} column="name">{t('route.name')}</SortHeader>
+                  <SortHeader table={table} column="target">{t('route.target')}</SortHeader>
+                  <SortHeader table={table} column="version">{t('route.versionShort')}</SortHeader>
+                  <SortHeader table={table} column="status">{t('startUp.status')}</SortHeader>
+                  <SortHeader table={table} column="startUp">{t('user.startUp')}</SortHeader>
                 </tr>
               </thead>
               <tbody>
-                {routes.data.items.map((r) => (
+                {table.rows.map((r) => (
                   <tr key={r.id}>
                     <td>
                       <input type="checkbox" aria-label={t('route.compareOne', { name: r.name })} checked={chosen.includes(r.id)}
@@ -503,6 +399,7 @@ export function RoutesPage() {
               </tbody>
             </table>
           </div>
+          <TableFoot table={table} />
           <button type="button" disabled={chosen.length < 2} onClick={() => navigate('/routes/compare?ids=' + chosen.join(','))}>
             {t('route.compare', { n: chosen.length })}
           </button>

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
-import { ErrorMessage, Field, Loading, useFormError, useLoad } from '../components/ui.jsx';
+import { ConfirmButton, ErrorMessage, Field, Loading, SortHeader, TableFoot, useFormError, useLoad, useTable } from '../components/ui.jsx';
 
 const ROLES = ['member', 'lead', 'partner', 'admin'];
 
@@ -69,60 +69,81 @@ function UserRow({ account, onChanged }) {
   const { t } = useI18n();
   const { user } = useSession();
   const startUps = useStartUps();
-  const [busy, setBusy] = useState(false);
-  const { error, setError } = useFormError();
-  const patch = async (body) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.patch(`/api/users/${account.id}`, body);
-      onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [role, setRole] = useState(account.role);
   const self = account.id === user.id;
+  const roles = user.role === 'admin' ? ROLES : ['member', 'lead'];
+  const mayChangeRole = !self && roles.includes(account.role);
+  const who = account.display_name || account.email;
   return (
     <tr className={account.disabled ? 'retired' : undefined}>
       <th scope="row">
-        {account.display_name || account.email}
+        {who}
         <div className="muted small">{account.email}</div>
-        <ErrorMessage error={error} />
       </th>
       <td>
-        <label className="visually-hidden" htmlFor={'role-' + account.id}>{t('user.roleOf', { email: account.email })}</label>
-        <select id={'role-' + account.id} value={account.role} disabled={busy || self || user.role !== 'admin'}
-          onChange={(e) => patch({ role: e.target.value })}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>{t('role.' + r)}</option>
-          ))}
-        </select>
+        {mayChangeRole ? (
+          <div className="role-change">
+            <label className="visually-hidden" htmlFor={'role-' + account.id}>{t('user.roleOf', { email: account.email })}</label>
+            <select id={'role-' + account.id} value={role} onChange={(e) => setRole(e.target.value)}>
+              {roles.map((r) => (
+                <option key={r} value={r}>{t('role.' + r)}</option>
+              ))}
+            </select>
+            {role !== account.role && (
+              <ConfirmButton className="small" title={t('user.roleConfirmTitle', { name: who })}
+                message={t('user.roleConfirm.' + role, { name: who, from: t('role.' + account.role) })}
+                confirmLabel={t('user.roleApply', { role: t('role.' + role) })}
+                aria-label={t('user.roleApplyFor', { name: who })}
+                onConfirm={async () => {
+                  await api.patch(`/api/users/${account.id}`, { role });
+                  onChanged();
+                }}>
+                {t('user.apply')}
+              </ConfirmButton>
+            )}
+          </div>
+        ) : (
+          t('role.' + account.role)
+        )}
       </td>
       <td>{account.start_up ? startUps.name(account.start_up) : '—'}</td>
       <td>{account.disabled ? t('user.disabled') : account.must_change_password ? t('user.mustChange') : t('user.active')}</td>
       <td>
         {!self && (
-          <button type="button" className="small secondary" disabled={busy} onClick={() => patch({ disabled: !account.disabled })}>
+          <ConfirmButton className="small secondary" danger={!account.disabled}
+            title={t(account.disabled ? 'user.enableTitle' : 'user.disableTitle', { name: who })}
+            message={t(account.disabled ? 'user.enableWhat' : 'user.disableWhat', { name: who })}
+            confirmLabel={account.disabled ? t('user.enable') : t('user.disable')}
+            aria-label={t(account.disabled ? 'user.enableNamed' : 'user.disableNamed', { name: who })}
+            onConfirm={async () => {
+              await api.patch(`/api/users/${account.id}`, { disabled: !account.disabled });
+              onChanged();
+            }}>
             {account.disabled ? t('user.enable') : t('user.disable')}
-          </button>
+          </ConfirmButton>
         )}
       </td>
     </tr>
   );
 }
 
-export function UsersAdmin() {
+export function UsersAdmin({ title }) {
   const { t } = useI18n();
   const [version, setVersion] = useState(0);
   const [adding, setAdding] = useState(false);
   const [created, setCreated] = useState(null);
   const users = useLoad((signal) => api.get('/api/users', undefined, { signal }), [version]);
+  const startUps = useStartUps();
+  const table = useTable(users.data ? users.data.items : [], {
+    name: (u) => (u.display_name || u.email).toLowerCase(),
+    role: (u) => t('role.' + u.role),
+    startUp: (u) => (u.start_up ? startUps.name(u.start_up) : ''),
+    state: (u) => (u.disabled ? 2 : u.must_change_password ? 1 : 0),
+  }, { pageSizes: [25, 50, 100] });
   return (
     <section className="panel" aria-labelledby="admin-users">
       <div className="section-head">
-        <h2 id="admin-users">{t('admin.users')}</h2>
+        <h2 id="admin-users">{title || t('admin.users')}</h2>
         {!adding && <button type="button" onClick={() => { setAdding(true); setCreated(null); }}>{t('user.add')}</button>}
       </div>
       {adding && (
@@ -144,19 +165,20 @@ export function UsersAdmin() {
           <table>
             <thead>
               <tr>
-                <th scope="col">{t('user.name')}</th>
-                <th scope="col">{t('user.role')}</th>
-                <th scope="col">{t('user.startUp')}</th>
-                <th scope="col">{t('user.state')}</th>
+                <SortHeader table={table} column="name">{t('user.name')}</SortHeader>
+                <SortHeader table={table} column="role">{t('user.role')}</SortHeader>
+                <SortHeader table={table} column="startUp">{t('user.startUp')}</SortHeader>
+                <SortHeader table={table} column="state">{t('user.state')}</SortHeader>
                 <th scope="col"><span className="visually-hidden">{t('common.actions')}</span></th>
               </tr>
             </thead>
             <tbody>
-              {users.data.items.map((u) => (
+              {table.rows.map((u) => (
                 <UserRow key={u.id} account={u} onChanged={() => setVersion((v) => v + 1)} />
               ))}
             </tbody>
           </table>
+          <TableFoot table={table} />
         </div>
       )}
     </section>
