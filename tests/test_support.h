@@ -8,6 +8,7 @@
 #include <Poco/TemporaryFile.h>
 
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,10 +18,41 @@
 namespace argan::test {
 
 inline std::string testData(const std::string& name) { return std::string(ARGAN_TEST_DATA) + "/" + name; }
+// A file of the public molecule sets in ../shared/data (tests/CMakeLists.txt: ARGAN_SHARED_DATA).
+// Only tests decorated with needsSharedData() may read it.
 inline std::string sharedData(const std::string& name) {
   return std::string(ARGAN_SHARED_DATA) + "/" + name;
 }
-inline bool sharedDataAvailable() { return Poco::File(ARGAN_SHARED_DATA).exists(); }
+
+// Decorator for the tests that read sharedData(). When the directory is absent Boost.Test
+// skips them, and this prints "<suite> skipped: shared data absent: <dir>", which ctest turns
+// into "Not Run (skipped)" (tests/CMakeLists.txt, ARGAN_SHARED_DATA_SUITES). Such tests live
+// in a nested suite of their file's suite, which gets its own ctest entry:
+//   BOOST_AUTO_TEST_SUITE(shared_data, *argan::test::needsSharedData())
+inline boost::unit_test::precondition needsSharedData() {
+  return boost::unit_test::precondition([](boost::unit_test::test_unit_id id) {
+    Poco::File dir(ARGAN_SHARED_DATA);
+    boost::test_tools::assertion_result present = dir.exists() && dir.isDirectory();
+    if (!present) {
+      present.message() << "shared data absent: " << ARGAN_SHARED_DATA;
+      std::cout << boost::unit_test::framework::get(id, boost::unit_test::TUT_ANY).full_name()
+                << " skipped: shared data absent: " << ARGAN_SHARED_DATA << std::endl;
+    }
+    return present;
+  });
+}
+
+// The first column (up to a tab) of the first `count` lines of a SMILES file; fewer when the
+// file is shorter or cannot be read.
+inline std::vector<std::string> firstSmiles(const std::string& path, std::size_t count) {
+  std::ifstream in(path);
+  std::vector<std::string> smiles;
+  std::string line;
+  while (smiles.size() < count && std::getline(in, line)) {
+    smiles.push_back(line.substr(0, line.find('\t')));
+  }
+  return smiles;
+}
 
 inline std::string readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -8,8 +8,6 @@
 #include "chem/standardizer.h"
 #include "test_support.h"
 
-#include <fstream>
-
 using namespace argan;
 using namespace argan::chem;
 
@@ -100,18 +98,7 @@ BOOST_AUTO_TEST_CASE(inchi_refuses_dummy_atoms) {
 }
 
 // Copying the no-stereo layers of stereo-free parents must give exactly the computed layers.
-BOOST_AUTO_TEST_CASE(reused_no_stereo_layers_equal_computed_ones) {
-  std::vector<std::string> smiles = {"CC(=O)Oc1ccccc1C(=O)O", "C/C=C/C", "C[C@H](N)C(=O)O",
-                                     "C[C@H](O)[C@@H](C)O |&1:1,3|", "[2H]C([2H])([2H])O",
-                                     "[H]/N=C/c1ccccc1", "OC1=CC=CC=C1", "CC(=O)C", "C1=CC=CN1",
-                                     "F/C=C/F", "C1CC[C@H]2CCCC[C@@H]2C1", "[13CH4]", "N"};
-  if (test::sharedDataAvailable()) {
-    std::ifstream in(test::sharedData("molecules/nci_first_5k.smi"));
-    std::string line;
-    while (smiles.size() < 1500 && std::getline(in, line)) {
-      smiles.push_back(line.substr(0, line.find('\t')));
-    }
-  }
+void expectReusedLayersEqualComputedOnes(const std::vector<std::string>& smiles) {
   Standardizer standardizer;
   IdentityCalculator fast;
   IdentityOptions slowOptions;
@@ -141,5 +128,23 @@ BOOST_AUTO_TEST_CASE(reused_no_stereo_layers_equal_computed_ones) {
     BOOST_TEST(a.skeleton == b.skeleton, s);
   }
 }
+
+BOOST_AUTO_TEST_CASE(reused_no_stereo_layers_equal_computed_ones) {
+  expectReusedLayersEqualComputedOnes(
+      {"CC(=O)Oc1ccccc1C(=O)O", "C/C=C/C", "C[C@H](N)C(=O)O", "C[C@H](O)[C@@H](C)O |&1:1,3|",
+       "[2H]C([2H])([2H])O", "[H]/N=C/c1ccccc1", "OC1=CC=CC=C1", "CC(=O)C", "C1=CC=CN1",
+       "F/C=C/F", "C1CC[C@H]2CCCC[C@@H]2C1", "[13CH4]", "N"});
+}
+
+// Tests on ../shared/data (ctest chem.identity.shared_data; skipped when it is absent).
+BOOST_AUTO_TEST_SUITE(shared_data, *test::needsSharedData())
+
+BOOST_AUTO_TEST_CASE(reused_no_stereo_layers_equal_computed_ones_on_nci_molecules) {
+  auto smiles = test::firstSmiles(test::sharedData("molecules/nci_first_5k.smi"), 1500);
+  BOOST_TEST_REQUIRE(smiles.size() == 1500u);
+  expectReusedLayersEqualComputedOnes(smiles);
+}
+
+BOOST_AUTO_TEST_SUITE_END()  // shared_data
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -275,11 +275,10 @@ BOOST_AUTO_TEST_CASE(streams_and_counts_bytes) {
   BOOST_TEST(reader->bytesRead() == file.size());
 }
 
+// Tests on ../shared/data (ctest chem.record_reader.shared_data; skipped when it is absent).
+BOOST_AUTO_TEST_SUITE(shared_data, *argan::test::needsSharedData())
+
 BOOST_AUTO_TEST_CASE(reads_rdkit_test_sd_files_with_their_record_counts) {
-  if (!argan::test::sharedDataAvailable()) {
-    BOOST_TEST_MESSAGE("skipped: ../shared/data is absent");
-    return;
-  }
   const std::pair<const char*, std::size_t> files[] = {
       {"sdf/bzr.sdf", 163}, {"sdf/cdk2.sdf", 47}, {"sdf/first_200.props.sdf", 200},
       {"sdf/pubchem.200.sdf", 200}};
@@ -299,5 +298,7 @@ BOOST_AUTO_TEST_CASE(reads_rdkit_test_sd_files_with_their_record_counts) {
   BOOST_TEST(smiles.size() == 4894u);
   BOOST_TEST(smiles.front().title == "NCI:1");
 }
+
+BOOST_AUTO_TEST_SUITE_END()  // shared_data
 
 BOOST_AUTO_TEST_SUITE_END()

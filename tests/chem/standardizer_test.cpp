@@ -5,8 +5,6 @@
 #include <GraphMol/SmilesParse/SmilesParse.h>
 #include <GraphMol/SmilesParse/SmilesWrite.h>
 
-#include <fstream>
-
 #include "test_support.h"
 
 using namespace argan::chem;
@@ -93,23 +91,7 @@ BOOST_AUTO_TEST_CASE(normalises_functional_groups) {
 }
 
 // Skipping steps that cannot apply must not change a single byte of the parent.
-BOOST_AUTO_TEST_CASE(skipping_inapplicable_steps_changes_nothing) {
-  std::vector<std::string> smiles = {
-      "CC(=O)Oc1ccccc1C(=O)[O-].[Na+]", "C[N+](C)(C)C.[Cl-]", "O=[N+]([O-])c1ccccc1",
-      "ON(=O)=O", "CN(=O)=O", "c1cc[n+]([O-])cc1", "c1ccn(=O)cc1", "CN=[N+]=[N-]", "CN=N#N",
-      "C=[N+]=[N-]", "CS(C)=O", "C[S+](C)[O-]", "OP(=O)(O)O", "[O-]P(=O)([O-])O.[K+].[K+]",
-      "CC(=O)O[Na]", "[Na+].[Cl-]", "Cl", "C", "O.O.CCO", "CCO.O", "C1=CC=CC=C1[Fe]",
-      "[NH3+]CC([O-])=O", "CC(C)(C)[Si](C)(C)OC", "Oc1ccc2c(c1)OCO2", "c1ccc2[nH]ccc2c1",
-      "OC(=O)CC(O)(CC(O)=O)C(O)=O", "[O-][N+]#N", "N#N", "CC=[N+]([O-])C"};
-  if (argan::test::sharedDataAvailable()) {
-    std::ifstream in(argan::test::sharedData("molecules/nci_first_5k.smi"));
-    std::string line;
-    while (smiles.size() < 1500 && std::getline(in, line)) {
-      smiles.push_back(line.substr(0, line.find('\t')));
-    }
-  } else {
-    BOOST_TEST_MESSAGE("../shared/data absent: comparing the built-in molecules only");
-  }
+void expectSkippingInapplicableStepsChangesNothing(const std::vector<std::string>& smiles) {
   Standardizer fast;
   StandardizationOptions slowOptions;
   slowOptions.skipInapplicableSteps = false;
@@ -135,5 +117,27 @@ BOOST_AUTO_TEST_CASE(skipping_inapplicable_steps_changes_nothing) {
     BOOST_TEST(a.parentCount == b.parentCount, s);
   }
 }
+
+BOOST_AUTO_TEST_CASE(skipping_inapplicable_steps_changes_nothing) {
+  expectSkippingInapplicableStepsChangesNothing(
+      {"CC(=O)Oc1ccccc1C(=O)[O-].[Na+]", "C[N+](C)(C)C.[Cl-]", "O=[N+]([O-])c1ccccc1",
+       "ON(=O)=O", "CN(=O)=O", "c1cc[n+]([O-])cc1", "c1ccn(=O)cc1", "CN=[N+]=[N-]", "CN=N#N",
+       "C=[N+]=[N-]", "CS(C)=O", "C[S+](C)[O-]", "OP(=O)(O)O", "[O-]P(=O)([O-])O.[K+].[K+]",
+       "CC(=O)O[Na]", "[Na+].[Cl-]", "Cl", "C", "O.O.CCO", "CCO.O", "C1=CC=CC=C1[Fe]",
+       "[NH3+]CC([O-])=O", "CC(C)(C)[Si](C)(C)OC", "Oc1ccc2c(c1)OCO2", "c1ccc2[nH]ccc2c1",
+       "OC(=O)CC(O)(CC(O)=O)C(O)=O", "[O-][N+]#N", "N#N", "CC=[N+]([O-])C"});
+}
+
+// Tests on ../shared/data (ctest chem.standardizer.shared_data; skipped when it is absent).
+BOOST_AUTO_TEST_SUITE(shared_data, *argan::test::needsSharedData())
+
+BOOST_AUTO_TEST_CASE(skipping_inapplicable_steps_changes_nothing_on_nci_molecules) {
+  auto smiles = argan::test::firstSmiles(argan::test::sharedData("molecules/nci_first_5k.smi"),
+                                         1500);
+  BOOST_TEST_REQUIRE(smiles.size() == 1500u);
+  expectSkippingInapplicableStepsChangesNothing(smiles);
+}
+
+BOOST_AUTO_TEST_SUITE_END()  // shared_data
 
 BOOST_AUTO_TEST_SUITE_END()

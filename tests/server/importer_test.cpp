@@ -450,34 +450,6 @@ BOOST_AUTO_TEST_CASE(writes_reports_as_json_and_csv) {
              R"({"registered": 2, "new_form": 0, "new_batch": 0, "rejected": 4})");
 }
 
-BOOST_AUTO_TEST_CASE(imports_rdkit_test_sd_files_with_their_record_counts) {
-  if (!test::sharedDataAvailable()) {
-    BOOST_TEST_MESSAGE("skipped: ../shared/data is absent");
-    return;
-  }
-  ImportFixture f;
-  std::int64_t s = f.startUp("RDKit data");
-  struct Expected {
-    const char* file;
-    std::int64_t records, registered, newForm, newBatch, rejected;
-  };
-  const Expected files[] = {
-      {"sdf/bzr.sdf", 163, 163, 0, 0, 0},
-      {"sdf/cdk2.sdf", 47, 47, 0, 0, 0},
-      {"sdf/first_200.props.sdf", 200, 200, 0, 0, 0},
-      {"sdf/pubchem.200.sdf", 200, 200, 0, 0, 0},
-  };
-  for (const auto& e : files) {
-    db::Import done = f.run(s, test::readFile(test::sharedData(e.file)), sdfOptions());
-    BOOST_TEST(done.counts.total() == e.records, e.file);
-    BOOST_TEST(done.counts.registered == e.registered, e.file);
-    BOOST_TEST(done.counts.newForm == e.newForm, e.file);
-    BOOST_TEST(done.counts.newBatch == e.newBatch, e.file);
-    BOOST_TEST(done.counts.rejected == e.rejected, e.file);
-  }
-  f.checkConsistent();
-}
-
 server::ImportOptions smilesOptions() {
   server::ImportOptions o;
   o.format = chem::RecordFileFormat::Smiles;
@@ -644,5 +616,34 @@ BOOST_AUTO_TEST_CASE(a_chunk_commits_whole_or_not_at_all_and_a_rerun_picks_up_th
   }
   f.checkConsistent();
 }
+
+// Tests on ../shared/data (ctest server.importer.shared_data; skipped when it is absent).
+BOOST_AUTO_TEST_SUITE(shared_data, *test::needsSharedData())
+
+BOOST_AUTO_TEST_CASE(imports_rdkit_test_sd_files_with_their_record_counts) {
+  ImportFixture f;
+  std::int64_t s = f.startUp("RDKit data");
+  struct Expected {
+    const char* file;
+    std::int64_t records, registered, newForm, newBatch, rejected;
+  };
+  const Expected files[] = {
+      {"sdf/bzr.sdf", 163, 163, 0, 0, 0},
+      {"sdf/cdk2.sdf", 47, 47, 0, 0, 0},
+      {"sdf/first_200.props.sdf", 200, 200, 0, 0, 0},
+      {"sdf/pubchem.200.sdf", 200, 200, 0, 0, 0},
+  };
+  for (const auto& e : files) {
+    db::Import done = f.run(s, test::readFile(test::sharedData(e.file)), sdfOptions());
+    BOOST_TEST(done.counts.total() == e.records, e.file);
+    BOOST_TEST(done.counts.registered == e.registered, e.file);
+    BOOST_TEST(done.counts.newForm == e.newForm, e.file);
+    BOOST_TEST(done.counts.newBatch == e.newBatch, e.file);
+    BOOST_TEST(done.counts.rejected == e.rejected, e.file);
+  }
+  f.checkConsistent();
+}
+
+BOOST_AUTO_TEST_SUITE_END()  // shared_data
 
 BOOST_AUTO_TEST_SUITE_END()

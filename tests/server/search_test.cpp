@@ -776,11 +776,10 @@ BOOST_AUTO_TEST_CASE(an_index_rebuilt_from_sqlite_answers_like_the_live_one) {
   BOOST_TEST(hits.hits[0].id == published);
 }
 
-BOOST_AUTO_TEST_CASE(shared_data_slice_matches_brute_force, *boost::unit_test::label("data")) {
-  if (!test::sharedDataAvailable()) {
-    BOOST_TEST_MESSAGE("skipped: ../shared/data is absent (the NCI slice comes from there)");
-    return;
-  }
+// Tests on ../shared/data (ctest server.search.shared_data; skipped when it is absent).
+BOOST_AUTO_TEST_SUITE(shared_data, *test::needsSharedData())
+
+BOOST_AUTO_TEST_CASE(nci_slice_matches_brute_force) {
   Lab lab;
   std::ifstream in(test::sharedData("molecules/nci_first_5k.smi"));
   std::vector<server::BulkRecord> records;
@@ -788,6 +787,7 @@ BOOST_AUTO_TEST_CASE(shared_data_slice_matches_brute_force, *boost::unit_test::l
   while (records.size() < 300 && std::getline(in, line)) {
     records.push_back({line.substr(0, line.find('\t')), "smiles", {}});
   }
+  BOOST_TEST_REQUIRE(records.size() == 300u);
   auto result = server::registerBulk(lab.server.services(), db::Principal::system("t"), lab.a,
                                      records);
   BOOST_TEST(result.newCompounds + result.newForms + result.newBatches + result.rejected ==
@@ -805,12 +805,7 @@ BOOST_AUTO_TEST_CASE(shared_data_slice_matches_brute_force, *boost::unit_test::l
   }
 }
 
-BOOST_AUTO_TEST_CASE(rdkit_benchmark_queries_on_a_chembl_slice_match_brute_force,
-                     *boost::unit_test::label("data")) {
-  if (!test::sharedDataAvailable()) {
-    BOOST_TEST_MESSAGE("skipped: ../shared/data is absent (the ChEMBL slice and RDKit's queries)");
-    return;
-  }
+BOOST_AUTO_TEST_CASE(rdkit_benchmark_queries_on_a_chembl_slice_match_brute_force) {
   Lab lab;
   // The first 400 molecules of the database of RDKit's substructure benchmark, and every
   // 17th query of each of its query sets (leads, fragments, lead scaffolds).
@@ -847,5 +842,7 @@ BOOST_AUTO_TEST_CASE(rdkit_benchmark_queries_on_a_chembl_slice_match_brute_force
   BOOST_TEST(queries == 89u);  // 30 + 30 + 29
   BOOST_TEST(hits > 0u);  // the scaffolds find plenty in ChEMBL
 }
+
+BOOST_AUTO_TEST_SUITE_END()  // shared_data
 
 BOOST_AUTO_TEST_SUITE_END()
