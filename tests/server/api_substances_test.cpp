@@ -6,6 +6,9 @@
 // export, and the cluster comparison.
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
+#include <sstream>
+
 #include "test_server.h"
 
 using namespace argan;
@@ -772,6 +775,133 @@ BOOST_AUTO_TEST_CASE(the_comparison_counts_visible_overlaps_only) {
   for (const auto& c : {htB, tyB}) lab.call("PATCH", "/api/compounds/" + c, R"({"visibility": "cluster"})", lab.memberB);
   BOOST_TEST(lab.call("PATCH", "/api/substances/" + sb, R"({"visibility": "cluster"})", lab.memberB).status == 200);
   BOOST_TEST(seen(lab.memberA)->getValue<int>("overlap_count") == 1);
+}
+
+// Real substances of the cluster, with their published compositions: cold-pressed argan oil
+// (fatty-acid ranges of the Moroccan standard NM 08.5.090 for virgin argan oil), an olive-leaf
+// extract standardised to oleuropein, and chitosan from shrimp shells (a polymer of
+// glucosamine and N-acetylglucosamine). Each one's identity rule, search and bad input.
+BOOST_AUTO_TEST_CASE(argan_oil_olive_leaf_extract_and_chitosan) {
+  Lab lab;
+  const std::string a = std::to_string(lab.a);
+  std::string palmitic = lab.compound("CCCCCCCCCCCCCCCC(=O)O", lab.memberA, lab.a);
+  std::string stearic = lab.compound("CCCCCCCCCCCCCCCCCC(=O)O", lab.memberA, lab.a);
+  std::string oleic = lab.compound("CCCCCCCC/C=C\\CCCCCCCC(=O)O", lab.memberA, lab.a);
+  std::string linoleic = lab.compound("CCCCC/C=C\\C/C=C\\CCCCCCCC(=O)O", lab.memberA, lab.a);
+  auto arganOil = [&](const std::string& process, double oleicTypical,
+                      const std::string& oleicRange = R"("min": 43.0, "max": 49.1)") {
+    std::ostringstream body;
+    body << R"({"name": "Virgin argan oil", "kind": "uvcb", "start_up": )" << a << R"(,
+      "synonyms": ["huile d'argane vierge"],
+      "source": {"species": "Argania spinosa (L.) Skeels", "part": "kernels", "process": ")"
+         << process << R"("},
+      "constituents": [
+        {"compound_id": ")" << palmitic << R"(", "name": "palmitic acid (C16:0)", "typical": 13.25, "min": 11.5, "max": 15.0, "unit": "w/w", "method": "GC-FID of FAME, ISO 12966"},
+        {"compound_id": ")" << stearic << R"(", "name": "stearic acid (C18:0)", "typical": 5.75, "min": 4.3, "max": 7.2, "unit": "w/w", "method": "GC-FID of FAME, ISO 12966"},
+        {"compound_id": ")" << oleic << R"(", "name": "oleic acid (C18:1)", "typical": )" << oleicTypical << ", " << oleicRange << R"(, "unit": "w/w", "method": "GC-FID of FAME, ISO 12966"},
+        {"compound_id": ")" << linoleic << R"(", "name": "linoleic acid (C18:2)", "typical": 32.65, "min": 29.3, "max": 36.0, "unit": "w/w", "method": "GC-FID of FAME, ISO 12966"},
+        {"name": "other fatty acids", "typical": )" << 48.35 - oleicTypical << R"(, "min": 0, "max": 5, "unit": "w/w"}],
+      "properties": [{"key": "free_fatty_acids", "typical": 0.3, "max": 0.8, "method": "ISO 660"},
+                     {"key": "iodine_value", "typical": 100, "min": 91, "max": 110},
+                     {"key": "saponification_value", "typical": 194, "min": 189, "max": 199},
+                     {"key": "peroxide_value", "typical": 3, "max": 15}]})";
+    return body.str();
+  };
+  const std::string coldPressed = "cold pressing of unroasted kernels (cosmetic grade)";
+  auto oil = lab.registerSubstance(arganOil(coldPressed, 46.05), lab.memberA);
+  const std::string oilId = oil->getValue<std::string>("id");
+  BOOST_TEST(oil->getValue<std::string>("kind") == "uvcb");
+  BOOST_TEST(oil->getArray("constituents")->size() == 5u);
+  BOOST_TEST(oil->getArray("properties")->size() == 4u);
+  // The next lot of the same oil (oleic acid 47.5 %, inside 43.0-49.1): a new batch.
+  auto second = lab.registerSubstance(arganOil(coldPressed, 47.5), lab.memberA, 200);
+  BOOST_TEST(second->getValue<std::string>("outcome") == "new_batch");
+  BOOST_TEST(second->getValue<std::string>("id") == oilId);
+  // Food-grade oil from roasted kernels: another process, a new substance flagged as near.
+  auto roasted = lab.registerSubstance(arganOil("pressing of roasted kernels (food grade)", 46.05),
+                                       lab.memberA);
+  BOOST_TEST(roasted->getValue<std::string>("outcome") == "new_substance");
+  BOOST_TEST_REQUIRE(roasted->getArray("flags")->size() >= 1u, roasted->toString());
+  BOOST_TEST(roasted->getArray("flags")->getObject(0)->getValue<std::string>("substance") == oilId);
+  // A range written backwards names oleic acid; nothing is stored.
+  const std::int64_t before = lab.rows("substances");
+  auto backwards = lab.call("POST", "/api/substances",
+                            arganOil(coldPressed, 46.05, R"("min": 49.1, "max": 43.0)"), lab.memberA);
+  BOOST_TEST(backwards.status == 400, backwards.body);
+  BOOST_TEST(backwards.json()->getObject("error")->getObject("details")->getValue<std::string>("field") ==
+             "constituents[2].min");
+  BOOST_TEST(backwards.errorMessage().find("oleic acid") != std::string::npos, backwards.errorMessage());
+  BOOST_TEST(lab.rows("substances") == before);
+
+  // Olive-leaf extract standardised to 20 % oleuropein (HPLC), with some free hydroxytyrosol.
+  std::string oleuropein = lab.compound(
+      "CC=C1C(CC(=O)OCCc2ccc(O)c(O)c2)C(C(=O)OC)=COC1OC1OC(CO)C(O)C(O)C1O", lab.memberA, lab.a);
+  std::string ht = lab.compound(kHydroxytyrosol, lab.memberA, lab.a);
+  auto leaf = lab.registerSubstance(R"({"name": "Olive-leaf extract, 20 % oleuropein", "kind": "uvcb",
+      "start_up": )" + a + R"(, "source": {"species": "Olea europaea L.", "part": "leaves",
+        "waste_stream": "olive-tree pruning leaves", "process": "70 % ethanol extraction, spray drying"},
+      "constituents": [
+        {"compound_id": ")" + oleuropein + R"(", "name": "oleuropein", "typical": 20, "min": 18, "max": 25, "unit": "w/w", "method": "HPLC-UV 280 nm"},
+        {"compound_id": ")" + ht + R"(", "name": "hydroxytyrosol", "typical": 1.5, "min": 0.5, "max": 3, "unit": "w/w", "method": "HPLC-UV 280 nm"},
+        {"name": "other leaf polyphenols (verbascoside, luteolin glucosides)", "typical": 10, "unit": "w/w"},
+        {"name": "carbohydrates, minerals and moisture", "typical": 68.5, "unit": "w/w"}],
+      "properties": [{"key": "total_polyphenols_gae", "typical": 280, "min": 220},
+                     {"key": "total_flavonoids_qe", "typical": 25},
+                     {"key": "moisture", "typical": 4, "max": 5}]})",
+                                    lab.memberA)->getValue<std::string>("id");
+  // "Every extract containing the hydroxytyrosol moiety above 10 %": oleuropein carries it.
+  auto moiety = searchSubstances(lab, "substructure", kHydroxytyrosol, lab.memberA,
+                                 R"({"constituent_min": 10})");
+  BOOST_TEST(hitIds(moiety) == std::vector<std::string>{leaf});
+  auto matched = moiety->getArray("hits")->getObject(0)->getArray("constituents");
+  BOOST_TEST_REQUIRE(matched->size() == 1u);
+  BOOST_TEST(matched->getObject(0)->getValue<double>("typical") == 20.0);
+  // Free hydroxytyrosol itself is there at 1.5 % only.
+  BOOST_TEST(hitIds(searchSubstances(lab, "exact", kHydroxytyrosol, lab.memberA)) ==
+             std::vector<std::string>{leaf});
+  BOOST_TEST(hitIds(searchSubstances(lab, "exact", kHydroxytyrosol, lab.memberA,
+                                     R"({"constituent_min": 10})")).empty());
+  // The oils are found by their oleic acid, the extract is not.
+  auto oils = hitIds(searchSubstances(lab, "substructure", "C/C=C\\CCCCCCCC(=O)O", lab.memberA));
+  BOOST_TEST(oils.size() == 2u);
+  BOOST_TEST((std::find(oils.begin(), oils.end(), leaf) == oils.end()));
+  // By property range and by source, without a structure.
+  auto acid = lab.call("GET", "/api/substances?property=free_fatty_acids&property_max=0.5", "", lab.memberA);
+  BOOST_TEST_REQUIRE(acid.status == 200, acid.body);
+  BOOST_TEST(acid.json()->getValue<int>("total") == 2);
+  auto leaves = lab.call("GET", "/api/substances?source=leaves", "", lab.memberA);
+  BOOST_TEST(leaves.json()->getValue<int>("total") == 1);
+
+  // Chitosan from shrimp shells: 85 % glucosamine units (degree of deacetylation).
+  std::string glucosamine = lab.compound("NC1C(O)OC(CO)C(O)C1O", lab.memberA, lab.a);
+  std::string glcnac = lab.compound("CC(=O)NC1C(O)OC(CO)C(O)C1O", lab.memberA, lab.a);
+  auto chitosan = [&](double glucosamineRatio) {
+    std::ostringstream body;
+    body << R"({"name": "Chitosan, medium molar mass", "kind": "polymer", "start_up": )" << a << R"(,
+      "source": {"waste_stream": "shrimp shells from seafood processing",
+                 "process": "demineralisation (HCl), deproteinisation (NaOH), deacetylation (50 % NaOH)"},
+      "monomers": [{"compound_id": ")" << glucosamine << R"(", "ratio": )" << glucosamineRatio << R"(},
+                   {"compound_id": ")" << glcnac << R"(", "ratio": 15}],
+      "repeat_unit": "*OC1C(O)C(N)C(*)OC1CO", "mn": 80000, "mw": 240000,
+      "properties": [{"key": "degree_of_deacetylation", "typical": 85, "min": 80, "max": 90},
+                     {"key": "moisture", "typical": 8, "max": 10}]})";
+    return body.str();
+  };
+  auto chi = lab.registerSubstance(chitosan(85), lab.memberA);
+  auto polymer = chi->getObject("polymer");
+  BOOST_TEST(polymer->getObject("repeat_unit")->getValue<std::string>("formula") == "C6H11NO4");
+  BOOST_TEST(polymer->getValue<double>("dispersity") == 3.0);
+  BOOST_TEST(polymer->getArray("monomers")->size() == 2u);
+  // Found through its monomer's structure.
+  BOOST_TEST(hitIds(searchSubstances(lab, "exact", "NC1C(O)OC(CO)C(O)C1O", lab.memberA)) ==
+             std::vector<std::string>{chi->getValue<std::string>("id")});
+  // Monomer ratios summing to 105 mol %: refused, nothing stored.
+  const std::int64_t count = lab.rows("substances");
+  auto over = lab.call("POST", "/api/substances", chitosan(90), lab.memberA);
+  BOOST_TEST(over.status == 400, over.body);
+  BOOST_TEST(over.json()->getObject("error")->getObject("details")->getValue<std::string>("field") == "monomers");
+  BOOST_TEST(over.errorMessage().find("105") != std::string::npos, over.errorMessage());
+  BOOST_TEST(lab.rows("substances") == count);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,7 +3,9 @@
 // A member of a demo start-up registers an olive-mill wastewater extract with three
 // constituents by clicking — one picked from the registry, one typed as a structure, one
 // named — then records a batch whose certificate is out of specification, finds the extract by
-// a constituent's substructure, and checks that visitors do not see it.
+// a constituent's substructure, checks that visitors do not see it, makes a product of it,
+// feeds it to a synthesis step (by mass: atom economy does not apply), imports its own export
+// again (nothing changes) and retires it.
 // Exits 77 (skipped) when the browser prerequisites are absent and CI is not set.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -155,6 +157,69 @@ runner.step('visitors and other start-ups do not see the unpublished extract', a
   });
   const body = await search.json();
   assert.ok(!body.hits.some((h) => h.substance.id === state.id));
+}, { needs: ['a member registers an extract with three constituents by clicking'] });
+
+runner.step('a product is made of the extract', async () => {
+  const p = state.member;
+  await p.getByRole('link', { name: 'Produits', exact: true }).click();
+  await p.getByRole('button', { name: 'Nouveau produit' }).click();
+  await p.getByLabel('Nom du produit').fill('Sérum Zitoun aux polyphénols');
+  await p.getByLabel('Fait de').selectOption('substance');
+  await p.getByLabel('Substance', { exact: true }).fill(state.id);
+  await p.getByRole('button', { name: 'Créer le produit' }).click();
+  const card = p.locator('.product-card', { hasText: 'Sérum Zitoun aux polyphénols' });
+  await card.waitFor();
+  const productId = await card.getAttribute('data-product');
+  await p.goto(server.url + '/products/' + productId);
+  await p.getByRole('link', { name: 'Extrait de margines enrichi' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Extrait de margines enrichi' }).waitFor();
+  await p.getByRole('region', { name: 'Produits' }).getByRole('link', { name: 'Sérum Zitoun aux polyphénols' }).waitFor();
+}, { needs: ['a member registers an extract with three constituents by clicking'] });
+
+runner.step('the extract feeds a synthesis step, counted by its mass', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/routes/new?target=CMP-000001');
+  const step = p.locator('fieldset[data-step="1"]');
+  await step.getByLabel('Réaction (étape 1) : SMILES de réaction ou fichier RXN collé').fill('CC(=O)O.OCC>>CC(=O)OCC.O');
+  await step.getByRole('button', { name: 'Ajouter un solvant ou un réactif' }).click();
+  const row = step.locator('.extra-row[data-extra="0"]');
+  await row.getByLabel('Solvant ou réactif').fill(state.id);
+  await row.getByText('Substance du registre : comptée par sa masse').waitFor();
+  await row.getByLabel('Quantité').fill('10');
+  // Without a representative constituent atom economy does not apply; PMI still counts it.
+  const live = p.getByTestId('metrics-1');
+  await live.locator('tr[data-metric="atom_economy"]').getByText('ne s’applique pas').waitFor();
+  // Naming a constituent that is not one of the extract's is refused in its own row.
+  await row.getByLabel('Constituant représentatif (CMP-…)').fill('CMP-000002');
+  await row.getByRole('alert').getByText(/not a registered constituent/).waitFor();
+}, { needs: ['a member registers an extract with three constituents by clicking'] });
+
+runner.step('the exported file imported again changes nothing', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/substances');
+  // The start-up's own substances (the public ones of other start-ups would be new to it).
+  const exported = await p.request.get(server.url + '/api/export/substances?format=csv&start_up=' + (await startUpId('Zitoun')));
+  assert.equal(exported.status(), 200);
+  const csv = await exported.text();
+  assert.match(csv, new RegExp(state.id + ',Extrait de margines enrichi,uvcb'));
+  assert.equal(await p.getByRole('group', { name: 'Exporter les substances :' }).getByRole('link').count(), 2);
+  await p.getByText('Importer des substances (CSV ou JSON)').click();
+  await p.getByLabel('Fichier', { exact: true }).setInputFiles({ name: 'substances.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await p.getByRole('button', { name: 'Importer', exact: true }).click();
+  const report = p.getByTestId('substance-import-report');
+  await report.getByText(/0 nouvelle\(s\) · 0 nouveau\(x\) lot\(s\) · \d+ déjà enregistrée\(s\) · 0 refusée\(s\)/).waitFor();
+  await report.getByRole('row', { name: /Extrait de margines enrichi/ }).getByText('déjà enregistrée').waitFor();
+}, { needs: ['a member registers an extract with three constituents by clicking'] });
+
+runner.step('retiring the extract keeps it readable, with its reason', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/substances/' + state.id);
+  await p.getByRole('button', { name: 'Retirer', exact: true }).click();
+  const dialog = p.getByRole('dialog');
+  await dialog.getByRole('textbox').fill('remplacé par un extrait plus concentré');
+  await dialog.getByRole('button', { name: 'Retirer' }).click();
+  await p.getByText('Retirée : remplacé par un extrait plus concentré').waitFor();
+  assert.equal(await p.getByRole('button', { name: 'Ajouter un lot' }).count(), 0);
 }, { needs: ['a member registers an extract with three constituents by clicking'] });
 
 runner.step('no script errors on the pages visited', async () => {

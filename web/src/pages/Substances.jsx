@@ -9,9 +9,12 @@ import { useI18n } from '../i18n.jsx';
 import { Link, useQuery, useRouter } from '../router.jsx';
 import { canRegister, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
+import { ExportLinks } from '../components/Exports.jsx';
 import { History } from '../components/History.jsx';
 import { VisibilityControl } from '../components/Visibility.jsx';
 import { Empty, ErrorMessage, Field, Loading, PageHeader, Pager, useFormError, useLoad, VisibilityBadge } from '../components/ui.jsx';
+import { RetireButton } from './ProductTeam.jsx';
+import { SubstanceImport } from './SubstanceImport.jsx';
 
 export const KINDS = ['mono_constituent', 'multi_constituent', 'uvcb', 'polymer', 'material'];
 const UNITS = ['mg', 'g', 'kg', 't', 'uL', 'mL', 'L', 'm3'];
@@ -372,6 +375,24 @@ function AddBatch({ substance, onAdded }) {
   );
 }
 
+// The products made of this substance, alone or in a formulation, that the viewer may see
+// (GET /api/substances/{id}/products).
+function SubstanceProducts({ id }) {
+  const { t } = useI18n();
+  const list = useLoad((signal) => api.get(`/api/substances/${encodeURIComponent(id)}/products`, undefined, { signal }), [id]);
+  if (!list.data || list.data.items.length === 0) return <ErrorMessage error={list.error} />;
+  return (
+    <section className="panel" aria-labelledby="substance-products">
+      <h2 id="substance-products">{t('substance.products')}</h2>
+      <ul>
+        {list.data.items.map((p) => (
+          <li key={p.id}><Link to={`/products/${p.id}`}>{p.name || (p.catalogue && p.catalogue.name)}</Link></li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function SubstancePage({ id }) {
   const { t, formatNumber } = useI18n();
   const startUps = useStartUps();
@@ -396,7 +417,15 @@ export function SubstancePage({ id }) {
       <PageHeader
         title={s.name}
         subtitle={`${s.id} · ${t('kind.' + s.kind)} · ${startUps.name(s.start_up)}`}
-        actions={<VisibilityBadge visibility={s.visibility} />}
+        actions={
+          <>
+            <VisibilityBadge visibility={s.visibility} />
+            {canWrite && (
+              <RetireButton path={`/api/substances/${s.id}/retire`} title={t('substance.retireTitle', { id: s.id })}
+                message={t('substance.retireWhat')} onDone={reload} />
+            )}
+          </>
+        }
       />
       {query.get('registered') && (
         <p className="notice" role="status">
@@ -459,6 +488,7 @@ export function SubstancePage({ id }) {
         ))}
         {canWrite && <AddBatch substance={s} onAdded={reload} />}
       </section>
+      <SubstanceProducts id={s.id} />
       <section className="panel" aria-labelledby="substance-history">
         <h2 id="substance-history">{t('substance.history')}</h2>
         <History path={`/api/substances/${s.id}/history`} version={version} />
@@ -553,6 +583,8 @@ export function SubstancesPage() {
         subtitle={t('substances.subtitle')}
         actions={canRegister(user) && <Link to="/substances/new" className="button">{t('substances.new')}</Link>}
       />
+      <ExportLinks kind="substances" />
+      {canRegister(user) && <SubstanceImport />}
       <form className="form-row filters" onSubmit={(e) => { e.preventDefault(); go(form); }}>
         <Field label={t('substances.filterText')} type="search" value={form.q} onChange={(e) => setForm({ ...form, q: e.target.value })} />
         <Field label={t('substances.filterKind')} as="select" value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}>
