@@ -651,8 +651,13 @@ void validateSubstanceFields(const SubstanceSpec& spec) {
   for (std::size_t i = 0; i < spec.constituents.size(); ++i) {
     const auto& k = spec.constituents[i];
     std::string field = "constituents[" + std::to_string(i) + "]";
-    std::string label = field + (k.compoundId ? " (" + compoundCode(*k.compoundId) + ")"
-                                              : k.name.empty() ? "" : " ('" + k.name + "')");
+    // Named as people name it: 'oleic acid' (CMP-000003), 'oleic acid', or CMP-000003.
+    std::string label = field;
+    if (!k.name.empty()) {
+      label += " ('" + k.name + "'" + (k.compoundId ? ", " + compoundCode(*k.compoundId) : "") + ")";
+    } else if (k.compoundId) {
+      label += " (" + compoundCode(*k.compoundId) + ")";
+    }
     if (!k.compoundId && trimmed(k.name).empty()) {
       throw fieldError(field + " needs a compound_id (a registered parent) or a name (e.g. "
                                "'phenolic fraction, unidentified')",

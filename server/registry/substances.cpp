@@ -66,7 +66,9 @@ bool sameSource(const db::SubstanceSource& a, const db::SubstanceSource& b) {
          norm(a.wasteStream) == norm(b.wasteStream) && norm(a.process) == norm(b.process);
 }
 
+// A constituent as people name it: its name, with its compound code when it has both.
 std::string label(const db::Constituent& k) {
+  if (!k.name.empty() && k.compoundId) return k.name + " (" + db::compoundCode(*k.compoundId) + ")";
   if (!k.name.empty()) return k.name;
   return k.compoundId ? db::compoundCode(*k.compoundId) : "?";
 }

@@ -796,10 +796,10 @@ BOOST_AUTO_TEST_CASE(argan_oil_olive_leaf_extract_and_chitosan) {
       "source": {"species": "Argania spinosa (L.) Skeels", "part": "kernels", "process": ")"
          << process << R"("},
       "constituents": [
-        {"compound_id": ")" << palmitic << R"(", "name": "palmitic acid (C16:0)", "typical": 13.25, "min": 11.5, "max": 15.0, "unit": "w/w", "method": "GC-FID of FAME, ISO 12966"},
-        {"compound_id": ")" << stearic << R"(", "name": "stearic acid (C18:0)", "typical": 5.75, "min": 4.3, "max": 7.2, "unit": "w/w", "method": "GC-FID of FAME, ISO 12966"},
-        {"compound_id": ")" << oleic << R"(", "name": "oleic acid (C18:1)", "typical": )" << oleicTypical << ", " << oleicRange << R"(, "unit": "w/w", "method": "GC-FID of FAME, ISO 12966"},
-        {"compound_id": ")" << linoleic << R"(", "name": "linoleic acid (C18:2)", "typical": 32.65, "min": 29.3, "max": 36.0, "unit": "w/w", "method": "GC-FID of FAME, ISO 12966"},
+        {"compound_id": ")" << palmitic << R"(", "name": "palmitic acid C16:0", "typical": 13.25, "min": 11.5, "max": 15.0, "unit": "w/w", "method": "GC-FID of FAME, ISO 12966"},
+        {"compound_id": ")" << stearic << R"(", "name": "stearic acid C18:0", "typical": 5.75, "min": 4.3, "max": 7.2, "unit": "w/w", "method": "GC-FID of FAME, ISO 12966"},
+        {"compound_id": ")" << oleic << R"(", "name": "oleic acid C18:1", "typical": )" << oleicTypical << ", " << oleicRange << R"(, "unit": "w/w", "method": "GC-FID of FAME, ISO 12966"},
+        {"compound_id": ")" << linoleic << R"(", "name": "linoleic acid C18:2", "typical": 32.65, "min": 29.3, "max": 36.0, "unit": "w/w", "method": "GC-FID of FAME, ISO 12966"},
         {"name": "other fatty acids", "typical": )" << 48.35 - oleicTypical << R"(, "min": 0, "max": 5, "unit": "w/w"}],
       "properties": [{"key": "free_fatty_acids", "typical": 0.3, "max": 0.8, "method": "ISO 660"},
                      {"key": "iodine_value", "typical": 100, "min": 91, "max": 110},
@@ -821,7 +821,7 @@ BOOST_AUTO_TEST_CASE(argan_oil_olive_leaf_extract_and_chitosan) {
   auto roasted = lab.registerSubstance(arganOil("pressing of roasted kernels (food grade)", 46.05),
                                        lab.memberA);
   BOOST_TEST(roasted->getValue<std::string>("outcome") == "new_substance");
-  BOOST_TEST_REQUIRE(roasted->getArray("flags")->size() >= 1u, roasted->toString());
+  BOOST_TEST_REQUIRE(roasted->getArray("flags")->size() >= 1u, "flags of the roasted oil");
   BOOST_TEST(roasted->getArray("flags")->getObject(0)->getValue<std::string>("substance") == oilId);
   // A range written backwards names oleic acid; nothing is stored.
   const std::int64_t before = lab.rows("substances");
@@ -843,7 +843,7 @@ BOOST_AUTO_TEST_CASE(argan_oil_olive_leaf_extract_and_chitosan) {
       "constituents": [
         {"compound_id": ")" + oleuropein + R"(", "name": "oleuropein", "typical": 20, "min": 18, "max": 25, "unit": "w/w", "method": "HPLC-UV 280 nm"},
         {"compound_id": ")" + ht + R"(", "name": "hydroxytyrosol", "typical": 1.5, "min": 0.5, "max": 3, "unit": "w/w", "method": "HPLC-UV 280 nm"},
-        {"name": "other leaf polyphenols (verbascoside, luteolin glucosides)", "typical": 10, "unit": "w/w"},
+        {"name": "other leaf polyphenols: verbascoside, luteolin glucosides", "typical": 10, "unit": "w/w"},
         {"name": "carbohydrates, minerals and moisture", "typical": 68.5, "unit": "w/w"}],
       "properties": [{"key": "total_polyphenols_gae", "typical": 280, "min": 220},
                      {"key": "total_flavonoids_qe", "typical": 25},
@@ -879,7 +879,7 @@ BOOST_AUTO_TEST_CASE(argan_oil_olive_leaf_extract_and_chitosan) {
     std::ostringstream body;
     body << R"({"name": "Chitosan, medium molar mass", "kind": "polymer", "start_up": )" << a << R"(,
       "source": {"waste_stream": "shrimp shells from seafood processing",
-                 "process": "demineralisation (HCl), deproteinisation (NaOH), deacetylation (50 % NaOH)"},
+                 "process": "demineralisation (HCl), deproteinisation (NaOH), deacetylation in 50 % NaOH"},
       "monomers": [{"compound_id": ")" << glucosamine << R"(", "ratio": )" << glucosamineRatio << R"(},
                    {"compound_id": ")" << glcnac << R"(", "ratio": 15}],
       "repeat_unit": "*OC1C(O)C(N)C(*)OC1CO", "mn": 80000, "mw": 240000,

@@ -189,8 +189,12 @@ runner.step('the extract feeds a synthesis step, counted by its mass', async () 
   // Without a representative constituent atom economy does not apply; PMI still counts it.
   const live = p.getByTestId('metrics-1');
   await live.locator('tr[data-metric="atom_economy"]').getByText('ne s’applique pas').waitFor();
-  // Naming a constituent that is not one of the extract's is refused in its own row.
-  await row.getByLabel('Constituant représentatif (CMP-…)').fill('CMP-000002');
+  // Naming a compound that is not one of the extract's constituents is refused in its row.
+  const extract = await (await p.request.get(server.url + '/api/substances/' + state.id)).json();
+  const constituents = extract.constituents.filter((k) => k.compound).map((k) => k.compound.id);
+  const compounds = await (await p.request.get(server.url + '/api/compounds?page_size=50')).json();
+  const other = compounds.items.map((c) => c.id).find((id) => !constituents.includes(id));
+  await row.getByLabel('Constituant représentatif (CMP-…)').fill(other);
   await row.getByRole('alert').getByText(/not a registered constituent/).waitFor();
 }, { needs: ['a member registers an extract with three constituents by clicking'] });
 
@@ -208,7 +212,7 @@ runner.step('the exported file imported again changes nothing', async () => {
   await p.getByRole('button', { name: 'Importer', exact: true }).click();
   const report = p.getByTestId('substance-import-report');
   await report.getByText(/0 nouvelle\(s\) · 0 nouveau\(x\) lot\(s\) · \d+ déjà enregistrée\(s\) · 0 refusée\(s\)/).waitFor();
-  await report.getByRole('row', { name: /Extrait de margines enrichi/ }).getByText('déjà enregistrée').waitFor();
+  await report.getByRole('row', { name: new RegExp(state.id) }).getByText('déjà enregistrée').waitFor();
 }, { needs: ['a member registers an extract with three constituents by clicking'] });
 
 runner.step('retiring the extract keeps it readable, with its reason', async () => {

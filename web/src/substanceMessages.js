@@ -160,10 +160,11 @@ export const substanceMessages = {
   'route.registrySubstance': ['Substance du registre : comptée par sa masse', 'Registry substance: counted by its mass'],
   'route.representative': ['Constituant représentatif (CMP-…)', 'Representative constituent (CMP-…)'],
   'route.representativeHint': [
-    'Facultatif : le constituant qui la représente dans la réaction (économie d’atomes) ; sans lui, l’économie d’atomes ne s’applique pas.',
-    'Optional: the constituent that stands for it in the reaction (atom economy); without it, atom economy does not apply.',
+    'Facultatif : le constituant qui la représente (économie d’atomes)',
+    'Optional: the constituent that stands for it (atom economy)',
   ],
   'overview.substanceOverlaps': ['{n} substance(s) de même composition entre start-ups', '{n} substance(s) of the same composition across start-ups'],
+  'substances.structureSearch': ['Rechercher par la structure d’un constituant', 'Search by a constituent’s structure'],
   'metrics.notApplicable': ['ne s’applique pas', 'does not apply'],
   'search.scope': ['Rechercher', 'Search'],
   'search.scope.compounds': ['des composés', 'compounds'],

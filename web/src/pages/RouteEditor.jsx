@@ -298,7 +298,7 @@ function ExtrasTable({ index, step, onChange, err, species }) {
                   role: solvent ? 'solvent' : substance && x.role === 'solvent' ? 'reactant' : x.role });
               }} error={f('name') || f('smiles') || f('compound') || f('substance')} />
             {x.substance && (
-              <Field label={t('route.representative')} value={x.representative} hint={t('route.representativeHint')}
+              <Field className="grow" label={t('route.representative')} value={x.representative} hint={t('route.representativeHint')}
                 onChange={(e) => setExtra(j, { representative: e.target.value })} error={f('representative')} />
             )}
             <Field label={t('route.role')} as="select" value={x.role} onChange={(e) => setExtra(j, { role: e.target.value })}>

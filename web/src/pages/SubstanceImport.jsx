@@ -80,7 +80,7 @@ export function SubstanceImport({ onImported }) {
                     <td>{v.id ? <Link to={`/substances/${v.id.replace(/-B\d+$/, '')}`}>{v.substance}</Link> : v.substance}</td>
                     <td>{v.line || '—'}</td>
                     <td>{t('substanceImport.outcome.' + v.outcome)}</td>
-                    <td>{v.outcome === 'rejected' ? v.message : v.id}{v.field ? <span className="mono small muted"> ({v.field})</span> : null}</td>
+                    <td>{v.outcome === 'rejected' ? v.message : v.id && v.id !== v.substance ? v.id : '—'}{v.field ? <span className="mono small muted"> ({v.field})</span> : null}</td>
                   </tr>
                 ))}
               </tbody>

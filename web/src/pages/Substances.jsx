@@ -516,7 +516,7 @@ function StructureSearch({ query }) {
   );
   return (
     <section className="panel" aria-labelledby="substance-structure-search">
-      <h2 id="substance-structure-search">{t('search.scope.substances')}</h2>
+      <h2 id="substance-structure-search">{t('substances.structureSearch')}</h2>
       <form className="form-row" onSubmit={(e) => {
         e.preventDefault();
         const params = new URLSearchParams();
