@@ -197,6 +197,7 @@ void compareHandler(RequestContext& ctx) {
   }
   substances->set("overlaps", overlaps);
   substances->set("overlap_count", static_cast<std::int64_t>(result.substances.overlaps.size()));
+  substances->set("private_signals", static_cast<std::int64_t>(result.substances.privateSignals));
   out->set("substances", substances);
   ctx.sendJson(200, out);
 }

@@ -279,25 +279,39 @@ void compareScaffolds(const std::vector<Member>& members,
 }
 
 // Overlapping substances among those the caller may see (the same composition key held by
-// start-ups that differ).
+// start-ups that differ); and, as for compounds, a signal without identity for each of the
+// caller's own substances whose composition another start-up holds privately.
 SubstanceComparison compareSubstances(Runtime& runtime, const db::Principal& viewer,
                                       const ComparisonOptions& options) {
   SubstanceComparison out;
   auto rows = runtime.db.read(
       [&](db::Connection& c) { return db::scanLiveSubstances(c, options.startUps); });
-  std::map<std::string, std::vector<const db::SubstanceScanRow*>> byKey;
+  struct Seen {
+    const db::SubstanceScanRow* row;
+    bool visible;
+  };
+  std::map<std::string, std::vector<Seen>> byKey;
   for (const auto& r : rows) {
-    if (!db::canSee(viewer, r.startUpId, r.visibility)) continue;
-    ++out.perStartUp[r.startUpId];
-    byKey[r.kind + "|" + r.compositionKey].push_back(&r);
+    const bool visible = db::canSee(viewer, r.startUpId, r.visibility);
+    if (visible) ++out.perStartUp[r.startUpId];
+    byKey[r.kind + "|" + r.compositionKey].push_back({&r, visible});
   }
   for (const auto& [key, group] : byKey) {
     std::set<std::int64_t> owners;
-    for (const auto* r : group) owners.insert(r->startUpId);
+    std::size_t own = 0;
+    bool hiddenElsewhere = false;
+    for (const auto& m : group) {
+      if (m.visible) owners.insert(m.row->startUpId);
+      if (viewer.startUpId && m.row->startUpId == *viewer.startUpId) ++own;
+      if (!m.visible) hiddenElsewhere = true;
+    }
+    if (own && hiddenElsewhere) out.privateSignals += own;
     if (owners.size() < 2) continue;
     SubstanceOverlap overlap;
-    overlap.kind = group.front()->kind;
-    for (const auto* r : group) overlap.substances.push_back(r->id);
+    overlap.kind = group.front().row->kind;
+    for (const auto& m : group) {
+      if (m.visible) overlap.substances.push_back(m.row->id);
+    }
     overlap.startUps.assign(owners.begin(), owners.end());
     out.overlaps.push_back(std::move(overlap));
   }

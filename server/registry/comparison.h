@@ -85,7 +85,8 @@ struct SharedScaffold {
 // Substances of several start-ups that are the same substance by composition: the same kind
 // and the same registered constituents and monomers (by full hash), or, for substances
 // without registered constituents, the same source and process (db composition_key).
-// Only substances the caller may see are counted or listed.
+// Only substances the caller may see are counted or listed; hidden ones only add to the
+// caller's privateSignals.
 struct SubstanceOverlap {
   std::string kind;
   std::vector<std::int64_t> substances;  // ascending id
@@ -95,6 +96,9 @@ struct SubstanceOverlap {
 struct SubstanceComparison {
   std::map<std::int64_t, std::size_t> perStartUp;  // visible live substances per start-up
   std::vector<SubstanceOverlap> overlaps;           // groups held by two start-ups or more
+  // The caller's own substances whose composition another start-up holds where the caller
+  // may not see it (a count, never which start-up or substance).
+  std::size_t privateSignals = 0;
 };
 
 struct StartUpComparison {

@@ -765,6 +765,11 @@ BOOST_AUTO_TEST_CASE(the_comparison_counts_visible_overlaps_only) {
   BOOST_TEST(seen(lab.memberA)->getValue<int>("overlap_count") == 0);
   BOOST_TEST(seen(lab.memberA)->getObject("per_start_up")->getValue<int>(std::to_string(lab.a)) == 1);
   BOOST_TEST(!seen(lab.memberA)->getObject("per_start_up")->has(std::to_string(lab.b)));
+  // As for compounds, A learns only that its extract's composition is held privately
+  // elsewhere: a count, without the substance or the start-up.
+  BOOST_TEST(seen(lab.memberA)->getValue<int>("private_signals") == 1);
+  BOOST_TEST(seen(lab.memberA)->getArray("overlaps")->size() == 0u);
+  BOOST_TEST(seen(lab.admin)->getValue<int>("private_signals") == 0);
   // The administrator sees both and the overlap.
   auto admin = seen(lab.admin);
   BOOST_TEST_REQUIRE(admin->getValue<int>("overlap_count") == 1);
@@ -775,6 +780,7 @@ BOOST_AUTO_TEST_CASE(the_comparison_counts_visible_overlaps_only) {
   for (const auto& c : {htB, tyB}) lab.call("PATCH", "/api/compounds/" + c, R"({"visibility": "cluster"})", lab.memberB);
   BOOST_TEST(lab.call("PATCH", "/api/substances/" + sb, R"({"visibility": "cluster"})", lab.memberB).status == 200);
   BOOST_TEST(seen(lab.memberA)->getValue<int>("overlap_count") == 1);
+  BOOST_TEST(seen(lab.memberA)->getValue<int>("private_signals") == 0);
 }
 
 // Real substances of the cluster, with their published compositions: cold-pressed argan oil

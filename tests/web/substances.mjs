@@ -159,6 +159,19 @@ runner.step('visitors and other start-ups do not see the unpublished extract', a
   assert.ok(!body.hits.some((h) => h.substance.id === state.id));
 }, { needs: ['a member registers an extract with three constituents by clicking'] });
 
+runner.step('a mixture typed as a compound leads to the substance form, its components filled in', async () => {
+  const p = state.member;
+  await p.goto(server.url + '/register');
+  await p.getByRole('tab', { name: 'SMILES' }).click();
+  // Thymol and carvacrol: two organic components, not a salt or a solvate.
+  await p.getByRole('textbox', { name: 'SMILES' }).fill('Cc1ccc(C(C)C)c(O)c1.Cc1ccc(C(C)C)cc1O');
+  await p.getByTestId('mixture-notice').getByRole('link', { name: 'Enregistrer ce mélange comme substance' }).click();
+  await p.getByRole('heading', { level: 1, name: 'Enregistrer une substance' }).waitFor();
+  assert.equal(await p.getByLabel('Type de substance').inputValue(), 'multi_constituent');
+  assert.match(await p.getByLabel('ou SMILES (1)').inputValue(), /c1/);
+  assert.match(await p.getByLabel('ou SMILES (2)').inputValue(), /c1/);
+}, { needs: ['a member registers an extract with three constituents by clicking'] });
+
 runner.step('a product is made of the extract', async () => {
   const p = state.member;
   await p.getByRole('link', { name: 'Produits', exact: true }).click();

@@ -165,6 +165,15 @@ export const substanceMessages = {
   ],
   'overview.substanceOverlaps': ['{n} substance(s) de même composition entre start-ups', '{n} substance(s) of the same composition across start-ups'],
   'substances.structureSearch': ['Rechercher par la structure d’un constituant', 'Search by a constituent’s structure'],
+  'register.mixture': [
+    'Ce n’est pas un composé mais un mélange : Argan l’enregistre comme substance, chaque composant étant un constituant avec son pourcentage.',
+    'This is not one compound but a mixture: Argan registers it as a substance, each component a constituent with its percentage.',
+  ],
+  'register.mixtureLink': ['Enregistrer ce mélange comme substance', 'Register this mixture as a substance'],
+  'overview.substanceSignals': [
+    '{n} de vos substances ont une composition détenue en privé par une autre start-up',
+    '{n} of your substances have a composition another start-up holds privately',
+  ],
   'metrics.notApplicable': ['ne s’applique pas', 'does not apply'],
   'search.scope': ['Rechercher', 'Search'],
   'search.scope.compounds': ['des composés', 'compounds'],

@@ -101,6 +101,7 @@ function SimilaritySection() {
           {compare.data.substances && (
             <p className="small" data-testid="substance-overlaps">
               {t('overview.substanceOverlaps', { n: compare.data.substances.overlap_count })}
+              {compare.data.substances.private_signals > 0 && ` · ${t('overview.substanceSignals', { n: compare.data.substances.private_signals })}`}
               {compare.data.substances.overlaps.map((g, i) => (
                 <span key={i}>
                   {' · '}

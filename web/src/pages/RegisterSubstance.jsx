@@ -6,7 +6,7 @@
 import { lazy, Suspense, useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
-import { Link, useRouter } from '../router.jsx';
+import { Link, useQuery, useRouter } from '../router.jsx';
 import { canRegister, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad } from '../components/ui.jsx';
@@ -31,11 +31,16 @@ export default function RegisterSubstancePage() {
   const { user, loading } = useSession();
   const startUps = useStartUps();
   const { navigate } = useRouter();
+  // ?components=A.B: the components of a mixture the compound registration refused, each a
+  // constituent typed as SMILES.
+  const mixture = (useQuery().get('components') || '').split('.').filter(Boolean);
   const [startUp, setStartUp] = useState('');
-  const [fields, setFields] = useState({ name: '', kind: 'uvcb', synonyms: '', cas_number: '', description: '' });
+  const [fields, setFields] = useState({ name: '', kind: mixture.length ? 'multi_constituent' : 'uvcb', synonyms: '', cas_number: '', description: '' });
   const [source, setSource] = useState({ species: '', part: '', waste_stream: '', process: '' });
   const [unit, setUnit] = useState('w/w');
-  const [constituents, setConstituents] = useState([emptyConstituent()]);
+  const [constituents, setConstituents] = useState(() => (mixture.length
+    ? mixture.map((smiles) => ({ ...emptyConstituent('draw'), structure: smiles }))
+    : [emptyConstituent()]));
   const [properties, setProperties] = useState([]);
   const [polymer, setPolymer] = useState({ repeat_unit: '', mn: '', mw: '', monomers: [] });
   const [drawing, setDrawing] = useState(null); // index of the constituent being drawn
