@@ -7,7 +7,10 @@
 #include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
 
+#include <stdlib.h>
+
 #include <fstream>
+#include <stdexcept>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -80,7 +83,15 @@ inline std::vector<std::vector<std::string>> readTsv(const std::string& path) {
 // A directory removed at the end of the test.
 class TempDir {
  public:
-  TempDir() : path_(Poco::TemporaryFile::tempName()) { Poco::File(path_).createDirectories(); }
+  // mkdtemp creates a directory no other process has: a name from Poco::TemporaryFile (pid and
+  // counter) can meet the leftover directory of a killed test run once pids wrap around.
+  TempDir() {
+    std::string pattern = Poco::Path::temp() + "argan-test-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("cannot create a temporary directory under " + Poco::Path::temp());
+    }
+    path_ = pattern;
+  }
   ~TempDir() {
     try {
       Poco::File(path_).remove(true);
