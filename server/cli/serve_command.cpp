@@ -21,6 +21,8 @@
 #include "server/demo/demo_data.h"
 #include "server/isolation/guarded_chem_service.h"
 #include "server/http/http_server.h"
+#include "server/http/smtp_mailer.h"
+#include "server/registry/need_watch.h"
 #include "server/search/structure_search.h"
 #include "server/transfer/import_jobs.h"
 
@@ -122,6 +124,14 @@ class ServeApp : public Poco::Util::ServerApplication {
         config().getInt("argan.login_max_failures_per_address", cfg.loginMaxFailuresPerAddress);
     cfg.loginWindowSeconds =
         config().getInt("argan.login_window_minutes", cfg.loginWindowSeconds / 60) * 60;
+    cfg.smtpHost = config().getString("argan.smtp_host", cfg.smtpHost);
+    cfg.smtpPort = config().getInt("argan.smtp_port", cfg.smtpPort);
+    cfg.smtpFrom = config().getString("argan.smtp_from", cfg.smtpFrom);
+    cfg.smtpUser = config().getString("argan.smtp_user", cfg.smtpUser);
+    cfg.smtpPassword = config().getString("argan.smtp_password", cfg.smtpPassword);
+    cfg.smtpTimeoutMs = config().getInt("argan.smtp_timeout_ms", cfg.smtpTimeoutMs);
+    cfg.publicUrl = config().getString("argan.public_url", cfg.publicUrl);
+    cfg.matchWatchMs = config().getInt("argan.match_watch_ms", cfg.matchWatchMs);
     cfg.webRoot = config().getString("argan.web_root", defaultWebRoot(commandPath()));
     cfg.loadDemo = config().has("argan.demo");
     return cfg;
@@ -163,6 +173,12 @@ class ServeApp : public Poco::Util::ServerApplication {
           cfg.loginMaxFailuresPerAddress < 1) {
         std::cerr << "argan serve: session and sign-in limits must be positive (idle >= 1 min, "
                      "absolute >= idle)\n";
+        return EXIT_USAGE;
+      }
+      if (cfg.smtpPort < 1 || cfg.smtpPort > 65535 || cfg.smtpTimeoutMs < 100 ||
+          cfg.matchWatchMs < 50) {
+        std::cerr << "argan serve: argan.smtp_port must be 1..65535, smtp_timeout_ms >= 100, "
+                     "match_watch_ms >= 50\n";
         return EXIT_USAGE;
       }
       return serve(cfg);
@@ -210,7 +226,8 @@ class ServeApp : public Poco::Util::ServerApplication {
         std::cout << "Loaded demo data: " << demo.startUps << " start-ups, " << demo.users
                   << " demo users, " << demo.compounds << " compound registrations, " << demo.routes
                   << " synthesis routes, " << demo.products << " products, " << demo.substances
-                  << " substances.\n"
+                  << " substances, " << demo.needs << " needs, " << demo.projects
+                  << " research projects.\n"
                   << "Demo accounts (invented people; one-time passwords shown only now):\n";
         for (const auto& a : demo.accounts) {
           std::cout << "  " << a.email << "  " << a.role << "  " << a.password << "  ("
@@ -222,12 +239,22 @@ class ServeApp : public Poco::Util::ServerApplication {
     HttpServer http(runtime, router);
     http.start();
     imports.start();
+    NeedWatch needWatch(runtime);
+    needWatch.start();
+    SmtpMailer mailer(runtime);
+    if (!cfg.smtpHost.empty()) {
+      mailer.start();
+      std::cout << "Notifications are also sent by e-mail through " << cfg.smtpHost << ":"
+                << cfg.smtpPort << std::endl;
+    }
     std::cout << "Argan listening on http://" << (cfg.host == "0.0.0.0" ? "localhost" : cfg.host)
               << ":" << http.port() << " (database " << cfg.dbPath << ", web "
               << (cfg.webRoot.empty() ? "not found" : cfg.webRoot) << ")" << std::endl;
     waitForTerminationRequest();
     std::cout << "Argan stopping." << std::endl;
     http.stop();
+    mailer.stop();
+    needWatch.stop();
     imports.stop();
     return EXIT_OK;
   }

@@ -46,6 +46,17 @@ struct AppConfig {
   int loginWindowSeconds = 15 * 60;               // failed sign-ins are counted over this window
   int loginMaxFailuresPerAccount = 5;             // per e-mail within the window, then 429
   int loginMaxFailuresPerAddress = 20;            // per client address within the window
+
+  // Needs board (issue 17): notifications by e-mail when an SMTP server is set (never
+  // required: without smtpHost only the in-app inbox is used), and the match watcher.
+  std::string smtpHost;                 // argan.smtp_host; "" = no e-mail
+  int smtpPort = 25;                    // argan.smtp_port
+  std::string smtpFrom = "argan@localhost";  // argan.smtp_from
+  std::string smtpUser;                 // argan.smtp_user (AUTH LOGIN when set)
+  std::string smtpPassword;             // argan.smtp_password
+  int smtpTimeoutMs = 10000;            // argan.smtp_timeout_ms, per SMTP exchange
+  std::string publicUrl;                // argan.public_url, the start of links in e-mails
+  int matchWatchMs = 2000;              // argan.match_watch_ms: how often changes are looked for
 };
 
 }  // namespace argan::server

@@ -11,6 +11,7 @@
 #include "db/start_up_store.h"
 #include "db/user_store.h"
 #include "server/demo/demo_routes.h"
+#include "server/demo/demo_needs.h"
 #include "server/demo/demo_products.h"
 #include "server/demo/demo_substances.h"
 #include "server/json/json_fields.h"
@@ -122,6 +123,7 @@ DemoLoadReport loadDemoData(Runtime& runtime) {
   report.routes = loadDemoRoutes(runtime);
   loadDemoProducts(runtime, startUpIds, people, report);
   loadDemoSubstances(runtime, startUpIds, people, leads, report);
+  loadDemoNeeds(runtime, startUpIds, people, report);
   return report;
 }
 

@@ -21,6 +21,10 @@ Router buildApiRouter() {
   addImportEndpoints(router);
   addExportEndpoints(router);
   addSubstanceEndpoints(router);
+  addNeedEndpoints(router);
+  addNeedResponseEndpoints(router);
+  addNeedProjectEndpoints(router);
+  addNotificationEndpoints(router);
   return router;
 }
 

@@ -38,6 +38,10 @@
 #include "db/inquiry_store.h"
 #include "db/import_store.h"
 #include "db/lifecycle.h"
+#include "db/need_project_store.h"
+#include "db/need_response_store.h"
+#include "db/need_store.h"
+#include "db/notification_store.h"
 #include "db/product_store.h"
 #include "db/record_codes.h"
 #include "db/registry_store.h"
@@ -445,6 +449,81 @@ const std::vector<MatrixRow> kMatrix = {
   {"GET /api/substance-properties", "", "",                               {OK,  OK,  OK,  OK,  OK,  OK}},
   {"POST /api/substance-properties", "", R"({"key": "term_{n}", "name": "Term {n}", "unit": "%"})",
                                                                           {401, 403, 403, OK,  403, OK}},
+
+  // The needs board (issue 17). "need": A = shown to start-up A only, posted by the matrix
+  // partner; B = shown to start-up B only, posted by another partner; public = a public need
+  // of another partner. "response"/"response-document": A = start-up A's answer to the
+  // partner's need sharing a compound (a document); B = start-up B's answer to another
+  // partner's need. "project": A/B the same owners, disclosed at stage level, one link.
+  {"GET /api/needs", "", "",                                              {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"POST /api/needs", "", R"({"title": "Need {n}", "statement": "s", "partner": "partner@industry.ma"})",
+                                                                          {401, OK,  403, 403, 403, OK}},
+  {"GET /api/needs/vocabulary", "", "",                                   {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/needs/{id}", "need", "",                                     {404, OK,  OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"PATCH /api/needs/{id}", "need", R"({"title": "Renamed {n}"})",        {401, OK,  403, 403, 404, OK},
+                                                                         {{401, 404, 404, 404, 403, OK}},
+                                                                         {{401, 403, 403, 403, 403, OK}}},
+  {"GET /api/needs/{id}/matches", "need", "",                             {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}},
+                                                                         {{401, 403, OK,  OK,  OK,  OK}}},
+  {"GET /api/needs/{id}/responses", "need", "",                           {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}},
+                                                                         {{401, OK,  OK,  OK,  OK,  OK}}},
+  // Administrators answer for a start-up they name (start_up): without it, 400.
+  {"POST /api/needs/{id}/responses", "need", R"({"summary": "Answer {n}"})",
+                                                                          {401, 403, OK,  OK,  404, 400},
+                                                                         {{401, 403, 404, 404, OK,  400}},
+                                                                         {{401, 403, OK,  OK,  OK,  400}}},
+  {"GET /api/needs/{id}/projects", "need", "",                            {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}},
+                                                                         {{401, OK,  OK,  OK,  OK,  OK}}},
+  {"POST /api/needs/{id}/projects", "need", R"({"title": "Project {n}"})",
+                                                                          {401, 403, OK,  OK,  404, 400},
+                                                                         {{401, 403, 404, 404, OK,  400}},
+                                                                         {{401, 403, OK,  OK,  OK,  400}}},
+  {"GET /api/overview/needs", "", "",                                     {401, 403, 403, 403, 403, OK}},
+  {"GET /api/responses", "", "",                                          {401, OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/responses/{id}", "response", "",                             {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+  {"PATCH /api/responses/{id}", "response", R"({"status": "shortlisted"})",
+                                                                          {401, OK,  403, 403, 404, OK},
+                                                                         {{401, 404, 404, 404, 403, OK}}},
+  {"POST /api/responses/{id}/messages", "response", R"({"message": "Question {n}"})",
+                                                                          {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+  // {compoundA} belongs to start-up A: B's people cannot share it, nor can anyone in B's name.
+  {"POST /api/responses/{id}/shares", "response", R"({"type": "compound", "id": "{compoundA}"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, 404, 404}}},
+  {"POST /api/responses/{id}/shares/{share}/revoke", "response", "",      {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"GET /api/responses/{id}/shares/{share}", "response", "",              {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+  {"GET /api/responses/{id}/shares/{share}/content", "response-document", "",
+                                                                          {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+  {"GET /api/responses/{id}/shares/{share}/depiction.svg", "response", "",
+                                                                          {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+  {"GET /api/projects", "", "",                                           {401, OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/projects/{id}", "project", "",                               {401, OK,  OK,  OK,  404, OK},
+                                                                         {{401, 404, 404, 404, OK,  OK}}},
+  {"PATCH /api/projects/{id}", "project", R"({"trl": 4})",                {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"POST /api/projects/{id}/links", "project", R"({"type": "compound", "id": "{compoundA}"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, 404, 404}}},
+  {"DELETE /api/projects/{id}/links/{link}", "project", "",               {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  // The inbox: numbers count per user. A = one of the caller's; B = a number nobody has.
+  {"GET /api/notifications", "", "",                                      {401, OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/notifications/unread", "", "",                               {401, OK,  OK,  OK,  OK,  OK}},
+  {"POST /api/notifications/read-all", "", "",                            {401, OK,  OK,  OK,  OK,  OK}},
+  {"PATCH /api/notifications/{number}", "notification", R"({"read": true})",
+                                                                          {401, OK,  OK,  OK,  OK,  OK},
+                                                                         {{401, 404, 404, 404, 404, 404}}},
 };
 // clang-format on
 
@@ -607,6 +686,73 @@ struct Fixture {
     });
   }
 
+  // A need shown to the variant's start-up only (named), posted by the matrix partner for A
+  // and by another partner for B; a public need of another partner for "public".
+  std::int64_t freshNeed(Variant v) {
+    db::Principal poster;
+    poster.role = db::Role::Partner;
+    poster.userId = v == Variant::A ? userIds[kPartner]
+                                    : server.createUser("poster" + std::to_string(++counter) +
+                                                            "@industry.ma",
+                                                        db::Role::Partner, std::nullopt,
+                                                        "matrix password");
+    return server.database().write([&](db::Connection& c) {
+      db::NeedInput in;
+      in.title = "Need " + std::to_string(++counter);
+      in.statement = "A statement";
+      in.visibility = v == Variant::Public ? "public" : "named";
+      if (v != Variant::Public) in.audience = std::vector<std::int64_t>{ownerOf(v)};
+      return db::createNeed(c, server.services().clock, poster, in).id;
+    });
+  }
+
+  // The variant's start-up answers a fresh need of its variant, sharing a fresh compound (or a
+  // document of a fresh product): params id and share.
+  Params freshResponse(Variant v, bool document) {
+    std::int64_t need = freshNeed(v);
+    std::string kind = document ? "document" : "compound";
+    std::int64_t record = 0;
+    if (document) {
+      Params product = freshProduct(v);
+      record = server.database().write([&](db::Connection& c) {
+        db::NewDocument doc;
+        doc.filename = "proposal.pdf";
+        doc.bytes = "%PDF proposal " + std::to_string(++counter);
+        return db::attachDocument(c, server.services().clock, db::Principal::system("matrix"),
+                                  {db::DocumentOwnerType::Product,
+                                   *db::parsePrefixedCode("PRD", product["id"])},
+                                  doc)
+            .id;
+      });
+    } else {
+      record = registerFresh(v).compound.id;
+    }
+    return server.database().write([&](db::Connection& c) {
+      const Clock& clock = server.services().clock;
+      db::Principal system = db::Principal::system("matrix");
+      auto r = db::createResponse(c, clock, system, need, ownerOf(v), "Answer");
+      auto share = db::addShare(c, clock, system, r.id, kind, record, "");
+      return Params{{"id", r.code()}, {"share", std::to_string(share.id)}};
+    });
+  }
+
+  // The variant's start-up's project on a fresh need of its variant, disclosed at stage level,
+  // linking a fresh compound: params id and link.
+  Params freshProject(Variant v) {
+    std::int64_t need = freshNeed(v);
+    std::int64_t compound = registerFresh(v).compound.id;
+    return server.database().write([&](db::Connection& c) {
+      const Clock& clock = server.services().clock;
+      db::Principal system = db::Principal::system("matrix");
+      db::ProjectInput in;
+      in.title = "Project " + std::to_string(++counter);
+      in.disclosure = "stage";
+      auto p = db::createProject(c, clock, system, need, ownerOf(v), in);
+      auto link = db::linkProjectRecord(c, clock, system, p.id, "compound", compound);
+      return Params{{"id", p.code()}, {"link", std::to_string(link.id)}};
+    });
+  }
+
   static const std::map<std::string, SubjectFactory>& subjects() {
     static const std::map<std::string, SubjectFactory> factories = {
         {"compound",
@@ -689,6 +835,26 @@ struct Fixture {
                                      db::Principal::system("matrix"), in);
            });
            return Params{{"id", std::to_string(job.id)}};
+         }},
+        {"need",
+         [](Fixture& f, Variant v, RoleIndex) {
+           return Params{{"id", db::needCode(f.freshNeed(v))}};
+         }},
+        {"response",
+         [](Fixture& f, Variant v, RoleIndex) { return f.freshResponse(v, /*document=*/false); }},
+        {"response-document",
+         [](Fixture& f, Variant v, RoleIndex) { return f.freshResponse(v, /*document=*/true); }},
+        {"project", [](Fixture& f, Variant v, RoleIndex) { return f.freshProject(v); }},
+        {"notification",
+         [](Fixture& f, Variant v, RoleIndex role) {
+           if (v != Variant::A) return Params{{"number", "999999"}};
+           std::int64_t user = role == kAnonymous ? f.userIds[kMemberA] : f.userIds[role];
+           return f.server.database().write([&](db::Connection& c) {
+             db::NewNotification n;
+             n.kind = "new_match";
+             return Params{{"number", std::to_string(db::addNotification(
+                                          c, f.server.services().clock, user, n))}};
+           });
          }},
         {"start-up",
          [](Fixture& f, Variant v, RoleIndex) {

@@ -128,7 +128,9 @@ BOOST_AUTO_TEST_CASE(the_demo_has_a_real_pipeline) {
   for (const auto& a : report.accounts) {
     if (a.role == "partner") partners.insert(a.email);
   }
-  BOOST_TEST(partners.size() == 2u);
+  // (the needs board's demo adds its own partners: demo_needs_test.cpp)
+  BOOST_TEST(partners.count("youness.alami@atlascoatings.demo.argan.local") == 1u);
+  BOOST_TEST(partners.count("ghita.sefrioui@hotelsatlas.demo.argan.local") == 1u);
   std::string buyer = tokenFor(server, "youness.alami@atlascoatings.demo.argan.local");
   auto catalogue = server.call("GET", "/api/catalogue", "", buyer).json();
   BOOST_TEST(catalogue->getValue<int>("total") == 4);

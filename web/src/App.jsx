@@ -21,11 +21,18 @@ import { ImportPage } from './pages/Import.jsx';
 import { InquiriesPage, InquiryPage } from './pages/Inquiries.jsx';
 import { NotFoundPage } from './pages/NotFound.jsx';
 import { SubstancePage, SubstancesPage } from './pages/Substances.jsx';
+import { NeedPage, NeedsPage } from './pages/Needs.jsx';
+import { NeedResponsePage } from './pages/NeedResponses.jsx';
+import { NeedProjectPage } from './pages/NeedProjects.jsx';
+import { InboxBadge, NotificationsPage } from './pages/Notifications.jsx';
+import { ClusterNeedsPage } from './pages/ClusterNeeds.jsx';
 import { AccountPage, TeamPage } from './pages/Account.jsx';
 
 // The registration page carries the Ketcher editor (several MB): load it only when needed.
 const RegisterPage = lazy(() => import('./pages/Register.jsx'));
 const RegisterSubstancePage = lazy(() => import('./pages/RegisterSubstance.jsx'));
+// So does the guided form of a need (its structure criterion is drawn in the editor).
+const NeedFormPage = lazy(() => import('./pages/NeedForm.jsx'));
 
 const ROUTES = [
   ['/', CataloguePage],
@@ -49,6 +56,14 @@ const ROUTES = [
   ['/substances', SubstancesPage],
   ['/substances/new', RegisterSubstancePage],
   ['/substances/:id', SubstancePage],
+  ['/needs', NeedsPage],
+  ['/needs/new', NeedFormPage],
+  ['/needs/:id', NeedPage],
+  ['/needs/:id/edit', NeedFormPage],
+  ['/responses/:id', NeedResponsePage],
+  ['/projects/:id', NeedProjectPage],
+  ['/notifications', NotificationsPage],
+  ['/cluster/needs', ClusterNeedsPage],
   ['/account', AccountPage],
   ['/team', TeamPage],
 ];
@@ -146,6 +161,7 @@ function Navigation() {
           {waiting > 0 && <span className="count-badge" aria-hidden="true">{waiting}</span>}
         </Link>
       )}
+      <Link to="/needs">{t('nav.needs')}</Link>
       {user && user.role === 'lead' && <Link to="/team">{t('nav.team')}</Link>}
       {isAdmin(user) && <Link to="/admin">{t('nav.admin')}</Link>}
     </nav>
@@ -193,6 +209,7 @@ function Shell() {
           <Navigation />
           <div className="header-tools">
             <LanguageSwitch />
+            <InboxBadge />
             <SessionMenu />
           </div>
         </div>

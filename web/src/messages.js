@@ -2,6 +2,7 @@
 // cluster's working language. Vocabulary follows shared/DOMAIN.md (parent compound, form,
 // batch, route, step, product, stage, start-up, partner, visibility).
 import { substanceMessages } from './substanceMessages.js';
+import { needsMessages } from './needsMessages.js';
 
 export const messages = {
   ...substanceMessages,
@@ -508,6 +509,8 @@ export const messages = {
   'stageDefault.regulatory_safety': ['Réglementaire et sécurité', 'Regulatory and safety'],
   'stageDefault.market_launch': ['Mise sur le marché', 'Market launch'],
   'stageDefault.commercial_sales': ['Ventes', 'Commercial sales'],
+  // The needs board (needsMessages.js)
+  ...needsMessages,
   'register.editor': ['Éditeur de structure', 'Structure editor'],
   'register.previewEmptyDraw': ['Dessinez la structure dans l’éditeur : son aperçu et son verdict s’affichent ici.', 'Draw the structure in the editor: its preview and verdict appear here.'],
   'register.moreBatchFields': ['Chercheur, cahier de labo, stockage, notes', 'Researcher, notebook, storage, notes'],
