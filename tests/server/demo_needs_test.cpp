@@ -106,8 +106,8 @@ BOOST_AUTO_TEST_CASE(the_demo_board_has_needs_a_response_and_a_project) {
   BOOST_TEST(server.call("GET", "/api/needs/NEED-000003", "", leila).status == 200);
   BOOST_TEST(server.call("GET", "/api/needs/NEED-000003", "", meryem).status == 404);
   auto zaatarMatches = server.call("GET", "/api/needs/NEED-000003/matches", "", leila).json();
-  // Carvacrol, thymol, ThymoClean, and p-cymene (C10H14), a constituent of Zaatar's thyme oil registered
-  // with it (server/demo/substances_demo.json).
+  // Carvacrol, thymol, ThymoClean, and p-cymene (C10H14), a constituent of Zaatar's thyme
+  // oil registered with it (server/demo/substances_demo.json).
   std::ostringstream zaatarIds;
   zaatarMatches->getArray("items")->stringify(zaatarIds);
   BOOST_TEST(ids(zaatarMatches->getArray("items")).size() == 4u, zaatarIds.str());
