@@ -643,25 +643,57 @@ TrafficLight batchFlowLight(const ReactionInput& input) {
   return t;
 }
 
+// Catalysts by their loading (mol per mol of limiting reactant): up to 10 mol % green
+// ("catalytic"), a "catalyst" charged at 10-110 mol % is a stoichiometric reagent (amber),
+// above 110 mol % an excess (red); a catalyst whose loading cannot be known is not assessed.
+// Reactants beyond 1.1 times their stoichiometric share (nu_i / nu_limiting) are an excess.
 TrafficLight catalystLight(const ReactionAnalysis& a) {
   TrafficLight t{"catalyst", "green", "no catalyst or reagents needed",
-                 "catalyst or enzyme used, or no reagents, green; stoichiometric reagents "
-                 "amber; reagents in excess (> 1.1 equivalents) red (CHEM21 first pass)"};
-  bool catalyst = false;
+                 "catalysts at <= 10 mol % of the limiting reactant, or no reagents, green; "
+                 "a catalyst at 10-110 mol %, or stoichiometric reagents, amber; a catalyst "
+                 "above 110 mol %, or (without a catalyst) reactants beyond 1.1 times their "
+                 "stoichiometric amount, red (CHEM21 first pass)"};
   bool reagents = false;
-  std::vector<std::string> excess;
-  bool excessKnown = a.limitingReactant >= 0;
+  std::vector<std::string> catalytic, stoichiometric, catalystExcess, excess, unknownLoading;
+  const bool excessKnown = a.limitingReactant >= 0;
+  const int limitingCoefficient =
+      excessKnown ? a.components[static_cast<std::size_t>(a.limitingReactant)].coefficient : 1;
   for (std::size_t i = 0; i < a.components.size(); ++i) {
     const auto& c = a.components[i];
-    if (c.role == "catalyst") catalyst = true;
+    if (c.role == "catalyst") {
+      if (!c.equivalents) {
+        unknownLoading.push_back(componentLabel(c));
+      } else if (*c.equivalents <= 0.10 + 1e-12) {
+        catalytic.push_back(componentLabel(c) + " " + fmt(*c.equivalents * 100, 1) + " mol %");
+      } else if (*c.equivalents <= 1.1) {
+        stoichiometric.push_back(componentLabel(c) + " " + fmt(*c.equivalents * 100, 0) +
+                                 " mol %");
+      } else {
+        catalystExcess.push_back(componentLabel(c) + " " + fmt(*c.equivalents, 2) + " equiv.");
+      }
+    }
     if (c.role == "reagent") reagents = true;
-    if (isLeft(c) && static_cast<int>(i) != a.limitingReactant && c.equivalents &&
-        *c.equivalents > 1.1) {
-      excess.push_back(componentLabel(c) + " " + fmt(*c.equivalents, 2) + " equiv.");
+    if (isLeft(c) && static_cast<int>(i) != a.limitingReactant && c.equivalents) {
+      const double share = static_cast<double>(c.coefficient) / limitingCoefficient;
+      if (*c.equivalents > 1.1 * share) {
+        excess.push_back(componentLabel(c) + " " + fmt(*c.equivalents, 2) + " equiv. for " +
+                         fmt(share, 2));
+      }
     }
   }
-  if (catalyst) {
-    t.basis = "catalyst used";
+  // A catalyst decides the light (catalysis is the criterion); without one, the reagents do.
+  if (!catalystExcess.empty()) {
+    t.flag = "red";
+    t.basis = "a catalyst in excess: " + joinLabels(catalystExcess);
+  } else if (!stoichiometric.empty()) {
+    t.flag = "amber";
+    t.basis = "a catalyst at a stoichiometric loading: " + joinLabels(stoichiometric);
+  } else if (!unknownLoading.empty()) {
+    t.flag = "not_assessed";
+    t.basis = "catalyst loading unknown (give the amount of " + joinLabels(unknownLoading) +
+              " and of every reactant)";
+  } else if (!catalytic.empty()) {
+    t.basis = "catalyst used: " + joinLabels(catalytic);
   } else if (!excess.empty()) {
     t.flag = "red";
     t.basis = "excess: " + joinLabels(excess);

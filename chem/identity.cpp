@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "chem/inchi.h"
+#include "chem/standardizer.h"
 #include "chem/structure_parser.h"
 #include "common/digest.h"
 #include "common/error.h"
@@ -79,15 +80,25 @@ IdentityCalculator::IdentityCalculator(IdentityOptions options)
 IdentityCalculator::~IdentityCalculator() = default;
 
 std::string fullHashOfLayers(const IdentityLayers& l) {
+  // A parent that holds a metal is identified by its standard InChI and formula, so the
+  // covalent, ionic and dative drawings of one complex are one parent (docs/identity.md §4).
+  if (l.containsMetal) {
+    return sha256Hex("formula=" + l.formula + "\ninchi=" + l.inchi + "\nstereo_groups=" +
+                     l.stereoGroups);
+  }
   return sha256Hex("formula=" + l.formula + "\ncanonical_smiles=" + l.canonicalSmiles +
                    "\ntautomer_hash=" + l.tautomerHash + "\nno_stereo_smiles=" +
                    l.noStereoSmiles + "\nno_stereo_tautomer_hash=" + l.noStereoTautomerHash);
 }
 
-IdentityLayers IdentityCalculator::compute(const RDKit::ROMol& parent) {
+IdentityLayers IdentityCalculator::compute(const RDKit::ROMol& input) {
   IdentityLayers layers;
+  RDKit::RWMol parent(input);
+  bool metal = false;
   try {
-    layers.formula = RDKit::Descriptors::calcMolFormula(parent);
+    canonicaliseStereoGroups(parent);
+    for (const auto* a : parent.atoms()) metal = metal || isMetalElement(a->getAtomicNum());
+    layers.formula = hillFormula(parent);
     layers.canonicalSmiles = RDKit::MolToSmiles(parent) + enhancedStereoSuffix(parent);
     layers.tautomerHash = hetAtomTautomerHash(parent);
 
@@ -107,12 +118,20 @@ IdentityLayers IdentityCalculator::compute(const RDKit::ROMol& parent) {
     layers.skeleton = layers.formula + "|" +
                       RDKit::MolHash::MolHash(&elements,
                                               RDKit::MolHash::HashFunction::ElementGraph);
+  } catch (const Error&) {
+    throw;
   } catch (...) {
     rethrowRdkitError("identity");
   }
-  InchiResult inchi = computeStandardInchi(parent);
+  InchiOptions inchiOptions;
+  inchiOptions.withoutStereoOf = stereoGroupAtoms(parent);
+  InchiResult inchi = computeStandardInchi(parent, inchiOptions);
   layers.inchi = inchi.inchi;
   layers.inchiKey = inchi.inchiKey;
+  // A parent that holds a metal is identified by its standard InChI and formula, so the
+  // covalent, ionic and dative drawings of one complex are one parent (docs/identity.md §4).
+  layers.containsMetal = metal;
+  layers.stereoGroups = enhancedStereoSuffix(parent);
   layers.fullHash = fullHashOfLayers(layers);
   return layers;
 }

@@ -1,16 +1,25 @@
-// Identity layers of a parent structure, in the spirit of RDKit's RegistrationHash.
+// Identity layers of a parent structure, in the spirit of RDKit's RegistrationHash
+// (docs/identity.md §4, §5).
 //
-//   formula                 Hill formula (RDKit MolFormula)
-//   canonical_smiles        RDKit canonical isomeric SMILES (+ sorted enhanced-stereo groups)
+//   formula                 Hill formula (hillFormula in standardizer.h: ClH, HKO, C2H6O)
+//   canonical_smiles        RDKit canonical isomeric SMILES + the canonical AND/OR groups
+//                           (each group inverted or not for the smallest CXSMILES, so every
+//                           drawing of one racemate is one string)
 //   tautomer_hash           RDKit MolHash HetAtomTautomer, with stereo
 //   no_stereo_smiles        canonical SMILES with all stereo removed
 //   no_stereo_tautomer_hash HetAtomTautomer hash with all stereo removed
-//   full_hash               SHA-256 over the five layers above: unique per parent
+//   full_hash               SHA-256 over the five layers above: unique per parent. For a parent
+//                           that holds a metal, SHA-256 over formula, standard InChI and the
+//                           stereo groups instead: InChI disconnects metal-ligand bonds one
+//                           way, so covalent, ionic and dative drawings of a complex are one
+//                           parent; the formula keeps TiO2 apart from Ti + 2 H2O.
 // Extra, not part of the full hash:
 //   skeleton                formula + element graph (MolHash ElementGraph): equal for every
 //                           tautomer, protomer or stereoisomer of a parent; a cheap index
 //                           for finding tautomer candidates
-//   inchi, inchikey         standard InChI / InChIKey (libinchi)
+//   inchi, inchikey         standard InChI / InChIKey (libinchi), computed without the stereo
+//                           of AND/OR-group centres: a racemate's key does not claim an
+//                           enantiomer
 //
 // Stereoisomers: full hashes differ, no_stereo_smiles agree.
 // Tautomers: no_stereo_smiles differ, and either the no-stereo tautomer hashes agree or

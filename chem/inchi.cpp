@@ -2,6 +2,7 @@
 
 #include <GraphMol/MolOps.h>
 #include <GraphMol/RWMol.h>
+#include <GraphMol/StereoGroup.h>
 #include <inchi_api.h>
 
 #include <cstring>
@@ -27,8 +28,10 @@ std::vector<int> rdkitNeighbourOrder(const RDKit::ROMol& mol, const RDKit::Atom*
   return order;
 }
 
-void addTetrahedralParities(const RDKit::ROMol& mol, std::vector<inchi_Stereo0D>& out) {
+void addTetrahedralParities(const RDKit::ROMol& mol, const std::set<unsigned>& skip,
+                            std::vector<inchi_Stereo0D>& out) {
   for (const auto* atom : mol.atoms()) {
+    if (skip.count(atom->getIdx())) continue;
     auto tag = atom->getChiralTag();
     if (tag != RDKit::Atom::CHI_TETRAHEDRAL_CW && tag != RDKit::Atom::CHI_TETRAHEDRAL_CCW) {
       continue;
@@ -86,7 +89,7 @@ void addDoubleBondParities(const RDKit::ROMol& mol, std::vector<inchi_Stereo0D>&
 
 }  // namespace
 
-InchiResult computeStandardInchi(const RDKit::ROMol& input) {
+InchiResult computeStandardInchi(const RDKit::ROMol& input, const InchiOptions& options) {
   RDKit::RWMol mol(input);
   RDKit::MolOps::Kekulize(mol, /*markAtomsBonds=*/true);
   const unsigned n = mol.getNumAtoms();
@@ -113,6 +116,7 @@ InchiResult computeStandardInchi(const RDKit::ROMol& input) {
     }
   }
   for (const auto* bond : mol.bonds()) {
+    if (bond->getBondType() == RDKit::Bond::DATIVE) continue;
     unsigned from = std::max(bond->getBeginAtomIdx(), bond->getEndAtomIdx());
     unsigned to = std::min(bond->getBeginAtomIdx(), bond->getEndAtomIdx());
     inchi_Atom& a = atoms[from];
@@ -133,7 +137,7 @@ InchiResult computeStandardInchi(const RDKit::ROMol& input) {
     ++a.num_bonds;
   }
   std::vector<inchi_Stereo0D> stereo;
-  addTetrahedralParities(mol, stereo);
+  addTetrahedralParities(mol, options.withoutStereoOf, stereo);
   addDoubleBondParities(mol, stereo);
 
   inchi_Input in{};
@@ -164,6 +168,15 @@ InchiResult computeStandardInchi(const RDKit::ROMol& input) {
   }
   result.inchiKey = key;
   return result;
+}
+
+std::set<unsigned> stereoGroupAtoms(const RDKit::ROMol& mol) {
+  std::set<unsigned> atoms;
+  for (const auto& group : mol.getStereoGroups()) {
+    if (group.getGroupType() == RDKit::StereoGroupType::STEREO_ABSOLUTE) continue;
+    for (const auto* a : group.getAtoms()) atoms.insert(a->getIdx());
+  }
+  return atoms;
 }
 
 std::string inchiKeyFromInchi(const std::string& inchi) {

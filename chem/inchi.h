@@ -8,6 +8,7 @@
 
 #include <GraphMol/ROMol.h>
 
+#include <set>
 #include <string>
 
 namespace argan::chem {
@@ -18,9 +19,20 @@ struct InchiResult {
   std::string message;   // libinchi's warning text, empty when none
 };
 
+struct InchiOptions {
+  // Atoms whose tetrahedral parity is not passed to libinchi: the centres of AND and OR
+  // stereo groups, so that the key of a racemate or a relative configuration does not
+  // claim an enantiomer (docs/identity.md §5).
+  std::set<unsigned> withoutStereoOf;
+};
+
 // Throws argan::Error(InvalidArgument) when libinchi cannot represent the molecule
-// (e.g. dummy atoms, more than 1023 atoms) and Internal on library failure.
-InchiResult computeStandardInchi(const RDKit::ROMol& mol);
+// (e.g. dummy atoms, more than 1023 atoms) and Internal on library failure. Dative bonds
+// are not passed (standard InChI disconnects metal-ligand bonds in any case).
+InchiResult computeStandardInchi(const RDKit::ROMol& mol, const InchiOptions& options = {});
+
+// The atoms of every AND and OR stereo group of `mol`.
+std::set<unsigned> stereoGroupAtoms(const RDKit::ROMol& mol);
 
 // Computes the InChIKey of an InChI string (used for cross-checks). Throws InvalidArgument.
 std::string inchiKeyFromInchi(const std::string& inchi);

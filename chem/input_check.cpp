@@ -264,6 +264,9 @@ void lexSmiles(const std::string& s, std::size_t offset, const StructureLimits& 
         throw limitError("too many disconnected fragments", "max_fragments", scan.fragments,
                          limits.maxFragments);
       }
+    } else if ((c == '-' && i + 1 < s.size() && s[i + 1] == '>') ||
+               (c == '<' && i + 1 < s.size() && s[i + 1] == '-')) {
+      ++i;  // a dative bond, "->" or "<-" (RDKit reads them: metal-ligand bonds)
     } else if (std::string("-=#$:/\\").find(c) == std::string::npos) {  // not a bond symbol
       throw smilesError(std::string("unexpected character '") + c + "' in SMILES", offset + i);
     }

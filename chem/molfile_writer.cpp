@@ -5,6 +5,7 @@
 #include <GraphMol/MolOps.h>
 #include <GraphMol/RWMol.h>
 #include <GraphMol/SmilesParse/SmilesParse.h>
+#include <GraphMol/SmilesParse/SmilesWrite.h>
 
 #include <memory>
 #include <vector>
@@ -15,15 +16,63 @@
 
 namespace argan::chem {
 
+namespace {
+
+// Hydrogens as a reader will count them: an atom marked "no implicit H" whose explicit count
+// is what its default valence gives anyway is written like any other atom. The V2000 writer
+// puts a valence column on every "no implicit H" atom, and a stale one (a nitrogen
+// neutralised by the standardiser) makes RDKit itself refuse the record on reading.
+void rebuildHydrogenState(RDKit::RWMol& mol) {
+  mol.updatePropertyCache(false);
+  for (auto* atom : mol.atoms()) {
+    if (!atom->getNoImplicit() || atom->getNumRadicalElectrons() != 0) continue;
+    const unsigned hydrogens = atom->getTotalNumHs();
+    atom->setNoImplicit(false);
+    atom->setNumExplicitHs(0);
+    atom->updatePropertyCache(false);
+    if (atom->getTotalNumHs() != hydrogens) {  // the explicit count is needed: keep it
+      atom->setNoImplicit(true);
+      atom->setNumExplicitHs(hydrogens);
+      atom->updatePropertyCache(false);
+    }
+  }
+}
+
+std::string writeBlock(RDKit::RWMol& mol, const std::string& title) {
+  if (mol.getNumConformers() == 0) RDDepict::compute2DCoords(mol);
+  mol.setProp(RDKit::common_properties::_Name, title);
+  const bool v3000 =
+      !mol.getStereoGroups().empty() || mol.getNumAtoms() > 999 || mol.getNumBonds() > 999;
+  return RDKit::MolToMolBlock(mol, /*includeStereo=*/true, /*confId=*/-1, /*kekulize=*/true,
+                              /*forceV3000=*/v3000);
+}
+
+bool readsBack(const std::string& block) {
+  try {
+    std::unique_ptr<RDKit::RWMol> back(RDKit::MolBlockToMol(block));
+    return back != nullptr;
+  } catch (...) {
+    return false;
+  }
+}
+
+}  // namespace
+
 std::string molBlockFromPickle(const std::string& pickle, const std::string& title) {
   try {
     RDKit::RWMol mol(pickle);
-    if (mol.getNumConformers() == 0) RDDepict::compute2DCoords(mol);
-    mol.setProp(RDKit::common_properties::_Name, title);
-    bool v3000 = !mol.getStereoGroups().empty() || mol.getNumAtoms() > 999 ||
-                 mol.getNumBonds() > 999;
-    return RDKit::MolToMolBlock(mol, /*includeStereo=*/true, /*confId=*/-1, /*kekulize=*/true,
-                                /*forceV3000=*/v3000);
+    rebuildHydrogenState(mol);
+    std::string block = writeBlock(mol, title);
+    if (readsBack(block)) return block;
+    // Last resort: the structure rebuilt from its own canonical SMILES (fresh H state).
+    std::unique_ptr<RDKit::RWMol> fresh(RDKit::SmilesToMol(RDKit::MolToCXSmiles(RDKit::RWMol(pickle))));
+    if (fresh) {
+      block = writeBlock(*fresh, title);
+      if (readsBack(block)) return block;
+    }
+    throw internalError("the Molfile written for '" + title + "' does not read back in RDKit");
+  } catch (const Error&) {
+    throw;
   } catch (...) {
     rethrowRdkitError("stored structure");
   }

@@ -9,8 +9,10 @@ namespace argan::chem {
 // The Molfile of a parent stored as an RDKit pickle, with `title` on its first line.
 // 2D coordinates are computed when the pickle has none. V3000 when the molecule has
 // enhanced-stereo groups or more than 999 atoms or bonds (V2000 cannot hold them), V2000
-// otherwise. Ends with "M  END\n". Throws argan::Error(InvalidArgument) for a pickle RDKit
-// cannot read.
+// otherwise. Ends with "M  END\n". The block is read back with RDKit before it is returned
+// (hydrogen counts are written so that a reader derives them, not as a stale valence
+// column). Throws argan::Error(InvalidArgument) for a pickle RDKit cannot read, Internal
+// when no readable block can be written.
 std::string molBlockFromPickle(const std::string& pickle, const std::string& title);
 
 // A V2000 RXN file for a reaction SMILES ("reactants>agents>products", as stored with a route

@@ -517,6 +517,16 @@ void copyDescription(const SpeciesDescription& d, ResolvedComponent& r) {
   r.solvent = classifySolvent(d.inchiKey);
 }
 
+// The role of an agent (or an extra component) given without one: acids, bases and metal
+// species are reagents, even those a solvent guide lists (pyridine, acetic acid, Et3N);
+// water and CHEM21 solvents are solvents; anything else is a reagent. "" when the
+// component's chemistry does not decide (an unlisted neutral organic given by name only).
+std::string defaultAgentRole(const ResolvedComponent& r, bool reagentByChemistry) {
+  if (reagentByChemistry && !r.water) return "reagent";
+  if (r.solvent.recognised || r.water) return "solvent";
+  return "";
+}
+
 // Adds the species to a.components in reaction order, with their roles (the given one, else
 // the default for where they are written; products stay without a role unless given).
 // Returns the index of the component marked as the desired product, or -1.
@@ -536,7 +546,12 @@ int addSpeciesComponents(const std::vector<Group>& groups, const ReactionInput& 
         r.role = given.empty() ? "reactant" : given;
         break;
       case ReactionPart::Agents:
-        r.role = !given.empty() ? given : (r.solvent.recognised || r.water) ? "solvent" : "reagent";
+        if (!given.empty()) {
+          r.role = given;
+        } else {
+          r.role = defaultAgentRole(r, grp.description.reagentByChemistry);
+          if (r.role.empty()) r.role = "reagent";
+        }
         break;
       case ReactionPart::Products:
         r.role = given;
@@ -589,6 +604,7 @@ ResolvedComponent resolveExtraComponent(std::size_t i, const ComponentInput& c,
   r.inputIndex = static_cast<int>(i);
   r.smiles = c.smiles;
   if (!c.smiles.empty()) copyDescription(d, r);
+  if (c.smiles.empty()) r.solvent = classifySolventByName(c.name);  // "DMF", "ethanol"
   std::string shown = c.smiles.empty() ? c.name : c.smiles;
   // A substance without a representative structure (used cooking oil, an extract) is a
   // reactant outside the reaction text: its mass counts, its atoms cannot.
@@ -609,9 +625,8 @@ ResolvedComponent resolveExtraComponent(std::size_t i, const ComponentInput& c,
                              ", so it must be written among the reactants of the reaction");
   }
   if (c.role.empty()) {
-    if (r.solvent.recognised || r.water) {
-      r.role = "solvent";
-    } else {
+    r.role = defaultAgentRole(r, !c.smiles.empty() && d.reagentByChemistry);
+    if (r.role.empty()) {
       throw componentError(i, "role",
                            "'" + shortText(shown) +
                                "' is not written in the reaction; give its role: reagent, "
@@ -692,8 +707,8 @@ void requireBalance(const std::vector<Group>& groups, ReactionAnalysis& a) {
 }
 
 // The amount of one component as mass in g and amount of substance in mol. A volume
-// without a density adds a warning.
-void convertAmount(ResolvedComponent& r, std::vector<std::string>& warnings) {
+// needs a density (InvalidArgument naming the component), water's is 1.00 g/mL.
+void convertAmount(ResolvedComponent& r) {
   std::size_t i = static_cast<std::size_t>(r.inputIndex);
   double factor = 1;
   std::string kind = unitKind(r.unit, &factor);
@@ -703,15 +718,16 @@ void convertAmount(ResolvedComponent& r, std::vector<std::string>& warnings) {
     r.amountSource = "given";
   } else if (kind == "volume") {
     std::optional<double> density = r.density;
-    if (!density && r.water) density = 1.0;
-    if (density) {
-      r.massG = base * *density;
-      r.amountSource = "volume×density";
-    } else {
-      warnings.push_back(componentField(i) + " ('" + shortText(r.name.empty() ? r.smiles : r.name) +
-                         "'): a volume without a density; give 'density' (g/mL) so its "
-                         "mass counts");
+    // Only water (H2O itself: not D2O, not a solution) is taken at 1.00 g/mL.
+    if (!density && r.inchiKey == kWaterInchiKey) density = 1.0;
+    if (!density) {
+      throw componentError(i, "density",
+                           "'" + shortText(r.name.empty() ? r.smiles : r.name) +
+                               "' is given as a volume: give its 'density' (g/mL) so the "
+                               "volume becomes a mass (only water is taken at 1.00 g/mL)");
     }
+    r.massG = base * *density;
+    r.amountSource = "volume×density";
   } else if (kind == "amount") {
     if (r.molarMass <= 0) {
       throw componentError(i, "unit",
@@ -792,11 +808,15 @@ void findLimitingReactant(const ReactionInput& input, ReactionAnalysis& a) {
   }
   if (!allLeftKnown) a.limitingReactant = -1;
   if (a.limitingReactant < 0) return;
+  const double limitingMoles =
+      *a.components[static_cast<std::size_t>(a.limitingReactant)].moles;
   auto& product = a.components[static_cast<std::size_t>(a.desiredProduct)];
   a.theoreticalProductMassG = product.coefficient * extent * product.molarMass;
   for (auto& r : a.components) {
     if (!r.moles || r.side == "product") continue;
-    r.equivalents = r.side == "reactant" ? (*r.moles / r.coefficient) / extent : *r.moles / extent;
+    // Per species: moles over the moles of the limiting reactant (2.2 mmol of a boronic acid
+    // against 1.0 mmol of an aryl bromide is 2.2 equivalents whatever the coefficients).
+    r.equivalents = *r.moles / limitingMoles;
   }
   if (!product.moles && input.isolatedYield) {
     product.moles = *input.isolatedYield / 100.0 * product.coefficient * extent;
@@ -830,7 +850,7 @@ ReactionAnalysis analyseReaction(const ReactionInput& original, const ReactionLi
 
   // Amounts: mass in g, amount of substance in mol; then from equivalents.
   for (auto& r : a.components) {
-    if (r.amount) convertAmount(r, a.warnings);
+    if (r.amount) convertAmount(r);
   }
   amountsFromEquivalents(a);
   findLimitingReactant(input, a);

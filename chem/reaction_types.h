@@ -94,7 +94,7 @@ struct ResolvedComponent {
   std::optional<double> massG;
   std::optional<double> moles;
   std::string amountSource;  // given | volume×density | moles×M | equivalents | yield | ""
-  std::optional<double> equivalents;  // computed: (n/ν) / (n/ν of the limiting reactant)
+  std::optional<double> equivalents;  // computed: n / n of the limiting reactant (per species)
   std::string origin;
   std::optional<std::int64_t> fromStep;
   std::string compound;

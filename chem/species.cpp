@@ -1,13 +1,18 @@
 #include "chem/species.h"
 
 #include <GraphMol/Descriptors/MolDescriptors.h>
+#include <GraphMol/SmilesParse/SmilesParse.h>
 #include <GraphMol/SmilesParse/SmilesWrite.h>
+#include <GraphMol/Substruct/SubstructMatch.h>
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <vector>
 
 #include "chem/inchi.h"
 #include "chem/input_check.h"
+#include "chem/standardizer.h"
 #include "chem/structure_parser.h"
 #include "common/error.h"
 
@@ -16,6 +21,46 @@ namespace argan::chem {
 std::string SpeciesDescription::identityKey() const {
   return inchiKey.empty() ? "smiles:" + canonicalSmiles : inchiKey;
 }
+
+namespace {
+
+// Acids and bases a chemist adds as reagents, even where a solvent guide lists them
+// (pyridine, acetic acid, triethylamine): docs/metrics.md, component roles.
+const std::vector<std::unique_ptr<RDKit::ROMol>>& acidBasePatterns() {
+  static const std::vector<std::unique_ptr<RDKit::ROMol>> patterns = [] {
+    std::vector<std::unique_ptr<RDKit::ROMol>> out;
+    for (const char* smarts : {
+             "[CX3](=O)[OX2H1]",                                  // carboxylic acid
+             "[SX4](=O)(=O)[OX2H1]",                              // sulfonic, sulfuric acid
+             "[PX4](=O)[OX2H1]",                                  // phosphoric, phosphonic acid
+             "[NX3+](=O)([O-])[OX2H1]",                           // nitric acid
+             "[Cl,Br,I;H1;X1]",                                   // hydrogen halides
+             "[F;H1;X1]",
+             "[NX3;H3;+0]",                                       // ammonia
+             // amines (not amides, sulfonamides, anilines, nitriles, imines)
+             "[NX3;!$(N-[C,S,P]=[O,S,N]);!$(N-a);!$(N-[SX4]);!$(N~[!#6;!#1])]([#6])",
+             "[nX2;r6]",                                          // pyridines
+             "[NX3]-[CX3]=[NX2]",                                 // amidines, guanidines
+             "[OX1-,NX2-]",                                       // alkoxides, amides (bases)
+         }) {
+      out.emplace_back(RDKit::SmartsToMol(smarts));
+    }
+    return out;
+  }();
+  return patterns;
+}
+
+bool isAcidBaseOrMetal(const RDKit::ROMol& mol) {
+  for (const auto* atom : mol.atoms()) {
+    if (isMetalElement(atom->getAtomicNum())) return true;
+  }
+  for (const auto& pattern : acidBasePatterns()) {
+    if (pattern && RDKit::SubstructMatch(mol, *pattern).size() > 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 SpeciesDescription describeSpecies(const std::string& text, bool molfile,
                                    const StructureLimits& limits) {
@@ -42,6 +87,7 @@ SpeciesDescription describeSpecies(const std::string& text, bool molfile,
   } catch (...) {
     rethrowRdkitError("species");
   }
+  d.reagentByChemistry = isAcidBaseOrMetal(mol);
   try {
     d.inchiKey = computeStandardInchi(mol).inchiKey;
   } catch (const Error&) {

@@ -17,6 +17,10 @@ struct SpeciesDescription {
   double molarMass = 0;         // g/mol, RDKit average molecular weight (implicit H included)
   int carbonAtoms = 0;
   int charge = 0;  // net formal charge
+  // An acid or a base by its structure (carboxylic, sulfonic, phosphoric and mineral acids;
+  // amines, pyridines, amidines), or a species holding a metal (hydroxides, carbonates,
+  // catalysts): reagents by default when written as agents, never "solvent".
+  bool reagentByChemistry = false;
   // Atoms per element symbol, implicit and explicit hydrogens included, Hill order.
   std::vector<std::pair<std::string, int>> elementCounts;
 
@@ -34,6 +38,9 @@ SpeciesDescription describeSpecies(const std::string& text, bool molfile,
 // and equal protonation flag (last character). CDCl3 ~ chloroform, (R)-2-MeTHF ~ 2-MeTHF,
 // but hydroxide is not water and acetate is not acetic acid.
 bool sameSkeletonInchiKey(const std::string& a, const std::string& b);
+
+// The standard InChIKey of H2O (not D2O or HTO, whose keys carry the isotopes).
+inline constexpr const char* kWaterInchiKey = "XLYOFNOQVPJJNP-UHFFFAOYSA-N";
 
 // True for water (H2O, D2O, HTO) by InChIKey skeleton.
 bool isWaterInchiKey(const std::string& inchiKey);

@@ -1,5 +1,6 @@
 #include "chem/structure_parser.h"
 
+
 #include <GraphMol/FileParsers/FileParsers.h>
 #include <GraphMol/MolOps.h>
 #include <GraphMol/SanitException.h>
@@ -7,6 +8,8 @@
 #include <RDGeneral/BadFileException.h>
 #include <RDGeneral/FileParseException.h>
 #include <RDGeneral/Invariant.h>
+
+#include <regex>
 
 #include "chem/rdkit_log.h"
 #include "common/error.h"
@@ -85,6 +88,32 @@ void rethrowRdkitError(const std::string& what) {
   }
 }
 
+namespace {
+
+// RDKit silently drops a stereo group atom that the SMILES does not have ("C |&1:99|"):
+// such an extension is malformed, and the stereo the chemist meant would be lost.
+void checkStereoGroupAtoms(const std::string& extension, std::size_t atoms) {
+  static const std::regex group(R"((?:^|[|,])(a|[&o]\d+):(\d+(?:,\d+)*))");
+  for (std::sregex_iterator it(extension.begin(), extension.end(), group), end; it != end; ++it) {
+    const std::string list = (*it)[2].str();
+    std::size_t start = 0;
+    while (start < list.size()) {
+      std::size_t comma = list.find(',', start);
+      if (comma == std::string::npos) comma = list.size();
+      const std::string number = list.substr(start, comma - start);
+      if (number.size() > 9 || std::stoul(number) >= atoms) {
+        throw invalidArgument("the CXSMILES stereo group " + (*it)[1].str() + " names atom " +
+                                  number + ", but the SMILES has " + std::to_string(atoms) +
+                                  " atoms (numbered from 0)",
+                              {{"field", "structure"}});
+      }
+      start = comma + 1;
+    }
+  }
+}
+
+}  // namespace
+
 ParsedStructure parseStructure(const std::string& text, StructureFormat format,
                                const StructureLimits& limits) {
   ParsedStructure result;
@@ -99,7 +128,10 @@ ParsedStructure parseStructure(const std::string& text, StructureFormat format,
     params.allowCXSMILES = !scan.cxExtension.empty();
     params.strictCXSMILES = true;
     std::string input = scan.smiles;
-    if (!scan.cxExtension.empty()) input += " " + scan.cxExtension;
+    if (!scan.cxExtension.empty()) {
+      checkStereoGroupAtoms(scan.cxExtension, scan.atoms);
+      input += " " + scan.cxExtension;
+    }
     try {
       result.mol.reset(RDKit::SmilesToMol(input, params));
     } catch (...) {

@@ -30,6 +30,8 @@ struct IdentityLayers {
   std::string inchi;
   std::string inchiKey;
   std::string fullHash;
+  bool containsMetal = false;  // identity by standard InChI + formula (docs/identity.md §4)
+  std::string stereoGroups;    // canonical AND/OR groups, " |&1:3|"; empty without
 };
 
 // Computed properties of a parent structure (RDKit descriptors).
@@ -51,8 +53,10 @@ struct MolecularProperties {
 
 // One counter-ion or solvent of a form, next to `parentCount` parents.
 struct FormComponent {
-  std::string smiles;  // canonical SMILES of the neutralised fragment (the form key part)
-  std::string name;    // "sodium", "hydrochloride", "water", or the formula when unknown
+  std::string smiles;  // canonical SMILES as stored (the form key part): acids neutral,
+                       // metal cations charged, anions of a cationic parent charged
+  std::string name;    // "sodium", "hydrochloride", "water" (chem/data/salt_formers.tsv),
+                       // or the Hill formula when the fragment is not listed
   std::string kind;    // "cation" | "acid" | "anion" | "base" | "solvent" | "other"
                        // ("anion": the counter-ion of a parent that stays a cation, kept
                        // charged in `smiles`, e.g. "[Cl-]" of a quaternary ammonium)
@@ -74,6 +78,9 @@ struct StructureAnalysis {
   std::string formLabel;                      // "sodium salt, 1:1"
   std::vector<std::string> standardizationSteps;
   std::string standardizer;  // RDKit version + options
+  std::string formInchiKey;       // standard InChIKey of the form as stored (parent x count
+                                  // + components); empty when libinchi cannot represent it
+  std::string submittedInchiKey;  // standard InChIKey of the input as drawn; empty likewise
 };
 
 // A similarity query: the submitted structure standardised as at registration, reduced to

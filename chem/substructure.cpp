@@ -2,8 +2,10 @@
 
 #include <GraphMol/FileParsers/FileParsers.h>
 #include <GraphMol/MolPickler.h>
+#include <GraphMol/MolStandardize/Normalize.h>
 #include <GraphMol/RWMol.h>
 #include <GraphMol/SmilesParse/SmilesParse.h>
+#include <GraphMol/SmilesParse/SmilesWrite.h>
 #include <GraphMol/Substruct/SubstructMatch.h>
 
 #include "chem/fingerprints.h"
@@ -46,6 +48,27 @@ void checkParsedQuery(const RDKit::ROMol& mol, const StructureLimits& limits) {
                               std::to_string(limits.maxBonds) + ")",
                           {{"field", "query"}, {"limit", "max_query_bonds"}});
   }
+}
+
+// True for an atom that says no more than its element (and aromaticity): "C", "Cl", "c",
+// "[#6]", "*". A charge, an H count, a degree, a ring condition... make it a real query:
+// [nH], [O-], [#7;+] and [NX3;H2] are selective (docs/search.md).
+bool queryLeafIsElement(const RDKit::Atom::QUERYATOM_QUERY* q) {
+  if (!q) return true;
+  const std::string d = q->getDescription();
+  if (d == "AtomAnd" || d == "AtomOr") {
+    for (auto it = q->beginChildren(); it != q->endChildren(); ++it) {
+      if (!queryLeafIsElement(it->get())) return false;
+    }
+    return true;
+  }
+  return d == "AtomAtomicNum" || d == "AtomType" || d == "AtomNull" || d == "AtomIsAromatic" ||
+         d == "AtomIsAliphatic";
+}
+
+bool constrainsOnlyTheElement(const RDKit::Atom& atom) {
+  if (atom.hasQuery()) return queryLeafIsElement(atom.getQuery());
+  return atom.getFormalCharge() == 0 && atom.getIsotope() == 0;
 }
 
 }  // namespace
@@ -102,6 +125,21 @@ SubstructureQuerySpec prepareSubstructureQuery(const std::string& text, const st
                      (why.empty() ? std::string(".") : ": " + why));
   }
   checkParsedQuery(*mol, sl);
+  if (spec.format == "smiles") {
+    // A structure query is written as registrations are stored (docs/identity.md §2):
+    // "CS(C)=O" asks for the stored C[S+](C)[O-] sulfoxides, not for sulfones.
+    thread_local RDKit::MolStandardize::Normalizer normalizer;
+    try {
+      std::unique_ptr<RDKit::ROMol> normal(normalizer.normalize(*mol));
+      std::string written = RDKit::MolToSmiles(*normal);
+      if (written != RDKit::MolToSmiles(*mol)) {
+        spec.text = written;
+        mol.reset(new RDKit::RWMol(*normal));
+      }
+    } catch (const std::exception&) {
+      // a query RDKit's rules cannot normalise is searched as written
+    }
+  }
   spec.atoms = mol->getNumAtoms();
   try {
     spec.patternFingerprint = patternFingerprint(*mol);
@@ -109,6 +147,7 @@ SubstructureQuerySpec prepareSubstructureQuery(const std::string& text, const st
     throw queryError("the query cannot be screened (RDKit pattern fingerprint failed)");
   }
   spec.screenBits = popcount(spec.patternFingerprint);
+  spec.elementOnly = spec.atoms == 1 && constrainsOnlyTheElement(*mol->getAtomWithIdx(0));
   return spec;
 }
 

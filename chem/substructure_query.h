@@ -35,6 +35,8 @@ struct SubstructureQuerySpec {
   std::string patternFingerprint;  // packed 2048 bits; every bit is set in every match
   unsigned atoms = 0;              // query atoms
   unsigned screenBits = 0;         // set bits of the pattern fingerprint
+  bool elementOnly = false;        // one atom constrained by its element at most (C, Cl,
+                                   // [#6], *): an element filter, not a structure query
 };
 
 // format: "smiles", "smarts", "molfile" or "" (a Molfile when it looks like one, else SMILES

@@ -16,6 +16,7 @@ const char* layerColumn(ExactLayer layer) {
     case ExactLayer::NoStereoTautomer: return "c.no_stereo_tautomer_hash";
     case ExactLayer::InchiKey:
     case ExactLayer::InchiKeySkeleton: return "c.inchikey";
+    case ExactLayer::Skeleton: return "c.skeleton";
   }
   return "c.full_hash";
 }
@@ -93,11 +94,25 @@ CompoundPage findCompoundsByLayer(Connection& c, const Principal& viewer, ExactL
   }
   Bindings b;
   std::string where = " WHERE " + visibleSql(viewer, "c") + " AND ";
-  if (layer == ExactLayer::InchiKeySkeleton) {
-    // The first block of the key, then '-': an index range on inchikey.
-    where += "c.inchikey >= ? AND c.inchikey < ?";
-    b.addText(value + "-");
-    b.addText(value + ".");
+  if (layer == ExactLayer::InchiKey || layer == ExactLayer::InchiKeySkeleton) {
+    // The parent's key, the key of a form (the salt or solvate as stored) or of a submitted
+    // structure as drawn, of a batch the viewer may see. The skeleton is the first block of
+    // the key, then '-': an index range.
+    const bool range = layer == ExactLayer::InchiKeySkeleton;
+    auto match = [&](const std::string& column) {
+      if (range) {
+        b.addText(value + "-");
+        b.addText(value + ".");
+        return column + " >= ? AND " + column + " < ?";
+      }
+      b.addText(value);
+      return column + " = ?";
+    };
+    where += "(" + match("c.inchikey") +
+             " OR EXISTS (SELECT 1 FROM batch_records br JOIN compound_forms f"
+             " ON f.id = br.form_id WHERE br.compound_id = c.id AND ((" +
+             match("f.inchikey") + ") OR (" + match("br.submitted_inchikey") + ")) AND " +
+             visibleSql(viewer, "br") + "))";
   } else {
     where += std::string(layerColumn(layer)) + " = ?";
     b.addText(value);

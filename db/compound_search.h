@@ -30,8 +30,10 @@ enum class ExactLayer {
   NoStereo,          // stereo-insensitive: no_stereo_smiles
   Tautomer,          // tautomer-insensitive: tautomer_hash (HetAtomTautomer, stereo kept)
   NoStereoTautomer,  // both: no_stereo_tautomer_hash
-  InchiKey,          // the full 27-character InChIKey
-  InchiKeySkeleton,  // the first block (14 characters): same connectivity
+  InchiKey,          // the full 27-character InChIKey of the parent, of one of its forms or
+                     // of a submitted structure (of a batch the viewer may see)
+  InchiKeySkeleton,  // the first block (14 characters) of any of those: same connectivity
+  Skeleton,          // formula + element graph: the candidates of a tautomer search
 };
 
 // Visible compounds whose `layer` equals `value` (InchiKeySkeleton: starts with it), matching

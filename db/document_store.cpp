@@ -20,7 +20,7 @@ constexpr const char* kColumns =
     "dr.id, dr.sha256, d.size, dr.filename, dr.content_type, dr.kind, dr.title, dr.owner_type,"
     " dr.owner_id, dr.start_up_id, dr.visibility, dr.product_id, dr.stage_key, dr.batch_id,"
     " dr.batch_compound_id, dr.batch_form_number, dr.batch_number, dr.created_at, dr.created_by, "
-    "dr.retired_at, dr.retired_reason, dr.substance_id";
+    "dr.retired_at, dr.retired_reason, dr.substance_id, dr.lot_id";
 
 Document readDocument(Statement& st) {
   Document doc;
@@ -51,6 +51,7 @@ Document readDocument(Statement& st) {
   doc.retiredReason = st.getOptionalText(i++);
   auto substanceId = st.getOptionalInt(i++);
   if (substanceId && batchNumber) doc.batchCode = substanceBatchCode(*substanceId, *batchNumber);
+  doc.lotId = st.getOptionalInt(i++);
   return doc;
 }
 
@@ -126,18 +127,22 @@ const char* documentOwnerTypeName(DocumentOwnerType type) {
       return "batch";
     case DocumentOwnerType::SubstanceBatch:
       return "substance_batch";
+    case DocumentOwnerType::Lot:
+      return "lot";
   }
   return "product";
 }
 
 bool isValidDocumentKind(const std::string& kind) {
   static const char* kinds[] = {"analysis",     "certificate", "datasheet", "ghs_classification",
-                                "registration", "report",      "sds",       "other"};
+                                "registration", "report",      "sds",       "photo",
+                                "weighing_ticket", "transport_document", "other"};
   return std::any_of(std::begin(kinds), std::end(kinds), [&](const char* k) { return kind == k; });
 }
 
 const char* documentKindList() {
-  return "analysis, certificate, datasheet, ghs_classification, registration, report, sds, other";
+  return "analysis, certificate, datasheet, ghs_classification, registration, report, sds, photo, "
+         "weighing_ticket, transport_document, other";
 }
 
 std::string contentTypeForFilename(const std::string& filename) {

@@ -1,5 +1,6 @@
 // The document store: uploaded files (analyses, safety data sheets, certificates, reports)
-// kept once by their SHA-256 and attached to a product, a product stage or a batch.
+// kept once by their SHA-256 and attached to a product, a product stage, a batch or a waste
+// lot (photos, weighing tickets, analyses).
 //
 // Storage: `documents` holds each distinct content once (sha256, size, bytes); an
 // attachment (`document_attachments`, code DOC-000001) names the owner, file name, content
@@ -8,7 +9,7 @@
 // reason (the bytes stay for the audit trail).
 //
 // Visibility: an attachment's is its owner's — a product's, a batch's (the stricter of batch
-// and parent), and for stage evidence the product's capped at 'cluster' (the pipeline is
+// and parent), a lot's, and for stage evidence the product's capped at 'cluster' (the pipeline is
 // never public). Reads filter with visibleSql over the `document_records` view.
 //
 // Writers run in the caller's transaction and append an audit entry (record type
@@ -26,13 +27,13 @@
 
 namespace argan::db {
 
-enum class DocumentOwnerType { Product, Stage, Batch, SubstanceBatch };
-// "product", "stage", "batch", "substance_batch"
+enum class DocumentOwnerType { Product, Stage, Batch, SubstanceBatch, Lot };
+// "product", "stage", "batch", "substance_batch", "lot"
 const char* documentOwnerTypeName(DocumentOwnerType type);
 
 struct DocumentOwner {
   DocumentOwnerType type = DocumentOwnerType::Product;
-  std::int64_t id = 0;  // products.id, product_stages.id, batches.id or substance_batches.id
+  std::int64_t id = 0;  // products.id, product_stages.id, batches.id, substance_batches.id or lots.id
 };
 
 // Document kinds: what the file is evidence of.
@@ -64,6 +65,7 @@ struct Document {
   std::optional<std::string> stageKey;
   std::optional<std::int64_t> batchId;
   std::optional<std::string> batchCode;  // "CMP-000001-F1-B001", or "SUB-000001-B001"
+  std::optional<std::int64_t> lotId;     // a waste lot's photos and papers (LOT-...)
   std::string createdAt;
   std::optional<std::int64_t> createdBy;
   std::optional<std::string> retiredAt;

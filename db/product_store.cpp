@@ -1,5 +1,7 @@
 #include "db/product_store.h"
 
+#include "db/compound_names.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -789,15 +791,34 @@ ProductPage listProducts(Connection& c, const Principal& viewer, const ProductFi
   }
   if (f.visibility) where += " AND pr.visibility = ?";
   std::string pattern;
+  std::string exact;           // the text as typed, trimmed: CAS, formula, InChIKey
+  std::string synonymPattern;  // the normalised text, for compound_synonyms.normalised
   if (f.text) {
     for (char ch : *f.text) {
       if (ch == '%' || ch == '_' || ch == '\\') pattern.push_back('\\');
       pattern.push_back(ch);
     }
     pattern = "%" + pattern + "%";
+    // The product's own texts, or what chemists call the compound it is made of (name,
+    // synonym, CAS number, formula, InChIKey): "methyl oleate" finds the biodiesel.
     where +=
         " AND (pr.name LIKE ? ESCAPE '\\' OR pr.catalogue_name LIKE ? ESCAPE '\\'"
-        " OR pr.description LIKE ? ESCAPE '\\')";
+        " OR pr.description LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM compounds cn WHERE"
+        " (cn.id = pr.compound_id OR cn.id IN (SELECT pc.compound_id FROM product_components pc"
+        " WHERE pc.product_id = pr.id)) AND " + visibleSql(viewer, "cn") +
+        " AND (cn.name LIKE ? ESCAPE '\\' OR cn.cas = ?"
+        " OR cn.formula = ? OR cn.inchikey = ? OR EXISTS (SELECT 1 FROM compound_synonyms s"
+        " WHERE s.compound_id = cn.id AND s.normalised LIKE ? ESCAPE '\\'))))";
+    exact = *f.text;
+    exact.erase(0, exact.find_first_not_of(" \t"));
+    exact.erase(exact.find_last_not_of(" \t") + 1);
+    std::string key = normaliseName(*f.text);
+    synonymPattern.clear();
+    for (char ch : key) {
+      if (ch == '%' || ch == '_' || ch == '\\') synonymPattern.push_back('\\');
+      synonymPattern.push_back(ch);
+    }
+    synonymPattern = "%" + synonymPattern + "%";
   }
   auto bindAll = [&](Statement& st) {
     int i = 1;
@@ -814,7 +835,9 @@ ProductPage listProducts(Connection& c, const Principal& viewer, const ProductFi
     if (f.routeId) st.bind(i++, *f.routeId);
     if (f.visibility) st.bind(i++, *f.visibility);
     if (f.text) {
-      for (int k = 0; k < 3; ++k) st.bind(i++, pattern);
+      for (int k = 0; k < 4; ++k) st.bind(i++, pattern);
+      for (int k = 0; k < 3; ++k) st.bind(i++, exact);
+      st.bind(i++, synonymPattern);
     }
     return i;
   };

@@ -18,7 +18,7 @@ constexpr const char* kCompoundColumns =
     " c.inchikey, c.mw, c.exact_mass, c.clogp, c.tpsa, c.hbd, c.hba, c.rotatable_bonds,"
     " c.heavy_atoms, c.rings, c.aromatic_rings, c.fraction_sp3, c.formal_charge,"
     " c.standardizer, c.standardization_steps, c.created_at, c.created_by, c.updated_at,"
-    " c.retired_at, c.retired_reason";
+    " c.retired_at, c.retired_reason, c.name, c.cas, c.superseded_by";
 constexpr const char* kCompoundBinaryColumns = ", c.morgan_fp, c.pattern_fp, c.mol_pickle";
 
 Compound readCompound(Statement& st, bool withBinary) {
@@ -56,6 +56,9 @@ Compound readCompound(Statement& st, bool withBinary) {
   r.updatedAt = st.getText(i++);
   r.retiredAt = st.getOptionalText(i++);
   r.retiredReason = st.getOptionalText(i++);
+  r.name = st.getText(i++);
+  r.cas = st.getOptionalText(i++);
+  r.supersededBy = st.getOptionalInt(i++);
   if (withBinary) {
     id.morganFp = st.getBlob(i++);
     id.patternFp = st.getBlob(i++);
@@ -65,7 +68,8 @@ Compound readCompound(Statement& st, bool withBinary) {
 }
 
 constexpr const char* kFormColumns =
-    "id, compound_id, form_number, form_key, label, parent_count, components, created_at";
+    "id, compound_id, form_number, form_key, label, parent_count, components, created_at,"
+    " inchikey";
 
 CompoundForm readForm(Statement& st) {
   CompoundForm f;
@@ -77,6 +81,7 @@ CompoundForm readForm(Statement& st) {
   f.parentCount = st.getInt(5);
   f.componentsJson = st.getText(6);
   f.createdAt = st.getText(7);
+  f.inchiKey = st.getText(8);
   return f;
 }
 
@@ -85,7 +90,7 @@ constexpr const char* kBatchColumns =
     " br.visibility, br.amount, br.amount_unit, br.purity, br.prepared_on, br.researcher,"
     " br.notebook_ref, br.storage, br.notes, br.properties, br.submitted_structure,"
     " br.submitted_format, br.created_at, br.created_by, br.updated_at, br.retired_at,"
-    " br.retired_reason, br.standardizer";
+    " br.retired_reason, br.standardizer, br.submitted_inchikey";
 
 Batch readBatch(Statement& st) {
   Batch b;
@@ -114,6 +119,7 @@ Batch readBatch(Statement& st) {
   b.retiredAt = st.getOptionalText(i++);
   b.retiredReason = st.getOptionalText(i++);
   b.standardizer = st.getText(i++);
+  b.submittedInchiKey = st.getText(i++);
   return b;
 }
 
@@ -303,7 +309,8 @@ Registration registerCompound(Connection& c, const Clock& clock, const Principal
         c, "SELECT MAX(form_number) FROM compound_forms WHERE compound_id = ?", *compoundId);
     Statement st(c,
                  "INSERT INTO compound_forms(compound_id, form_number, form_key, label,"
-                 " parent_count, components, created_at, created_by) VALUES (?,?,?,?,?,?,?,?)");
+                 " parent_count, components, created_at, created_by, inchikey)"
+                 " VALUES (?,?,?,?,?,?,?,?,?)");
     st.bind(1, *compoundId)
         .bind(2, number)
         .bind(3, formIdentity.key)
@@ -312,6 +319,7 @@ Registration registerCompound(Connection& c, const Clock& clock, const Principal
         .bind(6, formIdentity.componentsJson)
         .bind(7, now);
     if (actor.userId) st.bind(8, actor.userId); else st.bindNull(8);
+    st.bind(9, formIdentity.inchiKey);
     st.run();
     formId = c.lastInsertId();
     result.outcome = newCompound ? RegistrationOutcome::NewCompound : RegistrationOutcome::NewForm;
@@ -329,7 +337,7 @@ Registration registerCompound(Connection& c, const Clock& clock, const Principal
                  "INSERT INTO batches(form_id, batch_number, amount, amount_unit, purity,"
                  " prepared_on, researcher, notebook_ref, storage, notes, properties,"
                  " submitted_structure, submitted_format, created_at, created_by, updated_at,"
-                 " standardizer) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                 " standardizer, submitted_inchikey) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     st.bind(1, *formId)
         .bind(2, batchNumber)
         .bind(3, batch.amount)
@@ -345,7 +353,7 @@ Registration registerCompound(Connection& c, const Clock& clock, const Principal
         .bind(13, batch.submittedFormat)
         .bind(14, now);
     if (actor.userId) st.bind(15, actor.userId); else st.bindNull(15);
-    st.bind(16, now).bind(17, batch.standardizer).run();
+    st.bind(16, now).bind(17, batch.standardizer).bind(18, batch.submittedInchiKey).run();
   }
   std::int64_t batchId = c.lastInsertId();
   result.form = loadForm(c, *formId);
@@ -383,7 +391,15 @@ CompoundPage listCompounds(Connection& c, const Principal& viewer, const Compoun
   if (f.formula) where += " AND c.formula = ?";
   if (f.mwMin) where += " AND c.mw >= ?";
   if (f.mwMax) where += " AND c.mw <= ?";
-  if (f.inchiKey) where += " AND c.inchikey = ?";
+  // An InChIKey names the parent, one of its forms (a salt's own key) or a structure as a
+  // batch submitted it, of a batch the viewer may see.
+  if (f.inchiKey) {
+    where +=
+        " AND (c.inchikey = ? OR EXISTS (SELECT 1 FROM batch_records br JOIN compound_forms fm"
+        " ON fm.id = br.form_id WHERE br.compound_id = c.id AND (fm.inchikey = ? OR"
+        " br.submitted_inchikey = ?) AND " +
+        visibleSql(viewer, "br") + "))";
+  }
   if (f.visibility) where += " AND c.visibility = ?";
   auto bindAll = [&](Statement& st) {
     int i = 1;
@@ -391,7 +407,9 @@ CompoundPage listCompounds(Connection& c, const Principal& viewer, const Compoun
     if (f.formula) st.bind(i++, *f.formula);
     if (f.mwMin) st.bind(i++, *f.mwMin);
     if (f.mwMax) st.bind(i++, *f.mwMax);
-    if (f.inchiKey) st.bind(i++, *f.inchiKey);
+    if (f.inchiKey) {
+      for (int k = 0; k < 3; ++k) st.bind(i++, *f.inchiKey);
+    }
     if (f.visibility) st.bind(i++, *f.visibility);
     return i;
   };

@@ -60,6 +60,7 @@ struct CompoundIdentity {
 struct FormIdentity {
   std::string key;
   std::string label;
+  std::string inchiKey;  // of the form as stored (parent x count + components); may be empty
   std::int64_t parentCount = 1;
   std::string componentsJson = "[]";  // [{"smiles","name","kind","count"}]
 };
@@ -77,6 +78,7 @@ struct BatchInput {
   std::string submittedStructure;  // verbatim
   std::string submittedFormat;     // "smiles" | "molfile"
   std::string standardizer;        // RDKit version + pipeline options of this registration
+  std::string submittedInchiKey;   // InChIKey of the submitted structure as drawn; may be empty
 };
 
 struct Compound {
@@ -89,6 +91,9 @@ struct Compound {
   std::string updatedAt;
   std::optional<std::string> retiredAt;
   std::optional<std::string> retiredReason;
+  std::string name;                          // what chemists call it; "" when not named
+  std::optional<std::string> cas;            // CAS Registry Number, check digit validated
+  std::optional<std::int64_t> supersededBy;  // set when merged into another parent
   std::string code() const;
 };
 
@@ -101,6 +106,7 @@ struct CompoundForm {
   std::int64_t parentCount = 1;
   std::string componentsJson;
   std::string createdAt;
+  std::string inchiKey;
   std::string code() const;
 };
 
@@ -124,6 +130,7 @@ struct Batch {
   std::string submittedStructure;
   std::string submittedFormat;
   std::string standardizer;
+  std::string submittedInchiKey;
   std::string createdAt;
   std::optional<std::int64_t> createdBy;
   std::string updatedAt;

@@ -122,6 +122,8 @@ const std::map<std::string, Command>& commands() {
       {"export", {kExportUsage, kExportHelp, exportCommand}},
       {"backup", {kBackupUsage, kBackupHelp, backupCommand}},
       {"restore", {kRestoreUsage, kRestoreHelp, restoreCommand}},
+      {"identity review", {kIdentityReviewUsage, kIdentityReviewHelp, identityReviewCommand}},
+      {"identity merge", {kIdentityMergeUsage, kIdentityMergeHelp, identityMergeCommand}},
       {"migrate",
        {"argan migrate --db FILE", "Creates or upgrades the database schema; prints the version.",
         migrateCommand}},

@@ -16,6 +16,8 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "db/backup.h"
+#include "db/compound_names.h"
+#include "db/identifiers.h"
 #include "db/database.h"
 #include "db/import_store.h"
 #include "db/start_up_store.h"
@@ -24,6 +26,7 @@
 #include "server/transfer/export.h"
 #include "server/transfer/import_report.h"
 #include "server/transfer/importer.h"
+#include "server/registry/identity_review.h"
 #include "server/registry/registration.h"
 #include "server/transfer/route_export.h"
 #include "server/transfer/substance_transfer.h"
@@ -46,7 +49,8 @@ const char* const kImportHelp =
     "  --format        sdf, smiles or csv (default: from the file name, else the content)\n"
     "  --report PATH   the full report, CSV when PATH ends in .csv, JSON otherwise\n"
     "  --map F=B       data field F goes to batch field B: amount, unit, purity, prepared_on,\n"
-    "                  researcher, notebook_ref, storage, notes, property or ignore\n"
+    "                  researcher, notebook_ref, storage, notes, property or ignore; or to\n"
+    "                  the compound's name, synonyms or cas\n"
     "                  (repeatable, or comma-separated). Unmapped fields are matched by name\n"
     "                  (amount, purity, notebook, ...; see docs/import.md) or kept as\n"
     "                  batch properties.\n"
@@ -80,6 +84,19 @@ const char* const kExportHelp =
     "Prints {\"compounds\": n, \"format\", \"path\"} (with --routes: {\"routes\": n,\n"
     "\"steps\": n, \"format\", \"path\"}; with --substances: {\"substances\": n, \"format\",\n"
     "\"path\"}).";
+const char* const kIdentityReviewUsage =
+    "argan identity review --db FILE [--report PATH] [--backfill-keys]";
+const char* const kIdentityReviewHelp =
+    "Re-examines every stored parent and batch under the identity rule (docs/identity.md):\n"
+    "writes one JSON line per finding (identity_changed, now_same_parent_as, form_changed,\n"
+    "now_refused, stored_unreadable) to PATH or standard output and a summary to standard\n"
+    "error. Changes nothing, except that --backfill-keys fills the form and submitted-\n"
+    "structure InChIKeys that records made before this version lack.";
+const char* const kIdentityMergeUsage =
+    "argan identity merge --db FILE --from CMP-... --into CMP-... --reason TEXT";
+const char* const kIdentityMergeHelp =
+    "Merges two parents of one start-up that are one substance: retires --from with the\n"
+    "reason and a pointer to --into (audited). Batches keep their codes.";
 const char* const kBackupUsage = "argan backup --db FILE [--force] DEST";
 const char* const kBackupHelp =
     "Copies the database to DEST while the server runs.\n"
@@ -487,6 +504,60 @@ int exportCommand(const Args& args) {
   about.set("format", exportFormatName(options.format));
   about.set("path", path);
   printJson(path == "-" ? std::cerr : std::cout, about);
+  return 0;
+}
+
+int identityReviewCommand(const Args& args) {
+  CliArgs a(args, {"db", "report"}, {"backfill-keys"});
+  auto database = openDatabase(a.require("db"));
+  chem::initialise();
+  SystemClock clock;
+  AppConfig config;
+  InProcessChemService chemService(1);
+  Runtime runtime{*database, clock, config, chemService};
+  IdentityReviewOptions options;
+  options.backfillKeys = a.has("backfill-keys");
+  const std::string path = a.get("report").value_or("-");
+  IdentityReviewSummary summary;
+  writeOutput(path, [&](std::ostream& out) {
+    summary = reviewIdentities(runtime, options, [&](const IdentityFinding& f) {
+      Poco::JSON::Object line(Poco::JSON_PRESERVE_KEY_ORDER);
+      line.set("kind", f.kind);
+      line.set("compound", f.compound);
+      if (!f.batch.empty()) line.set("batch", f.batch);
+      if (!f.other.empty()) line.set("other", f.other);
+      line.set("detail", f.detail);
+      line.set("explained_by", f.explainedBy);
+      printJson(out, line);
+    });
+  });
+  Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
+  about.set("parents", summary.parents);
+  about.set("batches", summary.batches);
+  Poco::JSON::Object findings(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& [kind, n] : summary.findings) findings.set(kind, n);
+  about.set("findings", findings);
+  printJson(std::cerr, about);
+  return 0;
+}
+
+int identityMergeCommand(const Args& args) {
+  CliArgs a(args, {"db", "from", "into", "reason"}, {});
+  auto from = db::parseCode(a.require("from"));
+  auto into = db::parseCode(a.require("into"));
+  if (!from || from->formNumber) throw UsageError("--from must be a parent code (CMP-000123)");
+  if (!into || into->formNumber) throw UsageError("--into must be a parent code (CMP-000123)");
+  auto database = openDatabase(a.require("db"));
+  SystemClock clock;
+  database->write([&](db::Connection& c) {
+    db::supersedeCompound(c, clock, db::Principal::system("cli identity merge"), from->compoundId,
+                          into->compoundId, a.require("reason"));
+    return 0;
+  });
+  Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
+  about.set("merged", db::compoundCode(from->compoundId));
+  about.set("into", db::compoundCode(into->compoundId));
+  printJson(std::cout, about);
   return 0;
 }
 

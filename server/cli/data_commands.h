@@ -19,6 +19,8 @@ int importCommand(const std::vector<std::string>& args);
 int exportCommand(const std::vector<std::string>& args);
 int backupCommand(const std::vector<std::string>& args);
 int restoreCommand(const std::vector<std::string>& args);
+int identityReviewCommand(const std::vector<std::string>& args);
+int identityMergeCommand(const std::vector<std::string>& args);
 
 extern const char* const kImportUsage;
 extern const char* const kImportHelp;
@@ -28,5 +30,9 @@ extern const char* const kBackupUsage;
 extern const char* const kBackupHelp;
 extern const char* const kRestoreUsage;
 extern const char* const kRestoreHelp;
+extern const char* const kIdentityReviewUsage;
+extern const char* const kIdentityReviewHelp;
+extern const char* const kIdentityMergeUsage;
+extern const char* const kIdentityMergeHelp;
 
 }  // namespace argan::server

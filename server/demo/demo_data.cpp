@@ -14,6 +14,7 @@
 #include "server/demo/demo_needs.h"
 #include "server/demo/demo_products.h"
 #include "server/demo/demo_substances.h"
+#include "server/demo/demo_waste.h"
 #include "server/json/json_fields.h"
 #include "server/registry/registration.h"
 
@@ -101,8 +102,11 @@ DemoLoadReport loadDemoData(Runtime& runtime) {
     }
     batch.notes += (batch.notes.empty() ? "" : " — ") + std::string("demo: ") +
                    c.reqString("name") + "; source: " + c.optString("source").value_or("");
-    RegistrationResult made =
-        registerStructure(runtime, who, owner->second, c.reqString("smiles"), "smiles", batch);
+    db::CompoundNames names;  // the parent's name; a salt's name ("sodium lactate") is not
+    if (c.reqString("smiles").find('.') == std::string::npos) names.name = c.reqString("name");
+    if (auto cas = c.optString("cas")) names.cas = *cas;
+    RegistrationResult made = registerStructure(runtime, who, owner->second,
+                                                c.reqString("smiles"), "smiles", batch, names);
     const db::Compound& compound = made.registration.compound;
     compoundIds[c.reqString("start_up") + "/" + c.reqString("name")] = compound.id;
     if (auto visibility = c.optString("visibility")) {
@@ -123,6 +127,9 @@ DemoLoadReport loadDemoData(Runtime& runtime) {
   report.routes = loadDemoRoutes(runtime);
   loadDemoProducts(runtime, startUpIds, people, report);
   loadDemoSubstances(runtime, startUpIds, people, leads, report);
+  DemoWasteReport waste = loadDemoWaste(runtime, startUpIds, people);
+  report.lots = waste.lots;
+  report.transfers = waste.transfers;
   loadDemoNeeds(runtime, startUpIds, people, report);
   return report;
 }

@@ -5,6 +5,7 @@
 //   GET  /api/compounds/{id}             one parent with its forms, batches and relations
 //   GET  /api/compounds/{id}/depiction.svg
 //   GET  /api/compounds/{id}/forms | /batches
+//   POST /api/compounds/{id}/names       add a name, synonyms, CAS number, external ids
 //   GET  /api/batches/{id}               one batch ("CMP-000123-F2-B004")
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Stringifier.h>
@@ -14,6 +15,7 @@
 #include "chem/input_check.h"
 #include "chem/mixture_check.h"
 #include "common/error.h"
+#include "db/compound_names.h"
 #include "db/identifiers.h"
 #include "db/registry_store.h"
 #include "server/http/endpoints.h"
@@ -91,9 +93,56 @@ db::BatchInput readBatch(const std::optional<JsonFields>& batch) {
   return in;
 }
 
+// "name", "synonyms", "cas", "external_ids" of a request body (all optional).
+db::CompoundNames readNames(const JsonFields& body) {
+  db::CompoundNames names;
+  names.name = body.optString("name", 300).value_or("");
+  names.cas = body.optString("cas", 20);
+  if (auto synonyms = body.optArray("synonyms")) {
+    for (std::size_t i = 0; i < synonyms->size(); ++i) {
+      if (!synonyms->get(i).isString()) {
+        throw invalidArgument("synonyms must be a list of strings", {{"field", "synonyms"}});
+      }
+      names.synonyms.push_back(synonyms->get(i).extract<std::string>());
+    }
+  }
+  if (auto ids = body.optArray("external_ids")) {
+    for (std::size_t i = 0; i < ids->size(); ++i) {
+      auto object = ids->getObject(static_cast<unsigned>(i));
+      if (!object) {
+        throw invalidArgument("external_ids must be a list of {\"source\", \"value\"}",
+                              {{"field", "external_ids"}});
+      }
+      JsonFields id(object);
+      id.allowOnly({"source", "value"});
+      names.externalIds.emplace_back(id.reqString("source", 40), id.reqString("value", 100));
+    }
+  }
+  db::validateCompoundNames(names);
+  return names;
+}
+
+Poco::JSON::Object::Ptr namesJson(const db::CompoundNames& names) {
+  Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Array::Ptr synonyms = new Poco::JSON::Array;
+  for (const auto& s : names.synonyms) synonyms->add(s);
+  out->set("synonyms", synonyms);
+  Poco::JSON::Array::Ptr ids = new Poco::JSON::Array;
+  for (const auto& [source, value] : names.externalIds) {
+    Poco::JSON::Object::Ptr id = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    id->set("source", source);
+    id->set("value", value);
+    ids->add(id);
+  }
+  out->set("external_ids", ids);
+  return out;
+}
+
 void registerHandler(RequestContext& ctx) {
   JsonFields body(ctx.jsonBody());
-  body.allowOnly({"structure", "format", "start_up", "batch"});
+  body.allowOnly({"structure", "format", "start_up", "batch", "name", "synonyms", "cas",
+                  "external_ids"});
+  db::CompoundNames names = readNames(body);
   std::string structure = body.reqString("structure", kMaxStructureBytes);
   std::string format = body.optString("format", 20).value_or("");
   std::int64_t startUp = resolveStartUp(ctx, body);
@@ -101,7 +150,8 @@ void registerHandler(RequestContext& ctx) {
 
   RegistrationResult result;
   try {
-    result = registerStructure(ctx.runtime(), ctx.principal(), startUp, structure, format, batch);
+    result = registerStructure(ctx.runtime(), ctx.principal(), startUp, structure, format, batch,
+                               names);
   } catch (Error& e) {
     // Structure problems concern the "structure" field.
     if (e.code() == ErrorCode::InvalidArgument && !e.details().count("field")) {
@@ -197,7 +247,66 @@ void previewHandler(RequestContext& ctx) {
   ctx.sendJson(200, out);
 }
 
+// POST /api/compounds/{id}/names: members of the owning start-up (and administrators) add
+// what chemists call the parent. 200 with the names as they now are.
+void namesHandler(RequestContext& ctx) {
+  db::Compound compound = visibleCompound(ctx, ctx.param("id"));
+  if (!db::canWriteFor(ctx.principal(), compound.startUpId)) {
+    throw permissionDenied("only the owning start-up may name its compounds");
+  }
+  JsonFields body(ctx.jsonBody());
+  body.allowOnly({"name", "synonyms", "cas", "external_ids"});
+  db::CompoundNames names = readNames(body);
+  Runtime& runtime = ctx.runtime();
+  auto [updated, current] = runtime.db.write([&](db::Connection& c) {
+    db::mergeCompoundNames(c, runtime.clock, ctx.principal(), compound.id, names);
+    db::Principal admin;
+    admin.role = db::Role::Admin;
+    return std::make_pair(*db::findCompound(c, admin, compound.id),
+                          db::loadCompoundNames(c, compound.id));
+  });
+  Poco::JSON::Object::Ptr out = compoundJson(updated);
+  Poco::JSON::Object::Ptr nameFields = namesJson(current);
+  out->set("synonyms", nameFields->get("synonyms"));
+  out->set("external_ids", nameFields->get("external_ids"));
+  ctx.sendJson(200, out);
+}
+
 void listHandler(RequestContext& ctx) {
+  if (auto text = ctx.queryFilter("q")) {
+    // Text search: name, synonym, CAS number, formula, InChIKey or code.
+    if (text->size() > 300) throw invalidArgument("q is at most 300 characters", {{"field", "q"}});
+    for (const char* other : {"formula", "inchikey"}) {
+      if (ctx.queryFilter(other)) {
+        throw invalidArgument(std::string("q already searches formulas and InChIKeys: give q or ") +
+                                  other + ", not both",
+                              {{"field", other}});
+      }
+    }
+    db::CompoundFilter narrow;
+    narrow.startUpId = ctx.queryInt("start_up");
+    narrow.mwMin = ctx.queryNumber("mw_min");
+    narrow.mwMax = ctx.queryNumber("mw_max");
+    narrow.visibility = ctx.queryFilter("visibility");
+    if (narrow.visibility && !db::parseVisibility(*narrow.visibility)) {
+      throw invalidArgument("visibility must be start-up, cluster or public",
+                            {{"field", "visibility"}});
+    }
+    std::int64_t page = ctx.queryInt("page").value_or(0);
+    std::int64_t pageSize = ctx.queryInt("page_size").value_or(50);
+    auto result = ctx.runtime().db.read([&](db::Connection& c) {
+      return db::searchCompoundsByText(c, ctx.principal(), *text, page, pageSize, narrow);
+    });
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const auto& compound : result.items) items->add(compoundJson(compound));
+    Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    out->set("items", items);
+    out->set("total", result.total);
+    out->set("page", page);
+    out->set("page_size", pageSize);
+    ctx.sendJson(200, out);
+    return;
+  }
   db::CompoundFilter filter;
   filter.startUpId = ctx.queryInt("start_up");
   filter.formula = ctx.queryFilter("formula");
@@ -232,10 +341,14 @@ void listHandler(RequestContext& ctx) {
 void getHandler(RequestContext& ctx) {
   db::Compound compound = visibleCompound(ctx, ctx.param("id"));
   Poco::JSON::Object::Ptr out = compoundJson(compound);
-  auto [forms, batches] = ctx.runtime().db.read([&](db::Connection& c) {
-    return std::make_pair(db::listForms(c, ctx.principal(), compound.id),
-                          db::listBatches(c, ctx.principal(), compound.id));
+  auto [forms, batches, names] = ctx.runtime().db.read([&](db::Connection& c) {
+    return std::make_tuple(db::listForms(c, ctx.principal(), compound.id),
+                           db::listBatches(c, ctx.principal(), compound.id),
+                           db::loadCompoundNames(c, compound.id));
   });
+  Poco::JSON::Object::Ptr nameFields = namesJson(names);
+  out->set("synonyms", nameFields->get("synonyms"));
+  out->set("external_ids", nameFields->get("external_ids"));
   Poco::JSON::Array::Ptr formArray = new Poco::JSON::Array;
   for (const auto& f : forms) formArray->add(formJson(f));
   Poco::JSON::Array::Ptr batchArray = new Poco::JSON::Array;
@@ -338,6 +451,8 @@ void addCompoundEndpoints(Router& router) {
   router.add({"GET", "/api/compounds/{id}/batches", Access::Public, batchesHandler,
               "visible batches of a parent"});
   router.add({"GET", "/api/batches/{id}", Access::Public, batchHandler, "one batch"});
+  router.add({"POST", "/api/compounds/{id}/names", Access::StartUpMember, namesHandler,
+              "add a name, synonyms, CAS number and external identifiers to a parent"});
 }
 
 }  // namespace argan::server

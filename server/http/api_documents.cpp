@@ -3,6 +3,7 @@
 //   POST /api/products/{id}/documents               upload (raw body or multipart/form-data)
 //   POST /api/products/{id}/stages/{key}/documents
 //   POST /api/batches/{id}/documents
+//   POST /api/lots/{id}/documents                   photos and papers of a waste lot
 //   GET  the same paths                              the visible attachments of that owner
 //   GET  /api/documents/{id}                         metadata
 //   GET  /api/documents/{id}/content                 the bytes, with their content type
@@ -30,6 +31,7 @@
 #include "db/record_codes.h"
 #include "db/registry_store.h"
 #include "db/substance_store.h"
+#include "db/waste_store.h"
 #include "server/http/endpoints.h"
 #include "server/json/json_fields.h"
 #include "server/json/product_json.h"
@@ -318,6 +320,29 @@ void uploadSubstanceBatchHandler(RequestContext& ctx) {
     return db::attachDocument(c, ctx.runtime().clock, ctx.principal(),
                               {db::DocumentOwnerType::SubstanceBatch, batch.id},
                               toNewDocument(std::move(up)), limit);
+// ---- waste lots (photos, weighing tickets, analyses) ----
+
+std::int64_t lotIdParam(RequestContext& ctx) {
+  auto id = db::parsePrefixedCode("LOT", ctx.param("id"));
+  if (!id) throw notFound("no lot '" + ctx.param("id") + "'");
+  return *id;
+}
+
+void uploadLotHandler(RequestContext& ctx) {
+  std::int64_t id = lotIdParam(ctx);
+  Upload up = readUpload(ctx);
+  std::size_t limit = ctx.runtime().config.maxUploadBytes;
+  auto doc = ctx.runtime().db.write([&](db::Connection& c) {
+    auto lot = db::findLot(c, ctx.principal(), id);
+    if (!lot) throw notFound("no lot " + db::lotCode(id));
+    if (!db::canWriteFor(ctx.principal(), lot->startUpId)) {
+      throw permissionDenied("only the start-up that holds " + lot->code() +
+                             " (or administrators) may attach files to it");
+    }
+    if (lot->retiredAt) throw failedPrecondition(lot->code() + " is retired; it takes no new files");
+    return db::attachDocument(c, ctx.runtime().clock, ctx.principal(),
+                              {db::DocumentOwnerType::Lot, lot->id}, toNewDocument(std::move(up)),
+                              limit);
   });
   ctx.sendJson(201, createdJson(doc));
 }
@@ -327,6 +352,12 @@ void listSubstanceBatchHandler(RequestContext& ctx) {
     db::SubstanceBatch batch = visibleSubstanceBatch(c, ctx);
     return db::listDocuments(c, ctx.principal(),
                              {db::DocumentOwnerType::SubstanceBatch, batch.id},
+void listLotHandler(RequestContext& ctx) {
+  std::int64_t id = lotIdParam(ctx);
+  auto docs = ctx.runtime().db.read([&](db::Connection& c) {
+    auto lot = db::findLot(c, ctx.principal(), id);
+    if (!lot) throw notFound("no lot " + db::lotCode(id));
+    return db::listDocuments(c, ctx.principal(), {db::DocumentOwnerType::Lot, lot->id},
                              includeRetired(ctx));
   });
   ctx.sendJson(200, listJson(docs));
@@ -415,6 +446,10 @@ void addDocumentEndpoints(Router& router) {
               "attach a certificate of analysis or another file to a substance batch"});
   router.add({"GET", "/api/substance-batches/{id}/documents", Access::Public,
               listSubstanceBatchHandler, "files attached to a substance batch"});
+  router.add({"POST", "/api/lots/{id}/documents", Access::StartUpMember, uploadLotHandler,
+              "attach a photo or paper to a waste lot (raw body or multipart)"});
+  router.add({"GET", "/api/lots/{id}/documents", Access::Public, listLotHandler,
+              "files attached to a waste lot"});
   router.add({"GET", "/api/documents/{id}", Access::Public, getHandler, "a document's metadata"});
   router.add({"GET", "/api/documents/{id}/content", Access::Public, contentHandler,
               "a document's bytes with its content type (?inline=true for PDF and images)"});

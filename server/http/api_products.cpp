@@ -14,6 +14,7 @@
 #include <Poco/JSON/Array.h>
 
 #include "common/error.h"
+#include "db/compound_names.h"
 #include "db/document_store.h"
 #include "db/identifiers.h"
 #include "db/pipeline_store.h"
@@ -24,6 +25,7 @@
 #include "db/route_store.h"
 #include "server/http/endpoints.h"
 #include "server/http/history.h"
+#include "server/json/compound_json.h"
 #include "server/json/json_fields.h"
 #include "server/json/product_json.h"
 #include "server/http/product_requests.h"
@@ -96,7 +98,19 @@ void catalogueHandler(RequestContext& ctx) {
   filter.text = ctx.queryFilter("q");
   auto out = ctx.runtime().db.read([&](db::Connection& c) {
     auto page = db::listProducts(c, ctx.principal(), filter, pageParam(ctx), pageSizeParam(ctx));
-    return pageJson(c, ctx, page, false, true);
+    auto json = pageJson(c, ctx, page, false, true);
+    if (filter.text) {
+      // The catalogue's text box also finds the public compounds by name, synonym, CAS
+      // number, formula, InChIKey or code (the first 20; GET /api/compounds?q= pages them).
+      db::CompoundFilter publicOnly;
+      publicOnly.visibility = std::string("public");
+      auto compounds = db::searchCompoundsByText(c, ctx.principal(), *filter.text, 0, 20, publicOnly);
+      Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+      for (const auto& compound : compounds.items) items->add(compoundSummaryJson(compound));
+      json->set("compounds", items);
+      json->set("compounds_total", compounds.total);
+    }
+    return json;
   });
   ctx.sendJson(200, out);
 }

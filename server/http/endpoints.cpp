@@ -21,6 +21,7 @@ Router buildApiRouter() {
   addImportEndpoints(router);
   addExportEndpoints(router);
   addSubstanceEndpoints(router);
+  addWasteEndpoints(router);
   addNeedEndpoints(router);
   addNeedResponseEndpoints(router);
   addNeedProjectEndpoints(router);

@@ -157,17 +157,19 @@ void get(WireReader& r, chem::FormComponent& v) {
 void put(WireWriter& w, const chem::IdentityLayers& v) {
   for (const std::string* s : {&v.formula, &v.canonicalSmiles, &v.tautomerHash, &v.noStereoSmiles,
                                &v.noStereoTautomerHash, &v.skeleton, &v.inchi, &v.inchiKey,
-                               &v.fullHash}) {
+                               &v.fullHash, &v.stereoGroups}) {
     put(w, *s);
   }
+  put(w, v.containsMetal);
 }
 
 void get(WireReader& r, chem::IdentityLayers& v) {
   for (std::string* s : {&v.formula, &v.canonicalSmiles, &v.tautomerHash, &v.noStereoSmiles,
                          &v.noStereoTautomerHash, &v.skeleton, &v.inchi, &v.inchiKey,
-                         &v.fullHash}) {
+                         &v.fullHash, &v.stereoGroups}) {
     get(r, *s);
   }
+  get(r, v.containsMetal);
 }
 
 void put(WireWriter& w, const chem::MolecularProperties& v) {
@@ -216,6 +218,8 @@ void put(WireWriter& w, const chem::StructureAnalysis& v) {
   put(w, v.formLabel);
   put(w, v.standardizationSteps);
   put(w, v.standardizer);
+  put(w, v.formInchiKey);
+  put(w, v.submittedInchiKey);
 }
 
 void get(WireReader& r, chem::StructureAnalysis& v) {
@@ -232,6 +236,8 @@ void get(WireReader& r, chem::StructureAnalysis& v) {
   get(r, v.formLabel);
   get(r, v.standardizationSteps);
   get(r, v.standardizer);
+  get(r, v.formInchiKey);
+  get(r, v.submittedInchiKey);
 }
 
 void put(WireWriter& w, const chem::SimilarityQuerySpec& v) {
@@ -267,7 +273,7 @@ void getFields(WireReader& r, const std::tuple<T&...>& fields) {
 
 ARGAN_WIRE_FIELDS(chem::RepeatUnitAnalysis, v.canonicalSmiles, v.formula, v.mass, v.starAtoms)
 ARGAN_WIRE_FIELDS(chem::SubstructureQuerySpec, v.format, v.text, v.patternFingerprint, v.atoms,
-                  v.screenBits)
+                  v.screenBits, v.elementOnly)
 ARGAN_WIRE_FIELDS(chem::ComponentInput, v.smiles, v.name, v.role, v.amount, v.unit, v.density,
                   v.equivalents, v.origin, v.fromStep, v.compound, v.substance)
 ARGAN_WIRE_FIELDS(chem::ReactionConditions, v.temperatureC, v.timeH, v.pressureBar, v.atmosphere,

@@ -22,6 +22,7 @@ Poco::Dynamic::Var storedJson(const std::string& text) {
 Poco::JSON::Object::Ptr compoundSummaryJson(const db::Compound& c) {
   Poco::JSON::Object::Ptr o = orderedObject();
   o->set("id", c.code());
+  o->set("name", c.name);
   o->set("inchikey", c.identity.inchiKey);
   o->set("canonical_smiles", c.identity.canonicalSmiles);
   o->set("formula", c.identity.formula);
@@ -39,6 +40,9 @@ Poco::JSON::Object::Ptr compoundJson(const db::Compound& c) {
   o->set("number", c.id);
   o->set("start_up", c.startUpId);
   o->set("visibility", c.visibility);
+  o->set("name", c.name);
+  if (c.cas) o->set("cas", *c.cas); else o->set("cas", Poco::Dynamic::Var());
+  if (c.supersededBy) o->set("superseded_by", db::compoundCode(*c.supersededBy));
   o->set("canonical_smiles", id.canonicalSmiles);
   o->set("inchi", id.inchi);
   o->set("inchikey", id.inchiKey);

@@ -305,6 +305,7 @@ Object::Ptr documentJson(const db::Document& d) {
   if (d.productId) owner->set("product", db::productCode(*d.productId));
   if (d.stageKey) owner->set("stage", *d.stageKey);
   if (d.batchCode) owner->set(d.ownerType == "substance_batch" ? "substance_batch" : "batch", *d.batchCode);
+  if (d.lotId) owner->set("lot", db::prefixedCode("LOT", *d.lotId));
   o->set("owner", owner);
   o->set("start_up", d.startUpId);
   o->set("visibility", d.visibility);

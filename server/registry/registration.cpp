@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "chem/input_check.h"
@@ -60,6 +61,7 @@ db::FormIdentity toFormIdentity(const chem::StructureAnalysis& a) {
   db::FormIdentity f;
   f.key = a.formKey;
   f.label = a.formLabel;
+  f.inchiKey = a.formInchiKey;
   f.parentCount = a.parentCount;
   Poco::JSON::Array::Ptr components = new Poco::JSON::Array;
   for (const auto& c : a.formComponents) {
@@ -101,7 +103,15 @@ std::vector<RelationFlag> relationFlags(db::Connection& c, ChemService& chem,
     flag.compoundCode = r.code();
     flag.startUpId = r.startUpId;
     if (r.relation == "tautomer_candidate") {
-      if (!chem.areTautomers(identity.canonicalSmiles, r.canonicalSmiles)) continue;
+      // A stored parent that the chemistry cannot read (a record from before the identity
+      // rule of docs/identity.md) is no reason to refuse the caller's structure: skipped.
+      bool tautomers = false;
+      try {
+        tautomers = chem.areTautomers(identity.canonicalSmiles, r.canonicalSmiles);
+      } catch (const Error& e) {
+        if (e.code() != ErrorCode::InvalidArgument) throw;
+      }
+      if (!tautomers) continue;
       flag.relation = "tautomer";
       flag.message = "tautomer of " + flag.compoundCode;
     } else if (r.relation == "stereoisomer") {
@@ -128,6 +138,7 @@ PreparedRegistration prepareRegistration(const chem::StructureAnalysis& analysis
   p.batch.submittedStructure = submittedStructure;
   p.batch.submittedFormat = chem::formatName(analysis.format);
   p.batch.standardizer = analysis.standardizer;
+  p.batch.submittedInchiKey = analysis.submittedInchiKey;
   return p;
 }
 
@@ -147,18 +158,34 @@ db::Registration registerAnalysis(db::Connection& c, const Clock& clock,
 
 RegistrationResult registerStructure(Runtime& runtime, const db::Principal& who,
                                      std::int64_t startUpId, const std::string& structure,
-                                     const std::string& format, db::BatchInput batch) {
+                                     const std::string& format, db::BatchInput batch,
+                                     const db::CompoundNames& names) {
   authorizeRegistration(who, startUpId);
   db::validateBatchInput(batch);
+  db::validateCompoundNames(names);
   chem::StructureAnalysis analysis = runtime.chem.analyse(structure, format);
+  PreparedRegistration prepared = prepareRegistration(analysis, structure, std::move(batch));
 
+  // Everything that can fail runs before the commit, so that an answer is 2xx exactly when
+  // something was stored: the relation flags call the chemistry workers, so they are found
+  // first, against the parents as they are now (the registered parent itself is dropped
+  // below, once its id is known).
   RegistrationResult result;
+  result.flags = relationFlags(runtime, who, prepared.identity, /*excludeId=*/0);
   result.registration = runtime.db.write([&](db::Connection& c) {
-    return registerAnalysis(c, runtime.clock, who, startUpId, analysis, structure, batch);
+    db::Registration r = registerPrepared(c, runtime.clock, who, startUpId, prepared);
+    if (db::mergeCompoundNames(c, runtime.clock, who, r.compound.id, names)) {
+      db::Principal admin;
+      admin.role = db::Role::Admin;
+      r.compound = *db::findCompound(c, admin, r.compound.id);
+    }
+    return r;
   });
-  notifyCompoundsChanged(runtime);  // after the commit: the search index picks it up
-  result.flags = relationFlags(runtime, who, result.registration.compound.identity,
-                               result.registration.compound.id);
+  notifyCompoundsChanged(runtime);  // after the commit: the search index picks it up (noexcept)
+  const std::int64_t self = result.registration.compound.id;
+  result.flags.erase(std::remove_if(result.flags.begin(), result.flags.end(),
+                                    [self](const RelationFlag& f) { return f.compoundId == self; }),
+                     result.flags.end());
   result.warnings = analysis.warnings;
   return result;
 }

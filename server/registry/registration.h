@@ -9,6 +9,7 @@
 
 #include "chem/structure_types.h"
 #include "db/access.h"
+#include "db/compound_names.h"
 #include "db/registry_store.h"
 #include "server/core/runtime.h"
 
@@ -34,13 +35,17 @@ db::FormIdentity toFormIdentity(const chem::StructureAnalysis& analysis);
 // Throws PermissionDenied unless `who` may register into `startUpId` (its members, admins).
 void authorizeRegistration(const db::Principal& who, std::int64_t startUpId);
 
-// Analyses `structure`, registers it in one write transaction (record + audit), then finds
-// the parents visible to `who` that are its tautomers / stereoisomers / the same structure
-// held by another start-up. Throws argan::Error (InvalidArgument for bad structures or
-// batch fields, NotFound for an unknown start-up, PermissionDenied).
+// Analyses `structure`, finds the parents visible to `who` that are its tautomers /
+// stereoisomers / the same structure held by another start-up, then registers it in one
+// write transaction (record + audit). Everything that can fail runs before the commit: a
+// throw means nothing was stored. Throws argan::Error (InvalidArgument for bad structures
+// or batch fields, NotFound for an unknown start-up, PermissionDenied, Unavailable).
+// `names` (name, synonyms, CAS, external identifiers) are merged into the parent in the
+// same transaction (db::mergeCompoundNames: a different CAS number is AlreadyExists).
 RegistrationResult registerStructure(Runtime& runtime, const db::Principal& who,
                                      std::int64_t startUpId, const std::string& structure,
-                                     const std::string& format, db::BatchInput batch);
+                                     const std::string& format, db::BatchInput batch,
+                                     const db::CompoundNames& names = {});
 
 // An analysed structure converted to what the store takes: parent identity, form, and the
 // batch with the submitted structure (verbatim), its format and the standardiser filled in.

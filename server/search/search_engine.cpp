@@ -144,6 +144,46 @@ constexpr std::size_t kBlockWords = 64;  // 4096 rows screened at a time
 
 SearchEngine::SearchEngine(unsigned threads) : pool_(threads > 1 ? threads - 1 : 0) {}
 
+std::size_t SearchEngine::screenCandidates(const IndexSnapshot& index,
+                                           const chem::SubstructureQuerySpec& query) const {
+  std::uint64_t q[IndexSegment::kWords];
+  chem::loadFingerprint(query.patternFingerprint, q);
+  std::vector<unsigned> queryBits;
+  for (unsigned w = 0; w < IndexSegment::kWords; ++w) {
+    for (std::uint64_t bits = q[w]; bits; bits &= bits - 1) {
+      queryBits.push_back(w * 64 + static_cast<unsigned>(__builtin_ctzll(bits)));
+    }
+  }
+  std::size_t count = 0;
+  for (const auto& segmentPtr : index.segments) {
+    const IndexSegment& segment = *segmentPtr;
+    const std::size_t rows = segment.size();
+    if (rows == 0) continue;
+    if (queryBits.empty()) {
+      count += rows;
+    } else if (segment.sealed()) {
+      const std::size_t words = (rows + 63) / 64;
+      for (std::size_t w = 0; w < words; ++w) {
+        std::uint64_t acc = ~std::uint64_t{0};
+        for (unsigned bit : queryBits) {
+          acc &= segment.column(bit)[w];
+          if (!acc) break;
+        }
+        if (w + 1 == words && rows % 64) acc &= (std::uint64_t{1} << (rows % 64)) - 1;
+        count += static_cast<std::size_t>(__builtin_popcountll(acc));
+      }
+    } else {
+      for (std::size_t row = 0; row < rows; ++row) {
+        const std::uint64_t* fp = segment.patternRow(row);
+        bool all = true;
+        for (unsigned w = 0; w < IndexSegment::kWords && all; ++w) all = (fp[w] & q[w]) == q[w];
+        count += all;
+      }
+    }
+  }
+  return count;
+}
+
 SearchOutcome SearchEngine::substructure(const IndexSnapshot& index,
                                          const chem::SubstructureQuerySpec& query,
                                          const ScanFilter& filter,

@@ -112,6 +112,12 @@ class SearchEngine {
   SearchOutcome substructure(const IndexSnapshot& index, const chem::SubstructureQuerySpec& query,
                              const ScanFilter& filter, const SubstructureOptions& options);
 
+  // Rows of the whole index (no filter) whose pattern fingerprint holds every bit of the
+  // query's: what the screen would pass, the estimate of a query's selectivity. Bit columns
+  // only (no matching): well under a millisecond per 100 000 rows.
+  std::size_t screenCandidates(const IndexSnapshot& index,
+                               const chem::SubstructureQuerySpec& query) const;
+
   // Hits by descending Tanimoto, then ascending id. `morganFp` is a packed fingerprint.
   // Top-k (k > 0): the k best (total = hits returned, complete). Threshold (k == 0): every
   // hit >= threshold is counted (total exact); the best maxHits are returned, complete when

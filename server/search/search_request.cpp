@@ -16,6 +16,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Substructure queries whose screen passes more than this share of a registry of at least
+// kMinRowsForSelectivity parents are refused as too general (docs/search.md).
+constexpr double kMaxScreenFraction = 0.6;
+// Parents sharing a query's skeleton that a tautomer search examines (a skeleton is rare:
+// the tautomers, protomers and stereoisomers of one compound).
+constexpr std::int64_t kMaxTautomerCandidates = 500;
+constexpr std::size_t kMinRowsForSelectivity = 2000;
+
 db::ExactLayer parseMatch(const std::string& match) {
   if (match == "full") return db::ExactLayer::FullHash;
   if (match == "stereo") return db::ExactLayer::NoStereo;
@@ -34,6 +42,7 @@ std::string layerValue(const db::CompoundIdentity& id, db::ExactLayer layer) {
     case db::ExactLayer::NoStereoTautomer: return id.noStereoTautomerHash;
     case db::ExactLayer::InchiKey:
     case db::ExactLayer::InchiKeySkeleton: return id.inchiKey;
+    case db::ExactLayer::Skeleton: return id.skeleton;
   }
   return id.fullHash;
 }
@@ -79,8 +88,11 @@ ExactQuery resolveExactQuery(Runtime& runtime, const SearchRequest& request) {
   identity.noStereoSmiles = analysis.identity.noStereoSmiles;
   identity.tautomerHash = analysis.identity.tautomerHash;
   identity.noStereoTautomerHash = analysis.identity.noStereoTautomerHash;
+  identity.skeleton = analysis.identity.skeleton;
   identity.inchiKey = analysis.identity.inchiKey;
   q.value = layerValue(identity, q.layer);
+  q.noStereoSmiles = analysis.identity.noStereoSmiles;
+  q.skeleton = analysis.identity.skeleton;
   return q;
 }
 
@@ -154,6 +166,42 @@ SearchResponse runSearch(Runtime& runtime, const db::Principal& viewer,
     response.queryCanonicalSmiles = exact.canonicalSmiles;
     const db::ExactLayer layer = exact.layer;
     const std::string& value = exact.value;
+    if (layer == db::ExactLayer::Tautomer || layer == db::ExactLayer::NoStereoTautomer) {
+      // Tautomer modes find what registration flags as a tautomer: the parents that share
+      // the skeleton layer and whose tautomer hash agrees or that RDKit's canonical
+      // tautomer says are tautomers (keto/enol, nitroso/oxime), stereo as the mode says.
+      auto candidates = runtime.db.read([&](db::Connection& c) {
+        return db::findCompoundsByLayer(c, viewer, db::ExactLayer::Skeleton, exact.skeleton,
+                                        filters.sql, 0, kMaxTautomerCandidates);
+      });
+      std::vector<db::Compound> matched;
+      for (auto& candidate : candidates.items) {
+        const auto& id = candidate.identity;
+        bool same = layer == db::ExactLayer::Tautomer ? id.tautomerHash == value
+                                                      : id.noStereoTautomerHash == value;
+        if (!same) {
+          bool tautomers = false;
+          try {
+            tautomers = runtime.chem.areTautomers(exact.canonicalSmiles, id.canonicalSmiles);
+          } catch (const Error& e) {
+            if (e.code() != ErrorCode::InvalidArgument) throw;  // an unreadable old record
+          }
+          // areTautomers ignores stereo: the stereo-keeping mode takes its answer only for
+          // two structures without stereo.
+          same = tautomers && (layer == db::ExactLayer::NoStereoTautomer ||
+                               (id.noStereoSmiles == id.canonicalSmiles &&
+                                exact.noStereoSmiles == exact.canonicalSmiles));
+        }
+        if (same) matched.push_back(std::move(candidate));
+      }
+      response.total = static_cast<std::int64_t>(matched.size());
+      for (std::size_t i = pageStart; i < std::min(pageEnd, matched.size()); ++i) {
+        response.compounds.push_back(std::move(matched[i]));
+      }
+      response.hits.resize(response.compounds.size());
+      response.elapsedMs = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+      return response;
+    }
     auto page = runtime.db.read([&](db::Connection& c) {
       return db::findCompoundsByLayer(c, viewer, layer, value, filters.sql, request.page,
                                       request.pageSize);
@@ -172,13 +220,28 @@ SearchResponse runSearch(Runtime& runtime, const db::Principal& viewer,
   SearchOutcome outcome;
   if (request.type == "substructure") {
     chem::SubstructureQuerySpec spec = runtime.chem.prepareSubstructureQuery(request.query, request.format);
-    // A lone atom (or a pattern that sets no screening bit) is an element filter that
-    // matches (almost) every structure: refused rather than scanned to the cap.
-    if (spec.screenBits == 0 || spec.atoms < 2) {
+    // A lone element (C, Cl, [#6], *) or a pattern that sets no screening bit is an element
+    // filter that matches (almost) every structure: refused rather than scanned to the cap.
+    if (spec.screenBits == 0 || spec.elementOnly) {
       throw invalidArgument(
-          "the query is too general to search: it would match (almost) every structure; "
-          "give at least two atoms and a bond",
+          "the query is too general to search: a lone element matches (almost) every "
+          "structure; give a bond, a charge, a hydrogen count or a ring condition",
           {{"field", "query"}, {"limit", "query_too_general"}});
+    }
+    // Otherwise by measured selectivity: the share of the registry the screen lets through.
+    const std::size_t indexed = snapshot->compounds();
+    if (indexed >= kMinRowsForSelectivity) {
+      const std::size_t candidates = search.engine().screenCandidates(*snapshot, spec);
+      const double fraction = static_cast<double>(candidates) / static_cast<double>(indexed);
+      if (fraction > kMaxScreenFraction) {
+        throw invalidArgument(
+            "the query is too general to search: " + std::to_string(candidates) + " of " +
+                std::to_string(indexed) +
+                " structures pass its screen; make it more specific",
+            {{"field", "query"},
+             {"limit", "query_too_general"},
+             {"candidate_fraction", fraction}});
+      }
     }
     response.queryFormat = spec.format;
     response.screenBits = spec.screenBits;

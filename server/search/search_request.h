@@ -97,6 +97,8 @@ struct ExactQuery {
   std::string value;
   std::optional<std::int64_t> compoundId;  // format "identifier"
   std::string canonicalSmiles;             // of the standardised query, when analysed
+  std::string noStereoSmiles;              // of the standardised query, when analysed
+  std::string skeleton;                    // its skeleton layer (the tautomer modes' candidates)
 };
 ExactQuery resolveExactQuery(Runtime& runtime, const SearchRequest& request);
 

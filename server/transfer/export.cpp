@@ -10,6 +10,7 @@
 
 #include "chem/molfile_writer.h"
 #include "common/error.h"
+#include "db/compound_names.h"
 #include "db/registry_store.h"
 #include "db/start_up_store.h"
 #include "server/json/compound_json.h"
@@ -28,15 +29,21 @@ std::string fixed(double value, int digits) {
 // The exported fields of a parent, in order (SD data items and CSV columns).
 std::vector<std::pair<std::string, std::string>> compoundFields(
     const db::Compound& c, const std::string& startUpName,
-    const std::vector<db::CompoundForm>& forms, std::size_t batches) {
+    const std::vector<db::CompoundForm>& forms, std::size_t batches,
+    const db::CompoundNames& names) {
   const auto& id = c.identity;
   std::string formLabels;
   for (const auto& f : forms) {
     if (!formLabels.empty()) formLabels += "; ";
     formLabels += f.code() + " " + f.label;
   }
+  std::string synonyms;
+  for (const auto& s : names.synonyms) synonyms += (synonyms.empty() ? "" : "; ") + s;
   std::vector<std::pair<std::string, std::string>> fields = {
       {"id", c.code()},
+      {"name", c.name},
+      {"synonyms", synonyms},
+      {"cas", c.cas.value_or("")},
       {"start_up_id", std::to_string(c.startUpId)},
       {"start_up", startUpName},
       {"visibility", c.visibility},
@@ -135,11 +142,12 @@ ExportSummary exportCompounds(db::Database& database, const Clock& clock,
       auto forms = db::listForms(c, viewer, compound.id);
       auto batches = db::listBatches(c, viewer, compound.id);
       const std::string& startUpName = startUpNames[compound.startUpId];
+      const db::CompoundNames names = db::loadCompoundNames(c, compound.id);
       switch (options.format) {
         case ExportFormat::Sdf: {
           out << chem::molBlockFromPickle(compound.identity.molPickle, compound.code());
           for (const auto& [name, value] :
-               compoundFields(compound, startUpName, forms, batches.size())) {
+               compoundFields(compound, startUpName, forms, batches.size(), names)) {
             std::string v = sdValue(value);
             if (v.empty()) continue;
             out << "> <" << name << ">\n" << v << "\n\n";
@@ -148,7 +156,7 @@ ExportSummary exportCompounds(db::Database& database, const Clock& clock,
           break;
         }
         case ExportFormat::Csv: {
-          auto fields = compoundFields(compound, startUpName, forms, batches.size());
+          auto fields = compoundFields(compound, startUpName, forms, batches.size(), names);
           if (!headerWritten) {
             out << "smiles";
             for (const auto& f : fields) {
@@ -170,6 +178,9 @@ ExportSummary exportCompounds(db::Database& database, const Clock& clock,
         case ExportFormat::Json: {
           Poco::JSON::Object::Ptr o = compoundJson(compound);
           o->set("start_up_name", startUpName);
+          Poco::JSON::Array::Ptr synonymArray = new Poco::JSON::Array;
+          for (const auto& s : names.synonyms) synonymArray->add(s);
+          o->set("synonyms", synonymArray);
           Poco::JSON::Array::Ptr formArray = new Poco::JSON::Array;
           for (const auto& f : forms) formArray->add(formJson(f));
           Poco::JSON::Array::Ptr batchArray = new Poco::JSON::Array;
@@ -187,7 +198,7 @@ ExportSummary exportCompounds(db::Database& database, const Clock& clock,
       // An empty export still names its columns.
       db::Compound none;
       out << "smiles";
-      for (const auto& f : compoundFields(none, "", {}, 0)) out << ',' << f.first;
+      for (const auto& f : compoundFields(none, "", {}, 0, {})) out << ',' << f.first;
       out << ",retired_at,retired_reason\r\n";
     }
     if (options.format == ExportFormat::Json) {

@@ -185,6 +185,8 @@ class ImportJob : public ChunkedWriteJob {
     try {
       db::BatchInput batch = batchFromFields(record.fields, options_);
       db::validateBatchInput(batch);
+      p.names = namesFromFields(record.fields, options_);
+      db::validateCompoundNames(p.names);
       std::vector<std::pair<std::string, std::string>> fields;
       for (const auto& f : record.fields) fields.emplace_back(f.name, f.value);
       p.out.recordDigest = db::recordDigest(job_.startUpId, record.structure, fields);
@@ -221,6 +223,7 @@ class ImportJob : public ChunkedWriteJob {
       } else {
         db::Registration r = registerPrepared(c, runtime_.clock, actor_, job_.startUpId,
                                               *p.prepared);
+        db::mergeCompoundNames(c, runtime_.clock, actor_, r.compound.id, p.names);
         p.out.verdict = verdictOf(r.outcome);
         p.out.batchId = r.batch.id;
         p.out.compoundId = r.compound.id;
@@ -268,6 +271,7 @@ class ImportJob : public ChunkedWriteJob {
     std::uint64_t bytes = 0;  // input consumed when the record had been read
     State state = Done;
     std::optional<PreparedRegistration> prepared;
+    db::CompoundNames names;
     std::vector<std::string> warnings;
   };
 
@@ -369,6 +373,9 @@ const char* batchFieldName(BatchField field) {
     case BatchField::NotebookRef: return "notebook_ref";
     case BatchField::Storage: return "storage";
     case BatchField::Notes: return "notes";
+    case BatchField::Name: return "name";
+    case BatchField::Synonyms: return "synonyms";
+    case BatchField::Cas: return "cas";
     case BatchField::Property: return "property";
     case BatchField::Ignore: return "ignore";
   }
@@ -381,7 +388,8 @@ std::optional<BatchField> parseBatchField(const std::string& name) {
   if (n == "notebook") return BatchField::NotebookRef;
   for (auto f : {BatchField::Amount, BatchField::Unit, BatchField::Purity, BatchField::PreparedOn,
                  BatchField::Researcher, BatchField::NotebookRef, BatchField::Storage,
-                 BatchField::Notes, BatchField::Property, BatchField::Ignore}) {
+                 BatchField::Notes, BatchField::Name, BatchField::Synonyms, BatchField::Cas,
+                 BatchField::Property, BatchField::Ignore}) {
     if (n == batchFieldName(f)) return f;
   }
   return std::nullopt;
@@ -427,10 +435,94 @@ std::pair<BatchField, std::string> defaultBatchField(const std::string& fieldNam
       {"comment", BatchField::Notes},
       {"comments", BatchField::Notes},
       {"remarks", BatchField::Notes},
+      {"name", BatchField::Name},
+      {"compoundname", BatchField::Name},
+      {"chemicalname", BatchField::Name},
+      {"commonname", BatchField::Name},
+      {"preferredname", BatchField::Name},
+      {"iupacname", BatchField::Name},
+      {"pubchemiupacname", BatchField::Name},
+      {"synonyms", BatchField::Synonyms},
+      {"synonym", BatchField::Synonyms},
+      {"othernames", BatchField::Synonyms},
+      {"aliases", BatchField::Synonyms},
+      {"cas", BatchField::Cas},
+      {"casrn", BatchField::Cas},
+      {"casnumber", BatchField::Cas},
+      {"casno", BatchField::Cas},
+      {"casregistrynumber", BatchField::Cas},
   };
   auto it = names.find(n);
   if (it != names.end()) return {it->second, ""};
   return {BatchField::Property, ""};
+}
+
+namespace {
+
+// Where a file field goes: the explicit mapping, else the default one, else a property.
+BatchField targetOf(const chem::RecordField& f, const ImportOptions& options,
+                    std::string& suffixUnit) {
+  for (const auto& [name, where] : options.fieldMap) {
+    bool same = name.size() == f.name.size() &&
+                std::equal(name.begin(), name.end(), f.name.begin(), [](char a, char b) {
+                  return std::tolower(static_cast<unsigned char>(a)) ==
+                         std::tolower(static_cast<unsigned char>(b));
+                });
+    if (same) return where;
+  }
+  if (options.defaultMapping) {
+    auto guess = defaultBatchField(f.name);
+    suffixUnit = guess.second;
+    return guess.first;
+  }
+  return BatchField::Property;
+}
+
+bool isNameField(BatchField f) {
+  return f == BatchField::Name || f == BatchField::Synonyms || f == BatchField::Cas;
+}
+
+}  // namespace
+
+db::CompoundNames namesFromFields(const std::vector<chem::RecordField>& fields,
+                                  const ImportOptions& options) {
+  db::CompoundNames names;
+  for (const auto& f : fields) {
+    std::string unused;
+    BatchField target = targetOf(f, options, unused);
+    if (!isNameField(target) || trim(f.value).empty()) continue;
+    const std::string value = cleanText(f, batchFieldName(target));
+    switch (target) {
+      case BatchField::Name:
+        if (names.name.empty()) {
+          names.name = value;
+        } else {
+          names.synonyms.push_back(value);
+        }
+        break;
+      case BatchField::Synonyms: {
+        std::string part;
+        for (char ch : value + ";") {
+          if (ch == ';' || ch == '|' || ch == '\n') {
+            if (!trim(part).empty()) names.synonyms.push_back(trim(part));
+            part.clear();
+          } else {
+            part.push_back(ch);
+          }
+        }
+        break;
+      }
+      case BatchField::Cas:
+        if (!db::isValidCas(value)) {
+          throw fieldError(f, "cas", "'" + value + "' is not a CAS Registry Number with a correct check digit");
+        }
+        names.cas = value;
+        break;
+      default:
+        break;
+    }
+  }
+  return names;
 }
 
 db::BatchInput batchFromFields(const std::vector<chem::RecordField>& fields,
@@ -442,28 +534,14 @@ db::BatchInput batchFromFields(const std::vector<chem::RecordField>& fields,
   std::map<BatchField, std::string> setBy;  // batch field -> file field that set it
 
   for (const auto& f : fields) {
-    BatchField target = BatchField::Property;
     std::string suffixUnit;
-    bool mapped = false;
-    for (const auto& [name, where] : options.fieldMap) {
-      bool same = name.size() == f.name.size() &&
-                  std::equal(name.begin(), name.end(), f.name.begin(), [](char a, char b) {
-                    return std::tolower(static_cast<unsigned char>(a)) ==
-                           std::tolower(static_cast<unsigned char>(b));
-                  });
-      if (same) {
-        target = where;
-        mapped = true;
-        break;
-      }
-    }
-    if (!mapped && options.defaultMapping) {
-      auto guess = defaultBatchField(f.name);
-      target = guess.first;
-      suffixUnit = guess.second;
-    }
+    BatchField target = targetOf(f, options, suffixUnit);
     if (target == BatchField::Ignore) continue;
     if (trim(f.value).empty()) continue;
+    if (isNameField(target)) {
+      cleanText(f, batchFieldName(target));  // readable text, or the field's error
+      continue;  // the parent's names: namesFromFields
+    }
     if (target != BatchField::Property && setBy.count(target)) {
       target = BatchField::Property;  // a second field for the same batch field: keep it
     }
@@ -531,7 +609,11 @@ db::BatchInput batchFromFields(const std::vector<chem::RecordField>& fields,
         properties.set(key, value);
         break;
       }
-      case BatchField::Ignore: break;
+      case BatchField::Name:
+      case BatchField::Synonyms:
+      case BatchField::Cas:
+      case BatchField::Ignore:
+        break;
     }
     if (target != BatchField::Property) setBy[target] = f.name;
   }
@@ -585,7 +667,8 @@ ImportOptions ImportOptions::fromJson(const std::string& json) {
       if (!target) {
         throw invalidArgument("options.fields." + name + ": '" + where +
                                   "' is not a batch field (amount, unit, purity, prepared_on, "
-                                  "researcher, notebook_ref, storage, notes, property, ignore)",
+                                  "researcher, notebook_ref, storage, notes, name, synonyms, "
+                                  "cas, property, ignore)",
                               {{"field", "options.fields." + name}});
       }
       options.fieldMap[name] = *target;

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "chem/record_reader.h"
+#include "db/compound_names.h"
 #include "db/import_store.h"
 #include "db/registry_store.h"
 #include "server/registry/bulk_registration.h"
@@ -45,6 +46,7 @@ namespace argan::server {
 // Where a data field goes.
 enum class BatchField {
   Amount, Unit, Purity, PreparedOn, Researcher, NotebookRef, Storage, Notes,
+  Name, Synonyms, Cas,  // the parent's names (db/compound_names.h), not the batch's
   Property,  // kept in batch.properties under its own name
   Ignore,    // dropped
 };
@@ -56,7 +58,9 @@ std::optional<BatchField> parseBatchField(const std::string& name);
 // The batch field a file field of this name maps to when the options do not say: names are
 // compared ignoring case, spaces, '_', '-' and '.': amount/quantity/qty/mass (optionally with a
 // unit suffix such as amount_mg), unit, purity, prepared_on/date/preparation_date,
-// researcher/chemist/operator, notebook/notebook_ref/eln, storage/location, notes/comment.
+// researcher/chemist/operator, notebook/notebook_ref/eln, storage/location, notes/comment;
+// and the parent's names: name/compound_name/iupac_name/pubchem_iupac_name, synonyms
+// (separated by ';' or '|'), cas/cas_rn/cas_number.
 // The second member is the unit a suffixed amount name implies ("mg" for "amount_mg").
 std::pair<BatchField, std::string> defaultBatchField(const std::string& fieldName);
 
@@ -78,6 +82,12 @@ struct ImportOptions {
 // its line and the batch field (details {"field": "batch.amount", "line": n}).
 db::BatchInput batchFromFields(const std::vector<chem::RecordField>& fields,
                                const ImportOptions& options);
+
+// The parent's name, synonyms and CAS number from the fields mapped to them (the first
+// name field is the name; further names become synonyms). Throws InvalidArgument like
+// batchFromFields, and for a CAS number whose check digit is wrong.
+db::CompoundNames namesFromFields(const std::vector<chem::RecordField>& fields,
+                                  const ImportOptions& options);
 
 // Told about each record and the progress once its chunk has committed (on the thread that
 // called runImport, records in order); may stop the import between chunks.

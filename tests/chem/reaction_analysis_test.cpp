@@ -2,6 +2,9 @@
 // mass metrics worked by hand, CHEM21 traffic lights, and bad input.
 #include "chem/reaction_analysis.h"
 
+#include <map>
+#include <optional>
+
 #include <cmath>
 #include <functional>
 
@@ -382,6 +385,83 @@ BOOST_AUTO_TEST_CASE(workup_vocabulary_and_flags) {
   BOOST_TEST(percentFlag(90) == "green");
   BOOST_TEST(percentFlag(89.9) == "amber");
   BOOST_TEST(percentFlag(69.9) == "red");
+}
+
+// Equivalents are per species: moles over the moles of the limiting reactant, whatever the
+// coefficients (they were reported halved for a reactant written twice).
+BOOST_AUTO_TEST_CASE(equivalents_are_per_species_and_excess_is_against_the_stoichiometry) {
+  ReactionInput in = reaction("OCC(O)CO.CC(=O)O.CC(=O)O>>CC(=O)OCC(O)COC(C)=O.O.O");
+  in.components.push_back(component("OCC(O)CO", 1.0, "mmol"));
+  in.components.push_back(component("CC(=O)O", 2.0, "mmol"));
+  auto a = analyseReaction(in);
+  const ResolvedComponent* acid = nullptr;
+  for (const auto& c : a.components) {
+    if (c.canonicalSmiles == "CC(=O)O") acid = &c;
+  }
+  BOOST_TEST_REQUIRE(acid != nullptr);
+  BOOST_TEST(acid->coefficient == 2);
+  BOOST_TEST(*acid->equivalents == 2.0, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(flag(a, "catalyst") == "green");  // 2.0 equivalents is the stoichiometry
+  in.components[1].amount = 3.0;
+  auto excess = analyseReaction(in);
+  BOOST_TEST(flag(excess, "catalyst") == "red");  // 3.0 > 1.1 x 2
+}
+
+// Acids, bases and metal species written as agents are reagents, not solvents: they count
+// in the simple E factor. Solvents stay solvents.
+BOOST_AUTO_TEST_CASE(bases_and_acids_default_to_reagents) {
+  ReactionInput in =
+      reaction("CC(=O)Cl.OCc1ccccc1>CCN(CC)CC.ClCCl.c1ccncc1.CC(=O)O.[K+].[K+].[O-]C([O-])=O>"
+               "CC(=O)OCc1ccccc1.Cl");
+  auto a = analyseReaction(in);
+  std::map<std::string, std::string> role;
+  for (const auto& c : a.components) role[c.canonicalSmiles] = c.role;
+  BOOST_TEST(role["CCN(CC)CC"] == "reagent");
+  BOOST_TEST(role["c1ccncc1"] == "reagent");
+  BOOST_TEST(role["CC(=O)O"] == "reagent");
+  BOOST_TEST(role["ClCCl"] == "solvent");
+  // A component given by name only is recognised by the solvent guide's names.
+  ReactionInput named = reaction("C=CC=C.C=C>>C1=CCCCC1");
+  ComponentInput dmf;
+  dmf.name = "DMF";
+  dmf.amount = 5;
+  dmf.unit = "g";
+  named.components.push_back(dmf);
+  auto withName = analyseReaction(named);
+  BOOST_TEST(withName.components.back().role == "solvent");
+  BOOST_TEST(withName.components.back().solvent.name == "N,N-Dimethylformamide");
+}
+
+// Only water is taken at 1.00 g/mL; D2O and any other liquid need their density.
+BOOST_AUTO_TEST_CASE(a_volume_needs_a_density_except_for_water) {
+  ReactionInput in = reaction("C=CC=C.C=C>>C1=CCCCC1");
+  in.components.push_back(component("O", 10, "mL", "solvent"));
+  auto water = analyseReaction(in);
+  BOOST_TEST(*water.components.back().massG == 10.0, boost::test_tools::tolerance(1e-9));
+  ReactionInput heavy = reaction("C=CC=C.C=C>>C1=CCCCC1");
+  heavy.components.push_back(component("[2H]O[2H]", 10, "mL", "solvent"));
+  std::string message = expectError(ErrorCode::InvalidArgument, [&] { analyseReaction(heavy); });
+  BOOST_TEST(message.find("density") != std::string::npos, message);
+  heavy.components[0].density = 1.107;
+  BOOST_TEST(*analyseReaction(heavy).components.back().massG == 11.07,
+             boost::test_tools::tolerance(1e-9));
+}
+
+// The catalysis light looks at the loading: a "catalyst" at 50 mol % is a reagent.
+BOOST_AUTO_TEST_CASE(the_catalysis_light_looks_at_the_loading) {
+  auto withCatalyst = [](std::optional<double> mmol) {
+    ReactionInput in = reaction("CC(=O)O.OCC>OS(=O)(=O)O>CCOC(C)=O.O");
+    in.components.push_back(component("CC(=O)O", 10.0, "mmol"));
+    in.components.push_back(component("OCC", 10.0, "mmol"));
+    ComponentInput acid = component("OS(=O)(=O)O", mmol.value_or(0), "mmol", "catalyst");
+    if (!mmol) acid.amount.reset();
+    in.components.push_back(acid);
+    return analyseReaction(in);
+  };
+  BOOST_TEST(flag(withCatalyst(0.5), "catalyst") == "green");   // 5 mol %
+  BOOST_TEST(flag(withCatalyst(5.0), "catalyst") == "amber");   // 50 mol %
+  BOOST_TEST(flag(withCatalyst(20.0), "catalyst") == "red");    // 2 equivalents
+  BOOST_TEST(flag(withCatalyst(std::nullopt), "catalyst") == "not_assessed");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,9 +1,11 @@
 // CHEM21 solvents are recognised by structure (InChIKey), however the SMILES is written.
 #include "chem/solvent_guide.h"
 
+#include <optional>
 #include <set>
 
 #include "chem/reaction_analysis.h"
+#include "chem/csv.h"
 #include "chem/species.h"
 #include "test_support.h"
 
@@ -20,9 +22,12 @@ SolventClass classify(const std::string& smiles) {
 
 BOOST_AUTO_TEST_SUITE(solvent_guide)
 
-BOOST_AUTO_TEST_CASE(the_shipped_table_has_53_distinct_solvents) {
+BOOST_AUTO_TEST_CASE(the_shipped_tables_have_61_distinct_solvents) {
   const auto& guide = chem21Guide();
-  BOOST_TEST(guide.solvents().size() == 53u);
+  BOOST_TEST(guide.solvents().size() == 61u);  // 53 published, 8 less classical
+  std::size_t published = 0;
+  for (const auto& s : guide.solvents()) published += s.rankingSource == "published";
+  BOOST_TEST(published == 53u);
   std::set<std::string> keys;
   for (const auto& s : guide.solvents()) {
     BOOST_TEST_REQUIRE(!s.inchiKeys.empty(), s.name);
@@ -80,6 +85,55 @@ BOOST_AUTO_TEST_CASE(agents_in_a_reaction_are_recognised_by_structure) {
   for (const auto& t : a.trafficLights) {
     if (t.criterion == "solvents") BOOST_TEST(t.flag == "green");
   }
+}
+
+// The CHEM21 method (chem21Scores) reproduces the published health and environment scores
+// and default rankings of every classical row from that row's own inputs; the safety score
+// is the flash-point score plus points the table does not hold (autoignition, peroxides,
+// resistivity), so it can only be at least the flash-point score.
+BOOST_AUTO_TEST_CASE(the_chem21_method_reproduces_the_published_table) {
+  std::vector<CsvRow> csv = parseCsv(test::readFile(test::testData("../../chem/data/chem21_solvents.csv")));
+  BOOST_TEST_REQUIRE(csv.size() == 54u);
+  const CsvRow& h = csv[0];
+  auto col = [&](const char* name) { return csvColumn(h, name); };
+  for (std::size_t r = 1; r < csv.size(); ++r) {
+    const CsvRow& row = csv[r];
+    auto number = [](const std::string& s) -> std::optional<double> {
+      if (s.empty()) return std::nullopt;
+      return s[0] == '>' ? std::stod(s.substr(1)) + 1 : std::stod(s);
+    };
+    Chem21Scores computed = chem21Scores(number(row[col("bp_c")]), number(row[col("fp_c")]),
+                                         row[col("worst_h3xx")], row[col("worst_h4xx")], 0);
+    const std::string name = row[col("name")];
+    if (name == "Water") continue;  // scored 1/1/1 by definition
+    BOOST_TEST(computed.health == std::stoi(row[col("health_score")]), name);
+    BOOST_TEST(computed.environment == std::stoi(row[col("environment_score")]), name);
+    BOOST_TEST(computed.safety <= std::stoi(row[col("safety_score")]), name);
+    const int publishedSafety = std::stoi(row[col("safety_score")]);
+    Chem21Scores ranked = chem21Scores(number(row[col("bp_c")]), number(row[col("fp_c")]),
+                                       row[col("worst_h3xx")], row[col("worst_h4xx")],
+                                       publishedSafety - computed.safety);
+    BOOST_TEST(ranked.safety == publishedSafety, name);
+    BOOST_TEST(ranked.ranking == row[col("ranking_default")], name);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(less_classical_solvents_are_recognised_by_structure_and_name) {
+  BOOST_TEST(classify("COC1CCCC1").name == "Cyclopentyl methyl ether");
+  BOOST_TEST(classify("COC(=O)OC").ranking == "Recommended");
+  BOOST_TEST(classify("CC1=CCC(CC1)C(C)=C").name == "D-Limonene");  // any limonene
+  BOOST_TEST(classify("Cc1ccc(C(C)C)cc1").ranking == "Problematic");
+  BOOST_TEST(classify("CCOC(=O)C(C)O").name == "Ethyl lactate");
+  BOOST_TEST(classify("CC1CCC(=O)O1").name == "gamma-Valerolactone");
+  BOOST_TEST(classify("OCC(O)CO").name == "Glycerol");
+  BOOST_TEST(classify("O=C1CC[C@H]2CO[C@@H]1O2").name == "Cyrene");
+  BOOST_TEST(classifySolventByName("DMF").name == "N,N-Dimethylformamide");
+  BOOST_TEST(classifySolventByName("ethanol").ranking == "Recommended");
+  BOOST_TEST(classifySolventByName("2-MeTHF").name == "Methyl tetrahydrofuran");
+  BOOST_TEST(classifySolventByName(" Ethyl Acetate ").name == "Ethyl acetate");
+  BOOST_TEST(classifySolventByName("CPME").recognised);
+  BOOST_TEST(classifySolventByName("γ-valerolactone").recognised);
+  BOOST_TEST(!classifySolventByName("silica gel").recognised);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

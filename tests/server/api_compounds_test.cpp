@@ -142,7 +142,7 @@ BOOST_AUTO_TEST_CASE(bad_input_answers_4xx_and_changes_nothing) {
       {"missing structure", "{\"start_up\": 1}", 400, "'structure' is required"},
       {"structure not a string", "{\"structure\": 12}", 400, "must be a string"},
       {"unknown field", structureBody("CCO", "\"colour\": \"red\""), 400, "unknown field"},
-      {"dummy atom", structureBody("*CC"), 400, "dummy"},
+      {"dummy atom", structureBody("*CC"), 400, "star atom"},
       {"bad format", structureBody("CCO", "\"format\": \"pdb\""), 400, "format"},
       {"molfile garbage", structureBody("line1\nline2\nline3\n  2  1\nM  END\n", "\"format\": \"molfile\""), 400, "Molfile"},
       {"molfile huge counts", structureBody("\n\n\n  0  0  0     0  0            999 V3000\nM  V30 COUNTS 50000000 0 0 0 0\nM  END\n"), 400, "too many atoms"},

@@ -46,6 +46,8 @@
 #include "db/record_codes.h"
 #include "db/registry_store.h"
 #include "db/substance_store.h"
+#include "db/waste_flow_store.h"
+#include "db/waste_store.h"
 #include "server/registry/registration.h"
 #include "server/registry/synthesis_routes.h"
 #include "test_server.h"
@@ -128,6 +130,11 @@ const std::vector<MatrixRow> kMatrix = {
                                                                          {{401, 403, 404, 404, OK,  OK}},
                                                                          {{401, 403, 403, 403, 403, OK}}},
   {"POST /api/compounds/{id}/retire", "compound", R"({"reason": "duplicate of another entry"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  // Names: the owning start-up (and administrators) name a parent; others see it or not.
+  {"POST /api/compounds/{id}/names", "compound", R"({"synonyms": ["name {n}"]})",
                                                                           {401, 403, OK,  OK,  404, OK},
                                                                          {{401, 403, 404, 404, OK,  OK}},
                                                                          {{401, 403, 403, 403, OK,  OK}}},
@@ -450,6 +457,81 @@ const std::vector<MatrixRow> kMatrix = {
   {"POST /api/substance-properties", "", R"({"key": "term_{n}", "name": "Term {n}", "unit": "%"})",
                                                                           {401, 403, 403, OK,  403, OK}},
 
+  // The waste side. Streams are a public vocabulary kept by administrators. Sources, lots,
+  // transformations belong to their start-up ("A"/"B"); a lot of B published ("public") is
+  // read by everyone and written by B only. "transfer-out" is a transfer from the variant's
+  // start-up to a third one, "transfer-in" one from a third start-up to it: the sender
+  // cancels, the receiver accepts or refuses, and only the parties see it. {lotA} is a large
+  // lot of start-up A; a lot's {batch} is a batch of the lot's holder, {to} a third start-up.
+  {"GET /api/waste-streams", "", "",                                      {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"POST /api/waste-streams", "", R"({"key": "stream_{n}", "name_fr": "Flux {n}", "name_en": "Stream {n}"})",
+                                                                          {401, 403, 403, 403, 403, OK}},
+  {"PATCH /api/waste-streams/{key}", "stream", R"({"hazards": "h {n}"})", {401, 403, 403, 403, 403, OK}},
+  {"GET /api/waste/vocabulary", "", "",                                   {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/waste/emission-factors", "", "",                             {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/sources", "", "",                                            {401, 403, OK,  OK,  OK,  OK}},
+  {"POST /api/sources", "", R"({"name": "Source {n}", "kind": "restaurant", "region": "souss_massa", "start_up": {A}})",
+                                                                          {401, 403, OK,  OK,  403, OK}},
+  {"GET /api/sources/{id}", "source", "",                                 {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"PATCH /api/sources/{id}", "source", R"({"notes": "n {n}"})",          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"GET /api/lots", "", "",                                               {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"POST /api/lots", "",
+   R"({"stream": "used_cooking_oil", "start_up": {A}, "collected_on": "2026-01-02", "net_mass": {"amount": 5, "unit": "kg"}})",
+                                                                          {401, 403, OK,  OK,  403, OK}},
+  {"GET /api/lots/stock", "", "",                                         {401, 403, OK,  OK,  OK,  OK}},
+  // Imports into the caller's own start-up; administrators must name one (400).
+  {"POST /api/lots/import", "", "collected_on,stream,net_mass\n2026-01-02,used_cooking_oil,{n}\n",
+                                                                          {401, 403, OK,  OK,  OK,  400}},
+  {"GET /api/lots/{id}", "lot", "",                                       {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"PATCH /api/lots/{id}", "lot", R"({"notes": "n {n}"})",                {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"POST /api/lots/{id}/retire", "lot", R"({"reason": "weighed twice"})", {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/lots/{id}/history", "lot", "",                               {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"POST /api/lots/{id}/documents", "lot", "photo {n}",                   {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/lots/{id}/documents", "lot", "",                             {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"POST /api/lots/{id}/transfers", "lot", R"({"to_start_up": {to}, "amount": 1, "unit": "kg"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"POST /api/lots/{id}/uses", "lot", R"({"amount": 1, "unit": "kg", "batch": "{batch}"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/lots/{id}/genealogy", "lot", "",                             {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/transformations", "", "",                                    {401, 403, OK,  OK,  OK,  OK}},
+  {"POST /api/transformations", "",
+   R"({"start_up": {A}, "kind": "drying", "performed_on": "2026-01-05", "inputs": [{"lot": "{lotA}", "amount": 1, "unit": "kg"}], "outputs": [{"amount": 0.5, "unit": "kg"}]})",
+                                                                          {401, 403, OK,  OK,  403, OK}},
+  {"GET /api/transformations/{id}", "transformation", "",                 {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"GET /api/transfers", "", "",                                          {401, 403, OK,  OK,  OK,  OK}},
+  {"GET /api/transfers/{id}", "transfer-out", "",                         {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"POST /api/transfers/{id}/accept", "transfer-in", "",                  {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"POST /api/transfers/{id}/refuse", "transfer-in", "",                  {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"POST /api/transfers/{id}/cancel", "transfer-out", "",                 {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}}},
+  {"GET /api/batches/{id}/genealogy", "batch", "",                        {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/circularity", "", "",                                        {401, 403, OK,  OK,  OK,  OK}},
   // The needs board (issue 17). "need": A = shown to start-up A only, posted by the matrix
   // partner; B = shown to start-up B only, posted by another partner; public = a public need
   // of another partner. "response"/"response-document": A = start-up A's answer to the
@@ -544,6 +626,7 @@ struct Fixture {
   TestServer server;
   std::int64_t startUpA = server.createStartUp("Zitoun");
   std::int64_t startUpB = server.createStartUp("Glycera");
+  std::int64_t startUpC = server.createStartUp("Recycl'Oil");  // a third party to transfers
   std::array<std::string, kRoles> tokens;
   std::array<std::int64_t, kRoles> userIds{};
   db::CompoundIdentity baseIdentity;
@@ -660,6 +743,45 @@ struct Fixture {
 
   // A compound of start-up A for bodies that name one ({compoundA}), registered once.
   std::string compoundA;
+  // A lot of start-up A large enough for every cell that takes from it ({lotA}).
+  std::string lotA;
+
+  // A fresh collection lot of `startUp`, published when asked.
+  db::Lot freshLot(std::int64_t startUp, double kg, bool publish = false) {
+    return server.database().write([&](db::Connection& c) {
+      const Clock& clock = server.services().clock;
+      db::Principal system = db::Principal::system("matrix");
+      db::NewLot in;
+      in.startUpId = startUp;
+      in.streamId = db::findWasteStreamByKey(c, "used_cooking_oil")->id;
+      in.collectedOn = "2026-01-01";
+      in.netMassMg = static_cast<std::int64_t>(kg * 1e6);
+      in.netAmount = kg;
+      in.netUnit = "kg";
+      db::Lot lot = db::insertLot(c, clock, system, in);
+      if (publish) {
+        db::changeVisibility(c, clock, system,
+                             {{"lots", "lot", lot.code(), lot.id, startUp}, db::Visibility::Public});
+      }
+      return lot;
+    });
+  }
+
+  // A pending transfer of 1 kg between two start-ups.
+  std::string freshTransfer(std::int64_t from, std::int64_t to) {
+    db::Lot lot = freshLot(from, 10);
+    return server.database().write([&](db::Connection& c) {
+      db::NewTransfer t;
+      t.lotId = lot.id;
+      t.fromStartUpId = from;
+      t.toStartUpId = to;
+      t.massMg = 1000000;
+      t.amount = 1;
+      t.unit = "kg";
+      return db::insertTransfer(c, server.services().clock, db::Principal::system("matrix"), t)
+          .code();
+    });
+  }
 
   // A new product of the variant's start-up (B's for "public", which is then published),
   // made of a fresh compound, with one customer record: params id, key (an untouched
@@ -823,6 +945,71 @@ struct Fixture {
              return Params{{"id", b.code()}};
            });
          }},
+        {"stream",
+         [](Fixture& f, Variant, RoleIndex) {
+           std::string key = "matrix_stream_" + std::to_string(++f.counter);
+           f.server.database().write([&](db::Connection& c) {
+             db::WasteStreamInput in;
+             in.key = key;
+             in.nameFr = "Flux " + key;
+             in.nameEn = "Stream " + key;
+             db::createWasteStream(c, f.server.services().clock, db::Principal::system("matrix"),
+                                   in);
+           });
+           return Params{{"key", key}};
+         }},
+        {"source",
+         [](Fixture& f, Variant v, RoleIndex) {
+           return f.server.database().write([&](db::Connection& c) {
+             db::SourceInput in;
+             in.name = "Source " + std::to_string(++f.counter);
+             in.kind = "olive_mill";
+             in.region = "fes_meknes";
+             auto s = db::createSource(c, f.server.services().clock,
+                                       db::Principal::system("matrix"), f.ownerOf(v), in);
+             return Params{{"id", s.code()}};
+           });
+         }},
+        {"lot",  // with a batch of the lot's holder ({batch}) and a third start-up ({to})
+         [](Fixture& f, Variant v, RoleIndex) {
+           db::Lot lot = f.freshLot(f.ownerOf(v), 100, v == Variant::Public);
+           std::string batch =
+               f.registerFresh(v == Variant::A ? Variant::A : Variant::B, true).batch.code();
+           return Params{{"id", lot.code()}, {"batch", batch}, {"to", std::to_string(f.startUpC)}};
+         }},
+        {"transformation",
+         [](Fixture& f, Variant v, RoleIndex) {
+           db::Lot lot = f.freshLot(f.ownerOf(v), 10);
+           return f.server.database().write([&](db::Connection& c) {
+             const Clock& clock = f.server.services().clock;
+             db::Principal system = db::Principal::system("matrix");
+             db::NewTransformation t;
+             t.startUpId = f.ownerOf(v);
+             t.kind = "filtration";
+             t.performedOn = "2026-01-02";
+             t.inputs.push_back({lot.id, 5000000, 5, "kg"});
+             std::int64_t id = db::insertTransformation(c, clock, system, t);
+             db::NewLot out;
+             out.startUpId = f.ownerOf(v);
+             out.streamId = lot.streamId;
+             out.origin = "transformation";
+             out.transformationId = id;
+             out.collectedOn = "2026-01-02";
+             out.netMassMg = 4000000;
+             out.netAmount = 4;
+             db::insertLot(c, clock, system, out);
+             db::auditTransformation(c, clock, system, id);
+             return Params{{"id", db::transformationCode(id)}};
+           });
+         }},
+        {"transfer-out",
+         [](Fixture& f, Variant v, RoleIndex) {
+           return Params{{"id", f.freshTransfer(f.ownerOf(v), f.startUpC)}};
+         }},
+        {"transfer-in",
+         [](Fixture& f, Variant v, RoleIndex) {
+           return Params{{"id", f.freshTransfer(f.startUpC, f.ownerOf(v))}};
+         }},
         {"import",
          [](Fixture& f, Variant v, RoleIndex) {
            db::NewImport in;
@@ -894,6 +1081,8 @@ struct Fixture {
     if (!row.subject.empty()) params = subjects().at(row.subject)(*this, v, role);
     if (compoundA.empty()) compoundA = registerFresh(Variant::A).compound.code();
     params["compoundA"] = compoundA;
+    if (lotA.empty()) lotA = freshLot(startUpA, 1000000).code();
+    params["lotA"] = lotA;
     params["A"] = std::to_string(startUpA);
     params["B"] = std::to_string(startUpB);
     params["n"] = std::to_string(++counter);

@@ -517,11 +517,14 @@ BOOST_AUTO_TEST_CASE(a_bad_record_in_the_middle_of_a_chunk_is_rejected_alone) {
     BOOST_TEST(rows[i].recordNumber == static_cast<std::int64_t>(i + 1));
   }
   BOOST_TEST(done.recordsDone == 6);
-  // Three new parents with form and batch, each audited once, and nothing of the refused ones.
+  // Three new parents with form and batch, each audited once, named by the file's "name"
+  // column (one "name" entry each), and nothing of the refused ones.
   BOOST_TEST(f.count("SELECT COUNT(*) FROM compounds") == 4);
   BOOST_TEST(f.count("SELECT COUNT(*) FROM batches") == 4);
+  BOOST_TEST(f.count("SELECT COUNT(*) FROM compounds WHERE name IN"
+                     " ('ethanol', 'glycerol', 'lactic acid')") == 3);
   // + the import's creation and its finish
-  BOOST_TEST(f.count("SELECT COUNT(*) FROM audit_log") - auditBefore == 3 * 3 + 2);
+  BOOST_TEST(f.count("SELECT COUNT(*) FROM audit_log") - auditBefore == 3 * 4 + 2);
   f.checkConsistent();
 }
 

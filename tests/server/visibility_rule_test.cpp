@@ -17,6 +17,7 @@
 #include "db/product_store.h"
 #include "db/registry_store.h"
 #include "db/route_store.h"
+#include "db/waste_store.h"
 #include "server/search/search_engine.h"
 #include "server/search/search_index.h"
 #include "../db/db_fixture.h"
@@ -125,6 +126,24 @@ BOOST_AUTO_TEST_CASE(every_form_of_the_rule_agrees_with_the_table) {
                                   {db::DocumentOwnerType::Product, product}, doc)
             .id;
       });
+      // waste lot at `level` (never transferred: traceability adds nothing), with a photo
+      db::Lot lot = f.database->write([&](db::Connection& conn) {
+        db::NewLot in;
+        in.startUpId = f.startUps[owner];
+        in.streamId = db::findWasteStreamByKey(conn, "olive_pomace")->id;
+        in.collectedOn = "2026-01-01";
+        in.netMassMg = 1000000;
+        in.netAmount = 1;
+        return db::insertLot(conn, f.clock, f.admin, in);
+      });
+      f.setVisibility("lots", lot.id, level);
+      std::int64_t photo = f.database->write([&](db::Connection& conn) {
+        db::NewDocument doc;
+        doc.filename = "lot-" + std::to_string(lot.id) + ".jpg";
+        doc.bytes = "jpeg " + cell;
+        return db::attachDocument(conn, f.clock, f.admin, {db::DocumentOwnerType::Lot, lot.id}, doc)
+            .id;
+      });
 
       server::SearchIndex index(*f.database);
       index.load();
@@ -147,6 +166,10 @@ BOOST_AUTO_TEST_CASE(every_form_of_the_rule_agrees_with_the_table) {
                      "product, SQL: " << where);
           BOOST_TEST(db::findDocument(conn, v.principal, document).has_value() == want,
                      "document, SQL: " << where);
+          BOOST_TEST(db::findLot(conn, v.principal, lot.id).has_value() == want,
+                     "lot, SQL: " << where);
+          BOOST_TEST(db::findDocument(conn, v.principal, photo).has_value() == want,
+                     "lot document, SQL: " << where);
         });
         // the C++ check
         BOOST_TEST(db::canSee(v.principal, f.startUps[owner], level) == want,

@@ -653,7 +653,7 @@ runner.step('one search box reads names, codes, CAS numbers, formulas and SMILES
   await p.goto(server.url + '/');
   const box = p.getByRole('searchbox', { name: 'Rechercher dans le catalogue' });
   const cases = [
-    ['GVL', 'nom de produit'],
+    ['GVL', 'nom de composé ou de produit'],
     ['CMP-000001', 'code du registre'],
     ['64-17-5', 'numéro CAS'],
     ['C8H10O3', 'formule brute'],
@@ -666,7 +666,7 @@ runner.step('one search box reads names, codes, CAS numbers, formulas and SMILES
   // A product name finds the product, not an RDKit parse error.
   await box.fill('GVL');
   await p.getByRole('button', { name: 'Rechercher', exact: true }).click();
-  await p.getByText('Compris comme : nom de produit.').waitFor();
+  await p.getByText('Compris comme : nom de composé ou de produit.').waitFor();
   await p.locator('.product-card', { hasText: 'Valerol' }).waitFor();
   assert.equal(await p.getByRole('alert').count(), 0);
   // A code opens the compound's card.

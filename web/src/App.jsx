@@ -21,6 +21,10 @@ import { ImportPage } from './pages/Import.jsx';
 import { InquiriesPage, InquiryPage } from './pages/Inquiries.jsx';
 import { NotFoundPage } from './pages/NotFound.jsx';
 import { SubstancePage, SubstancesPage } from './pages/Substances.jsx';
+import { WastePage } from './pages/Waste.jsx';
+import { LotPage } from './pages/Lot.jsx';
+import { TraceabilityPage } from './pages/Traceability.jsx';
+import { CircularityPage } from './pages/Circularity.jsx';
 import { NeedPage, NeedsPage } from './pages/Needs.jsx';
 import { NeedResponsePage } from './pages/NeedResponses.jsx';
 import { NeedProjectPage } from './pages/NeedProjects.jsx';
@@ -56,6 +60,10 @@ const ROUTES = [
   ['/substances', SubstancesPage],
   ['/substances/new', RegisterSubstancePage],
   ['/substances/:id', SubstancePage],
+  ['/waste', WastePage],
+  ['/lots/:id', LotPage],
+  ['/trace', TraceabilityPage],
+  ['/circularity', CircularityPage],
   ['/needs', NeedsPage],
   ['/needs/new', NeedFormPage],
   ['/needs/:id', NeedPage],
@@ -155,6 +163,9 @@ function Navigation() {
       {isStaff(user) && <Link to="/products">{t('nav.pipeline')}</Link>}
       {isStaff(user) && <Link to="/overview">{t('nav.overview')}</Link>}
       {canRegister(user) && <Link to="/import">{t('nav.import')}</Link>}
+      {canRegister(user) && <Link to="/waste">{t('nav.waste')}</Link>}
+      {isStaff(user) && <Link to="/trace">{t('nav.trace')}</Link>}
+      {isStaff(user) && <Link to="/circularity">{t('nav.circularity')}</Link>}
       {user && (
         <Link to="/inquiries" aria-label={waiting ? t('nav.inquiriesWaiting', { n: waiting }) : undefined}>
           {t('nav.inquiries')}

@@ -2,10 +2,12 @@
 // cluster's working language. Vocabulary follows shared/DOMAIN.md (parent compound, form,
 // batch, route, step, product, stage, start-up, partner, visibility).
 import { substanceMessages } from './substanceMessages.js';
+import { wasteMessages } from './wasteMessages.js';
 import { needsMessages } from './needsMessages.js';
 
 export const messages = {
   ...substanceMessages,
+  ...wasteMessages,
   // Shell
   'brand.tagline': ['Registre de chimie verte · cluster CISE', 'Green-chemistry registry · CISE cluster'],
   'nav.label': ['Navigation principale', 'Main navigation'],
@@ -113,6 +115,8 @@ export const messages = {
   // Compound
   'compound.identity': ['Identité', 'Identity'],
   'compound.formula': ['Formule brute', 'Molecular formula'],
+  'compound.name': ['Nom', 'Name'],
+  'compound.synonyms': ['Synonymes', 'Synonyms'],
   'compound.canonicalSmiles': ['SMILES canonique', 'Canonical SMILES'],
   'compound.noStereoSmiles': ['SMILES sans stéréo', 'No-stereo SMILES'],
   'compound.tautomerHash': ['Empreinte tautomère', 'Tautomer hash'],
@@ -208,7 +212,7 @@ export const messages = {
   'search.structureHint.similarity': ['Similarité de Tanimoto sur empreintes Morgan.', 'Tanimoto similarity on Morgan fingerprints.'],
   'search.structureHint.exact': ['Même structure après standardisation.', 'Same structure after standardisation.'],
   'search.text': ['Nom, code, CAS, formule, InChIKey ou SMILES', 'Name, code, CAS, formula, InChIKey or SMILES'],
-  'search.textHint': ['p. ex. CMP-000001, C8H10O3, 64-17-5, une InChIKey, c1ccccc1O ou un nom de produit', 'e.g. CMP-000001, C8H10O3, 64-17-5, an InChIKey, c1ccccc1O or a product name'],
+  'search.textHint': ['p. ex. CMP-000001, C8H10O3, 64-17-5, une InChIKey, c1ccccc1O ou un nom', 'e.g. CMP-000001, C8H10O3, 64-17-5, an InChIKey, c1ccccc1O or a name'],
   'search.threshold': ['Seuil de similarité', 'Similarity threshold'],
   'search.filters': ['Filtres', 'Filters'],
   'search.startUp': ['Start-up', 'Start-up'],
@@ -524,12 +528,11 @@ export const messages = {
   'search.kind.cas': ['numéro CAS', 'CAS number'],
   'search.kind.formula': ['formule brute', 'molecular formula'],
   'search.kind.smiles': ['structure (SMILES), recherche par sous-structure', 'structure (SMILES), substructure search'],
-  'search.kind.name': ['nom de produit', 'product name'],
+  'search.kind.name': ['nom de composé ou de produit', 'compound or product name'],
   'search.kind.empty': ['—', '—'],
   'search.asExact': ['chercher la structure exacte', 'search the exact structure'],
   'search.asSimilarity': ['chercher les structures semblables', 'search similar structures'],
   'search.asStructure': ['chercher plutôt comme structure (SMILES)', 'search as a structure (SMILES) instead'],
-  'search.namesProductsOnly': ['Les noms et numéros CAS sont cherchés parmi les produits : le registre ne garde pas encore de nom pour les composés.', 'Names and CAS numbers are looked up among products: the registry keeps no names for compounds yet.'],
   'search.countAtLeast': ['Au moins {n} résultat(s)', 'At least {n} result(s)'],
   'search.incompleteWhy': ['La recherche s’est arrêtée à sa limite de temps ou de résultats : il peut y en avoir davantage. Précisez la structure pour tout voir.', 'The search stopped at its time or hit limit: there may be more. Make the structure more specific to see them all.'],
   'search.codeNotFound': ['Aucun enregistrement visible ne porte le code {code}.', 'No record you may see has the code {code}.'],

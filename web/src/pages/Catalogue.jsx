@@ -27,6 +27,7 @@ export function CompoundCard({ compound, extra }) {
         <h3>
           <Link to={`/compounds/${compound.id}`}>{compound.id}</Link>
         </h3>
+        {compound.name && <p className="compound-name">{compound.name}</p>}
         <p className="formula">
           {compound.formula} · {formatNumber(compound.mw, 2)} g/mol
         </p>

@@ -169,7 +169,7 @@ export function CompoundPage({ id }) {
   return (
     <>
       <PageHeader
-        title={c.id}
+        title={c.name ? `${c.name} (${c.id})` : c.id}
         subtitle={`${c.formula} · ${formatNumber(c.mw, 3)} g/mol · ${startUps.name(c.start_up)}`}
         actions={
           <>
@@ -197,6 +197,11 @@ export function CompoundPage({ id }) {
         <section className="panel" aria-labelledby="identity">
           <h2 id="identity">{t('compound.identity')}</h2>
           <dl className="definitions">
+            {c.name && <Definition term={t('compound.name')}>{c.name}</Definition>}
+            {Array.isArray(c.synonyms) && c.synonyms.length > 0 && (
+              <Definition term={t('compound.synonyms')}>{c.synonyms.join('; ')}</Definition>
+            )}
+            {c.cas && <Definition term="CAS">{c.cas}</Definition>}
             <Definition term={t('compound.formula')}>{c.formula}</Definition>
             <Definition term="InChIKey" mono>{c.inchikey}</Definition>
             <Definition term="InChI" mono>{c.inchi}</Definition>

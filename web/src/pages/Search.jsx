@@ -6,7 +6,7 @@
 //   codes        GET /api/compounds/{id}, GET /api/products/{id}
 //   InChIKey, formula, filters   GET /api/compounds
 //   SMILES and drawn structures  POST /api/search (substructure counts every hit: count_all)
-//   names, CAS   GET /api/products?q= (compounds have no names in the registry yet)
+//   names, CAS   GET /api/compounds?q= (names, synonyms, CAS of parents) and GET /api/products?q=
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, ApiError } from '../api.js';
 import { useI18n } from '../i18n.jsx';
@@ -97,8 +97,18 @@ async function runSearch(p, signal) {
       return structureSearch(p, 'substructure', signal);
     case 'name':
     case 'cas': {
-      const body = await api.get('/api/products', { q: text, page: p.page, page_size: p.pageSize }, { signal });
-      return { hits: [], products: body.items, total: body.total, complete: true };
+      // Parents by name, synonym or CAS number, and products by name: both lists, one pager.
+      const [compounds, products] = await Promise.all([
+        compoundList(p, { q: text }, signal),
+        api.get('/api/products', { q: text, page: p.page, page_size: p.pageSize }, { signal }),
+      ]);
+      return {
+        hits: compounds.hits,
+        products: products.items,
+        total: compounds.total + products.total,
+        pagerTotal: Math.max(compounds.total, products.total),
+        complete: true,
+      };
     }
     default:
       return compoundList(p, {}, signal);
@@ -119,6 +129,7 @@ function Hit({ hit, highlightAtoms, showScore }) {
         <h3>
           <Link to={`/compounds/${c.id}`}>{c.id}</Link>
         </h3>
+        {c.name && <p className="compound-name">{c.name}</p>}
         <p className="formula">
           {c.formula} · {formatNumber(c.mw, 2)} g/mol
         </p>
@@ -156,7 +167,6 @@ function Understanding({ params }) {
           <Link to={searchUrl({ ...params, mode, page: 0 })}>{label}</Link>
         </span>
       ))}
-      {(u.kind === 'name' || u.kind === 'cas') && <span className="muted small"> {t('search.namesProductsOnly')}</span>}
     </p>
   );
 }
@@ -339,7 +349,7 @@ export function SearchPage() {
                 ))}
               </div>
             )}
-            <Pager page={params.page} pageSize={params.pageSize} total={data.total} atLeast={data.complete === false}
+            <Pager page={params.page} pageSize={params.pageSize} total={data.pagerTotal ?? data.total} atLeast={data.complete === false}
               onPage={(page) => navigate(searchUrl({ ...params, page }))} />
           </>
         )}
