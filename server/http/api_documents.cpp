@@ -320,6 +320,10 @@ void uploadSubstanceBatchHandler(RequestContext& ctx) {
     return db::attachDocument(c, ctx.runtime().clock, ctx.principal(),
                               {db::DocumentOwnerType::SubstanceBatch, batch.id},
                               toNewDocument(std::move(up)), limit);
+  });
+  ctx.sendJson(201, createdJson(doc));
+}
+
 // ---- waste lots (photos, weighing tickets, analyses) ----
 
 std::int64_t lotIdParam(RequestContext& ctx) {
@@ -352,6 +356,11 @@ void listSubstanceBatchHandler(RequestContext& ctx) {
     db::SubstanceBatch batch = visibleSubstanceBatch(c, ctx);
     return db::listDocuments(c, ctx.principal(),
                              {db::DocumentOwnerType::SubstanceBatch, batch.id},
+                             includeRetired(ctx));
+  });
+  ctx.sendJson(200, listJson(docs));
+}
+
 void listLotHandler(RequestContext& ctx) {
   std::int64_t id = lotIdParam(ctx);
   auto docs = ctx.runtime().db.read([&](db::Connection& c) {

@@ -16,6 +16,7 @@
 #include "db/registry_store.h"
 #include "db/route_store.h"
 #include "db/start_up_store.h"
+#include "db/substance_store.h"
 
 namespace argan {
 extern const char* const kTransportEmissionFactorsJson;
@@ -380,6 +381,20 @@ db::WasteStreamInput streamInput(const StreamDraft& d) {
   return in;
 }
 
+// The substance a stream names must be one the registry holds and has not retired.
+void checkStreamSubstance(db::Connection& c, const db::Principal& who,
+                          const db::WasteStreamInput& in) {
+  if (!in.substanceId || !*in.substanceId) return;
+  std::int64_t id = **in.substanceId;
+  auto substance = db::findSubstance(c, who, id);
+  if (!substance) {
+    throw invalidArgument("no substance " + db::substanceCode(id), {{"field", "substance"}});
+  }
+  if (substance->retiredAt) {
+    throw invalidArgument(db::substanceCode(id) + " is retired", {{"field", "substance"}});
+  }
+}
+
 }  // namespace
 
 db::WasteStream createStream(Runtime& runtime, const db::Principal& who, const StreamDraft& d) {
@@ -389,6 +404,7 @@ db::WasteStream createStream(Runtime& runtime, const db::Principal& who, const S
   if (!d.nameEn) throw invalidArgument("name_en is required", {{"field", "name_en"}});
   db::WasteStreamInput in = streamInput(d);
   return runtime.db.write([&](db::Connection& c) {
+    checkStreamSubstance(c, who, in);
     return db::createWasteStream(c, runtime.clock, who, in);
   });
 }
@@ -400,6 +416,7 @@ db::WasteStream updateStream(Runtime& runtime, const db::Principal& who, const s
   return runtime.db.write([&](db::Connection& c) {
     db::WasteStream s = streamNamed(c, key, "key");
     if (!who.isAdmin()) throw permissionDenied("the stream vocabulary is kept by administrators");
+    checkStreamSubstance(c, who, in);
     return db::updateWasteStream(c, runtime.clock, who, s.id, in);
   });
 }

@@ -841,11 +841,27 @@ BOOST_AUTO_TEST_CASE(streams_are_a_cluster_vocabulary_with_list_of_waste_codes) 
                         w.admin);
   BOOST_TEST(badCode.status == 400);
   BOOST_TEST(errorField(badCode) == "low_code");
-  // The substance that describes a stream, once substances exist: a nullable reference.
-  auto linked = w.call("PATCH", "/api/waste-streams/used_cooking_oil", R"({"substance": "SUB-000004"})",
-                       w.admin);
+  // The substance that describes a stream: a nullable reference to a substance the registry
+  // holds. One that does not exist is refused and leaves the stream as it was.
+  auto missing = w.call("PATCH", "/api/waste-streams/used_cooking_oil", R"({"substance": "SUB-000404"})",
+                        w.admin);
+  BOOST_TEST(missing.status == 400);
+  BOOST_TEST(errorField(missing) == "substance");
+  auto oil = w.call("POST", "/api/substances",
+                    R"({"name": "Used frying oil", "kind": "material", "start_up": )" +
+                        w.str(w.collector) +
+                        R"(, "source": {"species": "Olea europaea", "process": "frying"}})",
+                    w.collectorMember);
+  BOOST_TEST_REQUIRE(oil.status == 201, oil.body);
+  std::string oilCode = oil.json()->getValue<std::string>("id");
+  auto linked = w.call("PATCH", "/api/waste-streams/used_cooking_oil",
+                       R"({"substance": ")" + oilCode + R"("})", w.admin);
   BOOST_TEST_REQUIRE(linked.status == 200, linked.body);
-  BOOST_TEST(linked.json()->getValue<std::string>("substance") == "SUB-000004");
+  BOOST_TEST(linked.json()->getValue<std::string>("substance") == oilCode);
+  auto unlinked = w.call("PATCH", "/api/waste-streams/used_cooking_oil", R"({"substance": null})",
+                         w.admin);
+  BOOST_TEST_REQUIRE(unlinked.status == 200, unlinked.body);
+  BOOST_TEST(unlinked.json()->get("substance").isEmpty());
   auto factors = w.call("GET", "/api/waste/emission-factors", "", "");
   BOOST_TEST_REQUIRE(factors.status == 200);
   BOOST_TEST(factors.json()->getValue<int>("year") == 2025);
