@@ -178,7 +178,7 @@ BOOST_AUTO_TEST_CASE(certificates_and_documents) {
   // An unknown owner type is refused by the schema.
   BOOST_CHECK_THROW(f.database->write([&](db::Connection& c) {
                       c.exec("INSERT INTO document_attachments(sha256, owner_type, owner_id,"
-                             " filename, content_type, created_at) SELECT sha256, 'lot', 1, 'x',"
+                             " filename, content_type, created_at) SELECT sha256, 'tractor', 1, 'x',"
                              " 'text/plain', 'now' FROM documents LIMIT 1");
                       return 0;
                     }),
