@@ -9,14 +9,33 @@
 //                       [--scope compounds|substances]
 //       loads the index (build time, RSS), runs every query through the same code as
 //       POST /api/search (in process, admin caller), prints latency figures, writes
-//       "query<TAB>ms<TAB>total<TAB>complete<TAB>ids" per query to --out. With --scope
-//       substances the queries find the substances whose constituents match.
+//       "query<TAB>ms<TAB>total<TAB>complete<TAB>ids" per query to --out. The index comes
+//       from FILE.index when it is valid (written after a full load), as in `argan serve`;
+//       --no-snapshot always rebuilds it from the database. With --scope substances the
+//       queries find the substances whose constituents match.
+//   argan_bench http-search --url http://HOST:PORT --token T --queries FILE
+//                       --type substructure|similarity [--page-size N] [--k N] [--threshold T]
+//                       [--clients N] [--limit N] [--out FILE]
+//       the same queries through POST /api/search of a running `argan serve` (keep-alive
+//       connections, one per client thread): latency from the request's first byte to the
+//       answer's last, queries/s over all clients, answer bytes; --out as for search (ids of
+//       the page, in order), to compare with the in-process run.
+//   argan_bench analyse --input SMI[.gz] [--limit N] [--every K] [--eager]
+//       the registration chemistry (StructureAnalyser::analyse: checks, parse, standardise,
+//       identity layers, properties, fingerprints, pickle) on each (K-th) line, in process, one
+//       thread; --eager turns off every shared computation (AnalysisOptions::eager). Meant
+//       for instruction counts: bench/registration_profile.sh runs it under callgrind.
 //   argan_bench substances --db FILE [--count N] [--constituents K]
 //       adds N substances (default 2000) of the start-up "Bench", each made of K registered
 //       parents (default 3, spread over the whole set) and a named rest: the database of the
 //       "compound search with substances present" comparison (bench/RESULTS.md).
 //   argan_bench membw   streaming read bandwidth of this machine (GB/s)
 #include <Poco/InflatingStream.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
 
 #include <algorithm>
 #include <chrono>
@@ -25,6 +44,7 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <numeric>
 #include <sstream>
 #include <string>
@@ -201,6 +221,8 @@ int search(const std::map<std::string, std::string>& args) {
   auto t0 = Clock::now();
   server::StructureSearchOptions searchOptions;
   searchOptions.threads = args.count("threads") ? std::stoul(args.at("threads")) : 2;
+  // As `argan serve` does: the snapshot beside the database (--no-snapshot: rebuild).
+  if (!args.count("no-snapshot")) searchOptions.index.snapshotPath = args.at("db") + ".index";
   server::StructureSearch searchService(*database, searchOptions);
   double buildSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
   auto stats = searchService.index().stats();
@@ -284,7 +306,179 @@ int search(const std::map<std::string, std::string>& args) {
             << " index_build_s=" << buildSeconds << " index_compounds=" << stats.compounds
             << " index_mib=" << stats.memoryBytes / 1048576.0 << " index_rss_mib=" << rssIndex
             << " rss_mib=" << rssMiB() << " popcount=" << chem::popcountImplementation()
-            << std::endl;
+            << " index_mapped_mib=" << stats.mappedBytes / 1048576.0 << " snapshot=\""
+            << stats.snapshotStatus << "\"" << std::endl;
+  // A snapshot written in the background after a full load is finished before exiting.
+  searchService.index().waitForSnapshotWriter();
+  return 0;
+}
+
+// The ids of a POST /api/search answer's hits, in order ("/api/compounds/CMP-000017" links).
+std::vector<std::int64_t> hitIds(const std::string& body) {
+  std::vector<std::int64_t> ids;
+  const std::string key = "\"self\":\"/api/compounds/";
+  for (std::size_t at = body.find(key); at != std::string::npos; at = body.find(key, at + 1)) {
+    std::int64_t id = 0;
+    for (std::size_t i = at + key.size(); i < body.size() && body[i] != '"'; ++i) {
+      if (body[i] >= '0' && body[i] <= '9') id = id * 10 + (body[i] - '0');
+    }
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+std::string jsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string numberField(const std::string& body, const std::string& name) {
+  auto at = body.find("\"" + name + "\":");
+  if (at == std::string::npos) return "";
+  at += name.size() + 3;
+  auto end = body.find_first_of(",}", at);
+  return body.substr(at, end - at);
+}
+
+int httpSearch(const std::map<std::string, std::string>& args) {
+  Poco::URI url(args.at("url"));
+  const std::string token = args.count("token") ? args.at("token") : "";
+  const std::string type = args.at("type");
+  const long pageSize = args.count("page-size") ? std::stol(args.at("page-size")) : 100;
+  const std::size_t clients = args.count("clients") ? std::stoul(args.at("clients")) : 1;
+  auto queries = readQueries(args.at("queries"));
+  if (args.count("limit")) queries.resize(std::min(queries.size(), std::stoul(args.at("limit"))));
+  std::string extra;
+  if (args.count("k")) extra += ",\"k\":" + args.at("k");
+  if (args.count("threshold")) extra += ",\"threshold\":" + args.at("threshold");
+  if (args.count("max-hits")) extra += ",\"max_hits\":" + args.at("max-hits");
+
+  struct Answer {
+    double ms = -1;
+    int status = 0;
+    std::string body;
+  };
+  std::vector<Answer> answers(queries.size());
+  std::size_t next = 0;
+  std::mutex nextMutex;
+  auto worker = [&] {
+    Poco::Net::HTTPClientSession session(url.getHost(), url.getPort());
+    session.setKeepAlive(true);
+    session.setTimeout(Poco::Timespan(120, 0));
+    for (;;) {
+      std::size_t qi;
+      {
+        std::lock_guard<std::mutex> lock(nextMutex);
+        if (next >= queries.size()) return;
+        qi = next++;
+      }
+      const std::string body = "{\"type\":" + jsonString(type) + ",\"query\":" +
+                               jsonString(queries[qi]) + ",\"page_size\":" +
+                               std::to_string(pageSize) + extra + "}";
+      Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/api/search",
+                                     Poco::Net::HTTPMessage::HTTP_1_1);
+      request.setContentType("application/json");
+      request.setContentLength(static_cast<std::streamsize>(body.size()));
+      request.setKeepAlive(true);
+      if (!token.empty()) request.set("Authorization", "Bearer " + token);
+      Answer& a = answers[qi];
+      auto start = Clock::now();
+      try {
+        session.sendRequest(request) << body;
+        Poco::Net::HTTPResponse response;
+        std::istream& in = session.receiveResponse(response);
+        Poco::StreamCopier::copyToString(in, a.body);
+        a.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        a.status = response.getStatus();
+      } catch (const std::exception& e) {
+        a.body = e.what();
+        session.reset();
+      }
+    }
+  };
+  auto wall0 = Clock::now();
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < clients; ++i) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  const double wall = std::chrono::duration<double>(Clock::now() - wall0).count();
+
+  std::ofstream out;
+  if (args.count("out")) out.open(args.at("out"));
+  std::vector<double> ms;
+  std::size_t failed = 0, incomplete = 0, bytes = 0;
+  for (std::size_t qi = 0; qi < answers.size(); ++qi) {
+    const Answer& a = answers[qi];
+    if (a.status != 200) {
+      ++failed;
+      if (out) out << qi << "\t-1\t-1\t0\tERROR " << a.status << " " << a.body.substr(0, 200) << "\t\n";
+      continue;
+    }
+    ms.push_back(a.ms);
+    bytes += a.body.size();
+    const bool complete = numberField(a.body, "complete") == "true";
+    if (!complete) ++incomplete;
+    if (out) {
+      out << qi << "\t" << a.ms << "\t" << numberField(a.body, "total") << "\t" << complete << "\t";
+      auto ids = hitIds(a.body);
+      for (std::size_t i = 0; i < ids.size(); ++i) out << (i ? "," : "") << ids[i];
+      out << "\t\n";
+    }
+  }
+  std::cout << std::fixed << std::setprecision(2) << "RESULT http_search type=" << type
+            << " clients=" << clients << " queries=" << queries.size() << " failed=" << failed
+            << " incomplete=" << incomplete << " median_ms=" << percentile(ms, 0.5)
+            << " p95_ms=" << percentile(ms, 0.95) << " p99_ms=" << percentile(ms, 0.99)
+            << " qps=" << (wall > 0 ? queries.size() / wall : 0)
+            << " mean_answer_bytes=" << (ms.empty() ? 0 : bytes / ms.size()) << std::endl;
+  return failed == queries.size() && !queries.empty() ? 1 : 0;
+}
+
+int analyseMolecules(const std::map<std::string, std::string>& args) {
+  chem::initialise();
+  const std::string input = args.at("input");
+  const std::size_t limit = args.count("limit") ? std::stoul(args.at("limit")) : SIZE_MAX;
+  chem::StandardizationOptions standardization;
+  chem::AnalysisOptions analysis;
+  if (args.count("eager")) {
+    standardization.skipInapplicableSteps = false;
+    analysis = chem::AnalysisOptions::eager();
+  }
+  chem::StructureAnalyser analyser(chem::StructureLimits{}, standardization, analysis);
+  std::ifstream file(input, std::ios::binary);
+  if (!file) throw std::runtime_error("cannot read " + input);
+  std::unique_ptr<std::istream> inflated;
+  std::istream* in = &file;
+  if (input.size() > 3 && input.substr(input.size() - 3) == ".gz") {
+    inflated = std::make_unique<Poco::InflatingInputStream>(file, Poco::InflatingStreamBuf::STREAM_GZIP);
+    in = inflated.get();
+  }
+  const std::size_t every = args.count("every") ? std::max(1ul, std::stoul(args.at("every"))) : 1;
+  std::vector<std::string> smiles;
+  std::string line;
+  for (std::size_t n = 0; smiles.size() < limit && std::getline(*in, line); ++n) {
+    if (n % every != 0) continue;
+    std::string s = line.substr(0, line.find_first_of("\t "));
+    if (!s.empty()) smiles.push_back(s);
+  }
+  std::size_t refused = 0;
+  std::uint64_t checksum = 0;  // of every result, so that nothing is optimised away
+  auto start = Clock::now();
+  for (const auto& s : smiles) {
+    try {
+      auto a = analyser.analyse(s, "smiles");
+      checksum += std::hash<std::string>{}(a.identity.fullHash + a.parentPickle + a.patternFingerprint);
+    } catch (const Error&) {
+      ++refused;
+    }
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::cout << "RESULT analyse molecules=" << smiles.size() << " refused=" << refused
+            << " mode=" << (args.count("eager") ? "eager" : "shared") << " seconds=" << seconds
+            << " checksum=" << std::hex << checksum << std::dec << std::endl;
   return 0;
 }
 
@@ -369,7 +563,8 @@ int memoryBandwidth() {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: argan_bench load|export|search|substances|membw [--options]\n";
+    std::cerr << "usage: argan_bench load|export|search|http-search|analyse|substances|membw"
+                 " [--options]\n";
     return 2;
   }
   std::string command = argv[1];
@@ -380,6 +575,8 @@ int main(int argc, char** argv) {
     if (command == "search") return search(args);
     if (command == "substances") return addSubstances(args);
     if (command == "membw") return memoryBandwidth();
+    if (command == "http-search") return httpSearch(args);
+    if (command == "analyse") return analyseMolecules(args);
   } catch (const std::exception& e) {
     std::cerr << "argan_bench " << command << ": " << e.what() << "\n";
     return 1;

@@ -93,6 +93,22 @@ def ratio(a, b):
         return "—"
 
 
+def load_at(section):
+    v = r.get("loadavg_" + section, {}).get("load")
+    return "load %s" % v if v else "load not recorded"
+
+
+def compare_pages(a_name, b_name):
+    """Queries whose page of hits (ids, in order) is the same in two runs."""
+    a = load_ids(os.path.join(run, a_name))
+    b = load_ids(os.path.join(run, b_name))
+    if not a or not b:
+        return None
+    strip = lambda v: ",".join(x.split(":")[0] for x in v.split(",") if x)
+    same = sum(1 for q in a if q in b and strip(a[q]) == strip(b[q]))
+    return "%d / %d" % (same, len(a))
+
+
 lines = []
 lines.append("# Structure search benchmark")
 lines.append("")
@@ -117,13 +133,22 @@ lines.append("**The CPU is shared**: a load average above the number of cpus mea
              "after the other, so the ratios are fairer than the absolute figures, but the load was not "
              "constant. Rerun on an idle machine for absolute figures.")
 lines.append("")
+lines.append("Load average (1, 5, 15 min) as each section started: registration %s; Argan in process %s; "
+             "Argan through HTTP %s; RDKit %s; cartridge %s." % (
+                 r.get("loadavg_registration", {}).get("load", "—"), r.get("loadavg_argan", {}).get("load", "—"),
+                 r.get("loadavg_http", {}).get("load", "—"), r.get("loadavg_rdkit", {}).get("load", "—"),
+                 r.get("loadavg_cartridge", {}).get("load", "—")))
+lines.append("")
 lines.append("## Substructure (first page of 100 hits)")
 lines.append("")
 lines.append("| engine | set | median ms | p95 ms | p99 ms | QPS | ratio (peer / Argan median) |")
 lines.append("|---|---|---|---|---|---|---|")
 for s in ("leads", "frags"):
-    lines.append("| Argan | %s | %s | %s | %s | %s | |" % (s, g("argan_" + s, "median_ms"), g("argan_" + s, "p95_ms"),
+    lines.append("| Argan (in process) | %s | %s | %s | %s | %s | |" % (s, g("argan_" + s, "median_ms"), g("argan_" + s, "p95_ms"),
                                                        g("argan_" + s, "p99_ms"), g("argan_" + s, "qps")))
+    lines.append("| Argan through HTTP (POST /api/search, 1 client) | %s | %s | %s | %s | %s | %s |" % (
+        s, g("http_" + s, "median_ms"), g("http_" + s, "p95_ms"), g("http_" + s, "p99_ms"),
+        g("http_" + s, "qps"), ratio("argan_" + s, "http_" + s)))
     lines.append("| RDKit SubstructLibrary (2 threads) | %s | %s | %s | %s | %s | %s |" % (
         s, g("rdkit_" + s, "median_ms"), g("rdkit_" + s, "p95_ms"), g("rdkit_" + s, "p99_ms"),
         g("rdkit_" + s, "qps"), ratio("argan_" + s, "rdkit_" + s)))
@@ -150,8 +175,11 @@ lines.append("Memory-bandwidth limit for one full pass over the Morgan fingerpri
 lines.append("")
 lines.append("| engine | query | median ms | p95 ms | p99 ms | QPS | ratio |")
 lines.append("|---|---|---|---|---|---|---|")
-lines.append("| Argan | exact top-10 | %s | %s | %s | %s | |" % (g("argan_top10", "median_ms"), g("argan_top10", "p95_ms"), g("argan_top10", "p99_ms"), g("argan_top10", "qps")))
-lines.append("| Argan | threshold 0.8 | %s | %s | %s | %s | |" % (g("argan_t08", "median_ms"), g("argan_t08", "p95_ms"), g("argan_t08", "p99_ms"), g("argan_t08", "qps")))
+lines.append("| Argan (in process) | exact top-10 | %s | %s | %s | %s | |" % (g("argan_top10", "median_ms"), g("argan_top10", "p95_ms"), g("argan_top10", "p99_ms"), g("argan_top10", "qps")))
+lines.append("| Argan (in process) | threshold 0.8 | %s | %s | %s | %s | |" % (g("argan_t08", "median_ms"), g("argan_t08", "p95_ms"), g("argan_t08", "p99_ms"), g("argan_t08", "qps")))
+lines.append("| Argan through HTTP (1 client) | exact top-10 | %s | %s | %s | %s | %s |" % (g("http_top10", "median_ms"), g("http_top10", "p95_ms"), g("http_top10", "p99_ms"), g("http_top10", "qps"), ratio("argan_top10", "http_top10")))
+lines.append("| Argan through HTTP (1 client) | threshold 0.8 | %s | %s | %s | %s | %s |" % (g("http_t08", "median_ms"), g("http_t08", "p95_ms"), g("http_t08", "p99_ms"), g("http_t08", "qps"), ratio("argan_t08", "http_t08")))
+lines.append("| Argan through HTTP (8 clients) | exact top-10 | %s | %s | %s | **%s** | |" % (g("http_top10_c8", "median_ms"), g("http_top10_c8", "p95_ms"), g("http_top10_c8", "p99_ms"), g("http_top10_c8", "qps")))
 lines.append("| RDKit BulkTanimotoSimilarity | full scan (top-10 and ≥ 0.8) | %s | %s | %s | %s | %s |" % (
     g("rdkit_bulktanimoto", "median_ms"), g("rdkit_bulktanimoto", "p95_ms"), g("rdkit_bulktanimoto", "p99_ms"),
     g("rdkit_bulktanimoto", "qps"), ratio("argan_top10", "rdkit_bulktanimoto")))
@@ -172,6 +200,20 @@ lines.append("The BulkTanimotoSimilarity time includes Python's sort of every sc
              "faster. The cartridge could not parse a few parents (`mol_from_smiles` warnings): it searched "
              "slightly fewer molecules.")
 lines.append("")
+checks = [(n, compare_pages("argan-%s-page.tsv" % n, "http-%s-page.tsv" % n)) for n in ("leads", "frags")]
+checks += [(n, compare_pages("argan-%s.tsv" % n, "http-%s.tsv" % n)) for n in ("top10", "t08")]
+if any(c for _, c in checks):
+    lines.append("Through HTTP, the same page of hits (ids in order) as in process: " +
+                 "; ".join("%s %s" % (n, c) for n, c in checks if c) + ".")
+    lines.append("")
+lines.append("## HTTP on loopback (wrk, GET /api/compounds/{id}, 10 s per row; %s)" % load_at("http"))
+lines.append("")
+lines.append("| connections | requests/s | p50 | p99 | non-2xx |")
+lines.append("|---|---|---|---|---|")
+for c in (1, 8, 64):
+    k = "wrk_get_c%d" % c
+    lines.append("| %d | %s | %s | %s | %s |" % (c, g(k, "rps"), g(k, "p50"), g(k, "p99"), g(k, "non2xx")))
+lines.append("")
 lines.append("## Memory, build, registration")
 lines.append("")
 lines.append("| what | figure |")
@@ -179,13 +221,19 @@ lines.append("|---|---|")
 lines.append("| Argan index: compounds / build (cold start from SQLite) | %s / %s s |" % (g("argan_leads", "index_compounds"), g("argan_leads", "index_build_s")))
 lines.append("| Argan index memory (data structures / RSS growth) | %s MiB / %s MiB |" % (g("argan_leads", "index_mib", "%.0f"), g("argan_leads", "index_rss_mib", "%.0f")))
 lines.append("| Argan process RSS after the leads run | %s MiB |" % g("argan_leads", "rss_mib", "%.0f"))
+lines.append("| Argan index snapshot (mapped) / how the in-process run got its index | %s MiB / %s |" % (
+    g("argan_leads", "index_mapped_mib", "%.0f"), g("argan_leads", "snapshot")))
+lines.append("| `argan serve` cold start (exec to listening) / RSS after start | %s s / %s MiB |" % (
+    g("cold_start", "seconds"), g("cold_start", "rss_mib")))
+lines.append("| `argan serve` index line | %s |" % g("cold_start", "index"))
 lines.append("| RDKit SubstructLibrary build / RSS | %s s / %s MiB |" % (g("rdkit_leads", "build_s"), g("rdkit_leads", "rss_mib")))
 lines.append("| RDKit fingerprints (BulkTanimoto) build / RSS | %s s / %s MiB |" % (g("rdkit_bulktanimoto", "build_s"), g("rdkit_bulktanimoto", "rss_mib")))
 lines.append("| cartridge load + GiST indexes / database size | %s s / %s MiB |" % (g("cartridge_build", "seconds"), g("cartridge_build", "database_mib")))
 lines.append("| bulk registration (standardise + identity + fingerprints + insert), fresh database | %s molecules/s (%s records, %s rejected) |" % (
     g("load", "per_second", "%.0f"), g("load", "records"), g("load", "rejected")))
 lines.append("")
-lines.append("Targets (issue #9): substructure median ≤ 4 ms and p99 ≤ 60 ms (leads and frags, first page of 100); "
-             "similarity exact top-10 median ≤ 8 ms, threshold 0.8 median ≤ 4 ms; index RSS ≤ 1.5 GB; "
-             "registration ≥ 1 000 molecules/s.")
+lines.append("Targets (issue #20): substructure through HTTP median ≤ 4 ms and p99 ≤ 60 ms (leads and frags, "
+             "first page of 100), ≥ 2× faster than SubstructLibrary and the cartridge; similarity exact top-10 "
+             "median ≤ 8 ms, threshold 0.8 median ≤ 4 ms; ≥ 300 similarity queries/s with 8 clients; cold start "
+             "≤ 3 s and RSS ≤ 1.5 GB; registration ≥ 1 000 molecules/s; ≥ 15 000 simple GETs/s on loopback.")
 print("\n".join(lines))

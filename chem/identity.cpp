@@ -73,6 +73,13 @@ bool hasAnyStereo(const RDKit::ROMol& mol) {
   return false;
 }
 
+bool hasHydrogenAtom(const RDKit::ROMol& mol) {
+  for (const auto* a : mol.atoms()) {
+    if (a->getAtomicNum() == 1) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 IdentityCalculator::IdentityCalculator(IdentityOptions options)
@@ -91,7 +98,7 @@ std::string fullHashOfLayers(const IdentityLayers& l) {
                    l.noStereoSmiles + "\nno_stereo_tautomer_hash=" + l.noStereoTautomerHash);
 }
 
-IdentityLayers IdentityCalculator::compute(const RDKit::ROMol& input) {
+IdentityLayers IdentityCalculator::compute(const RDKit::ROMol& input, const IdentityHints& hints) {
   IdentityLayers layers;
   RDKit::RWMol parent(input);
   bool metal = false;
@@ -99,24 +106,37 @@ IdentityLayers IdentityCalculator::compute(const RDKit::ROMol& input) {
     canonicaliseStereoGroups(parent);
     for (const auto* a : parent.atoms()) metal = metal || isMetalElement(a->getAtomicNum());
     layers.formula = hillFormula(parent);
-    layers.canonicalSmiles = RDKit::MolToSmiles(parent) + enhancedStereoSuffix(parent);
+    // The standardiser's parent has its stereo groups canonical already, so its SMILES is
+    // the one computed here (StructureAnalyser checks this on every molecule it is tested with).
+    layers.canonicalSmiles =
+        (hints.canonicalSmiles ? *hints.canonicalSmiles : RDKit::MolToSmiles(parent)) +
+        enhancedStereoSuffix(parent);
     layers.tautomerHash = hetAtomTautomerHash(parent);
 
-    RDKit::RWMol flat(parent);
-    RDKit::MolOps::removeStereochemistry(flat);
-    flat.clearConformers();
-    RDKit::MolOps::removeHs(flat);
-    if (options_.reuseLayersWithoutStereo && !hasAnyStereo(parent) &&
-        flat.getNumAtoms() == parent.getNumAtoms()) {
+    const bool stereoFree = options_.reuseLayersWithoutStereo && !hasAnyStereo(parent);
+    std::unique_ptr<RDKit::RWMol> elements;
+    if (stereoFree && !hasHydrogenAtom(parent)) {
+      // Removing stereo and hydrogens would leave the same graph: the element graph hash
+      // (elements and connectivity only) is taken from the parent itself.
       layers.noStereoSmiles = layers.canonicalSmiles;
       layers.noStereoTautomerHash = layers.tautomerHash;
+      elements = std::make_unique<RDKit::RWMol>(parent);
     } else {
-      layers.noStereoSmiles = RDKit::MolToSmiles(flat);
-      layers.noStereoTautomerHash = hetAtomTautomerHash(flat);
+      RDKit::RWMol flat(parent);
+      RDKit::MolOps::removeStereochemistry(flat);
+      flat.clearConformers();
+      RDKit::MolOps::removeHs(flat);
+      if (stereoFree && flat.getNumAtoms() == parent.getNumAtoms()) {
+        layers.noStereoSmiles = layers.canonicalSmiles;
+        layers.noStereoTautomerHash = layers.tautomerHash;
+      } else {
+        layers.noStereoSmiles = RDKit::MolToSmiles(flat);
+        layers.noStereoTautomerHash = hetAtomTautomerHash(flat);
+      }
+      elements = std::make_unique<RDKit::RWMol>(flat);
     }
-    RDKit::RWMol elements(flat);
     layers.skeleton = layers.formula + "|" +
-                      RDKit::MolHash::MolHash(&elements,
+                      RDKit::MolHash::MolHash(elements.get(),
                                               RDKit::MolHash::HashFunction::ElementGraph);
   } catch (const Error&) {
     throw;

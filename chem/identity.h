@@ -41,8 +41,16 @@ struct IdentityOptions {
   // A parent without any stereo (no chiral tags, double-bond stereo, bond directions or
   // stereo groups) is its own no-stereo form: its no-stereo layers are then copied from the
   // stereo ones instead of computed again (identical results, tests/chem/identity_test.cpp;
-  // saves a canonical SMILES and a tautomer hash, ~0.25 ms per ChEMBL molecule).
+  // saves a canonical SMILES and a tautomer hash, ~0.25 ms per ChEMBL molecule). When such a
+  // parent also has no hydrogen atom in its graph, its stereo-free copy (a copy, removeHs and
+  // a second sanitisation) is not made either: the skeleton is hashed from the parent.
   bool reuseLayersWithoutStereo = true;
+};
+
+// What the caller already computed for the same parent molecule (StructureAnalyser passes
+// the standardiser's work). Each must be exactly what IdentityCalculator would compute.
+struct IdentityHints {
+  const std::string* canonicalSmiles = nullptr;  // RDKit::MolToSmiles(parent), no suffix
 };
 
 // Computes identity layers. Not thread-safe per instance (holds an RDKit
@@ -55,7 +63,7 @@ class IdentityCalculator {
   IdentityCalculator& operator=(const IdentityCalculator&) = delete;
 
   // Throws argan::Error(InvalidArgument) when a layer cannot be computed (e.g. InChI).
-  IdentityLayers compute(const RDKit::ROMol& parent);
+  IdentityLayers compute(const RDKit::ROMol& parent, const IdentityHints& hints = {});
 
   // True when two parents, given by their canonical SMILES and already known to share the
   // skeleton layer, are tautomers (see above). Stereo is ignored. Throws InvalidArgument

@@ -145,8 +145,8 @@ InchiResult computeStandardInchi(const RDKit::ROMol& input, const InchiOptions& 
   in.num_atoms = static_cast<AT_NUM>(n);
   in.stereo0D = stereo.empty() ? nullptr : stereo.data();
   in.num_stereo0D = static_cast<AT_NUM>(stereo.size());
-  char options[1] = {0};
-  in.szOptions = options;
+  char noOptions[1] = {0};  // standard InChI: no options
+  in.szOptions = noOptions;
 
   InchiResult result;
   std::lock_guard<std::mutex> lock(inchiMutex());

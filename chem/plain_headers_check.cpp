@@ -7,6 +7,7 @@
 #include "chem/input_check.h"
 #include "chem/reaction_input_check.h"
 #include "chem/reaction_types.h"
+#include "chem/solvent_table.h"
 #include "chem/structure_limits.h"
 #include "chem/mixture_check.h"
 #include "chem/repeat_unit.h"

@@ -10,11 +10,13 @@
 
 namespace argan::chem {
 
-MolecularProperties computeProperties(const RDKit::ROMol& mol) {
+namespace {
+
+MolecularProperties compute(const RDKit::ROMol& mol, const std::string* formula) {
   MolecularProperties p;
   try {
     namespace D = RDKit::Descriptors;
-    p.formula = D::calcMolFormula(mol);
+    p.formula = formula ? *formula : D::calcMolFormula(mol);
     p.averageMass = D::calcAMW(mol);
     p.monoisotopicMass = D::calcExactMW(mol);
     double logp = 0;
@@ -34,6 +36,14 @@ MolecularProperties computeProperties(const RDKit::ROMol& mol) {
     rethrowRdkitError("properties");
   }
   return p;
+}
+
+}  // namespace
+
+MolecularProperties computeProperties(const RDKit::ROMol& mol) { return compute(mol, nullptr); }
+
+MolecularProperties computeProperties(const RDKit::ROMol& mol, const std::string& formula) {
+  return compute(mol, &formula);
 }
 
 }  // namespace argan::chem

@@ -844,6 +844,7 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
           {{"reason", std::string(kReasonUnreadableParent)}});
     }
     out.containsMetal = containsMetalAtom(*parent);
+    out.parentSmiles = written;
     out.parent = std::move(parent);
 
     out.formKey = std::to_string(out.parentCount) + "|";

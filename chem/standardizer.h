@@ -34,6 +34,8 @@ namespace argan::chem {
 struct StandardizedStructure {
   std::unique_ptr<RDKit::ROMol> parent;   // neutralised organic parent, or the whole metal /
                                           // inorganic compound as drawn (ionic bonds aside)
+  std::string parentSmiles;               // RDKit canonical SMILES of `parent` (identity
+                                          // reuses it)
   int parentCount = 1;                    // how many copies of the parent in the form
   std::vector<FormComponent> components;  // sorted by SMILES
   bool containsMetal = false;             // the parent holds a metal atom (identity by InChI)

@@ -71,8 +71,9 @@ std::string formInchiKey(const RDKit::ROMol& parent, int parentCount,
 
 void initialise() { installRdkitLogCapture(); }
 
-StructureAnalyser::StructureAnalyser(StructureLimits limits, StandardizationOptions options)
-    : limits_(limits), standardizer_(options) {}
+StructureAnalyser::StructureAnalyser(StructureLimits limits, StandardizationOptions options,
+                                     AnalysisOptions analysis)
+    : limits_(limits), analysis_(analysis), standardizer_(options), identity_(analysis.identity) {}
 
 StructureAnalyser::~StructureAnalyser() = default;
 
@@ -94,8 +95,17 @@ StructureAnalysis StructureAnalyser::analyse(const std::string& text,
   a.standardizer = standardizer_.description();
 
   const RDKit::ROMol& parent = *standard.parent;
-  a.identity = identity_.compute(parent);
-  a.properties = computeProperties(parent);
+  if (analysis_.shareIntermediates) {
+    IdentityHints hints;
+    hints.canonicalSmiles = &standard.parentSmiles;
+    a.identity = identity_.compute(parent, hints);
+    // The identity layer's Hill formula is written by the identity rule (metals, ions), the
+    // property's by RDKit: they are not shared.
+    a.properties = computeProperties(parent);
+  } else {
+    a.identity = identity_.compute(parent);
+    a.properties = computeProperties(parent);
+  }
   a.morganFingerprint = morganFingerprint(parent);
   a.patternFingerprint = patternFingerprint(parent);
   try {
@@ -116,7 +126,8 @@ SimilarityQuerySpec StructureAnalyser::similarityQuery(const std::string& text,
   StandardizedStructure standard = standardizer_.standardize(*parsed.mol);
   SimilarityQuerySpec spec;
   try {
-    spec.canonicalSmiles = RDKit::MolToSmiles(*standard.parent);
+    spec.canonicalSmiles = analysis_.shareIntermediates ? standard.parentSmiles
+                                                        : RDKit::MolToSmiles(*standard.parent);
   } catch (...) {
     rethrowRdkitError("canonical SMILES");
   }

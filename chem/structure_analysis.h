@@ -21,10 +21,29 @@
 
 namespace argan::chem {
 
+// Work analyse() shares between its steps instead of redoing it. The results are identical
+// either way, byte for byte (tests/chem/structure_analysis_test.cpp compares every field on
+// real molecules); all off gives the plain step-by-step reference.
+struct AnalysisOptions {
+  IdentityOptions identity;
+  // The parent's canonical SMILES, computed by the standardiser to group fragments, is the
+  // identity's canonical SMILES; the Hill formula of the identity is the properties' one.
+  bool shareIntermediates = true;
+
+  // Every shortcut off (the standardiser's too: StandardizationOptions::skipInapplicableSteps).
+  static AnalysisOptions eager() {
+    AnalysisOptions o;
+    o.identity.reuseLayersWithoutStereo = false;
+    o.shareIntermediates = false;
+    return o;
+  }
+};
+
 // Not thread-safe: owns RDKit catalog objects. One per thread (or per worker process).
 class StructureAnalyser {
  public:
-  explicit StructureAnalyser(StructureLimits limits = {}, StandardizationOptions options = {});
+  explicit StructureAnalyser(StructureLimits limits = {}, StandardizationOptions options = {},
+                             AnalysisOptions analysis = {});
   ~StructureAnalyser();
 
   // requestedFormat: "smiles", "molfile" or "" to detect. Throws argan::Error
@@ -41,6 +60,7 @@ class StructureAnalyser {
 
  private:
   StructureLimits limits_;
+  AnalysisOptions analysis_;
   Standardizer standardizer_;
   IdentityCalculator identity_;
 };

@@ -52,6 +52,13 @@ std::string atomList(const std::vector<unsigned int>& indices) {
 
 }  // namespace
 
+// RDKit's exceptions, mapped to messages for the person who sent the input. Exceptions that
+// RDKit raises for chemistry (valence, kekulization, a field it could not convert) carry
+// human text and the atom or line; anything else (a failed internal check, a C++ library
+// error such as an out-of-range substring or a bad numeric conversion) says only that the
+// input could not be read, never RDKit's or the C++ library's own words (file names,
+// function names, "basic_string::substr", "bad lexical cast"). Those internals are for the
+// developers' logs, not for the caller.
 void rethrowRdkitError(const std::string& what) {
   try {
     throw;
@@ -79,12 +86,21 @@ void rethrowRdkitError(const std::string& what) {
     throw invalidArgument(what + ": " + e.what());
   } catch (const RDKit::SmilesParseException& e) {
     throw invalidArgument(what + ": " + e.what());
-  } catch (const Invar::Invariant& e) {
-    throw invalidArgument(what + " could not be processed by RDKit: " + e.toUserString());
+  } catch (const Invar::Invariant&) {
+    throw invalidArgument(what + " could not be processed: it describes something the "
+                                 "chemistry toolkit cannot represent consistently (check atom "
+                                 "numbers, charges and bonds)",
+                          {{"reason", "toolkit_rejected"}});
   } catch (const std::bad_alloc&) {
     throw invalidArgument(what + " needs more memory than allowed", {{"limit", "memory"}});
-  } catch (const std::exception& e) {
-    throw invalidArgument(what + " could not be processed: " + e.what());
+  } catch (const std::out_of_range&) {
+    throw invalidArgument(what + " could not be read: a line or field is shorter than its "
+                                 "format requires, or a number is out of range",
+                          {{"reason", "toolkit_rejected"}});
+  } catch (const std::exception&) {
+    throw invalidArgument(what + " could not be read: a field is missing or not in the form "
+                                 "its format requires (for example text where a number belongs)",
+                          {{"reason", "toolkit_rejected"}});
   }
 }
 

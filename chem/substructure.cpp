@@ -3,6 +3,8 @@
 #include <GraphMol/FileParsers/FileParsers.h>
 #include <GraphMol/MolPickler.h>
 #include <GraphMol/MolStandardize/Normalize.h>
+#include <GraphMol/QueryAtom.h>
+#include <GraphMol/QueryOps.h>
 #include <GraphMol/RWMol.h>
 #include <GraphMol/SmilesParse/SmilesParse.h>
 #include <GraphMol/SmilesParse/SmilesWrite.h>
@@ -69,6 +71,90 @@ bool queryLeafIsElement(const RDKit::Atom::QUERYATOM_QUERY* q) {
 bool constrainsOnlyTheElement(const RDKit::Atom& atom) {
   if (atom.hasQuery()) return queryLeafIsElement(atom.getQuery());
   return atom.getFormalCharge() == 0 && atom.getIsotope() == 0;
+}
+
+// ---- match limits ----
+// The limit of the match running on this thread (set by LimitScope for one call).
+thread_local const MatchLimit* activeLimit = nullptr;
+thread_local unsigned comparisons = 0;
+
+inline void checkLimit() {
+  const MatchLimit* limit = activeLimit;
+  if (!limit || (++comparisons & 255u) != 0) return;
+  if ((limit->cancel && limit->cancel->load(std::memory_order_relaxed)) ||
+      std::chrono::steady_clock::now() >= limit->deadline) {
+    throw MatchInterrupted();
+  }
+}
+
+class LimitScope {
+ public:
+  explicit LimitScope(const MatchLimit* limit) : previous_(activeLimit) {
+    activeLimit = limit;
+    comparisons = 0;
+  }
+  ~LimitScope() { activeLimit = previous_; }
+  LimitScope(const LimitScope&) = delete;
+  LimitScope& operator=(const LimitScope&) = delete;
+
+ private:
+  const MatchLimit* previous_;
+};
+
+// Query atoms that check the limit before every comparison RDKit makes with them (the
+// comparison itself is RDKit's, unchanged).
+class LimitedAtom : public RDKit::Atom {
+ public:
+  explicit LimitedAtom(const RDKit::Atom& other) : RDKit::Atom(other) {}
+  RDKit::Atom* copy() const override { return new LimitedAtom(*this); }
+  bool Match(RDKit::Atom const* what) const override {
+    checkLimit();
+    return RDKit::Atom::Match(what);
+  }
+};
+
+class LimitedQueryAtom : public RDKit::QueryAtom {
+ public:
+  explicit LimitedQueryAtom(const RDKit::QueryAtom& other) : RDKit::QueryAtom(other) {}
+  RDKit::Atom* copy() const override { return new LimitedQueryAtom(*this); }
+  bool Match(RDKit::Atom const* what) const override {
+    checkLimit();
+    return RDKit::QueryAtom::Match(what);
+  }
+};
+
+void limitAtoms(RDKit::RWMol& mol, bool& recursive);
+
+// Recursive SMARTS keep their own query molecules: their atoms are limited too.
+void limitRecursiveQueries(RDKit::QueryAtom::QUERYATOM_QUERY* query, bool& recursive) {
+  if (!query) return;
+  if (query->getDescription() == "RecursiveStructure") {
+    recursive = true;
+    auto* rsq = static_cast<RDKit::RecursiveStructureQuery*>(query);
+    if (const RDKit::ROMol* inner = rsq->getQueryMol()) {
+      RDKit::RWMol limited(*inner);
+      limitAtoms(limited, recursive);
+      rsq->setQueryMol(new RDKit::ROMol(limited));  // takes ownership
+    }
+  }
+  for (auto child = query->beginChildren(); child != query->endChildren(); ++child) {
+    limitRecursiveQueries(child->get(), recursive);
+  }
+}
+
+void limitAtoms(RDKit::RWMol& mol, bool& recursive) {
+  for (unsigned i = 0; i < mol.getNumAtoms(); ++i) {
+    RDKit::Atom* atom = mol.getAtomWithIdx(i);
+    if (atom->hasQuery()) {
+      auto* queryAtom = static_cast<RDKit::QueryAtom*>(atom);
+      limitRecursiveQueries(queryAtom->getQuery(), recursive);
+      LimitedQueryAtom limited(*queryAtom);
+      mol.replaceAtom(i, &limited, /*updateLabel=*/false, /*preserveProps=*/true);
+    } else {
+      LimitedAtom limited(*atom);
+      mol.replaceAtom(i, &limited, /*updateLabel=*/false, /*preserveProps=*/true);
+    }
+  }
 }
 
 }  // namespace
@@ -155,12 +241,15 @@ SubstructureMatcher::SubstructureMatcher(const SubstructureQuerySpec& spec) {
   RdkitLogCapture capture;
   std::unique_ptr<RDKit::RWMol> mol = parseChecked(spec.format, spec.text);
   if (!mol) throw queryError("the " + spec.format + " query could not be parsed");
+  limitAtoms(*mol, recursive_);
   query_ = std::move(mol);
 }
 
 SubstructureMatcher::~SubstructureMatcher() = default;
 
-bool SubstructureMatcher::match(const RDKit::ROMol& mol, std::vector<int>* atoms) const {
+bool SubstructureMatcher::match(const RDKit::ROMol& mol, std::vector<int>* atoms,
+                                const MatchLimit* limit) const {
+  LimitScope scope(limit);
   RDKit::MatchVectType matched;
   bool found = RDKit::SubstructMatch(mol, *query_, matched, /*recursionPossible=*/true,
                                      /*useChirality=*/false);
@@ -176,14 +265,14 @@ bool SubstructureMatcher::match(const RDKit::ROMol& mol, std::vector<int>* atoms
 }
 
 bool SubstructureMatcher::matchPickle(const char* pickle, std::size_t size,
-                                      std::vector<int>* atoms) const {
+                                      std::vector<int>* atoms, const MatchLimit* limit) const {
   RDKit::ROMol mol;
   try {
     RDKit::MolPickler::molFromPickle(std::string(pickle, size), &mol, RDKit::PicklerOps::NoProps);
   } catch (...) {
     throw invalidArgument("a stored structure could not be read (damaged pickle)");
   }
-  return match(mol, atoms);
+  return match(mol, atoms, limit);
 }
 
 }  // namespace argan::chem

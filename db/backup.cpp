@@ -127,6 +127,11 @@ FileCheck checkDatabaseFile(const std::string& path) {
   }
   if (result.integrity != "ok") return result;
   try {
+    result.arganFile = classifyDatabaseFile(c) == FileKind::kArgan;
+  } catch (const Error&) {
+    result.arganFile = false;
+  }
+  try {
     std::set<int> known;
     for (const auto& m : builtInMigrations()) known.insert(m.version);
     Statement st(c, "SELECT version FROM schema_version ORDER BY version");
@@ -142,9 +147,21 @@ FileCheck checkDatabaseFile(const std::string& path) {
   } catch (const Error&) {
     result.knownSchema = false;  // no schema_version table: not an Argan database
   }
-  result.ok = result.knownSchema;
+  if (result.knownSchema && result.arganFile) {
+    try {
+      result.audit = verifyTrail(c);
+    } catch (const Error& e) {
+      AuditVerification broken;
+      broken.ok = false;
+      broken.reason = e.what();
+      result.audit = broken;
+    }
+  }
+  result.ok = result.knownSchema && result.arganFile && result.audit && result.audit->ok;
   return result;
 }
+
+AuditVerification verifyTrail(Connection& c) { return verifyAuditChain(c); }
 
 BackupResult backupDatabase(Database& database, const std::string& destination,
                             bool overwrite) {
@@ -173,6 +190,7 @@ BackupResult backupDatabase(Database& database, const std::string& destination,
     result.path = destination;
     result.bytes = fileSize(destination);
     result.schemaVersion = check.schemaVersion;
+    if (check.audit) result.audit = *check.audit;
     return result;
   } catch (...) {
     try {
@@ -190,10 +208,20 @@ RestoreResult restoreDatabase(const std::string& backup, const std::string& targ
     throw failedPrecondition("the backup '" + backup + "' failed PRAGMA integrity_check (" +
                              check.integrity + "); nothing was changed");
   }
-  if (!check.knownSchema) {
+  if (!check.knownSchema || !check.arganFile) {
     throw failedPrecondition("'" + backup +
                              "' is not an Argan database this build knows (schema version " +
                              std::to_string(check.schemaVersion) + "); nothing was changed");
+  }
+  if (!check.audit || !check.audit->ok) {
+    std::string where = check.audit && check.audit->firstBreak
+                            ? " at entry " + std::to_string(*check.audit->firstBreak)
+                            : std::string();
+    throw failedPrecondition(
+        "the backup '" + backup + "' has a broken audit trail" + where + " (" +
+            (check.audit ? check.audit->reason : std::string("not checked")) +
+            "): its history was altered or damaged; nothing was changed",
+        {{"reason", "audit_broken"}});
   }
   bool hadTarget = exists(target);
   if (hadTarget) {
@@ -219,7 +247,7 @@ RestoreResult restoreDatabase(const std::string& backup, const std::string& targ
   try {
     copyDatabase(backup, restoring);
     FileCheck copy = checkDatabaseFile(restoring);
-    if (copy.integrity != "ok" || !copy.knownSchema) {
+    if (copy.integrity != "ok" || !copy.knownSchema || !copy.ok) {
       throw internalError("the restored copy failed its integrity check: " + copy.integrity);
     }
     {

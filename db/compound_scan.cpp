@@ -73,4 +73,39 @@ void scanChangedCompounds(Connection& c, const std::string& since, std::int64_t 
   }
 }
 
+std::int64_t countCompounds(Connection& c) {
+  Statement st(c, "SELECT count(*) FROM compounds");
+  st.step();
+  return st.getInt(0);
+}
+
+std::int64_t countCompoundsAfter(Connection& c, std::int64_t id) {
+  Statement st(c, "SELECT count(*) FROM compounds WHERE id > ?");
+  st.bind(1, id);
+  st.step();
+  return st.getInt(0);
+}
+
+std::vector<std::string> fullHashesOf(Connection& c, const std::vector<std::int64_t>& ids) {
+  std::vector<std::string> out;
+  Statement st(c, "SELECT full_hash FROM compounds WHERE id = ?");
+  for (std::int64_t id : ids) {
+    st.reset();
+    st.bind(1, id);
+    out.push_back(st.step() ? st.getText(0) : std::string());
+  }
+  return out;
+}
+
+std::int64_t schemaVersion(Connection& c) {
+  Statement st(c, "SELECT coalesce(max(version), 0) FROM schema_version");
+  st.step();
+  return st.getInt(0);
+}
+
+std::int64_t searchIndexGeneration(Connection& c) {
+  Statement st(c, "SELECT generation FROM search_index_generation WHERE id = 1");
+  return st.step() ? st.getInt(0) : 0;
+}
+
 }  // namespace argan::db

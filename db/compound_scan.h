@@ -53,4 +53,16 @@ struct CompoundFlagsRow {
 void scanChangedCompounds(Connection& c, const std::string& since, std::int64_t maxId,
                           const std::function<void(const CompoundFlagsRow&)>& fn);
 
+// For validating the search index snapshot against the database (server/search): the
+// number of compounds (all, and those with an id above `id`, through the primary key, cheap
+// when few), the full hashes of `ids` ("" for an id with no row), the highest applied
+// migration and the search index generation: the change counter that migration 0100's
+// triggers bump whenever a compound's indexed columns (id, start-up, mass, fingerprints,
+// pickle) are rewritten or a row is deleted — changes the index cannot replay.
+std::int64_t countCompounds(Connection& c);
+std::int64_t countCompoundsAfter(Connection& c, std::int64_t id);
+std::vector<std::string> fullHashesOf(Connection& c, const std::vector<std::int64_t>& ids);
+std::int64_t schemaVersion(Connection& c);
+std::int64_t searchIndexGeneration(Connection& c);
+
 }  // namespace argan::db

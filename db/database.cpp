@@ -1,10 +1,105 @@
 #include "db/database.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <set>
 
 #include "common/error.h"
 
 namespace argan::db {
+namespace {
+
+// The file behind a path given to SQLite: "file:/x/y.db?vfs=..." -> "/x/y.db".
+std::string plainPath(const std::string& path) {
+  if (path.rfind("file:", 0) != 0) return path;
+  std::string rest = path.substr(5);
+  auto query = rest.find('?');
+  if (query != std::string::npos) rest = rest.substr(0, query);
+  return rest;
+}
+
+bool isMemoryPath(const std::string& path) {
+  return path.empty() || path == ":memory:" || path.find(":memory:") != std::string::npos ||
+         path.find("mode=memory") != std::string::npos;
+}
+
+std::string directoryOf(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string hex32(std::int64_t value) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "0x%08X", static_cast<unsigned>(value & 0xFFFFFFFF));
+  return buffer;
+}
+
+// Writes and syncs a small file beside the database, then removes it: can the file system
+// take new data now? "" when it can, else why not.
+std::string probeDiskWrite(const std::string& databasePath) {
+  const std::string probe = databasePath + "-probe";
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return std::string("cannot create a file beside the database: ") + std::strerror(errno);
+  std::string block(64 * 1024, '\0');
+  std::string why;
+  if (::write(fd, block.data(), block.size()) != static_cast<ssize_t>(block.size())) {
+    why = std::string("cannot write beside the database: ") +
+          (errno ? std::strerror(errno) : "short write");
+  } else if (::fsync(fd) != 0) {
+    why = std::string("cannot sync a file beside the database: ") + std::strerror(errno);
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return why;
+}
+
+}  // namespace
+
+FileKind classifyDatabaseFile(Connection& c, std::string* why) {
+  std::int64_t applicationId = 0;
+  std::vector<std::string> tables;
+  try {
+    applicationId = c.queryInt("PRAGMA application_id").value_or(0);
+    Statement st(c, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+    while (st.step()) tables.push_back(st.getText(0));
+  } catch (const Error& e) {
+    throw failedPrecondition("'" + c.path() + "' is not an SQLite database file (" + e.what() +
+                             "); nothing was changed");
+  }
+  if (applicationId == kArganApplicationId) return FileKind::kArgan;
+  auto listTables = [&] {
+    std::string list;
+    for (std::size_t i = 0; i < tables.size() && i < 5; ++i) list += (i ? ", " : "") + tables[i];
+    if (tables.size() > 5) list += ", ... (" + std::to_string(tables.size()) + " tables)";
+    return list;
+  };
+  if (applicationId != 0) {
+    if (why) {
+      *why = "its SQLite application_id is " + hex32(applicationId) + ", not Argan's " +
+             hex32(kArganApplicationId);
+    }
+    return FileKind::kForeign;
+  }
+  if (tables.empty()) return FileKind::kEmpty;
+  // Argan databases made before migration 0090 carry no application_id: they are known by
+  // their first migration, recorded in schema_version.
+  bool hasSchemaVersion = false;
+  for (const auto& t : tables) hasSchemaVersion = hasSchemaVersion || t == "schema_version";
+  if (hasSchemaVersion) {
+    auto first = c.queryText("SELECT name FROM schema_version WHERE version = 1");
+    if (first && *first == builtInMigrations().front().name) return FileKind::kArgan;
+  }
+  if (why) *why = "it holds tables no Argan database has (" + listTables() + ")";
+  return FileKind::kForeign;
+}
 
 Database::Database(DatabaseOptions options) : options_(std::move(options)) {}
 
@@ -12,7 +107,7 @@ Database::~Database() = default;
 
 std::unique_ptr<Connection> Database::openConnection(bool forWriting) {
   auto c = std::make_unique<Connection>(options_.path, /*readOnly=*/false,
-                                        /*create=*/forWriting);
+                                        /*create=*/forWriting && options_.createIfMissing);
   c->exec("PRAGMA busy_timeout=" + std::to_string(options_.busyTimeoutMs));
   c->exec("PRAGMA foreign_keys=ON");
   c->exec(std::string("PRAGMA synchronous=") + (options_.synchronousFull ? "FULL" : "NORMAL"));
@@ -20,19 +115,79 @@ std::unique_ptr<Connection> Database::openConnection(bool forWriting) {
 }
 
 void Database::enableWal(Connection& w) {
-  auto mode = w.queryText("PRAGMA journal_mode=WAL");
+  std::optional<std::string> mode;
+  try {
+    mode = w.queryText("PRAGMA journal_mode=WAL");
+  } catch (const Error& e) {
+    throw unavailable("cannot switch the database '" + w.path() + "' to WAL mode: " + e.what(),
+                      e.details());
+  }
   if (!mode || (*mode != "wal" && *mode != "memory")) {
-    throw unavailable("cannot switch the database to WAL mode (journal_mode=" +
-                      mode.value_or("?") + ")");
+    throw unavailable("cannot switch the database '" + w.path() +
+                      "' to WAL mode (journal_mode=" + mode.value_or("?") +
+                      "; SQLite needs to create its -wal and -shm files beside it)");
   }
 }
 
 std::unique_ptr<Database> Database::open(const DatabaseOptions& options) {
+  const std::string file = plainPath(options.path);
+  const bool memory = isMemoryPath(options.path);
+  struct stat before {};
+  const bool existed = !memory && ::stat(file.c_str(), &before) == 0;
+  if (!memory && !existed && !options.createIfMissing) {
+    throw notFound("no database file '" + file + "'");
+  }
+  if (existed && S_ISDIR(before.st_mode)) {
+    throw unavailable("cannot open the database '" + file + "': it is a directory");
+  }
+  try {
+    return openFile(options, file, memory, existed, before);
+  } catch (const Error& e) {
+    // Start-up errors name the file, and the directory when SQLite could not create its
+    // -wal and -shm files there (a read-only mount, an immutable directory): SQLite's own
+    // errno is then that of its last fallback attempt, not the cause.
+    const std::string message = e.what();
+    if (e.code() != ErrorCode::Unavailable || memory || message.find(file) != std::string::npos) {
+      throw;
+    }
+    std::string why = "cannot open the database '" + file + "': " + message;
+    if (std::string beside = probeDiskWrite(file); !beside.empty()) {
+      why += "; its directory '" + directoryOf(file) + "' does not take new files (" + beside +
+             "), and SQLite needs to create its -wal and -shm files there";
+    }
+    throw Error(e.code(), why, e.details());
+  }
+}
+
+std::unique_ptr<Database> Database::openFile(const DatabaseOptions& options,
+                                             const std::string& file, bool memory, bool existed,
+                                             const struct stat& before) {
   std::unique_ptr<Database> db(new Database(options));
   db->writer_ = db->openConnection(/*forWriting=*/true);
   Connection& w = *db->writer_;
   // SQLite opens a file it may not write read-only, silently.
   db->readOnly_ = sqlite3_db_readonly(w.handle(), "main") == 1;
+  // Judge the file before anything (WAL mode, migrations) changes it.
+  std::string why;
+  switch (classifyDatabaseFile(w, &why)) {
+    case FileKind::kArgan:
+      break;
+    case FileKind::kForeign:
+      throw failedPrecondition("'" + file + "' is not an Argan database: " + why +
+                               "; nothing was changed");
+    case FileKind::kEmpty:
+      if (existed && !options.adoptEmptyFile) {
+        throw failedPrecondition(
+            "'" + file + "' is an empty file, not an Argan database (" +
+            std::to_string(before.st_size) +
+            " bytes, no tables: was it truncated or replaced?); nothing was changed. To start a "
+            "new registry in it, run `argan migrate --db " + file + " --create`");
+      }
+      if (!options.applyMigrations) {
+        throw failedPrecondition("'" + file + "' holds no Argan database (no tables)");
+      }
+      break;
+  }
   if (!db->readOnly_) enableWal(w);
   if (options.checkIntegrityOnOpen) {
     auto check = w.queryText("PRAGMA quick_check");
@@ -43,6 +198,11 @@ std::unique_ptr<Database> Database::open(const DatabaseOptions& options) {
     }
   }
   if (options.applyMigrations) db->migrate();
+  if (!memory) {
+    db->filePath_ = sqlite3_db_filename(w.handle(), "main") ? sqlite3_db_filename(w.handle(), "main")
+                                                            : file;
+    db->rememberFiles();
+  }
   return db;
 }
 
@@ -62,10 +222,14 @@ void Database::migrate() {
     }
     return;
   }
-  w.exec(
-      "CREATE TABLE IF NOT EXISTS schema_version ("
-      " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-      " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))");
+  // Only a new file needs this write: another process may hold the write lock (a running
+  // server), and opening an up-to-date database must not wait for it.
+  if (!w.queryInt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")) {
+    w.exec(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))");
+  }
   std::set<int> applied;
   {
     Statement st(w, "SELECT version FROM schema_version");
@@ -91,7 +255,96 @@ void Database::migrate() {
   }
 }
 
+Database::FileId Database::fileIdOf(const std::string& path) {
+  FileId id;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    id.present = true;
+    id.device = st.st_dev;
+    id.inode = st.st_ino;
+  }
+  return id;
+}
+
+void Database::rememberFiles() {
+  if (filePath_.empty()) return;
+  mainFile_ = fileIdOf(filePath_);
+  // The -wal exists while a connection has the database open in WAL mode (the writer does).
+  walFile_ = readOnly_ ? FileId{} : fileIdOf(filePath_ + "-wal");
+}
+
+void Database::checkFilesInPlace() {
+  if (!replaced_.empty()) {
+    throw unavailable(replaced_, {{"retry_after_s", std::int64_t{60}}, {"cause", "replaced"}});
+  }
+  if (filePath_.empty() || !mainFile_.present) return;
+  FileId main = fileIdOf(filePath_);
+  FileId wal = walFile_.present ? fileIdOf(filePath_ + "-wal") : FileId{};
+  auto same = [](const FileId& a, const FileId& b) {
+    return a.present == b.present && a.device == b.device && a.inode == b.inode;
+  };
+  bool mainOk = same(main, mainFile_);
+  bool walOk = !walFile_.present || same(wal, walFile_);
+  if (mainOk && walOk) return;
+  // The file's name only: the message reaches API callers, the directory is the server's.
+  const std::string name = filePath_.substr(filePath_.rfind('/') + 1);
+  std::string what;
+  if (!mainOk) {
+    what = main.present ? "the database file '" + name + "' was replaced by another file"
+                        : "the database file '" + name + "' was deleted";
+  } else {
+    what = wal.present ? "the file '" + name + "-wal' was replaced by another file"
+                       : "the file '" + name + "-wal' was deleted";
+  }
+  std::string saved;
+  if (mainOk && writer_ && !readOnly_) {
+    // The commits still in the deleted -wal live on in the open descriptor: copy them into
+    // the database file (and sync it), so that nothing acknowledged is lost.
+    try {
+      Statement st(*writer_, "PRAGMA wal_checkpoint(TRUNCATE)");
+      if (st.step() && st.getInt(0) == 0 && st.getInt(1) == st.getInt(2)) {
+        saved = "; every acknowledged write was saved into the database file";
+      }
+    } catch (const Error&) {
+    }
+  }
+  replaced_ = what + " while the server was running: writes are refused, because they could "
+              "not survive a restart" + saved + ". Restart the server (argan serve)";
+  throw unavailable(replaced_, {{"retry_after_s", std::int64_t{60}}, {"cause", "replaced"}});
+}
+
+void Database::afterCommit() {
+  lastFailure_.clear();
+  if (filePath_.empty() || !mainFile_.present) return;
+  try {
+    checkFilesInPlace();
+  } catch (const Error&) {
+    // The commit is in the database file when the rescue worked; otherwise it may be lost.
+    if (replaced_.find("every acknowledged write was saved") == std::string::npos) throw;
+  }
+}
+
+void Database::noteWriteFailure(const std::exception& e) {
+  const auto* error = dynamic_cast<const Error*>(&e);
+  if (!error || error->code() != ErrorCode::Unavailable) return;
+  auto cause = error->details().find("cause");
+  if (cause == error->details().end()) return;
+  const auto* name = std::get_if<std::string>(&cause->second);
+  if (name && (*name == "disk_full" || *name == "io_error" || *name == "read_only")) {
+    lastFailure_ = error->what();
+  }
+}
+
+Database::ShortBusyTimeout::ShortBusyTimeout(Database& database, int ms) : db(database) {
+  if (db.writer_) sqlite3_busy_timeout(db.writer_->handle(), ms < 1 ? 1 : ms);
+}
+
+Database::ShortBusyTimeout::~ShortBusyTimeout() {
+  if (db.writer_) sqlite3_busy_timeout(db.writer_->handle(), db.options_.busyTimeoutMs);
+}
+
 Connection& Database::writableConnection() {
+  checkFilesInPlace();
   if (!readOnly_) return *writer_;
   auto now = std::chrono::steady_clock::now();
   if (now >= nextWritableAttempt_) {
@@ -102,6 +355,7 @@ Connection& Database::writableConnection() {
         enableWal(*fresh);
         writer_ = std::move(fresh);
         readOnly_ = false;
+        if (!filePath_.empty()) walFile_ = fileIdOf(filePath_ + "-wal");
         return *writer_;
       }
     } catch (const Error&) {
@@ -109,12 +363,66 @@ Connection& Database::writableConnection() {
     }
   }
   throw unavailable("the database is read-only: writes are refused",
-                    {{"retry_after_s", std::int64_t{30}}});
+                    {{"retry_after_s", std::int64_t{30}}, {"cause", "read_only"}});
 }
 
 bool Database::writable() {
-  std::lock_guard<std::mutex> lock(writeMutex_);
-  return !readOnly_;
+  std::unique_lock<std::timed_mutex> lock(writeMutex_, std::chrono::milliseconds(200));
+  if (!lock.owns_lock()) return true;  // a write is in progress
+  return !readOnly_ && replaced_.empty() && lastFailure_.empty();
+}
+
+StorageHealth Database::storageHealth() {
+  StorageHealth health;
+  health.path = filePath_.empty() ? options_.path : filePath_;
+  if (!filePath_.empty()) {
+    struct statvfs fs {};
+    if (::statvfs(directoryOf(filePath_).c_str(), &fs) == 0) {
+      health.freeBytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+      health.totalBytes = static_cast<std::uint64_t>(fs.f_blocks) * fs.f_frsize;
+    }
+  }
+  std::unique_lock<std::timed_mutex> lock(writeMutex_, std::chrono::milliseconds(200));
+  if (!lock.owns_lock()) return health;  // a write is in progress: the writer works
+  try {
+    checkFilesInPlace();
+  } catch (const Error&) {
+    health.writable = false;
+    health.reason =
+        "the database file or its -wal was deleted or replaced while the server was running: "
+        "writes are refused until the server is restarted";
+    return health;
+  }
+  if (readOnly_) {
+    try {
+      writableConnection();  // tries to reopen for writing (at most once a second)
+    } catch (const Error& e) {
+      health.writable = false;
+      health.reason = e.what();
+      return health;
+    }
+  }
+  if (!lastFailure_.empty()) {
+    auto now = std::chrono::steady_clock::now();
+    if (now >= nextProbe_ && !filePath_.empty()) {
+      nextProbe_ = now + std::chrono::seconds(5);
+      if (probeDiskWrite(filePath_).empty()) lastFailure_.clear();
+    }
+    if (!lastFailure_.empty()) {
+      health.writable = false;
+      health.reason = "the last write failed: " + lastFailure_;
+    }
+  }
+  return health;
+}
+
+void Database::releaseMemory() {
+  {
+    std::lock_guard<std::mutex> lock(poolMutex_);
+    for (auto& reader : idleReaders_) sqlite3_db_release_memory(reader->handle());
+  }
+  std::unique_lock<std::timed_mutex> lock(writeMutex_, std::try_to_lock);
+  if (lock.owns_lock() && writer_) sqlite3_db_release_memory(writer_->handle());
 }
 
 int Database::schemaVersion() {

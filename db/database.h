@@ -17,6 +17,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <type_traits>
 #include <string>
 #include <vector>
@@ -32,6 +35,34 @@ struct DatabaseOptions {
   bool checkIntegrityOnOpen = true; // PRAGMA quick_check
   unsigned maxReaders = 8;          // pooled read connections
   bool applyMigrations = true;      // false: open as is (backups of a live file)
+  // A missing file is created (and migrated). False: NotFound.
+  bool createIfMissing = true;
+  // An existing file with no tables (e.g. `: > argan.db`, a truncated copy) is refused unless
+  // this is set (`argan migrate --create`): it is more likely a mistake than a new registry.
+  bool adoptEmptyFile = false;
+};
+
+// SQLite's application_id of an Argan database (header offset 68, "Argn"), set by migration
+// 0090. Files made before it carry 0 and are recognised by their schema_version rows.
+constexpr std::int32_t kArganApplicationId = 0x4172676E;
+
+// What a file holds, judged without changing it (Database::open refuses the last three).
+enum class FileKind {
+  kArgan,    // application_id = kArganApplicationId, or an older Argan file (schema_version)
+  kEmpty,    // an SQLite file (or a zero-byte file) without any table
+  kForeign,  // another application's SQLite file
+};
+// Classifies the database behind `c`. `why` receives a description for kForeign. Throws
+// FailedPrecondition when the file is not an SQLite database at all.
+FileKind classifyDatabaseFile(Connection& c, std::string* why = nullptr);
+
+// What GET /api/health reports about storage.
+struct StorageHealth {
+  bool writable = true;
+  std::string reason;  // why not writable ("" when writable)
+  std::string path;    // the database file
+  std::optional<std::uint64_t> freeBytes;   // available to Argan on the file system
+  std::optional<std::uint64_t> totalBytes;
 };
 
 struct Migration {
@@ -45,10 +76,13 @@ const std::vector<Migration>& builtInMigrations();
 
 class Database {
  public:
-  // Opens or creates the file and migrates it. Throws argan::Error (Unavailable when the
-  // file cannot be opened, Internal when it is damaged or newer than this binary). A file
-  // that can only be read is opened read-only if its schema is current (reads work, writes
-  // answer Unavailable until it becomes writable); Unavailable if it would need migrating.
+  // Opens or creates the file and migrates it. Throws argan::Error: Unavailable when the
+  // file cannot be opened (the message names the file and SQLite's extended cause),
+  // FailedPrecondition when it is not an Argan database (another application's SQLite
+  // file, or an empty file unless options.adoptEmptyFile), Internal when it is damaged or
+  // newer than this binary. Nothing is written to a refused file. A file that can only be
+  // read is opened read-only if its schema is current (reads work, writes answer Unavailable
+  // until it becomes writable); Unavailable if it would need migrating.
   static std::unique_ptr<Database> open(const DatabaseOptions& options);
   ~Database();
 
@@ -82,23 +116,49 @@ class Database {
   // A database that could only be opened read-only (file permissions, a read-only mount)
   // refuses writes with Unavailable; each write retries opening it for writing (at most once
   // a second), so writes resume without a restart once the file is writable again.
+  //
+  // Before and after every write the database file and its -wal are checked to be the ones
+  // opened (device and inode): once either was deleted or replaced, writes are refused
+  // (Unavailable, details.cause "replaced") until a restart, since what they wrote could not
+  // survive one. Acknowledged writes still in a deleted -wal are checkpointed into the
+  // database file first. A write that committed while the check failed and could not be
+  // saved that way throws instead of returning.
   template <typename Fn>
   auto write(Fn&& fn) {
-    std::lock_guard<std::mutex> lock(writeMutex_);
-    Connection& w = writableConnection();
-    Transaction tx(w);
-    if constexpr (std::is_void_v<decltype(fn(w))>) {
-      fn(w);
-      tx.commit();
-    } else {
-      auto result = fn(w);
-      tx.commit();
-      return result;
+    std::lock_guard<std::timed_mutex> lock(writeMutex_);
+    return runWrite(std::forward<Fn>(fn));
+  }
+
+  // Like write(), for writes that may be skipped (a "last used" stamp): gives up at once
+  // instead of waiting when another thread or process holds the write lock (waits at most
+  // `wait`), and reports every failure as false instead of throwing. Failures still count
+  // for storageHealth().
+  template <typename Fn>
+  bool tryWrite(Fn&& fn, std::chrono::milliseconds wait = std::chrono::milliseconds(50)) {
+    std::unique_lock<std::timed_mutex> lock(writeMutex_, wait);
+    if (!lock.owns_lock()) return false;
+    ShortBusyTimeout shortWait(*this, static_cast<int>(wait.count()));
+    try {
+      runWrite(std::forward<Fn>(fn));
+      return true;
+    } catch (const std::exception&) {
+      return false;
     }
   }
 
-  // False while the database file can only be read.
+  // False while writes are refused: the file can only be read, the last write failed for a
+  // disk reason (full, I/O error) and nothing has succeeded since, or the files were
+  // replaced. Cheap; storageHealth() probes and says why.
   bool writable();
+
+  // Writability (probing the disk when the last write failed: a small file is written and
+  // synced beside the database, at most every few seconds) and free space. Never throws;
+  // waits at most ~200 ms for a write in progress.
+  StorageHealth storageHealth();
+
+  // Frees what SQLite caches for the idle read connections and the writer (page caches):
+  // memory a burst of requests used goes back. Skips connections in use. Any thread.
+  void releaseMemory();
 
   int schemaVersion();
   const DatabaseOptions& options() const { return options_; }
@@ -110,12 +170,64 @@ class Database {
 
  private:
   explicit Database(DatabaseOptions options);
+  // open() once the path is known to be a file or absent (`before`: its stat when it existed).
+  static std::unique_ptr<Database> openFile(const DatabaseOptions& options,
+                                            const std::string& file, bool memory, bool existed,
+                                            const struct stat& before);
   std::unique_ptr<Connection> openConnection(bool forWriting);
   void migrate();
   // The writer, reopened if it was read-only (writeMutex_ held). Throws Unavailable.
   Connection& writableConnection();
   // Switches a fresh writable connection to WAL. Throws Unavailable.
   static void enableWal(Connection& w);
+
+  template <typename Fn>
+  auto runWrite(Fn&& fn) {
+    Connection& w = writableConnection();
+    if constexpr (std::is_void_v<decltype(fn(w))>) {
+      try {
+        Transaction tx(w);
+        fn(w);
+        tx.commit();
+      } catch (const std::exception& e) {
+        noteWriteFailure(e);
+        throw;
+      }
+      afterCommit();
+    } else {
+      try {
+        Transaction tx(w);
+        auto result = fn(w);
+        tx.commit();
+        afterCommit();
+        return result;
+      } catch (const std::exception& e) {
+        noteWriteFailure(e);
+        throw;
+      }
+    }
+  }
+
+  // The files this database was opened on (writeMutex_ held for the remembered ids).
+  struct FileId {
+    bool present = false;
+    dev_t device = 0;
+    ino_t inode = 0;
+  };
+  static FileId fileIdOf(const std::string& path);
+  void rememberFiles();
+  // Throws Unavailable ("replaced") when the database or its -wal is not the one opened;
+  // rescues a deleted -wal's content into the database file the first time (writeMutex_ held).
+  void checkFilesInPlace();
+  void afterCommit();
+  void noteWriteFailure(const std::exception& e);
+
+  // Lowers the writer's busy timeout for one tryWrite (writeMutex_ held).
+  struct ShortBusyTimeout {
+    ShortBusyTimeout(Database& db, int ms);
+    ~ShortBusyTimeout();
+    Database& db;
+  };
 
   struct ReaderLease {
     explicit ReaderLease(Database& db);
@@ -125,10 +237,17 @@ class Database {
   };
 
   DatabaseOptions options_;
-  std::mutex writeMutex_;
+  std::timed_mutex writeMutex_;
   std::unique_ptr<Connection> writer_;
   bool readOnly_ = false;  // the writer could only open the file read-only
   std::chrono::steady_clock::time_point nextWritableAttempt_;
+  // Guarded by writeMutex_:
+  std::string filePath_;  // the main database file ("" for in-memory databases)
+  FileId mainFile_;
+  FileId walFile_;
+  std::string replaced_;      // why writes are refused for good (files replaced), or ""
+  std::string lastFailure_;   // the last write's disk failure, "" after a success
+  std::chrono::steady_clock::time_point nextProbe_;
   std::mutex poolMutex_;
   std::condition_variable poolAvailable_;
   std::vector<std::unique_ptr<Connection>> idleReaders_;

@@ -12,7 +12,8 @@ namespace {
 constexpr const char* kImportColumns =
     "i.id, i.start_up_id, i.created_by, i.actor_label, i.source, i.file_name, i.file_sha256,"
     " i.file_bytes, i.format, i.options, i.status, i.records_done, i.bytes_done, i.error,"
-    " i.created_at, i.started_at, i.finished_at";
+    " i.created_at, i.started_at, i.finished_at, i.claimed_by, i.lease_until, i.attempts,"
+    " i.retry_at, i.waiting";
 
 Import readImport(Statement& st) {
   Import r;
@@ -34,6 +35,11 @@ Import readImport(Statement& st) {
   r.createdAt = st.getText(i++);
   r.startedAt = st.getOptionalText(i++);
   r.finishedAt = st.getOptionalText(i++);
+  r.claimedBy = st.getOptionalText(i++);
+  r.leaseUntil = st.getOptionalText(i++);
+  r.attempts = st.getInt(i++);
+  r.retryAt = st.getOptionalText(i++);
+  r.waiting = st.getOptionalText(i++);
   return r;
 }
 
@@ -195,18 +201,50 @@ std::vector<Import> unfinishedImports(Connection& c, const std::string& source) 
   return out;
 }
 
-void markImportRunning(Connection& c, const Clock& clock, std::int64_t id) {
+bool claimImport(Connection& c, const Clock& clock, std::int64_t id, const std::string& claimant,
+                 const std::string& leaseUntil, bool takeOver) {
   Statement st(c,
-               "UPDATE imports SET status = 'running', started_at = COALESCE(started_at, ?)"
-               " WHERE id = ? AND status IN ('queued','running')");
-  st.bind(1, clock.nowIso()).bind(2, id).run();
-  if (c.changes() == 0) throw failedPrecondition("import " + std::to_string(id) + " has ended");
+               "UPDATE imports SET status = 'running', started_at = COALESCE(started_at, ?),"
+               " claimed_by = ?, lease_until = ?"
+               " WHERE id = ? AND status IN ('queued','running')"
+               " AND (claimed_by IS NULL OR claimed_by = ? OR lease_until < ? OR ?)");
+  std::string now = clock.nowIso();
+  st.bind(1, now).bind(2, claimant).bind(3, leaseUntil).bind(4, id).bind(5, claimant);
+  st.bind(6, now).bind(7, takeOver ? 1 : 0).run();
+  return c.changes() == 1;
+}
+
+void releaseImport(Connection& c, std::int64_t id, const std::string& claimant) {
+  Statement st(c,
+               "UPDATE imports SET claimed_by = NULL, lease_until = NULL"
+               " WHERE id = ? AND claimed_by = ?");
+  st.bind(1, id).bind(2, claimant).run();
 }
 
 void updateImportProgress(Connection& c, std::int64_t id, std::int64_t recordsDone,
-                          std::int64_t bytesDone) {
-  Statement st(c, "UPDATE imports SET records_done = ?, bytes_done = ? WHERE id = ?");
-  st.bind(1, recordsDone).bind(2, bytesDone).bind(3, id).run();
+                          std::int64_t bytesDone, const ImportClaim& claim) {
+  Statement st(c,
+               "UPDATE imports SET records_done = ?, bytes_done = ?, lease_until = ?,"
+               " attempts = 0, retry_at = NULL, waiting = NULL"
+               " WHERE id = ? AND status = 'running' AND claimed_by = ?");
+  st.bind(1, recordsDone).bind(2, bytesDone).bind(3, claim.leaseUntil).bind(4, id);
+  st.bind(5, claim.claimant).run();
+  if (c.changes() == 0) {
+    throw failedPrecondition("import " + std::to_string(id) +
+                             " is no longer claimed by this process (another process took it "
+                             "over, or it ended): this chunk is not committed",
+                             {{"reason", "claim_lost"}});
+  }
+}
+
+void postponeImport(Connection& c, std::int64_t id, const std::string& claimant,
+                    const std::string& retryAt, const std::string& why) {
+  Statement st(c,
+               "UPDATE imports SET attempts = attempts + 1, retry_at = ?, waiting = ?,"
+               " claimed_by = NULL, lease_until = NULL"
+               " WHERE id = ? AND status IN ('queued','running')"
+               " AND (claimed_by IS NULL OR claimed_by = ?)");
+  st.bind(1, retryAt).bind(2, why).bind(3, id).bind(4, claimant).run();
 }
 
 void finishImport(Connection& c, const Clock& clock, const Principal& actor, std::int64_t id,
@@ -214,7 +252,8 @@ void finishImport(Connection& c, const Clock& clock, const Principal& actor, std
   auto before = snapshotRow(c, "imports", id);
   if (!before) throw notFound("no import " + std::to_string(id));
   Statement st(c,
-               "UPDATE imports SET status = ?, error = ?, finished_at = ? WHERE id = ?"
+               "UPDATE imports SET status = ?, error = ?, finished_at = ?, claimed_by = NULL,"
+               " lease_until = NULL, retry_at = NULL, waiting = NULL WHERE id = ?"
                " AND status IN ('queued','running')");
   st.bind(1, error ? "failed" : "finished").bind(2, error).bind(3, clock.nowIso()).bind(4, id);
   st.run();

@@ -72,6 +72,11 @@ struct Import {
   std::string createdAt;
   std::optional<std::string> startedAt;
   std::optional<std::string> finishedAt;
+  std::optional<std::string> claimedBy;   // the process running it ("" when none)
+  std::optional<std::string> leaseUntil;  // its claim holds until then (ISO UTC)
+  std::int64_t attempts = 0;              // tries since its last committed chunk
+  std::optional<std::string> retryAt;     // waiting: tried again from then on (ISO UTC)
+  std::optional<std::string> waiting;     // why it waits ("the disk is full ...")
   ImportCounts counts;  // from the verdict rows
 };
 
@@ -106,9 +111,28 @@ std::vector<Import> listImports(Connection& c, const Principal& viewer,
 // Imports left queued or running (by a restart), oldest first, any source.
 std::vector<Import> unfinishedImports(Connection& c, const std::string& source);
 
-void markImportRunning(Connection& c, const Clock& clock, std::int64_t id);
+// Who runs an import: the process's name (as claimImport stored it) and the lease it renews.
+struct ImportClaim {
+  std::string claimant;
+  std::string leaseUntil;  // ISO UTC
+};
+
+// Claims a queued or running import for `claimant` until `leaseUntil` and marks it running.
+// Succeeds when nobody holds it, `claimant` already does, the holder's lease has run out, or
+// `takeOver` (the caller knows the holder is gone). False when another process holds it.
+bool claimImport(Connection& c, const Clock& clock, std::int64_t id, const std::string& claimant,
+                 const std::string& leaseUntil, bool takeOver = false);
+// Gives up a claim (the import stays queued/running, for the next start to resume).
+void releaseImport(Connection& c, std::int64_t id, const std::string& claimant);
+// Records progress and renews the lease, in the transaction of the chunk it describes.
+// Throws FailedPrecondition when `claim` no longer holds the import: the chunk rolls back.
 void updateImportProgress(Connection& c, std::int64_t id, std::int64_t recordsDone,
-                          std::int64_t bytesDone);
+                          std::int64_t bytesDone, const ImportClaim& claim);
+// The import could not go on for a passing reason: counts the attempt, releases the claim,
+// and records when to try again and why. Only when `claimant` holds it or nobody does: a
+// runner that found another one at work leaves that one's claim and state alone.
+void postponeImport(Connection& c, std::int64_t id, const std::string& claimant,
+                    const std::string& retryAt, const std::string& why);
 // status 'finished' (error empty) or 'failed' (with the error). Audited with the counts.
 void finishImport(Connection& c, const Clock& clock, const Principal& actor, std::int64_t id,
                   const std::optional<std::string>& error);

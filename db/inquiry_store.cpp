@@ -9,10 +9,17 @@
 namespace argan::db {
 namespace {
 
-constexpr const char* kColumns =
-    "i.id, i.product_id, CASE p.catalogue_name WHEN '' THEN p.name ELSE p.catalogue_name END,"
-    " p.start_up_id, i.partner_id, u.email, i.subject, i.status, i.created_at, i.updated_at,"
-    " (SELECT COUNT(*) FROM inquiry_messages m WHERE m.inquiry_id = i.id)";
+// The columns readInquiry reads; the unread count is the viewer's.
+std::string columns(const Principal& viewer) {
+  const std::string who = std::to_string(viewer.userId);
+  return "i.id, i.product_id, CASE p.catalogue_name WHEN '' THEN p.name ELSE p.catalogue_name END,"
+         " p.start_up_id, i.partner_id, u.email, i.subject, i.status, i.created_at, i.updated_at,"
+         " (SELECT COUNT(*) FROM inquiry_messages m WHERE m.inquiry_id = i.id),"
+         " (SELECT COUNT(*) FROM inquiry_messages m WHERE m.inquiry_id = i.id"
+         "   AND (m.author_id IS NULL OR m.author_id <> " + who + ")"
+         "   AND m.id > COALESCE((SELECT r.last_read_message_id FROM inquiry_reads r"
+         "     WHERE r.inquiry_id = i.id AND r.user_id = " + who + "), 0))";
+}
 constexpr const char* kFrom =
     " FROM inquiries i JOIN products p ON p.id = i.product_id JOIN users u ON u.id = i.partner_id";
 
@@ -30,6 +37,7 @@ Inquiry readInquiry(Statement& st) {
   q.createdAt = st.getText(i++);
   q.updatedAt = st.getText(i++);
   q.messageCount = st.getInt(i++);
+  q.unread = st.getInt(i++);
   return q;
 }
 
@@ -61,6 +69,17 @@ void insertMessage(Connection& c, const std::string& now, const Principal& actor
       .bind(5, body)
       .bind(6, now)
       .run();
+}
+
+void recordRead(Connection& c, const std::string& now, const Principal& viewer,
+                std::int64_t inquiryId) {
+  if (viewer.userId <= 0) return;
+  Statement st(c,
+               "INSERT INTO inquiry_reads(inquiry_id, user_id, last_read_message_id, read_at)"
+               " SELECT ?, ?, COALESCE(MAX(id), 0), ? FROM inquiry_messages WHERE inquiry_id = ?"
+               " ON CONFLICT(inquiry_id, user_id) DO UPDATE SET"
+               " last_read_message_id = excluded.last_read_message_id, read_at = excluded.read_at");
+  st.bind(1, inquiryId).bind(2, viewer.userId).bind(3, now).bind(4, inquiryId).run();
 }
 
 Inquiry require(Connection& c, const Principal& viewer, std::int64_t id) {
@@ -111,6 +130,7 @@ Inquiry createInquiry(Connection& c, const Clock& clock, const Principal& actor,
   st.bind(1, productId).bind(2, actor.userId).bind(3, cleanSubject).bind(4, now).bind(5, now).run();
   std::int64_t id = c.lastInsertId();
   insertMessage(c, now, actor, id, "partner", message);
+  recordRead(c, now, actor, id);
   appendAudit(c, clock, actor,
               {"create", "inquiry", inquiryCode(id), std::nullopt, snapshotRow(c, "inquiries", id),
                std::nullopt});
@@ -120,7 +140,7 @@ Inquiry createInquiry(Connection& c, const Clock& clock, const Principal& actor,
 std::optional<Inquiry> findInquiry(Connection& c, const Principal& viewer, std::int64_t id) {
   std::optional<Inquiry> q;
   {
-    Statement st(c, std::string("SELECT ") + kColumns + kFrom + " WHERE i.id = ? AND " +
+    Statement st(c, std::string("SELECT ") + columns(viewer) + kFrom + " WHERE i.id = ? AND " +
                         inquirySql(viewer, "i", "p"));
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
@@ -151,7 +171,7 @@ std::vector<Inquiry> listInquiries(Connection& c, const Principal& viewer,
     throw invalidArgument("status must be open, answered or closed", {{"field", "status"}});
   }
   std::string sql =
-      std::string("SELECT ") + kColumns + kFrom + " WHERE " + inquirySql(viewer, "i", "p");
+      std::string("SELECT ") + columns(viewer) + kFrom + " WHERE " + inquirySql(viewer, "i", "p");
   if (filter.productId) sql += " AND i.product_id = ?";
   if (filter.status) sql += " AND i.status = ?";
   sql += " ORDER BY i.updated_at DESC, i.id DESC";
@@ -185,6 +205,7 @@ Inquiry addInquiryMessage(Connection& c, const Clock& clock, const Principal& ac
   auto before = snapshotRow(c, "inquiries", id);
   std::string now = clock.nowIso();
   insertMessage(c, now, actor, id, side, body);
+  recordRead(c, now, actor, id);
   std::string status = side == "partner" ? "open" : "answered";
   Statement st(c, "UPDATE inquiries SET status = ?, updated_at = ? WHERE id = ?");
   st.bind(1, status).bind(2, now).bind(3, id).run();
@@ -192,6 +213,13 @@ Inquiry addInquiryMessage(Connection& c, const Clock& clock, const Principal& ac
               {"message", "inquiry", inquiryCode(id), before, snapshotRow(c, "inquiries", id),
                std::nullopt});
   return require(c, actor, id);
+}
+
+Inquiry markInquiryRead(Connection& c, const Clock& clock, const Principal& viewer,
+                        std::int64_t id) {
+  require(c, viewer, id);
+  recordRead(c, clock.nowIso(), viewer, id);
+  return require(c, viewer, id);
 }
 
 Inquiry setInquiryStatus(Connection& c, const Clock& clock, const Principal& actor, std::int64_t id,

@@ -44,6 +44,9 @@ struct Inquiry {
   std::string createdAt;
   std::string updatedAt;
   std::int64_t messageCount = 0;
+  // Messages the viewer has not read: newer than the last they saw (markInquiryRead) and not
+  // written by them.
+  std::int64_t unread = 0;
   std::vector<InquiryMessage> messages;  // filled by findInquiry, oldest first
 
   std::string code() const;  // "INQ-000001"
@@ -68,6 +71,12 @@ std::vector<Inquiry> listInquiries(Connection& c, const Principal& viewer,
 // NotFound (not a party), FailedPrecondition (closed), InvalidArgument (empty/long body).
 Inquiry addInquiryMessage(Connection& c, const Clock& clock, const Principal& actor,
                           std::int64_t id, const std::string& body);
+
+// Records that `viewer` has read the thread up to its newest message (unread becomes 0 for
+// them). NotFound when they are not a party; not audited. Writing a message marks the thread
+// read for its author too.
+Inquiry markInquiryRead(Connection& c, const Clock& clock, const Principal& viewer,
+                        std::int64_t id);
 
 // status "closed" or "open" (reopen). NotFound / InvalidArgument.
 Inquiry setInquiryStatus(Connection& c, const Clock& clock, const Principal& actor, std::int64_t id,

@@ -61,26 +61,28 @@ VisibilityResult changeVisibility(Connection& c, const Clock& clock, const Princ
           "only the owning start-up and administrators may change the "
           "visibility of " +
               r.recordId,
-          {{"field", "visibility"}});
+          {{"field", "visibility"}, {"reason", "not_owner"}});
     }
     throw permissionDenied(
         "members may share " + r.recordId +
             " with the cluster or take that share back; publishing to the public catalogue "
             "(or withdrawing from it) is for the start-up's lead or an administrator",
-        {{"field", "visibility"}});
+        {{"field", "visibility"}, {"reason", "visibility_rule"}});
   }
   if (result.from == result.to) return result;  // nothing to do, nothing to audit
   const bool raising = visibilityRank(result.to) > visibilityRank(result.from);
   if (raising && retired) {
     throw failedPrecondition(r.recordId + " is retired; a retired record cannot be published",
-                             {{"field", "visibility"}});
+                             {{"field", "visibility"}, {"reason", "retired"}});
   }
   if (raising && change.parentVisibility &&
       visibilityRank(result.to) > visibilityRank(*change.parentVisibility)) {
     throw failedPrecondition(r.recordId + " is seen only where " + change.parentRecordId +
                                  " is, which is '" + visibilityName(*change.parentVisibility) +
                                  "'; publish " + change.parentRecordId + " first",
-                             {{"field", "visibility"}, {"parent", change.parentRecordId}});
+                             {{"field", "visibility"},
+                              {"parent", change.parentRecordId},
+                              {"reason", "parent_visibility"}});
   }
   auto before = snapshotRow(c, r.table, r.id);
   Statement update(c, "UPDATE " + r.table + " SET visibility = ?" +
@@ -113,7 +115,7 @@ void retireRecord(Connection& c, const Clock& clock, const Principal& actor, con
   update.bind(1, now).bind(2, reason);
   if (r.hasUpdatedAt) update.bind(3, now);
   update.bind(r.hasUpdatedAt ? 4 : 3, r.id).run();
-  if (c.changes() == 0) throw failedPrecondition(r.recordId + " is already retired");
+  if (c.changes() == 0) throw failedPrecondition(r.recordId + " is already retired", {{"reason", "retired"}});
   appendAudit(c, clock, actor,
               {"retire", r.recordType, r.recordId, before, snapshotRow(c, r.table, r.id), reason});
 }

@@ -269,7 +269,9 @@ Route requireDraft(Connection& c, std::int64_t routeId) {
     throw failedPrecondition("route " + std::to_string(routeId) + " is " + route->status +
                                  "; only draft routes have their steps changed (create a new "
                                  "version to change a validated route)",
-                             {{"field", "status"}, {"status", route->status}});
+                             {{"field", "status"},
+                              {"status", route->status},
+                              {"reason", "route_not_draft"}});
   }
   return *route;
 }
@@ -416,7 +418,7 @@ Route updateRoute(Connection& c, const Clock& clock, const Principal& actor, std
   if (!current) throw notFound("no route " + std::to_string(id));
   if (current->status == "retired") {
     throw failedPrecondition("route " + std::to_string(id) + " is retired and cannot change",
-                             {{"field", "status"}, {"status", current->status}});
+                             {{"field", "status"}, {"status", current->status}, {"reason", "retired"}});
   }
   if (update.name) validateName(*update.name);
   if (update.description) validateDescription(*update.description);
@@ -431,7 +433,8 @@ Route updateRoute(Connection& c, const Clock& clock, const Principal& actor, std
     const std::string& to = *update.status;
     if (to == "validated") {
       if (current->status != "draft") {
-        throw failedPrecondition("only a draft route can be validated", {{"field", "status"}});
+        throw failedPrecondition("only a draft route can be validated",
+                                 {{"field", "status"}, {"reason", "route_not_draft"}});
       }
       next.status = "validated";
       next.validatedAt = now;
@@ -452,10 +455,9 @@ Route updateRoute(Connection& c, const Clock& clock, const Principal& actor, std
       action = "retire";
     } else if (to == "draft") {
       throw failedPrecondition(
-          "a validated route cannot go back to draft; create a new version instead "
-          "(POST /api/routes/" +
-              std::to_string(id) + "/versions)",
-          {{"field", "status"}});
+          "a validated route cannot go back to draft; create a new version of route " +
+              std::to_string(id) + " instead",
+          {{"field", "status"}, {"reason", "route_not_draft"}});
     } else {
       throw invalidArgument("status must be draft, validated or retired", {{"field", "status"}});
     }
@@ -598,6 +600,77 @@ RouteStepRow replaceStep(Connection& c, const Clock& clock, const Principal& act
               {"update", "route_step", stepRecordId(routeId, number), before,
                stepSnapshot(c, stepId), std::nullopt});
   return loadStepById(c, Principal::system("route store"), stepId);
+}
+
+namespace {
+
+bool sameComponent(const RouteComponentRow& a, const RouteComponentRow& b) {
+  return a.side == b.side && a.role == b.role && a.coefficient == b.coefficient &&
+         a.smiles == b.smiles && a.name == b.name && a.amount == b.amount &&
+         a.unit == b.unit && a.density == b.density && a.equivalents == b.equivalents &&
+         a.origin == b.origin && a.fromStep == b.fromStep && a.compoundId == b.compoundId;
+}
+
+// What the chemist wrote: everything but ids, revisions, dates and computed columns.
+bool sameContent(const RouteStepRow& a, const RouteStepRow& b) {
+  if (a.components.size() != b.components.size()) return false;
+  for (std::size_t i = 0; i < a.components.size(); ++i) {
+    if (!sameComponent(a.components[i], b.components[i])) return false;
+  }
+  return a.name == b.name && a.reactionSmiles == b.reactionSmiles && a.rxnBlock == b.rxnBlock &&
+         a.temperatureC == b.temperatureC && a.timeH == b.timeH &&
+         a.pressureBar == b.pressureBar && a.atmosphere == b.atmosphere && a.mode == b.mode &&
+         a.workup == b.workup && a.isolatedYield == b.isolatedYield &&
+         a.scaleAmount == b.scaleAmount && a.scaleUnit == b.scaleUnit && a.notes == b.notes;
+}
+
+}  // namespace
+
+std::int64_t replaceSteps(Connection& c, const Clock& clock, const Principal& actor,
+                          std::int64_t routeId, std::vector<RouteStepRow> steps,
+                          const std::string& removedReason) {
+  requireDraft(c, routeId);
+  const Principal reader = Principal::system("route store");
+  std::int64_t changed = 0;
+  std::int64_t number = 0;
+  for (auto& step : steps) {
+    ++number;
+    auto oldId = activeStepId(c, routeId, number);
+    if (oldId && sameContent(loadStepById(c, reader, *oldId), step)) continue;
+    if (oldId) {
+      replaceStep(c, clock, actor, routeId, number, step);
+    } else {
+      std::int64_t revision = 1;
+      {
+        Statement st(c,
+                     "SELECT COALESCE(MAX(revision), 0) + 1 FROM route_steps"
+                     " WHERE route_id = ? AND number = ?");
+        st.bind(1, routeId).bind(2, number);
+        st.step();
+        revision = st.getInt(0);
+      }
+      std::string now = clock.nowIso();
+      std::int64_t stepId = insertStep(c, now, actor, routeId, number, revision, step);
+      touchRoute(c, routeId, now);
+      appendAudit(c, clock, actor,
+                  {"create", "route_step", stepRecordId(routeId, number), std::nullopt,
+                   stepSnapshot(c, stepId), std::nullopt});
+    }
+    ++changed;
+  }
+  std::vector<std::int64_t> extra;
+  {
+    Statement st(c,
+                 "SELECT number FROM route_steps WHERE route_id = ? AND number > ? AND"
+                 " retired_at IS NULL ORDER BY number");
+    st.bind(1, routeId).bind(2, number);
+    while (st.step()) extra.push_back(st.getInt(0));
+  }
+  for (auto n : extra) {
+    retireStep(c, clock, actor, routeId, n, removedReason);
+    ++changed;
+  }
+  return changed;
 }
 
 void retireStep(Connection& c, const Clock& clock, const Principal& actor, std::int64_t routeId,

@@ -178,6 +178,17 @@ RouteStepRow replaceStep(Connection& c, const Clock& clock, const Principal& act
 void retireStep(Connection& c, const Clock& clock, const Principal& actor, std::int64_t routeId,
                 std::int64_t number, const std::string& reason);
 
+// Replaces the draft's active steps by `steps`, numbered 1..n in order (their `number` is
+// ignored; `fromStep` refers to these numbers). Step k becomes a new revision of the active
+// step k when its content changed (name, reaction, conditions, work-up, yield, scale, notes,
+// components) and is left alone otherwise; a number with no active step gets a new step (a
+// new revision of a retired number); active steps numbered above n are retired with
+// `removedReason`. Audited per step ("create", "update", "retire"). FailedPrecondition when
+// the route is not a draft. Returns the number of steps written or retired.
+std::int64_t replaceSteps(Connection& c, const Clock& clock, const Principal& actor,
+                          std::int64_t routeId, std::vector<RouteStepRow> steps,
+                          const std::string& removedReason);
+
 // The number the next added step of the route gets.
 std::int64_t nextStepNumber(Connection& c, std::int64_t routeId);
 

@@ -1,12 +1,64 @@
 #include "db/sqlite.h"
 
+#include <cstring>
+
 #include "common/error.h"
 
 namespace argan::db {
 
+std::string sqliteCodeName(int code) {
+  switch (code) {
+    case SQLITE_BUSY: return "SQLITE_BUSY";
+    case SQLITE_LOCKED: return "SQLITE_LOCKED";
+    case SQLITE_FULL: return "SQLITE_FULL";
+    case SQLITE_READONLY: return "SQLITE_READONLY";
+    case SQLITE_READONLY_RECOVERY: return "SQLITE_READONLY_RECOVERY";
+    case SQLITE_READONLY_CANTLOCK: return "SQLITE_READONLY_CANTLOCK";
+    case SQLITE_READONLY_ROLLBACK: return "SQLITE_READONLY_ROLLBACK";
+    case SQLITE_READONLY_DBMOVED: return "SQLITE_READONLY_DBMOVED";
+    case SQLITE_READONLY_CANTINIT: return "SQLITE_READONLY_CANTINIT";
+    case SQLITE_READONLY_DIRECTORY: return "SQLITE_READONLY_DIRECTORY";
+    case SQLITE_CANTOPEN: return "SQLITE_CANTOPEN";
+    case SQLITE_CANTOPEN_ISDIR: return "SQLITE_CANTOPEN_ISDIR";
+    case SQLITE_CANTOPEN_FULLPATH: return "SQLITE_CANTOPEN_FULLPATH";
+    case SQLITE_CANTOPEN_NOTEMPDIR: return "SQLITE_CANTOPEN_NOTEMPDIR";
+    case SQLITE_PERM: return "SQLITE_PERM";
+    case SQLITE_NOTADB: return "SQLITE_NOTADB";
+    case SQLITE_CORRUPT: return "SQLITE_CORRUPT";
+    case SQLITE_IOERR: return "SQLITE_IOERR";
+    case SQLITE_IOERR_READ: return "SQLITE_IOERR_READ";
+    case SQLITE_IOERR_SHORT_READ: return "SQLITE_IOERR_SHORT_READ";
+    case SQLITE_IOERR_WRITE: return "SQLITE_IOERR_WRITE";
+    case SQLITE_IOERR_FSYNC: return "SQLITE_IOERR_FSYNC";
+    case SQLITE_IOERR_TRUNCATE: return "SQLITE_IOERR_TRUNCATE";
+    case SQLITE_IOERR_FSTAT: return "SQLITE_IOERR_FSTAT";
+    case SQLITE_IOERR_LOCK: return "SQLITE_IOERR_LOCK";
+    case SQLITE_IOERR_SHMOPEN: return "SQLITE_IOERR_SHMOPEN";
+    case SQLITE_IOERR_SHMSIZE: return "SQLITE_IOERR_SHMSIZE";
+    case SQLITE_IOERR_SHMMAP: return "SQLITE_IOERR_SHMMAP";
+    case SQLITE_IOERR_NOMEM: return "SQLITE_IOERR_NOMEM";
+    case SQLITE_IOERR_DELETE: return "SQLITE_IOERR_DELETE";
+    case SQLITE_IOERR_ACCESS: return "SQLITE_IOERR_ACCESS";
+    default: return "SQLite code " + std::to_string(code);
+  }
+}
+
+std::string sqliteCause(sqlite3* db, int rc) {
+  int extended = db ? sqlite3_extended_errcode(db) : rc;
+  if ((extended & 0xFF) != (rc & 0xFF)) extended = rc;  // the handle's code is stale
+  std::string cause = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  cause += " (" + sqliteCodeName(extended);
+  int osError = db ? sqlite3_system_errno(db) : 0;
+  if (osError != 0) {
+    cause += ", errno " + std::to_string(osError) + ": " + std::strerror(osError);
+  }
+  return cause + ")";
+}
+
 void throwSqliteError(sqlite3* db, int rc, const std::string& context) {
   int extended = db ? sqlite3_extended_errcode(db) : rc;
   std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::string file = db && sqlite3_db_filename(db, "main") ? sqlite3_db_filename(db, "main") : "";
   switch (rc & 0xFF) {
     case SQLITE_CONSTRAINT:
       if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
@@ -18,18 +70,32 @@ void throwSqliteError(sqlite3* db, int rc, const std::string& context) {
       throw failedPrecondition("the change violates a database rule (" + message + ")");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      throw unavailable("the database is busy; try again", {{"retry_after_s", std::int64_t{1}}});
+      throw unavailable("the database is busy; try again",
+                        {{"retry_after_s", std::int64_t{1}}, {"cause", "busy"}});
     case SQLITE_FULL:
       throw unavailable("the disk is full: writes are refused until space is freed",
-                        {{"retry_after_s", std::int64_t{30}}});
+                        {{"retry_after_s", std::int64_t{30}}, {"cause", "disk_full"}});
     case SQLITE_READONLY:
+      if (extended == SQLITE_READONLY_DIRECTORY) {
+        throw unavailable("the directory of the database '" + file +
+                              "' cannot be written: SQLite needs to create its -wal and -shm "
+                              "files beside it (" +
+                              sqliteCause(db, rc) + ")",
+                          {{"retry_after_s", std::int64_t{30}}, {"cause", "read_only"}});
+      }
+      if (extended == SQLITE_READONLY_DBMOVED) {
+        throw unavailable("the database file '" + file +
+                              "' was moved or deleted while it was open: writes are refused",
+                          {{"retry_after_s", std::int64_t{30}}, {"cause", "replaced"}});
+      }
       throw unavailable("the database is read-only: writes are refused",
-                        {{"retry_after_s", std::int64_t{30}}});
+                        {{"retry_after_s", std::int64_t{30}}, {"cause", "read_only"}});
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
-      throw unavailable("the database cannot be written or read right now (" + message + ")",
-                        {{"retry_after_s", std::int64_t{30}}});
+      throw unavailable("the database cannot be written or read right now (" +
+                            sqliteCause(db, rc) + ")",
+                        {{"retry_after_s", std::int64_t{30}}, {"cause", "io_error"}});
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       throw internalError("the database file is damaged (" + message + ") while " + context);
@@ -186,10 +252,11 @@ Connection::Connection(const std::string& path, bool readOnly, bool create) : pa
   if (path.rfind("file:", 0) == 0) flags |= SQLITE_OPEN_URI;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
-    std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    std::string cause = sqliteCause(db_, rc);
     if (db_) sqlite3_close(db_);
     db_ = nullptr;
-    throw unavailable("cannot open the database '" + path + "': " + message);
+    throw unavailable("cannot open the database '" + path + "': " + cause,
+                      {{"cause", "cannot_open"}});
   }
   sqlite3_extended_result_codes(db_, 1);
 }

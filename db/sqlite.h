@@ -154,6 +154,14 @@ class Savepoint {
 };
 
 // Throws the argan::Error matching an SQLite result code. `context` says what was being done.
+// Unavailable errors carry details.cause: "busy", "disk_full", "read_only", "io_error",
+// "replaced" (what Database::write remembers to report health truthfully).
 [[noreturn]] void throwSqliteError(sqlite3* db, int rc, const std::string& context);
+
+// SQLite's message with the extended code's name and the operating system's error, e.g.
+// "unable to open database file (SQLITE_CANTOPEN, errno 30: Read-only file system)".
+std::string sqliteCause(sqlite3* db, int rc);
+// "SQLITE_READONLY_DIRECTORY", ... ("SQLite code N" for codes without a name here).
+std::string sqliteCodeName(int code);
 
 }  // namespace argan::db

@@ -30,10 +30,12 @@ struct Command {
   std::function<int(const Args&)> run;
 };
 
-// Creates and migrates the file when it is missing (migrate, user add).
-std::unique_ptr<db::Database> openDatabase(const std::string& path) {
+// Creates and migrates the file when it is missing (migrate, user add). An existing empty
+// file is refused unless `adoptEmpty` (migrate --create).
+std::unique_ptr<db::Database> openDatabase(const std::string& path, bool adoptEmpty = false) {
   db::DatabaseOptions options;
   options.path = path;
+  options.adoptEmptyFile = adoptEmpty;
   return db::Database::open(options);
 }
 
@@ -44,8 +46,8 @@ std::unique_ptr<db::Database> openExistingDatabase(const std::string& path) {
 }
 
 int migrateCommand(const Args& args) {
-  CliArgs a(args, {"db"}, {});
-  auto database = openDatabase(a.require("db"));
+  CliArgs a(args, {"db"}, {"create"});
+  auto database = openDatabase(a.require("db"), a.has("create"));
   std::cout << "{\"schema_version\": " << database->schemaVersion() << "}" << std::endl;
   return kExitOk;
 }
@@ -125,7 +127,12 @@ const std::map<std::string, Command>& commands() {
       {"identity review", {kIdentityReviewUsage, kIdentityReviewHelp, identityReviewCommand}},
       {"identity merge", {kIdentityMergeUsage, kIdentityMergeHelp, identityMergeCommand}},
       {"migrate",
-       {"argan migrate --db FILE", "Creates or upgrades the database schema; prints the version.",
+       {"argan migrate --db FILE [--create]",
+        "Creates or upgrades the database schema; prints the version.\n"
+        "\n"
+        "A missing FILE is created. An existing file that holds no database (empty, e.g.\n"
+        "truncated) is refused unless --create is given: then a new registry starts in it.\n"
+        "Another application's SQLite file is always refused, and left unchanged.",
         migrateCommand}},
       {"user add",
        {"argan user add --db FILE --email E --role admin|lead|member|partner [--start-up ID] "

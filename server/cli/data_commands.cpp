@@ -20,6 +20,7 @@
 #include "db/identifiers.h"
 #include "db/database.h"
 #include "db/import_store.h"
+#include "db/server_lock.h"
 #include "db/start_up_store.h"
 #include "db/user_store.h"
 #include "server/cli/cli_args.h"
@@ -102,17 +103,19 @@ const char* const kBackupHelp =
     "Copies the database to DEST while the server runs.\n"
     "\n"
     "Uses SQLite's online backup API (the server may keep running and writing),\n"
-    " checks the copy with PRAGMA integrity_check and renames it into\n"
-    "place. --force replaces an existing DEST. Prints {\"backup\", \"bytes\", \"schema_version\"}.";
+    " checks the copy with PRAGMA integrity_check and its audit trail, and renames it into\n"
+    "place. --force replaces an existing DEST. Prints {\"backup\", \"bytes\", \"schema_version\",\n"
+    "\"integrity\", \"audit\"} (\"audit\" says where the trail is broken, if it is).";
 const char* const kRestoreUsage = "argan restore --db FILE BACKUP";
 const char* const kRestoreHelp =
     "Replaces the database FILE with a checked BACKUP.\n"
     "\n"
     "Nothing is replaced unless BACKUP passes PRAGMA\n"
-    "integrity_check and carries a schema this build knows, and the server is stopped (a\n"
-    "database in use is refused). The copy is checked beside FILE and renamed over it in one\n"
-    "step; the previous file is kept as FILE.before-restore-<time>. Prints {\"restored\",\n"
-    "\"previous\", \"schema_version\"}.";
+    "integrity_check, is an Argan database with a schema this build knows, its audit trail\n"
+    "holds (an altered history is refused, naming the first broken entry), and the server is\n"
+    "stopped (a database in use is refused). The copy is checked beside FILE and renamed over\n"
+    "it in one step; the previous file is kept as FILE.before-restore-<time>. Prints {\"restored\",\n"
+    "\"previous\", \"schema_version\", \"audit\"}.";
 
 namespace {
 
@@ -135,12 +138,21 @@ std::string onePath(const CliArgs& a, const char* what) {
 
 bool fileExists(const std::string& path) { return std::ifstream(path).good(); }
 
+std::uint64_t fileSize(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  auto size = in.tellg();
+  return size < 0 ? 0 : static_cast<std::uint64_t>(size);
+}
+
 // Opens an existing registry; a missing file is refused (NotFound), never created, so a
 // mistyped --db cannot import into, export or back up an empty new database.
-std::unique_ptr<db::Database> openDatabase(const std::string& path, bool migrate = true) {
+std::unique_ptr<db::Database> openDatabase(const std::string& path, bool migrate = true,
+                                           int busyTimeoutMs = 5000) {
   if (!fileExists(path)) throw notFound("no database file '" + path + "'");
   db::DatabaseOptions options;
   options.path = path;
+  options.createIfMissing = false;
+  options.busyTimeoutMs = busyTimeoutMs;
   options.applyMigrations = migrate;
   options.checkIntegrityOnOpen = migrate;
   return db::Database::open(options);
@@ -291,7 +303,8 @@ int importCommand(const Args& args) {
     std::remove(partial.c_str());
   }
 
-  auto database = openDatabase(dbPath);
+  // Short waits for the write lock: the import loop below waits for it itself, and says so.
+  auto database = openDatabase(dbPath, /*migrate=*/true, /*busyTimeoutMs=*/1000);
   chem::initialise();
   SystemClock clock;
   AppConfig config;
@@ -333,20 +346,91 @@ int importCommand(const Args& args) {
     in.fileBytes = static_cast<std::int64_t>(bytes);
     in.format = chem::recordFileFormatName(options.format);
     in.optionsJson = optionsJson;
-    job = database->write([&](db::Connection& c) { return db::createImport(c, clock, actor, in); });
+    for (int attempt = 0;; ++attempt) {
+      try {
+        job = database->write(
+            [&](db::Connection& c) { return db::createImport(c, clock, actor, in); });
+        break;
+      } catch (const Error& e) {
+        auto cause = e.details().find("cause");
+        if (cause == e.details().end() || cause->second != DetailValue(std::string("busy"))) {
+          throw;
+        }
+        if (attempt % 10 == 0) {
+          std::cerr << "argan import: waiting: another process is writing to the database"
+                    << std::endl;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+    }
   }
 
-  ImportFile file(path);
-  auto reader = chem::RecordReader::create(options.format, file.stream(), options.reader);
   bool showProgress = a.has("progress") || (!a.has("no-progress") && ::isatty(2));
-  ProgressBar progress(file.size(), showProgress);
-  std::function<std::uint64_t()> position;
-  if (file.compressed()) {
-    position = [&file] { return file.position(); };
-  } else {
-    position = [&reader] { return reader->bytesRead(); };
+  ProgressBar progress(fileSize(path), showProgress);
+  ImportPace pace;
+  pace.claimant = importClaimant("import");
+  // Another process holding the database's write lock (a server's import, a long write) is
+  // waited for, and so is another `argan import` of this very file: the records committed so
+  // far stay, and the import goes on after them. Any other passing failure (disk full) stops
+  // the command; running it again resumes.
+  auto waitingSince = std::chrono::steady_clock::now();
+  auto lastNotice = waitingSince - std::chrono::hours(1);
+  bool waiting = false;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      ImportFile file(path);
+      auto reader = chem::RecordReader::create(options.format, file.stream(), options.reader);
+      std::function<std::uint64_t()> position;
+      if (file.compressed()) {
+        position = [&file] { return file.position(); };
+      } else {
+        position = [&reader] { return reader->bytesRead(); };
+      }
+      runImport(runtime, actor, *job, *reader, options, progress, position, pace);
+      break;
+    } catch (const Error& e) {
+      auto cause = e.details().find("cause");
+      auto reason = e.details().find("reason");
+      bool busy = e.code() == ErrorCode::Unavailable && cause != e.details().end() &&
+                  cause->second == DetailValue(std::string("busy"));
+      bool claimed = reason != e.details().end() &&
+                     (reason->second == DetailValue(std::string("claimed")) ||
+                      reason->second == DetailValue(std::string("claim_lost")));
+      if (!busy && !claimed) {
+        if (e.code() == ErrorCode::Unavailable) {
+          std::int64_t done = database->read(
+              [&](db::Connection& c) { return db::lastRecordNumber(c, job->id); });
+          throw unavailable(std::string(e.what()) + "; import " + std::to_string(job->id) +
+                                " stopped after record " + std::to_string(done) +
+                                ": run the same command again to resume it",
+                            e.details());
+        }
+        throw;
+      }
+      if (claimed) {
+        // The other process may have finished it meanwhile.
+        auto now = database->read([&](db::Connection& c) {
+          return db::findImport(c, db::Principal::system("cli import"), job->id);
+        });
+        if (now && now->status != "queued" && now->status != "running") break;
+      }
+      auto now = std::chrono::steady_clock::now();
+      if (!waiting) waitingSince = now;
+      waiting = true;
+      if (now - lastNotice >= std::chrono::seconds(10)) {
+        lastNotice = now;
+        long seconds = static_cast<long>(
+            std::chrono::duration_cast<std::chrono::seconds>(now - waitingSince).count());
+        std::cerr << (showProgress ? "\n" : "") << "argan import: waiting ("
+                  << seconds << " s so far): "
+                  << (claimed ? std::string(e.what())
+                              : std::string("another process is writing to the database"))
+                  << std::endl;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2000, 200 * (attempt + 1))));
+      continue;
+    }
   }
-  runImport(runtime, actor, *job, *reader, options, progress, position);
   progress.finish();
 
   db::Principal admin = db::Principal::system("cli import");
@@ -571,7 +655,15 @@ int backupCommand(const Args& args) {
   about.set("bytes", static_cast<Poco::UInt64>(result.bytes));
   about.set("schema_version", result.schemaVersion);
   about.set("integrity", "ok");
+  about.set("audit", result.audit.ok ? std::string("ok")
+                                     : "broken at entry " +
+                                           std::to_string(result.audit.firstBreak.value_or(0)) +
+                                           ": " + result.audit.reason);
   printJson(std::cout, about);
+  if (!result.audit.ok) {
+    std::cerr << "argan backup: warning: the database's audit trail is broken ("
+              << result.audit.reason << "); `argan restore` will refuse this backup\n";
+  }
   return 0;
 }
 
@@ -580,6 +672,11 @@ int restoreCommand(const Args& args) {
   const std::string backup = onePath(a, "backup file to restore");
   const std::string target = a.require("db");
   if (!fileExists(backup)) throw notFound("no backup file '" + backup + "'");
+  if (auto pid = db::ServerLock::holder(target)) {
+    throw failedPrecondition("the database '" + target + "' is in use by argan serve (pid " +
+                             std::to_string(*pid) +
+                             "); stop the server before restoring; nothing was changed");
+  }
   SystemClock clock;
   db::RestoreResult result = db::restoreDatabase(backup, target, clock);
   Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -588,6 +685,7 @@ int restoreCommand(const Args& args) {
   about.set("previous", result.previous.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(result.previous));
   about.set("schema_version", result.schemaVersion);
   about.set("integrity", "ok");
+  about.set("audit", "ok");
   printJson(std::cout, about);
   return 0;
 }

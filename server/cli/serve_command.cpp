@@ -8,19 +8,26 @@
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "chem/initialise.h"
 #include "common/error.h"
 #include "common/password.h"
 #include "db/database.h"
+#include "db/server_lock.h"
 #include "db/user_store.h"
 #include "server/http/endpoints.h"
 #include "server/cli/cli.h"
 #include "server/demo/demo_data.h"
 #include "server/isolation/guarded_chem_service.h"
 #include "server/http/http_server.h"
+#include "server/http/memory_sessions.h"
 #include "server/http/smtp_mailer.h"
 #include "server/registry/need_watch.h"
 #include "server/search/structure_search.h"
@@ -97,6 +104,13 @@ class ServeApp : public Poco::Util::ServerApplication {
     cfg.headerTimeoutMs = config().getInt("argan.header_timeout_ms", cfg.headerTimeoutMs);
     cfg.keepAliveTimeoutMs = config().getInt("argan.keep_alive_timeout_ms", cfg.keepAliveTimeoutMs);
     cfg.maxQueueWaitMs = config().getInt("argan.max_queue_wait_ms", cfg.maxQueueWaitMs);
+    cfg.maxPendingConnections =
+        config().getInt("argan.max_pending_connections", cfg.maxPendingConnections);
+    cfg.bodyIdleTimeoutMs = config().getInt("argan.body_idle_timeout_ms", cfg.bodyIdleTimeoutMs);
+    cfg.minBodyRateBytesPerSecond =
+        config().getInt("argan.min_body_rate_bytes_s", cfg.minBodyRateBytesPerSecond);
+    cfg.shutdownGraceSeconds =
+        config().getInt("argan.shutdown_grace_s", cfg.shutdownGraceSeconds);
     cfg.requestDeadlineSeconds =
         config().getInt("argan.request_deadline_s", cfg.requestDeadlineSeconds);
     cfg.maxBodyBytes = static_cast<std::size_t>(
@@ -105,6 +119,7 @@ class ServeApp : public Poco::Util::ServerApplication {
         "argan.max_upload_bytes", static_cast<Poco::Int64>(cfg.maxUploadBytes)));
     cfg.chemWorkers = config().getInt("argan.chem_workers", cfg.chemWorkers);
     cfg.searchThreads = config().getInt("argan.search_threads", cfg.searchThreads);
+    cfg.searchSnapshot = config().getBool("argan.search_snapshot", cfg.searchSnapshot);
     cfg.importDir = config().getString("argan.import_dir", cfg.importDir);
     cfg.maxImportBytes = static_cast<std::uint64_t>(config().getInt64(
         "argan.max_import_bytes", static_cast<Poco::Int64>(cfg.maxImportBytes)));
@@ -155,7 +170,9 @@ class ServeApp : public Poco::Util::ServerApplication {
       }
       if (cfg.maxQueued < 0 || cfg.maxConnectionsPerClient < 0 || cfg.headerTimeoutMs < 100 ||
           cfg.keepAliveTimeoutMs < 100 || cfg.maxQueueWaitMs < 1 || cfg.requestDeadlineSeconds < 1 ||
-          cfg.requestTimeoutSeconds < 1) {
+          cfg.requestTimeoutSeconds < 1 || cfg.maxPendingConnections < 1 ||
+          cfg.bodyIdleTimeoutMs < 100 || cfg.minBodyRateBytesPerSecond < 0 ||
+          cfg.shutdownGraceSeconds < 0) {
         std::cerr << "argan serve: connection limits must be positive (timeouts in ms >= 100)\n";
         return EXIT_USAGE;
       }
@@ -196,23 +213,33 @@ class ServeApp : public Poco::Util::ServerApplication {
   }
 
  private:
-  int serve(const AppConfig& cfg) {
+  int serve(AppConfig cfg) {
+    raiseDescriptorLimit(cfg);
     chem::initialise();
     Poco::Path dbParent(Poco::Path(cfg.dbPath).absolute().parent());
     Poco::File(dbParent).createDirectories();
+    // One server per database: a second one exits here, naming the first one's pid.
+    auto serverLock = db::ServerLock::acquire(cfg.dbPath);
     db::DatabaseOptions dbOptions;
     dbOptions.path = cfg.dbPath;
+    // A read connection for every worker thread, the health lane, the import worker and a
+    // search helper: health never waits for a connection the workers hold.
+    dbOptions.maxReaders = static_cast<unsigned>(cfg.threads + 4);
     auto database = db::Database::open(dbOptions);
     SystemClock clock;
     std::unique_ptr<ChemService> chemService = makeChemService(cfg);
     StructureSearchOptions searchOptions;
     searchOptions.threads = static_cast<unsigned>(std::max(1, cfg.searchThreads));
+    if (cfg.searchSnapshot) searchOptions.index.snapshotPath = cfg.dbPath + ".index";
     StructureSearch search(*database, searchOptions);
     SearchIndexStats indexStats = search.index().stats();
     std::cout << "Search index: " << indexStats.compounds << " compounds in "
               << indexStats.loadSeconds << " s, " << indexStats.memoryBytes / (1024 * 1024)
-              << " MiB" << std::endl;
+              << " MiB in memory, " << indexStats.mappedBytes / (1024 * 1024)
+              << " MiB mapped (snapshot: " << indexStats.snapshotStatus << ")" << std::endl;
+    MemorySessions memorySessions;
     Runtime runtime{*database, clock, cfg, *chemService, &search};
+    runtime.sessions = &memorySessions;
     std::string importDir = cfg.importDir.empty() ? dbParent.toString() + "imports" : cfg.importDir;
     ImportJobs imports(runtime, importDir);
     runtime.imports = &imports;
@@ -253,11 +280,57 @@ class ServeApp : public Poco::Util::ServerApplication {
               << (cfg.webRoot.empty() ? "not found" : cfg.webRoot) << ")" << std::endl;
     waitForTerminationRequest();
     std::cout << "Argan stopping." << std::endl;
-    http.stop();
+    // Stopping never waits on a request: searches stop matching at once, requests being
+    // served get the grace period, then their sockets are shut; should anything still hold
+    // on (a handler deep in a computation), the process exits anyway a few seconds later.
+    // Nothing is lost by that: every acknowledged write is committed (WAL, synchronous).
+    std::mutex stopMutex;
+    std::condition_variable stopped;
+    bool done = false;
+    std::thread watchdog([&] {
+      std::unique_lock<std::mutex> lock(stopMutex);
+      if (!stopped.wait_for(lock, std::chrono::seconds(cfg.shutdownGraceSeconds + 5),
+                            [&] { return done; })) {
+        std::cerr << "argan serve: requests still running " << cfg.shutdownGraceSeconds + 5
+                  << " s after the stop request; exiting without them" << std::endl;
+        std::_Exit(EXIT_OK);
+      }
+    });
+    search.cancelAll();
+    http.stop(cfg.shutdownGraceSeconds * 1000);
     mailer.stop();
     needWatch.stop();
     imports.stop();
+    {
+      std::lock_guard<std::mutex> lock(stopMutex);
+      done = true;
+    }
+    stopped.notify_all();
+    watchdog.join();
+    std::cout << "Argan stopped." << std::endl;
     return EXIT_OK;
+  }
+
+  // Every connection waiting for its request holds a descriptor: the soft limit goes up to
+  // the hard one, and the pending-connection cap stays below what is left of it.
+  static void raiseDescriptorLimit(AppConfig& cfg) {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    if (limit.rlim_cur < limit.rlim_max) {
+      rlimit raised = limit;
+      raised.rlim_cur = limit.rlim_max;
+      if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    if (limit.rlim_cur == RLIM_INFINITY) return;
+    // Kept for everything else: the database (readers, writer, WAL), workers, imports, logs.
+    long reserve = 128 + 2L * (cfg.threads + cfg.maxQueued) + 4L * cfg.chemWorkers;
+    long room = static_cast<long>(limit.rlim_cur) - reserve;
+    if (room < cfg.maxPendingConnections) {
+      int capped = static_cast<int>(std::max(16L, room));
+      std::cout << "argan.max_pending_connections lowered from " << cfg.maxPendingConnections
+                << " to " << capped << " (open-file limit " << limit.rlim_cur << ")" << std::endl;
+      cfg.maxPendingConnections = capped;
+    }
   }
 
   // Chemistry on untrusted input runs in guarded worker processes unless configured otherwise.

@@ -14,14 +14,20 @@ struct AppConfig {
   int port = 8080;                        // 0 picks a free port (tests)
   std::string dbPath = "data/argan.db";   // SQLite file, created and migrated on start
   int threads = 8;                        // HTTP worker threads (a fixed pool)
-  // Connection limits (server/connection_gate.h). At most threads + maxQueued connections are
-  // admitted at once; more answer 503 + Retry-After.
-  int maxQueued = 64;                     // admitted connections beyond the worker threads
+  // Connection limits (server/http/connection_gate.h). Connections still sending their
+  // request cost no thread: at most maxPendingConnections of them; complete requests wait
+  // for a thread in a queue of maxQueued (503 + Retry-After beyond).
+  int maxQueued = 64;                     // complete requests waiting for a worker thread
+  int maxPendingConnections = 1024;       // connections sending a request or idle
   int maxConnectionsPerClient = 32;       // per peer address (429 beyond); 0: no cap
   int headerTimeoutMs = 5000;             // the whole request head must arrive within this
   int keepAliveTimeoutMs = 5000;          // idle time between requests on one connection
+  int bodyIdleTimeoutMs = 5000;           // longest gap between two bytes of a body
+  int minBodyRateBytesPerSecond = 1024;   // a body must average this (after 2 s); else 408
   int maxQueueWaitMs = 2000;              // waiting for a worker thread; then 503
   int requestDeadlineSeconds = 60;        // body + handler + answer; then the socket is shut
+  int shutdownGraceSeconds = 5;           // SIGTERM: requests get this long, then the server
+                                          // shuts their sockets and exits within seconds
   int requestTimeoutSeconds = 20;         // socket read/write timeout within a request
   std::size_t maxBodyBytes = 2 * 1024 * 1024;  // JSON bodies; larger answers 413
   std::size_t maxUploadBytes = 16 * 1024 * 1024;  // one uploaded document; larger answers 413
@@ -29,6 +35,9 @@ struct AppConfig {
   bool loadDemo = false;                  // --demo: load demo data into an empty database
   int passwordIterations = kDefaultPasswordIterations;
   int searchThreads = 2;                  // threads one structure search may use
+  // The search index snapshot beside the database (<db>.index, docs/search.md): mapped at
+  // start instead of rebuilding the index from the database. false: always rebuild.
+  bool searchSnapshot = true;
   std::string importDir;                  // uploads of running imports ("": <db dir>/imports)
   std::uint64_t maxImportBytes = 1024ull * 1024 * 1024;  // one import file; larger answers 413
   int chemWorkers = 2;                    // concurrent structure analyses (worker processes)

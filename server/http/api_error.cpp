@@ -1,5 +1,9 @@
 #include "server/http/api_error.h"
 
+#include <type_traits>
+
+#include "common/text.h"
+
 namespace argan::server {
 
 int httpStatusFor(ErrorCode code) {
@@ -19,13 +23,23 @@ int httpStatusFor(ErrorCode code) {
 }
 
 Poco::JSON::Object::Ptr errorBody(const Error& error) {
+  // Messages quote what was sent (a line of a Molfile, a name): whatever bytes those were,
+  // the body is valid UTF-8 JSON.
   Poco::JSON::Object::Ptr details = new Poco::JSON::Object;
   for (const auto& [key, value] : error.details()) {
-    std::visit([&, k = key](const auto& v) { details->set(k, v); }, value);
+    std::visit(
+        [&, k = toValidUtf8(key)](const auto& v) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) {
+            details->set(k, toValidUtf8(v));
+          } else {
+            details->set(k, v);
+          }
+        },
+        value);
   }
   Poco::JSON::Object::Ptr inner = new Poco::JSON::Object;
   inner->set("code", errorCodeName(error.code()));
-  inner->set("message", std::string(error.what()));
+  inner->set("message", toValidUtf8(error.what()));
   inner->set("details", details);
   Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
   body->set("error", inner);

@@ -24,10 +24,12 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "common/error.h"
 #include "db/import_store.h"
+#include "server/http/connection_gate.h"
 #include "server/http/endpoints.h"
 #include "server/transfer/import_jobs.h"
 #include "server/transfer/import_report.h"
@@ -57,7 +59,10 @@ struct Upload {
   }
 };
 
-void receive(std::istream& in, Upload& upload, std::uint64_t limit) {
+// Reads an upload to its end. `expected` (the request's Content-Length, for a raw body) must
+// all arrive: a body cut short is refused, never imported as if it were the whole file.
+void receive(std::istream& in, Upload& upload, std::uint64_t limit,
+             std::optional<std::uint64_t> expected = std::nullopt) {
   std::ofstream out(upload.path, std::ios::binary | std::ios::trunc);
   if (!out) throw unavailable("cannot store the upload");
   Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
@@ -79,6 +84,11 @@ void receive(std::istream& in, Upload& upload, std::uint64_t limit) {
   }
   out.flush();
   if (!out) throw unavailable("could not store the upload (disk full?)");
+  if (expected && total < *expected) {
+    throw invalidArgument("the upload ended after " + std::to_string(total) + " of the " +
+                              std::to_string(*expected) + " bytes announced by Content-Length",
+                          {{"field", "file"}});
+  }
   upload.sha256 = Poco::DigestEngine::digestToHex(engine.digest());
   upload.bytes = static_cast<std::int64_t>(total);
   upload.received = true;
@@ -131,6 +141,8 @@ void submitHandler(RequestContext& ctx) {
       form.load(ctx.request(), ctx.request().stream(), part);
     } catch (const Error&) {
       throw;
+    } catch (const SlowBodyException&) {
+      throw;  // answered 408
     } catch (const Poco::Exception& e) {
       throw invalidArgument("malformed multipart upload: " + e.displayText());
     }
@@ -144,7 +156,11 @@ void submitHandler(RequestContext& ctx) {
     for (const char* name : {"start_up", "format", "options", "file_name"}) {
       if (auto v = ctx.query(name)) fields[name] = *v;
     }
-    receive(ctx.request().stream(), upload, limit);
+    std::optional<std::uint64_t> expected;
+    if (ctx.request().hasContentLength()) {
+      expected = static_cast<std::uint64_t>(ctx.request().getContentLength64());
+    }
+    receive(ctx.request().stream(), upload, limit, expected);
   }
   if (upload.bytes == 0) throw invalidArgument("the file is empty", {{"field", "file"}});
   if (fields.count("file_name")) upload.fileName = fields["file_name"];

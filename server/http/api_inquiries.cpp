@@ -5,6 +5,7 @@
 //   GET  /api/inquiries/{id}            one inquiry with its thread
 //   POST /api/inquiries/{id}/messages   answer or follow up ({message})
 //   PATCH /api/inquiries/{id}           close or reopen ({status: closed | open})
+//   POST /api/inquiries/{id}/read       the caller has read the thread (unread counts)
 // Only the partner who asked, the owning start-up and administrators see an inquiry.
 #include "common/error.h"
 #include "db/inquiry_store.h"
@@ -27,10 +28,17 @@ std::int64_t inquiryIdParam(RequestContext& ctx) {
   return *id;
 }
 
+// {"items", "total", "unread": inquiries with messages the caller has not read}
 Object::Ptr listJson(const std::vector<db::Inquiry>& inquiries) {
   Array::Ptr items = new Array;
-  for (const auto& q : inquiries) items->add(inquiryJson(q, false));
-  return itemsJson(items);
+  std::int64_t unread = 0;
+  for (const auto& q : inquiries) {
+    items->add(inquiryJson(q, false));
+    if (q.unread > 0) ++unread;
+  }
+  Object::Ptr out = itemsJson(items);
+  out->set("unread", unread);
+  return out;
 }
 
 void createHandler(RequestContext& ctx) {
@@ -83,6 +91,14 @@ void messageHandler(RequestContext& ctx) {
   ctx.sendJson(201, inquiryJson(inquiry, true));
 }
 
+void readHandler(RequestContext& ctx) {
+  std::int64_t id = inquiryIdParam(ctx);
+  auto inquiry = ctx.runtime().db.write([&](db::Connection& c) {
+    return db::markInquiryRead(c, ctx.runtime().clock, ctx.principal(), id);
+  });
+  ctx.sendJson(200, inquiryJson(inquiry, true));
+}
+
 void patchHandler(RequestContext& ctx) {
   std::int64_t id = inquiryIdParam(ctx);
   JsonFields body(ctx.jsonBody());
@@ -107,6 +123,8 @@ void addInquiryEndpoints(Router& router) {
               "one inquiry with its thread"});
   router.add({"POST", "/api/inquiries/{id}/messages", Access::Authenticated, messageHandler,
               "answer or follow up an inquiry ({message})"});
+  router.add({"POST", "/api/inquiries/{id}/read", Access::Authenticated, readHandler,
+              "the caller has read an inquiry's thread (its unread count becomes 0)"});
   router.add({"PATCH", "/api/inquiries/{id}", Access::Authenticated, patchHandler,
               "close or reopen an inquiry ({status: closed | open})"});
 }

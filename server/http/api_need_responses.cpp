@@ -88,9 +88,10 @@ void listHandler(RequestContext& ctx) {
 }
 
 void getHandler(RequestContext& ctx) {
-  auto [r, need] = visibleResponse(ctx);
-  auto out = ctx.runtime().db.read(
-      [&](db::Connection&) { return responseJson(ctx.principal(), need, r, true); });
+  auto found = visibleResponse(ctx);  // a lambda may not capture structured bindings (C++17)
+  auto out = ctx.runtime().db.read([&](db::Connection&) {
+    return responseJson(ctx.principal(), found.second, found.first, true);
+  });
   ctx.sendJson(200, out);
 }
 

@@ -247,15 +247,30 @@ void trlLevelsHandler(RequestContext& ctx) {
 
 void trlHistoryHandler(RequestContext& ctx) {
   db::Product product = pipelineProduct(ctx);
-  auto history =
-      ctx.runtime().db.read([&](db::Connection& c) { return db::trlHistory(c, product.id); });
+  std::map<std::int64_t, std::string> names;
+  auto history = ctx.runtime().db.read([&](db::Connection& c) {
+    auto found = db::trlHistory(c, product.id);
+    std::vector<std::int64_t> ids;
+    for (const auto& t : found) {
+      if (t.changedBy) ids.push_back(*t.changedBy);
+    }
+    names = userDisplayNames(c, ids);
+    return found;
+  });
   Array::Ptr items = new Array;
   // As in GET .../history: who in the team changed it, only for insiders.
   const auto& viewer = ctx.principal();
   const bool insider = viewer.isAdmin() || viewer.belongsTo(product.startUpId);
   for (auto t : history) {
     if (!insider && t.changedBy) t.actorLabel = "user:" + std::to_string(*t.changedBy);
-    items->add(trlChangeJson(t));
+    Object::Ptr o = trlChangeJson(t);
+    auto name = t.changedBy ? names.find(*t.changedBy) : names.end();
+    if (insider && name != names.end()) {
+      o->set("actor_name", name->second);
+    } else {
+      o->set("actor_name", Poco::Dynamic::Var());
+    }
+    items->add(o);
   }
   Object::Ptr out = itemsJson(items);
   out->set("product", product.code());

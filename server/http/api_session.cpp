@@ -8,13 +8,16 @@
 // "must_change_password", "expires_at", "idle_timeout_s", "credential"}.
 // Sign-in failures answer one generic 401 whether or not the account exists (an unknown
 // e-mail is checked against an unmatchable hash of the same cost), and are throttled per
-// e-mail and per client address (429 with Retry-After).
+// e-mail and per client address (429 with Retry-After). While the database cannot be
+// written (read-only file, full disk), sign-in still works: the session is held in memory
+// (http/memory_sessions.h) and its audit entry is written once the database takes writes.
 #include "common/error.h"
 #include "common/password.h"
 #include "db/audit.h"
 #include "db/session_store.h"
 #include "db/user_store.h"
 #include "server/http/endpoints.h"
+#include "server/http/memory_sessions.h"
 #include "server/http/authentication.h"
 #include "server/json/json_fields.h"
 #include "server/http/request_context.h"
@@ -68,6 +71,13 @@ Poco::JSON::Object::Ptr sessionBody(const db::User& user, const Authentication& 
   return o;
 }
 
+// The database refuses writes for a reason that outlasts a retry (not a busy writer).
+bool cannotBeWritten(const Error& e) {
+  if (e.code() != ErrorCode::Unavailable) return false;
+  auto cause = e.details().find("cause");
+  return cause != e.details().end() && cause->second != DetailValue(std::string("busy"));
+}
+
 Error tooManyAttempts(const db::LoginBlock& block) {
   return Error(ErrorCode::ResourceExhausted,
                "too many failed sign-in attempts; try again in " +
@@ -93,8 +103,11 @@ void signIn(RequestContext& ctx) {
   const std::string address = clientAddress(ctx);
   const std::int64_t now = runtime.clock.nowMicros();
 
+  MemorySessions* memory = runtime.sessions;
+  if (memory) memory->flush(runtime.db);
   auto block = runtime.db.read(
       [&](db::Connection& c) { return db::loginBlocked(c, limits, now, email, address); });
+  if (!block && memory) block = memory->blocked(limits, now, email, address);
   if (block) throw tooManyAttempts(*block);
 
   auto user = runtime.db.read([&](db::Connection& c) { return db::findUserByEmail(c, email); });
@@ -105,7 +118,10 @@ void signIn(RequestContext& ctx) {
     verifyPassword(password, unmatchableHash(config.passwordIterations));
   }
   if (!accepted) {
-    runtime.db.write([&](db::Connection& c) { db::recordLoginFailure(c, now, email, address); });
+    bool stored = runtime.db.tryWrite(
+        [&](db::Connection& c) { db::recordLoginFailure(c, now, email, address); },
+        std::chrono::milliseconds(2000));
+    if (!stored && memory) memory->recordFailure(now, email, address);
     throw unauthenticated("the e-mail or password is incorrect", {{"reason", "bad_credentials"}});
   }
 
@@ -121,23 +137,38 @@ void signIn(RequestContext& ctx) {
   auth.csrfToken = csrfTokenFor(secret);
   auth.sessionExpiresUs =
       now + static_cast<std::int64_t>(config.sessionAbsoluteTimeoutSeconds) * 1000000;
-  runtime.db.write([&](db::Connection& c) {
-    db::clearLoginFailures(c, email);
-    if (upgraded) db::upgradePasswordHash(c, user->id, *upgraded);
-    if (previous) db::revokeSessionBySecretHash(c, tokenDigest(*previous), now);
-    db::NewSession session;
-    session.userId = user->id;
-    session.secretHash = tokenDigest(secret);
-    session.nowUs = now;
-    session.expiresUs = auth.sessionExpiresUs;
-    session.address = address;
-    session.userAgent = ctx.request().get("User-Agent", "");
-    auth.sessionId = db::createSession(c, session);
-    db::appendAudit(c, runtime.clock, user->principal(),
-                    {"login", "user", std::to_string(user->id), std::nullopt, std::nullopt,
-                     "browser session " + std::to_string(*auth.sessionId) + " from " + address});
-    db::pruneAuthRecords(c, limits, now);
-  });
+  db::NewSession session;
+  session.userId = user->id;
+  session.secretHash = tokenDigest(secret);
+  session.nowUs = now;
+  session.expiresUs = auth.sessionExpiresUs;
+  session.address = address;
+  session.userAgent = ctx.request().get("User-Agent", "");
+  try {
+    runtime.db.write([&](db::Connection& c) {
+      db::clearLoginFailures(c, email);
+      if (upgraded) db::upgradePasswordHash(c, user->id, *upgraded);
+      if (previous) db::revokeSessionBySecretHash(c, tokenDigest(*previous), now);
+      auth.sessionId = db::createSession(c, session);
+      db::appendAudit(c, runtime.clock, user->principal(),
+                      {"login", "user", std::to_string(user->id), std::nullopt, std::nullopt,
+                       "browser session " + std::to_string(*auth.sessionId) + " from " +
+                           address});
+      db::pruneAuthRecords(c, limits, now);
+    });
+  } catch (const Error& e) {
+    if (!memory || !cannotBeWritten(e)) throw;
+    // The database cannot take the session now: keep it in memory (until a restart), and
+    // its audit entry until the database can take it.
+    if (previous) memory->revokeBySecretHash(tokenDigest(*previous));
+    memory->clearFailures(email);
+    auth.sessionId = memory->create(session);
+    memory->deferAudit(user->principal(),
+                       {"login", "user", std::to_string(user->id), std::nullopt, std::nullopt,
+                        "browser session held in memory (the database could not be written: " +
+                            std::string(e.what()) + ") from " + address},
+                       now);
+  }
   ctx.response().add("Set-Cookie", sessionCookieHeader(secret, config));
   ctx.sendJson(200, sessionBody(*user, auth, config));
 }
@@ -150,17 +181,32 @@ void signOut(RequestContext& ctx) {
   const Authentication& auth = ctx.authentication();
   if (auth.kind != CredentialKind::Session || !auth.sessionId) {
     throw invalidArgument(
-        "this request has no browser session to end; revoke an API token with "
-        "DELETE /api/tokens/{id}");
+        "this request has no browser session to end; an API token is revoked "
+        "from the account's token list instead",
+        {{"reason", "no_session"}});
   }
   Runtime& runtime = ctx.runtime();
-  runtime.db.write([&](db::Connection& c) {
-    if (db::revokeSession(c, *auth.sessionId, runtime.clock.nowMicros())) {
-      db::appendAudit(c, runtime.clock, ctx.principal(),
-                      {"logout", "user", std::to_string(ctx.principal().userId), std::nullopt,
-                       std::nullopt, "browser session " + std::to_string(*auth.sessionId)});
+  db::AuditEvent logout{"logout", "user", std::to_string(ctx.principal().userId), std::nullopt,
+                        std::nullopt, "browser session " + std::to_string(*auth.sessionId)};
+  MemorySessions* memory = runtime.sessions;
+  if (*auth.sessionId < 0 && memory) {
+    memory->revoke(*auth.sessionId);
+    memory->deferAudit(ctx.principal(), logout, runtime.clock.nowMicros());
+    memory->flush(runtime.db);
+  } else {
+    try {
+      runtime.db.write([&](db::Connection& c) {
+        if (db::revokeSession(c, *auth.sessionId, runtime.clock.nowMicros())) {
+          db::appendAudit(c, runtime.clock, ctx.principal(), logout);
+        }
+      });
+    } catch (const Error& e) {
+      if (!memory || !cannotBeWritten(e)) throw;
+      // Signed out here at once; written down when the database takes writes again.
+      memory->revoke(*auth.sessionId);
+      memory->deferAudit(ctx.principal(), logout, runtime.clock.nowMicros());
     }
-  });
+  }
   ctx.response().add("Set-Cookie", clearedSessionCookieHeader(runtime.config));
   ctx.sendNoContent();
 }

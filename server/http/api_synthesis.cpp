@@ -1,10 +1,12 @@
 // Synthesis routes and reaction metrics:
 //   POST  /api/reactions/metrics              one step's metrics, without saving
+//   GET   /api/solvents                        the CHEM21 solvents with names and densities
 //   GET   /api/routes                          visible routes, paged and filtered
 //   POST  /api/routes                          create a draft route (steps inline, optional)
 //   GET   /api/routes/compare?ids=1,2          metrics of routes side by side
 //   GET   /api/routes/{id}                     one route with its steps
 //   PATCH /api/routes/{id}                     name, description, visibility, status
+//   PUT   /api/routes/{id}                     a draft's name, description and steps at once
 //   POST  /api/routes/{id}/retire              retire a route ({"reason"})
 //   GET   /api/routes/{id}/history             the route's and its steps' audit entries
 //   POST  /api/routes/{id}/versions            a new draft version (copy of the steps)
@@ -13,13 +15,16 @@
 //   POST  /api/routes/{id}/steps               add a step (draft routes)
 //   GET   /api/routes/{id}/steps/{n}           one step with its analysis
 //   PUT   /api/routes/{id}/steps/{n}           replace a step (a new revision)
+//   GET   /api/routes/{id}/steps/{n}/depiction.svg  the step's reaction scheme
 //   POST  /api/routes/{id}/steps/{n}/retire    retire a step ({"reason"})
 //   GET   /api/compounds/{id}/routes           visible routes that make a parent
 #include <Poco/JSON/Array.h>
 
 #include <set>
 
+#include "chem/depiction_options.h"
 #include "common/error.h"
+#include "server/isolation/chem_service.h"
 #include "db/identifiers.h"
 #include "db/registry_store.h"
 #include "server/http/endpoints.h"
@@ -64,6 +69,13 @@ void metricsHandler(RequestContext& ctx) {
     rethrowStepError(e);
   }
   ctx.sendJson(200, reactionAnalysisJson(analysis));
+}
+
+void solventsHandler(RequestContext& ctx) {
+  ctx.sendJson(200, solventListingJson(chem::solventListing(),
+                                       "CHEM21 selection guide of classical solvents: D. Prat et "
+                                       "al., Green Chem. 2016, 18, 288-296, "
+                                       "doi:10.1039/C5GC01008J"));
 }
 
 void listHandler(RequestContext& ctx) {
@@ -116,6 +128,13 @@ void patchHandler(RequestContext& ctx) {
   update.status = body.optString("status", 20);
   update.reason = body.optString("reason", 4000);
   db::Route route = updateRoute(ctx.runtime(), ctx.principal(), routeIdParam(ctx), update);
+  ctx.sendJson(200, routeJson(route, visibleTarget(ctx, route), true));
+}
+
+void putHandler(RequestContext& ctx) {
+  RouteReplacement replacement = readRouteReplacement(JsonFields(ctx.jsonBody()));
+  db::Route route =
+      replaceRouteSteps(ctx.runtime(), ctx.principal(), routeIdParam(ctx), std::move(replacement));
   ctx.sendJson(200, routeJson(route, visibleTarget(ctx, route), true));
 }
 
@@ -173,6 +192,23 @@ void getStepHandler(RequestContext& ctx) {
   std::int64_t routeId = routeIdParam(ctx);
   StepReport report = stepReport(ctx.runtime(), ctx.principal(), routeId, stepNumberParam(ctx));
   ctx.sendJson(200, stepJson(routeId, report.row, &report.analysis));
+}
+
+void stepDepictionHandler(RequestContext& ctx) {
+  std::int64_t routeId = routeIdParam(ctx);
+  std::int64_t number = stepNumberParam(ctx);
+  visibleRoute(ctx.runtime(), ctx.principal(), routeId);
+  auto step = ctx.runtime().db.read(
+      [&](db::Connection& c) { return db::findStep(c, ctx.principal(), routeId, number); });
+  if (!step) {
+    throw notFound("route " + std::to_string(routeId) + " has no step " + std::to_string(number));
+  }
+  chem::DepictionOptions options;
+  options.width = static_cast<int>(ctx.queryInt("width").value_or(600));
+  options.height = static_cast<int>(ctx.queryInt("height").value_or(200));
+  std::string svg = ctx.runtime().chem.depictStructure(
+      step->rxnBlock ? *step->rxnBlock : step->reactionSmiles, "reaction", options);
+  ctx.sendText(200, "image/svg+xml", svg);
 }
 
 void putStepHandler(RequestContext& ctx) {
@@ -264,6 +300,8 @@ void compoundRoutesHandler(RequestContext& ctx) {
 void addSynthesisEndpoints(Router& router) {
   router.add({"POST", "/api/reactions/metrics", Access::Authenticated, metricsHandler,
               "metrics of one reaction step without saving ({reaction_smiles, components?, ...})"});
+  router.add({"GET", "/api/solvents", Access::Public, solventsHandler,
+              "the CHEM21 solvents with their names (English, French) and densities"});
   router.add({"GET", "/api/routes", Access::Public, listHandler,
               "visible synthesis routes (start_up, target, status, lineage, page, page_size)"});
   router.add({"POST", "/api/routes", Access::StartUpMember, createHandler,
@@ -273,6 +311,8 @@ void addSynthesisEndpoints(Router& router) {
   router.add({"GET", "/api/routes/{id}", Access::Public, getHandler, "one route with its steps"});
   router.add({"PATCH", "/api/routes/{id}", Access::StartUpMember, patchHandler,
               "update a route (name, description, visibility, status validated|retired, reason)"});
+  router.add({"PUT", "/api/routes/{id}", Access::StartUpMember, putHandler,
+              "replace a draft route's steps (and name, description) in one transaction"});
   router.add({"POST", "/api/routes/{id}/retire", Access::StartUpMember, retireHandler,
               "retire a route ({reason}); never deleted"});
   addHistoryEndpoint(router, "/api/routes/{id}/history",
@@ -287,6 +327,8 @@ void addSynthesisEndpoints(Router& router) {
               "add a step to a draft route"});
   router.add({"GET", "/api/routes/{id}/steps/{number}", Access::Public, getStepHandler,
               "one step with its metrics"});
+  router.add({"GET", "/api/routes/{id}/steps/{number}/depiction.svg", Access::Public,
+              stepDepictionHandler, "SVG of a step's reaction scheme (width, height)"});
   router.add({"PUT", "/api/routes/{id}/steps/{number}", Access::StartUpMember, putStepHandler,
               "replace a step of a draft route (a new revision)"});
   router.add({"POST", "/api/routes/{id}/steps/{number}/retire", Access::StartUpMember,

@@ -7,6 +7,7 @@
 #include "common/password.h"
 #include "db/session_store.h"
 #include "db/user_store.h"
+#include "server/http/memory_sessions.h"
 
 namespace argan::server {
 namespace {
@@ -70,6 +71,8 @@ std::optional<std::string> sessionCookie(const Poco::Net::HTTPServerRequest& req
 Authentication authenticateRequest(const Poco::Net::HTTPServerRequest& request,
                                    Runtime& runtime) {
   Authentication auth;
+  // Audit entries of sign-ins made while the database could not be written.
+  if (runtime.sessions && runtime.sessions->pending() > 0) runtime.sessions->flush(runtime.db);
   if (request.has("Authorization")) {
     const std::string& header = request.get("Authorization");
     const std::string prefix = "Bearer ";
@@ -85,7 +88,8 @@ Authentication authenticateRequest(const Poco::Net::HTTPServerRequest& request,
     const std::int64_t now = runtime.clock.nowMicros();
     const std::string recent = isoFromMicros(now - kTouchIntervalUs);
     if (!found->token.lastUsedAt || *found->token.lastUsedAt < recent) {
-      runtime.db.write(
+      // A stamp, not a condition: a read-only or full disk, or a busy writer, skips it.
+      runtime.db.tryWrite(
           [&](db::Connection& c) { db::touchApiToken(c, found->token.id, isoFromMicros(now)); });
     }
     auth.principal = found->user.principal();
@@ -103,9 +107,31 @@ Authentication authenticateRequest(const Poco::Net::HTTPServerRequest& request,
   const std::string hash = tokenDigest(*secret);
   auto active = runtime.db.read(
       [&](db::Connection& c) { return db::findActiveSession(c, hash, now, idleUs); });
+  if (active && runtime.sessions && runtime.sessions->revokedStored(active->session.id)) {
+    active.reset();  // signed out while the database could not record it
+  }
+  if (!active && runtime.sessions) {
+    // A session made while the database could not be written.
+    if (auto memory = runtime.sessions->find(hash, now, idleUs)) {
+      auto user = runtime.db.read([&](db::Connection& c) { return db::findUser(c, memory->userId); });
+      if (user && !user->disabled()) {
+        db::ActiveSession from;
+        from.session.id = memory->id;
+        from.session.userId = memory->userId;
+        from.session.createdUs = memory->createdUs;
+        from.session.lastSeenUs = memory->lastSeenUs;
+        from.session.expiresUs = memory->expiresUs;
+        from.user = *user;
+        active = from;
+      }
+    }
+  }
   if (!active) throw sessionEnded();
-  if (now - active->session.lastSeenUs >= kTouchIntervalUs) {
-    runtime.db.write([&](db::Connection& c) { db::touchSession(c, active->session.id, now); });
+  if (active->session.id > 0 && now - active->session.lastSeenUs >= kTouchIntervalUs) {
+    // Activity is recorded when the database takes it; a read-only or full disk, or a busy
+    // writer, skips it (the idle timeout then counts from the last recorded activity).
+    runtime.db.tryWrite(
+        [&](db::Connection& c) { db::touchSession(c, active->session.id, now); });
   }
   auth.principal = active->user.principal();
   auth.kind = CredentialKind::Session;
@@ -153,14 +179,14 @@ void enforceCredentialRules(const Endpoint& route, const Poco::Net::HTTPServerRe
       throw permissionDenied(
           std::string(sent.empty() ? "missing" : "wrong") +
               " X-CSRF-Token header: a browser request that changes data must send the "
-              "csrf_token given by POST /api/session (or GET /api/session)",
+              "token of its session; reload the page and try again",
           {{"reason", "csrf"}});
     }
   }
   if (auth.mustChangePassword && route.session != SessionRule::PasswordChange) {
     throw permissionDenied(
         "you must change your one-time password before doing anything else: "
-        "POST /api/session/password {\"current_password\", \"new_password\"}",
+        "choose a new password of at least 10 characters",
         {{"reason", "password_change"}});
   }
 }

@@ -4,6 +4,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include "common/error.h"
+#include "db/user_store.h"
 #include "server/http/request_context.h"
 
 namespace argan::server {
@@ -28,9 +29,22 @@ std::string actorLabel(const db::AuditEntry& e, bool insider) {
 
 }  // namespace
 
+std::map<std::int64_t, std::string> userDisplayNames(db::Connection& c,
+                                                     const std::vector<std::int64_t>& ids) {
+  std::map<std::int64_t, std::string> out;
+  for (auto id : ids) {
+    if (out.count(id)) continue;
+    if (auto user = db::findUser(c, id)) {
+      out.emplace(id, user->displayName.empty() ? user->email : user->displayName);
+    }
+  }
+  return out;
+}
+
 Poco::JSON::Object::Ptr historyJson(const HistorySubject& subject,
                                     const std::vector<db::AuditEntry>& entries,
-                                    const db::Principal& viewer) {
+                                    const db::Principal& viewer,
+                                    const std::map<std::int64_t, std::string>& names) {
   const bool insider =
       viewer.isAdmin() || (subject.ownerStartUpId && viewer.belongsTo(*subject.ownerStartUpId));
   Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
@@ -45,6 +59,12 @@ Poco::JSON::Object::Ptr historyJson(const HistorySubject& subject,
       actor->set("id", Poco::Dynamic::Var());
     }
     actor->set("label", actorLabel(e, insider));
+    auto name = e.actorId ? names.find(*e.actorId) : names.end();
+    if (insider && name != names.end()) {
+      actor->set("name", name->second);
+    } else {
+      actor->set("name", Poco::Dynamic::Var());
+    }
     o->set("actor", actor);
     o->set("action", e.action);
     o->set("record_type", e.recordType);
@@ -83,9 +103,17 @@ void addHistoryEndpoint(Router& router, const std::string& pattern, const std::s
               [resolve = std::move(resolve)](RequestContext& ctx) {
                 HistorySubject subject = resolve(ctx);
                 if (subject.records.empty()) throw internalError("history of nothing");
-                auto entries = ctx.runtime().db.read(
-                    [&](db::Connection& c) { return db::auditEntriesFor(c, subject.records); });
-                ctx.sendJson(200, historyJson(subject, entries, ctx.principal()));
+                std::map<std::int64_t, std::string> names;
+                auto entries = ctx.runtime().db.read([&](db::Connection& c) {
+                  auto found = db::auditEntriesFor(c, subject.records);
+                  std::vector<std::int64_t> actors;
+                  for (const auto& e : found) {
+                    if (e.actorId) actors.push_back(*e.actorId);
+                  }
+                  names = userDisplayNames(c, actors);
+                  return found;
+                });
+                ctx.sendJson(200, historyJson(subject, entries, ctx.principal(), names));
               },
               summary});
 }

@@ -8,15 +8,17 @@
 //
 // The resolver finds the record *as the caller sees it* and throws NotFound otherwise (so a
 // hidden record's history answers 404 exactly like a missing one). The answer:
-//   {"record": {"type", "id"}, "items": [{"id", "at", "actor": {"id", "label"}, "action",
+//   {"record": {"type", "id"}, "items": [{"id", "at", "actor": {"id", "label", "name"}, "action",
 //    "record_type", "record_id", "before", "after", "reason", "hash"}], "total"}
 // oldest first; before/after are the row snapshots (JSON) or null. Actor labels carry the
-// e-mail only for administrators and members of the owning start-up.
+// e-mail only for administrators and members of the owning start-up; for them "name" is the
+// person's display name today (the e-mail when they have none), null for the others.
 #pragma once
 
 #include <Poco/JSON/Object.h>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,9 +42,14 @@ using HistoryResolver = std::function<HistorySubject(RequestContext&)>;
 void addHistoryEndpoint(Router& router, const std::string& pattern, const std::string& summary,
                      HistoryResolver resolve, Access access = Access::Public);
 
-// The history body for entries already loaded.
+// The history body for entries already loaded; `names` maps actor ids to display names.
 Poco::JSON::Object::Ptr historyJson(const HistorySubject& subject,
                                     const std::vector<db::AuditEntry>& entries,
-                                    const db::Principal& viewer);
+                                    const db::Principal& viewer,
+                                    const std::map<std::int64_t, std::string>& names = {});
+
+// Display names (the e-mail when a person has none) of the given user ids, for actor labels.
+std::map<std::int64_t, std::string> userDisplayNames(db::Connection& c,
+                                                     const std::vector<std::int64_t>& ids);
 
 }  // namespace argan::server

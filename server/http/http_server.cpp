@@ -12,10 +12,10 @@
 #include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/TCPServerConnection.h>
-#include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Timestamp.h>
 #include <Poco/URI.h>
+
+#include <malloc.h>
 
 #include <cerrno>
 #include <optional>
@@ -77,6 +77,13 @@ void sendError(Poco::Net::HTTPServerResponse& response, const Error& error, int 
   response.send() << body;
 }
 
+// The gate's socket under a request (null for a request that did not come through the gate).
+const GateSocketImpl* gateSocketOf(Poco::Net::HTTPServerRequest& request) {
+  auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+  if (!impl) return nullptr;
+  return dynamic_cast<const GateSocketImpl*>(impl->socket().impl());
+}
+
 class ArganRequestHandler : public Poco::Net::HTTPRequestHandler {
  public:
   ArganRequestHandler(Runtime& runtime, const Router& router)
@@ -99,7 +106,18 @@ class ArganRequestHandler : public Poco::Net::HTTPRequestHandler {
         serveStaticFile(request, response, runtime_.config.webRoot, path);
       }
     } catch (const Error& e) {
-      sendError(response, e);
+      // A body that stopped coming because it was too slow looks like a short body to the
+      // handler (the stream only sees its end): the answer says what happened.
+      if (const GateSocketImpl* socket = gateSocketOf(request); socket && socket->slowBody()) {
+        sendError(response,
+                  invalidArgument(socket->slowBodyMessage(), {{"limit", "min_body_rate_bytes_s"}}),
+                  408);
+      } else {
+        sendError(response, e);
+      }
+    } catch (const SlowBodyException& e) {
+      sendError(response, invalidArgument(e.message(), {{"limit", "min_body_rate_bytes_s"}}),
+                408);
     } catch (const Poco::Net::NetException&) {
       // The client went away mid-request; nothing to answer.
     } catch (const Poco::Exception& e) {
@@ -171,95 +189,72 @@ bool bodyConsumed(std::istream& body) {
   return body.eof() && !body.bad();
 }
 
-// One request on a connection whose head has arrived (the gate saw it). Poco's
-// HTTPServerConnection would loop over keep-alive requests on this thread, blocking in reads;
-// here the connection goes back to the gate after every answer.
-class GatedConnection : public Poco::Net::TCPServerConnection {
- public:
-  GatedConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
-                  Poco::Net::HTTPRequestHandlerFactory& factory, ConnectionGate& gate)
-      : TCPServerConnection(socket), params_(std::move(params)), factory_(factory), gate_(gate) {}
-
-  void run() override {
-    if (!gate_.beginRequest(socket())) {
-      gate_.endRequest(socket(), ConnectionGate::Ending::kOverloaded);
-      return;
-    }
-    auto ending = ConnectionGate::Ending::kClose;
-    std::optional<Error> answer;
-    Poco::Net::HTTPServerSession session(socket(), params_);
-    try {
-      Poco::Net::HTTPServerResponseImpl response(session);
-      Poco::Net::HTTPServerRequestImpl request(response, session, params_);
-      response.setDate(Poco::Timestamp());
-      response.setVersion(request.getVersion());
-      // A kept-alive connection waits for its next request in the gate, not on this thread.
-      response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive());
-      response.set("Server", "argan");
-      std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
-          factory_.createRequestHandler(request));
-      if (request.getExpectContinue()) response.sendContinue();
-      handler->handleRequest(request, response);
-      if (response.sent() && response.getKeepAlive() && bodyConsumed(request.stream())) {
-        ending = ConnectionGate::Ending::kKeepAlive;
-      }
-    } catch (const Poco::Net::NoMessageException&) {
-    } catch (const Poco::Net::MessageException& e) {
-      ending = ConnectionGate::Ending::kAnswer;
-      answer = invalidArgument("malformed HTTP request: " + e.message());
-    } catch (const Poco::Exception&) {
-      // The connection failed or was shut at its deadline: nothing more to answer.
-    } catch (const std::exception& e) {
-      Poco::Logger::get("argan.http").error("connection: %s", std::string(e.what()));
-    }
-    // Bytes of a pipelined request already read into the session cannot go back to the gate.
-    if (ending == ConnectionGate::Ending::kKeepAlive) {
-      Poco::Buffer<char> pipelined(0);
-      session.drainBuffer(pipelined);
-      if (pipelined.size() > 0) ending = ConnectionGate::Ending::kClose;
-    }
-    Poco::Net::StreamSocket detached = session.detachSocket();
-    gate_.endRequest(detached, ending, answer);
-  }
-
- private:
-  Poco::Net::HTTPServerParams::Ptr params_;
-  Poco::Net::HTTPRequestHandlerFactory& factory_;
-  ConnectionGate& gate_;
-};
-
-class GatedConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
- public:
-  GatedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
-                         Poco::Net::HTTPRequestHandlerFactory& factory,
-                         ConnectionGate& gate)
-      : params_(std::move(params)), factory_(factory), gate_(gate) {}
-  Poco::Net::TCPServerConnection* createConnection(
-      const Poco::Net::StreamSocket& socket) override {
-    return new GatedConnection(socket, params_, factory_, gate_);
-  }
-
- private:
-  Poco::Net::HTTPServerParams::Ptr params_;
-  Poco::Net::HTTPRequestHandlerFactory& factory_;
-  ConnectionGate& gate_;
-};
-
 }  // namespace
+
+// One request on a connection whose request the gate has (the head, and the body unless it
+// is large). Poco's HTTPServerConnection would loop over keep-alive requests on this thread,
+// blocking in reads; here the connection goes back to the gate after every answer.
+ConnectionGate::Ending HttpServer::serveRequest(Poco::Net::StreamSocket& socket,
+                                                std::optional<Error>& answer) {
+  auto ending = ConnectionGate::Ending::kClose;
+  auto* gated = dynamic_cast<GateSocketImpl*>(socket.impl());
+  Poco::Net::HTTPServerSession session(socket, params_);
+  try {
+    Poco::Net::HTTPServerResponseImpl response(session);
+    Poco::Net::HTTPServerRequestImpl request(response, session, params_);
+    response.setDate(Poco::Timestamp());
+    response.setVersion(request.getVersion());
+    // A kept-alive connection waits for its next request in the gate, not on this thread.
+    response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive());
+    response.set("Server", "argan");
+    std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
+        handlers_->createRequestHandler(request));
+    // The gate answers "100 Continue" itself when it reads the body.
+    if (request.getExpectContinue() && !(gated && gated->continueSent())) {
+      response.sendContinue();
+    }
+    handler->handleRequest(request, response);
+    if (response.sent() && response.getKeepAlive() && bodyConsumed(request.stream())) {
+      ending = ConnectionGate::Ending::kKeepAlive;
+    }
+  } catch (const Poco::Net::NoMessageException&) {
+  } catch (const Poco::Net::MessageException& e) {
+    ending = ConnectionGate::Ending::kAnswer;
+    answer = invalidArgument("malformed HTTP request: " + e.message());
+  } catch (const Poco::Exception&) {
+    // The connection failed or was shut at its deadline: nothing more to answer.
+  } catch (const std::exception& e) {
+    Poco::Logger::get("argan.http").error("connection: %s", std::string(e.what()));
+  }
+  // Bytes of a pipelined request already read into the session cannot go back to the gate.
+  if (ending == ConnectionGate::Ending::kKeepAlive) {
+    Poco::Buffer<char> pipelined(0);
+    session.drainBuffer(pipelined);
+    if (pipelined.size() > 0) ending = ConnectionGate::Ending::kClose;
+  }
+  // The session would close the socket; the gate owns it.
+  session.detachSocket();
+  return ending;
+}
 
 GateOptions gateOptionsFor(const AppConfig& config) {
   GateOptions o;
-  o.maxConnections = config.threads + config.maxQueued;
+  o.threads = config.threads;
+  o.maxQueued = config.maxQueued;
+  o.maxPending = config.maxPendingConnections;
   o.maxConnectionsPerClient = config.maxConnectionsPerClient;
   o.headerTimeoutMs = config.headerTimeoutMs;
   o.keepAliveTimeoutMs = config.keepAliveTimeoutMs;
+  o.bodyIdleTimeoutMs = config.bodyIdleTimeoutMs;
+  o.minBodyRate = config.minBodyRateBytesPerSecond;
+  o.bufferBodyBytes = config.maxBodyBytes;
+  o.maxStreamingThreads = std::max(1, config.threads / 2);
   o.requestDeadlineMs = config.requestDeadlineSeconds * 1000;
   o.maxQueueWaitMs = config.maxQueueWaitMs;
   return o;
 }
 
-HttpServer::HttpServer(Runtime& runtime, const Router& router)
-    : runtime_(runtime), router_(router) {
+HttpServer::HttpServer(Runtime& runtime, const Router& router) : runtime_(runtime) {
   const AppConfig& config = runtime.config;
   Poco::Net::SocketAddress address(config.host, static_cast<Poco::UInt16>(config.port));
   // A deep backlog: in a connection storm the kernel holds connections until the gate
@@ -276,36 +271,30 @@ HttpServer::HttpServer(Runtime& runtime, const Router& router)
   }
   socket.listen(/*backlog=*/1024);
   port_ = socket.address().port();
-  GateOptions gateOptions = gateOptionsFor(config);
   params_ = new Poco::Net::HTTPServerParams;
-  params_->setMaxThreads(config.threads);
-  // Admission happens in the gate; the dispatcher's own queue must never refuse.
-  params_->setMaxQueued(gateOptions.maxConnections + 1);
   params_->setTimeout(Poco::Timespan(config.requestTimeoutSeconds, 0));
   params_->setKeepAlive(true);
   params_->setServerName("argan");
-  // A fixed pool: the thread count does not grow with load.
-  pool_ = std::make_unique<Poco::ThreadPool>(config.threads, config.threads, 60);
   handlers_ = std::make_unique<ArganHandlerFactory>(runtime, router);
-  gate_ = std::make_unique<ConnectionGate>(socket, gateOptions,
-                                           [this](const Poco::Net::StreamSocket& s) {
-                                             dispatcher_->enqueue(s);
-                                           });
-  dispatcher_ = new Poco::Net::TCPServerDispatcher(
-      new GatedConnectionFactory(params_, *handlers_, *gate_), *pool_, params_);
+  gate_ = std::make_unique<ConnectionGate>(
+      socket, gateOptionsFor(config),
+      [this](Poco::Net::StreamSocket& s, const RequestHead&, std::optional<Error>& answer) {
+        return serveRequest(s, answer);
+      },
+      [this] {
+        // After a burst of requests, memory the burst used goes back to the system: SQLite's
+        // page caches of the idle connections, and what the allocator holds free.
+        runtime_.db.releaseMemory();
+        ::malloc_trim(0);
+      });
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() { stop(0); }
 
 void HttpServer::start() { gate_->start(); }
 
-void HttpServer::stop() {
-  if (!dispatcher_) return;
-  gate_->stop();         // no new connections; idle ones closed
-  dispatcher_->stop();   // queued connections dropped
-  pool_->joinAll();      // requests being served finish
-  dispatcher_->release();
-  dispatcher_ = nullptr;
+void HttpServer::stop(int graceMs) {
+  if (gate_) gate_->stop(graceMs);  // no new connections; requests being served finish
 }
 
 int HttpServer::port() const { return port_; }

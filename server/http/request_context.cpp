@@ -134,9 +134,13 @@ constexpr std::streamsize kDrainLimit = 64 * 1024 * 1024;
 void drain(std::istream& in) {
   char buffer[65536];
   std::streamsize total = 0;
-  while (in && total < kDrainLimit) {
-    in.read(buffer, sizeof buffer);
-    total += in.gcount();
+  try {
+    while (in && total < kDrainLimit) {
+      in.read(buffer, sizeof buffer);
+      total += in.gcount();
+    }
+  } catch (...) {
+    // The body stopped coming (slow, cut off): the 413 is still the answer.
   }
 }
 

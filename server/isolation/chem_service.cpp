@@ -88,6 +88,11 @@ std::string InProcessChemService::depictPickle(const std::string& pickle,
 std::string InProcessChemService::depictStructure(const std::string& text,
                                                   const std::string& format,
                                                   const chem::DepictionOptions& options) {
+  if (format == "reaction") {
+    chem::ReactionLimits reactionLimits;
+    reactionLimits.structure = limits_;
+    return chem::depictReactionSvg(text, options, reactionLimits);
+  }
   chem::ParsedStructure parsed =
       chem::parseStructure(text, chem::resolveFormat(format, text), limits_);
   return chem::depictSvg(*parsed.mol, options);

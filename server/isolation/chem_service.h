@@ -35,7 +35,8 @@ class ChemService {
   virtual std::string depictPickle(const std::string& pickle,
                                    const chem::DepictionOptions& options) = 0;
 
-  // SVG of submitted structure text, as drawn (not standardised).
+  // SVG of submitted structure text, as drawn (not standardised). Format "reaction": a
+  // reaction SMILES or RXN file, drawn as a scheme (chem::depictReactionSvg).
   virtual std::string depictStructure(const std::string& text, const std::string& format,
                                       const chem::DepictionOptions& options) = 0;
 

@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <typeinfo>
 #include <list>
 #include <memory>
 #include <new>
@@ -208,9 +209,10 @@ int runChemWorker(const std::vector<std::string>& args) {
     }
     std::string response;
     bool exitAfter = false;
+    std::string method;
     try {
       wire::WireReader in(frame);
-      std::string method = in.bytes();
+      method = in.bytes();
       if (settings.testMethods && method == "test.fault_next") {
         wire::get(in, pendingFault);
         in.expectEnd();
@@ -250,12 +252,23 @@ int runChemWorker(const std::vector<std::string>& args) {
           wire::Status::kErrorWorkerExits);
       exitAfter = true;
     } catch (const std::exception& e) {
+      // Chemistry on untrusted input that failed in a way nothing above mapped (a C++
+      // library error inside the toolkit): the input's fault, told without the library's
+      // words, which go to the server's log.
+      std::cerr << "argan chem-worker: " << method << ": unmapped " << typeid(e).name() << ": "
+                << e.what() << std::endl;
       response = errorResponse(
-          internalError(std::string("unexpected error in the chemistry worker: ") + e.what()),
+          invalidArgument("the input could not be processed: the chemistry toolkit failed "
+                          "on it (check its format)",
+                          {{"reason", "toolkit_rejected"}}),
           wire::Status::kError);
     } catch (...) {
-      response = errorResponse(internalError("unexpected error in the chemistry worker"),
-                               wire::Status::kError);
+      std::cerr << "argan chem-worker: " << method << ": unknown exception" << std::endl;
+      response = errorResponse(
+          invalidArgument("the input could not be processed: the chemistry toolkit failed "
+                          "on it (check its format)",
+                          {{"reason", "toolkit_rejected"}}),
+          wire::Status::kError);
     }
     try {
       wire::writeFrame(fd, response);

@@ -8,11 +8,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <iostream>
 #include <cstring>
 #include <optional>
 #include <thread>
 
+#include "common/digest.h"
 #include "common/error.h"
 
 extern char** environ;
@@ -181,8 +184,10 @@ void GuardedChemService::awaitReady(Worker& worker) {
   if (worker.exchange(ping.data(), deadline, reply) != Worker::Outcome::kAnswered ||
       reply.empty() || reply[0] != static_cast<char>(wire::Status::kOk)) {
     std::string how = worker.endDescription();
-    throw unavailable("the chemistry worker (" + options_.executable + " chem-worker) " + how +
-                      " instead of starting");
+    std::cerr << "argan: the chemistry worker (" << options_.executable << " chem-worker) " << how
+              << " instead of starting" << std::endl;
+    throw unavailable("the chemistry worker " + how + " instead of starting; try again shortly",
+                      {{"retry_after_s", std::int64_t{2}}});
   }
   worker.ready = true;
 }
@@ -191,7 +196,8 @@ std::unique_ptr<GuardedChemService::Worker> GuardedChemService::spawnWorker() {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
     throw unavailable(std::string("cannot create a chemistry worker socket: ") +
-                      std::strerror(errno));
+                          std::strerror(errno),
+                      {{"retry_after_s", std::int64_t{2}}});
   }
   std::vector<std::string> args = {"argan", "chem-worker", "--memory-mb",
                                    std::to_string(options_.memoryMb), "--cpu-seconds",
@@ -229,8 +235,10 @@ std::unique_ptr<GuardedChemService::Worker> GuardedChemService::spawnWorker() {
   ::close(sv[1]);
   if (rc != 0) {
     ::close(sv[0]);
-    throw unavailable("cannot start the chemistry worker " + options_.executable + ": " +
-                      std::strerror(rc));
+    std::cerr << "argan: cannot start the chemistry worker " << options_.executable << ": "
+              << std::strerror(rc) << std::endl;
+    throw unavailable(std::string("cannot start a chemistry worker: ") + std::strerror(rc),
+                      {{"retry_after_s", std::int64_t{2}}});
   }
   ::fcntl(sv[0], F_SETFL, ::fcntl(sv[0], F_GETFL) | O_NONBLOCK);
   count(&ChemWorkerStats::spawned);
@@ -301,7 +309,7 @@ void GuardedChemService::release(std::unique_ptr<Worker> worker, bool replace) {
   available_.notify_one();
 }
 
-Error GuardedChemService::failure(Worker& worker, bool timedOut) {
+Error GuardedChemService::failure(Worker& worker, bool timedOut, const std::string& request) {
   if (timedOut) {
     worker.kill();
     count(&ChemWorkerStats::timedOut);
@@ -311,15 +319,44 @@ Error GuardedChemService::failure(Worker& worker, bool timedOut) {
         {{"limit", "chem_time_limit_ms"},
          {"value", static_cast<std::int64_t>(options_.timeoutMs)}});
   }
-  std::string how = worker.endDescription();
+  worker.endDescription();
   count(&ChemWorkerStats::crashed);
-  bool cpu = WIFSIGNALED(worker.status()) && WTERMSIG(worker.status()) == SIGXCPU;
-  Error error = invalidArgument(
-      "the structure could not be processed within the limits (the chemistry worker " + how +
-          "); nothing was saved",
-      {{"limit", cpu ? "chem_cpu_seconds" : "chem_worker_crash"}});
-  if (cpu) error.with("value", static_cast<std::int64_t>(options_.cpuSeconds));
-  return error;
+  const int status = worker.status();
+  const int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  if (sig == SIGXCPU) {
+    return invalidArgument(
+        "the structure could not be processed within the limits (more than " +
+            std::to_string(options_.cpuSeconds) + " CPU seconds); nothing was saved",
+        {{"limit", "chem_cpu_seconds"},
+         {"value", static_cast<std::int64_t>(options_.cpuSeconds)}});
+  }
+  const bool crashSignal =
+      sig == SIGSEGV || sig == SIGABRT || sig == SIGBUS || sig == SIGFPE || sig == SIGILL;
+  const std::string digest = sha256Hex(request);
+  bool again = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (crashSignal) {
+      auto seen = std::find(crashedRequests_.begin(), crashedRequests_.end(), digest);
+      again = seen != crashedRequests_.end();
+      if (!again) {
+        if (crashedRequests_.size() >= kRememberedCrashes) crashedRequests_.erase(crashedRequests_.begin());
+        crashedRequests_.push_back(digest);
+      }
+    }
+  }
+  if (again) {
+    return invalidArgument(
+        "the structure could not be processed within the limits (it made the chemistry "
+        "toolkit crash twice); nothing was saved",
+        {{"limit", "chem_worker_crash"}});
+  }
+  // Not known to be the input's fault (killed from outside, out of memory, a first crash):
+  // the worker has been replaced; the same request may well succeed now.
+  return unavailable(
+      "the chemistry worker stopped while handling this request (" + describeStatus(status) +
+          "); it has been restarted: try again; nothing was saved",
+      {{"retry_after_s", std::int64_t{1}}, {"reason", "chem_worker_died"}});
 }
 
 std::string GuardedChemService::call(const std::string& method, const std::string& arguments) {
@@ -340,7 +377,7 @@ std::string GuardedChemService::call(const std::string& method, const std::strin
   }
   ++worker->calls;
   if (outcome != Worker::Outcome::kAnswered) {
-    Error error = failure(*worker, outcome == Worker::Outcome::kTimedOut);
+    Error error = failure(*worker, outcome == Worker::Outcome::kTimedOut, request.data());
     release(std::move(worker), /*replace=*/true);
     throw error;
   }

@@ -6,11 +6,16 @@
 // per-request CPU limits, talking length-prefixed frames (chem_wire.h) over a socketpair.
 // A call leases an idle worker (waiting at most queueTimeoutMs, then Unavailable/503), sends
 // the method name and arguments, and waits at most timeoutMs of wall-clock time for the
-// answer. When the worker crashes, exceeds a limit, or does not answer in time, it is killed
-// and replaced, and *that* call throws InvalidArgument ("the structure could not be processed
-// within the limits", details.limit = chem_time_limit_ms | chem_memory_mb | chem_worker_crash);
-// other calls, on other workers, are not affected. Errors the chemistry raises (bad SMILES,
-// ...) come back as the same argan::Error they were in the worker.
+// answer. When the worker exceeds a limit or does not answer in time, it is killed and
+// replaced, and *that* call throws InvalidArgument ("the structure could not be processed
+// within the limits", details.limit = chem_time_limit_ms | chem_memory_mb | chem_cpu_seconds).
+// When the worker dies otherwise (a signal, an exit), the call throws Unavailable (503 with
+// Retry-After: the worker was replaced, try again) — unless the very same request killed a
+// worker with a crash signal (SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL) before, among the
+// last kRememberedCrashes: then the input is what crashes the toolkit, and the call throws
+// InvalidArgument (details.limit = chem_worker_crash). Other calls, on other workers, are
+// not affected. Errors the chemistry raises (bad SMILES, ...) come back as the same
+// argan::Error they were in the worker. Messages never name the executable or a path.
 //
 // Threads: every method may be called from any thread. The service owns its workers: the
 // destructor closes their sockets (they exit) and reaps them, killing stragglers.
@@ -105,8 +110,9 @@ class GuardedChemService : public ChemService {
   std::unique_ptr<Worker> lease();
   // Returns a leased worker to the pool; `replace` (or too many calls) starts a new one.
   void release(std::unique_ptr<Worker> worker, bool replace);
-  // The error for a call whose worker did not answer; kills and reaps it.
-  Error failure(Worker& worker, bool timedOut);
+  // The error for a call whose worker did not answer; kills and reaps it. `request` is the
+  // request frame (crashes are remembered by its digest).
+  Error failure(Worker& worker, bool timedOut, const std::string& request);
   void count(std::uint64_t ChemWorkerStats::*field);
 
   ChemWorkerOptions options_;
@@ -115,6 +121,8 @@ class GuardedChemService : public ChemService {
   std::vector<std::unique_ptr<Worker>> idle_;
   std::vector<pid_t> busyPids_;  // leased workers
   ChemWorkerStats stats_;
+  static constexpr std::size_t kRememberedCrashes = 64;
+  std::vector<std::string> crashedRequests_;  // digests of requests that crashed a worker
 };
 
 }  // namespace argan::server

@@ -332,6 +332,7 @@ Object::Ptr inquiryJson(const db::Inquiry& q, bool withMessages) {
   o->set("subject", q.subject);
   o->set("status", q.status);
   o->set("message_count", q.messageCount);
+  o->set("unread", q.unread);
   o->set("created_at", q.createdAt);
   o->set("updated_at", q.updatedAt);
   if (withMessages) {

@@ -286,7 +286,7 @@ Object::Ptr routeMetricsJson(const RouteReport& report, const std::optional<db::
   o->set("route", routeJson(report.route, target, /*withSteps=*/false));
   o->set("basis",
          "per kg of final product; cumulative mass metrics follow the ACS GCI "
-         "convergent PMI convention (docs/metrics.md)");
+         "convergent PMI convention");
   o->set("complete", a.complete);
   o->set("problems", stringArray(a.problems));
   setOptional(o, "final_step", a.finalStep);
@@ -413,6 +413,44 @@ Object::Ptr routeComparisonJson(const std::vector<RouteReport>& reports,
   }
   o->set("principles", principles);
   return o;
+}
+
+Object::Ptr solventListingJson(const std::vector<chem::SolventListing>& solvents,
+                               const std::string& reference) {
+  Array::Ptr items = new Array;
+  for (const auto& s : solvents) {
+    Object::Ptr o = orderedObject();
+    o->set("chem21_number", s.number);
+    o->set("name", s.name);
+    o->set("alt_name", s.altName);
+    o->set("name_fr", s.nameFr);
+    o->set("family", s.family);
+    o->set("cas", s.cas);
+    o->set("smiles", s.smiles);
+    o->set("formula", s.formula);
+    setOptional(o, "molar_mass", s.molarMass);
+    setOptional(o, "boiling_point_c", s.boilingPointC);
+    if (s.density) {
+      Object::Ptr d = orderedObject();
+      d->set("value", *s.density);
+      d->set("unit", "g/mL");
+      setOptional(d, "temperature_c", s.densityTemperatureC);
+      o->set("density", d);
+    } else {
+      o->set("density", Poco::Dynamic::Var());
+    }
+    o->set("ranking", s.ranking);
+    o->set("ranking_default", s.rankingDefault);
+    o->set("safety_score", s.safetyScore);
+    o->set("health_score", s.healthScore);
+    o->set("environment_score", s.environmentScore);
+    items->add(o);
+  }
+  Object::Ptr out = orderedObject();
+  out->set("items", items);
+  out->set("total", static_cast<std::int64_t>(solvents.size()));
+  out->set("reference", reference);
+  return out;
 }
 
 }  // namespace argan::server

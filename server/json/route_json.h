@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "chem/reaction_types.h"
+#include "chem/solvent_table.h"
 #include "db/registry_store.h"
 #include "db/route_store.h"
 #include "server/registry/synthesis_routes.h"
@@ -43,5 +44,12 @@ Poco::JSON::Object::Ptr routeComparisonJson(
     const std::vector<std::optional<db::Compound>>& targets);
 
 Poco::JSON::Object::Ptr metricJson(const chem::Metric& metric);
+
+// GET /api/solvents: {"items": [{"chem21_number", "name", "alt_name", "name_fr", "family",
+// "cas", "smiles", "formula", "molar_mass", "boiling_point_c", "density": {"value", "unit",
+// "temperature_c"}, "ranking", "ranking_default", "safety_score", "health_score",
+// "environment_score"}], "total", "reference"}
+Poco::JSON::Object::Ptr solventListingJson(const std::vector<chem::SolventListing>& solvents,
+                                           const std::string& reference);
 
 }  // namespace argan::server

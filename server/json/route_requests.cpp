@@ -106,6 +106,25 @@ StepDraft readStep(const JsonFields& f) {
   return d;
 }
 
+namespace {
+
+std::vector<StepDraft> readSteps(const Poco::JSON::Array::Ptr& steps) {
+  if (steps->size() > kMaxRouteSteps) {
+    throw invalidArgument("too many steps (at most " + std::to_string(kMaxRouteSteps) + ")",
+                          {{"field", "steps"}});
+  }
+  std::vector<StepDraft> out;
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    std::string path = "steps[" + std::to_string(i) + "]";
+    Poco::JSON::Object::Ptr item = steps->getObject(static_cast<unsigned>(i));
+    if (!item) throw invalidArgument("'" + path + "' must be an object", {{"field", path}});
+    out.push_back(readStep(JsonFields(item, path)));
+  }
+  return out;
+}
+
+}  // namespace
+
 RouteCreation readRouteCreation(const JsonFields& body) {
   body.allowOnly({"start_up", "target_compound", "name", "description", "visibility", "steps"});
   RouteCreation creation;
@@ -121,19 +140,25 @@ RouteCreation readRouteCreation(const JsonFields& body) {
   creation.name = body.reqString("name", 400);
   creation.description = body.optString("description", 20000).value_or("");
   creation.visibility = body.optString("visibility", 20).value_or("start-up");
-  if (auto steps = body.optArray("steps")) {
-    if (steps->size() > kMaxRouteSteps) {
-      throw invalidArgument("too many steps (at most " + std::to_string(kMaxRouteSteps) + ")",
-                            {{"field", "steps"}});
-    }
-    for (std::size_t i = 0; i < steps->size(); ++i) {
-      std::string path = "steps[" + std::to_string(i) + "]";
-      Poco::JSON::Object::Ptr item = steps->getObject(static_cast<unsigned>(i));
-      if (!item) throw invalidArgument("'" + path + "' must be an object", {{"field", path}});
-      creation.steps.push_back(readStep(JsonFields(item, path)));
-    }
-  }
+  if (auto steps = body.optArray("steps")) creation.steps = readSteps(steps);
   return creation;
+}
+
+RouteReplacement readRouteReplacement(const JsonFields& body) {
+  body.allowOnly({"name", "description", "steps"});
+  RouteReplacement replacement;
+  replacement.name = body.optString("name", 400);
+  if (replacement.name && replacement.name->empty()) {
+    throw invalidArgument("the route needs a name", {{"field", "name"}, {"reason", "required"}});
+  }
+  replacement.description = body.optString("description", 20000);
+  auto steps = body.optArray("steps");
+  if (!steps) {
+    throw invalidArgument("the steps are required (an empty list removes every step)",
+                          {{"field", "steps"}, {"reason", "required"}});
+  }
+  replacement.steps = readSteps(steps);
+  return replacement;
 }
 
 }  // namespace argan::server

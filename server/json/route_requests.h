@@ -29,4 +29,7 @@ StepDraft readStep(const JsonFields& f);
 // {"start_up", "target_compound", "name", "description", "visibility", "steps": [...]}
 RouteCreation readRouteCreation(const JsonFields& body);
 
+// {"name"?, "description"?, "steps": [...]} (PUT /api/routes/{id}: the draft's steps replaced)
+RouteReplacement readRouteReplacement(const JsonFields& body);
+
 }  // namespace argan::server

@@ -113,7 +113,7 @@ void checkLinkedStructures(const chem::ReactionAnalysis& a, const Linked& linked
       throw invalidArgument(field + ": '" + r.smiles + "' is not the structure of " +
                                 it->second.code() + " (" + it->second.identity.canonicalSmiles +
                                 ")",
-                            {{"field", field}});
+                            {{"field", field}, {"reason", "compound_mismatch"}});
     }
   }
 }
@@ -225,6 +225,30 @@ PreparedStep prepare(Runtime& runtime, const db::Principal& who, StepDraft draft
   return p;
 }
 
+// Prepares the steps of a whole route; an error names the step ("steps[1].components[0]").
+std::vector<db::RouteStepRow> prepareSteps(Runtime& runtime, const db::Principal& who,
+                                           std::vector<StepDraft> steps) {
+  std::vector<db::RouteStepRow> rows;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    try {
+      rows.push_back(prepare(runtime, who, std::move(steps[i])).row);
+    } catch (Error& e) {
+      std::string field = "steps[" + std::to_string(i) + "]";
+      auto f = e.details().find("field");
+      if (f != e.details().end() && std::holds_alternative<std::string>(f->second)) {
+        field += "." + std::get<std::string>(f->second);
+      } else if (e.code() == ErrorCode::InvalidArgument) {
+        field += ".reaction_smiles";
+      }
+      ErrorDetails details(e.details());
+      details["step"] = static_cast<std::int64_t>(i + 1);
+      throw Error(e.code(), "step " + std::to_string(i + 1) + ": " + e.what(), std::move(details))
+          .with("field", field);
+    }
+  }
+  return rows;
+}
+
 // Links components to the registered parents of the route's start-up by InChIKey.
 void autoLink(db::Connection& c, std::int64_t startUpId, db::RouteStepRow& row) {
   for (auto& comp : row.components) {
@@ -275,9 +299,10 @@ db::Route routeForWrite(db::Connection& c, const db::Principal& who, std::int64_
   if (route->status != "draft") {
     throw failedPrecondition("route " + std::to_string(routeId) + " is " + route->status +
                                  "; only draft routes have their steps changed (create a new "
-                                 "version: POST /api/routes/" +
-                                 std::to_string(routeId) + "/versions)",
-                             {{"field", "status"}, {"status", route->status}});
+                                 "version of it to change it)",
+                             {{"field", "status"},
+                              {"status", route->status},
+                              {"reason", "route_not_draft"}});
   }
   return *route;
 }
@@ -387,23 +412,7 @@ db::Route createRoute(Runtime& runtime, const db::Principal& who, RouteCreation 
                           {{"field", "target_compound"}});
   }
   db::Compound target = visibleCompound(runtime, who, creation.targetCompound, "target_compound");
-  std::vector<db::RouteStepRow> rows;
-  for (std::size_t i = 0; i < creation.steps.size(); ++i) {
-    try {
-      rows.push_back(prepare(runtime, who, std::move(creation.steps[i])).row);
-    } catch (Error& e) {
-      std::string field = "steps[" + std::to_string(i) + "]";
-      auto f = e.details().find("field");
-      if (f != e.details().end() && std::holds_alternative<std::string>(f->second)) {
-        field += "." + std::get<std::string>(f->second);
-      }
-      throw Error(
-          e.code(),
-          "steps[" + std::to_string(i) + "] (step " + std::to_string(i + 1) + "): " + e.what(),
-          ErrorDetails(e.details()))
-          .with("field", field);
-    }
-  }
+  std::vector<db::RouteStepRow> rows = prepareSteps(runtime, who, std::move(creation.steps));
   db::RouteDraft draft;
   draft.startUpId = startUp;
   draft.targetCompoundId = target.id;
@@ -420,6 +429,38 @@ db::Route createRoute(Runtime& runtime, const db::Principal& who, RouteCreation 
       publishRoute(c, runtime.clock, who, route, creation.visibility, std::nullopt);
     }
     return *db::findRoute(c, who, route.id);
+  });
+}
+
+db::Route replaceRouteSteps(Runtime& runtime, const db::Principal& who, std::int64_t routeId,
+                            RouteReplacement replacement) {
+  db::Route route = visibleRoute(runtime, who, routeId);
+  authorizeWrite(who, route);
+  std::vector<db::RouteStepRow> rows =
+      prepareSteps(runtime, who, std::move(replacement.steps));
+  return runtime.db.write([&](db::Connection& c) {
+    db::Route current = routeForWrite(c, who, routeId);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      rows[i].number = static_cast<std::int64_t>(i + 1);
+      autoLink(c, current.startUpId, rows[i]);
+    }
+    try {
+      checkGraph(rows);
+    } catch (Error& e) {
+      if (!e.details().count("field")) e.with("field", "steps");
+      throw;
+    }
+    db::replaceSteps(c, runtime.clock, who, routeId, std::move(rows),
+                     "removed when the route's steps were replaced");
+    db::RouteUpdate rest;
+    if (replacement.name && *replacement.name != current.name) rest.name = replacement.name;
+    if (replacement.description && *replacement.description != current.description) {
+      rest.description = replacement.description;
+    }
+    if (rest.name || rest.description) db::updateRoute(c, runtime.clock, who, routeId, rest);
+    auto after = db::findRoute(c, who, routeId);
+    if (!after) throw internalError("route " + std::to_string(routeId) + " vanished");
+    return *after;
   });
 }
 
@@ -495,10 +536,12 @@ db::Route updateRoute(Runtime& runtime, const db::Principal& who, std::int64_t r
   std::vector<std::int64_t> analysedSteps;
   if (update.status && *update.status == "validated" && route.status == "draft") {
     if (route.steps.empty()) {
-      throw failedPrecondition("a route without steps cannot be validated", {{"field", "status"}});
+      throw failedPrecondition("a route without steps cannot be validated",
+                               {{"field", "status"}, {"reason", "route_incomplete"}});
     }
     chem::RouteAnalysis analysis = runtime.chem.analyseRoute(routeInputOf(route));
     std::vector<std::string> problems;
+    std::string reason = "route_incomplete";
     for (const auto& s : analysis.steps) {
       if (!s.ok) problems.push_back("step " + std::to_string(s.number) + ": " + s.error);
     }
@@ -516,6 +559,7 @@ db::Route updateRoute(Runtime& runtime, const db::Principal& who, std::int64_t r
       });
       if (!target || product.inchiKey.size() < 14 ||
           product.inchiKey.compare(0, 14, target->identity.inchiKey, 0, 14) != 0) {
+        reason = "target_mismatch";
         problems.push_back("the final step (" + std::to_string(*analysis.finalStep) + ") makes " +
                            product.canonicalSmiles + ", not the target compound " +
                            db::compoundCode(route.targetCompoundId) +
@@ -526,7 +570,7 @@ db::Route updateRoute(Runtime& runtime, const db::Principal& who, std::int64_t r
       std::string text;
       for (const auto& p : problems) text += (text.empty() ? "" : "; ") + p;
       throw failedPrecondition("route " + std::to_string(routeId) + " cannot be validated: " + text,
-                               {{"field", "status"}});
+                               {{"field", "status"}, {"reason", reason}});
     }
     for (const auto& s : route.steps) analysedSteps.push_back(s.id);
   }

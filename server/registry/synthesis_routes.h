@@ -46,6 +46,13 @@ struct RouteCreation {
   std::vector<StepDraft> steps;
 };
 
+// A draft route's new name, description and steps, all saved together (PUT /api/routes/{id}).
+struct RouteReplacement {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::vector<StepDraft> steps;  // numbered 1..n in order; from_step refers to these numbers
+};
+
 // A stored step with its analysis.
 struct StepReport {
   db::RouteStepRow row;
@@ -68,6 +75,13 @@ StepReport addRouteStep(Runtime& runtime, const db::Principal& who, std::int64_t
                         StepDraft draft);
 StepReport replaceRouteStep(Runtime& runtime, const db::Principal& who, std::int64_t routeId,
                             std::int64_t number, StepDraft draft);
+// Replaces a draft's steps (and name, description) in one transaction: every step is
+// analysed first, then the graph of the new steps is checked and everything is written, or
+// nothing is (errors name "steps[i].<field>" as creating a route does). Unchanged steps keep
+// their revision; steps beyond the new list are retired. FailedPrecondition (reason
+// "route_not_draft") for a validated or retired route.
+db::Route replaceRouteSteps(Runtime& runtime, const db::Principal& who, std::int64_t routeId,
+                            RouteReplacement replacement);
 // FailedPrecondition when another step uses this step's product.
 void retireRouteStep(Runtime& runtime, const db::Principal& who, std::int64_t routeId,
                      std::int64_t number, const std::string& reason);

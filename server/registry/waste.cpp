@@ -103,8 +103,9 @@ void checkTransport(const std::optional<std::string>& vehicle, const std::option
 void checkCharacterisation(const Characterisation& values, const std::string& field) {
   for (const auto& [key, value] : values) {
     const auto& props = characterisationProperties();
+    const std::string& name = key;  // a lambda may not capture a structured binding (C++17)
     auto it = std::find_if(props.begin(), props.end(),
-                           [&](const CharacterisationProperty& p) { return p.key == key; });
+                           [&](const CharacterisationProperty& p) { return p.key == name; });
     if (it == props.end()) {
       std::vector<std::string> keys;
       for (const auto& p : props) keys.push_back(p.key);

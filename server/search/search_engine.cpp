@@ -188,7 +188,36 @@ SearchOutcome SearchEngine::substructure(const IndexSnapshot& index,
                                          const chem::SubstructureQuerySpec& query,
                                          const ScanFilter& filter,
                                          const SubstructureOptions& options) {
-  chem::SubstructureMatcher matcher(query);
+  // Matchers: one shared by every thread, or, for recursive SMARTS (RDKit keeps per-query
+  // state), one per thread at a time, dropped after an interrupted match.
+  auto first = std::make_unique<chem::SubstructureMatcher>(query);
+  const bool perThread = first->recursive();
+  std::mutex matchersMutex;
+  std::vector<std::unique_ptr<chem::SubstructureMatcher>> idleMatchers;
+  idleMatchers.push_back(std::move(first));
+  auto takeMatcher = [&]() {
+    {
+      std::lock_guard<std::mutex> lock(matchersMutex);
+      if (!idleMatchers.empty()) {
+        auto m = std::move(idleMatchers.back());
+        idleMatchers.pop_back();
+        return m;
+      }
+    }
+    return std::make_unique<chem::SubstructureMatcher>(query);
+  };
+  auto giveBack = [&](std::unique_ptr<chem::SubstructureMatcher> m) {
+    std::lock_guard<std::mutex> lock(matchersMutex);
+    idleMatchers.push_back(std::move(m));
+  };
+  std::unique_ptr<chem::SubstructureMatcher> shared;
+  if (!perThread) shared = takeMatcher();
+  chem::MatchLimit limit;
+  limit.deadline = options.deadline;
+  limit.cancel = options.cancel;
+  auto cancelled = [&] {
+    return options.cancel && options.cancel->load(std::memory_order_relaxed);
+  };
   std::uint64_t q[IndexSegment::kWords];
   chem::loadFingerprint(query.patternFingerprint, q);
   std::vector<unsigned> queryBits;
@@ -214,20 +243,30 @@ SearchOutcome SearchEngine::substructure(const IndexSnapshot& index,
     const std::size_t grain = 16;
     pool_.parallelFor((n + grain - 1) / grain, [&](std::size_t g) {
       if (late.load(std::memory_order_relaxed)) return;
-      if (std::chrono::steady_clock::now() > options.deadline) {
+      if (std::chrono::steady_clock::now() > options.deadline || cancelled()) {
         late.store(true);
         return;
       }
+      std::unique_ptr<chem::SubstructureMatcher> own;
+      if (perThread) own = takeMatcher();
+      const chem::SubstructureMatcher& matcher = perThread ? *own : *shared;
       std::size_t end = std::min(n, (g + 1) * grain);
-      for (std::size_t i = g * grain; i < end; ++i) {
-        std::string_view p = pending[i].segment->pickle(pending[i].row);
-        verdict[i] = matcher.matchPickle(p.data(), p.size()) ? 2 : 1;
+      try {
+        for (std::size_t i = g * grain; i < end; ++i) {
+          if (late.load(std::memory_order_relaxed)) return;
+          std::string_view p = pending[i].segment->pickle(pending[i].row);
+          verdict[i] = matcher.matchPickle(p.data(), p.size(), nullptr, &limit) ? 2 : 1;
+        }
+      } catch (const chem::MatchInterrupted&) {
+        late.store(true);
+        return;  // an interrupted recursive matcher is not reused
       }
+      if (own) giveBack(std::move(own));
     });
     for (std::size_t i = 0; i < n; ++i) {
       if (verdict[i] == 0) {  // the budget ran out before this one: keep the ordered prefix
         stopped = true;
-        out.stoppedBy = "time_budget";
+        out.stoppedBy = cancelled() ? "cancelled" : "time_budget";
         break;
       }
       if (verdict[i] == 2) {
@@ -249,9 +288,9 @@ SearchOutcome SearchEngine::substructure(const IndexSnapshot& index,
     }
     pending.clear();
     chunk = std::min<std::size_t>(chunk * 2, 4096);
-    if (!stopped && std::chrono::steady_clock::now() > options.deadline) {
+    if (!stopped && (std::chrono::steady_clock::now() > options.deadline || cancelled())) {
       stopped = true;
-      out.stoppedBy = "time_budget";
+      out.stoppedBy = cancelled() ? "cancelled" : "time_budget";
     }
   };
   auto consider = [&](const IndexSegment& segment, std::size_t row) {
@@ -313,15 +352,32 @@ SearchOutcome SearchEngine::substructure(const IndexSnapshot& index,
   const std::size_t from = std::min(options.atomsFrom, out.hits.size());
   const std::size_t to = std::min(options.atomsTo, out.hits.size());
   if (from < to) {
+    // Each of these matched before, within the budget; they get one second more, after which
+    // a hit is answered without its atoms.
+    chem::MatchLimit atomsLimit;
+    if (options.deadline != std::chrono::steady_clock::time_point::max()) {
+      atomsLimit.deadline = std::max(options.deadline, std::chrono::steady_clock::now()) +
+                            std::chrono::seconds(1);
+    }
+    atomsLimit.cancel = options.cancel;
     pool_.parallelFor(to - from, [&](std::size_t i) {
       SearchHit& hit = out.hits[from + i];
-      for (const auto& segment : index.segments) {
-        std::int64_t row = segment->rowOf(hit.id);
-        if (row < 0) continue;
-        std::string_view p = segment->pickle(static_cast<std::size_t>(row));
-        matcher.matchPickle(p.data(), p.size(), &hit.matchedAtoms);
-        break;
+      std::unique_ptr<chem::SubstructureMatcher> own;
+      if (perThread) own = takeMatcher();
+      const chem::SubstructureMatcher& matcher = perThread ? *own : *shared;
+      try {
+        for (const auto& segment : index.segments) {
+          std::int64_t row = segment->rowOf(hit.id);
+          if (row < 0) continue;
+          std::string_view p = segment->pickle(static_cast<std::size_t>(row));
+          matcher.matchPickle(p.data(), p.size(), &hit.matchedAtoms, &atomsLimit);
+          break;
+        }
+      } catch (const chem::MatchInterrupted&) {
+        hit.matchedAtoms.clear();
+        return;
       }
+      if (own) giveBack(std::move(own));
     });
   }
   return out;

@@ -11,6 +11,7 @@
 // for the duration of a call.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -82,7 +83,7 @@ struct SearchOutcome {
   std::vector<SearchHit> hits;     // in result order (see each search)
   std::int64_t total = 0;          // hits found; exact when `complete`
   bool complete = true;            // false: stopped by the page, the hit cap or the budget
-  std::string stoppedBy;           // "", "page", "hit_cap", "time_budget"
+  std::string stoppedBy;           // "", "page", "hit_cap", "time_budget", "cancelled"
   std::size_t candidates = 0;      // rows that passed the screen and the filter
 };
 
@@ -91,7 +92,11 @@ struct SubstructureOptions {
   // answer knows there is more); 0 scans everything (up to the cap).
   std::size_t stopAfter = 0;
   std::size_t maxHits = 10000;  // hit cap
+  // Holds inside every match too (chem::MatchLimit): a match still running at the deadline
+  // is stopped, and the search answers what it found before it ("time_budget").
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  // Set (e.g. the server is stopping): running matches stop at once ("cancelled").
+  const std::atomic<bool>* cancel = nullptr;
   // Hits [atomsFrom, atomsTo) get their matched atoms.
   std::size_t atomsFrom = 0;
   std::size_t atomsTo = 0;

@@ -248,7 +248,12 @@ SearchResponse runSearch(Runtime& runtime, const db::Principal& viewer,
     SubstructureOptions options;
     options.maxHits = request.maxHits;
     options.stopAfter = request.countAll ? 0 : pageEnd + 1;
-    options.deadline = started + std::chrono::milliseconds(request.timeBudgetMs);
+    // The budget, and never past the request's deadline (the gate cuts the connection then).
+    std::int64_t budgetMs = std::min<std::int64_t>(
+        request.timeBudgetMs,
+        std::max<std::int64_t>(100, runtime.config.requestDeadlineSeconds * 1000LL - 1000));
+    options.deadline = started + std::chrono::milliseconds(budgetMs);
+    options.cancel = &search.cancelled();
     options.atomsFrom = pageStart;
     options.atomsTo = pageEnd;
     outcome = search.engine().substructure(*snapshot, spec, filters.scan, options);

@@ -3,6 +3,7 @@
 // Runtime::search. Writers of compounds call compoundsChanged() after their commit.
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include "db/database.h"
@@ -24,6 +25,11 @@ class StructureSearch {
   SearchIndex& index() { return index_; }
   SearchEngine& engine() { return engine_; }
 
+  // Stops every running and future substructure match (the server is stopping): searches
+  // answer what they found so far, marked incomplete ("cancelled"). Any thread.
+  void cancelAll() noexcept { cancelled_.store(true); }
+  const std::atomic<bool>& cancelled() const { return cancelled_; }
+
   // The hook for every writer of compounds (registration, bulk registration, retirement,
   // visibility changes): brings the index up to date. Never throws: a failure leaves the
   // index to catch up at the next sync (searches sync first).
@@ -32,6 +38,7 @@ class StructureSearch {
  private:
   SearchIndex index_;
   SearchEngine engine_;
+  std::atomic<bool> cancelled_{false};
 };
 
 // The hook as one call for code that holds Runtime (no-op when search is not configured).

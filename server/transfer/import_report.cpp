@@ -68,6 +68,10 @@ Poco::JSON::Object::Ptr importJson(const db::Import& i) {
   o->set("progress", progress > 1.0 ? 1.0 : progress);
   o->set("counts", importCountsJson(i.counts));
   o->set("error", optionalText(i.error));
+  // Set while a passing failure (disk full, database busy) holds it: why, and when it is
+  // tried again.
+  o->set("waiting", optionalText(i.waiting));
+  o->set("retry_at", optionalText(i.retryAt));
   o->set("created_by", i.createdBy ? Poco::Dynamic::Var(*i.createdBy) : Poco::Dynamic::Var());
   o->set("actor", i.actorLabel);
   o->set("created_at", i.createdAt);

@@ -10,9 +10,15 @@
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
+#include <unistd.h>
+#include <cstring>
+
+#include "common/clock.h"
 #include "common/error.h"
+#include "common/password.h"
 #include "db/identifiers.h"
 #include "server/registry/bulk_registration.h"
 #include "server/json/json_fields.h"
@@ -22,6 +28,21 @@
 
 namespace argan::server {
 namespace {
+
+// Field 22 of /proc/<pid>/stat (start time in clock ticks after boot): with the pid, names
+// one process for the life of the machine. "" when the process does not exist.
+std::string processStartTime(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')');  // the command name may hold spaces and parentheses
+  if (close == std::string::npos) return "";
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+    if (i == 22) return field;
+  }
+  return "";
+}
 
 // Lower case without spaces, '_', '-', '.', '(', ')', '%' (so "Amount (mg)" -> "amountmg").
 std::string squash(const std::string& name) {
@@ -143,10 +164,10 @@ class ImportJob : public ChunkedWriteJob {
   ImportJob(Runtime& runtime, const db::Principal& actor, const db::Import& job,
             const ImportOptions& options, chem::RecordReader& reader,
             std::function<std::uint64_t()> progressBytes, std::int64_t resumeAfter,
-            ImportObserver& observer)
+            ImportObserver& observer, std::string claimant, std::int64_t leaseUs)
       : runtime_(runtime), actor_(actor), job_(job), options_(options), reader_(reader),
         progressBytes_(std::move(progressBytes)), resumeAfter_(resumeAfter),
-        observer_(observer) {}
+        observer_(observer), claimant_(std::move(claimant)), leaseUs_(leaseUs) {}
 
   const db::ImportCounts& counts() const { return counts_; }
 
@@ -248,8 +269,9 @@ class ImportJob : public ChunkedWriteJob {
 
   void endChunk(db::Connection& c, int slot) override {
     const Pending& last = slots_[slot].back();
+    db::ImportClaim claim{claimant_, isoFromMicros(runtime_.clock.nowMicros() + leaseUs_)};
     db::updateImportProgress(c, job_.id, last.out.recordNumber,
-                             static_cast<std::int64_t>(last.bytes));
+                             static_cast<std::int64_t>(last.bytes), claim);
   }
 
   void committed(int slot) override {
@@ -356,6 +378,8 @@ class ImportJob : public ChunkedWriteJob {
   std::function<std::uint64_t()> progressBytes_;
   std::int64_t resumeAfter_;
   ImportObserver& observer_;
+  std::string claimant_;
+  std::int64_t leaseUs_;
   std::vector<Pending> slots_[2];
   bool exhausted_ = false;
   db::ImportCounts counts_;
@@ -687,22 +711,98 @@ ImportOptions ImportOptions::fromJson(const std::string& json) {
   return options;
 }
 
+namespace {
+
+std::string hostName() {
+  char host[256] = {0};
+  if (::gethostname(host, sizeof host - 1) != 0) return "localhost";
+  std::string name(host);
+  for (char& c : name) {
+    if (c == ':') c = '_';
+  }
+  return name;
+}
+
+std::vector<std::string> claimantParts(const std::string& claimant) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (;;) {
+    auto colon = claimant.find(':', start);
+    parts.push_back(claimant.substr(start, colon == std::string::npos ? std::string::npos
+                                                                       : colon - start));
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::string importClaimant(const std::string& role) {
+  // role:host:pid:start:nonce (the nonce tells two runners of one process apart).
+  return role + ":" + hostName() + ":" + std::to_string(::getpid()) + ":" +
+         processStartTime(::getpid()) + ":" + randomHex(4);
+}
+
+bool claimantGone(const std::string& claimant) {
+  std::vector<std::string> parts = claimantParts(claimant);
+  if (parts.size() != 5) return false;
+  if (parts[1] != hostName()) return false;  // another machine: only its lease tells
+  pid_t pid = 0;
+  try {
+    pid = static_cast<pid_t>(std::stol(parts[2]));
+  } catch (...) {
+    return false;
+  }
+  std::string now = processStartTime(pid);
+  return now.empty() || now != parts[3];
+}
+
+std::string describeClaimant(const std::string& claimant) {
+  std::vector<std::string> parts = claimantParts(claimant);
+  if (parts.size() != 5) return claimant;
+  return "argan " + parts[0] + " (pid " + parts[2] + " on " + parts[1] + ")";
+}
+
 ImportRun runImport(Runtime& runtime, const db::Principal& actor, const db::Import& job,
                     chem::RecordReader& reader, const ImportOptions& options,
                     ImportObserver& observer, std::function<std::uint64_t()> progressBytes,
                     const ImportPace& pace) {
   authorizeRegistration(actor, job.startUpId);
   if (!progressBytes) progressBytes = [&reader] { return reader.bytesRead(); };
+  const std::string claimant = pace.claimant.empty() ? importClaimant("import") : pace.claimant;
+  const std::int64_t leaseUs =
+      std::chrono::duration_cast<std::chrono::microseconds>(pace.lease).count();
   std::int64_t resumeAfter = runtime.db.read(
       [&](db::Connection& c) { return db::lastRecordNumber(c, job.id); });
-  runtime.db.write([&](db::Connection& c) { db::markImportRunning(c, runtime.clock, job.id); });
+  runtime.db.write([&](db::Connection& c) {
+    db::Principal admin = db::Principal::system("imports");
+    auto now = db::findImport(c, admin, job.id);
+    if (!now || (now->status != "queued" && now->status != "running")) {
+      throw failedPrecondition("import " + std::to_string(job.id) + " has ended");
+    }
+    bool takeOver = now->claimedBy && claimantGone(*now->claimedBy);
+    std::string lease = isoFromMicros(runtime.clock.nowMicros() + leaseUs);
+    if (!db::claimImport(c, runtime.clock, job.id, claimant, lease, takeOver)) {
+      throw failedPrecondition(
+          "import " + std::to_string(job.id) + " is being run by " +
+              describeClaimant(now->claimedBy.value_or("another process")),
+          {{"reason", "claimed"}, {"claimed_by", now->claimedBy.value_or("")}});
+    }
+  });
+  auto release = [&] {
+    runtime.db.tryWrite(
+        [&](db::Connection& c) { db::releaseImport(c, job.id, claimant); },
+        std::chrono::milliseconds(2000));
+  };
   ImportRun run;
   if (observer.stopRequested()) {
+    release();
     run.stopped = true;
     return run;
   }
   ImportJob importJob(runtime, actor, job, options, reader, progressBytes, resumeAfter,
-                      observer);
+                      observer, claimant, leaseUs);
   const unsigned threads =
       pace.threads > 0 ? pace.threads
                        : static_cast<unsigned>(std::max(1, runtime.config.chemWorkers));
@@ -712,17 +812,28 @@ ImportRun runImport(Runtime& runtime, const db::Principal& actor, const db::Impo
     run.counts = importJob.counts();
     run.stopped = stats.stopped;
     run.stats = stats;
-    if (run.stopped) return run;
+    if (run.stopped) {
+      release();
+      return run;
+    }
     runtime.db.write([&](db::Connection& c) {
       db::finishImport(c, runtime.clock, actor, job.id, std::nullopt);
     });
   } catch (const Error& e) {
-    try {
-      runtime.db.write([&](db::Connection& c) {
-        db::finishImport(c, runtime.clock, actor, job.id, std::string(e.what()));
-      });
-    } catch (...) {
-      // The database is what failed; the import stays 'running' and resumes later.
+    bool passing = e.code() == ErrorCode::Unavailable;
+    auto reason = e.details().find("reason");
+    bool lostClaim = reason != e.details().end() &&
+                     reason->second == DetailValue(std::string("claim_lost"));
+    if (passing) {
+      release();  // resumable after the last committed chunk
+    } else if (!lostClaim) {
+      try {
+        runtime.db.write([&](db::Connection& c) {
+          db::finishImport(c, runtime.clock, actor, job.id, std::string(e.what()));
+        });
+      } catch (...) {
+        // The database is what failed; the import stays 'running' and resumes later.
+      }
     }
     throw;
   }

@@ -25,6 +25,7 @@
 // it, and analyses on pace.threads threads through runtime.chem.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <istream>
@@ -106,7 +107,19 @@ class ImportObserver {
 struct ImportPace {
   std::size_t chunkSize = 200;  // records per write transaction
   unsigned threads = 0;         // concurrent analyses; 0: runtime.config.chemWorkers
+  // Who runs it (importClaimant()), and how long its claim holds without a committed chunk.
+  std::string claimant;         // "": importClaimant("import")
+  std::chrono::seconds lease{600};
 };
+
+// A name to claim imports under: "<role>:<host>:<pid>:<start time>:<nonce>" (the start time
+// tells a reused pid apart; the nonce, two runners in one process). Any thread.
+std::string importClaimant(const std::string& role);
+// True when `claimant` (as importClaimant wrote it) is a process of this machine that no
+// longer runs: its claim may be taken over at once instead of waiting for the lease.
+bool claimantGone(const std::string& claimant);
+// "argan serve (pid 1234 on host)" for messages.
+std::string describeClaimant(const std::string& claimant);
 
 struct ImportRun {
   db::ImportCounts counts;  // of this run (records done before a resume are not included)
@@ -116,9 +129,13 @@ struct ImportRun {
 
 // Runs the import `job` (created with db::createImport) over the records of `reader`,
 // skipping records already done (record numbers up to db::lastRecordNumber, for resumes).
-// Marks it running, and finished at the end of the input. Throws argan::Error for failures
-// that are not one record's fault (the database is unavailable, the CSV has no structure
-// column): the import is then marked failed with the message, and the error rethrown.
+// Claims it (db::claimImport; a claim held by a live process answers FailedPrecondition with
+// details {"reason": "claimed", "claimed_by"}), marks it running, and finished at the end of
+// the input; every chunk commits only while the claim holds. Throws argan::Error for
+// failures that are not one record's fault. A passing one (Unavailable: disk full, database
+// busy or read-only) leaves the import running, unclaimed, to resume after the last
+// committed chunk; any other (the CSV has no structure column, a damaged database) marks it
+// failed with the message. The error is rethrown either way.
 // `actor` must be allowed to register for the start-up (checked first: PermissionDenied).
 // `progressBytes` reports the input position (defaults to reader.bytesRead()).
 ImportRun runImport(Runtime& runtime, const db::Principal& actor, const db::Import& job,

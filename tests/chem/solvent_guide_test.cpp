@@ -6,6 +6,7 @@
 
 #include "chem/reaction_analysis.h"
 #include "chem/csv.h"
+#include "chem/solvent_table.h"
 #include "chem/species.h"
 #include "test_support.h"
 
@@ -134,6 +135,43 @@ BOOST_AUTO_TEST_CASE(less_classical_solvents_are_recognised_by_structure_and_nam
   BOOST_TEST(classifySolventByName("CPME").recognised);
   BOOST_TEST(classifySolventByName("γ-valerolactone").recognised);
   BOOST_TEST(!classifySolventByName("silica gel").recognised);
+}
+
+// The list offered to chemists: every guide row with a French name and a density, the same
+// names as the guide; a density row missing or not a number is refused.
+BOOST_AUTO_TEST_CASE(the_solvent_listing_gives_every_solvent_a_density) {
+  const auto& listing = chem::solventListing();
+  const auto& guide = chem::chem21Guide().solvents();
+  // The listing is the published table (53 rows, first in the guide); the cluster's less
+  // classical solvents (chem21_less_classical.csv) have no densities yet and are not listed.
+  BOOST_TEST_REQUIRE(listing.size() == 53u);
+  BOOST_TEST_REQUIRE(guide.size() > listing.size());
+  for (std::size_t i = 0; i < listing.size(); ++i) {
+    BOOST_TEST(listing[i].name == guide[i].name);
+    BOOST_TEST(listing[i].smiles == guide[i].smiles);
+    BOOST_TEST(!listing[i].nameFr.empty(), listing[i].name);
+    BOOST_TEST_REQUIRE(listing[i].density.has_value(), listing[i].name);
+    BOOST_TEST((*listing[i].density > 0.6 && *listing[i].density < 1.6), listing[i].name);
+  }
+  BOOST_TEST(listing[32].name == "Dichloromethane");
+  BOOST_TEST(*listing[32].density == 1.326, boost::test_tools::tolerance(1e-9));
+
+  const std::string guideCsv =
+      "chem21_number,name,alt_name,family,cas,smiles,formula,mw_rdkit,bp_c,safety_score,"
+      "health_score,environment_score,ranking_default,ranking_after_discussion\n"
+      "1,Water,Water,Water,7732-18-5,O,H2O,18.015,100,1,1,1,Recommended,Recommended\n";
+  auto one = chem::parseSolventListing(
+      guideCsv, "chem21_number,name,name_fr,density_g_ml,temperature_c\n1,Water,Eau,0.998,20\n");
+  BOOST_TEST_REQUIRE(one.size() == 1u);
+  BOOST_TEST(one[0].altName.empty());  // the same name as the guide's
+  BOOST_TEST(one[0].nameFr == "Eau");
+  BOOST_CHECK_THROW(chem::parseSolventListing(
+                        guideCsv, "chem21_number,name,name_fr,density_g_ml,temperature_c\n"),
+                    Error);
+  BOOST_CHECK_THROW(
+      chem::parseSolventListing(
+          guideCsv, "chem21_number,name,name_fr,density_g_ml,temperature_c\n1,Water,Eau,dense,20\n"),
+      Error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

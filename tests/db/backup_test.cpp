@@ -147,6 +147,44 @@ BOOST_AUTO_TEST_CASE(restore_refuses_a_damaged_backup_and_changes_nothing) {
   BOOST_TEST(test::readFile(live) == before);
 }
 
+// A backup whose history was edited (an audit entry changed after the fact) is refused by
+// restore, which names the first broken entry; the live database is untouched.
+BOOST_AUTO_TEST_CASE(restore_refuses_a_backup_whose_audit_trail_is_broken) {
+  test::TempDir dir;
+  ManualClock clock(1795000000LL * 1000000);
+  std::string live = dir.file("live.db");
+  std::string backupPath = dir.file("backup.db");
+  {
+    test::DbFixture f;
+    addStartUps(f, 0, 5);
+    db::BackupResult made = db::backupDatabase(*f.database, backupPath);
+    BOOST_TEST(made.audit.ok);
+  }
+  {
+    db::DatabaseOptions options;
+    options.path = live;
+    db::Database::open(options);
+  }
+  {
+    // Someone rewrites history in the copy (the triggers are in the way; they go first).
+    db::Connection c(backupPath, /*readOnly=*/false, /*create=*/false);
+    c.exec("DROP TRIGGER audit_log_no_update");
+    c.exec("UPDATE audit_log SET reason = 'nothing happened' WHERE id = 3");
+  }
+  std::string before = test::readFile(live);
+  db::FileCheck check = db::checkDatabaseFile(backupPath);
+  BOOST_TEST(check.integrity == "ok");
+  BOOST_TEST_REQUIRE(check.audit.has_value());
+  BOOST_TEST(!check.audit->ok);
+  BOOST_TEST(!check.ok);
+  std::string message = test::expectError(ErrorCode::FailedPrecondition, [&] {
+    db::restoreDatabase(backupPath, live, clock);
+  });
+  BOOST_TEST(message.find("audit trail") != std::string::npos, message);
+  BOOST_TEST(message.find("entry 3") != std::string::npos, message);
+  BOOST_TEST(test::readFile(live) == before);
+}
+
 // A backup in WAL mode (a copy of a stopped server's file, say) is opened read-only to be
 // checked and copied; SQLite then leaves -wal and -shm files beside it. The check and the
 // restore leave nothing new beside the backup, and remove nothing that was there before.

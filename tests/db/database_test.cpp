@@ -1,9 +1,18 @@
 // Opening, migrating and checking the database file.
 #include "db/database.h"
 
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <vector>
 
+#include "db/start_up_store.h"
 #include "db_fixture.h"
 
 using namespace argan;
@@ -61,6 +70,213 @@ BOOST_AUTO_TEST_CASE(refuses_a_newer_schema) {
     });
   }
   test::expectError(ErrorCode::Internal, [&] { db::Database::open(options); });
+}
+
+// `: > argan.db` (or a truncated copy) must not become a new registry with a new
+// administrator; `argan migrate --create` (adoptEmptyFile) says it should.
+BOOST_AUTO_TEST_CASE(an_empty_file_is_refused_unless_adopted) {
+  test::TempDir dir;
+  std::string path = dir.file("empty.db");
+  std::ofstream(path).close();
+  db::DatabaseOptions options;
+  options.path = path;
+  std::string m = test::expectError(ErrorCode::FailedPrecondition, [&] { db::Database::open(options); });
+  BOOST_TEST(m.find("empty file") != std::string::npos, m);
+  BOOST_TEST(m.find("argan migrate --db " + path + " --create") != std::string::npos, m);
+  BOOST_TEST(test::readFile(path).empty());
+  options.adoptEmptyFile = true;
+  auto database = db::Database::open(options);
+  BOOST_TEST(database->schemaVersion() == db::builtInMigrations().back().version);
+  // A missing file is still created (first start), unless the caller says it must exist.
+  db::DatabaseOptions fresh;
+  fresh.path = dir.file("fresh.db");
+  fresh.createIfMissing = false;
+  test::expectError(ErrorCode::NotFound, [&] { db::Database::open(fresh); });
+  fresh.createIfMissing = true;
+  BOOST_CHECK_NO_THROW(db::Database::open(fresh));
+}
+
+// Another application's SQLite file is neither migrated nor switched to WAL: it is refused
+// before anything is written to it.
+BOOST_AUTO_TEST_CASE(another_applications_file_is_refused_and_left_unchanged) {
+  test::TempDir dir;
+  for (const std::string& setup :
+       {std::string("CREATE TABLE notes(id INTEGER PRIMARY KEY, text TEXT);"
+                    "INSERT INTO notes(text) VALUES ('mine')"),
+        std::string("PRAGMA application_id = 42; CREATE TABLE schema_version(version, name);"
+                    "INSERT INTO schema_version VALUES (1, 'registry')")}) {
+    std::string path = dir.file("foreign.db");
+    std::remove(path.c_str());
+    {
+      db::Connection c(path, /*readOnly=*/false, /*create=*/true);
+      c.exec(setup);
+    }
+    std::string before = test::readFile(path);
+    db::DatabaseOptions options;
+    options.path = path;
+    std::string m =
+        test::expectError(ErrorCode::FailedPrecondition, [&] { db::Database::open(options); });
+    BOOST_TEST(m.find("not an Argan database") != std::string::npos, m);
+    BOOST_TEST(test::readFile(path) == before);
+    BOOST_TEST(!std::ifstream(path + "-wal").good());
+  }
+}
+
+// Argan files carry SQLite's application_id; files made before it (0, with Argan's
+// schema_version) still open, and get it.
+BOOST_AUTO_TEST_CASE(marks_its_files_and_still_opens_older_ones) {
+  test::TempDir dir;
+  db::DatabaseOptions options;
+  options.path = dir.file("argan.db");
+  auto applicationId = [&] {
+    db::Connection c(options.path, /*readOnly=*/true, /*create=*/false);
+    return *c.queryInt("PRAGMA application_id");
+  };
+  db::Database::open(options);
+  BOOST_TEST(applicationId() == db::kArganApplicationId);
+  {
+    // As a build before migration 0090 left it.
+    db::Connection c(options.path, /*readOnly=*/false, /*create=*/false);
+    c.exec("PRAGMA application_id = 0; DELETE FROM schema_version WHERE version = 90");
+  }
+  BOOST_TEST(applicationId() == 0);
+  BOOST_CHECK_NO_THROW(db::Database::open(options));
+  BOOST_TEST(applicationId() == db::kArganApplicationId);
+}
+
+// Start-up errors say which file and what SQLite and the system said.
+BOOST_AUTO_TEST_CASE(open_errors_name_the_file_and_the_cause) {
+  test::TempDir dir;
+  db::DatabaseOptions options;
+  options.path = dir.file("no/such/dir/argan.db");
+  std::string m = test::expectError(ErrorCode::Unavailable, [&] { db::Database::open(options); });
+  BOOST_TEST(m.find(options.path) != std::string::npos, m);
+  BOOST_TEST(m.find("SQLITE_CANTOPEN") != std::string::npos, m);
+  BOOST_TEST(m.find("No such file or directory") != std::string::npos, m);
+  options.path = dir.path();
+  m = test::expectError(ErrorCode::Unavailable, [&] { db::Database::open(options); });
+  BOOST_TEST(m.find("directory") != std::string::npos, m);
+}
+
+// A database whose directory takes no new files (a read-only mount, an immutable or
+// read-only directory): SQLite cannot create its -wal and -shm files. The start-up error names
+// the file and the directory, not "the database is read-only" without a path.
+BOOST_AUTO_TEST_CASE(a_directory_that_takes_no_new_files_is_named_at_start_up) {
+  test::TempDir dir;
+  const std::string data = dir.file("data");
+  BOOST_TEST_REQUIRE(::mkdir(data.c_str(), 0755) == 0);
+  db::DatabaseOptions options;
+  options.path = data + "/argan.db";
+  { db::Database::open(options); }  // closed cleanly: no -wal, no -shm left
+  BOOST_TEST_REQUIRE(::access((options.path + "-wal").c_str(), F_OK) != 0);
+  // Root ignores permissions: the directory is made immutable instead (chattr +i).
+  auto setImmutable = [&](bool on) {
+    int fd = ::open(data.c_str(), O_RDONLY | O_DIRECTORY);
+    int flags = 0;
+    bool ok = fd >= 0 && ::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+    if (ok) {
+      flags = on ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
+      ok = ::ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+    }
+    if (fd >= 0) ::close(fd);
+    return ok;
+  };
+  const bool root = ::geteuid() == 0;
+  if (root ? !setImmutable(true) : ::chmod(data.c_str(), 0555) != 0) {
+    BOOST_TEST_MESSAGE("skipped: cannot make a directory read-only here");
+    return;
+  }
+  std::string m = test::expectError(ErrorCode::Unavailable, [&] { db::Database::open(options); });
+  if (root) {
+    setImmutable(false);
+  } else {
+    ::chmod(data.c_str(), 0755);
+  }
+  BOOST_TEST(m.find(options.path) != std::string::npos, m);
+  BOOST_TEST(m.find("directory") != std::string::npos, m);
+  BOOST_TEST(m.find("-wal") != std::string::npos, m);
+  // Writable again: it opens.
+  BOOST_TEST(db::Database::open(options)->writable());
+}
+
+// `rm argan.db-wal` under a running server: writes that would be lost at the next restart
+// are refused; the acknowledged ones, still in the deleted file, are saved into the database.
+BOOST_AUTO_TEST_CASE(a_deleted_wal_stops_writes_and_keeps_what_was_acknowledged) {
+  test::TempDir dir;
+  db::DatabaseOptions options;
+  options.path = dir.file("argan.db");
+  ManualClock clock(1795000000LL * 1000000);
+  auto add = [&](db::Database& d, const std::string& name) {
+    d.write([&](db::Connection& c) {
+      db::StartUpInput in;
+      in.name = name;
+      in.sector = "green_chemicals";
+      db::createStartUp(c, clock, db::Principal::system("test"), in);
+    });
+  };
+  {
+    auto database = db::Database::open(options);
+    for (int i = 0; i < 10; ++i) add(*database, "Acknowledged " + std::to_string(i));
+    BOOST_TEST_REQUIRE(std::remove((options.path + "-wal").c_str()) == 0);
+    std::string m = test::expectError(ErrorCode::Unavailable, [&] { add(*database, "Lost"); });
+    BOOST_TEST(m.find("-wal' was deleted") != std::string::npos, m);
+    BOOST_TEST(m.find("saved") != std::string::npos, m);
+    BOOST_TEST(!database->writable());
+    db::StorageHealth health = database->storageHealth();
+    BOOST_TEST(!health.writable);
+    BOOST_TEST(health.reason.find("deleted or replaced") != std::string::npos, health.reason);
+    // Reads go on.
+    BOOST_TEST(database->read([](db::Connection& c) {
+      return *c.queryInt("SELECT COUNT(*) FROM start_ups");
+    }) == 10);
+  }
+  // What a crash would leave: the database file only. Nothing acknowledged is missing.
+  std::remove((options.path + "-shm").c_str());
+  auto reopened = db::Database::open(options);
+  BOOST_TEST(reopened->read([](db::Connection& c) {
+    return *c.queryInt("SELECT COUNT(*) FROM start_ups");
+  }) == 10);
+}
+
+BOOST_AUTO_TEST_CASE(a_replaced_database_file_stops_writes) {
+  test::TempDir dir;
+  db::DatabaseOptions options;
+  options.path = dir.file("argan.db");
+  auto database = db::Database::open(options);
+  database->write([](db::Connection& c) { c.exec("CREATE TABLE t(x)"); });
+  // Another file is moved over the path (a restore done by hand, say).
+  {
+    db::DatabaseOptions other;
+    other.path = dir.file("other.db");
+    db::Database::open(other);
+  }
+  BOOST_TEST_REQUIRE(std::rename(dir.file("other.db").c_str(), options.path.c_str()) == 0);
+  std::string m = test::expectError(ErrorCode::Unavailable, [&] {
+    database->write([](db::Connection& c) { c.exec("INSERT INTO t VALUES (1)"); });
+  });
+  BOOST_TEST(m.find("replaced") != std::string::npos, m);
+  BOOST_TEST(m.find(dir.path()) == std::string::npos, m);  // the file's name, not the server's path
+}
+
+// A stamp (tryWrite) never waits for a writer that holds the lock, and never throws.
+BOOST_AUTO_TEST_CASE(try_write_gives_up_instead_of_waiting) {
+  test::DbFixture f;
+  f.database->write([](db::Connection& c) { c.exec("CREATE TABLE stamps(x)"); });
+  db::Connection other(f.dir.file("test.db"), /*readOnly=*/false, /*create=*/false);
+  other.exec("BEGIN IMMEDIATE");
+  auto started = std::chrono::steady_clock::now();
+  bool written = f.database->tryWrite(
+      [](db::Connection& c) { c.exec("INSERT INTO stamps VALUES (1)"); },
+      std::chrono::milliseconds(100));
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - started)
+                .count();
+  BOOST_TEST(!written);
+  BOOST_TEST(ms < 2000);
+  other.exec("ROLLBACK");
+  BOOST_TEST(f.database->tryWrite([](db::Connection& c) { c.exec("INSERT INTO stamps VALUES (2)"); }));
+  BOOST_TEST(f.count("stamps") == 1);
+  BOOST_TEST(f.database->writable());  // a busy writer is not a storage failure
 }
 
 BOOST_AUTO_TEST_CASE(online_backup_copies_everything) {

@@ -90,12 +90,12 @@ BOOST_AUTO_TEST_CASE(verdict_rows_count_resume_and_keep_digests_unique) {
   std::int64_t a = f.startUp("A");
   db::Import job = newImport(f, a);
   f.database->write([&](db::Connection& c) {
-    db::markImportRunning(c, f.clock, job.id);
+    BOOST_TEST(db::claimImport(c, f.clock, job.id, "test:host:1:1", "2099-01-01T00:00:00.000Z"));
     db::insertImportRecord(c, job.id, a, verdictRow(1, db::ImportVerdict::Registered, "d1"));
     db::insertImportRecord(c, job.id, a, verdictRow(2, db::ImportVerdict::Rejected));
     db::insertImportRecord(c, job.id, a, verdictRow(3, db::ImportVerdict::Rejected));
     db::insertImportRecord(c, job.id, a, verdictRow(4, db::ImportVerdict::NewBatch, "d4"));
-    db::updateImportProgress(c, job.id, 4, 900);
+    db::updateImportProgress(c, job.id, 4, 900, {"test:host:1:1", "2099-01-01T00:00:00.000Z"});
   });
   // The same digest cannot be imported twice into a start-up.
   test::expectError(ErrorCode::AlreadyExists, [&] {
@@ -142,9 +142,9 @@ BOOST_AUTO_TEST_CASE(verdict_rows_count_resume_and_keep_digests_unique) {
       db::finishImport(c, f.clock, f.admin, job.id, std::string("late"));
     });
   });
-  test::expectError(ErrorCode::FailedPrecondition, [&] {
-    f.database->write([&](db::Connection& c) { db::markImportRunning(c, f.clock, job.id); });
-  });
+  BOOST_TEST(!f.database->write([&](db::Connection& c) {
+    return db::claimImport(c, f.clock, job.id, "test:host:1:1", "2099-01-01T00:00:00.000Z");
+  }));
   auto entries = f.database->read(
       [&](db::Connection& c) { return db::auditEntriesFor(c, "import", std::to_string(job.id)); });
   BOOST_TEST_REQUIRE(entries.size() == 2u);
@@ -159,7 +159,7 @@ BOOST_AUTO_TEST_CASE(unfinished_imports_are_listed_for_resuming) {
   db::Import one = newImport(f, a);
   db::Import two = newImport(f, a);
   f.database->write([&](db::Connection& c) {
-    db::markImportRunning(c, f.clock, one.id);
+    db::claimImport(c, f.clock, one.id, "test:host:1:1", "2099-01-01T00:00:00.000Z");
     db::finishImport(c, f.clock, f.admin, two.id, std::string("broken"));
   });
   auto open = f.database->read([](db::Connection& c) { return db::unfinishedImports(c, "api"); });
@@ -169,6 +169,65 @@ BOOST_AUTO_TEST_CASE(unfinished_imports_are_listed_for_resuming) {
   auto failed = f.database->read([&](db::Connection& c) { return db::findImport(c, f.admin, two.id); });
   BOOST_TEST(failed->status == "failed");
   BOOST_TEST(*failed->error == "broken");
+}
+
+// Two processes never both run an import: a claim holds until its lease runs out (or its
+// holder is known to be gone), and a chunk commits only while its process holds the claim.
+BOOST_AUTO_TEST_CASE(an_import_is_run_by_one_claimant_at_a_time) {
+  test::DbFixture f;
+  std::int64_t a = f.startUp("A");
+  db::Import job = newImport(f, a);
+  const std::string soon = isoFromMicros(f.clock.nowMicros() + 60LL * 1000000);
+  auto claim = [&](const std::string& who, const std::string& until, bool takeOver = false) {
+    return f.database->write(
+        [&](db::Connection& c) { return db::claimImport(c, f.clock, job.id, who, until, takeOver); });
+  };
+  BOOST_TEST(claim("serve:h:1:1", soon));
+  BOOST_TEST(claim("serve:h:1:1", soon));    // its own claim: renewed
+  BOOST_TEST(!claim("serve:h:2:2", soon));   // held by another
+  auto held = f.database->read([&](db::Connection& c) { return db::findImport(c, f.admin, job.id); });
+  BOOST_TEST(*held->claimedBy == "serve:h:1:1");
+  BOOST_TEST(held->status == "running");
+  // The lease runs out: the second one takes over; the first one's next chunk is refused.
+  f.clock.advanceSeconds(120);
+  const std::string later = isoFromMicros(f.clock.nowMicros() + 60LL * 1000000);
+  BOOST_TEST(claim("serve:h:2:2", later));
+  Error e(ErrorCode::Internal, "none");
+  try {
+    f.database->write([&](db::Connection& c) {
+      db::insertImportRecord(c, job.id, a, verdictRow(1, db::ImportVerdict::Rejected));
+      db::updateImportProgress(c, job.id, 1, 10, {"serve:h:1:1", later});
+    });
+  } catch (const Error& thrown) {
+    e = thrown;
+  }
+  BOOST_TEST((e.code() == ErrorCode::FailedPrecondition), e.what());
+  BOOST_TEST(f.count("import_records") == 0);  // the chunk rolled back with its progress
+  f.database->write([&](db::Connection& c) {
+    db::insertImportRecord(c, job.id, a, verdictRow(1, db::ImportVerdict::Rejected));
+    db::updateImportProgress(c, job.id, 1, 10, {"serve:h:2:2", later});
+  });
+  BOOST_TEST(f.count("import_records") == 1);
+  // A holder known to be gone is taken over at once.
+  BOOST_TEST(claim("serve:h:3:3", later, /*takeOver=*/true));
+  // Another runner that found it claimed and postpones its own attempt leaves the claim alone.
+  f.database->write([&](db::Connection& c) {
+    db::postponeImport(c, job.id, "serve:h:9:9", later, "import 1 is being run by another");
+  });
+  auto untouched = f.database->read([&](db::Connection& c) { return db::findImport(c, f.admin, job.id); });
+  BOOST_TEST(untouched->claimedBy.value_or("") == "serve:h:3:3");
+  BOOST_TEST(!untouched->waiting.has_value());
+  // Postponed by its holder (disk full): unclaimed, waiting, counted; released claims free it.
+  f.database->write([&](db::Connection& c) {
+    db::postponeImport(c, job.id, "serve:h:3:3", later, "the disk is full");
+  });
+  auto waiting = f.database->read([&](db::Connection& c) { return db::findImport(c, f.admin, job.id); });
+  BOOST_TEST(!waiting->claimedBy.has_value());
+  BOOST_TEST(*waiting->waiting == "the disk is full");
+  BOOST_TEST(waiting->attempts == 1);
+  BOOST_TEST(claim("serve:h:4:4", later));
+  f.database->write([&](db::Connection& c) { db::releaseImport(c, job.id, "serve:h:4:4"); });
+  BOOST_TEST(claim("serve:h:5:5", later));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

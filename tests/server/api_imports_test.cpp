@@ -1,11 +1,14 @@
 // The import job API and the export API over real HTTP: upload, background progress, final
 // report, who may see a job, bad uploads, exports filtered by visibility.
+#include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
+#include "../db/fault_vfs.h"
 #include "test_server.h"
 
 using namespace argan;
@@ -33,7 +36,7 @@ std::string multipart(const std::map<std::string, std::string>& fields, const st
 std::string multipartType() { return std::string("multipart/form-data; boundary=") + kBoundary; }
 
 struct Lab {
-  TestServer server;
+  TestServer server;  // (constructed first: the members below use it)
   std::int64_t startUp = server.createStartUp("Zitoun");
   std::int64_t otherStartUp = server.createStartUp("Glycera");
   std::string lead = server.userToken("lead@zitoun.ma", db::Role::Lead, startUp);
@@ -41,6 +44,8 @@ struct Lab {
   std::string other = server.userToken("lead@glycera.ma", db::Role::Lead, otherStartUp);
   std::string admin = server.userToken("admin@cise.ma", db::Role::Admin);
   std::string partner = server.userToken("buyer@industry.ma", db::Role::Partner);
+
+  explicit Lab(db::DatabaseOptions options = {}) : server({}, nullptr, nullptr, options) {}
 
   // Polls the import until it has ended (the worker runs in the background).
   Poco::JSON::Object::Ptr waitFor(std::int64_t id, const std::string& token) {
@@ -153,6 +158,136 @@ BOOST_AUTO_TEST_CASE(a_raw_upload_takes_its_options_from_the_query) {
 
   auto list = lab.server.call("GET", "/api/imports", "", lab.member);
   BOOST_TEST(list.json()->getArray("items")->size() == 3u);
+}
+
+// A full disk does not fail an import: it waits (back-off) and resumes where it stopped once
+// space is back; its upload is removed when it ends.
+BOOST_AUTO_TEST_CASE(an_import_waits_out_a_full_disk_and_finishes) {
+  test::TempDir dir;
+  db::DatabaseOptions options;
+  options.path = test::faultVfsPath(dir.file("argan.db"));
+  Lab lab(options);
+  lab.server.imports().stop();  // the job starts once the disk is full
+  std::string smi = test::readFile(test::testData("import/plate.smi"));
+  auto submitted = lab.server.call("POST", "/api/imports?file_name=plate.smi", smi, lab.member,
+                                   "application/octet-stream");
+  BOOST_TEST_REQUIRE(submitted.status == 202, submitted.body);
+  std::int64_t id = submitted.json()->getValue<std::int64_t>("id");
+  {
+    test::ScopedFault full(test::Fault::kDiskFull);
+    lab.server.imports().start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    auto during = lab.server.call("GET", "/api/imports/" + std::to_string(id), "", lab.member);
+    BOOST_TEST_REQUIRE(during.status == 200, during.body);  // reads (and sign-in stamps) go on
+    std::string status = during.json()->getValue<std::string>("status");
+    BOOST_TEST((status == "queued" || status == "running"), status);
+    BOOST_TEST(Poco::File(lab.server.imports().uploadPath(id)).exists());
+  }
+  auto done = lab.waitFor(id, lab.member);
+  BOOST_TEST(done->getValue<std::string>("status") == "finished");
+  BOOST_TEST(done->getObject("counts")->getValue<int>("registered") == 4);
+  BOOST_TEST(done->get("waiting").isEmpty());
+  BOOST_TEST(!Poco::File(lab.server.imports().uploadPath(id)).exists());
+}
+
+// The disk fills while an import runs (after its first chunks): the import is not failed; it
+// waits, resumes after its last committed chunk once space is back, and ends with every record
+// judged exactly once.
+BOOST_AUTO_TEST_CASE(an_import_interrupted_by_a_full_disk_resumes_after_its_last_chunk) {
+  test::TempDir dir;
+  db::DatabaseOptions options;
+  options.path = test::faultVfsPath(dir.file("argan.db"));
+  Lab lab(options);
+  const int total = 3000;  // 15 chunks
+  std::string smi;
+  for (int i = 1; i <= total; ++i) {
+    smi += std::string(static_cast<std::size_t>(i % 20 + 1), 'C') + "O\n";
+  }
+  auto submitted = lab.server.call("POST", "/api/imports?file_name=alcohols.smi", smi, lab.member,
+                                   "application/octet-stream");
+  BOOST_TEST_REQUIRE(submitted.status == 202, submitted.body);
+  std::int64_t id = submitted.json()->getValue<std::int64_t>("id");
+  auto judged = [&] {
+    return lab.server.database().read([&](db::Connection& c) {
+      return *c.queryInt("SELECT COUNT(*) FROM import_records WHERE import_id = " +
+                         std::to_string(id));
+    });
+  };
+  std::int64_t before = 0;
+  for (int i = 0; i < 6000 && before == 0; ++i) {
+    before = judged();
+    if (before == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  {
+    test::ScopedFault full(test::Fault::kDiskFull);
+    BOOST_TEST_REQUIRE(before > 0);
+    BOOST_TEST_REQUIRE(before < total);  // interrupted in the middle
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    auto during = lab.server.call("GET", "/api/imports/" + std::to_string(id), "", lab.member);
+    BOOST_TEST_REQUIRE(during.status == 200, during.body);
+    std::string status = during.json()->getValue<std::string>("status");
+    BOOST_TEST((status == "queued" || status == "running"), status);
+    BOOST_TEST(judged() < total);
+    BOOST_TEST(Poco::File(lab.server.imports().uploadPath(id)).exists());
+  }
+  auto done = lab.waitFor(id, lab.member);
+  std::string status = done->getValue<std::string>("status");
+  auto error = done->get("error");
+  BOOST_TEST(status == "finished", status << ": " << (error.isEmpty() ? "" : error.toString()));
+  auto counts = done->getObject("counts");
+  BOOST_TEST(counts->getValue<int>("registered") + counts->getValue<int>("new_batch") +
+                 counts->getValue<int>("already_imported") ==
+             total);
+  BOOST_TEST(counts->getValue<int>("rejected") == 0);
+  BOOST_TEST(judged() == total);
+  BOOST_TEST(lab.server.database().read([&](db::Connection& c) {
+    return *c.queryInt("SELECT MAX(record_number) FROM import_records WHERE import_id = " +
+                       std::to_string(id));
+  }) == total);
+  BOOST_TEST(!Poco::File(lab.server.imports().uploadPath(id)).exists());
+}
+
+// What a crash leaves in the import directory (half-received uploads, uploads of imports
+// that ended or never were) is removed when the import worker starts.
+BOOST_AUTO_TEST_CASE(leftover_uploads_are_removed_at_start) {
+  Lab lab;
+  lab.server.imports().stop();
+  const std::string& directory = lab.server.imports().directory();
+  for (const char* name : {"receiving-0123abcd.tmp", "import-999.upload"}) {
+    std::ofstream(directory + "/" + name) << "left behind";
+  }
+  std::ofstream(directory + "/notes.txt") << "not ours";
+  lab.server.imports().start();
+  for (int i = 0; i < 200 && Poco::File(directory + "/import-999.upload").exists(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  BOOST_TEST(!Poco::File(directory + "/receiving-0123abcd.tmp").exists());
+  BOOST_TEST(!Poco::File(directory + "/import-999.upload").exists());
+  BOOST_TEST(Poco::File(directory + "/notes.txt").exists());
+}
+
+// Two runners on one database (as two servers would be) never both run an import: each
+// claims it first; the one that loses waits. Every record has exactly one verdict.
+BOOST_AUTO_TEST_CASE(two_runners_never_run_one_import_twice) {
+  Lab lab;
+  server::ImportJobs second(lab.server.services(), lab.server.imports().directory());
+  second.start();
+  std::string smi;
+  for (int i = 1; i <= 120; ++i) smi += std::string(static_cast<std::size_t>(i % 20 + 1), 'C') + "O\n";
+  auto submitted = lab.server.call("POST", "/api/imports?file_name=alcohols.smi", smi, lab.member,
+                                   "application/octet-stream");
+  BOOST_TEST_REQUIRE(submitted.status == 202, submitted.body);
+  second.wake();
+  std::int64_t id = submitted.json()->getValue<std::int64_t>("id");
+  auto done = lab.waitFor(id, lab.member);
+  second.stop();
+  BOOST_TEST(done->getValue<std::string>("status") == "finished", done->getValue<std::string>("status"));
+  auto counts = done->getObject("counts");
+  BOOST_TEST(counts->getValue<int>("registered") + counts->getValue<int>("new_batch") +
+                 counts->getValue<int>("already_imported") ==
+             120);
+  BOOST_TEST(counts->getValue<int>("rejected") == 0);
+  BOOST_TEST(lab.server.count("import_records") == 120);
 }
 
 BOOST_AUTO_TEST_CASE(an_import_is_visible_only_to_its_start_up_and_administrators) {

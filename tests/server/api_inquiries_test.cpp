@@ -64,4 +64,52 @@ BOOST_AUTO_TEST_CASE(partner_asks_start_up_answers_others_see_nothing) {
   BOOST_TEST(late.errorMessage().find("closed") != std::string::npos);
 }
 
+// Each person counts the messages they have not read: newer than the last they opened (POST
+// .../read) and not their own. Writing marks the thread read for its author; a colleague on
+// the same side still has it unread; the list says how many inquiries have something new.
+BOOST_AUTO_TEST_CASE(unread_messages_are_counted_per_person_until_they_read_them) {
+  ProductLab lab;
+  std::string id = lab.product("GVL", lab.compound("CC1CCC(=O)O1", lab.member, lab.startUp));
+  lab.server.call("PATCH", "/api/products/" + id, R"({"visibility": "public"})", lab.lead);
+  auto created = lab.server.call("POST", "/api/products/" + id + "/inquiries",
+                                 R"({"subject": "Samples", "message": "1 kg?"})", lab.partner);
+  BOOST_TEST_REQUIRE(created.status == 201, created.body);
+  std::string q = "/api/inquiries/" + created.json()->getValue<std::string>("id");
+  auto unread = [&](const std::string& token) {
+    auto list = lab.server.call("GET", "/api/inquiries", "", token);
+    BOOST_TEST_REQUIRE(list.status == 200, list.body);
+    auto items = list.json()->getArray("items");
+    BOOST_TEST_REQUIRE(items->size() == 1u);
+    std::int64_t count = items->getObject(0)->getValue<std::int64_t>("unread");
+    BOOST_TEST(list.json()->getValue<std::int64_t>("unread") == (count > 0 ? 1 : 0));
+    return count;
+  };
+  BOOST_TEST(unread(lab.partner) == 0);  // their own message
+  BOOST_TEST(unread(lab.member) == 1);
+  BOOST_TEST(unread(lab.lead) == 1);
+  // Opening the thread (GET) does not mark it read; POST .../read does, for that person only.
+  BOOST_TEST(lab.server.call("GET", q, "", lab.member).status == 200);
+  BOOST_TEST(unread(lab.member) == 1);
+  auto read = lab.server.call("POST", q + "/read", "", lab.member);
+  BOOST_TEST_REQUIRE(read.status == 200, read.body);
+  BOOST_TEST(read.json()->getValue<std::int64_t>("unread") == 0);
+  BOOST_TEST(unread(lab.member) == 0);
+  BOOST_TEST(unread(lab.lead) == 1);
+  // The lead answers: read for the lead, new for the partner, and for the member too.
+  BOOST_TEST(lab.server.call("POST", q + "/messages", R"({"message": "Yes."})", lab.lead).status ==
+             201);
+  BOOST_TEST(unread(lab.lead) == 0);
+  BOOST_TEST(unread(lab.partner) == 1);
+  BOOST_TEST(unread(lab.member) == 1);
+  BOOST_TEST(lab.server.call("POST", q + "/messages", R"({"message": "Thanks"})", lab.partner)
+                 .status == 201);
+  BOOST_TEST(unread(lab.partner) == 0);
+  BOOST_TEST(unread(lab.member) == 2);
+  // Nobody else can mark it read: as if it did not exist.
+  BOOST_TEST(lab.server.call("POST", q + "/read", "", lab.other).status == 404);
+  BOOST_TEST(lab.server.call("POST", q + "/read", "", lab.otherPartner).status == 404);
+  BOOST_TEST(lab.server.call("POST", "/api/inquiries/INQ-000099/read", "", lab.member).status ==
+             404);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

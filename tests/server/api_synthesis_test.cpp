@@ -500,4 +500,210 @@ BOOST_AUTO_TEST_CASE(routes_compare_side_by_side) {
   BOOST_TEST(lab.call("GET", "/api/routes/compare?ids=a,b", "", lab.member).status == 400);
 }
 
+// PUT /api/routes/{id} replaces a draft's steps in one transaction: every step is checked
+// first, a refusal on step 2 leaves step 1 and everything else as it was; unchanged steps
+// keep their revision; steps beyond the new list are retired; the history names the actor by
+// their display name.
+BOOST_AUTO_TEST_CASE(a_draft_route_is_saved_in_one_request) {
+  Lab lab;
+  std::string target = lab.registerCompound("O=C(Nc1ccccc1)c1ccccc1", lab.lead);
+  auto created = lab.call("POST", "/api/routes", convergentRoute(target), lab.member);
+  BOOST_TEST_REQUIRE(created.status == 201, created.body);
+  std::string path = "/api/routes/" + std::to_string(created.json()->getValue<std::int64_t>("id"));
+
+  // A bad step 2 (a yield above 100 %): 400 naming it, nothing written.
+  std::string state = databaseState(lab.server);
+  std::string badStep2 = kStep2;
+  badStep2.replace(badStep2.find(R"("workup")"), 0, R"("isolated_yield": 140, )");
+  auto refused = lab.call(
+      "PUT", path,
+      std::string(R"({"name": "renamed", "steps": [)") + kStep1 + "," + badStep2 + "," + kStep3 +
+          "]}",
+      lab.member);
+  BOOST_TEST(refused.status == 400, refused.body);
+  BOOST_TEST(refused.json()
+                 ->getObject("error")
+                 ->getObject("details")
+                 ->getValue<std::string>("field")
+                 .rfind("steps[1].", 0) == 0u,
+             refused.body);
+  BOOST_TEST(refused.json()->getObject("error")->getObject("details")->getValue<int>("step") == 2);
+  BOOST_TEST(refused.errorMessage().find("/api/") == std::string::npos, refused.body);
+  BOOST_TEST(databaseState(lab.server) == state);
+  // A graph error (step 3 uses a product of a step that is no longer there): nothing written.
+  auto broken = lab.call("PUT", path, std::string(R"({"steps": [)") + kStep1 + "," + kStep3 + "]}",
+                         lab.member);
+  BOOST_TEST(broken.status / 100 == 4, broken.body);
+  BOOST_TEST(databaseState(lab.server) == state);
+  BOOST_TEST(lab.call("PUT", path, R"({"name": "no steps key"})", lab.member).status == 400);
+  BOOST_TEST(databaseState(lab.server) == state);
+
+  // The same steps with step 2 changed and a new name: one new revision, one route update.
+  std::string step2 = kStep2;
+  step2.replace(step2.find(R"("workup")"), 0, R"("isolated_yield": 85, )");
+  auto saved = lab.call("PUT", path,
+                        std::string(R"({"name": "renamed", "steps": [)") + kStep1 + "," + step2 +
+                            "," + kStep3 + "]}",
+                        lab.member);
+  BOOST_TEST_REQUIRE(saved.status == 200, saved.body);
+  auto route = saved.json();
+  BOOST_TEST(route->getValue<std::string>("name") == "renamed");
+  auto steps = route->getArray("steps");
+  BOOST_TEST_REQUIRE(steps->size() == 3u);
+  BOOST_TEST(steps->getObject(0)->getValue<int>("revision") == 1);
+  BOOST_TEST(steps->getObject(1)->getValue<int>("revision") == 2);
+  BOOST_TEST(steps->getObject(2)->getValue<int>("revision") == 1);
+  BOOST_TEST(auditCount(lab.server, "route_step", "update") == 1);
+  BOOST_TEST(auditCount(lab.server, "route", "update") == 1);
+
+  // Saving again without a change writes nothing.
+  state = databaseState(lab.server);
+  auto again = lab.call("PUT", path,
+                        std::string(R"({"name": "renamed", "steps": [)") + kStep1 + "," + step2 +
+                            "," + kStep3 + "]}",
+                        lab.member);
+  BOOST_TEST_REQUIRE(again.status == 200, again.body);
+  BOOST_TEST(databaseState(lab.server) == state);
+
+  // Fewer steps: the others are retired; a fourth step later reuses number 2 as a revision.
+  auto shorter = lab.call("PUT", path, std::string(R"({"steps": [)") + kStep1 + "]}", lab.member);
+  BOOST_TEST_REQUIRE(shorter.status == 200, shorter.body);
+  BOOST_TEST(shorter.json()->getArray("steps")->size() == 1u);
+  BOOST_TEST(auditCount(lab.server, "route_step", "retire") == 2);
+  auto longer = lab.call("PUT", path,
+                         std::string(R"({"steps": [)") + kStep1 + "," + kStep2 + "]}", lab.member);
+  BOOST_TEST_REQUIRE(longer.status == 200, longer.body);
+  auto second = longer.json()->getArray("steps")->getObject(1);
+  BOOST_TEST(second->getValue<int>("number") == 2);
+  BOOST_TEST(second->getValue<int>("revision") == 3);
+
+  // History: the actor's display name for the team, nothing for others.
+  auto me = lab.call("GET", "/api/session", "", lab.member);
+  std::string userId = std::to_string(me.json()->getObject("user")->getValue<std::int64_t>("id"));
+  BOOST_TEST_REQUIRE(
+      lab.call("PATCH", "/api/users/" + userId, R"({"display_name": "Salma Idrissi"})", lab.member)
+          .status == 200);
+  auto history = lab.call("GET", path + "/history", "", lab.lead);
+  BOOST_TEST_REQUIRE(history.status == 200, history.body);
+  auto items = history.json()->getArray("items");
+  auto last = items->getObject(items->size() - 1)->getObject("actor");
+  BOOST_TEST(last->getValue<std::string>("name") == "Salma Idrissi");
+  auto adminView = lab.call("GET", path + "/history", "", lab.admin);
+  BOOST_TEST(adminView.json()->getArray("items")->getObject(0)->getObject("actor")->getValue<std::string>(
+                 "name") == "Salma Idrissi");
+
+  // Validated routes do not change: a stable reason, no endpoint in the message.
+  auto validated = lab.call("PUT", path, std::string(R"({"steps": [)") + kStep1 + "," + kStep2 +
+                                             "," + kStep3 + "]}", lab.member);
+  BOOST_TEST_REQUIRE(validated.status == 200, validated.body);
+  BOOST_TEST_REQUIRE(
+      lab.call("PATCH", path, R"({"status": "validated"})", lab.lead).status == 200);
+  auto frozen = lab.call("PUT", path, std::string(R"({"steps": [)") + kStep1 + "]}", lab.member);
+  BOOST_TEST(frozen.status == 422, frozen.body);
+  BOOST_TEST(frozen.json()->getObject("error")->getObject("details")->getValue<std::string>(
+                 "reason") == "route_not_draft");
+  BOOST_TEST(frozen.errorMessage().find("/api/") == std::string::npos, frozen.body);
+  // Other start-ups and partners: as if it did not exist / not allowed.
+  BOOST_TEST(lab.call("PUT", path, R"({"steps": []})", lab.other).status == 404);
+  BOOST_TEST(lab.call("PUT", path, R"({"steps": []})", lab.partner).status == 403);
+}
+
+// Refusals carry stable reasons the pages translate.
+BOOST_AUTO_TEST_CASE(route_refusals_carry_stable_reasons) {
+  Lab lab;
+  std::string target = lab.registerCompound("CCOC(C)=O", lab.lead);
+  auto created = lab.call(
+      "POST", "/api/routes",
+      routeBody(target, "wrong product", R"({"reaction_smiles": "C=CC=C.C=C>>C1=CCCCC1"})"),
+      lab.lead);
+  BOOST_TEST_REQUIRE(created.status == 201, created.body);
+  std::string path = "/api/routes/" + std::to_string(created.json()->getValue<std::int64_t>("id"));
+  auto reason = [](const test::HttpResult& r) {
+    return r.json()->getObject("error")->getObject("details")->getValue<std::string>("reason");
+  };
+  auto mismatch = lab.call("PATCH", path, R"({"status": "validated"})", lab.lead);
+  BOOST_TEST_REQUIRE(mismatch.status == 422, mismatch.body);
+  BOOST_TEST(reason(mismatch) == "target_mismatch");
+  auto empty = lab.call("POST", "/api/routes", routeBody(target, "empty", ""), lab.lead);
+  std::string emptyPath =
+      "/api/routes/" + std::to_string(empty.json()->getValue<std::int64_t>("id"));
+  auto incomplete = lab.call("PATCH", emptyPath, R"({"status": "validated"})", lab.lead);
+  BOOST_TEST_REQUIRE(incomplete.status == 422, incomplete.body);
+  BOOST_TEST(reason(incomplete) == "route_incomplete");
+  auto publish = lab.call("PATCH", path, R"({"visibility": "public"})", lab.member);
+  BOOST_TEST_REQUIRE(publish.status == 403, publish.body);
+  BOOST_TEST(reason(publish) == "visibility_rule");
+  auto parent = lab.call("PATCH", path, R"({"visibility": "cluster"})", lab.lead);
+  BOOST_TEST_REQUIRE(parent.status == 422, parent.body);
+  BOOST_TEST(reason(parent) == "parent_visibility");
+  BOOST_TEST(lab.call("POST", path + "/retire", R"({"reason": "x"})", lab.lead).status == 200);
+  auto again = lab.call("POST", path + "/retire", R"({"reason": "x"})", lab.lead);
+  BOOST_TEST_REQUIRE(again.status == 422, again.body);
+  BOOST_TEST(reason(again) == "retired");
+  auto metrics = lab.call("GET", path + "/metrics", "", lab.lead);
+  BOOST_TEST(metrics.json()->getValue<std::string>("basis").find("docs/") == std::string::npos);
+}
+
+// GET /api/solvents: the 53 CHEM21 solvents with English and French names and a density.
+BOOST_AUTO_TEST_CASE(the_solvent_list_has_names_and_densities) {
+  Lab lab;
+  auto r = lab.call("GET", "/api/solvents");
+  BOOST_TEST_REQUIRE(r.status == 200, r.body);
+  auto items = r.json()->getArray("items");
+  BOOST_TEST_REQUIRE(items->size() == 53u);
+  BOOST_TEST(r.json()->getValue<std::string>("reference").find("10.1039/C5GC01008J") !=
+             std::string::npos);
+  bool sawEthanol = false;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    auto s = items->getObject(static_cast<unsigned>(i));
+    BOOST_TEST(!s->getValue<std::string>("name_fr").empty(), s->getValue<std::string>("name"));
+    BOOST_TEST(!s->getValue<std::string>("smiles").empty());
+    double density = s->getObject("density")->getValue<double>("value");
+    BOOST_TEST((density > 0.5 && density < 1.7), s->getValue<std::string>("name"));
+    if (s->getValue<std::string>("name") == "Ethanol") {
+      sawEthanol = true;
+      BOOST_TEST(s->getValue<std::string>("name_fr") == "Éthanol");
+      BOOST_TEST(density == 0.789, boost::test_tools::tolerance(1e-9));
+      BOOST_TEST(s->getValue<std::string>("ranking") == "Recommended");
+    }
+  }
+  BOOST_TEST(sawEthanol);
+  // A volume of a listed solvent with its density is a mass to the metrics: 50 mL ethanol.
+  auto m = lab.call("POST", "/api/reactions/metrics",
+                    R"({"reaction_smiles": "CC(=O)O.OC>>COC(C)=O.O", "components": [)"
+                    R"({"smiles": "CCO", "role": "solvent", "amount": 50, "unit": "mL",)"
+                    R"( "density": 0.789}]})",
+                    lab.member);
+  BOOST_TEST_REQUIRE(m.status == 200, m.body);
+  auto components = m.json()->getArray("components");
+  auto ethanol = components->getObject(components->size() - 1);
+  BOOST_TEST(ethanol->getObject("solvent")->getValue<std::string>("name") == "Ethanol");
+  BOOST_TEST(ethanol->getValue<double>("mass_g") == 39.45, boost::test_tools::tolerance(1e-9));
+}
+
+// GET /api/routes/{id}/steps/{n}/depiction.svg draws the scheme for whoever may see the
+// route; a hidden route answers 404 like a missing one.
+BOOST_AUTO_TEST_CASE(step_depictions_follow_route_visibility) {
+  Lab lab;
+  std::string target = lab.registerCompound("O=C(Nc1ccccc1)c1ccccc1", lab.lead);
+  auto created = lab.call("POST", "/api/routes", convergentRoute(target), lab.member);
+  BOOST_TEST_REQUIRE(created.status == 201, created.body);
+  std::string path = "/api/routes/" + std::to_string(created.json()->getValue<std::int64_t>("id"));
+  auto svg = lab.call("GET", path + "/steps/3/depiction.svg", "", lab.member);
+  BOOST_TEST_REQUIRE(svg.status == 200, svg.body);
+  BOOST_TEST(svg.body.find("<svg") != std::string::npos);
+  BOOST_TEST(svg.body.find("</svg>") != std::string::npos);
+  auto wide = lab.call("GET", path + "/steps/1/depiction.svg?width=900&height=250", "", lab.admin);
+  BOOST_TEST_REQUIRE(wide.status == 200, wide.body);
+  BOOST_TEST(wide.body.find("width='900px'") != std::string::npos);
+  BOOST_TEST(lab.call("GET", path + "/steps/1/depiction.svg?width=9", "", lab.member).status ==
+             400);
+  BOOST_TEST(lab.call("GET", path + "/steps/9/depiction.svg", "", lab.member).status == 404);
+  for (const auto& token : {lab.other, lab.partner, std::string()}) {
+    BOOST_TEST(lab.call("GET", path + "/steps/1/depiction.svg", "", token).status == 404);
+  }
+  BOOST_TEST(lab.call("GET", "/api/routes/999/steps/1/depiction.svg", "", lab.member).status ==
+             404);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,14 +3,19 @@
 #include <Poco/DeflatingStream.h>
 #include <Poco/JSON/Parser.h>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <set>
 #include <thread>
 #include <vector>
 
 #include "db/database.h"
+#include "db/import_store.h"
 #include "db/start_up_store.h"
+#include "server/transfer/importer.h"
 #include "run_argan.h"
 #include "test_support.h"
 
@@ -251,6 +256,82 @@ BOOST_AUTO_TEST_CASE(export_then_import_gives_the_same_parents_and_identities) {
   BOOST_TEST(first->getArray("batches")->size() >= 1u);
   BOOST_TEST(runArgan({"export", "--db", source, "--format", "json", "--start-up", "7", mine})
                  .exitCode == 1);
+}
+
+// Another process holding the database's write lock (a server writing a long chunk) used to
+// fail the import with "database is busy" after 5 s. It waits now, and says so.
+BOOST_AUTO_TEST_CASE(import_waits_for_a_held_write_lock) {
+  test::TempDir dir;
+  std::string db = newDatabase(dir, "busy.db");
+  db::Connection holder(db, /*readOnly=*/false, /*create=*/false);
+  holder.exec("BEGIN IMMEDIATE");
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::seconds(4));
+    holder.exec("ROLLBACK");
+  });
+  auto started = std::chrono::steady_clock::now();
+  auto run = runArgan({"import", "--db", db, "--start-up", "1", "--no-progress", plate()});
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  release.join();
+  BOOST_TEST(run.exitCode == 0, run.err);
+  BOOST_TEST(run.err.find("waiting") != std::string::npos, run.err);
+  BOOST_TEST(seconds >= 3.5);
+  auto counts = parse(run.lastLine());
+  BOOST_TEST(counts->getValue<int>("registered") + counts->getValue<int>("rejected") > 0);
+  BOOST_TEST(count(db, "SELECT COUNT(*) FROM imports WHERE status = 'finished'") == 1);
+}
+
+// An import left running by a process that is gone (killed mid-way) is resumed by the rerun,
+// not started anew; its claim is taken over at once, without waiting for the lease.
+BOOST_AUTO_TEST_CASE(a_rerun_resumes_an_import_whose_process_is_gone) {
+  test::TempDir dir;
+  std::string db = newDatabase(dir, "resume.db");
+  {
+    db::DatabaseOptions options;
+    options.path = db;
+    auto database = db::Database::open(options);
+    server::ImportOptions importOptions;
+    importOptions.format = chem::RecordFileFormat::Sdf;
+    auto fingerprint = server::fileFingerprint(plate());
+    SystemClock clock;
+    database->write([&](db::Connection& c) {
+      db::NewImport in;
+      in.startUpId = 1;
+      in.source = "cli";
+      in.fileName = "plate.sdf";
+      in.fileSha256 = fingerprint.first;
+      in.fileBytes = static_cast<std::int64_t>(fingerprint.second);
+      in.format = "sdf";
+      in.optionsJson = importOptions.toJson();
+      auto job = db::createImport(c, clock, db::Principal::system("cli import"), in);
+      // Claimed by a process of this machine that no longer exists, for a long while.
+      char host[256] = {0};
+      ::gethostname(host, sizeof host - 1);
+      db::claimImport(c, clock, job.id, "import:" + std::string(host) + ":999999:1:dead",
+                      "2099-01-01T00:00:00.000Z");
+    });
+  }
+  auto run = runArgan({"import", "--db", db, "--start-up", "1", "--no-progress", plate()});
+  BOOST_TEST(run.exitCode == 0, run.err);
+  BOOST_TEST(run.err.find("resuming import 1") != std::string::npos, run.err);
+  BOOST_TEST(count(db, "SELECT COUNT(*) FROM imports") == 1);
+  BOOST_TEST(count(db, "SELECT COUNT(*) FROM imports WHERE status = 'finished'") == 1);
+}
+
+// `: > argan.db` must not become a new registry by accident; `migrate --create` adopts it.
+BOOST_AUTO_TEST_CASE(an_empty_file_needs_migrate_create) {
+  test::TempDir dir;
+  std::string db = dir.file("empty.db");
+  std::ofstream(db).close();
+  auto refused = runArgan({"migrate", "--db", db});
+  BOOST_TEST(refused.exitCode == 1);
+  BOOST_TEST(refused.err.find("--create") != std::string::npos, refused.err);
+  BOOST_TEST(runArgan({"import", "--db", db, "--start-up", "1", plate()}).exitCode == 1);
+  BOOST_TEST(test::readFile(db).empty());
+  auto created = runArgan({"migrate", "--db", db, "--create"});
+  BOOST_TEST(created.exitCode == 0, created.err);
+  BOOST_TEST(parse(created.lastLine())->getValue<int>("schema_version") > 0);
 }
 
 BOOST_AUTO_TEST_CASE(backup_while_writing_and_restore_refusing_damage) {

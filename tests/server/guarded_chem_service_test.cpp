@@ -64,6 +64,27 @@ std::string limitOf(Fn&& fn) {
   return "";
 }
 
+// The details.reason of the Unavailable a call throws: a worker that died is not the
+// caller's fault, and the answer says to try again.
+template <typename Fn>
+std::string retryReasonOf(Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    BOOST_TEST_MESSAGE(e.what());
+    BOOST_CHECK_MESSAGE(e.code() == ErrorCode::Unavailable, e.what());
+    BOOST_CHECK(e.details().count("retry_after_s") == 1u);
+    BOOST_CHECK(std::string(e.what()).find("/") == std::string::npos);  // no path
+    auto it = e.details().find("reason");
+    if (it != e.details().end() && std::holds_alternative<std::string>(it->second)) {
+      return std::get<std::string>(it->second);
+    }
+    return "(no reason)";
+  }
+  BOOST_ERROR("the call did not fail");
+  return "";
+}
+
 void expectStillServes(GuardedChemService& chem) {
   auto a = chem.analyse("c1ccccc1O", "smiles");
   BOOST_TEST(a.identity.inchiKey == "ISWSIDIOOBJBQZ-UHFFFAOYSA-N");
@@ -153,8 +174,8 @@ BOOST_AUTO_TEST_CASE(a_crash_or_hang_in_a_reaction_costs_that_call_only) {
   chem::RouteInput route = test::benzanilideRoute();
   pid_t first = guarded.workerPids().at(0);
   faultNext(guarded, "crash");
-  BOOST_TEST(limitOf([&] { guarded.analyseReaction(route.steps[0].reaction); }) ==
-             "chem_worker_crash");
+  BOOST_TEST(retryReasonOf([&] { guarded.analyseReaction(route.steps[0].reaction); }) ==
+             "chem_worker_died");
   BOOST_TEST(!alive(first));
   pid_t second = guarded.workerPids().at(0);
   BOOST_TEST(second != first);
@@ -164,8 +185,8 @@ BOOST_AUTO_TEST_CASE(a_crash_or_hang_in_a_reaction_costs_that_call_only) {
   BOOST_TEST(limitOf([&] { guarded.analyseRoute(route); }) == "chem_time_limit_ms");
   BOOST_TEST(!alive(second));
   faultNext(guarded, "crash");
-  BOOST_TEST(limitOf([&] { guarded.prepareSubstructureQuery("c1ccccc1", ""); }) ==
-             "chem_worker_crash");
+  BOOST_TEST(retryReasonOf([&] { guarded.prepareSubstructureQuery("c1ccccc1", ""); }) ==
+             "chem_worker_died");
   BOOST_TEST(guarded.analyseRoute(route).complete);
   BOOST_TEST(guarded.stats().crashed == 2u);
   BOOST_TEST(guarded.stats().timedOut == 1u);
@@ -193,12 +214,14 @@ BOOST_AUTO_TEST_CASE(chemistry_errors_come_back_unchanged) {
   BOOST_TEST(guarded.stats().crashed == 0u);
 }
 
+// A worker that dies is replaced, and the call that was on it answers 503 (try again): it is
+// not known to be the input's fault. The same request crashing a worker again is.
 BOOST_AUTO_TEST_CASE(a_crash_costs_one_call_and_the_worker_is_replaced) {
   GuardedChemService guarded(testOptions());
   auto before = guarded.workerPids();
   BOOST_TEST_REQUIRE(before.size() == 2u);
-  BOOST_TEST(limitOf([&] { guarded.call("test.crash", ""); }) == "chem_worker_crash");
-  BOOST_TEST(limitOf([&] { guarded.call("test.exit", ""); }) == "chem_worker_crash");
+  BOOST_TEST(retryReasonOf([&] { guarded.call("test.crash", ""); }) == "chem_worker_died");
+  BOOST_TEST(retryReasonOf([&] { guarded.call("test.exit", ""); }) == "chem_worker_died");
   auto after = guarded.workerPids();
   BOOST_TEST(after.size() == 2u);
   int replaced = 0;
@@ -212,6 +235,11 @@ BOOST_AUTO_TEST_CASE(a_crash_costs_one_call_and_the_worker_is_replaced) {
   expectStillServes(guarded);
   expectStillServes(guarded);
   BOOST_TEST(guarded.stats().crashed == 2u);
+  // The very request that crashed a worker (SIGSEGV) does it again: now it is its fault.
+  BOOST_TEST(limitOf([&] { guarded.call("test.crash", ""); }) == "chem_worker_crash");
+  // An exit (or a kill from outside) never is.
+  BOOST_TEST(retryReasonOf([&] { guarded.call("test.exit", ""); }) == "chem_worker_died");
+  expectStillServes(guarded);
 }
 
 BOOST_AUTO_TEST_CASE(a_hang_is_killed_at_the_deadline) {
@@ -265,11 +293,21 @@ BOOST_AUTO_TEST_CASE(rdkit_on_hostile_input_is_contained) {
       "\n  hostile\n\n  0  0  0     0  0            999 V3000\nM  V30 BEGIN CTAB\n"
       "M  V30 COUNTS 50000000 0 0 0 0\nM  V30 BEGIN ATOM\nM  V30 END ATOM\nM  V30 END CTAB\n"
       "M  END\n";
-  std::string limit =
-      limitOf([&] { guarded.invoke<std::int64_t>("test.rdkit_molblock", molfile); });
-  BOOST_TEST((limit == "chem_memory_mb" || limit == "chem_worker_crash" ||
-              limit == "chem_time_limit_ms"),
-             limit);
+  // Contained either way: a limit (400), or the worker died and was replaced (503).
+  try {
+    guarded.invoke<std::int64_t>("test.rdkit_molblock", molfile);
+    BOOST_ERROR("the hostile Molfile was accepted");
+  } catch (const Error& e) {
+    auto limit = e.details().find("limit");
+    auto reason = e.details().find("reason");
+    bool contained =
+        (e.code() == ErrorCode::InvalidArgument && limit != e.details().end() &&
+         (limit->second == DetailValue(std::string("chem_memory_mb")) ||
+          limit->second == DetailValue(std::string("chem_time_limit_ms")))) ||
+        (e.code() == ErrorCode::Unavailable && reason != e.details().end() &&
+         reason->second == DetailValue(std::string("chem_worker_died")));
+    BOOST_TEST(contained, e.what());
+  }
 #endif
   expectStillServes(guarded);
 }
@@ -288,7 +326,10 @@ BOOST_AUTO_TEST_CASE(a_crash_does_not_disturb_calls_on_other_workers) {
       }
     }
   });
-  for (int i = 0; i < 5; ++i) limitOf([&] { guarded.call("test.crash", ""); });
+  BOOST_TEST(retryReasonOf([&] { guarded.call("test.crash", ""); }) == "chem_worker_died");
+  for (int i = 0; i < 4; ++i) {
+    BOOST_TEST(limitOf([&] { guarded.call("test.crash", ""); }) == "chem_worker_crash");
+  }
   steady.join();
   BOOST_TEST(ok.load() == 20);
   BOOST_TEST(failed.load() == 0);
@@ -374,6 +415,33 @@ BOOST_AUTO_TEST_CASE(the_api_keeps_serving_when_workers_die_between_requests) {
   }
   auto again = server.call("POST", "/api/compounds", test::structureBody("CCO"), token);
   BOOST_TEST(again.status == 201, again.body);
+}
+
+// A worker killed while it handles a request (the OOM killer, an operator): the caller's
+// structure is not at fault — 503 with Retry-After, never 400.
+BOOST_AUTO_TEST_CASE(a_worker_killed_during_a_request_answers_503) {
+  ChemWorkerOptions options = testOptions();
+  options.workers = 1;
+  options.timeoutMs = scaledMs(20000);
+  test::TestServer server({}, nullptr, std::make_unique<GuardedChemService>(options));
+  auto startUp = server.createStartUp("Zitoun");
+  auto token = server.userToken("lead@zitoun.ma", db::Role::Lead, startUp);
+  auto& guarded = dynamic_cast<GuardedChemService&>(server.services().chem);
+  faultNext(guarded, "hang");
+  pid_t worker = guarded.workerPids().at(0);
+  std::thread killer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    ::kill(worker, SIGKILL);
+  });
+  auto answer = server.call("POST", "/api/compounds/preview", test::structureBody("CCO"), token);
+  killer.join();
+  BOOST_TEST(answer.status == 503, answer.body);
+  BOOST_TEST(answer.headers.count("Retry-After") == 1u);
+  BOOST_TEST(answer.errorCode() == "UNAVAILABLE");
+  BOOST_TEST(answer.body.find("proc") == std::string::npos, answer.body);
+  // The same request, on the replacement, succeeds.
+  auto again = server.call("POST", "/api/compounds/preview", test::structureBody("CCO"), token);
+  BOOST_TEST(again.status == 200, again.body);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,8 @@
-// HTTP limits: overload answers 503 + Retry-After (never silence), per-client caps answer 429,
-// slow or oversized request heads are answered 408/431 without holding a worker thread, slow
-// bodies are cut at the request deadline, malformed heads get the JSON error body.
+// HTTP limits: connections still sending their request (slow heads, slow bodies) never hold
+// a worker thread and never count against the workers' queue; slow ones are answered 408;
+// a full queue or a long wait in it answers 503 + Retry-After (never silence), per-client
+// caps 429; GET /api/health has a lane of its own; requests being served are cut at their
+// deadline; malformed heads get the JSON error body.
 #include <chrono>
 #include <functional>
 #include <thread>
@@ -11,6 +13,7 @@
 using namespace argan;
 using test::RawClient;
 using test::TestServer;
+using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
@@ -30,12 +33,32 @@ server::AppConfig oneThread() {
   return c;
 }
 
-const std::string kHealth = "GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n";
+// One thread, and bodies over 1 000 bytes read by the thread itself without a rate rule: a
+// large body that never completes holds the thread (what a slow upload does).
+server::AppConfig oneThreadHeldByUploads() {
+  server::AppConfig c = oneThread();
+  c.maxBodyBytes = 1000;
+  c.minBodyRateBytesPerSecond = 0;
+  c.bodyIdleTimeoutMs = 60000;
+  return c;
+}
 
-// A request whose handler blocks reading a body that never completes: it holds the one thread.
-std::string stalledPost(const std::string& token) {
+const std::string kHealth = "GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n";
+const std::string kStartUps = "GET /api/start-ups HTTP/1.1\r\nHost: t\r\n\r\n";
+
+// A POST whose body never completes (`length` announced, a few bytes sent).
+std::string stalledPost(const std::string& token, std::size_t length = 100) {
   return "POST /api/compounds/preview HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token +
-         "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"structure\":";
+         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(length) +
+         "\r\n\r\n{\"structure\":";
+}
+
+// An import upload of 100 000 bytes that stops after its first line: the thread reading it
+// waits for the rest (with oneThreadHeldByUploads, for as long as the deadline allows).
+std::string stalledUpload(const std::string& token, std::int64_t startUp) {
+  return "POST /api/imports?start_up=" + std::to_string(startUp) +
+         "&file_name=a.smi HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token +
+         "\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\nCCO\n";
 }
 
 std::string errorCode(const test::RawResponse& r) {
@@ -48,32 +71,34 @@ std::string errorCode(const test::RawResponse& r) {
 
 BOOST_AUTO_TEST_SUITE(http_limits)
 
-BOOST_AUTO_TEST_CASE(overload_answers_503_with_retry_after) {
-  server::AppConfig config = oneThread();
-  config.maxQueued = 1;  // two connections admitted in all
+// The thread is busy with an upload; one complete request waits in the queue (of one); the
+// next is answered 503 at once by the gate.
+BOOST_AUTO_TEST_CASE(a_full_queue_answers_503_with_retry_after) {
+  server::AppConfig config = oneThreadHeldByUploads();
+  config.maxQueued = 1;
   TestServer server(config);
   auto startUp = server.createStartUp("Zitoun");
   auto token = server.userToken("lead@zitoun.ma", db::Role::Lead, startUp);
 
   RawClient busy(server.port());
-  BOOST_TEST_REQUIRE(busy.send(stalledPost(token)));
-  BOOST_TEST_REQUIRE(waitUntil([&] { return server.gateStats().dispatched == 1; }));
-  RawClient waiting(server.port());  // admitted, sends nothing yet
-  BOOST_TEST_REQUIRE(waitUntil([&] { return server.gateStats().open == 2; }));
+  BOOST_TEST_REQUIRE(busy.send(stalledUpload(token, startUp)));
+  BOOST_TEST_REQUIRE(waitUntil([&] { return server.gateStats().serving == 1; }));
+  RawClient waiting(server.port());
+  waiting.send(kStartUps);
+  BOOST_TEST_REQUIRE(waitUntil([&] { return server.gateStats().queued == 1; }));
 
   RawClient refused(server.port());
-  refused.send(kHealth);
+  refused.send(kStartUps);
   auto answer = refused.read();
   BOOST_TEST(answer.status == 503);
   BOOST_TEST(answer.headers["retry-after"] == "1");
   BOOST_TEST(answer.headers["content-type"].find("application/json") == 0u);
   BOOST_TEST(errorCode(answer) == "UNAVAILABLE");
   BOOST_TEST(refused.closedByServer());
-  BOOST_TEST(server.gateStats().refusedBusy == 1u);
+  BOOST_TEST(server.gateStats().refusedQueueFull == 1u);
 
-  // Once the stalled request ends, the waiting connection is served.
+  // Once the upload ends, the waiting request is served.
   busy.socket().close();
-  waiting.send(kHealth);
   BOOST_TEST(waiting.read().status == 200);
 }
 
@@ -105,7 +130,7 @@ BOOST_AUTO_TEST_CASE(slow_heads_get_408_and_hold_no_thread) {
     slow.back()->send("GET /api/health HTTP/1.1\r\nHo");
   }
   // The only worker thread is free for a complete request meanwhile.
-  auto ok = server.call("GET", "/api/health");
+  auto ok = server.call("GET", "/api/start-ups");
   BOOST_TEST(ok.status == 200);
   std::thread dribble([&] {
     for (int i = 0; i < 10; ++i) {
@@ -121,6 +146,93 @@ BOOST_AUTO_TEST_CASE(slow_heads_get_408_and_hold_no_thread) {
   dribble.join();
   BOOST_TEST(server.gateStats().headTimeouts == 8u);
   BOOST_TEST(server.gateStats().dispatched == 1u);  // only the complete request reached a thread
+}
+
+// Connections that have not sent a whole request do not count against the workers: with a
+// queue of one, forty of them waiting leave the server answering everybody else.
+BOOST_AUTO_TEST_CASE(connections_still_sending_do_not_count_against_the_workers) {
+  server::AppConfig config = oneThread();
+  config.maxQueued = 1;
+  config.maxConnectionsPerClient = 0;
+  TestServer server(config);
+  std::vector<std::unique_ptr<RawClient>> sending;
+  for (int i = 0; i < 40; ++i) {
+    sending.push_back(std::make_unique<RawClient>(server.port()));
+    sending.back()->send(i % 2 ? "GET /api/start-ups HTTP/1.1\r\nHo"
+                               : "POST /api/start-ups HTTP/1.1\r\nContent-Length: 50\r\n\r\n{");
+  }
+  BOOST_TEST_REQUIRE(waitUntil([&] { return server.gateStats().pending >= 40; }));
+  for (int i = 0; i < 5; ++i) BOOST_TEST(server.call("GET", "/api/start-ups").status == 200);
+  BOOST_TEST(server.gateStats().refusedBusy == 0u);
+  BOOST_TEST(server.gateStats().refusedQueueFull == 0u);
+}
+
+// A body trickling in is read by the gate, not a thread; too slow, it is answered 408 (the
+// thread never saw it). One arriving at a fair rate is served.
+BOOST_AUTO_TEST_CASE(slow_bodies_are_read_by_the_gate_and_answered_408) {
+  server::AppConfig config = oneThread();
+  config.minBodyRateBytesPerSecond = 1000;
+  TestServer server(config);
+  auto startUp = server.createStartUp("Zitoun");
+  auto token = server.userToken("lead@zitoun.ma", db::Role::Lead, startUp);
+  std::vector<std::unique_ptr<RawClient>> slow;
+  for (int i = 0; i < 8; ++i) {
+    slow.push_back(std::make_unique<RawClient>(server.port()));
+    slow.back()->send(stalledPost(token, 100000));
+  }
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {  // one byte per 100 ms each: 10 bytes/s
+    while (!done) {
+      for (auto& c : slow) c->send(" ");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  // Meanwhile the one thread serves everybody else.
+  for (int i = 0; i < 5; ++i) {
+    auto started = SteadyClock::now();
+    BOOST_TEST(server.call("GET", "/api/start-ups").status == 200);
+    BOOST_TEST((SteadyClock::now() - started < std::chrono::seconds(2)));
+  }
+  for (auto& client : slow) {
+    auto answer = client->read();
+    BOOST_TEST(answer.status == 408);
+    BOOST_TEST(answer.body.find("too slowly") != std::string::npos, answer.body);
+  }
+  done = true;
+  trickle.join();
+  BOOST_TEST(server.gateStats().bodyTimeouts == 8u);
+  BOOST_TEST(server.gateStats().dispatched == 5u);  // the slow bodies never reached a thread
+
+  // A body in pieces at a fair pace is read whole and served.
+  std::string body = test::structureBody("CCO");
+  RawClient fair(server.port());
+  fair.send("POST /api/compounds/preview HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token +
+            "\r\nContent-Type: application/json\r\nContent-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n");
+  for (char c : body) {
+    fair.send(std::string(1, c));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  BOOST_TEST(fair.read().status == 200);
+  BOOST_TEST(server.gateStats().bodiesBuffered >= 1u);
+}
+
+// GET /api/health answers while every other thread is busy.
+BOOST_AUTO_TEST_CASE(health_has_a_lane_of_its_own) {
+  TestServer server(oneThreadHeldByUploads());
+  auto startUp = server.createStartUp("Zitoun");
+  auto token = server.userToken("lead@zitoun.ma", db::Role::Lead, startUp);
+  RawClient busy(server.port());
+  busy.send(stalledUpload(token, startUp));
+  BOOST_TEST_REQUIRE(waitUntil([&] { return server.gateStats().serving == 1; }));
+  for (int i = 0; i < 5; ++i) {
+    auto started = SteadyClock::now();
+    RawClient probe(server.port());
+    probe.send(kHealth);
+    BOOST_TEST(probe.read().status == 200);
+    BOOST_TEST((SteadyClock::now() - started < std::chrono::seconds(1)));
+  }
+  BOOST_TEST(server.gateStats().healthServed >= 5u);
 }
 
 BOOST_AUTO_TEST_CASE(an_idle_connection_is_closed_after_the_keep_alive_time) {
@@ -149,7 +261,11 @@ BOOST_AUTO_TEST_CASE(malformed_heads_get_the_json_error_body) {
        {std::string("GET /api/health HTTP/1.1\r\nX-Long: ") + std::string(9000, 'v') + "\r\n\r\n",
         std::string(40, 'G') + " /api/health HTTP/1.1\r\n\r\n",
         std::string("GET /") + std::string(17000, 'p') + " HTTP/1.1\r\n\r\n",
-        std::string("GET /api/health HTTP/1.1-and-more\r\n\r\n")}) {
+        std::string("GET /api/health HTTP/1.1-and-more\r\n\r\n"),
+        std::string("POST /api/start-ups HTTP/1.1\r\nContent-Length: 12x\r\n\r\n"),
+        std::string("POST /api/start-ups HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n"),
+        std::string("POST /api/start-ups HTTP/1.1\r\nContent-Length: 2\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n")}) {
     RawClient client(server.port());
     client.send(head);
     auto answer = client.read();
@@ -164,17 +280,42 @@ BOOST_AUTO_TEST_CASE(malformed_heads_get_the_json_error_body) {
   BOOST_TEST(server.call("GET", "/api/health").status == 200);
 }
 
-BOOST_AUTO_TEST_CASE(a_stalled_body_is_cut_at_the_request_deadline) {
-  server::AppConfig config = oneThread();
+// A request being served (here: a thread reading an upload that stalls) is cut at its
+// deadline; the thread is free again.
+BOOST_AUTO_TEST_CASE(a_stalled_upload_is_cut_at_the_request_deadline) {
+  server::AppConfig config = oneThreadHeldByUploads();
   config.requestDeadlineSeconds = 1;
   TestServer server(config);
   auto startUp = server.createStartUp("Zitoun");
   auto token = server.userToken("lead@zitoun.ma", db::Role::Lead, startUp);
   RawClient stalled(server.port());
-  stalled.send(stalledPost(token));
+  stalled.send(stalledUpload(token, startUp));
   BOOST_TEST(stalled.closedByServer());
   BOOST_TEST(server.gateStats().requestDeadlines == 1u);
-  BOOST_TEST(server.call("GET", "/api/health").status == 200);  // the thread is free again
+  BOOST_TEST(server.call("GET", "/api/start-ups").status == 200);  // the thread is free again
+}
+
+// An upload read by the thread that slows below the minimum rate is answered 408.
+BOOST_AUTO_TEST_CASE(a_slow_upload_read_by_a_thread_is_answered_408) {
+  server::AppConfig config = oneThread();
+  config.maxBodyBytes = 1000;  // larger bodies are read by the thread
+  config.minBodyRateBytesPerSecond = 1000;
+  TestServer server(config);
+  auto startUp = server.createStartUp("Zitoun");
+  auto token = server.userToken("lead@zitoun.ma", db::Role::Lead, startUp);
+  RawClient slow(server.port());
+  slow.send("POST /api/imports?start_up=1&file_name=a.smi HTTP/1.1\r\nHost: t\r\n"
+            "Authorization: Bearer " + token +
+            "\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\nCCO\n");
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    while (!done && slow.send("C")) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  });
+  auto answer = slow.read();
+  done = true;
+  trickle.join();
+  BOOST_TEST(answer.status == 408, answer.body);
+  BOOST_TEST(server.call("GET", "/api/start-ups").status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(a_body_shorter_than_announced_is_refused) {
@@ -189,25 +330,26 @@ BOOST_AUTO_TEST_CASE(a_body_shorter_than_announced_is_refused) {
   BOOST_TEST(answer.body.find("Content-Length") != std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(a_connection_that_waited_too_long_for_a_thread_gets_503) {
-  server::AppConfig config = oneThread();
-  config.maxQueueWaitMs = 100;
+// Shedding happens while a request waits, not when a thread frees: the thread stays busy,
+// and the waiting request is answered 503 after the queue wait anyway.
+BOOST_AUTO_TEST_CASE(a_request_that_waits_too_long_is_shed_while_it_waits) {
+  server::AppConfig config = oneThreadHeldByUploads();
+  config.maxQueueWaitMs = 200;
   TestServer server(config);
   auto startUp = server.createStartUp("Zitoun");
   auto token = server.userToken("lead@zitoun.ma", db::Role::Lead, startUp);
   RawClient busy(server.port());
-  busy.send(stalledPost(token));
-  BOOST_TEST_REQUIRE(waitUntil([&] { return server.gateStats().dispatched == 1; }));
+  busy.send(stalledUpload(token, startUp));
+  BOOST_TEST_REQUIRE(waitUntil([&] { return server.gateStats().serving == 1; }));
   RawClient queued(server.port());
-  queued.send(kHealth);
-  BOOST_TEST_REQUIRE(waitUntil([&] { return server.gateStats().dispatched == 2; }));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  busy.send(std::string(87, ' '));  // completes the body: the thread is released
-  BOOST_TEST(busy.read().status == 400);  // the structure is not a string
+  auto started = SteadyClock::now();
+  queued.send(kStartUps);
   auto answer = queued.read();
   BOOST_TEST(answer.status == 503);
   BOOST_TEST(answer.headers.count("retry-after") == 1u);
+  BOOST_TEST((SteadyClock::now() - started < std::chrono::seconds(3)));
   BOOST_TEST(server.gateStats().shedQueueWait == 1u);
+  BOOST_TEST(server.gateStats().serving == 1);  // the upload still holds the thread
 }
 
 BOOST_AUTO_TEST_CASE(keep_alive_serves_many_requests_on_one_connection) {

@@ -20,7 +20,13 @@ struct RawResponse {
 
 class RawClient {
  public:
-  explicit RawClient(int port, int receiveTimeoutSeconds = 30) {
+  // `source`: the local address to connect from (any of 127.0.0.0/8 reaches the server on
+  // loopback, so tests can be many clients); "" lets the system choose.
+  explicit RawClient(int port, int receiveTimeoutSeconds = 30, const std::string& source = "") {
+    if (!source.empty()) {
+      socket_ = Poco::Net::StreamSocket(Poco::Net::SocketAddress::IPv4);
+      socket_.impl()->bind(Poco::Net::SocketAddress(source, 0), /*reuseAddress=*/true);
+    }
     socket_.connect(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
     socket_.setReceiveTimeout(Poco::Timespan(receiveTimeoutSeconds, 0));
     socket_.setNoDelay(true);

@@ -26,6 +26,7 @@ namespace argan::test {
 struct CommandResult {
   int exitCode = -1;
   std::string out;
+  std::string err;  // standard error
 };
 
 // Runs `argan args...` with `input` on standard input; waits for it.
@@ -47,6 +48,8 @@ inline CommandResult runArgan(const TempDir& dir, const std::vector<std::string>
   posix_spawn_file_actions_addopen(&actions, 0, (base + ".in").c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, (base + ".out").c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, (base + ".err").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = 0;
   int rc = posix_spawn(&pid, ARGAN_BINARY, &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -56,6 +59,7 @@ inline CommandResult runArgan(const TempDir& dir, const std::vector<std::string>
   waitpid(pid, &status, 0);
   result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = readFile(base + ".out");
+  result.err = readFile(base + ".err");
   while (!result.out.empty() && (result.out.back() == '\n' || result.out.back() == '\r')) {
     result.out.pop_back();
   }

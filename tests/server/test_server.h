@@ -22,6 +22,7 @@
 #include "server/http/authentication.h"
 #include "server/isolation/chem_service.h"
 #include "server/http/http_server.h"
+#include "server/http/memory_sessions.h"
 #include "server/search/structure_search.h"
 #include "server/transfer/import_jobs.h"
 #include "test_support.h"
@@ -66,6 +67,7 @@ class TestServer {
     search_ = std::make_unique<server::StructureSearch>(*database_, searchOptions);
     services_ = std::make_unique<server::Runtime>(
         server::Runtime{*database_, clock_, config_, *chem_, search_.get()});
+    services_->sessions = &memorySessions_;
     imports_ = std::make_unique<server::ImportJobs>(*services_, dir_.file("imports"));
     services_->imports = imports_.get();
     imports_->start();
@@ -171,6 +173,7 @@ class TestServer {
   std::unique_ptr<db::Database> database_;
   std::unique_ptr<server::StructureSearch> search_;
   std::unique_ptr<server::ChemService> chem_;
+  server::MemorySessions memorySessions_;
   std::unique_ptr<server::Runtime> services_;
   std::unique_ptr<server::ImportJobs> imports_;
   server::Router router_;

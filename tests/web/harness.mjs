@@ -93,7 +93,9 @@ export function startServer(binary, dbPath, extraArgs = []) {
 }
 
 // Sequential steps; a failing step is reported with a screenshot, later steps still run
-// unless they depend on it (`needs`).
+// unless they depend on it (`needs`). ARGAN_WEB_STEPS=<regular expression> runs only the
+// steps whose name matches it and the steps they need (transitively), for iterating on a
+// few steps; the others are listed as not selected.
 export class Runner {
   constructor(screenshotDir) {
     this.steps = [];
@@ -104,12 +106,33 @@ export class Runner {
     this.steps.push({ name, fn, needs });
   }
 
+  // The names of the steps to run: all, or those ARGAN_WEB_STEPS selects and what they need.
+  selected() {
+    const pattern = process.env.ARGAN_WEB_STEPS;
+    if (!pattern) return new Set(this.steps.map((s) => s.name));
+    const only = new RegExp(pattern);
+    const byName = new Map(this.steps.map((s) => [s.name, s]));
+    const chosen = new Set();
+    const add = (s) => {
+      if (chosen.has(s.name)) return;
+      chosen.add(s.name);
+      for (const n of s.needs) if (byName.has(n)) add(byName.get(n));
+    };
+    this.steps.filter((s) => only.test(s.name)).forEach(add);
+    return chosen;
+  }
+
   async run(context) {
     const results = new Map();
     let passed = 0;
     let failed = 0;
     let skipped = 0;
+    const chosen = this.selected();
+    if (chosen.size < this.steps.length) {
+      console.log(`ARGAN_WEB_STEPS: ${chosen.size} of ${this.steps.length} steps selected`);
+    }
     for (const s of this.steps) {
+      if (!chosen.has(s.name)) continue;
       const blocked = s.needs.find((n) => results.get(n) !== 'passed');
       if (blocked) {
         console.log(`SKIP ${s.name} (needs "${blocked}")`);

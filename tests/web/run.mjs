@@ -484,6 +484,11 @@ runner.step('the lead publishes the compound; its history records it', async () 
   await publish(p);
   await p.locator('.page-header .badge').getByText('Public').waitFor();
   await p.getByText('Changement de visibilité').waitFor();
+  // Who did it, by their name: the member registered it, the lead published it.
+  const history = p.locator('ol.timeline');
+  await history.getByText(/Lina Lead/).first().waitFor();
+  await history.getByText(/Karim Chimiste/).first().waitFor();
+  assert.doesNotMatch(await text(history), /user:\d+/);
 }, { needs: ['member registers a compound by SMILES after the preview verdict'] });
 
 runner.step('a partner sees the public catalogue but not a private compound', async () => {
@@ -741,7 +746,8 @@ const ROUTE_STEPS = [
     name: 'Hydrogénation',
     reaction: 'COC(=O)Cc1ccc(O)c(OC)c1.[H][H].[H][H]>>OCCc1ccc(O)c(OC)c1.CO',
     amounts: [['H2', '0.5'], ['C9H12O3', '13.46']],
-    extras: [['Éthanol', '100', 'mL', '0.789']],
+    // By volume: the editor takes ethanol's density from the CHEM21 list (GET /api/solvents).
+    extras: [['Éthanol', '100', 'mL']],
   },
 ];
 
@@ -761,6 +767,7 @@ async function fillStep(p, n, step, effort) {
     await effort.type(row.getByLabel('Quantité'), amount);
     if (unit !== 'g') await effort.select(row.getByLabel('Unité'), unit);
     if (density) await effort.type(row.getByLabel('Densité (g/mL)'), density);
+    else if (unit !== 'g' && /L$/.test(unit)) await row.locator('.mass-of-volume').getByText(/guide CHEM21/).waitFor();
   }
 }
 
@@ -802,6 +809,8 @@ runner.step('member records a two-step route; each step shows live metrics and C
   await p.getByRole('button', { name: 'Ajouter une étape' }).click();
   await fillStep(p, 2, ROUTE_STEPS[1], effort);
   // The ester comes from step 1, with step 1's amount.
+  // 100 mL of ethanol at the guide's 0.789 g/mL.
+  assert.match(await text(p.locator('fieldset[data-step="2"] .extra-row[data-extra="0"] .mass-of-volume')), /≈ 78,9 g \(masse volumique 0,789 g\/mL, guide CHEM21\)/);
   const ester = p.locator('fieldset[data-step="2"] tr', { hasText: 'C10H12O4' });
   assert.equal(await ester.getByLabel('produit de l’étape 1').isChecked(), true);
   assert.equal(await ester.getByLabel('Quantité de C10H12O4').inputValue(), '17.66');
@@ -814,7 +823,11 @@ runner.step('member records a two-step route; each step shows live metrics and C
   state.routeId = p.url().match(/\/routes\/(\d+)$/)[1];
   // The saved route shows every step's scheme, components, amounts, conditions and work-up.
   const step2 = p.locator('.step-summary[data-step="2"]');
-  await step2.locator('.scheme').waitFor();
+  // The scheme is the server's drawing of the reaction (an SVG that loaded).
+  const scheme = step2.locator('img.scheme-depiction');
+  await scheme.waitFor();
+  assert.match(await scheme.getAttribute('src'), new RegExp(`/api/routes/${state.routeId}/steps/2/depiction\\.svg`));
+  await p.waitForFunction((img) => img.complete && img.naturalWidth > 0, await scheme.elementHandle());
   const solventRow = step2.getByRole('row', { name: /Éthanol/ });
   assert.match(await text(solventRow), /Solvant/);
   assert.match(await text(solventRow), /100 mL/);
@@ -864,6 +877,116 @@ runner.step('a reaction drawn with the mouse fills the step’s species table', 
   await step.getByRole('tab', { name: 'Coller' }).click();
   assert.match(await step.getByLabel('Réaction (étape 1) : SMILES de réaction ou fichier RXN collé').inputValue(), />>/);
 }, { needs: ['member registers a compound by SMILES after the preview verdict'] });
+
+// A draft made of ROUTE_STEPS, through the API, for the editing steps below.
+async function draftRoute(p, name) {
+  const made = await apiFrom(p, 'POST', '/api/routes', {
+    target_compound: state.compoundId,
+    name,
+    steps: [
+      { name: 'Estérification', reaction_smiles: ROUTE_STEPS[0].reaction, components: [
+        { smiles: 'COc1cc(CC(=O)O)ccc1O', amount: 18.22, unit: 'g' },
+        { smiles: 'CO', amount: 31.68, unit: 'g' },
+        { smiles: 'OS(=O)(=O)O', role: 'catalyst', amount: 0.5, unit: 'g' },
+        { smiles: 'COC(=O)Cc1ccc(O)c(OC)c1', amount: 17.66, unit: 'g' }] },
+      { name: 'Hydrogénation', reaction_smiles: ROUTE_STEPS[1].reaction, components: [
+        { smiles: 'COC(=O)Cc1ccc(O)c(OC)c1', from_step: 1, amount: 17.66, unit: 'g' },
+        { smiles: '[H][H]', amount: 0.5, unit: 'g' },
+        { smiles: 'OCCc1ccc(O)c(OC)c1', amount: 13.46, unit: 'g' }] },
+    ],
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  return made.body;
+}
+
+runner.step('a draft route is saved in one request; a refusal on step 2 leaves it as it was', async () => {
+  const p = state.member;
+  const route = await draftRoute(p, 'Brouillon à corriger');
+  const writes = [];
+  const watch = (r) => {
+    if (r.method() !== 'GET' && new URL(r.url()).pathname.startsWith('/api/routes')) writes.push(`${r.method()} ${new URL(r.url()).pathname}`);
+  };
+  p.on('request', watch);
+  try {
+    await p.goto(`${server.url}/routes/${route.id}/edit`);
+    const step1 = p.locator('fieldset[data-step="1"]');
+    const step2 = p.locator('fieldset[data-step="2"]');
+    await step2.getByLabel('Quantité de H2', { exact: true }).waitFor();
+    // Step 1 changes, step 2 gets an amount the server refuses: nothing is saved.
+    await step1.getByLabel('Nom de l’étape').fill('Estérification de Fischer');
+    await p.getByLabel('Nom de la voie').fill('Brouillon corrigé');
+    await step2.getByLabel('Quantité de H2', { exact: true }).fill('-0.5');
+    const [refused] = await Promise.all([
+      p.waitForResponse((r) => r.request().method() === 'PUT'),
+      p.getByRole('button', { name: 'Enregistrer la voie' }).click(),
+    ]);
+    assert.equal(refused.status(), 400);
+    assert.match((await refused.json()).error.details.field, /^steps\[1\]\.components\[\d+\]\.amount$/);
+    await step2.locator('tr', { hasText: 'H2' }).getByRole('alert').waitFor();
+    assert.equal(await step1.getByRole('alert').count(), 0);
+    assert.deepEqual(writes, [`PUT /api/routes/${route.id}`]);
+    const unchanged = await apiFrom(p, 'GET', `/api/routes/${route.id}`);
+    assert.equal(unchanged.body.name, 'Brouillon à corriger');
+    assert.deepEqual(unchanged.body.steps.map((s) => [s.name, s.revision]), [['Estérification', 1], ['Hydrogénation', 1]]);
+    // Corrected: one request saves both steps and the name.
+    await step2.getByLabel('Quantité de H2', { exact: true }).fill('0.6');
+    await p.getByRole('button', { name: 'Enregistrer la voie' }).click();
+    await p.waitForURL(new RegExp(`/routes/${route.id}$`));
+    await p.getByRole('heading', { level: 1, name: 'Brouillon corrigé' }).waitFor();
+    assert.deepEqual(writes, [`PUT /api/routes/${route.id}`, `PUT /api/routes/${route.id}`]);
+    const saved = await apiFrom(p, 'GET', `/api/routes/${route.id}`);
+    assert.deepEqual(saved.body.steps.map((s) => [s.name, s.revision]), [['Estérification de Fischer', 2], ['Hydrogénation', 2]]);
+  } finally {
+    p.off('request', watch);
+  }
+}, { needs: ['member records a two-step route; each step shows live metrics and CHEM21 lights'] });
+
+runner.step('a refused validation is said in French, and in English', async () => {
+  const p = state.lead;
+  const made = await apiFrom(p, 'POST', '/api/routes', {
+    target_compound: state.compoundId,
+    name: 'Voie sans rapport',
+    steps: [{ reaction_smiles: 'C=CC=C.C=C>>C1=CCCCC1' }],
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  await p.goto(`${server.url}/routes/${made.body.id}`);
+  const validate = async (button, dialogName, confirm) => {
+    await p.getByRole('button', { name: button }).click();
+    const dialog = p.getByRole('dialog', { name: dialogName });
+    await dialog.getByRole('button', { name: confirm }).click();
+    return dialog;
+  };
+  let dialog = await validate('Valider la voie', 'Valider cette voie ?', 'Valider la voie');
+  await dialog.getByText('La dernière étape ne donne pas le composé cible de la voie.').waitFor();
+  assert.doesNotMatch(await text(dialog), /\/api\/|docs\//);
+  await p.keyboard.press('Escape');
+  await p.getByRole('button', { name: 'EN' }).click();
+  dialog = await validate('Validate the route', /Validate this route/, 'Validate the route');
+  await dialog.getByText('The last step does not give the route’s target compound.').waitFor();
+  await p.keyboard.press('Escape');
+  await p.getByRole('button', { name: 'FR' }).click();
+}, { needs: ['the lead publishes the compound; its history records it'] });
+
+runner.step('the compound page sorts its batches by column', async () => {
+  const p = state.member;
+  let compound = null;
+  for (const [amount, unit] of [['5', 'g'], ['250', 'mg'], ['1.2', 'kg']]) {
+    const r = await apiFrom(p, 'POST', '/api/compounds', { structure: 'OCCCCCCO', format: 'smiles', start_up: Number(zitoun), batch: { amount: Number(amount), unit } });
+    assert.ok(r.status === 201 || r.status === 200, JSON.stringify(r.body));
+    compound = r.body.compound.id;
+  }
+  await p.goto(`${server.url}/compounds/${compound}`);
+  const amounts = async () => (await p.locator('table.batches tbody tr td:nth-child(2)').allInnerTexts()).map((s) => s.trim());
+  await p.locator('table.batches tbody tr').nth(2).waitFor();
+  await p.locator('table.batches').getByRole('button', { name: /^Quantité/ }).click();
+  assert.deepEqual(await amounts(), ['250 mg', '5 g', '1,2 kg']);
+  assert.equal(await p.locator('table.batches th[aria-sort="ascending"]').count(), 1);
+  await p.locator('table.batches').getByRole('button', { name: /^Quantité/ }).click();
+  assert.deepEqual(await amounts(), ['1,2 kg', '5 g', '250 mg']);
+  await p.locator('table.batches').getByRole('button', { name: /^Lot/ }).click();
+  const ids = (await p.locator('table.batches tbody th').allInnerTexts()).map((s) => s.trim());
+  assert.deepEqual(ids, [...ids].sort());
+}, { needs: ['member signs in and sees the start-up dashboard'] });
 
 runner.step('the route page shows route metrics per kg; the lead validates and publishes it', async () => {
   const p = state.lead;
@@ -1048,19 +1171,28 @@ runner.step('a partner finds the product in the catalogue with its green badges 
 runner.step('the start-up answers the inquiry; the partner reads the answer', async () => {
   const p = state.lead;
   await p.goto(server.url + '/dashboard');
-  // The navigation says an inquiry is waiting for the start-up.
-  await p.getByRole('link', { name: 'Demandes (1 en attente)' }).click();
+  // The navigation counts the inquiries with unread messages; the list says how many.
+  await p.getByRole('link', { name: 'Demandes (1 non lue(s))' }).click();
+  await p.getByRole('row', { name: /Échantillon de 100 g/ }).getByText('1 non lu(s)').waitFor();
   await p.getByRole('link', { name: 'Échantillon de 100 g' }).click();
   await p.getByText('Pouvez-vous nous envoyer un échantillon').waitFor();
+  // Opening the thread marks the new message and reads it: the count goes.
+  await p.locator('.message.unread').getByText('Nouveau').waitFor();
+  await p.getByRole('link', { name: 'Demandes', exact: true }).waitFor();
   await p.getByLabel('Votre réponse').fill('Oui : envoi la semaine prochaine.');
   await p.getByRole('button', { name: 'Envoyer', exact: true }).click();
   await p.locator('.message.side-start_up').getByText('envoi la semaine prochaine').waitFor();
   await shot(p, 'inquiry');
   const partner = state.partner;
   await partner.goto(server.url + '/');
-  await partner.getByRole('link', { name: 'Demandes (1 en attente)' }).click();
+  await partner.getByRole('link', { name: 'Demandes (1 non lue(s))' }).click();
   const row = partner.getByRole('row', { name: /Échantillon de 100 g/ });
   await row.getByText('Répondue').waitFor();
+  await row.getByRole('link', { name: 'Échantillon de 100 g' }).click();
+  await partner.locator('.message.side-start_up.unread').getByText('envoi la semaine prochaine').waitFor();
+  await partner.getByRole('link', { name: 'Demandes', exact: true }).waitFor();
+  const listed = await apiFrom(partner, 'GET', '/api/inquiries');
+  assert.equal(listed.body.unread, 0, JSON.stringify(listed.body));
 }, { needs: ['a partner finds the product in the catalogue with its green badges and sends an inquiry'] });
 
 runner.step('a bulk import shows its progress, its counts and the rejected record', async () => {

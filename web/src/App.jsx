@@ -129,21 +129,27 @@ function SessionMenu() {
   );
 }
 
-// Inquiries waiting for the viewer: partners see the answered ones, start-ups the open ones
-// (GET /api/inquiries?status=). Counted again on every page change.
+// Inquiries with messages the viewer has not read (GET /api/inquiries: `unread`). Counted
+// again on every page change and when a thread has been read ("argan:inquiries-read").
 function useWaitingInquiries(user, path) {
   const [count, setCount] = useState(0);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const again = () => setTick((n) => n + 1);
+    window.addEventListener('argan:inquiries-read', again);
+    return () => window.removeEventListener('argan:inquiries-read', again);
+  }, []);
   useEffect(() => {
     if (!user || user.role === 'admin') {
       setCount(0);
       return undefined;
     }
     const controller = new AbortController();
-    api.get('/api/inquiries', { status: user.role === 'partner' ? 'answered' : 'open' }, { signal: controller.signal })
-      .then((body) => setCount(body.total ?? (body.items || []).length))
+    api.get('/api/inquiries', undefined, { signal: controller.signal })
+      .then((body) => setCount(body.unread ?? 0))
       .catch(() => {});
     return () => controller.abort();
-  }, [user, path]);
+  }, [user, path, tick]);
   return count;
 }
 

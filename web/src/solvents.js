@@ -1,71 +1,61 @@
-// The CHEM21 solvent guide (Prat et al., Green Chem. 2016), the same table the server ranks
-// solvents with (chem/data/chem21_solvents.csv, bundled at build time): name, other name,
-// SMILES and ranking, so a chemist picks a solvent by name and the server still recognises it
-// by structure.
-import csv from '../../chem/data/chem21_solvents.csv?raw';
-import { SOLVENT_NAMES_FR } from './solventNamesFr.js';
+// The CHEM21 solvent guide (Prat et al., Green Chem. 2016), as the server ranks solvents with
+// it (GET /api/solvents): English, other and French names, SMILES, ranking and density, so a
+// chemist picks a solvent by name, the server still recognises it by structure, and a volume
+// becomes a mass without typing the density. Loaded once per page load; `useSolvents()`
+// re-renders a component when the list arrives.
+import { useEffect, useState } from 'react';
+import { api } from './api.js';
 
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') {
-        quoted = false;
-      } else {
-        field += ch;
-      }
-    } else if (ch === '"') {
-      quoted = true;
-    } else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      if (row.some((f) => f !== '')) rows.push(row);
-      row = [];
-      field = '';
-    } else {
-      field += ch;
-    }
-  }
-  if (field || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+let solvents = [];
+let pending = null;
+const listeners = new Set();
+
+function fromApi(s) {
+  return {
+    name: s.name,
+    altName: s.alt_name || '',
+    frName: s.name_fr || '',
+    smiles: s.smiles,
+    ranking: s.ranking,
+    density: s.density ? s.density.value : undefined,
+  };
 }
 
-function load() {
-  const [header, ...rows] = parseCsv(csv);
-  const col = (name) => header.indexOf(name);
-  const [name, alt, smiles, ranking] = ['name', 'alt_name', 'smiles', 'ranking_after_discussion'].map(col);
-  return rows
-    .filter((r) => r[smiles])
-    .map((r) => ({
-      name: r[name],
-      altName: r[alt] && r[alt].toLowerCase() !== r[name].toLowerCase() ? r[alt] : '',
-      frName: SOLVENT_NAMES_FR[r[name]] || '',
-      smiles: r[smiles],
-      ranking: r[ranking],
-    }));
+export function loadSolvents() {
+  if (!pending) {
+    pending = api
+      .get('/api/solvents')
+      .then((body) => {
+        solvents = (body.items || []).map(fromApi);
+        listeners.forEach((notify) => notify(solvents));
+        return solvents;
+      })
+      .catch((e) => {
+        pending = null; // try again next time
+        throw e;
+      });
+  }
+  return pending;
 }
 
-export const SOLVENTS = load();
+// The list ([] until it has arrived).
+export function useSolvents() {
+  const [list, setList] = useState(solvents);
+  useEffect(() => {
+    listeners.add(setList);
+    if (solvents.length) setList(solvents);
+    else loadSolvents().catch(() => {});
+    return () => listeners.delete(setList);
+  }, []);
+  return list;
+}
 
 // The solvent whose name (English or French) or other name is `text` (case-insensitive), or
 // undefined.
 export function solventByName(text) {
   const key = (text || '').trim().toLowerCase();
   if (!key) return undefined;
-  return SOLVENTS.find((s) => [s.name, s.altName, s.frName].some((n) => n && n.toLowerCase() === key));
+  return solvents.find((s) => [s.name, s.altName, s.frName].some((n) => n && n.toLowerCase() === key));
 }
 
 // A solvent's name in the interface language.
@@ -75,6 +65,21 @@ export function solventName(lang, solvent) {
 
 // The display name of a CHEM21 solvent named `englishName` by the server.
 export function solventLabel(lang, englishName) {
-  const s = SOLVENTS.find((x) => x.name === englishName);
+  const s = solvents.find((x) => x.name === englishName);
   return s ? solventName(lang, s) : englishName;
+}
+
+// The density (g/mL) of the CHEM21 solvent named `englishName`, or undefined.
+export function solventDensity(englishName) {
+  const s = solvents.find((x) => x.name === englishName);
+  return s ? s.density : undefined;
+}
+
+const ML = { uL: 0.001, mL: 1, L: 1000, m3: 1e6 };
+
+// The mass in grams of `amount` `unit` (a volume) at `density` g/mL, or undefined.
+export function volumeToGrams(amount, unit, density) {
+  const v = Number(amount);
+  if (amount === '' || amount === undefined || !Number.isFinite(v) || !ML[unit] || !density) return undefined;
+  return v * ML[unit] * density;
 }

@@ -19,10 +19,15 @@ function show(value) {
   return text.length > 60 ? text.slice(0, 57) + '…' : text;
 }
 
-// The server labels actors "user:3 (karim@zitoun.ma)"; a person reads the e-mail.
-export function actorLabel(label) {
+// Who did it, as a person reads it: the display name the server gives the team and
+// administrators (`name`), else the e-mail of a "user:3 (karim@zitoun.ma)" label, else "a team
+// member" for those who may not know who ("user:3").
+export function actorLabel(label, name, t) {
+  if (name) return name;
   const m = /^user:\d+ \((.*)\)$/.exec(label || '');
-  return m ? m[1] : label;
+  if (m) return m[1];
+  if (t && /^user:\d+$/.test(label || '')) return t('history.teamMember');
+  return label;
 }
 
 export function History({ path, version = 0 }) {
@@ -42,7 +47,7 @@ export function History({ path, version = 0 }) {
           <li key={e.id}>
             <div className="timeline-head">
               <strong>{action}</strong> <span className="mono small">{e.record_id}</span>
-              <span className="muted small"> · {formatDate(e.at)} · {actorLabel(e.actor.label)}</span>
+              <span className="muted small"> · {formatDate(e.at)} · {actorLabel(e.actor.label, e.actor.name, t)}</span>
             </div>
             {e.reason && <p className="small">{t('history.reason')} {e.reason}</p>}
             {fields.length > 0 && (

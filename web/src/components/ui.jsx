@@ -16,6 +16,12 @@ export function humanize(message) {
     .trim();
 }
 
+// Stable refusal reasons (details.reason) the pages say in their own words.
+const REASONS = new Set(['visibility_rule', 'not_owner', 'retired', 'parent_visibility', 'route_not_draft',
+  'route_incomplete', 'target_mismatch', 'compound_mismatch', 'no_session']);
+// Those whose server message names the exact problem (which step, which structure).
+const STEP_DETAIL = new Set(['route_incomplete', 'target_mismatch', 'compound_mismatch']);
+
 // The page's own sentence for errors it can name from their code and details (the server's
 // text is English and for developers); null for the others.
 function knownError(t, error) {
@@ -24,6 +30,11 @@ function knownError(t, error) {
   if (d.reason === 'csrf') return t('error.reason.csrf');
   if (d.reason === 'password_change') return t('error.reason.password_change');
   if (d.rule === 'minimum_team') return t('error.rule.minimum_team');
+  if (REASONS.has(d.reason)) {
+    const said = t('error.reason.' + d.reason, { parent: d.parent || '', step: d.step || '' });
+    // Refusals about one step keep the server's precise words after the page's sentence.
+    return STEP_DETAIL.has(d.reason) ? `${said} ${humanize(error.message)}` : said;
+  }
   if (error.code === 'UNAUTHENTICATED' && error.status === 401 && !d.field) return t('error.reason.signed_out');
   if (error.code === 'RESOURCE_EXHAUSTED') return t('error.reason.too_many');
   if (error.code === 'PAYLOAD_TOO_LARGE' || error.status === 413) return t('error.reason.too_large');
@@ -339,6 +350,11 @@ export function useTable(items, columns, { initial = null, pageSizes = [10, 25, 
     pageSize,
     pageSizes,
     setPage,
+    // The page holding the first row for which `pred` is true (null when none is).
+    pageOf: (pred) => {
+      const i = rows.findIndex(pred);
+      return i < 0 ? null : Math.floor(i / pageSize);
+    },
     setPageSize: (n) => {
       setPageSize(n);
       setPage(0);

@@ -10,7 +10,7 @@ import { History } from '../components/History.jsx';
 import { VisibilityControl } from '../components/Visibility.jsx';
 import { CompoundRoutes } from './Routes.jsx';
 import { CompoundProducts } from './Products.jsx';
-import { Depiction, Empty, ErrorMessage, Loading, PageHeader, useLoad, VisibilityBadge } from '../components/ui.jsx';
+import { Depiction, Empty, ErrorMessage, Loading, PageHeader, SortHeader, TableFoot, useLoad, useTable, VisibilityBadge } from '../components/ui.jsx';
 import { RetireButton } from './ProductTeam.jsx';
 import { formLabel } from './formLabel.js';
 import { canRegister, useSession } from '../session.jsx';
@@ -92,29 +92,43 @@ function mayRetire(user, compound) {
   return canRegister(user) && (user.role === 'admin' || user.start_up === compound.start_up);
 }
 
+// Amounts compared in their base unit (g, mL or mol): 500 mg sorts before 2 g.
+const BASE = { mg: 1e-3, g: 1, kg: 1e3, t: 1e6, uL: 1e-3, mL: 1, L: 1e3, m3: 1e6, umol: 1e-6, mmol: 1e-3, mol: 1 };
+const batchColumns = {
+  id: (b) => b.id,
+  amount: (b) => (b.amount === null || b.amount === undefined ? null : b.amount * (BASE[b.unit] || 1)),
+  purity: (b) => b.purity,
+  prepared: (b) => b.prepared_on,
+  researcher: (b) => b.researcher,
+  notebook: (b) => b.notebook_ref,
+  storage: (b) => b.storage,
+  registered: (b) => b.created_at,
+};
+
 function BatchesTable({ batches, compound, onChanged }) {
   const { t, formatNumber, formatDate } = useI18n();
   const { user } = useSession();
+  const table = useTable(batches, batchColumns);
   const retire = mayRetire(user, compound) && !compound.retired_at;
   if (!batches.length) return <Empty>{t('compound.noBatches')}</Empty>;
   return (
     <div className="table-wrap">
-      <table>
+      <table className="batches">
         <thead>
           <tr>
-            <th scope="col">{t('batch.id')}</th>
-            <th scope="col">{t('batch.amount')}</th>
-            <th scope="col">{t('batch.purity')}</th>
-            <th scope="col">{t('batch.preparedOn')}</th>
-            <th scope="col">{t('batch.researcher')}</th>
-            <th scope="col">{t('batch.notebookRef')}</th>
-            <th scope="col">{t('batch.storage')}</th>
-            <th scope="col">{t('batch.registered')}</th>
+            <SortHeader table={table} column="id">{t('batch.id')}</SortHeader>
+            <SortHeader table={table} column="amount">{t('batch.amount')}</SortHeader>
+            <SortHeader table={table} column="purity">{t('batch.purity')}</SortHeader>
+            <SortHeader table={table} column="prepared">{t('batch.preparedOn')}</SortHeader>
+            <SortHeader table={table} column="researcher">{t('batch.researcher')}</SortHeader>
+            <SortHeader table={table} column="notebook">{t('batch.notebookRef')}</SortHeader>
+            <SortHeader table={table} column="storage">{t('batch.storage')}</SortHeader>
+            <SortHeader table={table} column="registered">{t('batch.registered')}</SortHeader>
             {retire && <th scope="col"><span className="visually-hidden">{t('common.actions')}</span></th>}
           </tr>
         </thead>
         <tbody>
-          {batches.map((b) => (
+          {table.rows.map((b) => (
             <tr key={b.id} className={b.retired_at ? 'retired' : undefined}>
               <th scope="row" className="mono">{b.id}</th>
               <td>{b.amount !== null ? `${formatNumber(b.amount, 4)} ${b.unit || ''}` : '—'}</td>
@@ -136,6 +150,7 @@ function BatchesTable({ batches, compound, onChanged }) {
           ))}
         </tbody>
       </table>
+      <TableFoot table={table} />
     </div>
   );
 }

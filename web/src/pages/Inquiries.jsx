@@ -2,9 +2,10 @@
 //   /inquiries        the caller's inquiries (GET /api/inquiries): a partner's own, a
 //                     start-up's about its products, all for administrators
 //   /inquiries/{id}   one inquiry with its thread (GET /api/inquiries/{id}); answer
-//                     (POST /api/inquiries/{id}/messages), close or reopen (PATCH)
+//                     (POST /api/inquiries/{id}/messages), close or reopen (PATCH). Opening
+//                     it marks it read (POST /api/inquiries/{id}/read); new messages are marked.
 // Only the parties see an inquiry; anyone else gets "not found" from the server.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { Link } from '../router.jsx';
@@ -19,6 +20,7 @@ export function InquiryList({ items }) {
     partner: (q) => q.partner,
     status: (q) => t('inquiryStatus.' + q.status),
     messages: (q) => q.message_count,
+    unread: (q) => q.unread || 0,
     updated: (q) => q.updated_at,
   }, { initial: { key: 'updated', dir: -1 } });
   if (!items.length) return <Empty>{t('inquiry.none')}</Empty>;
@@ -38,7 +40,10 @@ export function InquiryList({ items }) {
         <tbody>
           {table.rows.map((q) => (
             <tr key={q.id}>
-              <th scope="row"><Link to={`/inquiries/${q.id}`}>{q.subject}</Link></th>
+              <th scope="row">
+                <Link to={`/inquiries/${q.id}`}>{q.subject}</Link>
+                {q.unread > 0 && <span className="count-badge" title={t('inquiry.unreadN', { n: q.unread })}>{t('inquiry.unreadN', { n: q.unread })}</span>}
+              </th>
               <td><Link to={`/products/${q.product.id}`}>{q.product.name}</Link></td>
               <td>{q.partner}</td>
               <td>{t('inquiryStatus.' + q.status)}</td>
@@ -109,9 +114,26 @@ function ReplyForm({ inquiry, onSent }) {
 
 export function InquiryPage({ id }) {
   const { t, formatDate } = useI18n();
+  const { user } = useSession();
   const [version, setVersion] = useState(0);
   const [error, setError] = useState(null);
   const inquiry = useLoad((signal) => api.get(`/api/inquiries/${encodeURIComponent(id)}`, undefined, { signal }), [id, version]);
+  // The messages that were new when the page opened stay marked while it is open.
+  const [fresh, setFresh] = useState(new Set());
+  const data = inquiry.data;
+  useEffect(() => {
+    if (!data || !data.unread) return;
+    // The newest messages not written from the viewer's side (the server counts by author).
+    const mine = user && user.role === 'partner' ? 'partner' : user && user.role === 'admin' ? 'cluster' : 'start_up';
+    const marked = new Set();
+    for (let i = data.messages.length - 1; i >= 0 && marked.size < data.unread; i--) {
+      if (data.messages[i].side !== mine) marked.add(data.messages[i].id);
+    }
+    setFresh(marked);
+    api.post(`/api/inquiries/${encodeURIComponent(data.id)}/read`)
+      .then(() => window.dispatchEvent(new Event('argan:inquiries-read')))
+      .catch(() => {});
+  }, [data, user]);
   if (inquiry.loading && !inquiry.data) return <Loading />;
   if (inquiry.error) {
     return (
@@ -152,8 +174,9 @@ export function InquiryPage({ id }) {
       </p>
       <ol className="thread" aria-label={t('inquiry.thread')}>
         {q.messages.map((m) => (
-          <li key={m.id} className={'message side-' + m.side}>
+          <li key={m.id} className={'message side-' + m.side + (fresh.has(m.id) ? ' unread' : '')}>
             <p className="muted small">
+              {fresh.has(m.id) && <strong className="new-label">{t('inquiry.new')} · </strong>}
               {m.author} · {formatDate(m.created_at)}
             </p>
             <p>{m.body}</p>

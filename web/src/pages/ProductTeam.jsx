@@ -166,7 +166,7 @@ export function TrlPanel({ product, onChanged }) {
             <li key={i}>
               <span className="muted small">{formatDate(h.changed_at)}</span>{' '}
               {h.previous ? `TRL ${h.previous} → ${h.trl}` : t('product.trlAtCreation', { n: h.trl })}
-              {h.note && <> — {h.note}</>} <span className="muted small">· {actorLabel(h.actor)}</span>
+              {h.note && <> — {h.note}</>} <span className="muted small">· {actorLabel(h.actor, h.actor_name, t)}</span>
             </li>
           ))}
         </ol>

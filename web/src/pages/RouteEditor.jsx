@@ -6,14 +6,16 @@
 // by name from the CHEM21 guide (or given by registry code). A reactant that the previous step
 // makes is linked to it ("product of step 1") with that step's amount.
 //   /routes/new?target=CMP-…   a new route: POST /api/routes
-//   /routes/{id}/edit          a draft route: PATCH /api/routes/{id}, PUT / POST
-//                              /api/routes/{id}/steps[/{n}], POST …/steps/{n}/retire
+//   /routes/{id}/edit          a draft route: PUT /api/routes/{id} saves the name, description
+//                              and every step at once (all or nothing)
+// A volume of a CHEM21 solvent becomes a mass with the guide's density (GET /api/solvents)
+// unless the chemist types another density.
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { Link, useQuery, useRouter } from '../router.jsx';
 import { canRegister, useSession } from '../session.jsx';
-import { SOLVENTS, solventByName, solventLabel, solventName } from '../solvents.js';
+import { solventByName, solventDensity, solventLabel, solventName, useSolvents, volumeToGrams } from '../solvents.js';
 import { ErrorMessage, Field, Loading, PageHeader, Tabs, useFormError, useLoad } from '../components/ui.jsx';
 import { MetricsTable, TrafficLights } from './Routes.jsx';
 
@@ -38,14 +40,21 @@ export const emptyStep = () => ({
 const num = (v) => (v === '' || v === undefined || v === null ? undefined : Number(v));
 const isRxn = (text) => /^\s*\$RXN/.test(text);
 
-// A species row's settings as the API reads a component.
-function componentOf(entry, smiles) {
+// The density a volume is converted with: the one typed, else the CHEM21 guide's.
+function densityFor(typed, known) {
+  return num(typed) !== undefined ? num(typed) : known;
+}
+
+// A species row's settings as the API reads a component; `knownDensity` is the guide's
+// density when the species is a CHEM21 solvent.
+function componentOf(entry, smiles, knownDensity) {
   const o = { smiles };
   if (entry.role) o.role = entry.role;
   if (num(entry.amount) !== undefined) {
     o.amount = num(entry.amount);
     o.unit = entry.unit || 'g';
-    if (VOLUME.test(o.unit) && num(entry.density) !== undefined) o.density = num(entry.density);
+    const density = densityFor(entry.density, knownDensity);
+    if (VOLUME.test(o.unit) && density !== undefined) o.density = density;
   }
   if (entry.origin) o.origin = entry.origin;
   if (entry.from_step) o.from_step = Number(entry.from_step);
@@ -84,7 +93,9 @@ export function stepBody(step, species) {
   const components = [];
   for (const entry of componentOrder(step, species)) {
     if (entry.kind === 'species') {
-      components.push(componentOf(step.species[entry.smiles], entry.smiles));
+      const s = (species || []).find((x) => x.smiles === entry.smiles);
+      const known = s && s.solvent ? solventDensity(s.solvent.name) : undefined;
+      components.push(componentOf(step.species[entry.smiles], entry.smiles, known));
       continue;
     }
     const x = step.extras[entry.j];
@@ -100,7 +111,9 @@ export function stepBody(step, species) {
     if (num(x.amount) !== undefined) {
       c.amount = num(x.amount);
       c.unit = x.unit;
-      if (VOLUME.test(x.unit) && num(x.density) !== undefined) c.density = num(x.density);
+      const known = solventByName(x.name);
+      const density = densityFor(x.density, known ? known.density : undefined);
+      if (VOLUME.test(x.unit) && density !== undefined) c.density = density;
     }
     if (x.origin) c.origin = x.origin;
     components.push(c);
@@ -182,9 +195,26 @@ function ReactionInput({ index, step, onChange, error }) {
   );
 }
 
+// What a volume weighs: "≈ 39.45 g (0.789 g/mL)", with the density typed or the guide's.
+function MassOfVolume({ amount, unit, typed, known }) {
+  const { t, formatNumber } = useI18n();
+  const density = densityFor(typed, known);
+  const grams = volumeToGrams(amount, unit, density);
+  if (grams === undefined) {
+    return known === undefined && num(typed) === undefined ? <p className="hint small">{t('route.densityNeeded')}</p> : null;
+  }
+  const [value, mass] = grams >= 1000 ? [grams / 1000, 'kg'] : [grams, 'g'];
+  return (
+    <p className="hint small mass-of-volume">
+      {t(num(typed) !== undefined ? 'route.massOfVolume' : 'route.massOfVolumeGuide', { mass: `${formatNumber(value, 2)} ${mass}`, density: formatNumber(density, 3) })}
+    </p>
+  );
+}
+
 // One row per species written in the reaction, filled from the server's reading of it.
 function SpeciesTable({ index, step, analysis, onChange, err, earlier }) {
   const { t, formatNumber, lang } = useI18n();
+  useSolvents();
   const species = analysis ? analysis.components.filter((c) => c.side !== 'extra') : [];
   const order = componentOrder(step, species);
   if (!species.length) return null;
@@ -211,6 +241,7 @@ function SpeciesTable({ index, step, analysis, onChange, err, earlier }) {
           {species.map((s) => {
             const entry = step.species[s.smiles] || {};
             const label = s.solvent ? solventLabel(lang, s.solvent.name) : s.formula || s.smiles;
+            const knownDensity = s.solvent ? solventDensity(s.solvent.name) : undefined;
             const sent = order.findIndex((o) => o.kind === 'species' && o.smiles === s.smiles);
             const f = (name) => (sent >= 0 ? err(`components[${sent}].${name}`) : null);
             const source = earlier.find((e) => e.inchikey && e.inchikey === s.inchikey);
@@ -246,9 +277,13 @@ function SpeciesTable({ index, step, analysis, onChange, err, earlier }) {
                     </select>
                   </div>
                   {VOLUME.test(entry.unit || '') && (
-                    <input type="number" min="0" step="any" className="density" placeholder={t('route.density')}
-                      aria-label={t('route.densityOf', { name: label })} value={entry.density ?? ''}
-                      onChange={(e) => setEntry(s.smiles, 'density', e.target.value)} />
+                    <>
+                      <input type="number" min="0" step="any" className="density"
+                        placeholder={knownDensity ? formatNumber(knownDensity, 3) : t('route.density')}
+                        aria-label={t('route.densityOf', { name: label })} value={entry.density ?? ''}
+                        onChange={(e) => setEntry(s.smiles, 'density', e.target.value)} />
+                      <MassOfVolume amount={entry.amount} unit={entry.unit} typed={entry.density} known={knownDensity} />
+                    </>
                   )}
                   <ErrorMessage error={f('amount') || f('unit') || f('density')} />
                 </td>
@@ -272,14 +307,15 @@ function SpeciesTable({ index, step, analysis, onChange, err, earlier }) {
 // Solvents, reagents and catalysts that the reaction text does not name: picked by name from
 // the CHEM21 guide, or given as a registry code or a free name.
 function ExtrasTable({ index, step, onChange, err, species }) {
-  const { t, lang } = useI18n();
+  const { t, lang, formatNumber } = useI18n();
+  const solvents = useSolvents();
   const order = componentOrder(step, species);
   const listId = `solvents-${index}`;
   const setExtra = (j, patch) => onChange({ ...step, extras: step.extras.map((x, k) => (k === j ? { ...x, ...patch } : x)) });
   return (
     <div className="extras">
       <datalist id={listId}>
-        {SOLVENTS.map((s) => <option key={s.name} value={solventName(lang, s)}>{t('ranking.' + s.ranking)}</option>)}
+        {solvents.map((s) => <option key={s.name} value={solventName(lang, s)}>{t('ranking.' + s.ranking)}</option>)}
       </datalist>
       {step.extras.map((x, j) => {
         const known = solventByName(x.name);
@@ -310,8 +346,12 @@ function ExtrasTable({ index, step, onChange, err, species }) {
               {UNITS.map((u) => <option key={u} value={u}>{u.replace('u', 'µ')}</option>)}
             </Field>
             {VOLUME.test(x.unit) && (
-              <Field label={t('route.density')} type="number" min="0" step="any" value={x.density} error={f('density')}
-                onChange={(e) => setExtra(j, { density: e.target.value })} />
+              <div className="field-group">
+                <Field label={t('route.density')} type="number" min="0" step="any" value={x.density} error={f('density')}
+                  placeholder={known && known.density ? formatNumber(known.density, 3) : undefined}
+                  onChange={(e) => setExtra(j, { density: e.target.value })} />
+                <MassOfVolume amount={x.amount} unit={x.unit} typed={x.density} known={known ? known.density : undefined} />
+              </div>
             )}
             <button type="button" className="small secondary remove" aria-label={t('route.removeExtra', { name: x.name || j + 1 })}
               onClick={() => onChange({ ...step, extras: step.extras.filter((_, k) => k !== j) })}>×</button>
@@ -476,26 +516,15 @@ function productsOf(analyses, steps) {
   });
 }
 
+// Saves a draft in one request: the server checks every step first and stores all or
+// nothing, so a refusal on step 2 leaves the saved route as it was. Errors name the step
+// ("steps[1].components[0].amount") as creating a route does.
 async function saveExisting(route, name, description, steps, analyses) {
-  if (name.trim() !== route.name || description.trim() !== (route.description || '')) {
-    await api.patch(`/api/routes/${route.id}`, { name: name.trim(), description: description.trim() });
-  }
-  const kept = new Set(steps.map((s) => s.number).filter(Boolean));
-  for (const old of route.steps || []) {
-    if (!kept.has(old.number)) await api.post(`/api/routes/${route.id}/steps/${old.number}/retire`, { reason: 'removed in the route editor' });
-  }
-  for (let i = 0; i < steps.length; i++) {
-    const species = analyses[i] ? analyses[i].components.filter((c) => c.side !== 'extra') : [];
-    const body = stepBody(steps[i], species);
-    try {
-      if (steps[i].number) await api.put(`/api/routes/${route.id}/steps/${steps[i].number}`, body);
-      else await api.post(`/api/routes/${route.id}/steps`, body);
-    } catch (e) {
-      // Name the step, as creating a route does ("steps[1].components[0].amount").
-      if (e instanceof ApiError && e.field && !/^steps\[/.test(e.field)) e.details.field = `steps[${i}].${e.field}`;
-      throw e;
-    }
-  }
+  await api.put(`/api/routes/${route.id}`, {
+    name: name.trim(),
+    description: description.trim(),
+    steps: steps.map((s, i) => stepBody(s, analyses[i] ? analyses[i].components.filter((c) => c.side !== 'extra') : [])),
+  });
 }
 
 export function RouteEditorPage({ id }) {
@@ -512,6 +541,7 @@ export function RouteEditorPage({ id }) {
   const [busy, setBusy] = useState(false);
   const { error, setError, fieldError } = useFormError();
   const loadedRef = useRef(false);
+  useSolvents(); // densities for volumes, before anything is saved
 
   useEffect(() => {
     const r = existing.data;

@@ -15,9 +15,9 @@ import { messages } from '../messages.js';
 import { Link, useQuery, useRouter } from '../router.jsx';
 import { canRegister, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
-import { ConfirmButton, Empty, ErrorMessage, humanize, Loading, PageHeader, SortHeader, SvgImage, TableFoot, useLoad, useTable, VisibilityBadge } from '../components/ui.jsx';
+import { ConfirmButton, Empty, ErrorMessage, humanize, Loading, PageHeader, SortHeader, TableFoot, useLoad, useTable, VisibilityBadge } from '../components/ui.jsx';
 import { ExportLinks } from '../components/Exports.jsx';
-import { solventLabel } from '../solvents.js';
+import { solventLabel, useSolvents } from '../solvents.js';
 import { History } from '../components/History.jsx';
 import { VisibilityControl } from '../components/Visibility.jsx';
 
@@ -137,50 +137,38 @@ function RouteActions({ route, onChanged }) {
   );
 }
 
-// A species of a saved step, depicted when the caller may ask for depictions (the
-// registration preview draws any structure), else by formula.
-function SpeciesPicture({ component, startUp }) {
-  const { user } = useSession();
-  const allowed = canRegister(user) && component.smiles;
-  const picture = useLoad(
-    (signal) => (allowed
-      ? api.post('/api/compounds/preview', { structure: component.smiles, format: 'smiles', start_up: user.start_up || startUp }, { signal })
-      : Promise.resolve(null)),
-    [component.smiles, allowed],
-  );
-  const label = component.name || component.formula || component.smiles;
-  return (
-    <figure className="species-picture">
-      {picture.data ? <SvgImage svg={picture.data.depiction_svg} alt={label} width={130} height={90} /> : <div className="species-formula mono">{component.formula || component.smiles}</div>}
-      <figcaption className="small">{label}{component.coefficient > 1 ? ` × ${component.coefficient}` : ''}</figcaption>
-    </figure>
-  );
-}
-
-export function ReactionScheme({ step, startUp }) {
+// A saved step's reaction scheme, drawn by the server (GET /api/routes/{id}/steps/{n}/
+// depiction.svg, for anyone who may see the route); the species by formula if it cannot be.
+export function ReactionScheme({ routeId, step }) {
   const { t } = useI18n();
-  const side = (name) => (step.components || []).filter((c) => c.side === name);
-  const join = (list) => list.map((c, i) => (
-    <span key={c.position ?? i} className="scheme-item">
-      {i > 0 && <span className="plus" aria-hidden="true">+</span>}
-      <SpeciesPicture component={c} startUp={startUp} />
-    </span>
-  ));
-  const agents = side('agent');
+  const [failed, setFailed] = useState(false);
+  const label = t('route.schemeOf', { reaction: step.reaction_smiles || step.canonical_reaction_smiles });
+  if (!failed) {
+    return (
+      <div className="scheme">
+        <img className="depiction scheme-depiction" alt={label} width={720} height={200} loading="lazy"
+          src={`/api/routes/${encodeURIComponent(routeId)}/steps/${step.number}/depiction.svg?width=720&height=200`}
+          onError={() => setFailed(true)} />
+      </div>
+    );
+  }
+  const side = (name) => (step.components || []).filter((c) => c.side === name).map((c) => c.formula || c.smiles).join(' + ');
+  const agents = (step.components || []).filter((c) => c.side === 'agent');
   return (
-    <div className="scheme" role="img" aria-label={t('route.schemeOf', { reaction: step.reaction_smiles || step.canonical_reaction_smiles })}>
-      <div className="scheme-side">{join(side('reactant'))}</div>
+    <div className="scheme" role="img" aria-label={label}>
+      <div className="scheme-side mono">{side('reactant')}</div>
       <div className="scheme-arrow">
         <span className="small">{agents.map((c) => c.name || c.formula || c.smiles).join(', ')}</span>
         <span aria-hidden="true">⟶</span>
       </div>
-      <div className="scheme-side">{join(side('product'))}</div>
+      <div className="scheme-side mono">{side('product')}</div>
     </div>
   );
 }
 
-function StepDetails({ step, analysis, startUp }) {
+function StepDetails({ routeId, step, analysis }) {
   const { t, formatNumber, lang } = useI18n();
+  useSolvents();
   const c = step.conditions || {};
   const conditions = [
     c.temperature_c !== undefined && c.temperature_c !== null && `${formatNumber(c.temperature_c, 1)} °C`,
@@ -192,7 +180,7 @@ function StepDetails({ step, analysis, startUp }) {
   const byPosition = new Map((analysis ? analysis.components : []).map((x) => [x.smiles + '|' + x.side, x]));
   return (
     <>
-      <ReactionScheme step={step} startUp={startUp} />
+      <ReactionScheme routeId={routeId} step={step} />
       <div className="table-wrap">
         <table className="components">
           <caption className="visually-hidden">{t('route.components')}</caption>
@@ -323,7 +311,7 @@ export function RoutePage({ id }) {
                 {t('route.step', { n: s.number })}
                 {s.name && <> — {s.name}</>}
               </h3>
-              <StepDetails step={s} analysis={analysisOf(s.number)} startUp={r.start_up} />
+              <StepDetails routeId={r.id} step={s} analysis={analysisOf(s.number)} />
               {summary && summary.ok && (
                 <div className="metrics-grid">
                   <MetricsTable metrics={summary.analysis.metrics} only={HEADLINE} />

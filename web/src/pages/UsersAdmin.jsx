@@ -1,7 +1,7 @@
 // Users and roles (GET/POST /api/users, PATCH /api/users/{id}): administrators see every
 // account, a start-up lead their own team. A new account gets a one-time password (shown
 // once) and must choose its own at first sign-in.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
 import { useSession } from '../session.jsx';
@@ -140,6 +140,11 @@ export function UsersAdmin({ title }) {
     startUp: (u) => (u.start_up ? startUps.name(u.start_up) : ''),
     state: (u) => (u.disabled ? 2 : u.must_change_password ? 1 : 0),
   }, { pageSizes: [25, 50, 100] });
+  // A new account is shown where it is listed: the table turns to its page.
+  const createdPage = created && users.data ? table.pageOf((u) => u.email === created.email) : null;
+  useEffect(() => {
+    if (createdPage !== null && createdPage !== table.page) table.setPage(createdPage);
+  }, [createdPage]); // eslint-disable-line react-hooks/exhaustive-deps
   return (
     <section className="panel" aria-labelledby="admin-users">
       <div className="section-head">
