@@ -41,20 +41,25 @@ MixtureVerdict classifyMixture(const StructureAnalysis& analysis) {
   return verdict;
 }
 
+void throwMixture(const std::string& what, const std::vector<std::string>& components) {
+  std::string joined;
+  for (const auto& c : components) joined += (joined.empty() ? "" : ".") + c;
+  throw invalidArgument(
+      what + "; register it as a substance (POST /api/substances, kind multi_constituent or "
+             "uvcb) with each component as a constituent, or register the components one by one",
+      {{"field", "structure"}, {"reason", "mixture"}, {"components", joined},
+       {"register_as", "/api/substances"}});
+}
+
 void refuseMixture(const StructureAnalysis& analysis) {
   MixtureVerdict verdict = classifyMixture(analysis);
   if (!verdict.mixture) return;
   std::string listed;
   for (const auto& c : verdict.components) listed += (listed.empty() ? "" : ", ") + c;
-  std::string joined;
-  for (const auto& c : verdict.components) joined += (joined.empty() ? "" : ".") + c;
-  throw invalidArgument(
-      "this structure is a mixture of " + std::to_string(verdict.components.size()) +
-          " components that are not a compound with its counter-ions or solvents (" + listed +
-          "); register it as a substance (POST /api/substances, kind multi_constituent or "
-          "uvcb) with each component as a constituent, or register the components one by one",
-      {{"field", "structure"}, {"reason", "mixture"}, {"components", joined},
-       {"register_as", "/api/substances"}});
+  throwMixture("this structure is a mixture of " + std::to_string(verdict.components.size()) +
+                   " components that are not a compound with its counter-ions or solvents (" +
+                   listed + ")",
+               verdict.components);
 }
 
 }  // namespace argan::chem

@@ -7,8 +7,11 @@
 // acid group or nitrogen that would make it a possible salt former makes the input a
 // mixture; unknown inorganic components and possible organic salt formers (an oxalate the
 // counter-ion table lacks) stay form components.
-// Registration asks this one function, so the identity rule for multi-fragment input
-// (docs/identity.md) can replace its body without touching the callers.
+// The identity rule for multi-fragment input (chem/standardizer.cpp, docs/identity.md
+// section 3) already refuses two unlisted organic molecules while analysing, with the same
+// answer (throwMixture); registration still asks classifyMixture of every analysis it stores,
+// so an analysis that lists an unlisted carbon compound as a form component never becomes a
+// form of its parent whatever the analyser's version.
 // Plain data only (no RDKit): any thread.
 #pragma once
 
@@ -26,9 +29,14 @@ struct MixtureVerdict {
 
 MixtureVerdict classifyMixture(const StructureAnalysis& analysis);
 
-// Throws argan::Error(InvalidArgument, details field "structure", reason "mixture",
-// components "a.b.c") when classifyMixture says mixture, with a message that points to
-// registering a substance.
+// The one shape of a mixture refusal, whoever finds it (the standardiser's identity rule,
+// docs/identity.md section 3, during analysis; classifyMixture after it): InvalidArgument with
+// details field "structure", reason "mixture", components "a.b.c" (the SMILES of every
+// distinct component, as the substance form takes them) and register_as "/api/substances";
+// `what` (what is wrong, for people) is followed by the pointer to registering a substance.
+[[noreturn]] void throwMixture(const std::string& what, const std::vector<std::string>& components);
+
+// Throws as throwMixture when classifyMixture says mixture.
 void refuseMixture(const StructureAnalysis& analysis);
 
 }  // namespace argan::chem

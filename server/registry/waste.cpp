@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "db/access.h"
 #include "db/identifiers.h"
 #include "db/lifecycle.h"
 #include "db/record_codes.h"
@@ -382,17 +383,28 @@ db::WasteStreamInput streamInput(const StreamDraft& d) {
   return in;
 }
 
-// The substance a stream names must be one the registry holds and has not retired.
+// The substance a stream names must be one the caller may see (a hidden substance is refused
+// as a missing one), not retired, and one every reader of the stream vocabulary may see: the
+// vocabulary is public (GET /api/waste-streams answers anyone), so its substance is too.
 void checkStreamSubstance(db::Connection& c, const db::Principal& who,
                           const db::WasteStreamInput& in) {
   if (!in.substanceId || !*in.substanceId) return;
   std::int64_t id = **in.substanceId;
   auto substance = db::findSubstance(c, who, id);
   if (!substance) {
-    throw invalidArgument("no substance " + db::substanceCode(id), {{"field", "substance"}});
+    throw invalidArgument("substance: no substance " + db::substanceCode(id),
+                          {{"field", "substance"}});
   }
   if (substance->retiredAt) {
-    throw invalidArgument(db::substanceCode(id) + " is retired", {{"field", "substance"}});
+    throw invalidArgument("substance: " + db::substanceCode(id) + " is retired",
+                          {{"field", "substance"}});
+  }
+  if (!db::canSee(db::Principal::anonymous(), substance->startUpId, substance->visibility)) {
+    throw invalidArgument("substance: " + db::substanceCode(id) + " is visible to " +
+                              (substance->visibility == "cluster" ? "the cluster"
+                                                                  : "its start-up") +
+                              " only, and anyone reads the waste streams; publish it first",
+                          {{"field", "substance"}, {"visibility", substance->visibility}});
   }
 }
 
