@@ -5,7 +5,12 @@
 -- version order on a new database (0051, then 0060) but a database made before the merge met
 -- only one of them first, so this migration, numbered after both, rebuilds the table once more
 -- in its final shape: no owner-type CHECK (0060 left one without 'substance_batch'), the owner
--- types in a trigger as in 0051, and the view with both owners. Rows and ids are kept.
+-- types in a trigger as in 0051, and the view with both owners. Rows and ids are kept, and the
+-- indexes, the triggers of 0004 and 0051 and the product_stages trigger that reads the table
+-- (0060) end as on a new database (db_tests --run_test=database checks both orders).
+-- It must run after 0060 on a new database, so it cannot take a number of the substances'
+-- range (0050-0059); 0120 follows every issue's range (0042-0119). No migration after 0060
+-- (0070-0110) touches the document store.
 PRAGMA legacy_alter_table = ON;
 
 DROP VIEW document_records;
