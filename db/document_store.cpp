@@ -11,6 +11,7 @@
 #include "db/lifecycle.h"
 #include "db/record_codes.h"
 #include "db/row_snapshot.h"
+#include "db/substance_store.h"
 
 namespace argan::db {
 namespace {
@@ -19,7 +20,7 @@ constexpr const char* kColumns =
     "dr.id, dr.sha256, d.size, dr.filename, dr.content_type, dr.kind, dr.title, dr.owner_type,"
     " dr.owner_id, dr.start_up_id, dr.visibility, dr.product_id, dr.stage_key, dr.batch_id,"
     " dr.batch_compound_id, dr.batch_form_number, dr.batch_number, dr.created_at, dr.created_by, "
-    "dr.retired_at, dr.retired_reason, dr.lot_id";
+    "dr.retired_at, dr.retired_reason, dr.substance_id, dr.lot_id";
 
 Document readDocument(Statement& st) {
   Document doc;
@@ -48,6 +49,8 @@ Document readDocument(Statement& st) {
   doc.createdBy = st.getOptionalInt(i++);
   doc.retiredAt = st.getOptionalText(i++);
   doc.retiredReason = st.getOptionalText(i++);
+  auto substanceId = st.getOptionalInt(i++);
+  if (substanceId && batchNumber) doc.batchCode = substanceBatchCode(*substanceId, *batchNumber);
   doc.lotId = st.getOptionalInt(i++);
   return doc;
 }
@@ -122,6 +125,8 @@ const char* documentOwnerTypeName(DocumentOwnerType type) {
       return "stage";
     case DocumentOwnerType::Batch:
       return "batch";
+    case DocumentOwnerType::SubstanceBatch:
+      return "substance_batch";
     case DocumentOwnerType::Lot:
       return "lot";
   }

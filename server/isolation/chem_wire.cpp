@@ -159,10 +159,11 @@ ARGAN_WIRE_FIELDS(chem::StructureAnalysis, v.format, v.warnings, v.identity, v.p
                   v.formComponents, v.formKey, v.formLabel, v.standardizationSteps, v.standardizer,
                   v.formInchiKey, v.submittedInchiKey)
 ARGAN_WIRE_FIELDS(chem::SimilarityQuerySpec, v.canonicalSmiles, v.morganFingerprint)
+ARGAN_WIRE_FIELDS(chem::RepeatUnitAnalysis, v.canonicalSmiles, v.formula, v.mass, v.starAtoms)
 ARGAN_WIRE_FIELDS(chem::SubstructureQuerySpec, v.format, v.text, v.patternFingerprint, v.atoms,
                   v.screenBits, v.elementOnly)
 ARGAN_WIRE_FIELDS(chem::ComponentInput, v.smiles, v.name, v.role, v.amount, v.unit, v.density,
-                  v.equivalents, v.origin, v.fromStep, v.compound)
+                  v.equivalents, v.origin, v.fromStep, v.compound, v.substance)
 ARGAN_WIRE_FIELDS(chem::ReactionConditions, v.temperatureC, v.timeH, v.pressureBar, v.atmosphere,
                   v.mode)
 ARGAN_WIRE_FIELDS(chem::ReactionInput, v.reactionSmiles, v.rxnBlock, v.components, v.conditions,
@@ -173,7 +174,7 @@ ARGAN_WIRE_FIELDS(chem::ResolvedComponent, v.side, v.role, v.coefficient, v.inpu
                   v.name, v.canonicalSmiles, v.inchiKey, v.formula, v.molarMass, v.carbonAtoms,
                   v.charge, v.elements, v.water, v.solvent, v.amount, v.unit, v.density,
                   v.equivalentsGiven, v.massG, v.moles, v.amountSource, v.equivalents, v.origin,
-                  v.fromStep, v.compound)
+                  v.fromStep, v.compound, v.substance)
 ARGAN_WIRE_FIELDS(chem::ElementBalance, v.element, v.reactants, v.products)
 ARGAN_WIRE_FIELDS(chem::BalanceReport, v.balanced, v.elements, v.chargeReactants,
                   v.chargeProducts, v.summary, v.suggestion)
@@ -182,7 +183,7 @@ ARGAN_WIRE_FIELDS(chem::Metric, v.key, v.name, v.unit, v.value, v.formula, v.def
 ARGAN_WIRE_FIELDS(chem::TrafficLight, v.criterion, v.flag, v.basis, v.rule)
 ARGAN_WIRE_FIELDS(chem::ReactionAnalysis, v.format, v.canonicalReactionSmiles, v.components,
                   v.desiredProduct, v.limitingReactant, v.balance, v.theoreticalProductMassG,
-                  v.metrics, v.trafficLights, v.warnings)
+                  v.metrics, v.trafficLights, v.warnings, v.notStoichiometric)
 ARGAN_WIRE_FIELDS(chem::RouteStepInput, v.number, v.name, v.reaction)
 ARGAN_WIRE_FIELDS(chem::RouteInput, v.steps)
 ARGAN_WIRE_FIELDS(chem::StepAnalysisResult, v.number, v.name, v.ok, v.error, v.analysis)

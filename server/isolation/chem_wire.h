@@ -135,6 +135,8 @@ void put(WireWriter& w, const chem::StructureAnalysis& v);
 void get(WireReader& r, chem::StructureAnalysis& v);
 void put(WireWriter& w, const chem::SimilarityQuerySpec& v);
 void get(WireReader& r, chem::SimilarityQuerySpec& v);
+void put(WireWriter& w, const chem::RepeatUnitAnalysis& v);
+void get(WireReader& r, chem::RepeatUnitAnalysis& v);
 void put(WireWriter& w, const chem::SubstructureQuerySpec& v);
 void get(WireReader& r, chem::SubstructureQuerySpec& v);
 

@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "db/compound_scan.h"
 #include "db/start_up_store.h"
+#include "db/substance_store.h"
 
 namespace argan::server {
 namespace {
@@ -277,6 +278,50 @@ void compareScaffolds(const std::vector<Member>& members,
   }
 }
 
+// Overlapping substances among those the caller may see (the same composition key held by
+// start-ups that differ); and, as for compounds, a signal without identity for each of the
+// caller's own substances whose composition another start-up holds privately.
+SubstanceComparison compareSubstances(Runtime& runtime, const db::Principal& viewer,
+                                      const ComparisonOptions& options) {
+  SubstanceComparison out;
+  auto rows = runtime.db.read(
+      [&](db::Connection& c) { return db::scanLiveSubstances(c, options.startUps); });
+  struct Seen {
+    const db::SubstanceScanRow* row;
+    bool visible;
+  };
+  std::map<std::string, std::vector<Seen>> byKey;
+  for (const auto& r : rows) {
+    const bool visible = db::canSee(viewer, r.startUpId, r.visibility);
+    if (visible) ++out.perStartUp[r.startUpId];
+    byKey[r.kind + "|" + r.compositionKey].push_back({&r, visible});
+  }
+  for (const auto& [key, group] : byKey) {
+    std::set<std::int64_t> owners;
+    std::size_t own = 0;
+    bool hiddenElsewhere = false;
+    for (const auto& m : group) {
+      if (m.visible) owners.insert(m.row->startUpId);
+      if (viewer.startUpId && m.row->startUpId == *viewer.startUpId) ++own;
+      if (!m.visible) hiddenElsewhere = true;
+    }
+    if (own && hiddenElsewhere) out.privateSignals += own;
+    if (owners.size() < 2) continue;
+    SubstanceOverlap overlap;
+    overlap.kind = group.front().row->kind;
+    for (const auto& m : group) {
+      if (m.visible) overlap.substances.push_back(m.row->id);
+    }
+    overlap.startUps.assign(owners.begin(), owners.end());
+    out.overlaps.push_back(std::move(overlap));
+  }
+  std::sort(out.overlaps.begin(), out.overlaps.end(),
+            [](const SubstanceOverlap& a, const SubstanceOverlap& b) {
+              return a.substances.front() < b.substances.front();
+            });
+  return out;
+}
+
 }  // namespace
 
 StartUpComparison compareStartUps(Runtime& runtime, const db::Principal& viewer,
@@ -298,6 +343,7 @@ StartUpComparison compareStartUps(Runtime& runtime, const db::Principal& viewer,
   const PairScan scan = scanPairs(members, column, options, out);
   neighboursAndMatrix(members, column, scan, identicalPrivate, out);
   compareScaffolds(members, column, out);
+  out.substances = compareSubstances(runtime, viewer, options);
   return out;
 }
 

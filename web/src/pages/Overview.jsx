@@ -98,6 +98,20 @@ function SimilaritySection() {
             {t('overview.nearDuplicates', { n: compare.data.near_duplicate_count })} ·{' '}
             {t('overview.signals', { n: compare.data.private_signals })}
           </p>
+          {compare.data.substances && (
+            <p className="small" data-testid="substance-overlaps">
+              {t('overview.substanceOverlaps', { n: compare.data.substances.overlap_count })}
+              {compare.data.substances.private_signals > 0 && ` · ${t('overview.substanceSignals', { n: compare.data.substances.private_signals })}`}
+              {compare.data.substances.overlaps.map((g, i) => (
+                <span key={i}>
+                  {' · '}
+                  {g.substances.map((id, j) => (
+                    <span key={id}>{j > 0 && ' = '}<Link to={`/substances/${id}`}>{id}</Link></span>
+                  ))}
+                </span>
+              ))}
+            </p>
+          )}
         </>
       )}
     </section>
