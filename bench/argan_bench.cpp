@@ -6,11 +6,13 @@
 //   argan_bench export  --db FILE --out FILE     "id<TAB>canonical_smiles" of every parent
 //   argan_bench search  --db FILE --queries FILE --type substructure|similarity
 //                       [--page-size N] [--count-all] [--k N] [--threshold T] [--out FILE]
+//                       [--scope compounds|substances]
 //       loads the index (build time, RSS), runs every query through the same code as
 //       POST /api/search (in process, admin caller), prints latency figures, writes
 //       "query<TAB>ms<TAB>total<TAB>complete<TAB>ids" per query to --out. The index comes
 //       from FILE.index when it is valid (written after a full load), as in `argan serve`;
-//       --no-snapshot always rebuilds it from the database.
+//       --no-snapshot always rebuilds it from the database. With --scope substances the
+//       queries find the substances whose constituents match.
 //   argan_bench http-search --url http://HOST:PORT --token T --queries FILE
 //                       --type substructure|similarity [--page-size N] [--k N] [--threshold T]
 //                       [--clients N] [--limit N] [--out FILE]
@@ -23,6 +25,10 @@
 //       identity layers, properties, fingerprints, pickle) on each (K-th) line, in process, one
 //       thread; --eager turns off every shared computation (AnalysisOptions::eager). Meant
 //       for instruction counts: bench/registration_profile.sh runs it under callgrind.
+//   argan_bench substances --db FILE [--count N] [--constituents K]
+//       adds N substances (default 2000) of the start-up "Bench", each made of K registered
+//       parents (default 3, spread over the whole set) and a named rest: the database of the
+//       "compound search with substances present" comparison (bench/RESULTS.md).
 //   argan_bench membw   streaming read bandwidth of this machine (GB/s)
 #include <Poco/InflatingStream.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -51,6 +57,7 @@
 #include "common/error.h"
 #include "db/database.h"
 #include "db/start_up_store.h"
+#include "db/substance_store.h"
 #include "server/registry/bulk_registration.h"
 #include "server/isolation/chem_service.h"
 #include "server/search/search_request.h"
@@ -224,6 +231,8 @@ int search(const std::map<std::string, std::string>& args) {
 
   server::SearchRequest request;
   request.type = args.at("type");
+  if (args.count("scope")) request.scope = args.at("scope");
+  const bool substances = request.scope == "substances";
   request.pageSize = args.count("page-size") ? std::stol(args.at("page-size")) : 100;
   request.countAll = args.count("count-all") > 0;
   request.maxHits = args.count("max-hits") ? std::stoul(args.at("max-hits")) : 10000;
@@ -245,7 +254,7 @@ int search(const std::map<std::string, std::string>& args) {
     request.format = request.type == "substructure" ? "smiles" : "";
     auto start = Clock::now();
     try {
-      if (request.type == "substructure" && request.countAll) {
+      if (request.type == "substructure" && request.countAll && !substances) {
         // Every hit id (not one page): the correctness comparison with RDKit.
         auto spec = chem.prepareSubstructureQuery(request.query, request.format);
         server::ScanFilter filter;
@@ -269,7 +278,13 @@ int search(const std::map<std::string, std::string>& args) {
       double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
       ms.push_back(elapsed);
       if (!response.complete) ++incomplete;
-      if (writeIds) {
+      if (writeIds && substances) {
+        out << qi << "\t" << elapsed << "\t" << response.total << "\t" << response.complete << "\t";
+        for (std::size_t i = 0; i < response.substanceHits.size(); ++i) {
+          out << (i ? "," : "") << response.substanceHits[i].substanceId;
+        }
+        out << "\t" << response.queryCanonicalSmiles << "\n";
+      } else if (writeIds) {
         out << qi << "\t" << elapsed << "\t" << response.total << "\t" << response.complete << "\t";
         for (std::size_t i = 0; i < response.hits.size(); ++i) {
           out << (i ? "," : "") << response.hits[i].id;
@@ -283,8 +298,8 @@ int search(const std::map<std::string, std::string>& args) {
     }
   }
   double wall = std::chrono::duration<double>(Clock::now() - wall0).count();
-  std::cout << std::fixed << std::setprecision(2) << "RESULT search type=" << request.type
-            << " queries=" << queries.size() << " failed=" << failed
+  std::cout << std::fixed << std::setprecision(2) << "RESULT search scope=" << request.scope
+            << " type=" << request.type << " queries=" << queries.size() << " failed=" << failed
             << " incomplete=" << incomplete << " median_ms=" << percentile(ms, 0.5)
             << " p95_ms=" << percentile(ms, 0.95) << " p99_ms=" << percentile(ms, 0.99)
             << " qps=" << (wall > 0 ? queries.size() / wall : 0)
@@ -467,6 +482,59 @@ int analyseMolecules(const std::map<std::string, std::string>& args) {
   return 0;
 }
 
+int addSubstances(const std::map<std::string, std::string>& args) {
+  const std::size_t count = args.count("count") ? std::stoul(args.at("count")) : 2000;
+  const std::size_t perSubstance =
+      args.count("constituents") ? std::stoul(args.at("constituents")) : 3;
+  if (perSubstance < 1 || perSubstance > 9) throw std::runtime_error("--constituents: 1 to 9");
+  auto database = openDb(args.at("db"));
+  SystemClock clock;
+  const db::Principal actor = db::Principal::system("bench");
+  std::int64_t startUp = 0;
+  std::vector<std::int64_t> parents;
+  database->read([&](db::Connection& c) {
+    for (const auto& s : db::listStartUps(c)) {
+      if (s.name == "Bench") startUp = s.id;
+    }
+    db::Statement st(c, "SELECT id FROM compounds WHERE retired_at IS NULL ORDER BY id");
+    while (st.step()) parents.push_back(st.getInt(0));
+  });
+  if (!startUp || parents.empty()) throw std::runtime_error("load parents first (argan_bench load)");
+  auto t0 = Clock::now();
+  const std::size_t chunk = 500;
+  for (std::size_t from = 0; from < count; from += chunk) {
+    database->write([&](db::Connection& c) {
+      for (std::size_t i = from; i < std::min(count, from + chunk); ++i) {
+        db::SubstanceSpec spec;
+        spec.kind = "uvcb";
+        spec.name = "Bench substance " + std::to_string(i + 1);
+        spec.source.process = "bench mixture " + std::to_string(i + 1);
+        double rest = 100;
+        for (std::size_t k = 0; k < perSubstance; ++k) {
+          // Spread over the whole set (strides prime to the usual set sizes).
+          std::size_t index = (i * 7919 + k * 104729) % parents.size();
+          db::Constituent constituent;
+          constituent.compoundId = parents[index];
+          constituent.typical = 60.0 / static_cast<double>(perSubstance);
+          rest -= constituent.typical;
+          spec.constituents.push_back(constituent);
+        }
+        db::Constituent named;
+        named.name = "unidentified fraction";
+        named.typical = rest;
+        spec.constituents.push_back(named);
+        db::createSubstance(c, clock, actor, startUp, spec, "bench:" + std::to_string(i + 1));
+      }
+      return 0;
+    });
+  }
+  double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::cout << std::fixed << std::setprecision(2) << "RESULT substances added=" << count
+            << " constituents_each=" << perSubstance << " parents=" << parents.size()
+            << " seconds=" << seconds << std::endl;
+  return 0;
+}
+
 int memoryBandwidth() {
   const std::size_t bytes = std::size_t(1) << 30;
   std::vector<std::uint64_t> buffer(bytes / 8);
@@ -495,7 +563,8 @@ int memoryBandwidth() {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: argan_bench load|export|search|http-search|analyse|membw [--options]\n";
+    std::cerr << "usage: argan_bench load|export|search|http-search|analyse|substances|membw"
+                 " [--options]\n";
     return 2;
   }
   std::string command = argv[1];
@@ -504,6 +573,7 @@ int main(int argc, char** argv) {
     if (command == "load") return load(args);
     if (command == "export") return exportParents(args);
     if (command == "search") return search(args);
+    if (command == "substances") return addSubstances(args);
     if (command == "membw") return memoryBandwidth();
     if (command == "http-search") return httpSearch(args);
     if (command == "analyse") return analyseMolecules(args);

@@ -197,7 +197,9 @@ void addAtomEconomy(ReactionAnalysis& a, const ResolvedComponent& product) {
     terms +=
         (terms.empty() ? "" : " + ") + std::to_string(c.coefficient) + " × " + fmt(c.molarMass, 3);
   }
-  if (!a.balance.balanced) {
+  if (!a.notStoichiometric.empty()) {
+    m.missing = "does not apply: " + a.notStoichiometric;
+  } else if (!a.balance.balanced) {
     m.missing = "the reaction is not balanced: " + a.balance.summary;
   } else if (denominator <= 0) {
     m.missing = "the reactants have no mass";
@@ -206,6 +208,11 @@ void addAtomEconomy(ReactionAnalysis& a, const ResolvedComponent& product) {
     m.value = numerator / denominator * 100.0;
     m.detail = std::to_string(product.coefficient) + " × " + fmt(product.molarMass, 3) + " / (" +
                terms + ") g/mol";
+    for (const auto& c : a.components) {
+      if (!isLeft(c) || c.substance.empty()) continue;
+      m.detail += "; " + c.substance + (c.name.empty() ? "" : " ('" + c.name + "')") +
+                  " counted as its representative constituent " + c.canonicalSmiles;
+    }
   }
 }
 
@@ -221,6 +228,10 @@ LimitingExtent limitingExtent(const ReactionAnalysis& a) {
     if (isLeft(c) && !c.moles) leftWithoutAmount.push_back(componentLabel(c));
   }
   LimitingExtent limit;
+  if (!a.notStoichiometric.empty()) {
+    limit.needAmounts = "does not apply: " + a.notStoichiometric;
+    return limit;
+  }
   if (a.limitingReactant >= 0) {
     const auto& lim = a.components[static_cast<std::size_t>(a.limitingReactant)];
     limit.extent = *lim.moles / lim.coefficient;
@@ -291,11 +302,17 @@ struct ReactantTotals {
 ReactantTotals reactantTotals(const ReactionAnalysis& a) {
   ReactantTotals left;
   for (const auto& c : a.components) {
-    if (!isLeft(c)) continue;
+    // A substance reactant without a structure counts by mass (RME), never by moles.
+    const bool substanceReactant = c.side == "extra" && c.role == "reactant";
+    if (!isLeft(c) && !substanceReactant) continue;
     if (c.massG)
       left.mass += *c.massG;
     else
       left.massesKnown = false;
+    if (substanceReactant) {
+      left.molesKnown = false;
+      continue;
+    }
     if (c.moles)
       left.carbonMoles += *c.moles * c.carbonAtoms;
     else

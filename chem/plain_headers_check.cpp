@@ -9,5 +9,7 @@
 #include "chem/reaction_types.h"
 #include "chem/solvent_table.h"
 #include "chem/structure_limits.h"
+#include "chem/mixture_check.h"
+#include "chem/repeat_unit.h"
 #include "chem/structure_types.h"
 #include "chem/substructure_query.h"

@@ -606,6 +606,13 @@ ResolvedComponent resolveExtraComponent(std::size_t i, const ComponentInput& c,
   if (!c.smiles.empty()) copyDescription(d, r);
   if (c.smiles.empty()) r.solvent = classifySolventByName(c.name);  // "DMF", "ethanol"
   std::string shown = c.smiles.empty() ? c.name : c.smiles;
+  // A substance without a representative structure (used cooking oil, an extract) is a
+  // reactant outside the reaction text: its mass counts, its atoms cannot.
+  const bool structurelessSubstance = !c.substance.empty() && c.smiles.empty();
+  if (structurelessSubstance && c.role == "reactant" && !c.fromStep) {
+    r.role = "reactant";
+    return r;
+  }
   if (c.role == "reactant" || c.role == "product" || c.role == "by-product") {
     throw componentError(i, "role",
                          "'" + shortText(shown) + "' has the role " + c.role +
@@ -644,12 +651,30 @@ void copyComponentInputs(const ReactionInput& input, ReactionAnalysis& a) {
     r.origin = c.origin;
     r.fromStep = c.fromStep;
     r.compound = c.compound;
+    r.substance = c.substance;
     if (r.fromStep && r.side != "reactant") {
       throw componentError(static_cast<std::size_t>(r.inputIndex), "from_step",
                            "the product of an earlier step is used as a reactant: write it "
                            "before the first '>'");
     }
   }
+}
+
+// Why the stoichiometric metrics do not apply: the reactants that are substances without a
+// representative structure (empty when there are none).
+std::string structurelessReactants(const ReactionAnalysis& a) {
+  std::string listed;
+  for (const auto& r : a.components) {
+    if (r.side != "extra" || r.role != "reactant") continue;
+    std::string label = "'" + shortText(r.name.empty() ? r.substance : r.name) + "'";
+    if (!r.substance.empty() && !r.name.empty()) label += " (" + r.substance + ")";
+    listed += (listed.empty() ? "" : ", ") + label;
+  }
+  if (listed.empty()) return "";
+  return "the reactant " + listed +
+         " is a substance without a representative constituent, so the reaction's atoms "
+         "cannot be counted; name the constituent that stands for it ('representative') for "
+         "atom economy and yields from amounts";
 }
 
 // Balance, element by element and charge, of the species (the first components of a).
@@ -665,6 +690,10 @@ void requireBalance(const std::vector<Group>& groups, ReactionAnalysis& a) {
     terms.push_back(std::move(t));
   }
   a.balance = checkBalance(terms);
+  if (!a.balance.balanced && !a.notStoichiometric.empty()) {
+    a.warnings.push_back("the balance is not checked: " + a.notStoichiometric);
+    return;
+  }
   if (!a.balance.balanced) {
     ErrorDetails details = {{"field", "reaction_smiles"}, {"unbalanced", a.balance.summary}};
     if (!a.balance.suggestion.empty()) details["suggestion"] = a.balance.suggestion;
@@ -755,6 +784,7 @@ void amountsFromEquivalents(ReactionAnalysis& a) {
 // theoretical product mass, the equivalents actually used, and the product amount from
 // the isolated yield when no amount was given.
 void findLimitingReactant(const ReactionInput& input, ReactionAnalysis& a) {
+  if (!a.notStoichiometric.empty()) return;  // the reactants written are not all of them
   bool allLeftKnown = true;
   double extent = 0;
   for (std::size_t i = 0; i < a.components.size(); ++i) {
@@ -815,6 +845,7 @@ ReactionAnalysis analyseReaction(const ReactionInput& original, const ReactionLi
     a.components.push_back(resolveExtraComponent(i, input.components[i], matches.descriptions[i]));
   }
   copyComponentInputs(input, a);
+  a.notStoichiometric = structurelessReactants(a);
   requireBalance(groups, a);
 
   // Amounts: mass in g, amount of substance in mol; then from equivalents.

@@ -32,6 +32,11 @@ struct ComponentInput {
   std::string origin;                    // fossil | bio-based | waste-derived | ""
   std::optional<std::int64_t> fromStep;  // number of the route step that makes it
   std::string compound;                  // registered compound code, if linked ("CMP-000012")
+  // A substance (extract, oil, FAME blend...) used as this component ("SUB-000003"). With a
+  // structure (`smiles`, its representative constituent) it stands for that species of the
+  // reaction; without one it can only be an input outside the reaction text, and a reactant
+  // without a structure makes the stoichiometric metrics not apply (see ReactionAnalysis).
+  std::string substance;
 };
 
 struct ReactionConditions {
@@ -93,6 +98,7 @@ struct ResolvedComponent {
   std::string origin;
   std::optional<std::int64_t> fromStep;
   std::string compound;
+  std::string substance;  // "SUB-000003" when the component is a substance
 };
 
 struct ElementBalance {
@@ -142,6 +148,10 @@ struct ReactionAnalysis {
   std::vector<Metric> metrics;  // see green_metrics.h for the catalogue
   std::vector<TrafficLight> trafficLights;
   std::vector<std::string> warnings;
+  // Why the stoichiometric metrics (atom economy, theoretical yield, yield from amounts,
+  // carbon and optimum efficiency) do not apply: a reactant is a substance without a
+  // representative structure, so the balance cannot be checked. Empty when they apply.
+  std::string notStoichiometric;
 };
 
 // ---- Routes ----

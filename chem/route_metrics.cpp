@@ -330,6 +330,13 @@ Metric routeAtomEconomy(const RouteAnalysis& r, const StepFactsByNumber& facts, 
     m.missing = r.finalStep ? "every step must be analysed" : "a route with one final step";
     return m;
   }
+  for (const auto& [n, f] : facts) {
+    if (!f.step->analysis.notStoichiometric.empty()) {
+      m.missing = "does not apply: step " + std::to_string(n) + ": " +
+                  f.step->analysis.notStoichiometric;
+      return m;
+    }
+  }
   double denominator = 0;
   bool ok = true;
   std::string terms;

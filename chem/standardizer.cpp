@@ -18,6 +18,7 @@
 #include <set>
 #include <tuple>
 
+#include "chem/mixture_check.h"
 #include "chem/salt_formers.h"
 #include "chem/structure_parser.h"
 #include "common/error.h"
@@ -337,13 +338,24 @@ std::string componentNames(const std::vector<const Fragment*>& fragments) {
   return out;
 }
 
-[[noreturn]] void refuseMixture(const std::string& why,
-                                const std::vector<const Fragment*>& fragments) {
-  throw invalidArgument(
-      "the structure is a mixture, not one compound: " + why + " (" + componentNames(fragments) +
-          "). Register a mixture as a substance; draw a racemate as one molecule with an AND "
-          "group (CXSMILES |&1:...|)",
-      {{"reason", std::string(kReasonMixture)}, {"components", componentNames(fragments)}});
+// `named` are the fragments the message names; the details list every distinct fragment of
+// `all`, the constituents a substance made of this input would have.
+[[noreturn]] void refuseMixture(const std::string& why, const std::vector<const Fragment*>& named,
+                                const std::vector<const Fragment*>& all) {
+  std::vector<std::string> components;
+  for (const auto* f : all) {
+    if (std::find(components.begin(), components.end(), f->smiles) == components.end()) {
+      components.push_back(f->smiles);
+    }
+  }
+  throwMixture("the structure is a mixture, not one compound: " + why + " (" +
+                   componentNames(named) +
+                   "); draw a racemate as one molecule with an AND group (CXSMILES |&1:...|)",
+               components);
+}
+
+[[noreturn]] void refuseMixture(const std::string& why, const std::vector<const Fragment*>& all) {
+  refuseMixture(why, all, all);
 }
 
 // "hydrochloride" -> "chloride": the name of an acid's anion.
@@ -663,7 +675,8 @@ StandardizedStructure Standardizer::standardize(const RDKit::ROMol& input) {
       if (candidates.size() > 1) {
         std::vector<const Fragment*> named;
         for (const auto& [s, fs] : candidates) named.push_back(fs.front());
-        refuseMixture("more than one molecule that is neither a salt former nor a solvent", named);
+        refuseMixture("more than one molecule that is neither a salt former nor a solvent", named,
+                      all);
       }
       if (candidates.size() == 1) {
         parentParts = candidates.begin()->second;

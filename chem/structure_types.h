@@ -90,4 +90,13 @@ struct SimilarityQuerySpec {
   std::string morganFingerprint;  // packed 2048 bits, as stored for registered parents
 };
 
+// A polymer's structural repeat unit (chem/repeat_unit.h): a structure with star atoms
+// ('*') where it bonds to the next unit.
+struct RepeatUnitAnalysis {
+  std::string canonicalSmiles;  // RDKit canonical SMILES, star atoms kept
+  std::string formula;          // Hill formula of the unit, star atoms excluded
+  double mass = 0;              // g/mol of the unit (average atomic masses), stars excluded
+  int starAtoms = 0;            // attachment points (2 for a linear chain)
+};
+
 }  // namespace argan::chem

@@ -11,6 +11,7 @@
 #include "db/lifecycle.h"
 #include "db/record_codes.h"
 #include "db/row_snapshot.h"
+#include "db/substance_store.h"
 
 namespace argan::db {
 namespace {
@@ -28,7 +29,7 @@ std::string columns() {
          kEffectiveVisibility +
          ", dr.product_id, dr.stage_key, dr.batch_id, dr.batch_compound_id, dr.batch_form_number,"
          " dr.batch_number, dr.created_at, dr.created_by, dr.retired_at, dr.retired_reason,"
-         " dr.document_visibility, dr.visibility, dr.lot_id";
+         " dr.document_visibility, dr.visibility, dr.substance_id, dr.lot_id";
 }
 
 // What `viewer` may read, on the effective visibility (db::visibleSqlColumns: the one rule).
@@ -65,6 +66,8 @@ Document readDocument(Statement& st) {
   doc.retiredReason = st.getOptionalText(i++);
   doc.documentVisibility = st.getText(i++);
   doc.ownerVisibility = st.getText(i++);
+  auto substanceId = st.getOptionalInt(i++);
+  if (substanceId && batchNumber) doc.batchCode = substanceBatchCode(*substanceId, *batchNumber);
   doc.lotId = st.getOptionalInt(i++);
   return doc;
 }
@@ -139,6 +142,8 @@ const char* documentOwnerTypeName(DocumentOwnerType type) {
       return "stage";
     case DocumentOwnerType::Batch:
       return "batch";
+    case DocumentOwnerType::SubstanceBatch:
+      return "substance_batch";
     case DocumentOwnerType::Lot:
       return "lot";
   }

@@ -30,13 +30,13 @@
 
 namespace argan::db {
 
-enum class DocumentOwnerType { Product, Stage, Batch, Lot };
-// "product", "stage", "batch", "lot"
+enum class DocumentOwnerType { Product, Stage, Batch, SubstanceBatch, Lot };
+// "product", "stage", "batch", "substance_batch", "lot"
 const char* documentOwnerTypeName(DocumentOwnerType type);
 
 struct DocumentOwner {
   DocumentOwnerType type = DocumentOwnerType::Product;
-  std::int64_t id = 0;  // products.id, product_stages.id, batches.id or lots.id
+  std::int64_t id = 0;  // products.id, product_stages.id, batches.id, substance_batches.id or lots.id
 };
 
 // Document kinds: what the file is evidence of.
@@ -69,7 +69,7 @@ struct Document {
   std::optional<std::int64_t> productId;
   std::optional<std::string> stageKey;
   std::optional<std::int64_t> batchId;
-  std::optional<std::string> batchCode;  // "CMP-000001-F1-B001"
+  std::optional<std::string> batchCode;  // "CMP-000001-F1-B001", or "SUB-000001-B001"
   std::optional<std::int64_t> lotId;     // a waste lot's photos and papers (LOT-...)
   std::string createdAt;
   std::optional<std::int64_t> createdBy;

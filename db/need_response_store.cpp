@@ -1,6 +1,7 @@
 #include "db/need_response_store.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "common/error.h"
 #include "db/audit.h"
@@ -82,7 +83,8 @@ void describe(Connection& c, ResponseShare& s) {
   }
 }
 
-ResponseShare readShare(Connection& c, Statement& st) {
+// The columns of kShareColumns, without the label (describe() reads other tables).
+ResponseShare shareRow(Statement& st) {
   ResponseShare s;
   s.id = st.getInt(0);
   s.responseId = st.getInt(1);
@@ -91,6 +93,11 @@ ResponseShare readShare(Connection& c, Statement& st) {
   s.note = st.getText(4);
   s.grantedAt = st.getText(5);
   s.revokedAt = st.getOptionalText(6);
+  return s;
+}
+
+ResponseShare readShare(Connection& c, Statement& st) {
+  ResponseShare s = shareRow(st);
   describe(c, s);
   return s;
 }
@@ -105,13 +112,7 @@ ResponseShare loadShare(Connection& c, std::int64_t shareId) {
                         " FROM need_response_shares WHERE id = ?");
     st.bind(1, shareId);
     if (!st.step()) throw internalError("share " + std::to_string(shareId) + " vanished");
-    s.id = st.getInt(0);
-    s.responseId = st.getInt(1);
-    s.recordType = st.getText(2);
-    s.recordId = st.getInt(3);
-    s.note = st.getText(4);
-    s.grantedAt = st.getText(5);
-    s.revokedAt = st.getOptionalText(6);
+    s = shareRow(st);
   }
   describe(c, s);
   return s;
@@ -168,55 +169,36 @@ OwnRecord requireOwnRecord(Connection& c, std::int64_t startUpId, const std::str
   rec.id = id;
   std::optional<std::int64_t> owner;
   bool retired = false;
-  if (kind == "compound") {
-    Statement st(c, "SELECT start_up_id, retired_at, formula FROM compounds WHERE id = ?");
+  // Each query selects start_up_id, retired_at, then what names the record.
+  auto lookUp = [&](const char* sql, const std::function<void(Statement&)>& naming) {
+    Statement st(c, sql);
     st.bind(1, id);
-    if (st.step()) {
-      owner = st.getInt(0);
-      retired = !st.isNull(1);
-      rec.label = st.getText(2);
-    }
+    if (!st.step()) return;
+    owner = st.getInt(0);
+    retired = !st.isNull(1);
+    naming(st);
+  };
+  auto labelFrom2 = [&](Statement& st) { rec.label = st.getText(2); };
+  if (kind == "compound") {
+    lookUp("SELECT start_up_id, retired_at, formula FROM compounds WHERE id = ?", labelFrom2);
     rec.code = compoundCode(id);
   } else if (kind == "batch") {
-    Statement st(c,
-                 "SELECT start_up_id, retired_at, compound_id, form_number, batch_number"
-                 " FROM batch_records WHERE id = ?");
-    st.bind(1, id);
-    if (st.step()) {
-      owner = st.getInt(0);
-      retired = !st.isNull(1);
-      rec.code = batchCode(st.getInt(2), st.getInt(3), st.getInt(4));
-    }
+    lookUp("SELECT start_up_id, retired_at, compound_id, form_number, batch_number"
+           " FROM batch_records WHERE id = ?",
+           [&](Statement& st) { rec.code = batchCode(st.getInt(2), st.getInt(3), st.getInt(4)); });
     rec.label = rec.code;
   } else if (kind == "route") {
-    Statement st(c, "SELECT start_up_id, retired_at, name FROM routes WHERE id = ?");
-    st.bind(1, id);
-    if (st.step()) {
-      owner = st.getInt(0);
-      retired = !st.isNull(1);
-      rec.label = st.getText(2);
-    }
+    lookUp("SELECT start_up_id, retired_at, name FROM routes WHERE id = ?", labelFrom2);
     rec.code = std::to_string(id);
   } else if (kind == "product") {
-    Statement st(c,
-                 "SELECT start_up_id, retired_at,"
-                 " CASE catalogue_name WHEN '' THEN name ELSE catalogue_name END"
-                 " FROM products WHERE id = ?");
-    st.bind(1, id);
-    if (st.step()) {
-      owner = st.getInt(0);
-      retired = !st.isNull(1);
-      rec.label = st.getText(2);
-    }
+    lookUp("SELECT start_up_id, retired_at,"
+           " CASE catalogue_name WHEN '' THEN name ELSE catalogue_name END"
+           " FROM products WHERE id = ?",
+           labelFrom2);
     rec.code = productCode(id);
   } else if (kind == "document") {
-    Statement st(c, "SELECT start_up_id, retired_at, filename FROM document_records WHERE id = ?");
-    st.bind(1, id);
-    if (st.step()) {
-      owner = st.getInt(0);
-      retired = !st.isNull(1);
-      rec.label = st.getText(2);
-    }
+    lookUp("SELECT start_up_id, retired_at, filename FROM document_records WHERE id = ?",
+           labelFrom2);
     rec.code = documentCode(id);
   } else {
     throw invalidArgument("unknown kind of record '" + kind + "'", {{"field", field}});

@@ -22,6 +22,7 @@
 #include "db/route_store.h"
 #include "db/row_snapshot.h"
 #include "db/start_up_store.h"
+#include "db/substance_store.h"
 
 namespace argan::db {
 namespace {
@@ -32,7 +33,7 @@ constexpr const char* kProductColumns =
     " pr.catalogue_summary, pr.trl, pr.market_unit, pr.price_min, pr.price_max,"
     " pr.price_currency, pr.capacity, pr.capacity_unit, pr.created_at, pr.created_by,"
     " pr.updated_at, pr.retired_at, pr.retired_reason, pr.current_stage,"
-    " pr.pipeline_complete, pr.last_decision";
+    " pr.pipeline_complete, pr.last_decision, pr.substance_id";
 
 constexpr std::size_t kMaxListItems = 30;
 constexpr std::size_t kMaxComponents = 50;
@@ -99,12 +100,14 @@ Product readProduct(Statement& st) {
   p.currentStage = st.getOptionalText(i++);
   p.pipelineComplete = st.getInt(i++) != 0;
   p.lastDecision = st.getOptionalText(i++);
+  p.substanceId = st.getOptionalInt(i++);
+  if (p.substanceId) p.composition = "substance";
   return p;
 }
 
 std::vector<FormulationComponent> loadComponents(Connection& c, std::int64_t productId) {
   Statement st(c,
-               "SELECT compound_id, name, function, percentage FROM product_components"
+               "SELECT compound_id, name, function, percentage, substance_id FROM product_components"
                " WHERE product_id = ? ORDER BY position");
   st.bind(1, productId);
   std::vector<FormulationComponent> out;
@@ -114,6 +117,9 @@ std::vector<FormulationComponent> loadComponents(Connection& c, std::int64_t pro
     f.name = st.getText(1);
     f.function = st.getText(2);
     f.percentage = st.getDouble(3);
+    f.substanceId = st.getOptionalInt(4);
+    // The row keeps the substance's code as its name (0004's CHECK); it is not a name.
+    if (f.substanceId && f.name == substanceCode(*f.substanceId)) f.name.clear();
     out.push_back(f);
   }
   return out;
@@ -238,10 +244,11 @@ void validate(const ProductInput& in) {
       }
     }
   }
-  if (in.compoundId && in.formulation) {
+  if ((in.compoundId ? 1 : 0) + (in.substanceId ? 1 : 0) + (in.formulation ? 1 : 0) > 1) {
     throw invalidArgument(
-        "a product is made of one compound (compound_id) or a formulation, not both",
-        {{"field", "formulation"}});
+        "a product is made of one compound (compound_id), one substance (substance_id) or a "
+        "formulation, not several",
+        {{"field", in.formulation ? "formulation" : "substance_id"}});
   }
   if (in.formulation) {
     const auto& parts = *in.formulation;
@@ -251,11 +258,22 @@ void validate(const ProductInput& in) {
     }
     double sum = 0;
     std::set<std::int64_t> compounds;
+    std::set<std::int64_t> substances;
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const auto& part = parts[i];
       std::string field = "formulation[" + std::to_string(i) + "]";
-      if (!part.compoundId && trimmed(part.name).empty()) {
-        throw fieldError(field + " needs a compound_id (a registered compound) or a name", field);
+      if (part.compoundId && part.substanceId) {
+        throw fieldError(field + " is a compound or a substance, not both", field);
+      }
+      if (!part.compoundId && !part.substanceId && trimmed(part.name).empty()) {
+        throw fieldError(field + " needs a compound_id (a registered compound), a substance_id "
+                                 "(a registered substance) or a name",
+                         field);
+      }
+      if (part.substanceId && !substances.insert(*part.substanceId).second) {
+        throw fieldError(field + " repeats " + substanceCode(*part.substanceId) +
+                             "; list each substance once",
+                         field + ".substance_id");
       }
       if (part.name.size() > 200 || part.function.size() > 200) {
         throw fieldError(field + ": name and function are at most 200 characters", field);
@@ -300,15 +318,40 @@ void checkCompound(Connection& c, const Principal& actor, std::int64_t startUpId
   }
 }
 
+// The substance must be visible to the actor and to the owning start-up's team, and live.
+void checkSubstance(Connection& c, const Principal& actor, std::int64_t startUpId,
+                    std::int64_t substanceId, const std::string& field) {
+  auto substance = findSubstance(c, actor, substanceId);
+  Principal team;
+  team.role = Role::Member;
+  team.startUpId = startUpId;
+  if (!substance || !canSee(team, substance->startUpId, substance->visibility)) {
+    throw invalidArgument("no substance " + substanceCode(substanceId) +
+                              " that you and the product's start-up can see",
+                          {{"field", field}});
+  }
+  if (substance->retiredAt) {
+    throw failedPrecondition(substanceCode(substanceId) + " is retired (" +
+                                 substance->retiredReason.value_or("") +
+                                 "); a product cannot be made of it",
+                             {{"field", field}});
+  }
+}
+
 void checkComposition(Connection& c, const Principal& actor, std::int64_t startUpId,
                       const ProductInput& in) {
   if (in.compoundId) checkCompound(c, actor, startUpId, *in.compoundId, "compound_id");
+  if (in.substanceId) checkSubstance(c, actor, startUpId, *in.substanceId, "substance_id");
   if (in.formulation) {
     for (std::size_t i = 0; i < in.formulation->size(); ++i) {
       const auto& part = (*in.formulation)[i];
       if (part.compoundId) {
         checkCompound(c, actor, startUpId, *part.compoundId,
                       "formulation[" + std::to_string(i) + "].compound_id");
+      }
+      if (part.substanceId) {
+        checkSubstance(c, actor, startUpId, *part.substanceId,
+                       "formulation[" + std::to_string(i) + "].substance_id");
       }
     }
   }
@@ -318,6 +361,7 @@ void checkComposition(Connection& c, const Principal& actor, std::int64_t startU
 // creating, from `in` alone).
 std::set<std::int64_t> madeOf(const ProductInput& in, const Product* current) {
   std::set<std::int64_t> out;
+  if (in.substanceId) return out;  // a substance is made by no synthesis route
   if (in.compoundId) {
     out.insert(*in.compoundId);
   } else if (in.formulation) {
@@ -337,7 +381,7 @@ std::set<std::int64_t> madeOf(const ProductInput& in, const Product* current) {
 // not retired (when newly sent), and make a compound of the product.
 void checkRoutes(Connection& c, const Principal& actor, std::int64_t startUpId,
                  const ProductInput& in, const Product* current) {
-  bool compositionChanges = in.compoundId || in.formulation;
+  bool compositionChanges = in.compoundId || in.substanceId || in.formulation;
   if (!in.routeIds && !(current && compositionChanges && !current->routeIds.empty())) return;
   std::set<std::int64_t> compounds = madeOf(in, current);
   Principal team;
@@ -391,13 +435,16 @@ void replaceComponents(Connection& c, std::int64_t productId,
   for (const auto& part : parts) {
     Statement st(c,
                  "INSERT INTO product_components(product_id, position, compound_id, name,"
-                 " function, percentage) VALUES (?,?,?,?,?,?)");
+                 " function, percentage, substance_id) VALUES (?,?,?,?,?,?,?)");
+    std::string name = trimmed(part.name);
+    if (name.empty() && part.substanceId) name = substanceCode(*part.substanceId);
     st.bind(1, productId)
         .bind(2, position++)
         .bind(3, part.compoundId)
-        .bind(4, trimmed(part.name))
+        .bind(4, name)
         .bind(5, trimmed(part.function))
         .bind(6, part.percentage)
+        .bind(7, part.substanceId)
         .run();
   }
 }
@@ -518,10 +565,11 @@ std::optional<std::string> snapshotProduct(Connection& c, std::int64_t productId
 Product createProduct(Connection& c, const Clock& clock, const Principal& actor,
                       std::int64_t startUpId, const ProductInput& input) {
   if (!input.name) throw fieldError("a product needs a name", "name");
-  if (!input.compoundId && !input.formulation) {
+  if (!input.compoundId && !input.substanceId && !input.formulation) {
     throw invalidArgument(
-        "a product is made of a registered compound (compound_id) or a formulation "
-        "(formulation: [{compound_id | name, percentage}] summing to 100)",
+        "a product is made of a registered compound (compound_id), a registered substance "
+        "(substance_id) or a formulation (formulation: [{compound_id | substance_id | name, "
+        "percentage}] summing to 100)",
         {{"field", "compound_id"}});
   }
   validate(input);
@@ -550,8 +598,8 @@ Product createProduct(Connection& c, const Clock& clock, const Principal& actor,
                "INSERT INTO products(start_up_id, name, description, composition, compound_id,"
                " target_sectors, intended_uses, catalogue_name, catalogue_summary, trl,"
                " market_unit, price_min, price_max, price_currency, capacity, capacity_unit,"
-               " created_at, created_by, updated_at, id)"
-               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+               " created_at, created_by, updated_at, substance_id, id)"
+               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   const std::int64_t id = allocateRecordId(c, clock, "products");
   st.bind(1, startUpId)
       .bind(2, name)
@@ -574,7 +622,8 @@ Product createProduct(Connection& c, const Clock& clock, const Principal& actor,
       .bind(17, now)
       .bind(18, userOf(actor))
       .bind(19, now)
-      .bind(20, id)
+      .bind(20, input.substanceId)
+      .bind(21, id)
       .run();
   if (input.formulation) replaceComponents(c, id, *input.formulation);
   if (input.routeIds) replaceRoutes(c, id, *input.routeIds);
@@ -594,7 +643,8 @@ Product updateProduct(Connection& c, const Clock& clock, const Principal& actor,
   checkRoutes(c, actor, current.startUpId, input, &current);
   if (input.name) checkNameFree(c, current.startUpId, trimmed(*input.name), productId);
 
-  bool fieldsChange = input.name || input.description || input.compoundId || input.formulation ||
+  bool fieldsChange = input.name || input.description || input.compoundId ||
+                      input.substanceId || input.formulation ||
                       input.targetSectors || input.intendedUses || input.catalogueName ||
                       input.catalogueSummary || input.market ||
                       (input.routeIds && *input.routeIds != current.routeIds) ||
@@ -607,11 +657,19 @@ Product updateProduct(Connection& c, const Clock& clock, const Principal& actor,
     if (input.compoundId) {
       next.composition = "compound";
       next.compoundId = input.compoundId;
+      next.substanceId.reset();
+    }
+    if (input.substanceId) {
+      next.composition = "formulation";  // stored so; read as "substance" (migration 0052)
+      next.compoundId.reset();
+      next.substanceId = input.substanceId;
     }
     if (input.formulation) {
       next.composition = "formulation";
       next.compoundId.reset();
+      next.substanceId.reset();
     }
+    if (next.composition == "substance") next.composition = "formulation";
     if (input.targetSectors) next.targetSectors = cleanList(*input.targetSectors, "target_sectors");
     if (input.intendedUses) next.intendedUses = cleanList(*input.intendedUses, "intended_uses");
     if (input.catalogueName) next.catalogueName = trimmed(*input.catalogueName);
@@ -622,7 +680,7 @@ Product updateProduct(Connection& c, const Clock& clock, const Principal& actor,
                  "UPDATE products SET name=?, description=?, composition=?, compound_id=?,"
                  " target_sectors=?, intended_uses=?, catalogue_name=?, catalogue_summary=?,"
                  " trl=?, market_unit=?, price_min=?, price_max=?, price_currency=?,"
-                 " capacity=?, capacity_unit=?, updated_at=? WHERE id=?");
+                 " capacity=?, capacity_unit=?, updated_at=?, substance_id=? WHERE id=?");
     st.bind(1, next.name)
         .bind(2, next.description)
         .bind(3, next.composition)
@@ -639,9 +697,10 @@ Product updateProduct(Connection& c, const Clock& clock, const Principal& actor,
         .bind(14, next.market.capacity)
         .bind(15, next.market.capacityUnit)
         .bind(16, clock.nowIso())
-        .bind(17, productId)
+        .bind(17, next.substanceId)
+        .bind(18, productId)
         .run();
-    if (input.compoundId) replaceComponents(c, productId, {});
+    if (input.compoundId || input.substanceId) replaceComponents(c, productId, {});
     if (input.formulation) replaceComponents(c, productId, *input.formulation);
     if (input.routeIds) replaceRoutes(c, productId, *input.routeIds);
     if (next.trl != current.trl) {
@@ -708,6 +767,7 @@ ProductPage listProducts(Connection& c, const Principal& viewer, const ProductFi
   // that does not exist: otherwise ?compound= would reveal which hidden compound a public
   // product is made of.
   if ((f.compoundId && !findCompound(c, viewer, *f.compoundId)) ||
+      (f.substanceId && !findSubstance(c, viewer, *f.substanceId)) ||
       (f.routeId && !findRoute(c, viewer, *f.routeId, /*withSteps=*/false))) {
     return ProductPage{};
   }
@@ -722,6 +782,11 @@ ProductPage listProducts(Connection& c, const Principal& viewer, const ProductFi
     where +=
         " AND (pr.compound_id = ? OR EXISTS (SELECT 1 FROM product_components pc"
         " WHERE pc.product_id = pr.id AND pc.compound_id = ?))";
+  }
+  if (f.substanceId) {
+    where +=
+        " AND (pr.substance_id = ? OR EXISTS (SELECT 1 FROM product_components pc"
+        " WHERE pc.product_id = pr.id AND pc.substance_id = ?))";
   }
   if (f.routeId) {
     where +=
@@ -766,6 +831,10 @@ ProductPage listProducts(Connection& c, const Principal& viewer, const ProductFi
     if (f.compoundId) {
       st.bind(i++, *f.compoundId);
       st.bind(i++, *f.compoundId);
+    }
+    if (f.substanceId) {
+      st.bind(i++, *f.substanceId);
+      st.bind(i++, *f.substanceId);
     }
     if (f.routeId) st.bind(i++, *f.routeId);
     if (f.visibility) st.bind(i++, *f.visibility);

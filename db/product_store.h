@@ -5,10 +5,13 @@
 // Rules:
 //   * A product belongs to one start-up; only its members (and administrators) write it
 //     (PermissionDenied), and a product the caller may not see is NotFound.
-//   * Exactly one composition: `compoundId` (a registered parent) or `formulation`
-//     (components each a registered parent or a named ingredient, percentages in (0, 100]
-//     summing to 100 within kPercentTolerance). Every registered compound must be visible
-//     to the caller and to the owning start-up, and not retired.
+//   * Exactly one composition: `compoundId` (a registered parent), `substanceId` (a
+//     registered substance: an extract, an oil, a material...) or `formulation` (components
+//     each a registered parent, a registered substance or a named ingredient, percentages in
+//     (0, 100] summing to 100 within kPercentTolerance). Every registered compound and
+//     substance must be visible to the caller and to the owning start-up, and not retired.
+//     (Stored: a product of one substance is a 'formulation' row with substance_id and no
+//     components — migration 0052 — and reads as composition "substance".)
 //   * The routes that make it (`routeIds`, db/route_store.h): each visible to the caller and
 //     to the owning start-up, not retired, and making a registered compound of the product
 //     (its compound or a formulation component). A composition change that leaves a linked
@@ -42,8 +45,9 @@ constexpr std::int64_t kMaxTrl = 9;
 constexpr std::size_t kMaxProductRoutes = 20;
 
 struct FormulationComponent {
-  std::optional<std::int64_t> compoundId;  // a registered parent, or none for
-  std::string name;                        // a named non-registered ingredient
+  std::optional<std::int64_t> compoundId;   // a registered parent, or
+  std::optional<std::int64_t> substanceId;  // a registered substance (SUB-...), or none for
+  std::string name;                         // a named non-registered ingredient
   std::string function;                    // its role, free text ("surfactant", "carrier")
   double percentage = 0;                   // mass percent, (0, 100]
 };
@@ -61,6 +65,7 @@ struct ProductInput {
   std::optional<std::string> name;
   std::optional<std::string> description;
   std::optional<std::int64_t> compoundId;                        // switches to one compound
+  std::optional<std::int64_t> substanceId;                       // switches to one substance
   std::optional<std::vector<FormulationComponent>> formulation;  // switches to a formulation
   std::optional<std::vector<std::string>> targetSectors;
   std::optional<std::vector<std::string>> intendedUses;
@@ -80,8 +85,9 @@ struct Product {
   std::string visibility;
   std::string name;
   std::string description;
-  std::string composition;  // "compound" | "formulation"
+  std::string composition;  // "compound" | "substance" | "formulation"
   std::optional<std::int64_t> compoundId;
+  std::optional<std::int64_t> substanceId;
   std::vector<FormulationComponent> components;
   std::vector<std::int64_t> routeIds;  // linked routes in order (any visibility: filter on show)
   std::vector<std::string> targetSectors;
@@ -133,6 +139,7 @@ struct ProductFilter {
   std::optional<std::int64_t> startUpId;
   std::optional<std::string> stage;        // current stage key
   std::optional<std::int64_t> compoundId;  // made of it (alone or as a component)
+  std::optional<std::int64_t> substanceId;  // made of it (alone or as a component)
   std::optional<std::int64_t> routeId;     // made by this linked route
   std::optional<std::string> visibility;
   std::optional<std::string> text;  // in name, catalogue name or description

@@ -4,6 +4,7 @@
 #include "db/audit.h"
 #include "db/identifiers.h"
 #include "db/row_snapshot.h"
+#include "db/substance_store.h"
 #include "db/start_up_store.h"
 
 namespace argan::db {
@@ -74,7 +75,7 @@ RouteStepRow readStep(Statement& st) {
 constexpr const char* kComponentColumns =
     "rc.id, rc.position, rc.side, rc.role, rc.coefficient, rc.smiles, rc.name,"
     " rc.canonical_smiles, rc.inchikey, rc.formula, rc.molar_mass, rc.amount, rc.unit,"
-    " rc.density, rc.equivalents, rc.origin, rc.from_step, rc.compound_id";
+    " rc.density, rc.equivalents, rc.origin, rc.from_step, rc.compound_id, rc.substance_id";
 
 RouteComponentRow readComponent(Statement& st) {
   RouteComponentRow r;
@@ -97,6 +98,7 @@ RouteComponentRow readComponent(Statement& st) {
   r.origin = st.getOptionalText(i++);
   r.fromStep = st.getOptionalInt(i++);
   r.compoundId = st.getOptionalInt(i++);
+  r.substanceId = st.getOptionalInt(i++);
   return r;
 }
 
@@ -151,14 +153,17 @@ std::optional<std::int64_t> actorId(const Principal& actor) {
 std::vector<RouteComponentRow> loadComponents(Connection& c, const Principal& viewer,
                                               std::int64_t stepId) {
   Statement st(c, std::string("SELECT ") + kComponentColumns +
-                      ", cc.id FROM route_step_components rc"
+                      ", cc.id, ss.id FROM route_step_components rc"
                       " LEFT JOIN compounds cc ON cc.id = rc.compound_id AND " +
-                      visibleSql(viewer, "cc") + " WHERE rc.step_id = ? ORDER BY rc.position");
+                      visibleSql(viewer, "cc") +
+                      " LEFT JOIN substances ss ON ss.id = rc.substance_id AND " +
+                      visibleSql(viewer, "ss") + " WHERE rc.step_id = ? ORDER BY rc.position");
   st.bind(1, stepId);
   std::vector<RouteComponentRow> out;
   while (st.step()) {
     RouteComponentRow r = readComponent(st);
-    if (auto visible = st.getOptionalInt(18)) r.compoundCode = compoundCode(*visible);
+    if (auto visible = st.getOptionalInt(19)) r.compoundCode = compoundCode(*visible);
+    if (auto visible = st.getOptionalInt(20)) r.substanceCode = substanceCode(*visible);
     out.push_back(std::move(r));
   }
   return out;
@@ -198,8 +203,8 @@ std::int64_t insertStep(Connection& c, const std::string& now, const Principal& 
     Statement ins(c,
                   "INSERT INTO route_step_components(step_id, position, side, role, coefficient,"
                   " smiles, name, canonical_smiles, inchikey, formula, molar_mass, amount, unit,"
-                  " density, equivalents, origin, from_step, compound_id)"
-                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                  " density, equivalents, origin, from_step, compound_id, substance_id)"
+                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     ins.bind(1, stepId)
         .bind(2, position++)
         .bind(3, r.side)
@@ -217,7 +222,8 @@ std::int64_t insertStep(Connection& c, const std::string& now, const Principal& 
         .bind(15, r.equivalents)
         .bind(16, r.origin)
         .bind(17, r.fromStep)
-        .bind(18, r.compoundId);
+        .bind(18, r.compoundId)
+        .bind(19, r.substanceId);
     ins.run();
   }
   return stepId;

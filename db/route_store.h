@@ -45,9 +45,12 @@ struct RouteComponentRow {
   std::optional<double> equivalents;
   std::optional<std::string> origin;
   std::optional<std::int64_t> fromStep;
-  std::optional<std::int64_t> compoundId;
-  // Filled on read: the linked compound's code, only when the viewer may see it.
+  std::optional<std::int64_t> compoundId;  // for a substance: its representative constituent
+  std::optional<std::int64_t> substanceId;  // the component is this substance
+  // Filled on read: the linked compound's and substance's codes, only when the viewer may
+  // see them.
   std::optional<std::string> compoundCode;
+  std::optional<std::string> substanceCode;
 };
 
 struct RouteStepRow {

@@ -203,6 +203,10 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
+int Statement::parameterIndex(const std::string& name) const {
+  return sqlite3_bind_parameter_index(stmt_, name.c_str());
+}
+
 int Statement::columnCount() const { return sqlite3_column_count(stmt_); }
 std::string Statement::columnName(int column) const { return sqlite3_column_name(stmt_, column); }
 bool Statement::isNull(int column) const {

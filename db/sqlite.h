@@ -43,6 +43,8 @@ class Statement {
   Statement& bind(int index, const std::optional<std::string>& value);
   Statement& bind(int index, const std::optional<double>& value);
   Statement& bind(int index, const std::optional<std::int64_t>& value);
+  // The index of a named parameter (":name"), 0 when the statement has none of that name.
+  int parameterIndex(const std::string& name) const;
 
   // Advances; true when a row is available, false when done. Throws argan::Error on failure.
   bool step();

@@ -30,6 +30,7 @@
 #include "server/registry/identity_review.h"
 #include "server/registry/registration.h"
 #include "server/transfer/route_export.h"
+#include "server/transfer/substance_transfer.h"
 #include "server/isolation/chem_service.h"
 
 namespace argan::server {
@@ -69,17 +70,21 @@ const char* const kImportHelp =
 const char* const kExportUsage =
     "argan export --db FILE --format sdf|csv|json [--start-up ID] [--include-retired] PATH\n"
     "       argan export --routes --db FILE --format csv|smiles|rxn [--start-up ID]\n"
+    "                    [--include-retired] PATH\n"
+    "       argan export --substances --db FILE --format csv|json [--start-up ID]\n"
     "                    [--include-retired] PATH";
 const char* const kExportHelp =
     "Writes the registry's parents as an SD file, CSV or JSON; with --routes, the synthesis\n"
-    "routes as metrics CSV, reaction SMILES or RXN records (an RD file).\n"
+    "routes as metrics CSV, reaction SMILES or RXN records (an RD file); with --substances,\n"
+    "the substances as CSV (one row per constituent, property or monomer) or JSON.\n"
     "\n"
     "Every parent comes with its identity layers and properties; every route step with its\n"
     "metrics (and a row per route with the route metrics). PATH '-' writes to standard output.\n"
     "Without --start-up: the whole registry, as an administrator sees it; with it: that\n"
     "start-up's own records. The file is written beside PATH and renamed when complete.\n"
     "Prints {\"compounds\": n, \"format\", \"path\"} (with --routes: {\"routes\": n,\n"
-    "\"steps\": n, \"format\", \"path\"}).";
+    "\"steps\": n, \"format\", \"path\"}; with --substances: {\"substances\": n, \"format\",\n"
+    "\"path\"}).";
 const char* const kIdentityReviewUsage =
     "argan identity review --db FILE [--audit-key KEY] [--report PATH] [--backfill-keys]";
 const char* const kIdentityReviewHelp =
@@ -514,12 +519,53 @@ int exportRoutesCommand(const CliArgs& a, const std::string& path) {
   return 0;
 }
 
+int exportSubstancesCommand(const CliArgs& a, const std::string& path) {
+  SubstanceExportOptions options;
+  options.format = a.require("format");
+  if (options.format != "csv" && options.format != "json") {
+    throw UsageError("--format must be csv or json with --substances");
+  }
+  options.includeRetired = a.has("include-retired");
+  db::Principal viewer = db::Principal::system("cli export");
+  if (auto s = a.get("start-up")) {
+    options.startUpId = parseId(*s, "--start-up");
+    viewer = db::Principal{};
+    viewer.role = db::Role::Member;
+    viewer.startUpId = options.startUpId;
+    viewer.email = "cli export";
+  }
+  auto database = openDatabase(a.require("db"));
+  if (options.startUpId) {
+    bool known = database->read(
+        [&](db::Connection& c) { return db::findStartUp(c, *options.startUpId).has_value(); });
+    if (!known) throw notFound("no start-up with id " + std::to_string(*options.startUpId));
+  }
+  chem::initialise();
+  SystemClock clock;
+  AppConfig config;
+  InProcessChemService chemService(1);
+  Runtime runtime{*database, clock, config, chemService};
+  std::int64_t count = 0;
+  writeOutput(path, [&](std::ostream& out) { count = exportSubstances(runtime, viewer, options, out); });
+  Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
+  about.set("substances", count);
+  about.set("format", options.format);
+  about.set("path", path);
+  printJson(path == "-" ? std::cerr : std::cout, about);
+  return 0;
+}
+
 }  // namespace
 
 int exportCommand(const Args& args) {
-  CliArgs a(args, {"db", "format", "start-up", "audit-key"}, {"include-retired", "routes"});
+  CliArgs a(args, {"db", "format", "start-up", "audit-key"},
+            {"include-retired", "routes", "substances"});
   const std::string path = onePath(a, "output file (or - for standard output)");
+  if (a.has("routes") && a.has("substances")) {
+    throw UsageError("--routes and --substances are two exports: choose one");
+  }
   if (a.has("routes")) return exportRoutesCommand(a, path);
+  if (a.has("substances")) return exportSubstancesCommand(a, path);
   auto format = parseExportFormat(a.require("format"));
   if (!format) throw UsageError("--format must be sdf, csv or json");
   ExportOptions options;

@@ -257,9 +257,10 @@ class ServeApp : public Poco::Util::ServerApplication {
       } else {
         std::cout << "Loaded demo data: " << demo.startUps << " start-ups, " << demo.users
                   << " demo users, " << demo.compounds << " compound registrations, " << demo.routes
-                  << " synthesis routes, " << demo.products << " products, " << demo.lots
-                  << " waste lots, " << demo.transfers << " transfers, " << demo.needs
-                  << " needs, " << demo.projects << " research projects.\n"
+                  << " synthesis routes, " << demo.products << " products, " << demo.substances
+                  << " substances, " << demo.lots << " waste lots, " << demo.transfers
+                  << " transfers, " << demo.needs << " needs, " << demo.projects
+                  << " research projects.\n"
                   << "Demo accounts (invented people; one-time passwords shown only now):\n";
         for (const auto& a : demo.accounts) {
           std::cout << "  " << a.email << "  " << a.role << "  " << a.password << "  ("

@@ -13,6 +13,7 @@
 #include "server/demo/demo_routes.h"
 #include "server/demo/demo_needs.h"
 #include "server/demo/demo_products.h"
+#include "server/demo/demo_substances.h"
 #include "server/demo/demo_waste.h"
 #include "server/json/json_fields.h"
 #include "server/registry/registration.h"
@@ -125,6 +126,7 @@ DemoLoadReport loadDemoData(Runtime& runtime) {
   }
   report.routes = loadDemoRoutes(runtime);
   loadDemoProducts(runtime, startUpIds, people, report);
+  loadDemoSubstances(runtime, startUpIds, people, leads, report);
   DemoWasteReport waste = loadDemoWaste(runtime, startUpIds, people);
   report.lots = waste.lots;
   report.transfers = waste.transfers;

@@ -25,6 +25,7 @@ struct DemoLoadReport {
   int compounds = 0;
   int routes = 0;  // synthesis routes (server/demo_routes.h)
   int products = 0;  // demo_products.h
+  int substances = 0;  // demo_substances.h
   int lots = 0;      // waste lots (demo_waste.h)
   int transfers = 0;  // between start-ups (demo_waste.h)
   int needs = 0;     // demo_needs.h: needs posted by partners

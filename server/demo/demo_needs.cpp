@@ -11,6 +11,7 @@
 #include "db/registry_store.h"
 #include "db/route_store.h"
 #include "db/user_store.h"
+#include "server/demo/demo_refs.h"
 #include "server/json/json_fields.h"
 #include "server/json/need_json.h"
 #include "server/registry/needs.h"
@@ -24,35 +25,16 @@ namespace {
 
 using Poco::JSON::Array;
 
-template <typename Each>
-void forEach(const JsonFields& f, const std::string& key, Each each) {
-  Array::Ptr items = f.optArray(key);
-  for (std::size_t i = 0; items && i < items->size(); ++i) {
-    each(JsonFields(items->getObject(static_cast<unsigned>(i)), key));
-  }
-}
+using demo::forEach;
 
 class Loader {
  public:
   Loader(Runtime& runtime, const std::map<std::string, std::int64_t>& startUps,
          std::map<std::string, db::Principal>& people, DemoLoadReport& report)
-      : runtime_(runtime), startUps_(startUps), people_(people), report_(report) {}
+      : runtime_(runtime), refs_("demo needs", startUps, people), people_(people),
+        report_(report) {}
 
-  void partner(const JsonFields& p) {
-    db::NewUser user;
-    user.email = p.reqString("email");
-    user.displayName = p.reqString("name");
-    user.role = db::Role::Partner;
-    std::string password = randomHex(9);
-    user.passwordHash = hashPassword(password, runtime_.config.passwordIterations);
-    auto made = runtime_.db.write([&](db::Connection& c) {
-      return db::createUser(c, runtime_.clock, db::Principal::system("demo"), user);
-    });
-    people_[made.email] = made.principal();
-    report_.accounts.push_back(
-        {made.email, db::roleName(made.role), p.reqString("organisation"), password});
-    ++report_.users;
-  }
+  void partner(const JsonFields& p) { demo::createDemoPartner(runtime_, p, people_, report_); }
 
   void need(const JsonFields& n) {
     db::Principal by = person(n.reqString("partner"));
@@ -143,17 +125,8 @@ class Loader {
   }
 
  private:
-  std::int64_t startUpId(const std::string& key) const {
-    auto it = startUps_.find(key);
-    if (it == startUps_.end()) throw internalError("demo needs: unknown start-up " + key);
-    return it->second;
-  }
-
-  db::Principal person(const std::string& email) const {
-    auto it = people_.find(email);
-    if (it == people_.end()) throw internalError("demo needs: unknown person " + email);
-    return it->second;
-  }
+  std::int64_t startUpId(const std::string& key) const { return refs_.startUpId(key); }
+  db::Principal person(const std::string& email) const { return refs_.person(email); }
 
   std::int64_t needOf(const std::string& key) const {
     auto it = needs_.find(key);
@@ -223,7 +196,7 @@ class Loader {
   }
 
   Runtime& runtime_;
-  const std::map<std::string, std::int64_t>& startUps_;
+  demo::DemoRefs refs_;
   std::map<std::string, db::Principal>& people_;
   DemoLoadReport& report_;
   std::map<std::string, std::int64_t> needs_;

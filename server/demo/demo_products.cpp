@@ -13,6 +13,7 @@
 #include "db/record_codes.h"
 #include "db/registry_store.h"
 #include "db/user_store.h"
+#include "server/demo/demo_refs.h"
 #include "server/json/json_fields.h"
 
 namespace argan {
@@ -22,14 +23,9 @@ extern const char* const kDemoProductsJson;
 namespace argan::server {
 namespace {
 
-constexpr std::int64_t kMicrosPerDay = 86400LL * 1000000LL;
-
 using Array = Poco::JSON::Array;
 
-// The date `days` from the Clock's today (negative: in the past), YYYY-MM-DD.
-std::string dayFromToday(const Clock& clock, std::int64_t days) {
-  return db::dateOf(isoFromMicros(clock.nowMicros() + days * kMicrosPerDay));
-}
+using demo::dayFromToday;
 
 db::Update<std::string> dateField(const Clock& clock, const JsonFields& f, const std::string& key) {
   auto days = f.optInt(key);
@@ -37,35 +33,16 @@ db::Update<std::string> dateField(const Clock& clock, const JsonFields& f, const
   return db::Update<std::string>(std::in_place, dayFromToday(clock, *days));
 }
 
-template <typename Each>
-void forEach(const JsonFields& f, const std::string& key, Each each) {
-  Array::Ptr items = f.optArray(key);
-  for (std::size_t i = 0; items && i < items->size(); ++i) {
-    each(JsonFields(items->getObject(static_cast<unsigned>(i)), key));
-  }
-}
+using demo::forEach;
 
 class Loader {
  public:
   Loader(Runtime& runtime, const std::map<std::string, std::int64_t>& startUps,
          std::map<std::string, db::Principal>& people, DemoLoadReport& report)
-      : runtime_(runtime), startUps_(startUps), people_(people), report_(report) {}
+      : runtime_(runtime), refs_("demo products", startUps, people), people_(people),
+        report_(report) {}
 
-  void partner(const JsonFields& p) {
-    db::NewUser user;
-    user.email = p.reqString("email");
-    user.displayName = p.reqString("name");
-    user.role = db::Role::Partner;
-    std::string password = randomHex(9);
-    user.passwordHash = hashPassword(password, runtime_.config.passwordIterations);
-    auto made = runtime_.db.write([&](db::Connection& c) {
-      return db::createUser(c, runtime_.clock, db::Principal::system("demo"), user);
-    });
-    people_[made.email] = made.principal();
-    report_.accounts.push_back(
-        {made.email, db::roleName(made.role), p.reqString("organisation"), password});
-    ++report_.users;
-  }
+  void partner(const JsonFields& p) { demo::createDemoPartner(runtime_, p, people_, report_); }
 
   void product(const JsonFields& p) {
     std::int64_t startUp = startUpId(p.reqString("start_up"));
@@ -178,17 +155,8 @@ class Loader {
   }
 
  private:
-  std::int64_t startUpId(const std::string& key) const {
-    auto it = startUps_.find(key);
-    if (it == startUps_.end()) throw internalError("demo products: unknown start-up " + key);
-    return it->second;
-  }
-
-  db::Principal person(const std::string& email) const {
-    auto it = people_.find(email);
-    if (it == people_.end()) throw internalError("demo products: unknown person " + email);
-    return it->second;
-  }
+  std::int64_t startUpId(const std::string& key) const { return refs_.startUpId(key); }
+  db::Principal person(const std::string& email) const { return refs_.person(email); }
 
   // The compound of the start-up's batch recorded under notebook reference `ref`.
   std::int64_t compoundOf(std::int64_t startUp, const std::string& ref) const {
@@ -217,7 +185,7 @@ class Loader {
   }
 
   Runtime& runtime_;
-  const std::map<std::string, std::int64_t>& startUps_;
+  demo::DemoRefs refs_;
   std::map<std::string, db::Principal>& people_;
   DemoLoadReport& report_;
 };

@@ -9,6 +9,7 @@
 #include "db/record_codes.h"
 #include "db/registry_store.h"
 #include "db/route_store.h"
+#include "server/demo/demo_refs.h"
 #include "server/json/json_fields.h"
 #include "server/registry/waste.h"
 
@@ -48,39 +49,22 @@ class WasteLoader {
  public:
   WasteLoader(Runtime& runtime, const std::map<std::string, std::int64_t>& startUps,
               const std::map<std::string, db::Principal>& people)
-      : runtime_(runtime), startUps_(startUps), people_(people), today_(todayOf(runtime)) {}
+      : runtime_(runtime), refs_("demo waste", startUps, people), today_(todayOf(runtime)) {}
 
   DemoWasteReport load() {
     JsonFields root(parseJsonObject(kDemoWasteJson));
     root.allowOnly({"about", "sources", "lots", "transformations", "transfers", "uses"});
-    each(root, "sources", [&](const JsonFields& f) { source(f); });
-    each(root, "lots", [&](const JsonFields& f) { lot(f); });
-    each(root, "transformations", [&](const JsonFields& f) { transformation(f); });
-    each(root, "transfers", [&](const JsonFields& f) { transfer(f); });
-    each(root, "uses", [&](const JsonFields& f) { use(f); });
+    demo::forEach(root, "sources", [&](const JsonFields& f) { source(f); });
+    demo::forEach(root, "lots", [&](const JsonFields& f) { lot(f); });
+    demo::forEach(root, "transformations", [&](const JsonFields& f) { transformation(f); });
+    demo::forEach(root, "transfers", [&](const JsonFields& f) { transfer(f); });
+    demo::forEach(root, "uses", [&](const JsonFields& f) { use(f); });
     return report_;
   }
 
  private:
-  template <typename Fn>
-  void each(const JsonFields& root, const std::string& key, Fn fn) {
-    auto list = root.optArray(key);
-    for (std::size_t i = 0; list && i < list->size(); ++i) {
-      fn(JsonFields(list->getObject(static_cast<unsigned>(i)), key + "[" + std::to_string(i) + "]"));
-    }
-  }
-
-  std::int64_t startUp(const std::string& key) const {
-    auto it = startUps_.find(key);
-    if (it == startUps_.end()) throw internalError("demo waste: unknown start-up " + key);
-    return it->second;
-  }
-
-  db::Principal person(const std::string& email) const {
-    auto it = people_.find(email);
-    if (it == people_.end()) throw internalError("demo waste: unknown person " + email);
-    return it->second;
-  }
+  std::int64_t startUp(const std::string& key) const { return refs_.startUpId(key); }
+  db::Principal person(const std::string& email) const { return refs_.person(email); }
 
   std::string lotCode(const std::string& key) const {
     auto it = lots_.find(key);
@@ -156,13 +140,13 @@ class WasteLoader {
     d.performedOn = daysAgo(f);
     d.notes = f.optString("notes").value_or("");
     std::vector<std::string> outputKeys;
-    each(f, "inputs", [&](const JsonFields& in) {
+    demo::forEach(f, "inputs", [&](const JsonFields& in) {
       d.inputs.push_back({lotCode(in.reqString("lot")), kg(in, "kg")});
     });
-    each(f, "additions", [&](const JsonFields& add) {
+    demo::forEach(f, "additions", [&](const JsonFields& add) {
       d.additions.push_back({add.reqString("name"), kg(add, "kg")});
     });
-    each(f, "outputs", [&](const JsonFields& out) {
+    demo::forEach(f, "outputs", [&](const JsonFields& out) {
       TransformationDraft::Output o;
       o.stream = out.optString("stream");
       o.mass = kg(out, "kg");
@@ -257,8 +241,7 @@ class WasteLoader {
   }
 
   Runtime& runtime_;
-  const std::map<std::string, std::int64_t>& startUps_;
-  const std::map<std::string, db::Principal>& people_;
+  demo::DemoRefs refs_;
   std::string today_;
   std::map<std::string, std::string> sources_;  // "start-up key/name" -> SRC code
   std::map<std::string, std::int64_t> lots_;    // key -> lot id

@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "db/compound_search.h"
 #include "db/identifiers.h"
+#include "db/substance_store.h"
 #include "server/http/endpoints.h"
 #include "server/registry/comparison.h"
 #include "server/json/compound_json.h"
@@ -164,6 +165,29 @@ void compareHandler(RequestContext& ctx) {
   scaffolds->set("shared", shared);
   scaffolds->set("jaccard_matrix", matrixJson(result.scaffoldJaccard));
   out->set("scaffolds", scaffolds);
+
+  // Substances held by several start-ups (same composition), among those the caller sees.
+  Poco::JSON::Object::Ptr substances = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Object::Ptr perStartUp = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& [startUp, count] : result.substances.perStartUp) {
+    perStartUp->set(std::to_string(startUp), static_cast<std::int64_t>(count));
+  }
+  substances->set("per_start_up", perStartUp);
+  Poco::JSON::Array::Ptr overlaps = new Poco::JSON::Array;
+  for (const auto& g : result.substances.overlaps) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("kind", g.kind);
+    Poco::JSON::Array::Ptr members = new Poco::JSON::Array;
+    for (auto id : g.substances) members->add(db::substanceCode(id));
+    o->set("substances", members);
+    Poco::JSON::Array::Ptr owners = new Poco::JSON::Array;
+    for (auto id : g.startUps) owners->add(id);
+    o->set("start_ups", owners);
+    overlaps->add(o);
+  }
+  substances->set("overlaps", overlaps);
+  substances->set("overlap_count", static_cast<std::int64_t>(result.substances.overlaps.size()));
+  out->set("substances", substances);
   ctx.sendJson(200, out);
 }
 

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "chem/input_check.h"
+#include "chem/mixture_check.h"
 #include "common/error.h"
 #include "db/compound_names.h"
 #include "db/identifiers.h"
@@ -197,6 +198,7 @@ void previewHandler(RequestContext& ctx) {
   chem::StructureAnalysis analysis;
   try {
     analysis = runtime.chem.analyse(structure, format);
+    chem::refuseMixture(analysis);  // the same answer registration would give
   } catch (Error& e) {
     if (e.code() == ErrorCode::InvalidArgument && !e.details().count("field")) {
       e.with("field", "structure");

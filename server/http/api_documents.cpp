@@ -1,4 +1,5 @@
-// Documents: evidence files attached to products, stages and batches (analyses).
+// Documents: evidence files attached to products, stages, batches (analyses) and substance
+// batches (certificates of analysis).
 //   POST /api/products/{id}/documents               upload (raw body or multipart/form-data)
 //   POST /api/products/{id}/stages/{key}/documents
 //   POST /api/batches/{id}/documents
@@ -32,6 +33,7 @@
 #include "db/product_store.h"
 #include "db/record_codes.h"
 #include "db/registry_store.h"
+#include "db/substance_store.h"
 #include "db/waste_store.h"
 #include "server/http/endpoints.h"
 #include "server/json/json_fields.h"
@@ -295,6 +297,36 @@ void listBatchHandler(RequestContext& ctx) {
   ctx.sendJson(200, listJson(docs));
 }
 
+// ---- substance batches (certificates of analysis, chromatograms) ----
+
+db::SubstanceBatch visibleSubstanceBatch(db::Connection& c, RequestContext& ctx) {
+  const std::string& text = ctx.param("id");
+  auto code = db::parseSubstanceCode(text);
+  if (!code || !code->batchNumber) throw notFound("no substance batch '" + text + "'");
+  auto batch = db::findSubstanceBatch(c, ctx.principal(), code->substanceId, *code->batchNumber);
+  if (!batch) throw notFound("no substance batch '" + text + "'");
+  return *batch;
+}
+
+void uploadSubstanceBatchHandler(RequestContext& ctx) {
+  Upload up = readUpload(ctx);
+  std::size_t limit = ctx.runtime().config.maxUploadBytes;
+  auto doc = ctx.runtime().db.write([&](db::Connection& c) {
+    db::SubstanceBatch batch = visibleSubstanceBatch(c, ctx);
+    if (!db::canWriteFor(ctx.principal(), batch.startUpId)) {
+      throw permissionDenied("only members of the start-up that owns " + batch.code() +
+                             " (or administrators) may attach documents to it");
+    }
+    if (batch.retiredAt) {
+      throw failedPrecondition(batch.code() + " is retired; it takes no new documents");
+    }
+    return db::attachDocument(c, ctx.runtime().clock, ctx.principal(),
+                              {db::DocumentOwnerType::SubstanceBatch, batch.id},
+                              toNewDocument(std::move(up)), limit);
+  });
+  ctx.sendJson(201, createdJson(doc));
+}
+
 // ---- waste lots (photos, weighing tickets, analyses) ----
 
 std::int64_t lotIdParam(RequestContext& ctx) {
@@ -320,6 +352,16 @@ void uploadLotHandler(RequestContext& ctx) {
                               limit);
   });
   ctx.sendJson(201, createdJson(doc));
+}
+
+void listSubstanceBatchHandler(RequestContext& ctx) {
+  auto docs = ctx.runtime().db.read([&](db::Connection& c) {
+    db::SubstanceBatch batch = visibleSubstanceBatch(c, ctx);
+    return db::listDocuments(c, ctx.principal(),
+                             {db::DocumentOwnerType::SubstanceBatch, batch.id},
+                             includeRetired(ctx));
+  });
+  ctx.sendJson(200, listJson(docs));
 }
 
 void listLotHandler(RequestContext& ctx) {
@@ -429,6 +471,11 @@ void addDocumentEndpoints(Router& router) {
               "attach an analysis to a batch (raw body or multipart)"});
   router.add({"GET", "/api/batches/{id}/documents", Access::Public, listBatchHandler,
               "analyses attached to a batch"});
+  router.add({"POST", "/api/substance-batches/{id}/documents", Access::StartUpMember,
+              uploadSubstanceBatchHandler,
+              "attach a certificate of analysis or another file to a substance batch"});
+  router.add({"GET", "/api/substance-batches/{id}/documents", Access::Public,
+              listSubstanceBatchHandler, "files attached to a substance batch"});
   router.add({"POST", "/api/lots/{id}/documents", Access::StartUpMember, uploadLotHandler,
               "attach a photo or paper to a waste lot (raw body or multipart)"});
   router.add({"GET", "/api/lots/{id}/documents", Access::Public, listLotHandler,

@@ -15,6 +15,7 @@
 #include "server/transfer/export.h"
 #include "server/http/request_context.h"
 #include "server/transfer/route_export.h"
+#include "server/transfer/substance_transfer.h"
 
 namespace argan::server {
 namespace {
@@ -66,9 +67,31 @@ void routeExportHandler(RequestContext& ctx) {
                std::string("argan-routes.") + routeExportExtension(options.format));
 }
 
+void substanceExportHandler(RequestContext& ctx) {
+  SubstanceExportOptions options;
+  options.format = ctx.query("format").value_or("csv");
+  if (options.format != "csv" && options.format != "json") {
+    throw invalidArgument("format must be csv or json", {{"field", "format"}});
+  }
+  options.startUpId = startUpParam(ctx);
+  options.includeRetired = ctx.query("include_retired").value_or("") == "true";
+  Poco::TemporaryFile spool;
+  {
+    std::ofstream out(spool.path(), std::ios::binary);
+    exportSubstances(ctx.runtime(), ctx.principal(), options, out);
+    out.flush();
+    if (!out) throw unavailable("the export could not be written");
+  }
+  ctx.sendFile(200, options.format == "csv" ? "text/csv; charset=utf-8" : "application/json",
+               spool.path(), "argan-substances." + options.format);
+}
+
 }  // namespace
 
 void addExportEndpoints(Router& router) {
+  router.add({"GET", "/api/export/substances", Access::Public, substanceExportHandler,
+              "the visible substances as CSV (one row per constituent, property or monomer) "
+              "or JSON (format, start_up)"});
   router.add({"GET", "/api/export/compounds", Access::Public, exportHandler,
               "the visible parents as an SD file, CSV or JSON (format, start_up)"});
   router.add({"GET", "/api/export/routes", Access::Public, routeExportHandler,

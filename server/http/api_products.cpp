@@ -19,6 +19,7 @@
 #include "db/identifiers.h"
 #include "db/pipeline_store.h"
 #include "db/product_store.h"
+#include "db/substance_store.h"
 #include "db/record_codes.h"
 #include "db/registry_store.h"
 #include "db/route_store.h"
@@ -75,6 +76,9 @@ void listHandler(RequestContext& ctx) {
   if (auto compound = ctx.queryFilter("compound")) {
     filter.compoundId = compoundIdValue(Poco::Dynamic::Var(*compound), "compound");
   }
+  if (auto substance = ctx.queryFilter("substance")) {
+    filter.substanceId = substanceIdValue(Poco::Dynamic::Var(*substance), "substance");
+  }
   if (auto route = ctx.queryFilter("route")) filter.routeId = routeIdParam(*route, "route");
   filter.visibility = ctx.queryFilter("visibility");
   filter.text = ctx.queryFilter("q");
@@ -107,6 +111,21 @@ void catalogueHandler(RequestContext& ctx) {
       json->set("compounds_total", compounds.total);
     }
     return json;
+  });
+  ctx.sendJson(200, out);
+}
+
+void substanceProductsHandler(RequestContext& ctx) {
+  auto code = db::parseSubstanceCode(ctx.param("id"));
+  if (!code || code->batchNumber) throw notFound("no substance '" + ctx.param("id") + "'");
+  auto out = ctx.runtime().db.read([&](db::Connection& c) {
+    if (!db::findSubstance(c, ctx.principal(), code->substanceId)) {
+      throw notFound("no substance '" + ctx.param("id") + "'");
+    }
+    db::ProductFilter filter;
+    filter.substanceId = code->substanceId;
+    auto page = db::listProducts(c, ctx.principal(), filter, pageParam(ctx), pageSizeParam(ctx));
+    return pageJson(c, ctx, page, false, false);
   });
   ctx.sendJson(200, out);
 }
@@ -504,11 +523,23 @@ void withoutCompositionIds(const std::string& recordType, Poco::Dynamic::Var& sn
   Object::Ptr o = snapshot.extract<Object::Ptr>();
   if (!o) return;
   o->remove("compound_id");
+  o->remove("substance_id");
   o->remove("routes");
-  if (Object::Ptr row = o->getObject("product")) row->remove("compound_id");
+  if (Object::Ptr row = o->getObject("product")) {
+    row->remove("compound_id");
+    row->remove("substance_id");
+  }
   if (Array::Ptr parts = o->getArray("components")) {
     for (std::size_t i = 0; i < parts->size(); ++i) {
-      if (Object::Ptr part = parts->getObject(i)) part->remove("compound_id");
+      if (Object::Ptr part = parts->getObject(i)) {
+        part->remove("compound_id");
+        part->remove("substance_id");
+        // A substance component's name column holds its code.
+        if (part->has("name") && part->get("name").isString() &&
+            part->getValue<std::string>("name").rfind("SUB-", 0) == 0) {
+          part->set("name", std::string());
+        }
+      }
     }
   }
 }
@@ -581,6 +612,8 @@ void addProductEndpoints(Router& router) {
                   productHistory);
   router.add({"GET", "/api/catalogue", Access::Public, catalogueHandler,
               "public products in their catalogue view"});
+  router.add({"GET", "/api/substances/{id}/products", Access::Public, substanceProductsHandler,
+              "visible products made of a substance (alone or in a formulation)"});
   router.add({"GET", "/api/compounds/{id}/products", Access::Public, compoundProductsHandler,
               "visible products made of a compound (alone or in a formulation)"});
   router.add({"GET", "/api/routes/{id}/products", Access::Public, routeProductsHandler,

@@ -20,6 +20,7 @@ Router buildApiRouter() {
   addSynthesisEndpoints(router);
   addImportEndpoints(router);
   addExportEndpoints(router);
+  addSubstanceEndpoints(router);
   addWasteEndpoints(router);
   addNeedEndpoints(router);
   addNeedResponseEndpoints(router);

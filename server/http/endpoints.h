@@ -24,6 +24,7 @@ void addAuditEndpoints(Router& router);      // /api/audit/verify
 void addSynthesisEndpoints(Router& router);
 void addImportEndpoints(Router& router);
 void addExportEndpoints(Router& router);
+void addSubstanceEndpoints(Router& router);  // /api/substances, /api/substance-batches, ...
 void addWasteEndpoints(Router& router);  // streams, sources, lots, transfers, circularity
 void addNeedEndpoints(Router& router);          // /api/needs, /api/overview/needs
 void addNeedResponseEndpoints(Router& router);  // /api/responses (to needs), grants, threads

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "db/identifiers.h"
 #include "db/record_codes.h"
+#include "db/substance_store.h"
 
 namespace argan::server {
 
@@ -47,6 +48,20 @@ std::int64_t compoundIdValue(const Poco::Dynamic::Var& value, const std::string&
   return code->compoundId;
 }
 
+std::int64_t substanceIdValue(const Poco::Dynamic::Var& value, const std::string& field) {
+  std::optional<db::SubstanceCodeParts> code;
+  if (value.isString()) {
+    code = db::parseSubstanceCode(value.extract<std::string>());
+  } else if (auto number = jsonInt64(value)) {
+    code = db::parseSubstanceCode(std::to_string(*number));
+  }
+  if (!code || code->batchNumber) {
+    throw invalidArgument("'" + field + "' must name a registered substance such as SUB-000123",
+                          {{"field", field}});
+  }
+  return code->substanceId;
+}
+
 std::optional<std::vector<std::string>> readStringList(const JsonFields& body,
                                                        const std::string& key,
                                                        std::size_t maxItems) {
@@ -89,10 +104,13 @@ std::vector<db::FormulationComponent> readFormulation(const JsonFields& body) {
                             {{"field", path}});
     }
     JsonFields f(item, path);
-    f.allowOnly({"compound_id", "name", "function", "percentage"});
+    f.allowOnly({"compound_id", "substance_id", "name", "function", "percentage"});
     db::FormulationComponent part;
     if (f.has("compound_id")) {
       part.compoundId = compoundIdValue(item->get("compound_id"), f.fieldPath("compound_id"));
+    }
+    if (f.has("substance_id")) {
+      part.substanceId = substanceIdValue(item->get("substance_id"), f.fieldPath("substance_id"));
     }
     part.name = f.optString("name", 200).value_or("");
     part.function = f.optString("function", 200).value_or("");
@@ -160,19 +178,22 @@ db::Update<std::string> optionalDate(const JsonFields& body, const std::string& 
 
 db::ProductInput readProductInput(const JsonFields& body, bool creating) {
   if (creating) {
-    body.allowOnly({"name", "start_up", "description", "compound_id", "formulation",
-                    "target_sectors", "intended_uses", "catalogue_name", "catalogue_summary", "trl",
-                    "trl_note", "market", "visibility", "route_ids"});
+    body.allowOnly({"name", "start_up", "description", "compound_id", "substance_id",
+                    "formulation", "target_sectors", "intended_uses", "catalogue_name",
+                    "catalogue_summary", "trl", "trl_note", "market", "visibility", "route_ids"});
   } else {
-    body.allowOnly({"name", "description", "compound_id", "formulation", "target_sectors",
-                    "intended_uses", "catalogue_name", "catalogue_summary", "trl", "trl_note",
-                    "market", "visibility", "reason", "route_ids"});
+    body.allowOnly({"name", "description", "compound_id", "substance_id", "formulation",
+                    "target_sectors", "intended_uses", "catalogue_name", "catalogue_summary",
+                    "trl", "trl_note", "market", "visibility", "reason", "route_ids"});
   }
   db::ProductInput in;
   in.name = body.optString("name", 1000);
   in.description = body.optString("description", 20000);
   if (body.has("compound_id")) {
     in.compoundId = compoundIdValue(body.object()->get("compound_id"), "compound_id");
+  }
+  if (body.has("substance_id")) {
+    in.substanceId = substanceIdValue(body.object()->get("substance_id"), "substance_id");
   }
   if (body.has("formulation")) in.formulation = readFormulation(body);
   in.targetSectors = readStringList(body, "target_sectors", 30);

@@ -28,6 +28,9 @@ std::string today(RequestContext& ctx);
 // A registered parent given as "CMP-000123" or 123; InvalidArgument naming `field`.
 std::int64_t compoundIdValue(const Poco::Dynamic::Var& value, const std::string& field);
 
+// A registered substance given as "SUB-000123" or 123; InvalidArgument naming `field`.
+std::int64_t substanceIdValue(const Poco::Dynamic::Var& value, const std::string& field);
+
 // Product fields of a POST (creating: also "start_up") or PATCH body.
 db::ProductInput readProductInput(const JsonFields& body, bool creating);
 db::StageInput readStageInput(const JsonFields& body);

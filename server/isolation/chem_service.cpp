@@ -6,6 +6,7 @@
 #include "chem/depiction.h"
 #include "chem/identity.h"
 #include "chem/reaction_analysis.h"
+#include "chem/repeat_unit.h"
 #include "chem/route_metrics.h"
 #include "chem/structure_analysis.h"
 #include "chem/structure_parser.h"
@@ -115,6 +116,12 @@ chem::RouteAnalysis InProcessChemService::analyseRoute(const chem::RouteInput& i
   chem::ReactionLimits limits;
   limits.structure = limits_;
   return chem::analyseRoute(input, limits);
+}
+
+chem::RepeatUnitAnalysis InProcessChemService::analyseRepeatUnit(const std::string& text,
+                                                                const std::string& format) {
+  Lease lease(*this);
+  return chem::analyseRepeatUnit(text, format, limits_);
 }
 
 }  // namespace argan::server

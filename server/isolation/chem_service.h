@@ -58,6 +58,11 @@ class ChemService {
   // Every step of a route, then the cumulative route metrics (chem/route_metrics.h). A step
   // that cannot be analysed is reported in the result, not thrown.
   virtual chem::RouteAnalysis analyseRoute(const chem::RouteInput& input) = 0;
+
+  // A polymer's repeat unit drawn with star atoms (chem/repeat_unit.h): canonical SMILES,
+  // formula and mass of the unit. Throws InvalidArgument.
+  virtual chem::RepeatUnitAnalysis analyseRepeatUnit(const std::string& text,
+                                                     const std::string& format) = 0;
 };
 
 class InProcessChemService : public ChemService {
@@ -75,6 +80,8 @@ class InProcessChemService : public ChemService {
                                                    const std::string& format) override;
   chem::ReactionAnalysis analyseReaction(const chem::ReactionInput& input) override;
   chem::RouteAnalysis analyseRoute(const chem::RouteInput& input) override;
+  chem::RepeatUnitAnalysis analyseRepeatUnit(const std::string& text,
+                                             const std::string& format) override;
 
  private:
   struct Slot;

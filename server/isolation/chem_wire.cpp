@@ -124,132 +124,6 @@ void get(WireReader& r, chem::StructureFormat& v) {
   v = static_cast<chem::StructureFormat>(b);
 }
 
-void put(WireWriter& w, const chem::DepictionOptions& v) {
-  put(w, v.width);
-  put(w, v.height);
-  put(w, v.highlightAtoms);
-  put(w, v.legend);
-  put(w, v.transparentBackground);
-}
-
-void get(WireReader& r, chem::DepictionOptions& v) {
-  get(r, v.width);
-  get(r, v.height);
-  get(r, v.highlightAtoms);
-  get(r, v.legend);
-  get(r, v.transparentBackground);
-}
-
-void put(WireWriter& w, const chem::FormComponent& v) {
-  put(w, v.smiles);
-  put(w, v.name);
-  put(w, v.kind);
-  put(w, v.count);
-}
-
-void get(WireReader& r, chem::FormComponent& v) {
-  get(r, v.smiles);
-  get(r, v.name);
-  get(r, v.kind);
-  get(r, v.count);
-}
-
-void put(WireWriter& w, const chem::IdentityLayers& v) {
-  for (const std::string* s : {&v.formula, &v.canonicalSmiles, &v.tautomerHash, &v.noStereoSmiles,
-                               &v.noStereoTautomerHash, &v.skeleton, &v.inchi, &v.inchiKey,
-                               &v.fullHash, &v.stereoGroups}) {
-    put(w, *s);
-  }
-  put(w, v.containsMetal);
-}
-
-void get(WireReader& r, chem::IdentityLayers& v) {
-  for (std::string* s : {&v.formula, &v.canonicalSmiles, &v.tautomerHash, &v.noStereoSmiles,
-                         &v.noStereoTautomerHash, &v.skeleton, &v.inchi, &v.inchiKey,
-                         &v.fullHash, &v.stereoGroups}) {
-    get(r, *s);
-  }
-  get(r, v.containsMetal);
-}
-
-void put(WireWriter& w, const chem::MolecularProperties& v) {
-  put(w, v.formula);
-  put(w, v.averageMass);
-  put(w, v.monoisotopicMass);
-  put(w, v.clogp);
-  put(w, v.tpsa);
-  put(w, v.hbd);
-  put(w, v.hba);
-  put(w, v.rotatableBonds);
-  put(w, v.heavyAtoms);
-  put(w, v.rings);
-  put(w, v.aromaticRings);
-  put(w, v.fractionSp3);
-  put(w, v.formalCharge);
-}
-
-void get(WireReader& r, chem::MolecularProperties& v) {
-  get(r, v.formula);
-  get(r, v.averageMass);
-  get(r, v.monoisotopicMass);
-  get(r, v.clogp);
-  get(r, v.tpsa);
-  get(r, v.hbd);
-  get(r, v.hba);
-  get(r, v.rotatableBonds);
-  get(r, v.heavyAtoms);
-  get(r, v.rings);
-  get(r, v.aromaticRings);
-  get(r, v.fractionSp3);
-  get(r, v.formalCharge);
-}
-
-void put(WireWriter& w, const chem::StructureAnalysis& v) {
-  put(w, v.format);
-  put(w, v.warnings);
-  put(w, v.identity);
-  put(w, v.properties);
-  put(w, v.morganFingerprint);
-  put(w, v.patternFingerprint);
-  put(w, v.parentPickle);
-  put(w, v.parentCount);
-  put(w, v.formComponents);
-  put(w, v.formKey);
-  put(w, v.formLabel);
-  put(w, v.standardizationSteps);
-  put(w, v.standardizer);
-  put(w, v.formInchiKey);
-  put(w, v.submittedInchiKey);
-}
-
-void get(WireReader& r, chem::StructureAnalysis& v) {
-  get(r, v.format);
-  get(r, v.warnings);
-  get(r, v.identity);
-  get(r, v.properties);
-  get(r, v.morganFingerprint);
-  get(r, v.patternFingerprint);
-  get(r, v.parentPickle);
-  get(r, v.parentCount);
-  get(r, v.formComponents);
-  get(r, v.formKey);
-  get(r, v.formLabel);
-  get(r, v.standardizationSteps);
-  get(r, v.standardizer);
-  get(r, v.formInchiKey);
-  get(r, v.submittedInchiKey);
-}
-
-void put(WireWriter& w, const chem::SimilarityQuerySpec& v) {
-  put(w, v.canonicalSmiles);
-  put(w, v.morganFingerprint);
-}
-
-void get(WireReader& r, chem::SimilarityQuerySpec& v) {
-  get(r, v.canonicalSmiles);
-  get(r, v.morganFingerprint);
-}
-
 namespace {
 
 template <typename... T>
@@ -271,10 +145,25 @@ void getFields(WireReader& r, const std::tuple<T&...>& fields) {
   void put(WireWriter& w, const Type& v) { putFields(w, std::tie(__VA_ARGS__)); }      \
   void get(WireReader& r, Type& v) { getFields(r, std::tie(__VA_ARGS__)); }
 
+ARGAN_WIRE_FIELDS(chem::DepictionOptions, v.width, v.height, v.highlightAtoms, v.legend,
+                  v.transparentBackground)
+ARGAN_WIRE_FIELDS(chem::FormComponent, v.smiles, v.name, v.kind, v.count)
+ARGAN_WIRE_FIELDS(chem::IdentityLayers, v.formula, v.canonicalSmiles, v.tautomerHash,
+                  v.noStereoSmiles, v.noStereoTautomerHash, v.skeleton, v.inchi, v.inchiKey,
+                  v.fullHash, v.stereoGroups, v.containsMetal)
+ARGAN_WIRE_FIELDS(chem::MolecularProperties, v.formula, v.averageMass, v.monoisotopicMass, v.clogp,
+                  v.tpsa, v.hbd, v.hba, v.rotatableBonds, v.heavyAtoms, v.rings, v.aromaticRings,
+                  v.fractionSp3, v.formalCharge)
+ARGAN_WIRE_FIELDS(chem::StructureAnalysis, v.format, v.warnings, v.identity, v.properties,
+                  v.morganFingerprint, v.patternFingerprint, v.parentPickle, v.parentCount,
+                  v.formComponents, v.formKey, v.formLabel, v.standardizationSteps, v.standardizer,
+                  v.formInchiKey, v.submittedInchiKey)
+ARGAN_WIRE_FIELDS(chem::SimilarityQuerySpec, v.canonicalSmiles, v.morganFingerprint)
+ARGAN_WIRE_FIELDS(chem::RepeatUnitAnalysis, v.canonicalSmiles, v.formula, v.mass, v.starAtoms)
 ARGAN_WIRE_FIELDS(chem::SubstructureQuerySpec, v.format, v.text, v.patternFingerprint, v.atoms,
                   v.screenBits, v.elementOnly)
 ARGAN_WIRE_FIELDS(chem::ComponentInput, v.smiles, v.name, v.role, v.amount, v.unit, v.density,
-                  v.equivalents, v.origin, v.fromStep, v.compound)
+                  v.equivalents, v.origin, v.fromStep, v.compound, v.substance)
 ARGAN_WIRE_FIELDS(chem::ReactionConditions, v.temperatureC, v.timeH, v.pressureBar, v.atmosphere,
                   v.mode)
 ARGAN_WIRE_FIELDS(chem::ReactionInput, v.reactionSmiles, v.rxnBlock, v.components, v.conditions,
@@ -285,7 +174,7 @@ ARGAN_WIRE_FIELDS(chem::ResolvedComponent, v.side, v.role, v.coefficient, v.inpu
                   v.name, v.canonicalSmiles, v.inchiKey, v.formula, v.molarMass, v.carbonAtoms,
                   v.charge, v.elements, v.water, v.solvent, v.amount, v.unit, v.density,
                   v.equivalentsGiven, v.massG, v.moles, v.amountSource, v.equivalents, v.origin,
-                  v.fromStep, v.compound)
+                  v.fromStep, v.compound, v.substance)
 ARGAN_WIRE_FIELDS(chem::ElementBalance, v.element, v.reactants, v.products)
 ARGAN_WIRE_FIELDS(chem::BalanceReport, v.balanced, v.elements, v.chargeReactants,
                   v.chargeProducts, v.summary, v.suggestion)
@@ -294,7 +183,7 @@ ARGAN_WIRE_FIELDS(chem::Metric, v.key, v.name, v.unit, v.value, v.formula, v.def
 ARGAN_WIRE_FIELDS(chem::TrafficLight, v.criterion, v.flag, v.basis, v.rule)
 ARGAN_WIRE_FIELDS(chem::ReactionAnalysis, v.format, v.canonicalReactionSmiles, v.components,
                   v.desiredProduct, v.limitingReactant, v.balance, v.theoreticalProductMassG,
-                  v.metrics, v.trafficLights, v.warnings)
+                  v.metrics, v.trafficLights, v.warnings, v.notStoichiometric)
 ARGAN_WIRE_FIELDS(chem::RouteStepInput, v.number, v.name, v.reaction)
 ARGAN_WIRE_FIELDS(chem::RouteInput, v.steps)
 ARGAN_WIRE_FIELDS(chem::StepAnalysisResult, v.number, v.name, v.ok, v.error, v.analysis)

@@ -10,7 +10,8 @@
 //   response = u8 status, then the result (status kOk) or an argan::Error (kError,
 //              kErrorWorkerExits: the worker answered, then exits; see chem_worker.h)
 //
-// To carry a new type, add a put/get pair below (fields in the same order in both).
+// To carry a new type, declare its put/get pair below and list its fields once with
+// ARGAN_WIRE_FIELDS in chem_wire.cpp (one list serves both directions).
 // WireReader throws argan::Error(Internal) on a truncated or malformed message; it never
 // allocates more than the message holds. Pure; any thread.
 #pragma once
@@ -134,6 +135,8 @@ void put(WireWriter& w, const chem::StructureAnalysis& v);
 void get(WireReader& r, chem::StructureAnalysis& v);
 void put(WireWriter& w, const chem::SimilarityQuerySpec& v);
 void get(WireReader& r, chem::SimilarityQuerySpec& v);
+void put(WireWriter& w, const chem::RepeatUnitAnalysis& v);
+void get(WireReader& r, chem::RepeatUnitAnalysis& v);
 void put(WireWriter& w, const chem::SubstructureQuerySpec& v);
 void get(WireReader& r, chem::SubstructureQuerySpec& v);
 

@@ -125,6 +125,7 @@ const std::map<std::string, ChemMethod>& chemWorkerMethods() {
       {"prepare_similarity_query", bindChemMethod(&ChemService::prepareSimilarityQuery)},
       {"analyse_reaction", bindChemMethod(&ChemService::analyseReaction)},
       {"analyse_route", bindChemMethod(&ChemService::analyseRoute)},
+      {"analyse_repeat_unit", bindChemMethod(&ChemService::analyseRepeatUnit)},
       {"ping", [](ChemService&, wire::WireReader& in, wire::WireWriter& out) {
          in.expectEnd();
          wire::put(out, std::string("pong"));

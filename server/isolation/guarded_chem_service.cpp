@@ -449,6 +449,11 @@ chem::SubstructureQuerySpec GuardedChemService::prepareSubstructureQuery(
   return invoke<chem::SubstructureQuerySpec>("prepare_substructure_query", text, format);
 }
 
+chem::RepeatUnitAnalysis GuardedChemService::analyseRepeatUnit(const std::string& text,
+                                                               const std::string& format) {
+  return invoke<chem::RepeatUnitAnalysis>("analyse_repeat_unit", text, format);
+}
+
 chem::SimilarityQuerySpec GuardedChemService::prepareSimilarityQuery(const std::string& text,
                                                                      const std::string& format) {
   return invoke<chem::SimilarityQuerySpec>("prepare_similarity_query", text, format);

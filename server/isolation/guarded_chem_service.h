@@ -78,6 +78,8 @@ class GuardedChemService : public ChemService {
                                                    const std::string& format) override;
   chem::ReactionAnalysis analyseReaction(const chem::ReactionInput& input) override;
   chem::RouteAnalysis analyseRoute(const chem::RouteInput& input) override;
+  chem::RepeatUnitAnalysis analyseRepeatUnit(const std::string& text,
+                                             const std::string& format) override;
 
   // One call by method name; `arguments` are put() in order, the result is get() from the
   // returned bytes. Throws as described above.

@@ -6,7 +6,9 @@
 #include "db/record_codes.h"
 #include "db/registry_store.h"
 #include "db/route_store.h"
+#include "db/substance_store.h"
 #include "server/json/compound_json.h"
+#include "server/json/substance_json.h"
 #include "server/json/json_output.h"
 
 namespace argan::server {
@@ -42,6 +44,25 @@ void setCompound(db::Connection& c, const db::Principal& viewer, Object::Ptr& o,
   } else {
     o->set("compound_id", Poco::Dynamic::Var());
     o->set("compound", Poco::Dynamic::Var());
+    o->set("hidden", true);
+  }
+}
+
+// The substance a viewer may see, as a summary; null (and "hidden") otherwise.
+void setSubstance(db::Connection& c, const db::Principal& viewer, Object::Ptr& o,
+                  const std::optional<std::int64_t>& substanceId) {
+  if (!substanceId) {
+    o->set("substance_id", Poco::Dynamic::Var());
+    o->set("substance", Poco::Dynamic::Var());
+    return;
+  }
+  auto substance = db::findSubstance(c, viewer, *substanceId);
+  if (substance) {
+    o->set("substance_id", substance->code());
+    o->set("substance", substanceSummaryJson(*substance));
+  } else {
+    o->set("substance_id", Poco::Dynamic::Var());
+    o->set("substance", Poco::Dynamic::Var());
     o->set("hidden", true);
   }
 }
@@ -101,6 +122,7 @@ Object::Ptr productJson(db::Connection& c, const db::Principal& viewer, const db
     o->set("compound_id", Poco::Dynamic::Var());
     o->set("compound", Poco::Dynamic::Var());
   }
+  setSubstance(c, viewer, o, p.substanceId);
   Array::Ptr formulation = new Array;
   for (const auto& part : p.components) {
     Object::Ptr item = orderedObject();
@@ -110,6 +132,7 @@ Object::Ptr productJson(db::Connection& c, const db::Principal& viewer, const db
       item->set("compound_id", Poco::Dynamic::Var());
       item->set("compound", Poco::Dynamic::Var());
     }
+    setSubstance(c, viewer, item, part.substanceId);
     item->set("name", part.name);
     item->set("function", part.function);
     item->set("percentage", part.percentage);
@@ -281,7 +304,7 @@ Object::Ptr documentJson(const db::Document& d) {
   owner->set("type", d.ownerType);
   if (d.productId) owner->set("product", db::productCode(*d.productId));
   if (d.stageKey) owner->set("stage", *d.stageKey);
-  if (d.batchCode) owner->set("batch", *d.batchCode);
+  if (d.batchCode) owner->set(d.ownerType == "substance_batch" ? "substance_batch" : "batch", *d.batchCode);
   if (d.lotId) owner->set("lot", db::prefixedCode("LOT", *d.lotId));
   o->set("owner", owner);
   o->set("start_up", d.startUpId);

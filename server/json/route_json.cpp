@@ -71,6 +71,8 @@ Object::Ptr componentAnalysisJson(std::size_t index, const chem::ResolvedCompone
   setTextOrNull(o, "origin", c.origin);
   setOptional(o, "from_step", c.fromStep);
   setTextOrNull(o, "compound", c.compound);
+  // Only a code the viewer may see (reactionInputOf marks a hidden one without its code).
+  setTextOrNull(o, "substance", c.substance.rfind("SUB-", 0) == 0 ? c.substance : "");
   return o;
 }
 
@@ -108,6 +110,7 @@ Object::Ptr storedComponentJson(const db::RouteComponentRow& c) {
   setOptional(o, "origin", c.origin);
   setOptional(o, "from_step", c.fromStep);
   setOptional(o, "compound", c.compoundCode);
+  setOptional(o, "substance", c.substanceCode);
   return o;
 }
 

@@ -13,8 +13,8 @@ constexpr std::size_t kMaxRxnBytes = 2 * 1024 * 1024;
 }  // namespace
 
 chem::ComponentInput readComponent(const JsonFields& f) {
-  f.allowOnly({"smiles", "name", "compound", "role", "amount", "unit", "density", "equivalents",
-               "origin", "from_step"});
+  f.allowOnly({"smiles", "name", "compound", "substance", "representative", "role", "amount",
+               "unit", "density", "equivalents", "origin", "from_step"});
   chem::ComponentInput c;
   c.smiles = f.optString("smiles", 8000).value_or("");
   c.name = f.optString("name", 200).value_or("");
@@ -26,6 +26,19 @@ chem::ComponentInput readComponent(const JsonFields& f) {
                             {{"field", f.fieldPath("compound")}});
     }
     c.compound = id ? std::to_string(*id) : f.reqString("compound", 40);
+  }
+  if (f.has("substance")) {
+    c.substance = f.reqString("substance", 40);
+    if (f.has("compound")) {
+      throw invalidArgument("'" + f.fieldPath("compound") + "': a substance component names "
+                            "the constituent that stands for it as 'representative'",
+                            {{"field", f.fieldPath("compound")}});
+    }
+    if (f.has("representative")) c.compound = f.reqString("representative", 40);
+  } else if (f.has("representative")) {
+    throw invalidArgument("'" + f.fieldPath("representative") + "' is the representative "
+                          "constituent of a 'substance'; give the substance too",
+                          {{"field", f.fieldPath("representative")}});
   }
   c.role = f.optString("role", 20).value_or("");
   c.amount = f.optNumber("amount");

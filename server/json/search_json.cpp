@@ -4,10 +4,12 @@
 #include <Poco/JSON/Array.h>
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 
 #include "common/error.h"
 #include "server/json/compound_json.h"
+#include "server/json/substance_json.h"
 
 namespace argan::server {
 namespace {
@@ -42,13 +44,50 @@ Poco::JSON::Object::Ptr hitJson(const db::Compound& compound, const SearchHit* h
   o->set("depiction", highlightLink(compound.code(), hit ? hit->matchedAtoms : std::vector<int>{}));
   return o;
 }
+// Substance hits: the substance and the constituents that matched (a constituent compound
+// the caller may not see is never listed; the scan has already left it out).
+Poco::JSON::Array::Ptr substanceHitsJson(const SearchResponse& response) {
+  std::map<std::int64_t, const db::Compound*> compounds;
+  for (const auto& c : response.constituentCompounds) compounds[c.id] = &c;
+  Poco::JSON::Array::Ptr hits = new Poco::JSON::Array;
+  for (std::size_t i = 0; i < response.substanceHits.size(); ++i) {
+    const SubstanceHit& hit = response.substanceHits[i];
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("substance", substanceSummaryJson(response.substances[i]));
+    if (response.withScores) o->set("score", std::round(hit.score * 1e6) / 1e6);
+    Poco::JSON::Array::Ptr constituents = new Poco::JSON::Array;
+    for (std::size_t k = 0; k < hit.matched.size(); ++k) {
+      const db::ConstituentRow& row = hit.matched[k];
+      auto compound = compounds.find(row.compoundId);
+      if (compound == compounds.end()) continue;
+      Poco::JSON::Object::Ptr c = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      c->set("compound", compoundSummaryJson(*compound->second));
+      c->set("role", row.role);
+      c->set("typical", row.typical);
+      c->set("min", row.min ? Poco::Dynamic::Var(*row.min) : Poco::Dynamic::Var());
+      c->set("max", row.max ? Poco::Dynamic::Var(*row.max) : Poco::Dynamic::Var());
+      c->set("unit", row.unit);
+      if (response.withScores) c->set("score", std::round(hit.scores[k] * 1e6) / 1e6);
+      constituents->add(c);
+    }
+    o->set("constituents", constituents);
+    hits->add(o);
+  }
+  return hits;
+}
+
 }  // namespace
 
 SearchRequest parseSearchRequest(const Poco::JSON::Object::Ptr& json) {
   JsonFields body(json);
-  body.allowOnly({"type", "query", "format", "match", "threshold", "k", "filters", "page",
-                  "page_size", "max_hits", "time_budget_ms", "count_all"});
+  body.allowOnly({"scope", "type", "query", "format", "match", "threshold", "k", "filters",
+                  "page", "page_size", "max_hits", "time_budget_ms", "count_all"});
   SearchRequest r;
+  r.scope = body.optString("scope", 20).value_or("compounds");
+  if (r.scope != "compounds" && r.scope != "substances") {
+    throw invalidArgument("scope must be compounds or substances (whose constituents match)",
+                          {{"field", "scope"}});
+  }
   r.type = body.reqString("type", 20);
   if (r.type != "exact" && r.type != "substructure" && r.type != "similarity") {
     throw invalidArgument("type must be exact, substructure or similarity", {{"field", "type"}});
@@ -95,7 +134,8 @@ SearchRequest parseSearchRequest(const Poco::JSON::Object::Ptr& json) {
 
 SearchFilters parseSearchFilters(const JsonFields& f) {
   f.allowOnly({"start_up", "visibility", "mw_min", "mw_max", "include_retired",
-               "product_stage"});
+               "product_stage", "kind", "source", "property", "property_min", "property_max",
+               "constituent_min", "constituent_max"});
   SearchFilters out;
   if (f.has("start_up")) {
     if (f.object()->isArray("start_up")) {
@@ -126,18 +166,37 @@ SearchFilters parseSearchFilters(const JsonFields& f) {
   out.mwMax = f.optNumber("mw_max");
   out.includeRetired = f.optBool("include_retired").value_or(false);
   out.productStage = f.optString("product_stage", 40);
+  out.kind = f.optString("kind", 40);
+  out.source = f.optString("source", 200);
+  out.propertyKey = f.optString("property", 60);
+  out.propertyMin = f.optNumber("property_min");
+  out.propertyMax = f.optNumber("property_max");
+  out.constituentMin = f.optNumber("constituent_min");
+  out.constituentMax = f.optNumber("constituent_max");
+  for (auto [value, field] : {std::pair{out.constituentMin, "filters.constituent_min"},
+                              std::pair{out.constituentMax, "filters.constituent_max"}}) {
+    if (value && (*value < 0 || *value > 100)) {
+      throw invalidArgument(std::string(field) + " is a percentage from 0 to 100",
+                            {{"field", field}});
+    }
+  }
   return out;
 }
 Poco::JSON::Object::Ptr searchResponseJson(const SearchRequest& request,
                                            const SearchResponse& response) {
   Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   out->set("type", response.type);
-  Poco::JSON::Array::Ptr hits = new Poco::JSON::Array;
-  for (std::size_t i = 0; i < response.compounds.size(); ++i) {
-    const SearchHit* hit = i < response.hits.size() ? &response.hits[i] : nullptr;
-    hits->add(hitJson(response.compounds[i], hit, response.withScores));
+  if (response.scope == "substances") {
+    out->set("scope", response.scope);
+    out->set("hits", substanceHitsJson(response));
+  } else {
+    Poco::JSON::Array::Ptr hits = new Poco::JSON::Array;
+    for (std::size_t i = 0; i < response.compounds.size(); ++i) {
+      const SearchHit* hit = i < response.hits.size() ? &response.hits[i] : nullptr;
+      hits->add(hitJson(response.compounds[i], hit, response.withScores));
+    }
+    out->set("hits", hits);
   }
-  out->set("hits", hits);
   out->set("total", response.total);
   out->set("complete", response.complete);
   if (!response.stoppedBy.empty()) out->set("stopped_by", response.stoppedBy);

@@ -14,6 +14,7 @@
 #include "common/error.h"
 #include "db/compound_scan.h"
 #include "db/start_up_store.h"
+#include "db/substance_store.h"
 
 namespace argan::server {
 namespace {
@@ -239,6 +240,38 @@ void compareScaffolds(const std::vector<Member>& members,
   }
 }
 
+// Overlapping substances among those the caller may see (the same composition key held by
+// start-ups that differ). As for compounds (docs/threat-model.md, "Overlap signals"), a
+// substance the caller may not see changes nothing in the answer: no count, no signal.
+SubstanceComparison compareSubstances(Runtime& runtime, const db::Principal& viewer,
+                                      const ComparisonOptions& options) {
+  SubstanceComparison out;
+  auto rows = runtime.db.read(
+      [&](db::Connection& c) { return db::scanLiveSubstances(c, options.startUps); });
+  std::map<std::string, std::vector<const db::SubstanceScanRow*>> byKey;
+  for (const auto& r : rows) {
+    if (!db::canSee(viewer, r.startUpId, r.visibility)) continue;
+    ++out.perStartUp[r.startUpId];
+    byKey[r.kind + "|" + r.compositionKey].push_back(&r);
+  }
+  for (const auto& entry : byKey) {
+    const auto& group = entry.second;
+    std::set<std::int64_t> owners;
+    for (const auto* m : group) owners.insert(m->startUpId);
+    if (owners.size() < 2) continue;
+    SubstanceOverlap overlap;
+    overlap.kind = group.front()->kind;
+    for (const auto* m : group) overlap.substances.push_back(m->id);
+    overlap.startUps.assign(owners.begin(), owners.end());
+    out.overlaps.push_back(std::move(overlap));
+  }
+  std::sort(out.overlaps.begin(), out.overlaps.end(),
+            [](const SubstanceOverlap& a, const SubstanceOverlap& b) {
+              return a.substances.front() < b.substances.front();
+            });
+  return out;
+}
+
 }  // namespace
 
 StartUpComparison compareStartUps(Runtime& runtime, const db::Principal& viewer,
@@ -261,6 +294,7 @@ StartUpComparison compareStartUps(Runtime& runtime, const db::Principal& viewer,
   const PairScan scan = scanPairs(members, column, options, out);
   neighboursAndMatrix(members, column, scan, out);
   compareScaffolds(members, column, out);
+  out.substances = compareSubstances(runtime, viewer, options);
   return out;
 }
 

@@ -93,6 +93,21 @@ struct SharedScaffold {
   std::map<std::int64_t, std::size_t> counts;  // start-up -> compounds with it
 };
 
+// Substances of several start-ups that are the same substance by composition: the same kind
+// and the same registered constituents and monomers (by full hash), or, for substances
+// without registered constituents, the same source and process (db composition_key).
+// Only substances the caller may see are read, counted or listed.
+struct SubstanceOverlap {
+  std::string kind;
+  std::vector<std::int64_t> substances;  // ascending id
+  std::vector<std::int64_t> startUps;    // their owners, ascending
+};
+
+struct SubstanceComparison {
+  std::map<std::int64_t, std::size_t> perStartUp;  // visible live substances per start-up
+  std::vector<SubstanceOverlap> overlaps;           // groups held by two start-ups or more
+};
+
 struct StartUpComparison {
   double threshold = 0;
   std::vector<ComparedStartUp> startUps;
@@ -103,6 +118,7 @@ struct StartUpComparison {
   std::vector<std::vector<std::optional<double>>> matrix;  // [S][T], startUps order
   std::vector<SharedScaffold> sharedScaffolds;             // by number of start-ups
   std::vector<std::vector<std::optional<double>>> scaffoldJaccard;
+  SubstanceComparison substances;
   bool complete = true;            // false when maxCompounds cut the set
 };
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "chem/input_check.h"
+#include "chem/mixture_check.h"
 #include "common/error.h"
 #include "server/search/structure_search.h"
 #include "server/isolation/chem_service.h"
@@ -128,6 +129,8 @@ std::vector<RelationFlag> relationFlags(db::Connection& c, ChemService& chem,
 PreparedRegistration prepareRegistration(const chem::StructureAnalysis& analysis,
                                          const std::string& submittedStructure,
                                          db::BatchInput batch) {
+  // A mixture is a substance, never a form of its largest component (every door).
+  chem::refuseMixture(analysis);
   PreparedRegistration p;
   p.identity = toCompoundIdentity(analysis);
   p.form = toFormIdentity(analysis);

@@ -49,6 +49,8 @@ RegistrationResult registerStructure(Runtime& runtime, const db::Principal& who,
 
 // An analysed structure converted to what the store takes: parent identity, form, and the
 // batch with the submitted structure (verbatim), its format and the standardiser filled in.
+// A mixture (chem::refuseMixture) throws InvalidArgument (details.reason "mixture") pointing
+// to substances.
 // Pure data: bulk paths build it on their analysis threads, ahead of the write.
 struct PreparedRegistration {
   db::CompoundIdentity identity;

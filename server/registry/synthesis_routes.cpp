@@ -10,12 +10,14 @@
 #include "db/identifiers.h"
 #include "db/lifecycle.h"
 #include "db/registry_store.h"
+#include "db/substance_store.h"
 #include "server/isolation/chem_service.h"
 
 namespace argan::server {
 namespace {
 
 using Linked = std::map<std::size_t, db::Compound>;
+using LinkedSubstances = std::map<std::size_t, std::int64_t>;  // component -> substance id
 
 db::Principal storeActor() {
   return db::Principal::system("route service");
@@ -31,6 +33,56 @@ db::Compound visibleCompound(Runtime& runtime, const db::Principal& who, const s
   }
   if (!compound) throw notFound("no compound '" + text + "'", {{"field", field}});
   return *compound;
+}
+
+// Resolves the "substance" of each component for `who`: the substance must be visible; its
+// representative constituent (the component's "compound", given as "representative") must
+// be one of its registered constituents or monomers, and then stands for it in the reaction.
+// A substance component without one is an input by mass only (chem/reaction_types.h).
+LinkedSubstances resolveComponentSubstances(Runtime& runtime, const db::Principal& who,
+                                            chem::ReactionInput& reaction) {
+  LinkedSubstances linked;
+  for (std::size_t i = 0; i < reaction.components.size(); ++i) {
+    auto& c = reaction.components[i];
+    if (c.substance.empty()) continue;
+    std::string field = "components[" + std::to_string(i) + "].substance";
+    auto code = db::parseSubstanceCode(c.substance);
+    std::optional<db::Substance> substance;
+    if (code && !code->batchNumber) {
+      substance = runtime.db.read(
+          [&](db::Connection& conn) { return db::findSubstance(conn, who, code->substanceId); });
+    }
+    if (!substance) throw notFound("no substance '" + c.substance + "'", {{"field", field}});
+    if (!c.smiles.empty() && c.compound.empty()) {
+      throw invalidArgument(
+          "components[" + std::to_string(i) + "]: a substance's structure is the one of its "
+          "constituents that stands for it; name it as 'representative' (a compound code) "
+          "instead of giving 'smiles'",
+          {{"field", "components[" + std::to_string(i) + "].smiles"}});
+    }
+    if (!c.compound.empty()) {
+      auto representative = db::parseCode(c.compound);
+      bool member = false;
+      if (representative && !representative->formNumber) {
+        for (const auto& k : substance->spec.constituents) {
+          member = member || k.compoundId == representative->compoundId;
+        }
+        for (const auto& m : substance->spec.monomers) {
+          member = member || m.compoundId == representative->compoundId;
+        }
+      }
+      if (!member) {
+        throw invalidArgument("'" + c.compound + "' is not a registered constituent of " +
+                                  substance->code() + " (" + substance->spec.name +
+                                  "); the representative is one of its constituents",
+                              {{"field", "components[" + std::to_string(i) + "].representative"}});
+      }
+    }
+    if (c.name.empty()) c.name = substance->spec.name;
+    c.substance = substance->code();
+    linked.emplace(i, substance->id);
+  }
+  return linked;
 }
 
 // Resolves the "compound" of each component for `who`, filling in missing structures.
@@ -110,7 +162,8 @@ void validateDraft(const StepDraft& d) {
   }
 }
 
-db::RouteStepRow toRow(const StepDraft& d, const chem::ReactionAnalysis& a, const Linked& linked) {
+db::RouteStepRow toRow(const StepDraft& d, const chem::ReactionAnalysis& a, const Linked& linked,
+                       const LinkedSubstances& substances) {
   db::RouteStepRow row;
   row.name = d.name;
   row.reactionSmiles = d.reaction.reactionSmiles;
@@ -148,6 +201,8 @@ db::RouteStepRow toRow(const StepDraft& d, const chem::ReactionAnalysis& a, cons
     if (r.inputIndex >= 0) {
       auto it = linked.find(static_cast<std::size_t>(r.inputIndex));
       if (it != linked.end()) c.compoundId = it->second.id;
+      auto sub = substances.find(static_cast<std::size_t>(r.inputIndex));
+      if (sub != substances.end()) c.substanceId = sub->second;
     }
     row.components.push_back(std::move(c));
   }
@@ -161,11 +216,12 @@ struct PreparedStep {
 
 PreparedStep prepare(Runtime& runtime, const db::Principal& who, StepDraft draft) {
   validateDraft(draft);
+  LinkedSubstances substances = resolveComponentSubstances(runtime, who, draft.reaction);
   Linked linked = resolveComponentCompounds(runtime, who, draft.reaction);
   PreparedStep p;
   p.analysis = runtime.chem.analyseReaction(draft.reaction);
   checkLinkedStructures(p.analysis, linked);
-  p.row = toRow(draft, p.analysis, linked);
+  p.row = toRow(draft, p.analysis, linked, substances);
   return p;
 }
 
@@ -296,6 +352,8 @@ chem::ReactionInput reactionInputOf(const db::RouteStepRow& step) {
     c.origin = r.origin.value_or("");
     c.fromStep = r.fromStep;
     c.compound = r.compoundCode.value_or("");
+    // A substance stays a substance for the metrics even when the viewer may not see it.
+    if (r.substanceId) c.substance = r.substanceCode.value_or("substance");
     in.components.push_back(std::move(c));
   }
   in.conditions.temperatureC = step.temperatureC;
@@ -322,6 +380,7 @@ chem::RouteInput routeInputOf(const db::Route& route) {
 
 chem::ReactionAnalysis previewStep(Runtime& runtime, const db::Principal& who,
                                    chem::ReactionInput reaction) {
+  resolveComponentSubstances(runtime, who, reaction);
   Linked linked = resolveComponentCompounds(runtime, who, reaction);
   chem::ReactionAnalysis a = runtime.chem.analyseReaction(reaction);
   checkLinkedStructures(a, linked);

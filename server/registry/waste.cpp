@@ -10,12 +10,14 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "db/access.h"
 #include "db/identifiers.h"
 #include "db/lifecycle.h"
 #include "db/record_codes.h"
 #include "db/registry_store.h"
 #include "db/route_store.h"
 #include "db/start_up_store.h"
+#include "db/substance_store.h"
 
 namespace argan {
 extern const char* const kTransportEmissionFactorsJson;
@@ -381,6 +383,31 @@ db::WasteStreamInput streamInput(const StreamDraft& d) {
   return in;
 }
 
+// The substance a stream names must be one the caller may see (a hidden substance is refused
+// as a missing one), not retired, and one every reader of the stream vocabulary may see: the
+// vocabulary is public (GET /api/waste-streams answers anyone), so its substance is too.
+void checkStreamSubstance(db::Connection& c, const db::Principal& who,
+                          const db::WasteStreamInput& in) {
+  if (!in.substanceId || !*in.substanceId) return;
+  std::int64_t id = **in.substanceId;
+  auto substance = db::findSubstance(c, who, id);
+  if (!substance) {
+    throw invalidArgument("substance: no substance " + db::substanceCode(id),
+                          {{"field", "substance"}});
+  }
+  if (substance->retiredAt) {
+    throw invalidArgument("substance: " + db::substanceCode(id) + " is retired",
+                          {{"field", "substance"}});
+  }
+  if (!db::canSee(db::Principal::anonymous(), substance->startUpId, substance->visibility)) {
+    throw invalidArgument("substance: " + db::substanceCode(id) + " is visible to " +
+                              (substance->visibility == "cluster" ? "the cluster"
+                                                                  : "its start-up") +
+                              " only, and anyone reads the waste streams; publish it first",
+                          {{"field", "substance"}, {"visibility", substance->visibility}});
+  }
+}
+
 }  // namespace
 
 db::WasteStream createStream(Runtime& runtime, const db::Principal& who, const StreamDraft& d) {
@@ -390,6 +417,7 @@ db::WasteStream createStream(Runtime& runtime, const db::Principal& who, const S
   if (!d.nameEn) throw invalidArgument("name_en is required", {{"field", "name_en"}});
   db::WasteStreamInput in = streamInput(d);
   return runtime.db.write([&](db::Connection& c) {
+    checkStreamSubstance(c, who, in);
     return db::createWasteStream(c, runtime.clock, who, in);
   });
 }
@@ -401,6 +429,7 @@ db::WasteStream updateStream(Runtime& runtime, const db::Principal& who, const s
   return runtime.db.write([&](db::Connection& c) {
     db::WasteStream s = streamNamed(c, key, "key");
     if (!who.isAdmin()) throw permissionDenied("the stream vocabulary is kept by administrators");
+    checkStreamSubstance(c, who, in);
     return db::updateWasteStream(c, runtime.clock, who, s.id, in);
   });
 }

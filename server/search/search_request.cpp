@@ -55,6 +55,47 @@ bool isInchiKeyBlock(const std::string& s, std::size_t from, std::size_t len) {
 }
 }  // namespace
 
+ExactQuery resolveExactQuery(Runtime& runtime, const SearchRequest& request) {
+  ExactQuery q;
+  if (request.format == "inchikey") {
+    const std::string& key = request.query;
+    if (key.size() == 27 && key[14] == '-' && key[25] == '-' && isInchiKeyBlock(key, 0, 14) &&
+        isInchiKeyBlock(key, 15, 10) && isInchiKeyBlock(key, 26, 1)) {
+      q.layer = db::ExactLayer::InchiKey;
+    } else if (key.size() == 14 && isInchiKeyBlock(key, 0, 14)) {
+      q.layer = db::ExactLayer::InchiKeySkeleton;
+    } else {
+      throw invalidArgument("not an InChIKey (27 characters, or its first block of 14)",
+                            {{"field", "query"}});
+    }
+    q.value = key;
+    return q;
+  }
+  if (request.format == "identifier") {
+    auto code = db::parseCode(request.query);
+    if (!code) {
+      throw invalidArgument("not a compound identifier (CMP-000123 or a number)",
+                            {{"field", "query"}});
+    }
+    q.compoundId = code->compoundId;
+    return q;
+  }
+  q.layer = parseMatch(request.match);
+  chem::StructureAnalysis analysis = runtime.chem.analyse(request.query, request.format);
+  q.canonicalSmiles = analysis.identity.canonicalSmiles;
+  db::CompoundIdentity identity;
+  identity.fullHash = analysis.identity.fullHash;
+  identity.noStereoSmiles = analysis.identity.noStereoSmiles;
+  identity.tautomerHash = analysis.identity.tautomerHash;
+  identity.noStereoTautomerHash = analysis.identity.noStereoTautomerHash;
+  identity.skeleton = analysis.identity.skeleton;
+  identity.inchiKey = analysis.identity.inchiKey;
+  q.value = layerValue(identity, q.layer);
+  q.noStereoSmiles = analysis.identity.noStereoSmiles;
+  q.skeleton = analysis.identity.skeleton;
+  return q;
+}
+
 ResolvedFilters resolveFilters(Runtime& runtime, const db::Principal& viewer,
                                const SearchFilters& filters) {
   ResolvedFilters r;
@@ -83,6 +124,12 @@ ResolvedFilters resolveFilters(Runtime& runtime, const db::Principal& viewer,
 
 SearchResponse runSearch(Runtime& runtime, const db::Principal& viewer,
                          const SearchRequest& request) {
+  if (request.scope == "substances") return runSubstanceSearch(runtime, viewer, request);
+  if (request.filters.substanceOnly()) {
+    throw invalidArgument("filters kind, source, property and constituent_min/max apply to "
+                          "substance searches (\"scope\": \"substances\")",
+                          {{"field", "filters"}});
+  }
   const auto started = Clock::now();
   SearchResponse response;
   response.type = request.type;
@@ -91,28 +138,10 @@ SearchResponse runSearch(Runtime& runtime, const db::Principal& viewer,
   const std::size_t pageEnd = pageStart + static_cast<std::size_t>(request.pageSize);
 
   if (request.type == "exact") {
-    db::ExactLayer layer = db::ExactLayer::FullHash;
-    std::string value;
-    if (request.format == "inchikey") {
-      const std::string& key = request.query;
-      if (key.size() == 27 && key[14] == '-' && key[25] == '-' && isInchiKeyBlock(key, 0, 14) &&
-          isInchiKeyBlock(key, 15, 10) && isInchiKeyBlock(key, 26, 1)) {
-        layer = db::ExactLayer::InchiKey;
-      } else if (key.size() == 14 && isInchiKeyBlock(key, 0, 14)) {
-        layer = db::ExactLayer::InchiKeySkeleton;
-      } else {
-        throw invalidArgument("not an InChIKey (27 characters, or its first block of 14)",
-                              {{"field", "query"}});
-      }
-      value = key;
-    } else if (request.format == "identifier") {
-      auto code = db::parseCode(request.query);
-      if (!code) {
-        throw invalidArgument("not a compound identifier (CMP-000123 or a number)",
-                              {{"field", "query"}});
-      }
+    ExactQuery exact = resolveExactQuery(runtime, request);
+    if (exact.compoundId) {
       auto compounds = runtime.db.read([&](db::Connection& c) {
-        return db::loadCompounds(c, viewer, {code->compoundId});
+        return db::loadCompounds(c, viewer, {*exact.compoundId});
       });
       // The identifier path applies the same filters, in C++, to at most one record.
       for (const auto& compound : compounds) {
@@ -133,58 +162,45 @@ SearchResponse runSearch(Runtime& runtime, const db::Principal& viewer,
       response.hits.resize(response.compounds.size());
       response.elapsedMs = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
       return response;
-    } else {
-      layer = parseMatch(request.match);
-      chem::StructureAnalysis analysis = runtime.chem.analyse(request.query, request.format);
-      response.queryCanonicalSmiles = analysis.identity.canonicalSmiles;
-      db::CompoundIdentity identity;
-      identity.fullHash = analysis.identity.fullHash;
-      identity.noStereoSmiles = analysis.identity.noStereoSmiles;
-      identity.tautomerHash = analysis.identity.tautomerHash;
-      identity.noStereoTautomerHash = analysis.identity.noStereoTautomerHash;
-      identity.skeleton = analysis.identity.skeleton;
-      if (layer == db::ExactLayer::Tautomer || layer == db::ExactLayer::NoStereoTautomer) {
-        // Tautomer modes find what registration flags as a tautomer: the parents that share
-        // the skeleton layer and whose tautomer hash agrees or that RDKit's canonical
-        // tautomer says are tautomers (keto/enol, nitroso/oxime), stereo as the mode says.
-        auto candidates = runtime.db.read([&](db::Connection& c) {
-          return db::findCompoundsByLayer(c, viewer, db::ExactLayer::Skeleton, identity.skeleton,
-                                          filters.sql, 0, kMaxTautomerCandidates);
-        });
-        std::vector<db::Compound> matched;
-        for (auto& candidate : candidates.items) {
-          const auto& id = candidate.identity;
-          bool same = layer == db::ExactLayer::Tautomer
-                          ? id.tautomerHash == identity.tautomerHash
-                          : id.noStereoTautomerHash == identity.noStereoTautomerHash;
-          if (!same) {
-            bool tautomers = false;
-            try {
-              tautomers = runtime.chem.areTautomers(analysis.identity.canonicalSmiles,
-                                                    id.canonicalSmiles);
-            } catch (const Error& e) {
-              if (e.code() != ErrorCode::InvalidArgument) throw;  // an unreadable old record
-            }
-            // areTautomers ignores stereo: the stereo-keeping mode takes its answer only for
-            // two structures without stereo.
-            same = tautomers && (layer == db::ExactLayer::NoStereoTautomer ||
-                                 (id.noStereoSmiles == id.canonicalSmiles &&
-                                  analysis.identity.noStereoSmiles ==
-                                      analysis.identity.canonicalSmiles));
+    }
+    response.queryCanonicalSmiles = exact.canonicalSmiles;
+    const db::ExactLayer layer = exact.layer;
+    const std::string& value = exact.value;
+    if (layer == db::ExactLayer::Tautomer || layer == db::ExactLayer::NoStereoTautomer) {
+      // Tautomer modes find what registration flags as a tautomer: the parents that share
+      // the skeleton layer and whose tautomer hash agrees or that RDKit's canonical
+      // tautomer says are tautomers (keto/enol, nitroso/oxime), stereo as the mode says.
+      auto candidates = runtime.db.read([&](db::Connection& c) {
+        return db::findCompoundsByLayer(c, viewer, db::ExactLayer::Skeleton, exact.skeleton,
+                                        filters.sql, 0, kMaxTautomerCandidates);
+      });
+      std::vector<db::Compound> matched;
+      for (auto& candidate : candidates.items) {
+        const auto& id = candidate.identity;
+        bool same = layer == db::ExactLayer::Tautomer ? id.tautomerHash == value
+                                                      : id.noStereoTautomerHash == value;
+        if (!same) {
+          bool tautomers = false;
+          try {
+            tautomers = runtime.chem.areTautomers(exact.canonicalSmiles, id.canonicalSmiles);
+          } catch (const Error& e) {
+            if (e.code() != ErrorCode::InvalidArgument) throw;  // an unreadable old record
           }
-          if (same) matched.push_back(std::move(candidate));
+          // areTautomers ignores stereo: the stereo-keeping mode takes its answer only for
+          // two structures without stereo.
+          same = tautomers && (layer == db::ExactLayer::NoStereoTautomer ||
+                               (id.noStereoSmiles == id.canonicalSmiles &&
+                                exact.noStereoSmiles == exact.canonicalSmiles));
         }
-        response.total = static_cast<std::int64_t>(matched.size());
-        for (std::size_t i = pageStart; i < std::min(pageEnd, matched.size()); ++i) {
-          response.compounds.push_back(std::move(matched[i]));
-        }
-        response.hits.resize(response.compounds.size());
-        response.elapsedMs =
-            std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-        return response;
+        if (same) matched.push_back(std::move(candidate));
       }
-      identity.inchiKey = analysis.identity.inchiKey;
-      value = layerValue(identity, layer);
+      response.total = static_cast<std::int64_t>(matched.size());
+      for (std::size_t i = pageStart; i < std::min(pageEnd, matched.size()); ++i) {
+        response.compounds.push_back(std::move(matched[i]));
+      }
+      response.hits.resize(response.compounds.size());
+      response.elapsedMs = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+      return response;
     }
     auto page = runtime.db.read([&](db::Connection& c) {
       return db::findCompoundsByLayer(c, viewer, layer, value, filters.sql, request.page,

@@ -144,6 +144,115 @@ BOOST_AUTO_TEST_CASE(marks_its_files_and_still_opens_older_ones) {
   BOOST_TEST(applicationId() == db::kArganApplicationId);
 }
 
+namespace {
+
+// The schema of the document store: the attachments table, its indexes and triggers, the view,
+// and the trigger of product_stages that reads it.
+std::string documentSchema(db::Connection& c) {
+  std::string out;
+  db::Statement st(c,
+                   "SELECT type, name, sql FROM sqlite_master"
+                   " WHERE tbl_name IN ('document_attachments', 'document_records')"
+                   "    OR name = 'product_stages_keep_history' ORDER BY type, name");
+  while (st.step()) out += st.getText(0) + " " + st.getText(1) + ": " + st.getText(2) + "\n";
+  return out;
+}
+
+}  // namespace
+
+// Migration 0120 gives the document store its final owners (products, stages, compound
+// batches, substance batches, waste lots) whichever of 0051 (substance batches) and 0060
+// (waste lots) a database met first. A database made without the substance migrations (they
+// arrive later, and run after 0060) keeps every document with its id, and ends with the schema
+// of a new database.
+BOOST_AUTO_TEST_CASE(documents_keep_their_rows_when_substances_arrive_after_waste) {
+  test::TempDir dir;
+  db::DatabaseOptions fresh;
+  fresh.path = dir.file("fresh.db");
+  std::string expected;
+  {
+    auto database = db::Database::open(fresh);
+    expected = database->read([](db::Connection& c) { return documentSchema(c); });
+  }
+  BOOST_TEST(expected.find("document_attachments_owner_types") != std::string::npos, expected);
+
+  db::DatabaseOptions options;
+  options.path = dir.file("older.db");
+  {
+    db::Connection c(options.path, /*readOnly=*/false, /*create=*/true);
+    c.exec(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))");
+    for (const auto& m : db::builtInMigrations()) {
+      if ((m.version >= 50 && m.version <= 59) || m.version >= 120) continue;
+      db::Transaction tx(c);
+      c.exec(m.sql);
+      db::Statement(c, "INSERT INTO schema_version(version, name) VALUES (?, ?)")
+          .bind(1, m.version)
+          .bind(2, m.name)
+          .run();
+      tx.commit();
+    }
+    c.exec("INSERT INTO documents(sha256, size, content, created_at) VALUES ('" +
+           std::string(64, 'a') + "', 3, x'616263', '2026-01-01T00:00:00.000Z')");
+    int id = 0;
+    for (const char* owner : {"product", "stage", "batch", "lot", "product"}) {
+      ++id;
+      db::Statement(c,
+                    "INSERT INTO document_attachments(id, sha256, owner_type, owner_id, filename,"
+                    " content_type, kind, title, created_at, retired_at, retired_reason)"
+                    " VALUES (?, ?, ?, ?, ?, 'text/plain', 'analysis', ?, ?, ?, ?)")
+          .bind(1, id * 10)
+          .bind(2, std::string(64, 'a'))
+          .bind(3, owner)
+          .bind(4, id)
+          .bind(5, "file" + std::to_string(id) + ".txt")
+          .bind(6, std::string("title ") + owner)
+          .bind(7, "2026-01-0" + std::to_string(id) + "T00:00:00.000Z")
+          .bind(8, id == 5 ? std::optional<std::string>("2026-02-01T00:00:00.000Z") : std::nullopt)
+          .bind(9, id == 5 ? std::optional<std::string>("replaced") : std::nullopt)
+          .run();
+    }
+  }
+  auto rows = [](db::Connection& c) {
+    std::string out;
+    db::Statement st(c,
+                     "SELECT id, sha256, owner_type, owner_id, filename, content_type, kind, title,"
+                     " created_at, coalesce(retired_at, '-'), coalesce(retired_reason, '-')"
+                     " FROM document_attachments ORDER BY id");
+    while (st.step()) {
+      for (int i = 0; i < st.columnCount(); ++i) out += st.getText(i) + "|";
+      out += "\n";
+    }
+    return out;
+  };
+  std::string before;
+  {
+    db::Connection c(options.path, /*readOnly=*/true, /*create=*/false);
+    before = rows(c);
+  }
+  auto database = db::Database::open(options);
+  BOOST_TEST(database->schemaVersion() == db::builtInMigrations().back().version);
+  database->write([&](db::Connection& c) {
+    BOOST_TEST(rows(c) == before);
+    BOOST_TEST(*c.queryInt("SELECT COUNT(*) FROM document_attachments") == 5);
+    BOOST_TEST(documentSchema(c) == expected);
+    // The triggers hold: no delete, no move, no unknown owner; the five owners are taken.
+    BOOST_CHECK_THROW(c.exec("DELETE FROM document_attachments WHERE id = 10"), Error);
+    BOOST_CHECK_THROW(c.exec("UPDATE document_attachments SET owner_id = 9 WHERE id = 10"), Error);
+    const std::string insert =
+        "INSERT INTO document_attachments(sha256, owner_type, owner_id, filename, content_type,"
+        " created_at) VALUES ('" + std::string(64, 'a') + "', '";
+    BOOST_CHECK_THROW(c.exec(insert + "tractor', 1, 'x.txt', 'text/plain', 't')"), Error);
+    for (const char* owner : {"product", "stage", "batch", "substance_batch", "lot"}) {
+      BOOST_CHECK_NO_THROW(c.exec(insert + owner + "', 1, 'x.txt', 'text/plain', 't')"));
+    }
+    // The view reads both new owners' columns.
+    BOOST_CHECK_NO_THROW(
+        c.exec("SELECT lot_id, substance_batch_id, substance_id FROM document_records"));
+  });
+}
+
 // Start-up errors say which file and what SQLite and the system said.
 BOOST_AUTO_TEST_CASE(open_errors_name_the_file_and_the_cause) {
   test::TempDir dir;

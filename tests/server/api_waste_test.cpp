@@ -851,11 +851,66 @@ BOOST_AUTO_TEST_CASE(streams_are_a_cluster_vocabulary_with_list_of_waste_codes) 
                         w.admin);
   BOOST_TEST(badCode.status == 400);
   BOOST_TEST(errorField(badCode) == "low_code");
-  // The substance that describes a stream, once substances exist: a nullable reference.
-  auto linked = w.call("PATCH", "/api/waste-streams/used_cooking_oil", R"({"substance": "SUB-000004"})",
-                       w.admin);
+  // The substance that describes a stream: a nullable reference to a substance the registry
+  // holds. One that does not exist is refused and leaves the stream as it was.
+  auto missing = w.call("PATCH", "/api/waste-streams/used_cooking_oil", R"({"substance": "SUB-000404"})",
+                        w.admin);
+  BOOST_TEST(missing.status == 400);
+  BOOST_TEST(errorField(missing) == "substance");
+  auto oil = w.call("POST", "/api/substances",
+                    R"({"name": "Used frying oil", "kind": "material", "start_up": )" +
+                        w.str(w.collector) +
+                        R"(, "source": {"species": "Olea europaea", "process": "frying"}})",
+                    w.collectorMember);
+  BOOST_TEST_REQUIRE(oil.status == 201, oil.body);
+  std::string oilCode = oil.json()->getValue<std::string>("id");
+  // Anyone reads the stream vocabulary: a substance visible to its start-up or to the cluster
+  // only is refused, located, and the stream keeps no substance.
+  for (const char* visibility : {"", "cluster"}) {
+    if (*visibility) {
+      BOOST_TEST_REQUIRE(w.call("PATCH", "/api/substances/" + oilCode,
+                                std::string(R"({"visibility": ")") + visibility + R"("})",
+                                w.collectorMember)
+                             .status == 200);
+    }
+    auto hidden = w.call("PATCH", "/api/waste-streams/used_cooking_oil",
+                         R"({"substance": ")" + oilCode + R"("})", w.admin);
+    BOOST_TEST(hidden.status == 400, hidden.body);
+    BOOST_TEST(errorField(hidden) == "substance");
+    BOOST_TEST(hidden.errorMessage().find("publish") != std::string::npos, hidden.body);
+  }
+  auto streamsNow = w.call("GET", "/api/waste-streams", "", "");
+  BOOST_TEST_REQUIRE(streamsNow.status == 200);
+  BOOST_TEST(streamsNow.body.find(oilCode) == std::string::npos);
+  BOOST_TEST_REQUIRE(w.call("PATCH", "/api/substances/" + oilCode,
+                            R"({"visibility": "public", "reason": "the stream's description"})",
+                            w.admin)
+                         .status == 200);
+  auto linked = w.call("PATCH", "/api/waste-streams/used_cooking_oil",
+                       R"({"substance": ")" + oilCode + R"("})", w.admin);
   BOOST_TEST_REQUIRE(linked.status == 200, linked.body);
-  BOOST_TEST(linked.json()->getValue<std::string>("substance") == "SUB-000004");
+  BOOST_TEST(linked.json()->getValue<std::string>("substance") == oilCode);
+  auto unlinked = w.call("PATCH", "/api/waste-streams/used_cooking_oil", R"({"substance": null})",
+                         w.admin);
+  BOOST_TEST_REQUIRE(unlinked.status == 200, unlinked.body);
+  BOOST_TEST(unlinked.json()->get("substance").isEmpty());
+  // A retired substance describes no stream.
+  auto retired = w.call("POST", "/api/substances",
+                        R"({"name": "Old frying oil", "kind": "material", "start_up": )" +
+                            w.str(w.collector) + R"(, "source": {"process": "frying"}})",
+                        w.collectorMember);
+  BOOST_TEST_REQUIRE(retired.status == 201, retired.body);
+  std::string retiredCode = retired.json()->getValue<std::string>("id");
+  BOOST_TEST_REQUIRE(w.call("PATCH", "/api/substances/" + retiredCode,
+                            R"({"visibility": "public", "reason": "r"})", w.admin)
+                         .status == 200);
+  BOOST_TEST_REQUIRE(w.call("POST", "/api/substances/" + retiredCode + "/retire",
+                            R"({"reason": "duplicate"})", w.admin)
+                         .status == 200);
+  auto linkRetired = w.call("PATCH", "/api/waste-streams/used_cooking_oil",
+                            R"({"substance": ")" + retiredCode + R"("})", w.admin);
+  BOOST_TEST(linkRetired.status == 400, linkRetired.body);
+  BOOST_TEST(errorField(linkRetired) == "substance");
   auto factors = w.call("GET", "/api/waste/emission-factors", "", "");
   BOOST_TEST_REQUIRE(factors.status == 200);
   BOOST_TEST(factors.json()->getValue<int>("year") == 2025);

@@ -45,6 +45,7 @@
 #include "db/product_store.h"
 #include "db/record_codes.h"
 #include "db/registry_store.h"
+#include "db/substance_store.h"
 #include "db/waste_flow_store.h"
 #include "db/waste_store.h"
 #include "server/registry/registration.h"
@@ -404,6 +405,75 @@ const std::vector<MatrixRow> kMatrix = {
   // Export: anyone; the file holds what the caller may see.
   {"GET /api/export/compounds", "", "",                                   {OK,  OK,  OK,  OK,  OK,  OK}},
   {"GET /api/export/routes", "", "",                                      {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/export/substances", "", "",                                  {OK,  OK,  OK,  OK,  OK,  OK}},
+
+  // Substances (the compounds' rules). "substance": A's/B's private substance, B's public
+  // one; "substance-batch": a private batch of a substance shared with the cluster (public
+  // batch of a public substance for "public"). Leads and administrators extend the vocabulary.
+  {"POST /api/substances", "",
+   R"({"name": "Char {n}", "kind": "material", "start_up": {A}, "source": {"species": "Argania spinosa", "process": "p {n}"}})",
+                                                                          {401, 403, OK,  OK,  403, OK}},
+  {"POST /api/substances/import", "", "substance,name,kind,source_process\nx,Char {n},material,pyrolysis {n}\n",
+                                                                          {401, 403, OK,  OK,  OK,  400}},
+  {"GET /api/substances", "", "",                                         {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"GET /api/substances/{id}", "substance", "",                           {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"PUT /api/substances/{id}", "substance",
+   R"({"name": "Revised {n}", "kind": "material", "source": {"species": "Argania spinosa", "process": "r {n}"}})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"PATCH /api/substances/{id}", "substance", R"({"visibility": "cluster"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, 403, OK}}},
+  {"POST /api/substances/{id}/retire", "substance", R"({"reason": "superseded"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/substances/{id}/history", "substance", "",                   {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/substances/{id}/batches", "substance", "",                   {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"POST /api/substances/{id}/batches", "substance", R"({"amount": {n}, "unit": "kg"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/substances/{id}/products", "substance", "",                  {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/substance-batches/{id}", "substance-batch", "",              {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"PATCH /api/substance-batches/{id}", "substance-batch", R"({"visibility": "cluster"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, 403, OK}}},
+  {"POST /api/substance-batches/{id}/certificate", "substance-batch",
+   R"({"certificate_number": "C{n}", "results": [{"name": "carbon", "value": 90}]})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"POST /api/substance-batches/{id}/retire", "substance-batch", R"({"reason": "spilled"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/substance-batches/{id}/history", "substance-batch", "",      {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"POST /api/substance-batches/{id}/documents", "substance-batch", "certificate {n}",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, OK,  OK}}},
+  {"GET /api/substance-batches/{id}/documents", "substance-batch", "",    {404, 404, OK,  OK,  404, OK},
+                                                                         {{404, 404, 404, 404, OK,  OK}},
+                                                                         {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  {"GET /api/substance-properties", "", "",                               {OK,  OK,  OK,  OK,  OK,  OK}},
+  {"POST /api/substance-properties", "", R"({"key": "term_{n}", "name": "Term {n}", "unit": "%"})",
+                                                                          {401, 403, 403, OK,  403, OK}},
 
   // The waste side. Streams are a public vocabulary kept by administrators. Sources, lots,
   // transformations belong to their start-up ("A"/"B"); a lot of B published ("public") is
@@ -669,6 +739,28 @@ struct Fixture {
     return route.id;
   }
 
+  // A new material substance of the variant's start-up: `shared` for A and B, public for the
+  // public variant. Returns its id.
+  using Visibility = db::Visibility;
+  std::int64_t freshSubstance(Variant v, Visibility shared) {
+    return server.database().write([&](db::Connection& c) {
+      const Clock& clock = server.services().clock;
+      db::Principal system = db::Principal::system("matrix");
+      db::SubstanceSpec spec;
+      spec.kind = "material";
+      spec.name = "Matrix char " + std::to_string(++counter);
+      spec.source.species = "Argania spinosa";
+      spec.source.process = "pyrolysis " + std::to_string(counter);
+      db::Substance s = db::createSubstance(c, clock, system, ownerOf(v), spec, "key");
+      Visibility to = v == Variant::Public ? Visibility::Public : shared;
+      if (to != Visibility::StartUp) {
+        db::changeVisibility(c, clock, system,
+                             {{"substances", "substance", s.code(), s.id, ownerOf(v)}, to});
+      }
+      return s.id;
+    });
+  }
+
   // A compound of start-up A for bodies that name one ({compoundA}), registered once.
   std::string compoundA;
   // A lot of start-up A large enough for every cell that takes from it ({lotA}).
@@ -858,6 +950,26 @@ struct Fixture {
          }},
         {"stage",
          [](Fixture&, Variant, RoleIndex) { return Params{{"key", "lab_discovery"}}; }},
+        {"substance",
+         [](Fixture& f, Variant v, RoleIndex) {
+           return Params{{"id", db::substanceCode(f.freshSubstance(v, Visibility::StartUp))}};
+         }},
+        {"substance-batch",  // A and B: the substance is shared with the cluster, the batch is not
+         [](Fixture& f, Variant v, RoleIndex) {
+           std::int64_t id = f.freshSubstance(v, Visibility::Cluster);
+           return f.server.database().write([&](db::Connection& c) {
+             const Clock& clock = f.server.services().clock;
+             db::Principal system = db::Principal::system("matrix");
+             db::SubstanceBatch b = db::createSubstanceBatch(c, clock, system, id, {});
+             if (v == Variant::Public) {
+               db::changeVisibility(c, clock, system,
+                                    {{"substance_batches", "substance_batch", b.code(), b.id,
+                                      f.ownerOf(v)},
+                                     db::Visibility::Public});
+             }
+             return Params{{"id", b.code()}};
+           });
+         }},
         {"stream",
          [](Fixture& f, Variant, RoleIndex) {
            std::string key = "matrix_stream_" + std::to_string(++f.counter);

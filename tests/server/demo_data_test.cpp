@@ -59,9 +59,22 @@ BOOST_AUTO_TEST_CASE(loads_the_cluster_with_teams_and_cited_chemistry_once) {
 
   // The chemistry: registered by team members, every batch citing its source.
   BOOST_TEST(report.compounds == 18);
-  BOOST_TEST(server.count("compounds") == 17);  // hydroxytyrosol has two batches
+  // 17 parents (hydroxytyrosol has two batches), and 10 constituents of the demo substances
+  // registered with them (p-cymene, gamma-terpinene, three methyl esters, five fatty acids).
+  BOOST_TEST(server.count("compounds") == 27);
+  BOOST_TEST(report.substances == 6);
+  BOOST_TEST(server.count("substances") == 6);
+  // Every batch cites its source: the compound's own, or the substance it was registered
+  // with, whose description cites the literature.
   BOOST_TEST(server.database().read([](db::Connection& c) {
-    return c.queryInt("SELECT COUNT(*) FROM batches WHERE notes NOT LIKE '%source: %'").value_or(-1);
+    return c.queryInt("SELECT COUNT(*) FROM batches WHERE notes NOT LIKE '%source: %'"
+                      " AND notes NOT LIKE 'registered as a constituent of the substance %'")
+        .value_or(-1);
+  }) == 0);
+  BOOST_TEST(server.database().read([](db::Connection& c) {
+    return c.queryInt("SELECT COUNT(*) FROM substances WHERE description NOT LIKE '%Source%'"
+                      " AND description NOT LIKE '%source%'")
+        .value_or(-1);
   }) == 0);
   BOOST_TEST(server.database().read([](db::Connection& c) {
     return c.queryInt("SELECT COUNT(*) FROM compounds WHERE created_by IS NULL").value_or(-1);
@@ -81,7 +94,8 @@ BOOST_AUTO_TEST_CASE(loads_the_cluster_with_teams_and_cited_chemistry_once) {
   };
   BOOST_TEST(visibilityCount("compounds", "public") == 7);
   BOOST_TEST(visibilityCount("compounds", "cluster") == 2);
-  BOOST_TEST(visibilityCount("compounds", "start-up") == 8);
+  BOOST_TEST(visibilityCount("compounds", "start-up") == 18);
+  BOOST_TEST(visibilityCount("substances", "public") == 1);
   auto catalogue = server.call("GET", "/api/compounds");
   BOOST_TEST_REQUIRE(catalogue.status == 200, catalogue.body);
   BOOST_TEST(catalogue.json()->getValue<int>("total") == 7);

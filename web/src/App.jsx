@@ -20,6 +20,7 @@ import { OverviewPage } from './pages/Overview.jsx';
 import { ImportPage } from './pages/Import.jsx';
 import { InquiriesPage, InquiryPage } from './pages/Inquiries.jsx';
 import { NotFoundPage } from './pages/NotFound.jsx';
+import { SubstancePage, SubstancesPage } from './pages/Substances.jsx';
 import { WastePage } from './pages/Waste.jsx';
 import { LotPage } from './pages/Lot.jsx';
 import { TraceabilityPage } from './pages/Traceability.jsx';
@@ -33,6 +34,7 @@ import { AccountPage, TeamPage } from './pages/Account.jsx';
 
 // The registration page carries the Ketcher editor (several MB): load it only when needed.
 const RegisterPage = lazy(() => import('./pages/Register.jsx'));
+const RegisterSubstancePage = lazy(() => import('./pages/RegisterSubstance.jsx'));
 // So does the guided form of a need (its structure criterion is drawn in the editor).
 const NeedFormPage = lazy(() => import('./pages/NeedForm.jsx'));
 
@@ -55,6 +57,9 @@ const ROUTES = [
   ['/import', ImportPage],
   ['/inquiries', InquiriesPage],
   ['/inquiries/:id', InquiryPage],
+  ['/substances', SubstancesPage],
+  ['/substances/new', RegisterSubstancePage],
+  ['/substances/:id', SubstancePage],
   ['/waste', WastePage],
   ['/lots/:id', LotPage],
   ['/trace', TraceabilityPage],
@@ -157,6 +162,7 @@ function Navigation() {
     <nav className="main-nav" aria-label={t('nav.label')}>
       <Link to="/">{t('nav.catalogue')}</Link>
       <Link to="/search">{t('nav.search')}</Link>
+      <Link to="/substances">{t('nav.substances')}</Link>
       {isStaff(user) && <Link to="/dashboard">{t('nav.dashboard')}</Link>}
       {canRegister(user) && <Link to="/register">{t('nav.register')}</Link>}
       {isStaff(user) && <Link to="/routes">{t('nav.routes')}</Link>}

@@ -1,10 +1,12 @@
 // Every text of the interface: key → [français, English]. French comes first: it is the
 // cluster's working language. Vocabulary follows shared/DOMAIN.md (parent compound, form,
 // batch, route, step, product, stage, start-up, partner, visibility).
+import { substanceMessages } from './substanceMessages.js';
 import { wasteMessages } from './wasteMessages.js';
 import { needsMessages } from './needsMessages.js';
 
 export const messages = {
+  ...substanceMessages,
   ...wasteMessages,
   // Shell
   'brand.tagline': ['Registre de chimie verte · cluster CISE', 'Green-chemistry registry · CISE cluster'],
@@ -564,7 +566,7 @@ export const messages = {
   'route.basis': ['Valeurs par kilogramme de produit final, étapes cumulées.', 'Values per kilogram of final product, steps combined.'],
   'route.chem21Known': ['Guide CHEM21 : {ranking}', 'CHEM21 guide: {ranking}'],
   'route.registryCode': ['Composé du registre', 'Registry compound'],
-  'route.extraHint': ['Nom d’un solvant du guide CHEM21 (liste), code CMP-… ou nom libre', 'Name of a CHEM21 solvent (list), a CMP-… code or a free name'],
+  'route.extraHint': ['Nom d’un solvant du guide CHEM21 (liste), code CMP-… ou SUB-…, ou nom libre', 'Name of a CHEM21 solvent (list), a CMP-… or SUB-… code, or a free name'],
   'route.extraName': ['Solvant ou réactif', 'Solvent or reagent'],
   'route.componentsPrompt': ['Collez ou dessinez la réaction : ses réactifs, agents et produits s’afficheront ici avec leur masse molaire.', 'Paste or draw the reaction: its reactants, agents and products appear here with their molar masses.'],
   'route.conditions': ['Conditions', 'Conditions'],

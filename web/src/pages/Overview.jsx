@@ -99,6 +99,19 @@ function SimilaritySection() {
             {t('overview.nearDuplicates', { n: compare.data.near_duplicate_count })}
           </p>
           <p className="muted small">{t('overview.overlapNotice')}</p>
+          {compare.data.substances && (
+            <p className="small" data-testid="substance-overlaps">
+              {t('overview.substanceOverlaps', { n: compare.data.substances.overlap_count })}
+              {compare.data.substances.overlaps.map((g, i) => (
+                <span key={i}>
+                  {' · '}
+                  {g.substances.map((id, j) => (
+                    <span key={id}>{j > 0 && ' = '}<Link to={`/substances/${id}`}>{id}</Link></span>
+                  ))}
+                </span>
+              ))}
+            </p>
+          )}
         </>
       )}
     </section>

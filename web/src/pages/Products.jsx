@@ -97,17 +97,40 @@ function NextStageButton({ product, onMoved }) {
   );
 }
 
-// A new product (POST /api/products): name, the compound it is made of, catalogue summary and
-// TRL; the default stages come with it. It starts visible to its start-up only.
+// A formulation row as the API reads it: a registry code (CMP-… compound, SUB-… substance) or a
+// free ingredient name, with its percentage and function.
+function formulationPart(row) {
+  const text = row.ingredient.trim();
+  const part = /^CMP-\d+$/i.test(text) ? { compound_id: text.toUpperCase() }
+    : /^SUB-\d+$/i.test(text) ? { substance_id: text.toUpperCase() } : { name: text };
+  if (row.percentage !== '') part.percentage = Number(row.percentage);
+  if (row.function.trim()) part.function = row.function.trim();
+  return part;
+}
+
+// A new product (POST /api/products): name, what it is made of — one compound, one substance
+// (an extract, an oil, a polymer…) or a formulation of compounds, substances and named
+// ingredients — catalogue summary and TRL; the default stages come with it. It starts visible
+// to its start-up only.
 function NewProductForm({ onCreated, onCancel }) {
   const { t } = useI18n();
   const { user } = useSession();
   const startUps = useStartUps();
-  const [v, setV] = useState({ name: '', compound_id: '', catalogue_summary: '', trl: '3', start_up: '' });
+  const [v, setV] = useState({ name: '', madeOf: 'compound', compound_id: '', substance_id: '', catalogue_summary: '', trl: '3', start_up: '' });
+  const [parts, setParts] = useState([]);
   const [busy, setBusy] = useState(false);
   const { setError, fieldError, generalError } = useFormError();
   const set = (name) => (e) => setV({ ...v, [name]: e.target.value });
-  const fields = ['name', 'compound_id', 'catalogue_summary', 'trl', 'start_up'];
+  const setPart = (i, patch) => setParts(parts.map((x, j) => (j === i ? { ...x, ...patch } : x)));
+  const fields = ['name', 'compound_id', 'substance_id', 'formulation', 'catalogue_summary', 'trl', 'start_up'];
+  const partError = (i) => {
+    const prefix = `formulation[${i}]`;
+    for (const k of ['compound_id', 'substance_id', 'name', 'percentage', 'function']) {
+      const e = fieldError(`${prefix}.${k}`);
+      if (e) return e;
+    }
+    return fieldError(prefix);
+  };
   return (
     <form
       className="form inline-form"
@@ -117,7 +140,12 @@ function NewProductForm({ onCreated, onCancel }) {
         setError(null);
         try {
           const body = { name: v.name.trim() };
-          if (v.compound_id.trim()) body.compound_id = v.compound_id.trim().toUpperCase();
+          if (v.madeOf === 'compound' && v.compound_id.trim()) body.compound_id = v.compound_id.trim().toUpperCase();
+          if (v.madeOf === 'substance' && v.substance_id.trim()) body.substance_id = v.substance_id.trim().toUpperCase();
+          if (v.madeOf === 'formulation') {
+            const filled = parts.filter((x) => x.ingredient.trim());
+            if (filled.length) body.formulation = filled.map(formulationPart);
+          }
           if (v.catalogue_summary.trim()) body.catalogue_summary = v.catalogue_summary.trim();
           if (v.trl) body.trl = Number(v.trl);
           if (!user.start_up && v.start_up) body.start_up = Number(v.start_up);
@@ -129,11 +157,21 @@ function NewProductForm({ onCreated, onCancel }) {
         }
       }}
     >
-      <ErrorMessage error={generalError(fields)} />
+      <ErrorMessage error={generalError(fields.concat(parts.map((_, i) => `formulation[${i}]`)))} />
       <div className="form-row">
         <Field className="grow" label={t('product.name')} value={v.name} onChange={set('name')} error={fieldError('name')} required />
-        <Field label={t('product.compound')} value={v.compound_id} onChange={set('compound_id')} error={fieldError('compound_id')}
-          hint={t('route.targetHint')} />
+        <Field label={t('product.madeOf')} as="select" value={v.madeOf}
+          onChange={(e) => { setV({ ...v, madeOf: e.target.value }); if (e.target.value === 'formulation' && !parts.length) setParts([{ ingredient: '', percentage: '', function: '' }]); }}>
+          {['compound', 'substance', 'formulation'].map((k) => <option key={k} value={k}>{t('product.madeOf.' + k)}</option>)}
+        </Field>
+        {v.madeOf === 'compound' && (
+          <Field label={t('product.compound')} value={v.compound_id} onChange={set('compound_id')} error={fieldError('compound_id')}
+            hint={t('route.targetHint')} />
+        )}
+        {v.madeOf === 'substance' && (
+          <Field label={t('product.substance')} value={v.substance_id} onChange={set('substance_id')} error={fieldError('substance_id')}
+            hint={t('product.substanceHint')} />
+        )}
         {!user.start_up && (
           <Field label={t('register.startUp')} as="select" value={v.start_up} onChange={set('start_up')} error={fieldError('start_up')}>
             <option value="">{t('register.chooseStartUp')}</option>
@@ -143,6 +181,25 @@ function NewProductForm({ onCreated, onCancel }) {
           </Field>
         )}
       </div>
+      {v.madeOf === 'formulation' && (
+        <fieldset className="formulation-rows">
+          <legend>{t('product.formulation')}</legend>
+          {parts.map((x, i) => (
+            <div className="form-row" key={i} data-part={i}>
+              <Field className="grow" label={`${t('product.ingredient')} (${i + 1})`} value={x.ingredient} hint={t('product.ingredientHint')}
+                onChange={(e) => setPart(i, { ingredient: e.target.value })} error={partError(i)} />
+              <Field label={`% (${i + 1})`} type="number" min="0" max="100" step="any" value={x.percentage}
+                onChange={(e) => setPart(i, { percentage: e.target.value })} />
+              <Field label={`${t('product.function')} (${i + 1})`} value={x.function} onChange={(e) => setPart(i, { function: e.target.value })} />
+              <button type="button" className="small secondary remove" aria-label={t('product.removeIngredient', { n: i + 1 })}
+                onClick={() => setParts(parts.filter((_, j) => j !== i))}>×</button>
+            </div>
+          ))}
+          <button type="button" className="small secondary" onClick={() => setParts([...parts, { ingredient: '', percentage: '', function: '' }])}>
+            + {t('product.addIngredient')}
+          </button>
+        </fieldset>
+      )}
       <Field label={t('product.summary')} as="textarea" rows={2} value={v.catalogue_summary} onChange={set('catalogue_summary')}
         error={fieldError('catalogue_summary')} />
       <div className="form-row">
@@ -429,6 +486,11 @@ export function ProductPage({ id }) {
               <Link to={`/compounds/${p.compound.id}`}>{p.compound.id}</Link> · {p.compound.formula}
             </p>
           )}
+          {p.substance && (
+            <p className="small">
+              {t('product.madeOfSubstance')} <Link to={`/substances/${p.substance.id}`}>{p.substance.name}</Link> <span className="mono muted">{p.substance.id}</span>
+            </p>
+          )}
         </div>
         <section className="panel">
           <h2>{t('product.about')}</h2>
@@ -447,7 +509,9 @@ export function ProductPage({ id }) {
               <ul>
                 {p.formulation.map((f, i) => (
                   <li key={i}>
-                    {f.name} {f.percentage !== null && f.percentage !== undefined ? `— ${f.percentage} %` : ''} {f.function && <span className="muted">({f.function})</span>}
+                    {f.substance ? <Link to={`/substances/${f.substance.id}`}>{f.substance.name}</Link>
+                      : f.compound_id ? <Link to={`/compounds/${f.compound_id}`}>{f.name || f.compound_id}</Link> : f.name}{' '}
+                    {f.percentage !== null && f.percentage !== undefined ? `— ${f.percentage} %` : ''} {f.function && <span className="muted">({f.function})</span>}
                   </li>
                 ))}
               </ul>

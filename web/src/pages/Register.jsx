@@ -176,6 +176,12 @@ export default function RegisterPage() {
                 onChange={(e) => setSmiles(e.target.value)} error={structureError} hint={t('register.smilesHint')}
                 className="mono-input" name="smiles" />
             )}
+            {structureError && structureError.details && structureError.details.reason === 'mixture' && (
+              <p className="notice" data-testid="mixture-notice">
+                {t('register.mixture')}{' '}
+                <Link to={`/substances/new?components=${encodeURIComponent(structureError.details.components || '')}`}>{t('register.mixtureLink')}</Link>
+              </p>
+            )}
             {source === 'draw' && (
               <>
                 <Suspense fallback={<Loading />}>

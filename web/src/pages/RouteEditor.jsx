@@ -31,7 +31,7 @@ export const WORKUP = ['none', 'quench', 'filtration', 'centrifugation', 'crysta
 const HEADLINE = ['atom_economy', 'yield', 'reaction_mass_efficiency', 'pmi', 'e_factor_complete'];
 const INPUTS = ['text', 'draw', 'file'];
 
-const emptyExtra = () => ({ name: '', smiles: '', compound: '', role: 'solvent', amount: '', unit: 'g', density: '', origin: '' });
+const emptyExtra = () => ({ name: '', smiles: '', compound: '', substance: '', representative: '', role: 'solvent', amount: '', unit: 'g', density: '', origin: '' });
 export const emptyStep = () => ({
   number: null, name: '', input: 'text', reaction: '', species: {}, extras: [], isolated_yield: '',
   temperature_c: '', time_h: '', pressure_bar: '', atmosphere: '', mode: '', workup: [], notes: '',
@@ -71,7 +71,7 @@ function componentOrder(step, species) {
     if (written.has(smiles) && Object.keys(componentOf(entry, smiles)).length > 1) order.push({ kind: 'species', smiles });
   }
   step.extras.forEach((x, j) => {
-    if (x.name.trim() || x.smiles || x.compound) order.push({ kind: 'extra', j });
+    if (x.name.trim() || x.smiles || x.compound || x.substance) order.push({ kind: 'extra', j });
   });
   return order;
 }
@@ -100,9 +100,14 @@ export function stepBody(step, species) {
     }
     const x = step.extras[entry.j];
     const c = { role: x.role };
-    if (x.compound) c.compound = x.compound;
+    if (x.substance) {
+      // A substance (an oil, an extract): by mass only, or standing for its representative
+      // constituent (a CMP-… code) in the reaction.
+      c.substance = x.substance;
+      if (x.representative.trim()) c.representative = x.representative.trim().toUpperCase();
+    } else if (x.compound) c.compound = x.compound;
     else if (x.smiles) c.smiles = x.smiles;
-    if (x.name.trim()) c.name = x.name.trim();
+    if (x.name.trim() && !x.substance) c.name = x.name.trim();
     if (num(x.amount) !== undefined) {
       c.amount = num(x.amount);
       c.unit = x.unit;
@@ -136,7 +141,9 @@ export function stepFromSaved(s) {
     const amount = comp.amount ? { amount: String(comp.amount.value), unit: comp.amount.unit || 'g' } : {};
     const common = { role: comp.role, density: comp.density ?? '', origin: comp.origin || '', from_step: comp.from_step ? String(comp.from_step) : '', ...amount };
     if (comp.side === 'extra') {
-      step.extras.push({ ...emptyExtra(), ...common, name: comp.name || '', smiles: comp.smiles || '', compound: comp.compound || '' });
+      step.extras.push(comp.substance
+        ? { ...emptyExtra(), ...common, name: comp.substance, substance: comp.substance, representative: comp.compound || '' }
+        : { ...emptyExtra(), ...common, name: comp.name || '', smiles: comp.smiles || '', compound: comp.compound || '' });
     } else if (comp.smiles) {
       step.species[comp.smiles] = common;
     }
@@ -317,13 +324,19 @@ function ExtrasTable({ index, step, onChange, err, species }) {
         return (
           <div key={j} className="extra-row" data-extra={j}>
             <Field className="grow" label={t('route.extraName')} value={x.name} list={listId} autoComplete="off"
-              hint={known ? t('route.chem21Known', { ranking: t('ranking.' + known.ranking) || known.ranking }) : /^CMP-\d+$/i.test(x.name.trim()) ? t('route.registryCode') : t('route.extraHint')}
+              hint={known ? t('route.chem21Known', { ranking: t('ranking.' + known.ranking) || known.ranking }) : /^CMP-\d+$/i.test(x.name.trim()) ? t('route.registryCode') : x.substance ? t('route.registrySubstance') : t('route.extraHint')}
               onChange={(e) => {
                 const name = e.target.value;
                 const solvent = solventByName(name);
                 const code = /^CMP-\d+$/i.test(name.trim()) ? name.trim().toUpperCase() : '';
-                setExtra(j, { name, smiles: solvent ? solvent.smiles : '', compound: code, role: solvent ? 'solvent' : x.role });
-              }} error={f('name') || f('smiles') || f('compound')} />
+                const substance = /^SUB-\d+$/i.test(name.trim()) ? name.trim().toUpperCase() : '';
+                setExtra(j, { name, smiles: solvent ? solvent.smiles : '', compound: code, substance,
+                  role: solvent ? 'solvent' : substance && x.role === 'solvent' ? 'reactant' : x.role });
+              }} error={f('name') || f('smiles') || f('compound') || f('substance')} />
+            {x.substance && (
+              <Field className="grow" label={t('route.representative')} value={x.representative} hint={t('route.representativeHint')}
+                onChange={(e) => setExtra(j, { representative: e.target.value })} error={f('representative')} />
+            )}
             <Field label={t('route.role')} as="select" value={x.role} onChange={(e) => setExtra(j, { role: e.target.value })}>
               {ROLES.filter((r) => r !== 'product' && r !== 'by-product').map((r) => <option key={r} value={r}>{t('role.component.' + r)}</option>)}
             </Field>

@@ -74,7 +74,7 @@ export function MetricsTable({ metrics, only }) {
             <tr key={k} data-metric={k}>
               <th scope="row" title={m.definition}>{metricName(t, k, m.name)}</th>
               <td className="num">
-                {m.value === null || m.value === undefined ? <span className="muted" title={m.missing || ''}>{t('metrics.missing')}</span> : formatNumber(m.value, 2)}
+                {m.value === null || m.value === undefined ? <span className="muted" title={m.missing || ''}>{/^does not apply/.test(m.missing || '') ? t('metrics.notApplicable') : t('metrics.missing')}</span> : formatNumber(m.value, 2)}
                 {m.value !== null && m.value !== undefined && m.unit ? ' ' + m.unit : ''}
               </td>
             </tr>
