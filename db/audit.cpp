@@ -144,6 +144,12 @@ const std::vector<ProtectedRecords>& protectedRecords() {
        "SELECT printf('DOC-%06d', id), document_visibility, retired_at FROM document_attachments",
        {"document_visibility", "retired_at"},
        {"'start-up'", nullptr}},
+      {"substance", "SELECT printf('SUB-%06d', id), visibility, retired_at FROM substances",
+       {"visibility", "retired_at"}},
+      {"substance_batch",
+       "SELECT printf('SUB-%06d-B%03d', substance_id, batch_number), visibility, retired_at"
+       " FROM substance_batches",
+       {"visibility", "retired_at"}},
   };
   return all;
 }
@@ -160,7 +166,8 @@ void compareRecords(Connection& c, AuditVerification& out) {
   for (const auto& p : protectedRecords()) {
     if (std::string(p.recordType) == "document" && !documentVisibility) continue;
     // The latest snapshot keeps a record's row at the top level, or under "route" / "product"
-    // (creation snapshots that also list steps or components).
+    // / "substance" / "batch" (creation snapshots that also list steps, components,
+    // constituents or results).
     std::string query = "WITH t(rid";
     for (const char* f : p.fields) query += std::string(", ") + f;
     query += ") AS (" + std::string(p.rows) + ") SELECT t.rid";
@@ -171,7 +178,9 @@ void compareRecords(Connection& c, AuditVerification& out) {
       const char* fallback = i < p.defaults.size() && p.defaults[i] ? p.defaults[i] : "NULL";
       query += ", CAST(COALESCE(json_extract(a.after_json, '$.\"" + name +
                "\"'), json_extract(a.after_json, '$.route.\"" + name +
-               "\"'), json_extract(a.after_json, '$.product.\"" + name + "\"'), " + fallback +
+               "\"'), json_extract(a.after_json, '$.product.\"" + name +
+               "\"'), json_extract(a.after_json, '$.substance.\"" + name +
+               "\"'), json_extract(a.after_json, '$.batch.\"" + name + "\"'), " + fallback +
                ") AS TEXT)";
     }
     // "name" entries (db/compound_names.h) snapshot a compound's names, not its row.

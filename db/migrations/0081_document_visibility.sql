@@ -1,14 +1,7 @@
--- 0081 (issue 18): a document has a visibility of its own, and its bytes are stored per
--- start-up.
+-- 0081 (issue 18): a document's bytes are stored per start-up.
 --
--- document_visibility: who may see the attachment, besides its owner's visibility; the
--- narrower of the two applies (db/document_store.h). New attachments are 'start-up' (the
--- owning team only) whatever the owner's level: publishing a product no longer publishes its
--- files. Existing attachments start 'start-up' too (docs/threat-model.md: an owner publishes
--- again, deliberately, what must be public). The column is not named "visibility": the
--- document_records view already has one (the owner's), and keeps `a.*`.
-ALTER TABLE document_attachments ADD COLUMN document_visibility TEXT NOT NULL DEFAULT 'start-up'
-  CHECK (document_visibility IN ('start-up', 'cluster', 'public'));
+-- The attachment's own visibility (document_visibility) is added by 0121: it must follow
+-- 0120, which rebuilds document_attachments (as 0051 and 0060 do) and would drop it.
 
 -- The bytes of each attachment made from now on, de-duplicated within its start-up only: an
 -- upload never depends on what another start-up stored (no "stored before", no shorter write).

@@ -10,9 +10,7 @@
 -- (0060) end as on a new database (db_tests --run_test=database checks both orders).
 -- It must run after 0060 on a new database, so it cannot take a number of the substances'
 -- range (0050-0059); 0120 follows every issue's range (0042-0119). No migration after 0060
--- (0070-0110) touches the document store except 0081 (issue 18), which adds
--- document_visibility: it runs before this one wherever this one runs (a database that
--- applied this one first gets the column from 0081 afterwards), so the rebuild keeps it.
+-- (0070-0110) touches the document store.
 PRAGMA legacy_alter_table = ON;
 
 DROP VIEW document_records;
@@ -35,15 +33,12 @@ CREATE TABLE document_attachments (
   created_at     TEXT NOT NULL,
   created_by     INTEGER REFERENCES users(id),
   retired_at     TEXT,
-  retired_reason TEXT,
-  document_visibility TEXT NOT NULL DEFAULT 'start-up'
-    CHECK (document_visibility IN ('start-up', 'cluster', 'public'))
+  retired_reason TEXT
 );
 INSERT INTO document_attachments(id, sha256, owner_type, owner_id, filename, content_type, kind,
-                                 title, created_at, created_by, retired_at, retired_reason,
-                                 document_visibility)
+                                 title, created_at, created_by, retired_at, retired_reason)
   SELECT id, sha256, owner_type, owner_id, filename, content_type, kind, title, created_at,
-         created_by, retired_at, retired_reason, document_visibility
+         created_by, retired_at, retired_reason
   FROM document_attachments_0120 ORDER BY id;
 DROP TABLE document_attachments_0120;
 CREATE INDEX document_attachments_owner ON document_attachments(owner_type, owner_id);

@@ -534,7 +534,7 @@ int exportSubstancesCommand(const CliArgs& a, const std::string& path) {
     viewer.startUpId = options.startUpId;
     viewer.email = "cli export";
   }
-  auto database = openDatabase(a.require("db"));
+  auto database = openDatabase(a);
   if (options.startUpId) {
     bool known = database->read(
         [&](db::Connection& c) { return db::findStartUp(c, *options.startUpId).has_value(); });

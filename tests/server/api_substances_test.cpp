@@ -124,7 +124,8 @@ BOOST_AUTO_TEST_CASE(the_interfaces_scripts_rely_on) {
   BOOST_TEST_REQUIRE(got.status == 200, got.body);
   BOOST_TEST(got.json()->getValue<std::string>("name") == "OMW extract");
   BOOST_TEST(got.json()->getArray("batches")->size() == 0u);
-  BOOST_TEST(lab.call("GET", "/api/substances/1", "", lab.memberA).status == 200);
+  BOOST_TEST(lab.call("GET", "/api/substances/" + std::to_string(std::stoll(id.substr(4))), "",
+                      lab.memberA).status == 200);  // the bare number
 
   auto found = searchSubstances(lab, "substructure", "c1ccc(O)c(O)c1", lab.memberA);
   BOOST_TEST(found->getValue<std::string>("scope") == "substances");

@@ -283,11 +283,36 @@ BOOST_AUTO_TEST_CASE(every_write_path_leaves_records_matching_the_trail) {
   }
   ok(s.call("PATCH", "/api/start-ups/" + std::to_string(t), R"({"description": "x"})", lab.admin));
   (void)customer;
+  // Substances and their batches: registered, published, a batch added, retired, a file.
+  const std::string sub = idOf(ok(s.call("POST", "/api/substances",
+                                         R"({"name": "Vinegar 90", "kind": "uvcb", "start_up": )" +
+                                             std::to_string(lab.s) + R"(, "source": {"process": "fermentation"}, "constituents": [
+      {"compound_id": ")" + cmp + R"(", "typical": 90}, {"name": "water", "typical": 10}],
+      "batch": {"amount": 2, "unit": "kg"}})",
+                                         member)));
+  ok(s.call("PATCH", "/api/substances/" + sub, R"({"visibility": "cluster"})", lab.lead));
+  ok(s.call("PATCH", "/api/substance-batches/" + sub + "-B001", R"({"visibility": "cluster"})",
+            lab.lead));
+  ok(s.call("POST", "/api/substances/" + sub + "/batches", R"({"amount": 1, "unit": "kg"})", member));
+  ok(s.call("POST", "/api/substance-batches/" + sub + "-B002/retire", R"({"reason": "spilt"})",
+            member));
+  ok(s.call("POST", "/api/substance-batches/" + sub + "-B001/documents?filename=coa.pdf",
+            "%PDF coa", member, "application/pdf"));
+  ok(s.call("POST", "/api/substances/" + sub + "/retire", R"({"reason": "replaced"})", member));
 
   auto body = ok(s.call("GET", "/api/audit/verify", "", lab.admin)).json();
   BOOST_TEST(body->getValue<bool>("ok"), s.call("GET", "/api/audit/verify", "", lab.admin).body);
   BOOST_TEST(body->getArray("mismatches")->size() == 0u);
-  BOOST_TEST(body->getValue<int>("records") > 15);
+  BOOST_TEST(body->getValue<int>("records") > 18);
+  // A substance changed behind the trail's back is named.
+  {
+    db::Connection c(s.dbPath(), false, false);
+    c.exec("UPDATE substance_batches SET visibility = 'public' WHERE batch_number = 1");
+  }
+  auto tampered = ok(s.call("GET", "/api/audit/verify", "", lab.admin)).json();
+  auto mismatches = tampered->getArray("mismatches");
+  BOOST_TEST_REQUIRE(mismatches->size() == 1u, tampered->getArray("mismatches")->size());
+  BOOST_TEST(mismatches->getObject(0)->getValue<std::string>("record_id") == sub + "-B001");
 }
 
 // Chains written before keying: sealed at the first start with a key, the old prefix held by

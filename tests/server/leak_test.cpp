@@ -12,7 +12,7 @@
 //
 // Covered: compounds, forms and batches, routes, products with their customers, pipeline and
 // documents, waste sources, lots and transformations (#16), needs, responses and projects
-// (#17). Adding a kind of record (substances #15...):
+// (#17), substances with their batches and documents (#15). Adding a kind of record:
 //   1. In kPrivateWork, add an entry: a name and a function that makes S's unpublished
 //      records of that kind in the world it is given (through the HTTP API, as S's lead or
 //      member: `w.call(...)`), advancing the clock (`w.tick()`) before each, and stores the
@@ -105,6 +105,18 @@ struct World {
                 memberS)
         .json()->getValue<std::string>("id");
   }
+  // A substance of `startUp` (an extract of `constituent`, the rest water), with one batch.
+  std::string substance(const std::string& name, const std::string& constituent,
+                        std::int64_t startUp, const std::string& token) {
+    return call("POST", "/api/substances",
+                R"({"name": ")" + name + R"(", "kind": "uvcb", "start_up": )" +
+                    std::to_string(startUp) + R"(, "source": {"process": "distillation"},
+                    "constituents": [{"compound_id": ")" + constituent +
+                    R"(", "typical": 90, "min": 85, "max": 95}, {"name": "water", "typical": 10}],
+                    "batch": {"amount": 3, "unit": "kg"}})",
+                token)
+        .json()->getValue<std::string>("id");
+  }
   std::string need(const std::string& title, const std::string& visibility,
                    const std::string& extra = "") {
     return call("POST", "/api/needs",
@@ -155,6 +167,13 @@ struct World {
     publish("/api/lots/" + refs["lot"], "cluster");
     // Needs: a public need of another partner.
     refs["need"] = need("Green solvent for coatings", "public");
+    // Substances: S's public one (and its batch), and one T shares with the cluster.
+    refs["substance"] = substance("Ethanol 90", refs["ethanol"], s, memberS);
+    publish("/api/substances/" + refs["substance"]);
+    publish("/api/substance-batches/" + refs["substance"] + "-B001");
+    refs["glycerolSubstance"] = substance("Crude glycerol", refs["glycerol"], t, leadT);
+    call("PATCH", "/api/substances/" + refs["glycerolSubstance"], R"({"visibility": "cluster"})",
+         leadT);
   }
 
   // Published and shared work made after it: its numbers must not count the private work.
@@ -168,6 +187,8 @@ struct World {
     refs["lot2"] = lot(refs["source"], 300);
     publish("/api/lots/" + refs["lot2"], "public");
     refs["need2"] = need("Plasticiser without phthalates", "public");
+    refs["substance2"] = substance("Vinegar 90", refs["acid"], s, memberS);
+    publish("/api/substances/" + refs["substance2"]);
   }
 };
 
@@ -239,6 +260,23 @@ const std::vector<std::pair<std::string, std::function<void(World&)>>> kPrivateW
            w.call("POST", "/api/needs/" + w.refs["need"] + "/projects",
                   R"({"title": "Lactate esters", "disclosure": "hidden"})", w.memberS)
                .json()->getValue<std::string>("id");
+     }},
+    {"substances and their batches",
+     [](World& w) {
+       // The same composition as T's shared substance (an overlap T must not learn of), with
+       // its batch, a certificate on that batch, and a private batch of the public substance.
+       w.refs["privateSubstance"] =
+           w.substance("Refined glycerol", w.refs["glycerol"], w.s, w.memberS);
+       w.refs["privateSubstanceBatch"] = w.refs["privateSubstance"] + "-B001";
+       w.refs["privateSubstanceDocument"] =
+           w.call("POST",
+                  "/api/substance-batches/" + w.refs["privateSubstanceBatch"] +
+                      "/documents?filename=coa.pdf&kind=certificate",
+                  "%PDF glycerol certificate", w.memberS, "application/pdf")
+               .json()->getValue<std::string>("id");
+       w.call("POST", "/api/substances/" + w.refs["substance"] + "/batches",
+              R"({"amount": 1, "unit": "kg"})", w.memberS);
+       w.refs["privateBatchOfPublicSubstance"] = w.refs["substance"] + "-B002";
      }},
 };
 
@@ -355,6 +393,33 @@ const std::vector<Request> kRequests = {
     {"GET", "/api/projects"},
     {"GET", "/api/projects/{privateProject}"},
     {"GET", "/api/notifications"},
+    // Substances and their batches.
+    {"GET", "/api/substances"},
+    {"GET", "/api/substances?start_up={S}"},
+    {"GET", "/api/substances?kind=uvcb&include_retired=true&page_size=500"},
+    {"GET", "/api/substances?compound={glycerol}"},
+    {"GET", "/api/substances?q=glycerol"},
+    {"GET", "/api/substances/{substance}"},
+    {"GET", "/api/substances/{substance}/batches"},
+    {"GET", "/api/substances/{substance}/history"},
+    {"GET", "/api/substances/{substance}/products"},
+    {"GET", "/api/substance-batches/{substance}-B001"},
+    {"GET", "/api/substance-batches/{substance}-B001/documents"},
+    {"GET", "/api/substances/{substance2}"},
+    {"GET", "/api/substances/{glycerolSubstance}"},
+    {"GET", "/api/substances/{privateSubstance}"},
+    {"GET", "/api/substances/{privateSubstance}/history"},
+    {"GET", "/api/substance-batches/{privateSubstanceBatch}"},
+    {"GET", "/api/substance-batches/{privateSubstanceBatch}/documents"},
+    {"GET", "/api/substance-batches/{privateBatchOfPublicSubstance}"},
+    {"GET", "/api/documents/{privateSubstanceDocument}"},
+    {"GET", "/api/documents/{privateSubstanceDocument}/content"},
+    {"POST", "/api/search", R"({"scope": "substances", "type": "exact", "query": "OCC(O)CO"})"},
+    {"POST", "/api/search", R"({"scope": "substances", "type": "substructure", "query": "CO"})"},
+    {"POST", "/api/search",
+     R"({"scope": "substances", "type": "similarity", "query": "OCC(O)CO", "threshold": 0.1})"},
+    {"GET", "/api/export/substances?format=json"},
+    {"GET", "/api/export/substances?format=csv&start_up={S}"},
     // The cluster.
     {"GET", "/api/start-ups"},
     {"GET", "/api/start-ups/{S}"},
@@ -431,12 +496,22 @@ BOOST_AUTO_TEST_CASE(outsiders_see_the_same_cluster_whatever_a_start_up_keeps_pr
        {"/api/lots/" + refs["privateLot"], "/api/sources/" + refs["privateSource"],
         "/api/transformations/" + refs["privateTransformation"],
         "/api/needs/" + refs["privateNeed"], "/api/responses/" + refs["privateResponse"],
-        "/api/projects/" + refs["privateProject"]}) {
+        "/api/projects/" + refs["privateProject"],
+        "/api/substances/" + refs["privateSubstance"],
+        "/api/substance-batches/" + refs["privateSubstanceBatch"],
+        "/api/substance-batches/" + refs["privateBatchOfPublicSubstance"],
+        "/api/documents/" + refs["privateSubstanceDocument"]}) {
     BOOST_TEST(with.server.call("GET", path, "", with.memberS).status == 200, path);
   }
   // Lots and needs after the private block are not numbered after the private ones' count.
   BOOST_TEST(refs["lot2"] != "LOT-000002");
   BOOST_TEST(refs["need2"] != "NEED-000002");
+  BOOST_TEST(refs["substance2"] != "SUB-000004");
+  // The cluster's administrators see the overlap of S's private substance with T's shared one;
+  // a member of T does not (the comparison above): the overlap exists.
+  const std::string admin = with.server.userToken("admin@cluster.ma", db::Role::Admin);
+  BOOST_TEST(with.server.call("GET", "/api/compare/start-ups", "", admin)
+                 .json()->getObject("substances")->getValue<int>("overlap_count") == 1);
   BOOST_TEST(without.server.call("GET", "/api/compounds?start_up=" + refs["S"], "", without.memberS)
                  .json()->getValue<int>("total") <
              with.server.call("GET", "/api/compounds?start_up=" + refs["S"], "", with.memberS)

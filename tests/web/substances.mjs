@@ -104,8 +104,8 @@ runner.step('a member registers an extract with three constituents by clicking',
   await p.getByLabel(/^Typique \(mg GAE\/g\) \(1\)/).fill('310');
   await shot(p, 'substance-register');
   await p.getByRole('button', { name: 'Enregistrer la substance' }).click();
-  await p.waitForURL(/\/substances\/SUB-\d{6}\?registered=new_substance/);
-  state.id = p.url().match(/SUB-\d{6}/)[0];
+  await p.waitForURL(/\/substances\/SUB-\d{6,12}\?registered=new_substance/);
+  state.id = p.url().match(/SUB-\d{6,12}/)[0];
   await p.getByRole('heading', { level: 1, name: 'Extrait de margines enrichi' }).waitFor();
   await p.getByText('Substance enregistrée.').waitFor();
   assert.equal(await p.getByTestId('chart-row').count(), 3);
