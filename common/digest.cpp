@@ -3,6 +3,9 @@
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA1Engine.h>
 #include <Poco/SHA2Engine.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "common/error.h"
 
@@ -18,6 +21,20 @@ std::string sha1Hex(const std::string& data) {
   Poco::SHA1Engine engine;
   engine.update(data);
   return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+std::string hmacSha256Hex(const std::string& key, const std::string& data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &length)) {
+    throw internalError("HMAC-SHA256 failed");
+  }
+  return toHex(std::string(reinterpret_cast<const char*>(out), length));
+}
+
+bool constantTimeEquals(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::string toHex(const std::string& bytes) {

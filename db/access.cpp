@@ -57,6 +57,11 @@ std::string ReadScope::sql(const std::string& startUpColumn,
   return out + ")";
 }
 
+std::string ReadScope::sqlForOwner(std::int64_t owner, const std::string& visibilityColumn) const {
+  if (everything || owner == ownStartUp) return "1";
+  return visibilityColumn + (cluster ? " IN ('public','cluster')" : " = 'public'");
+}
+
 std::string visibleSqlColumns(const Principal& who, const std::string& startUpColumn,
                               const std::string& visibilityColumn) {
   return readScope(who).sql(startUpColumn, visibilityColumn);

@@ -62,6 +62,10 @@ struct ReadScope {
   // SQL boolean expression over the two columns, true exactly for the rows admits() admits.
   // Contains only literals derived from integers.
   std::string sql(const std::string& startUpColumn, const std::string& visibilityColumn) const;
+  // The same rule for the rows of one owner (a query already restricted to start_up_id =
+  // owner): "1" when every row of it is admitted, else a test on the visibility column alone,
+  // which an index on (start_up_id, visibility) answers without visiting the hidden rows.
+  std::string sqlForOwner(std::int64_t owner, const std::string& visibilityColumn) const;
 };
 
 inline ReadScope readScope(const Principal& who) {

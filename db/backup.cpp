@@ -7,9 +7,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "common/error.h"
+#include "db/audit.h"
+#include "db/audit_seal.h"
 
 namespace argan::db {
 namespace {
@@ -107,7 +110,7 @@ std::string utcStamp(const Clock& clock) {
 
 }  // namespace
 
-FileCheck checkDatabaseFile(const std::string& path) {
+FileCheck checkDatabaseFile(const std::string& path, const AuditKey* key) {
   if (!exists(path)) throw unavailable("no file '" + path + "'");
   FileCheck result;
   result.bytes = fileSize(path);
@@ -149,7 +152,17 @@ FileCheck checkDatabaseFile(const std::string& path) {
   }
   if (result.knownSchema && result.arganFile) {
     try {
-      result.audit = verifyTrail(c);
+      std::optional<AuditKey> beside;
+      if (!key && !isInMemoryDatabase(path)) {
+        beside = AuditKey::load(defaultAuditKeyPath(path));
+        if (beside) key = &*beside;
+      }
+      std::vector<AuditCheckpoint> checkpoints;
+      const std::string checkpointFile = defaultCheckpointPath(path);
+      if (key && !checkpointFile.empty()) {
+        checkpoints = currentCheckpoints(readCheckpoints(checkpointFile));
+      }
+      result.audit = verifyTrail(c, key, checkpoints.empty() ? nullptr : &checkpoints);
     } catch (const Error& e) {
       AuditVerification broken;
       broken.ok = false;
@@ -161,7 +174,13 @@ FileCheck checkDatabaseFile(const std::string& path) {
   return result;
 }
 
-AuditVerification verifyTrail(Connection& c) { return verifyAuditChain(c); }
+AuditVerification verifyTrail(Connection& c, const AuditKey* key,
+                              const std::vector<AuditCheckpoint>* checkpoints) {
+  AuditVerifyOptions options;
+  options.key = key;
+  options.checkpoints = checkpoints;
+  return verifyAudit(c, options);
+}
 
 BackupResult backupDatabase(Database& database, const std::string& destination,
                             bool overwrite) {
@@ -173,7 +192,7 @@ BackupResult backupDatabase(Database& database, const std::string& destination,
   removeWithSidecars(partial);
   try {
     database.backupTo(partial);
-    FileCheck check = checkDatabaseFile(partial);
+    FileCheck check = checkDatabaseFile(partial, database.auditKey());
     if (check.integrity != "ok") {
       throw internalError("the backup copy failed its integrity check: " + check.integrity);
     }
@@ -185,8 +204,23 @@ BackupResult backupDatabase(Database& database, const std::string& destination,
     removeIfExists(partial + "-wal");
     removeIfExists(partial + "-shm");
     fsyncPath(partial, /*directory=*/false);
-    renameOver(partial, destination);
     BackupResult result;
+    const std::string checkpoints = destination + ".audit-checkpoints";
+    removeIfExists(checkpoints);
+    if (const AuditKey* key = database.auditKey()) {
+      AuditHead head;
+      {
+        Connection c(partial, /*readOnly=*/true, /*create=*/false);
+        head = auditHead(c);
+      }
+      appendCheckpointLine(checkpoints,
+                           checkpointLine(*key, "checkpoint", head.entries, head.hash,
+                                          isoFromMicros(SystemClock().nowMicros())),
+                           /*sync=*/true);
+      result.checkpointFile = checkpoints;
+      result.auditEntries = head.entries;
+    }
+    renameOver(partial, destination);
     result.path = destination;
     result.bytes = fileSize(destination);
     result.schemaVersion = check.schemaVersion;
@@ -202,8 +236,14 @@ BackupResult backupDatabase(Database& database, const std::string& destination,
 }
 
 RestoreResult restoreDatabase(const std::string& backup, const std::string& target,
-                              const Clock& clock) {
-  FileCheck check = checkDatabaseFile(backup);
+                              const Clock& clock, const std::string& auditKeyFile,
+                              const std::string& checkpointFile) {
+  // The backup's trail must be sealed with the installation's key (the one it will be served
+  // with): a trail sealed with another key could not be extended without forking it. Without
+  // a key file for the target, the one beside the backup (if any) checks it.
+  const std::string keyPath = auditKeyFile.empty() ? defaultAuditKeyPath(target) : auditKeyFile;
+  const std::optional<AuditKey> key = keyPath.empty() ? std::nullopt : AuditKey::load(keyPath);
+  FileCheck check = checkDatabaseFile(backup, key ? &*key : nullptr);
   if (check.integrity != "ok") {
     throw failedPrecondition("the backup '" + backup + "' failed PRAGMA integrity_check (" +
                              check.integrity + "); nothing was changed");
@@ -212,6 +252,25 @@ RestoreResult restoreDatabase(const std::string& backup, const std::string& targ
     throw failedPrecondition("'" + backup +
                              "' is not an Argan database this build knows (schema version " +
                              std::to_string(check.schemaVersion) + "); nothing was changed");
+  }
+  if (key) {
+    ReadOnlySideFiles sideFiles(backup);
+    Connection c(backup, /*readOnly=*/true, /*create=*/false);
+    c.setAuditKey(&*key);
+    try {
+      checkAuditKeyMatches(c);
+    } catch (const Error&) {
+      throw failedPrecondition("the audit trail of '" + backup +
+                               "' is not sealed with the audit key '" + keyPath +
+                               "' (a backup of another installation?); give its key with "
+                               "--audit-key; nothing was changed");
+    }
+  } else if (check.audit && !check.audit->ok && check.audit->needsKey) {
+    throw failedPrecondition("the audit trail of '" + backup +
+                             "' is sealed with a key, and there is no key file '" + keyPath +
+                             "' to check it; give the installation's key with --audit-key; "
+                             "nothing was changed",
+                             {{"reason", "audit_key_missing"}});
   }
   if (!check.audit || !check.audit->ok) {
     std::string where = check.audit && check.audit->firstBreak
@@ -246,7 +305,7 @@ RestoreResult restoreDatabase(const std::string& backup, const std::string& targ
   result.target = target;
   try {
     copyDatabase(backup, restoring);
-    FileCheck copy = checkDatabaseFile(restoring);
+    FileCheck copy = checkDatabaseFile(restoring, key ? &*key : nullptr);
     if (copy.integrity != "ok" || !copy.knownSchema || !copy.ok) {
       throw internalError("the restored copy failed its integrity check: " + copy.integrity);
     }
@@ -276,6 +335,21 @@ RestoreResult restoreDatabase(const std::string& backup, const std::string& targ
   }
   result.schemaVersion = check.schemaVersion;
   result.bytes = fileSize(target);
+  // The checkpoints of the replaced trail no longer apply: say so, signed, in the file.
+  const std::string cpPath = checkpointFile.empty() ? defaultCheckpointPath(target) : checkpointFile;
+  if (key && !cpPath.empty()) {
+    AuditHead head;
+    {
+      ReadOnlySideFiles sideFiles(target);
+      Connection c(target, /*readOnly=*/true, /*create=*/false);
+      head = auditHead(c);
+    }
+    appendCheckpointLine(cpPath, checkpointLine(*key, "restore", head.entries, head.hash,
+                                                clock.nowIso()),
+                         /*sync=*/true);
+    result.auditEntries = head.entries;
+    result.checkpointWritten = true;
+  }
   return result;
 }
 

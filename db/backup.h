@@ -14,6 +14,12 @@
 // old database or the complete restored one; the old file is kept as
 // "<target>.before-restore-<UTC time>". Nothing new is left beside the backup file.
 //
+// Audit checkpoints (db/audit_seal.h): a backup gets "<destination>.audit-checkpoints", one
+// checkpoint of the copy's trail signed with the live database's key, so that the copy can be
+// verified on its own later (argan verify-audit --db BACKUP --key KEY). A restore appends a
+// "restore" line (the restored trail's count and head) to the target's checkpoint file: the
+// checkpoints of the replaced trail no longer apply.
+//
 // All functions throw argan::Error: FailedPrecondition (damaged or unknown backup, target in
 // use, destination exists), Unavailable (I/O). Call from one thread per file.
 #pragma once
@@ -21,9 +27,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "db/audit.h"
+#include "db/audit_seal.h"
 #include "db/database.h"
 
 namespace argan::db {
@@ -43,15 +51,22 @@ struct FileCheck {
 // database file, opened read-only; leaves no new file beside it (the -wal/-shm SQLite makes
 // for a WAL-mode file are removed). ok needs all of them to hold. Never throws for a damaged
 // file (ok = false says why); Unavailable if it cannot be opened.
-FileCheck checkDatabaseFile(const std::string& path);
+//
+// The trail is checked under `key` (null: the key file beside `path`, "<path>.audit-key", when
+// there is one; keyed entries fail without a key) and against the checkpoints of
+// "<path>.audit-checkpoints" when there is a key and that file exists (a backup's own
+// checkpoint: a copy cut short shows).
+FileCheck checkDatabaseFile(const std::string& path, const AuditKey* key = nullptr);
 
-// The check of a database's audit trail that backups and restores rely on. Today the hash
-// chain (verifyAuditChain); the one place to extend when the trail gains more (signed
-// checkpoints).
-AuditVerification verifyTrail(Connection& c);
+// The check of a database's audit trail that backups and restores rely on: the chain (keyed
+// entries under `key`), the protected tables against it, and `checkpoints` (null: none).
+AuditVerification verifyTrail(Connection& c, const AuditKey* key,
+                              const std::vector<AuditCheckpoint>* checkpoints = nullptr);
 
 struct BackupResult {
   std::string path;
+  std::string checkpointFile;  // "" when the database has no audit key
+  std::int64_t auditEntries = 0;
   std::uint64_t bytes = 0;
   int schemaVersion = 0;
   // The copy's audit trail: a backup is made even when it is broken (it is the data there is),
@@ -67,9 +82,13 @@ struct RestoreResult {
   std::string previous;  // where the replaced file was kept ("" when there was none)
   int schemaVersion = 0;
   std::uint64_t bytes = 0;
+  std::int64_t auditEntries = 0;
+  bool checkpointWritten = false;  // a "restore" checkpoint (needs the target's audit key)
 };
 
+// `auditKeyFile`/`checkpointFile`: the target's ("" for the defaults beside it).
 RestoreResult restoreDatabase(const std::string& backup, const std::string& target,
-                              const Clock& clock);
+                              const Clock& clock, const std::string& auditKeyFile = "",
+                              const std::string& checkpointFile = "");
 
 }  // namespace argan::db

@@ -9,6 +9,7 @@ constexpr const char* kScanColumns =
 
 void emitRows(Statement& st, const std::function<void(const CompoundScanRow&)>& fn) {
   const bool withHash = st.columnCount() > 8;
+  const bool withCreated = st.columnCount() > 9;
   while (st.step()) {
     CompoundScanRow row;
     row.id = st.getInt(0);
@@ -20,6 +21,7 @@ void emitRows(Statement& st, const std::function<void(const CompoundScanRow&)>& 
     row.patternFp = st.getBlobView(6);
     row.pickle = st.getBlobView(7);
     if (withHash) row.fullHash = st.getBlobView(8);
+    if (withCreated) row.createdAt = st.getBlobView(9);
     fn(row);
   }
 }
@@ -35,9 +37,11 @@ void scanCompounds(Connection& c, std::int64_t afterId,
 }
 
 void scanLiveCompounds(Connection& c, const std::vector<std::int64_t>& startUps,
-                       std::size_t limit, const std::function<void(const CompoundScanRow&)>& fn) {
+                       std::size_t limit, const std::function<void(const CompoundScanRow&)>& fn,
+                       const ReadScope* scope) {
   std::string sql = std::string("SELECT ") + kScanColumns +
-                    ", full_hash FROM compounds WHERE retired_at IS NULL";
+                    ", full_hash, created_at FROM compounds WHERE retired_at IS NULL";
+  if (scope) sql += " AND " + scope->sql("start_up_id", "visibility");
   if (!startUps.empty()) {
     sql += " AND start_up_id IN (";
     for (std::size_t i = 0; i < startUps.size(); ++i) sql += i ? ",?" : "?";

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "db/access.h"
 #include "db/sqlite.h"
 
 namespace argan::db {
@@ -27,6 +28,7 @@ struct CompoundScanRow {
   std::string_view patternFp;
   std::string_view pickle;
   std::string_view fullHash;   // scanLiveCompounds only
+  std::string_view createdAt;  // scanLiveCompounds only
 };
 
 // Every compound with id > afterId (retired ones included), in id order.
@@ -34,9 +36,11 @@ void scanCompounds(Connection& c, std::int64_t afterId,
                    const std::function<void(const CompoundScanRow&)>& fn);
 
 // The live (not retired) compounds of `startUps` (empty: every start-up), in id order, at
-// most `limit` rows.
+// most `limit` rows; with `scope`, only the rows it admits (the others are never read, so
+// neither the answer nor the time it takes depends on them).
 void scanLiveCompounds(Connection& c, const std::vector<std::int64_t>& startUps,
-                       std::size_t limit, const std::function<void(const CompoundScanRow&)>& fn);
+                       std::size_t limit, const std::function<void(const CompoundScanRow&)>& fn,
+                       const ReadScope* scope = nullptr);
 
 // The latest updated_at of any compound ("" for none): a watermark for scanChangedCompounds.
 std::string compoundsWatermark(Connection& c);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <set>
 
+#include "common/clock.h"
 #include "common/error.h"
 
 namespace argan::db {
@@ -111,6 +112,7 @@ std::unique_ptr<Connection> Database::openConnection(bool forWriting) {
   c->exec("PRAGMA busy_timeout=" + std::to_string(options_.busyTimeoutMs));
   c->exec("PRAGMA foreign_keys=ON");
   c->exec(std::string("PRAGMA synchronous=") + (options_.synchronousFull ? "FULL" : "NORMAL"));
+  c->setAuditKey(auditKey_.get());
   return c;
 }
 
@@ -203,7 +205,91 @@ std::unique_ptr<Database> Database::openFile(const DatabaseOptions& options,
                                                             : file;
     db->rememberFiles();
   }
+  db->prepareAuditKey();
   return db;
+}
+
+void Database::prepareAuditKey() {
+  checkpointFile_ = options_.auditCheckpointFile.empty() ? defaultCheckpointPath(options_.path)
+                                                         : options_.auditCheckpointFile;
+  const bool memory = isInMemoryDatabase(options_.path);
+  const std::string keyPath =
+      options_.auditKeyFile.empty() ? defaultAuditKeyPath(options_.path) : options_.auditKeyFile;
+  Connection& w = *writer_;
+  const bool hasTrail = w.queryInt("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").has_value();
+  if (memory && options_.auditKeyFile.empty()) {
+    auditKey_ = std::make_unique<const AuditKey>(AuditKey::generate());
+  } else if (auto loaded = AuditKey::load(keyPath)) {
+    auditKey_ = std::make_unique<const AuditKey>(*loaded);
+  } else if (options_.auditKeyMode == AuditKeyMode::CreateIfNew && !readOnly_) {
+    const bool keyed =
+        hasTrail && w.queryInt("SELECT 1 FROM audit_log WHERE scheme = 2 LIMIT 1").has_value();
+    if (keyed) {
+      throw failedPrecondition("the audit trail of '" + options_.path +
+                               "' is sealed with a key, and the key file '" + keyPath +
+                               "' is missing; give the key file's path (argan.audit_key_file, "
+                               "--audit-key) or restore it from where it is kept");
+    }
+    auditKey_ = std::make_unique<const AuditKey>(AuditKey::create(keyPath));
+  }
+  w.setAuditKey(auditKey_.get());
+  if (!auditKey_ || readOnly_ || !hasTrail || options_.auditKeyMode != AuditKeyMode::CreateIfNew) {
+    return;
+  }
+  checkAuditKeyMatches(w);
+  // Sealing writes: only a trail still ending with a legacy entry takes the write lock (another
+  // process may hold it, and opening a sealed database must not wait for it).
+  auto lastScheme = w.queryInt("SELECT scheme FROM audit_log ORDER BY id DESC LIMIT 1");
+  if (!lastScheme || *lastScheme != 1) return;
+  SystemClock clock;
+  std::lock_guard<std::timed_mutex> lock(writeMutex_);
+  w.takeAuditAppended();
+  {
+    Transaction tx(w);
+    sealLegacyChain(w, clock);
+    tx.commit();
+  }
+  afterCommit(w);
+}
+
+void Database::afterCommit(Connection& w) {
+  lastFailure_.clear();
+  if (!filePath_.empty() && mainFile_.present) {
+    try {
+      checkFilesInPlace();
+    } catch (const Error&) {
+      // The commit is in the database file when the rescue worked; otherwise it may be lost.
+      if (replaced_.find("every acknowledged write was saved") == std::string::npos) throw;
+    }
+  }
+  if (!w.takeAuditAppended() || checkpointFile_.empty() || !auditKey_) return;
+  std::string error;
+  try {
+    AuditHead head = auditHead(w);
+    SystemClock clock;
+    appendCheckpointLine(checkpointFile_, checkpointLine(*auditKey_, "checkpoint", head.entries,
+                                                         head.hash, clock.nowIso()));
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  std::lock_guard<std::mutex> lock(checkpointErrorMutex_);
+  checkpointError_ = error;
+}
+
+std::string Database::lastCheckpointError() {
+  std::lock_guard<std::mutex> lock(checkpointErrorMutex_);
+  return checkpointError_;
+}
+
+AuditVerification Database::verifyAudit() {
+  std::vector<AuditCheckpoint> checkpoints;
+  if (!checkpointFile_.empty()) checkpoints = currentCheckpoints(readCheckpoints(checkpointFile_));
+  return snapshot([&](Connection& c) {
+    AuditVerifyOptions options;
+    options.key = auditKey_.get();
+    options.checkpoints = &checkpoints;
+    return db::verifyAudit(c, options);
+  });
 }
 
 void Database::migrate() {
@@ -311,17 +397,6 @@ void Database::checkFilesInPlace() {
   replaced_ = what + " while the server was running: writes are refused, because they could "
               "not survive a restart" + saved + ". Restart the server (argan serve)";
   throw unavailable(replaced_, {{"retry_after_s", std::int64_t{60}}, {"cause", "replaced"}});
-}
-
-void Database::afterCommit() {
-  lastFailure_.clear();
-  if (filePath_.empty() || !mainFile_.present) return;
-  try {
-    checkFilesInPlace();
-  } catch (const Error&) {
-    // The commit is in the database file when the rescue worked; otherwise it may be lost.
-    if (replaced_.find("every acknowledged write was saved") == std::string::npos) throw;
-  }
 }
 
 void Database::noteWriteFailure(const std::exception& e) {

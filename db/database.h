@@ -24,9 +24,22 @@
 #include <string>
 #include <vector>
 
+#include "db/audit.h"
+#include "db/audit_seal.h"
 #include "db/sqlite.h"
 
 namespace argan::db {
+
+// How a database gets the key that seals its audit trail (db/audit_seal.h).
+enum class AuditKeyMode {
+  // Load the key file; create it (0600) when it is missing and the trail has no keyed entry
+  // yet. A trail already keyed with the key file missing is refused (FailedPrecondition):
+  // a new key would fork it. The default for everything that writes.
+  CreateIfNew,
+  // Load the key file if there is one; never create it, never seal (read-only tools: backups,
+  // verification of copies). Writes that append audit entries then fail.
+  Optional,
+};
 
 struct DatabaseOptions {
   std::string path;                 // file path, or ":memory:"-like URI for tests
@@ -35,6 +48,12 @@ struct DatabaseOptions {
   bool checkIntegrityOnOpen = true; // PRAGMA quick_check
   unsigned maxReaders = 8;          // pooled read connections
   bool applyMigrations = true;      // false: open as is (backups of a live file)
+  // The audit key file ("": "<path>.audit-key"; in-memory databases get a key of their own
+  // that lives as long as the Database) and the checkpoint file ("": "<path>.audit-checkpoints";
+  // none for in-memory databases).
+  std::string auditKeyFile;
+  std::string auditCheckpointFile;
+  AuditKeyMode auditKeyMode = AuditKeyMode::CreateIfNew;
   // A missing file is created (and migrated). False: NotFound.
   bool createIfMissing = true;
   // An existing file with no tables (e.g. `: > argan.db`, a truncated copy) is refused unless
@@ -111,7 +130,10 @@ class Database {
   }
 
   // Runs `fn(Connection&)` inside one write transaction; commits when fn returns, rolls back
-  // and rethrows when it throws.
+  // and rethrows when it throws. When the transaction appended audit entries, a signed
+  // checkpoint of the trail's head is appended to the checkpoint file after the commit (a
+  // failure to write it is kept in lastCheckpointError(), never reported as a failed write:
+  // the write did happen).
   //
   // A database that could only be opened read-only (file permissions, a read-only mount)
   // refuses writes with Unavailable; each write retries opening it for writing (at most once
@@ -163,6 +185,16 @@ class Database {
   int schemaVersion();
   const DatabaseOptions& options() const { return options_; }
 
+  // The audit key (null when none could be loaded: AuditKeyMode::Optional without a file).
+  const AuditKey* auditKey() const { return auditKey_.get(); }
+  // The checkpoint file in use ("" for none).
+  const std::string& checkpointFile() const { return checkpointFile_; }
+  // Verifies the audit trail: the chain under the key, the checkpoint file's checkpoints
+  // (those since the last restore) and the protected tables against the trail.
+  AuditVerification verifyAudit();
+  // The last failure to append a checkpoint ("" when the last one was written).
+  std::string lastCheckpointError();
+
   // Copies the live database to `destination` with SQLite's online backup API, in one step
   // over one read snapshot: readers and writers continue meanwhile (WAL), and writes made
   // during the copy do not restart it. Throws Unavailable on I/O failure.
@@ -180,10 +212,13 @@ class Database {
   Connection& writableConnection();
   // Switches a fresh writable connection to WAL. Throws Unavailable.
   static void enableWal(Connection& w);
+  // Loads (or creates) the audit key and seals a legacy trail (open()).
+  void prepareAuditKey();
 
   template <typename Fn>
   auto runWrite(Fn&& fn) {
     Connection& w = writableConnection();
+    w.takeAuditAppended();
     if constexpr (std::is_void_v<decltype(fn(w))>) {
       try {
         Transaction tx(w);
@@ -193,13 +228,13 @@ class Database {
         noteWriteFailure(e);
         throw;
       }
-      afterCommit();
+      afterCommit(w);
     } else {
       try {
         Transaction tx(w);
         auto result = fn(w);
         tx.commit();
-        afterCommit();
+        afterCommit(w);
         return result;
       } catch (const std::exception& e) {
         noteWriteFailure(e);
@@ -219,7 +254,9 @@ class Database {
   // Throws Unavailable ("replaced") when the database or its -wal is not the one opened;
   // rescues a deleted -wal's content into the database file the first time (writeMutex_ held).
   void checkFilesInPlace();
-  void afterCommit();
+  // After a commit: checks the files are still in place, then appends a signed checkpoint
+  // when the committed transaction appended audit entries (writeMutex_ held).
+  void afterCommit(Connection& w);
   void noteWriteFailure(const std::exception& e);
 
   // Lowers the writer's busy timeout for one tryWrite (writeMutex_ held).
@@ -252,6 +289,10 @@ class Database {
   std::condition_variable poolAvailable_;
   std::vector<std::unique_ptr<Connection>> idleReaders_;
   unsigned openReaders_ = 0;
+  std::unique_ptr<const AuditKey> auditKey_;
+  std::string checkpointFile_;
+  std::mutex checkpointErrorMutex_;
+  std::string checkpointError_;
 };
 
 }  // namespace argan::db

@@ -16,11 +16,26 @@
 namespace argan::db {
 namespace {
 
-constexpr const char* kColumns =
-    "dr.id, dr.sha256, d.size, dr.filename, dr.content_type, dr.kind, dr.title, dr.owner_type,"
-    " dr.owner_id, dr.start_up_id, dr.visibility, dr.product_id, dr.stage_key, dr.batch_id,"
-    " dr.batch_compound_id, dr.batch_form_number, dr.batch_number, dr.created_at, dr.created_by, "
-    "dr.retired_at, dr.retired_reason, dr.substance_id, dr.lot_id";
+// The visibility that governs an attachment: the narrower of its own and its owner's.
+constexpr const char* kEffectiveVisibility =
+    "(CASE WHEN dr.document_visibility = 'start-up' OR dr.visibility = 'start-up' THEN 'start-up'"
+    " WHEN dr.document_visibility = 'cluster' OR dr.visibility = 'cluster' THEN 'cluster'"
+    " ELSE 'public' END)";
+
+std::string columns() {
+  return std::string(
+             "dr.id, dr.sha256, d.size, dr.filename, dr.content_type, dr.kind, dr.title,"
+             " dr.owner_type, dr.owner_id, dr.start_up_id, ") +
+         kEffectiveVisibility +
+         ", dr.product_id, dr.stage_key, dr.batch_id, dr.batch_compound_id, dr.batch_form_number,"
+         " dr.batch_number, dr.created_at, dr.created_by, dr.retired_at, dr.retired_reason,"
+         " dr.document_visibility, dr.visibility, dr.substance_id, dr.lot_id";
+}
+
+// What `viewer` may read, on the effective visibility (db::visibleSqlColumns: the one rule).
+std::string visibleDocumentSql(const Principal& viewer) {
+  return visibleSqlColumns(viewer, "dr.start_up_id", kEffectiveVisibility);
+}
 
 Document readDocument(Statement& st) {
   Document doc;
@@ -49,6 +64,8 @@ Document readDocument(Statement& st) {
   doc.createdBy = st.getOptionalInt(i++);
   doc.retiredAt = st.getOptionalText(i++);
   doc.retiredReason = st.getOptionalText(i++);
+  doc.documentVisibility = st.getText(i++);
+  doc.ownerVisibility = st.getText(i++);
   auto substanceId = st.getOptionalInt(i++);
   if (substanceId && batchNumber) doc.batchCode = substanceBatchCode(*substanceId, *batchNumber);
   doc.lotId = st.getOptionalInt(i++);
@@ -220,19 +237,20 @@ Document attachDocument(Connection& c, const Clock& clock, const Principal& acto
   }
   std::string sha = sha256Hex(document.bytes);
   std::string now = clock.nowIso();
-  Statement store(c,
-                  "INSERT OR IGNORE INTO documents(sha256, size, content, created_at)"
-                  " VALUES (?,?,?,?)");
-  store.bind(1, sha)
+  // The attachments' foreign key names `documents`; the bytes themselves go to the owning
+  // start-up's store below (a placeholder row costs the same whether or not the hash is known).
+  Statement placeholder(c,
+                        "INSERT OR IGNORE INTO documents(sha256, size, content, created_at)"
+                        " VALUES (?,?,X'',?)");
+  placeholder.bind(1, sha)
       .bind(2, static_cast<std::int64_t>(document.bytes.size()))
-      .bindBlob(3, document.bytes)
-      .bind(4, now)
+      .bind(3, now)
       .run();
-  bool storedBefore = c.changes() == 0;
+  const std::int64_t id = allocateRecordId(c, clock, "document_attachments");
   Statement attach(c,
                    "INSERT INTO document_attachments(sha256, owner_type, owner_id, filename,"
-                   " content_type, kind, title, created_at, created_by)"
-                   " VALUES (?,?,?,?,?,?,?,?,?)");
+                   " content_type, kind, title, created_at, created_by, id)"
+                   " VALUES (?,?,?,?,?,?,?,?,?,?)");
   attach.bind(1, sha)
       .bind(2, documentOwnerTypeName(owner.type))
       .bind(3, owner.id)
@@ -245,10 +263,29 @@ Document attachDocument(Connection& c, const Clock& clock, const Principal& acto
   } else {
     attach.bind(8, now).bindNull(9);
   }
+  attach.bind(10, id);
   attach.run();
-  std::int64_t id = c.lastInsertId();
   auto doc = findDocument(c, Principal::system("document store"), id);
   if (!doc) throw internalError("the owner " + ownerKey(owner) + " of a new document is missing");
+  // De-duplication within the owning start-up only (docs/threat-model.md): whether another
+  // start-up holds the same bytes changes nothing in this answer or in the work done.
+  bool storedBefore = false;
+  {
+    Statement before(c,
+                     "SELECT 1 FROM document_records dr WHERE dr.sha256 = ? AND dr.start_up_id = ?"
+                     " AND dr.id <> ? LIMIT 1");
+    before.bind(1, sha).bind(2, doc->startUpId).bind(3, id);
+    storedBefore = before.step();
+  }
+  Statement store(c,
+                  "INSERT OR IGNORE INTO document_contents(start_up_id, sha256, size, content,"
+                  " created_at) VALUES (?,?,?,?,?)");
+  store.bind(1, doc->startUpId)
+      .bind(2, sha)
+      .bind(3, static_cast<std::int64_t>(document.bytes.size()))
+      .bindBlob(4, document.bytes)
+      .bind(5, now)
+      .run();
   appendAudit(c, clock, actor,
               {"create", "document", documentCode(id), std::nullopt,
                snapshotRow(c, "document_attachments", id), std::nullopt});
@@ -257,10 +294,10 @@ Document attachDocument(Connection& c, const Clock& clock, const Principal& acto
 }
 
 std::optional<Document> findDocument(Connection& c, const Principal& viewer, std::int64_t id) {
-  Statement st(c, std::string("SELECT ") + kColumns +
+  Statement st(c, "SELECT " + columns() +
                       " FROM document_records dr JOIN documents d ON d.sha256 = dr.sha256"
                       " WHERE dr.id = ? AND " +
-                      visibleSql(viewer, "dr"));
+                      visibleDocumentSql(viewer));
   st.bind(1, id);
   if (!st.step()) return std::nullopt;
   return readDocument(st);
@@ -268,10 +305,10 @@ std::optional<Document> findDocument(Connection& c, const Principal& viewer, std
 
 std::vector<Document> listDocuments(Connection& c, const Principal& viewer,
                                     const DocumentOwner& owner, bool includeRetired) {
-  Statement st(c, std::string("SELECT ") + kColumns +
+  Statement st(c, "SELECT " + columns() +
                       " FROM document_records dr JOIN documents d ON d.sha256 = dr.sha256"
                       " WHERE dr.owner_type = ? AND dr.owner_id = ? AND " +
-                      visibleSql(viewer, "dr") +
+                      visibleDocumentSql(viewer) +
                       (includeRetired ? "" : " AND dr.retired_at IS NULL") + " ORDER BY dr.id");
   st.bind(1, documentOwnerTypeName(owner.type)).bind(2, owner.id);
   std::vector<Document> out;
@@ -279,11 +316,33 @@ std::vector<Document> listDocuments(Connection& c, const Principal& viewer,
   return out;
 }
 
-std::string documentContent(Connection& c, const std::string& sha256) {
-  Statement st(c, "SELECT content FROM documents WHERE sha256 = ?");
-  st.bind(1, sha256);
-  if (!st.step()) throw internalError("stored document " + sha256 + " is missing");
+std::string documentContent(Connection& c, const Document& document) {
+  {
+    Statement st(c, "SELECT content FROM document_contents WHERE start_up_id = ? AND sha256 = ?");
+    st.bind(1, document.startUpId).bind(2, document.sha256);
+    if (st.step()) return st.getBlob(0);
+  }
+  // Attachments made before migration 0081 keep their bytes in `documents`.
+  Statement st(c, "SELECT content FROM documents WHERE sha256 = ? AND length(content) > 0");
+  st.bind(1, document.sha256);
+  if (!st.step()) throw internalError("stored document " + document.code() + " is missing");
   return st.getBlob(0);
+}
+
+Document changeDocumentVisibility(Connection& c, const Clock& clock, const Principal& actor,
+                                  std::int64_t id, Visibility to,
+                                  const std::optional<std::string>& reason) {
+  auto doc = findDocument(c, actor, id);
+  if (!doc) throw notFound("no document " + documentCode(id));
+  VisibilityChange change;
+  change.record = RecordRef{"document_attachments", "document", documentCode(id), id,
+                            doc->startUpId};
+  change.record.hasUpdatedAt = false;
+  change.record.visibilityColumn = "document_visibility";
+  change.to = to;
+  change.reason = reason;
+  changeVisibility(c, clock, actor, change);
+  return *findDocument(c, actor, id);
 }
 
 Document retireDocument(Connection& c, const Clock& clock, const Principal& actor, std::int64_t id,

@@ -2,15 +2,18 @@
 // kept once by their SHA-256 and attached to a product, a product stage, a batch or a waste
 // lot (photos, weighing tickets, analyses).
 //
-// Storage: `documents` holds each distinct content once (sha256, size, bytes); an
-// attachment (`document_attachments`, code DOC-000001) names the owner, file name, content
-// type, kind and title. Attaching the same bytes twice stores them once and creates two
-// attachments. Contents and attachments are never deleted; an attachment is retired with a
-// reason (the bytes stay for the audit trail).
+// Storage: `document_contents` holds each distinct content once *per start-up* (start-up,
+// sha256, size, bytes); an attachment (`document_attachments`, code DOC-…) names the owner,
+// file name, content type, kind and title. A start-up attaching the same bytes twice stores
+// them once; whether another start-up holds them never shows (no "stored before", no shorter
+// write: docs/threat-model.md). Contents and attachments are never deleted; an attachment is
+// retired with a reason (the bytes stay for the audit trail).
 //
-// Visibility: an attachment's is its owner's — a product's, a batch's (the stricter of batch
-// and parent), a lot's, and for stage evidence the product's capped at 'cluster' (the pipeline is
-// never public). Reads filter with visibleSql over the `document_records` view.
+// Visibility: an attachment has its own (`document_visibility`, 'start-up' when attached:
+// the owning team only, whatever the owner's level) and its owner's — a product's, a batch's
+// (the stricter of batch and parent), a lot's, and for stage evidence the product's capped at
+// 'cluster' (the pipeline is never public). The narrower of the two applies; reads filter
+// with db::visibleSqlColumns over the `document_records` view on that effective visibility.
 //
 // Writers run in the caller's transaction and append an audit entry (record type
 // "document", id "DOC-000001"); the caller has checked that the actor may write the owner.
@@ -60,7 +63,9 @@ struct Document {
   std::string ownerType;
   std::int64_t ownerId = 0;
   std::int64_t startUpId = 0;
-  std::string visibility;  // effective, from the owner
+  std::string visibility;          // effective: the narrower of the two below
+  std::string documentVisibility;  // the attachment's own
+  std::string ownerVisibility;     // its owner's (product, stage, batch)
   std::optional<std::int64_t> productId;
   std::optional<std::string> stageKey;
   std::optional<std::int64_t> batchId;
@@ -70,7 +75,7 @@ struct Document {
   std::optional<std::int64_t> createdBy;
   std::optional<std::string> retiredAt;
   std::optional<std::string> retiredReason;
-  bool storedBefore = false;  // the same bytes were already in the store (set by attach)
+  bool storedBefore = false;  // the owning start-up already had these bytes (set by attach)
 
   std::string code() const;  // "DOC-000001"
 };
@@ -88,8 +93,15 @@ std::optional<Document> findDocument(Connection& c, const Principal& viewer, std
 std::vector<Document> listDocuments(Connection& c, const Principal& viewer,
                                     const DocumentOwner& owner, bool includeRetired = false);
 
-// The stored bytes of a content hash (Internal if missing: the schema forbids that).
-std::string documentContent(Connection& c, const std::string& sha256);
+// The stored bytes of an attachment (Internal if missing: the schema forbids that).
+std::string documentContent(Connection& c, const Document& document);
+
+// Sets the attachment's own visibility through db::changeVisibility (lifecycle.h): NotFound
+// if `actor` cannot see it, PermissionDenied beyond the publishing rule, FailedPrecondition
+// when raising a retired one. Audited "publish". The owner's visibility still caps it.
+Document changeDocumentVisibility(Connection& c, const Clock& clock, const Principal& actor,
+                                  std::int64_t id, Visibility to,
+                                  const std::optional<std::string>& reason);
 
 // Retires an attachment through db::retireRecord (lifecycle.h): NotFound if `actor` cannot
 // see it, PermissionDenied unless `actor` may write for its start-up, FailedPrecondition if

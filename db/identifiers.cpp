@@ -1,9 +1,18 @@
 #include "db/identifiers.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
+#include "db/sqlite.h"
+
 namespace argan::db {
+
+std::int64_t allocateRecordId(Connection& c, const Clock& clock, const std::string& table) {
+  const std::int64_t byTime = clock.nowMicros() / 1000 - kRecordIdEpochMs;
+  const std::int64_t largest = c.queryInt("SELECT MAX(id) FROM " + table).value_or(0);
+  return std::max(byTime, largest + 1);
+}
 
 std::string compoundCode(std::int64_t id) {
   char buf[32];

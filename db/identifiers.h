@@ -8,7 +8,27 @@
 #include <optional>
 #include <string>
 
+#include "common/clock.h"
+
 namespace argan::db {
+
+class Connection;
+
+// The id of a new record that other start-ups may come to see (compounds, products, routes,
+// documents, inquiries: their codes CMP-…, PRD-…, DOC-…, INQ-… and route numbers show it).
+// A shared counter would let anyone who sees two records count, from the gap between their
+// numbers, what other start-ups created privately in between (docs/threat-model.md,
+// "Record numbers"). The id is therefore the creation time in milliseconds since
+// 2025-01-01T00:00:00Z — what a record's created_at already says — or, when that is not
+// above the largest id in `table` (records created within the same millisecond, a clock
+// set back, or rows numbered 1, 2, 3… before this rule), one more than that largest id.
+// Ids stay unique and increasing, so "newest first" and the search index's incremental
+// sync keep working; records numbered before the rule keep their codes. Call inside the
+// write transaction that inserts the row; `table` is one of Argan's own table names.
+std::int64_t allocateRecordId(Connection& c, const Clock& clock, const std::string& table);
+
+// 2025-01-01T00:00:00Z in milliseconds since the Unix epoch.
+constexpr std::int64_t kRecordIdEpochMs = 1735689600000LL;
 
 std::string compoundCode(std::int64_t compoundId);
 std::string formCode(std::int64_t compoundId, std::int64_t formNumber);

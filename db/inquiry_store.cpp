@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "db/audit.h"
 #include "db/product_store.h"
+#include "db/identifiers.h"
 #include "db/record_codes.h"
 #include "db/row_snapshot.h"
 
@@ -53,8 +54,10 @@ void checkBody(const std::string& body) {
   }
 }
 
-void insertMessage(Connection& c, const std::string& now, const Principal& actor,
-                   std::int64_t inquiryId, const std::string& side, const std::string& body) {
+// Inserts a message; returns its row id.
+std::int64_t insertMessage(Connection& c, const std::string& now, const Principal& actor,
+                           std::int64_t inquiryId, const std::string& side,
+                           const std::string& body) {
   Statement st(c,
                "INSERT INTO inquiry_messages(inquiry_id, author_id, author_label, side, body,"
                " created_at) VALUES (?,?,?,?,?,?)");
@@ -69,6 +72,17 @@ void insertMessage(Connection& c, const std::string& now, const Principal& actor
       .bind(5, body)
       .bind(6, now)
       .run();
+  return c.lastInsertId();
+}
+
+// The audit snapshot of an inquiry with the message just written: the trail keeps what was
+// said, not only that something was (messages are append-only rows, their text audited once).
+std::optional<std::string> snapshotWithMessage(Connection& c, std::int64_t inquiryId,
+                                               std::int64_t messageId) {
+  auto inquiry = snapshotRow(c, "inquiries", inquiryId);
+  auto message = snapshotRow(c, "inquiry_messages", messageId);
+  if (!inquiry || !message) return inquiry;
+  return "{\"inquiry\":" + *inquiry + ",\"message\":" + *message + "}";
 }
 
 void recordRead(Connection& c, const std::string& now, const Principal& viewer,
@@ -126,14 +140,20 @@ Inquiry createInquiry(Connection& c, const Clock& clock, const Principal& actor,
   std::string now = clock.nowIso();
   Statement st(c,
                "INSERT INTO inquiries(product_id, partner_id, subject, status, created_at,"
-               " updated_at) VALUES (?,?,?,'open',?,?)");
-  st.bind(1, productId).bind(2, actor.userId).bind(3, cleanSubject).bind(4, now).bind(5, now).run();
-  std::int64_t id = c.lastInsertId();
-  insertMessage(c, now, actor, id, "partner", message);
+               " updated_at, id) VALUES (?,?,?,'open',?,?,?)");
+  const std::int64_t id = allocateRecordId(c, clock, "inquiries");
+  st.bind(1, productId)
+      .bind(2, actor.userId)
+      .bind(3, cleanSubject)
+      .bind(4, now)
+      .bind(5, now)
+      .bind(6, id)
+      .run();
+  const std::int64_t messageId = insertMessage(c, now, actor, id, "partner", message);
   recordRead(c, now, actor, id);
   appendAudit(c, clock, actor,
-              {"create", "inquiry", inquiryCode(id), std::nullopt, snapshotRow(c, "inquiries", id),
-               std::nullopt});
+              {"create", "inquiry", inquiryCode(id), std::nullopt,
+               snapshotWithMessage(c, id, messageId), std::nullopt});
   return require(c, actor, id);
 }
 
@@ -204,13 +224,13 @@ Inquiry addInquiryMessage(Connection& c, const Clock& clock, const Principal& ac
   }
   auto before = snapshotRow(c, "inquiries", id);
   std::string now = clock.nowIso();
-  insertMessage(c, now, actor, id, side, body);
+  const std::int64_t messageId = insertMessage(c, now, actor, id, side, body);
   recordRead(c, now, actor, id);
   std::string status = side == "partner" ? "open" : "answered";
   Statement st(c, "UPDATE inquiries SET status = ?, updated_at = ? WHERE id = ?");
   st.bind(1, status).bind(2, now).bind(3, id).run();
   appendAudit(c, clock, actor,
-              {"message", "inquiry", inquiryCode(id), before, snapshotRow(c, "inquiries", id),
+              {"message", "inquiry", inquiryCode(id), before, snapshotWithMessage(c, id, messageId),
                std::nullopt});
   return require(c, actor, id);
 }

@@ -40,11 +40,12 @@ VisibilityResult changeVisibility(Connection& c, const Clock& clock, const Princ
                                   const VisibilityChange& change) {
   const RecordRef& r = change.record;
   checkTableName(r.table);
+  checkTableName(r.visibilityColumn);
   checkReason(change.reason, false);
   std::string current;
   bool retired = false;
   {
-    Statement st(c, "SELECT visibility, " +
+    Statement st(c, "SELECT " + r.visibilityColumn + ", " +
                         std::string(r.hasRetiredAt ? "retired_at IS NOT NULL" : "0") + " FROM " +
                         r.table + " WHERE id = ?");
     st.bind(1, r.id);
@@ -85,7 +86,7 @@ VisibilityResult changeVisibility(Connection& c, const Clock& clock, const Princ
                               {"reason", "parent_visibility"}});
   }
   auto before = snapshotRow(c, r.table, r.id);
-  Statement update(c, "UPDATE " + r.table + " SET visibility = ?" +
+  Statement update(c, "UPDATE " + r.table + " SET " + r.visibilityColumn + " = ?" +
                           (r.hasUpdatedAt ? ", updated_at = ?" : "") + " WHERE id = ?");
   int i = 1;
   update.bind(i++, visibilityName(result.to));

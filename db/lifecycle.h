@@ -28,6 +28,7 @@ struct RecordRef {
   std::int64_t ownerStartUpId = 0;
   bool hasUpdatedAt = true;  // the table has an updated_at column to stamp
   bool hasRetiredAt = true;  // the table has retired_at (retired records are not published)
+  std::string visibilityColumn = "visibility";  // the column changeVisibility sets
 };
 
 struct VisibilityChange {

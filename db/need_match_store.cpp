@@ -57,7 +57,7 @@ std::vector<Visibility> compoundVisibilities(Connection& c, const std::vector<st
   return out;
 }
 
-std::int64_t auditHead(Connection& c) {
+std::int64_t newestAuditEntryId(Connection& c) {
   return c.queryInt("SELECT COALESCE(MAX(id), 0) FROM audit_log").value_or(0);
 }
 

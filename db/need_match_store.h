@@ -33,7 +33,7 @@ std::vector<ProductMatchCandidate> productMatchCandidates(Connection& c, const P
 std::vector<Visibility> compoundVisibilities(Connection& c, const std::vector<std::int64_t>& ids);
 
 // The id of the newest audit entry (0 for an empty trail).
-std::int64_t auditHead(Connection& c);
+std::int64_t newestAuditEntryId(Connection& c);
 
 // Every start-up's id, ascending.
 std::vector<std::int64_t> allStartUpIds(Connection& c);

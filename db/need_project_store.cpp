@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "db/audit.h"
+#include "db/identifiers.h"
 #include "db/need_response_store.h"
 #include "db/row_snapshot.h"
 
@@ -126,8 +127,10 @@ NeedProject createProject(Connection& c, const Clock& clock, const Principal& ac
   std::string now = clock.nowIso();
   Statement st(c,
                "INSERT INTO need_projects(need_id, start_up_id, title, summary, stage, trl,"
-               " disclosure, show_start_up, status, created_at, created_by, updated_at)"
-               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+               " disclosure, show_start_up, status, created_at, created_by, updated_at, id)"
+               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  // Numbered by creation time, not 1, 2, 3 (db/identifiers.h, allocateRecordId).
+  const std::int64_t id = allocateRecordId(c, clock, "need_projects");
   st.bind(1, needId)
       .bind(2, startUpId)
       .bind(3, trimmed(*in.title))
@@ -139,8 +142,7 @@ NeedProject createProject(Connection& c, const Clock& clock, const Principal& ac
       .bind(9, in.status.value_or("active"))
       .bind(10, now);
   if (actor.userId) st.bind(11, actor.userId); else st.bindNull(11);
-  st.bind(12, now).run();
-  std::int64_t id = c.lastInsertId();
+  st.bind(12, now).bind(13, id).run();
   auditProject(c, clock, actor, "create", id, std::nullopt, snapshotRow(c, "need_projects", id));
   return requireProject(c, actor, id);
 }
@@ -250,11 +252,12 @@ ProjectLink linkProjectRecord(Connection& c, const Clock& clock, const Principal
   std::string now = clock.nowIso();
   Statement st(c,
                "INSERT INTO need_project_links(project_id, record_type, record_id, linked_at,"
-               " linked_by) VALUES (?,?,?,?,?)");
+               " linked_by, id) VALUES (?,?,?,?,?,?)");
+  const std::int64_t linkId = allocateRecordId(c, clock, "need_project_links");
   st.bind(1, projectId).bind(2, kind).bind(3, recordId).bind(4, now);
   if (actor.userId) st.bind(5, actor.userId); else st.bindNull(5);
+  st.bind(6, linkId);
   st.run();
-  std::int64_t linkId = c.lastInsertId();
   Statement touch(c, "UPDATE need_projects SET updated_at = ? WHERE id = ?");
   touch.bind(1, now).bind(2, projectId).run();
   auditProject(c, clock, actor, "link", projectId, std::nullopt,

@@ -279,11 +279,12 @@ NeedResponse createResponse(Connection& c, const Clock& clock, const Principal& 
   std::string now = clock.nowIso();
   Statement st(c,
                "INSERT INTO need_responses(need_id, start_up_id, summary, status, created_at,"
-               " created_by, updated_at) VALUES (?,?,?,'submitted',?,?,?)");
+               " created_by, updated_at, id) VALUES (?,?,?,'submitted',?,?,?,?)");
+  // Numbered by creation time, not 1, 2, 3 (db/identifiers.h, allocateRecordId).
+  const std::int64_t id = allocateRecordId(c, clock, "need_responses");
   st.bind(1, needId).bind(2, startUpId).bind(3, summary).bind(4, now);
   if (actor.userId) st.bind(5, actor.userId); else st.bindNull(5);
-  st.bind(6, now).run();
-  std::int64_t id = c.lastInsertId();
+  st.bind(6, now).bind(7, id).run();
   auditResponse(c, clock, actor, "create", id, std::nullopt, snapshotRow(c, "need_responses", id));
   return requireResponse(c, actor, id);
 }
@@ -471,11 +472,12 @@ ResponseShare addShare(Connection& c, const Clock& clock, const Principal& actor
   std::string now = clock.nowIso();
   Statement st(c,
                "INSERT INTO need_response_shares(response_id, record_type, record_id, note,"
-               " granted_at, granted_by) VALUES (?,?,?,?,?,?)");
+               " granted_at, granted_by, id) VALUES (?,?,?,?,?,?,?)");
+  const std::int64_t shareId = allocateRecordId(c, clock, "need_response_shares");
   st.bind(1, responseId).bind(2, kind).bind(3, recordId).bind(4, trimmed(note)).bind(5, now);
   if (actor.userId) st.bind(6, actor.userId); else st.bindNull(6);
+  st.bind(7, shareId);
   st.run();
-  std::int64_t shareId = c.lastInsertId();
   Statement touch(c, "UPDATE need_responses SET updated_at = ? WHERE id = ?");
   touch.bind(1, now).bind(2, responseId).run();
   auditResponse(c, clock, actor, "share", responseId, std::nullopt,

@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "db/audit.h"
+#include "db/identifiers.h"
 #include "db/record_codes.h"
 #include "db/row_snapshot.h"
 
@@ -500,7 +501,11 @@ Need createNeed(Connection& c, const Clock& clock, const Principal& actor, const
   Statement st(c,
                "INSERT INTO needs(partner_id, company, company_disclosed, title, statement,"
                " sector, function, properties, regulatory, deadline, visibility, status,"
-               " created_at, created_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,'open',?,?,?)");
+               " created_at, created_by, updated_at, id)"
+               " VALUES (?,?,?,?,?,?,?,?,?,?,?,'open',?,?,?,?)");
+  // Numbered by creation time: a need's code tells nothing of how many needs (named ones
+  // included) the cluster has (db/identifiers.h, allocateRecordId).
+  const std::int64_t id = allocateRecordId(c, clock, "needs");
   st.bind(1, partnerId)
       .bind(2, trimmed(in.company.value_or("")))
       .bind(3, in.companyDisclosed.value_or(false) ? 1 : 0)
@@ -513,8 +518,7 @@ Need createNeed(Connection& c, const Clock& clock, const Principal& actor, const
   if (in.deadline && *in.deadline) st.bind(10, **in.deadline); else st.bindNull(10);
   st.bind(11, visibility).bind(12, now);
   if (actor.userId) st.bind(13, actor.userId); else st.bindNull(13);
-  st.bind(14, now).run();
-  std::int64_t id = c.lastInsertId();
+  st.bind(14, now).bind(15, id).run();
   writeAudience(c, id, audience);
   if (in.structure && *in.structure) writeStructures(c, id, &**in.structure);
   audit(c, clock, actor, "create", id, std::nullopt);

@@ -598,8 +598,9 @@ Product createProduct(Connection& c, const Clock& clock, const Principal& actor,
                "INSERT INTO products(start_up_id, name, description, composition, compound_id,"
                " target_sectors, intended_uses, catalogue_name, catalogue_summary, trl,"
                " market_unit, price_min, price_max, price_currency, capacity, capacity_unit,"
-               " created_at, created_by, updated_at, substance_id)"
-               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+               " created_at, created_by, updated_at, substance_id, id)"
+               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  const std::int64_t id = allocateRecordId(c, clock, "products");
   st.bind(1, startUpId)
       .bind(2, name)
       .bind(3, input.description.value_or(""))
@@ -622,8 +623,8 @@ Product createProduct(Connection& c, const Clock& clock, const Principal& actor,
       .bind(18, userOf(actor))
       .bind(19, now)
       .bind(20, input.substanceId)
+      .bind(21, id)
       .run();
-  std::int64_t id = c.lastInsertId();
   if (input.formulation) replaceComponents(c, id, *input.formulation);
   if (input.routeIds) replaceRoutes(c, id, *input.routeIds);
   insertDefaultStages(c, clock, id);
@@ -770,7 +771,10 @@ ProductPage listProducts(Connection& c, const Principal& viewer, const ProductFi
       (f.routeId && !findRoute(c, viewer, *f.routeId, /*withSteps=*/false))) {
     return ProductPage{};
   }
-  std::string where = " WHERE " + visibleSql(viewer, "pr");
+  // Listing one start-up: the rule for its rows alone, so that the (start_up_id, visibility)
+  // index skips the rows the viewer may not see instead of visiting and discarding them.
+  std::string where = " WHERE " + (f.startUpId ? readScope(viewer).sqlForOwner(*f.startUpId, "pr.visibility")
+                                       : visibleSql(viewer, "pr"));
   if (!f.includeRetired) where += " AND pr.retired_at IS NULL";
   if (f.startUpId) where += " AND pr.start_up_id = ?";
   if (f.stage) where += " AND pr.current_stage = ?";
@@ -848,8 +852,12 @@ ProductPage listProducts(Connection& c, const Principal& viewer, const ProductFi
     count.step();
     result.total = count.getInt(0);
   }
+  // Ordered by "+id" when listing one start-up: sorting the visible rows instead of walking
+  // the owner's rows in id order (which visits the hidden ones) keeps the planner on the
+  // (start_up_id, visibility) index.
   Statement st(c, std::string("SELECT ") + kProductColumns + " FROM product_records pr" + where +
-                      " ORDER BY pr.id DESC LIMIT ? OFFSET ?");
+                      (f.startUpId ? " ORDER BY +pr.id DESC" : " ORDER BY pr.id DESC") +
+                      " LIMIT ? OFFSET ?");
   int next = bindAll(st);
   st.bind(next, pageSize).bind(next + 1, page * pageSize);
   while (st.step()) result.items.push_back(readProduct(st));

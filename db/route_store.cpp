@@ -342,8 +342,9 @@ Route createRoute(Connection& c, const Clock& clock, const Principal& actor,
   std::string now = clock.nowIso();
   Statement insert(c,
                    "INSERT INTO routes(start_up_id, visibility, target_compound_id, version, name,"
-                   " description, status, created_at, created_by, updated_at)"
-                   " VALUES (?,?,?,1,?,?,'draft',?,?,?)");
+                   " description, status, created_at, created_by, updated_at, id)"
+                   " VALUES (?,?,?,1,?,?,'draft',?,?,?,?)");
+  const std::int64_t id = allocateRecordId(c, clock, "routes");
   insert.bind(1, draft.startUpId)
       .bind(2, draft.visibility)
       .bind(3, draft.targetCompoundId)
@@ -352,8 +353,8 @@ Route createRoute(Connection& c, const Clock& clock, const Principal& actor,
       .bind(6, now);
   bindOptionalInt(insert, 7, actorId(actor));
   insert.bind(8, now);
+  insert.bind(9, id);
   insert.run();
-  std::int64_t id = c.lastInsertId();
   Statement lineage(c, "UPDATE routes SET lineage_id = id WHERE id = ?");
   lineage.bind(1, id).run();
   std::int64_t number = 0;
@@ -385,7 +386,10 @@ RoutePage listRoutes(Connection& c, const Principal& viewer, const RouteFilter& 
       *filter.status != "retired") {
     throw invalidArgument("status must be draft, validated or retired", {{"field", "status"}});
   }
-  std::string where = " WHERE " + visibleSql(viewer, "r");
+  // Listing one start-up: the rule for its rows alone, so that the (start_up_id, visibility)
+  // index skips the rows the viewer may not see instead of visiting and discarding them.
+  std::string where = " WHERE " + (filter.startUpId ? readScope(viewer).sqlForOwner(*filter.startUpId, "r.visibility")
+                                       : visibleSql(viewer, "r"));
   if (filter.startUpId) where += " AND r.start_up_id = ?1";
   if (filter.targetCompoundId) where += " AND r.target_compound_id = ?2";
   if (filter.status) where += " AND r.status = ?3";
@@ -404,8 +408,12 @@ RoutePage listRoutes(Connection& c, const Principal& viewer, const RouteFilter& 
     count.step();
     out.total = count.getInt(0);
   }
+  // Ordered by "+id" when listing one start-up: sorting the visible rows instead of walking
+  // the owner's rows in id order (which visits the hidden ones) keeps the planner on the
+  // (start_up_id, visibility) index.
   Statement st(c, std::string("SELECT ") + kRouteColumns + " FROM routes r" + where +
-                      " ORDER BY r.id DESC LIMIT ?5 OFFSET ?6");
+                      (filter.startUpId ? " ORDER BY +r.id DESC" : " ORDER BY r.id DESC") +
+                      " LIMIT ?5 OFFSET ?6");
   bindFilter(st);
   st.bind(5, pageSize).bind(6, page * pageSize);
   while (st.step()) out.items.push_back(readRoute(st));
@@ -502,7 +510,9 @@ Route createRouteVersion(Connection& c, const Clock& clock, const Principal& act
   Statement insert(c,
                    "INSERT INTO routes(start_up_id, visibility, target_compound_id, lineage_id,"
                    " version, previous_version_id, name, description, status, created_at,"
-                   " created_by, updated_at) VALUES (?,'start-up',?,?,?,?,?,?,'draft',?,?,?)");
+                   " created_by, updated_at, id)"
+                   " VALUES (?,'start-up',?,?,?,?,?,?,'draft',?,?,?,?)");
+  const std::int64_t newId = allocateRecordId(c, clock, "routes");
   insert.bind(1, source->startUpId)
       .bind(2, source->targetCompoundId)
       .bind(3, source->lineageId)
@@ -513,8 +523,8 @@ Route createRouteVersion(Connection& c, const Clock& clock, const Principal& act
       .bind(8, now);
   bindOptionalInt(insert, 9, actorId(actor));
   insert.bind(10, now);
+  insert.bind(11, newId);
   insert.run();
-  std::int64_t newId = c.lastInsertId();
   Principal system = Principal::system("route store");
   for (const auto& s : activeSteps(c, system, id)) {
     insertStep(c, now, actor, newId, s.number, 1, s);

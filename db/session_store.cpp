@@ -1,5 +1,7 @@
 #include "db/session_store.h"
 
+#include <algorithm>
+
 namespace argan::db {
 namespace {
 
@@ -97,10 +99,35 @@ void revokeUserSessions(Connection& c, std::int64_t nowUs, std::int64_t userId,
   st.bind(1, nowUs).bind(2, userId).bind(3, keep.value_or(0)).run();
 }
 
+namespace {
+
+// The failures of one e-mail from one address: after maxPerAccount of them within the
+// window, each further attempt waits baseDelayUs after the last failure, doubled for every
+// failure beyond the limit (capped at the window).
+std::optional<std::int64_t> pairBlockedFor(Connection& c, const LoginLimits& limits,
+                                           std::int64_t nowUs, const std::string& email,
+                                           const std::string& address) {
+  Statement st(c,
+               "SELECT COUNT(*), MAX(at_us) FROM login_failures"
+               " WHERE email = ? AND address = ? AND at_us > ?");
+  st.bind(1, email).bind(2, address.substr(0, 100)).bind(3, nowUs - limits.windowUs);
+  st.step();
+  const std::int64_t count = st.getInt(0);
+  if (count < limits.maxPerAccount || st.isNull(1)) return std::nullopt;
+  std::int64_t delay = limits.baseDelayUs;
+  for (std::int64_t i = limits.maxPerAccount; i < count && delay < limits.windowUs; ++i) delay *= 2;
+  delay = std::min(delay, limits.windowUs);
+  const std::int64_t untilUs = st.getInt(1) + delay;
+  if (untilUs <= nowUs) return std::nullopt;
+  return std::max<std::int64_t>(1, (untilUs - nowUs + 999999) / 1000000);
+}
+
+}  // namespace
+
 std::optional<LoginBlock> loginBlocked(Connection& c, const LoginLimits& limits, std::int64_t nowUs,
                                        const std::string& email, const std::string& address) {
   std::optional<LoginBlock> block;
-  if (auto s = blockedFor(c, "email", email, limits.maxPerAccount, limits.windowUs, nowUs)) {
+  if (auto s = pairBlockedFor(c, limits, nowUs, email, address)) {
     block = LoginBlock{*s, "account"};
   }
   if (auto s = blockedFor(c, "address", address, limits.maxPerAddress, limits.windowUs, nowUs)) {
@@ -115,9 +142,9 @@ void recordLoginFailure(Connection& c, std::int64_t nowUs, const std::string& em
   st.bind(1, nowUs).bind(2, email.substr(0, 320)).bind(3, address.substr(0, 100)).run();
 }
 
-void clearLoginFailures(Connection& c, const std::string& email) {
-  Statement st(c, "DELETE FROM login_failures WHERE email = ?");
-  st.bind(1, email).run();
+void clearLoginFailures(Connection& c, const std::string& email, const std::string& address) {
+  Statement st(c, "DELETE FROM login_failures WHERE email = ? AND address = ?");
+  st.bind(1, email).bind(2, address.substr(0, 100)).run();
 }
 
 void pruneAuthRecords(Connection& c, const LoginLimits& limits, std::int64_t nowUs) {

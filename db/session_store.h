@@ -63,15 +63,23 @@ void revokeUserSessions(Connection& c, std::int64_t nowUs, std::int64_t userId,
 
 // --- Sign-in throttling ---
 
+// Throttling never lets an outsider lock someone else out (docs/threat-model.md, "Sign-in"):
+// failures count per e-mail *and* client address together, so wrong passwords typed from an
+// attacker's address slow that address's attempts on that account only; the account's owner,
+// from their own address, is not delayed. Beyond maxPerAccount failures of one pair within
+// the window, each attempt waits baseDelayUs after the last failure, doubled per further
+// failure (30 s, 1 min, 2 min... at most the window). An address is also stopped after
+// maxPerAddress failures on any e-mails (password spraying).
 struct LoginLimits {
   std::int64_t windowUs = 15LL * 60 * 1000000;
-  std::int64_t maxPerAccount = 5;   // failures per e-mail within the window
+  std::int64_t maxPerAccount = 5;   // failures per (e-mail, address) within the window
   std::int64_t maxPerAddress = 20;  // failures per client address within the window
+  std::int64_t baseDelayUs = 30LL * 1000000;  // the first delay beyond maxPerAccount
 };
 
-// When sign-in for (email, address) is blocked at `nowUs`: the number of seconds until the
-// window lets one more attempt through (>= 1), and which limit applies ("account" or
-// "address"). nullopt when not blocked.
+// When sign-in for (email, address) is blocked at `nowUs`: the number of seconds until one
+// more attempt is let through (>= 1), and which limit applies ("account": this e-mail from
+// this address, or "address"). nullopt when not blocked.
 struct LoginBlock {
   std::int64_t retryAfterSeconds = 1;
   std::string limit;
@@ -82,8 +90,8 @@ std::optional<LoginBlock> loginBlocked(Connection& c, const LoginLimits& limits,
 void recordLoginFailure(Connection& c, std::int64_t nowUs, const std::string& email,
                         const std::string& address);
 
-// Forgets the failures counted against an e-mail (after a successful sign-in).
-void clearLoginFailures(Connection& c, const std::string& email);
+// Forgets the failures of an e-mail from an address (after a successful sign-in there).
+void clearLoginFailures(Connection& c, const std::string& email, const std::string& address);
 
 // Deletes failures older than the window and sessions that ended more than a day ago.
 void pruneAuthRecords(Connection& c, const LoginLimits& limits, std::int64_t nowUs);

@@ -131,6 +131,7 @@ Statement::Statement(Connection& connection, std::string_view sql) : connection_
 
 Statement::~Statement() {
   if (!stmt_) return;
+  connection_->vmSteps_ += sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_VM_STEP, /*reset=*/1);
   if (cachedInUse_) {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);

@@ -72,6 +72,8 @@ class Statement {
   bool* cachedInUse_ = nullptr;  // the cache entry's flag when stmt_ belongs to the cache
 };
 
+class AuditKey;
+
 class Connection {
  public:
   // Opens (creating if asked) the database file. Throws Unavailable if it cannot.
@@ -92,6 +94,24 @@ class Connection {
 
   static constexpr std::size_t kMaxCachedStatements = 256;
 
+  // The virtual-machine steps of the statements finished on this connection so far: work
+  // done, which grows with every row a query visits (tests check that queries do not visit
+  // rows the caller may not see).
+  std::int64_t vmSteps() const { return vmSteps_; }
+
+  // The key that seals audit entries written on this connection (db/audit_seal.h); set by
+  // Database on the connections it opens, null elsewhere (appendAudit then refuses).
+  void setAuditKey(const AuditKey* key) { auditKey_ = key; }
+  const AuditKey* auditKey() const { return auditKey_; }
+  // Set by appendAudit; Database::write reads and clears it to write a checkpoint after the
+  // transaction that appended entries commits.
+  void noteAuditAppended() { auditAppended_ = true; }
+  bool takeAuditAppended() {
+    bool was = auditAppended_;
+    auditAppended_ = false;
+    return was;
+  }
+
  private:
   friend class Statement;
   struct CachedStatement {
@@ -103,6 +123,9 @@ class Connection {
   // SQL text -> its prepared statement (element references stay valid: never erased before
   // the destructor finalises them all).
   std::unordered_map<std::string, CachedStatement> statements_;
+  const AuditKey* auditKey_ = nullptr;
+  bool auditAppended_ = false;
+  std::int64_t vmSteps_ = 0;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() was called.

@@ -774,12 +774,14 @@ Substance createSubstance(Connection& c, const Clock& clock, const Principal& ac
                "INSERT INTO substances(start_up_id, kind, name, synonyms, cas_number, description,"
                " source_species, source_part, source_waste_stream, source_process, repeat_unit,"
                " repeat_unit_smiles, repeat_unit_formula, repeat_unit_mass, mn, mw,"
-               " composition_key, created_at, created_by, updated_at)"
-               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+               " composition_key, created_at, created_by, updated_at, id)"
+               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  // Numbered by creation time, not 1, 2, 3: a code says nothing about how many substances
+  // (private ones included) the cluster has (db/identifiers.h, allocateRecordId).
+  const std::int64_t id = allocateRecordId(c, clock, "substances");
   st.bind(1, startUpId).bind(2, spec.kind);
   bindSpecColumns(st, 3, spec, compositionKey);
-  st.bind(18, now).bind(19, userOf(actor)).bind(20, now).run();
-  std::int64_t id = c.lastInsertId();
+  st.bind(18, now).bind(19, userOf(actor)).bind(20, now).bind(21, id).run();
   insertParts(c, id, spec);
   appendAudit(c, clock, actor,
               {"create", "substance", substanceCode(id), std::nullopt, snapshotSubstance(c, id),
@@ -1159,8 +1161,11 @@ SubstanceBatch createSubstanceBatch(Connection& c, const Clock& clock, const Pri
   Statement st(c,
                "INSERT INTO substance_batches(substance_id, batch_number, amount, amount_unit,"
                " prepared_on, researcher, notebook_ref, storage, notes, certificate_number,"
-               " analysed_on, laboratory, created_at, created_by, updated_at)"
-               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+               " analysed_on, laboratory, created_at, created_by, updated_at, id)"
+               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  // The batch's own row (its documents' owner) is numbered by creation time too; its code
+  // counts the batches of its substance only (SUB-…-B001).
+  const std::int64_t id = allocateRecordId(c, clock, "substance_batches");
   st.bind(1, substanceId)
       .bind(2, number)
       .bind(3, batch.amount)
@@ -1176,8 +1181,8 @@ SubstanceBatch createSubstanceBatch(Connection& c, const Clock& clock, const Pri
       .bind(13, now)
       .bind(14, userOf(actor))
       .bind(15, now)
+      .bind(16, id)
       .run();
-  std::int64_t id = c.lastInsertId();
   insertResults(c, id, results);
   appendAudit(c, clock, actor,
               {"create", "substance_batch", substanceBatchCode(substanceId, number), std::nullopt,

@@ -1,7 +1,9 @@
 #include "db/user_store.h"
 
 #include "common/error.h"
+#include "common/password.h"
 #include "db/audit.h"
+#include "db/identifiers.h"
 #include "db/row_snapshot.h"
 #include "db/session_store.h"
 #include "db/start_up_store.h"
@@ -12,7 +14,7 @@ namespace {
 constexpr const char* kSelect =
     "SELECT u.id, u.email, u.display_name, u.role, u.start_up_id,"
     " COALESCE(u.password_hash, ''), u.created_at, u.disabled_at, u.must_change_password,"
-    " u.password_changed_at FROM users u";
+    " u.password_changed_at, u.claimed_email FROM users u";
 
 User readUser(Statement& st) {
   User u;
@@ -26,6 +28,7 @@ User readUser(Statement& st) {
   u.disabledAt = st.getOptionalText(7);
   u.mustChangePassword = st.getInt(8) != 0;
   u.passwordChangedAt = st.getOptionalText(9);
+  u.claimedEmail = st.getOptionalText(10);
   return u;
 }
 
@@ -76,25 +79,50 @@ User createUser(Connection& c, const Clock& clock, const Principal& actor, const
   if (u.startUpId && !findStartUp(c, *u.startUpId)) {
     throw notFound("no start-up with id " + std::to_string(*u.startUpId), {{"field", "start_up"}});
   }
-  if (findUserByEmail(c, u.email)) {
-    throw alreadyExists("a user with the e-mail '" + u.email + "' already exists",
-                        {{"field", "email"}});
+  const auto existing = findUserByEmail(c, u.email);
+  std::optional<std::string> claimed;
+  std::optional<std::string> why;
+  if (existing) {
+    const bool inTeam = actor.isStartUpMember() && existing->startUpId == actor.startUpId &&
+                        (existing->role == Role::Lead || existing->role == Role::Member);
+    if (actor.isAdmin() || inTeam || !actor.isStartUpMember()) {
+      throw alreadyExists("a user with the e-mail '" + u.email + "' already exists",
+                          {{"field", "email"}});
+    }
+    claimed = u.email;
+    why = "the e-mail has an account elsewhere in the cluster (user " +
+          std::to_string(existing->id) + "): a placeholder until an administrator resolves it";
   }
+  if (actor.isStartUpMember() && !actor.isAdmin()) {
+    Statement placeholder(c,
+                          "SELECT 1 FROM users WHERE claimed_email = ? AND start_up_id = ?");
+    placeholder.bind(1, u.email).bind(2, actor.startUpId);
+    if (placeholder.step()) {
+      throw alreadyExists("a user with the e-mail '" + u.email + "' already exists",
+                          {{"field", "email"}});
+    }
+  }
+  const std::string stored =
+      claimed ? "unclaimed-" + randomHex(12) + "@placeholder.argan.invalid" : u.email;
+  // Numbered by time, like the records (db/identifiers.h): a lead who sees a new member's
+  // number learns nothing about how many accounts the cluster has.
+  const std::int64_t id = allocateRecordId(c, clock, "users");
   Statement insert(c,
                    "INSERT INTO users(email, display_name, role, start_up_id, password_hash,"
-                   " created_at, must_change_password) VALUES (?,?,?,?,?,?,?)");
-  insert.bind(1, u.email)
+                   " created_at, must_change_password, claimed_email, id)"
+                   " VALUES (?,?,?,?,?,?,?,?,?)");
+  insert.bind(1, stored)
       .bind(2, u.displayName)
       .bind(3, roleName(u.role))
       .bind(4, u.startUpId)
       .bind(5, u.passwordHash.empty() ? std::optional<std::string>() : u.passwordHash)
       .bind(6, clock.nowIso())
       .bind(7, u.mustChangePassword ? 1 : 0)
+      .bind(8, claimed)
+      .bind(9, id)
       .run();
-  std::int64_t id = c.lastInsertId();
   appendAudit(c, clock, actor,
-              {"create", "user", std::to_string(id), std::nullopt, userSnapshot(c, id),
-               std::nullopt});
+              {"create", "user", std::to_string(id), std::nullopt, userSnapshot(c, id), why});
   return *findUser(c, id);
 }
 
@@ -113,9 +141,11 @@ std::optional<User> findUser(Connection& c, std::int64_t id) {
 }
 
 std::vector<User> listUsers(Connection& c, std::optional<std::int64_t> startUpId) {
+  // By the e-mail the team sees (a placeholder's claimed one): the order must not tell a
+  // placeholder from a new account (docs/threat-model.md, "Accounts").
   Statement st(c, std::string(kSelect) +
-                      (startUpId ? " WHERE u.start_up_id = ? ORDER BY u.email"
-                                 : " ORDER BY u.email"));
+                      (startUpId ? " WHERE u.start_up_id = ? ORDER BY COALESCE(u.claimed_email, u.email) COLLATE NOCASE"
+                                 : " ORDER BY COALESCE(u.claimed_email, u.email) COLLATE NOCASE"));
   if (startUpId) st.bind(1, *startUpId);
   std::vector<User> out;
   while (st.step()) out.push_back(readUser(st));
@@ -166,6 +196,19 @@ namespace argan::db {
 namespace {
 
 bool isTeamRole(Role role) { return role == Role::Lead || role == Role::Member; }
+
+// Revokes every unrevoked API token of a user; returns how many. A password change or a
+// disabled account ends every credential: re-enabling the account later brings none back.
+std::int64_t revokeUserTokens(Connection& c, const std::string& nowIso, std::int64_t userId) {
+  Statement st(c, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL");
+  st.bind(1, nowIso).bind(2, userId).run();
+  return c.changes();
+}
+
+std::optional<std::string> credentialsEnded(std::int64_t tokens) {
+  if (tokens == 0) return std::nullopt;
+  return std::to_string(tokens) + (tokens == 1 ? " API token" : " API tokens") + " revoked";
+}
 
 std::string userName(const User& u) { return u.email; }
 
@@ -287,12 +330,16 @@ User updateUser(Connection& c, const Clock& clock, const Principal& actor, std::
       .bind(6, enable ? 1 : 0)
       .bind(7, userId)
       .run();
-  if (disable) revokeUserSessions(c, clock.nowMicros(), userId, std::nullopt);
+  std::int64_t tokensRevoked = 0;
+  if (disable) {
+    revokeUserSessions(c, clock.nowMicros(), userId, std::nullopt);
+    tokensRevoked = revokeUserTokens(c, now, userId);
+  }
   auto after = snapshotRow(c, "users", userId, {"password_hash"});
   if (after != before) {
     appendAudit(c, clock, actor,
                 {disable ? "disable" : enable ? "enable" : "update", "user",
-                 std::to_string(userId), before, after, std::nullopt});
+                 std::to_string(userId), before, after, credentialsEnded(tokensRevoked)});
   }
   return *findUser(c, userId);
 }
@@ -311,9 +358,10 @@ void setUserPassword(Connection& c, const Clock& clock, const Principal& actor,
       .bind(4, userId)
       .run();
   revokeUserSessions(c, clock.nowMicros(), userId, keepSessionId);
+  const std::int64_t tokensRevoked = revokeUserTokens(c, clock.nowIso(), userId);
   appendAudit(c, clock, actor,
               {"change_password", "user", std::to_string(userId), before,
-               snapshotRow(c, "users", userId, {"password_hash"}), std::nullopt});
+               snapshotRow(c, "users", userId, {"password_hash"}), credentialsEnded(tokensRevoked)});
 }
 
 void upgradePasswordHash(Connection& c, std::int64_t userId, const std::string& passwordHash) {

@@ -24,8 +24,12 @@ struct User {
   std::optional<std::string> disabledAt;
   bool mustChangePassword = false;  // may only change the password until they do
   std::optional<std::string> passwordChangedAt;
+  // A placeholder (see createUser): the e-mail a lead typed, which has an account elsewhere.
+  std::optional<std::string> claimedEmail;
 
   Principal principal() const;
+  // The e-mail to show: the claimed one for a placeholder.
+  const std::string& shownEmail() const { return claimedEmail ? *claimedEmail : email; }
   bool disabled() const { return disabledAt.has_value(); }
 };
 
@@ -40,6 +44,13 @@ struct NewUser {
 
 // Throws InvalidArgument (bad e-mail; lead/member without a start-up; admin/partner with
 // one), NotFound (unknown start-up), AlreadyExists (e-mail taken).
+//
+// A lead (not an administrator) never learns whether an e-mail has an account outside their
+// own start-up: AlreadyExists only for an e-mail already in their team; for one taken
+// elsewhere, a placeholder member is created instead (claimedEmail = the e-mail; its own
+// e-mail a unique address nobody signs in with), answered and listed exactly like a new
+// member who has not signed in yet. An administrator resolves it (audited "create" with the
+// reason saying so; docs/threat-model.md, "Accounts").
 User createUser(Connection& c, const Clock& clock, const Principal& actor, const NewUser& user);
 
 std::optional<User> findUserByEmail(Connection& c, const std::string& email);
@@ -90,12 +101,14 @@ void authorizeUserUpdate(const Principal& actor, const User& target, const UserU
 // Applies `change` (call authorizeUserUpdate first). Throws InvalidArgument (bad fields),
 // NotFound (user or start-up), FailedPrecondition when the change would leave an active
 // start-up with fewer than kMinimumActiveTeam members (details: rule=minimum_team). Disabling
-// revokes the user's sessions. Audited ("update", "disable", "enable").
+// revokes the user's sessions and API tokens (enabling again brings none back). Audited
+// ("update", "disable", "enable").
 User updateUser(Connection& c, const Clock& clock, const Principal& actor, std::int64_t userId,
                 const UserUpdate& change);
 
 // Replaces the stored password hash and sets the one-time flag; revokes every session of the
-// user except `keepSessionId`. Audited ("change_password"; the hash is never in the trail).
+// user except `keepSessionId` and every API token (a stolen token dies with the old password).
+// Audited ("change_password"; the hash is never in the trail).
 void setUserPassword(Connection& c, const Clock& clock, const Principal& actor,
                      std::int64_t userId, const std::string& passwordHash,
                      bool mustChangePassword, std::optional<std::int64_t> keepSessionId);

@@ -1,5 +1,6 @@
 #include "db/waste_figures.h"
 
+#include "db/waste_flow_store.h"
 #include "db/waste_store.h"
 
 namespace argan::db {
@@ -45,6 +46,12 @@ WasteFigures wasteFigures(Connection& c, const Principal& viewer, const WasteFig
   WasteFigures out;
   // Only integer literals (db/waste_store.h); the same predicate as the lot list's.
   const std::string readable = " AND " + lotReadableSql(viewer, "l");
+  // Each measure also needs the record that moved the mass to be readable: what another
+  // start-up did with a lot it shares (transformed, used, transferred to a third) is its own
+  // (docs/waste.md, "Who sees what").
+  const std::string transformationReadable = " AND " + transformationReadableSql(viewer, "t");
+  const std::string transferReadable = " AND " + transferReadableSql(viewer, "tr");
+  const std::string useReadable = " AND " + lotUseReadableSql(viewer, "u");
   const std::string lotMonth = "substr(l.collected_on, 1, 7)";
   readFlows(c, f, "collected",
             "SELECT " + lotMonth + ", ws.key, l.start_up_id, SUM(l.net_mass_mg), COUNT(*)"
@@ -57,7 +64,7 @@ WasteFigures wasteFigures(Connection& c, const Principal& viewer, const WasteFig
             "SELECT " + transformMonth + ", ws.key, t.start_up_id, SUM(ti.mass_mg), COUNT(*)"
             " FROM transformation_inputs ti JOIN transformations t ON t.id = ti.transformation_id"
             " JOIN lots l ON l.id = ti.lot_id JOIN waste_streams ws ON ws.id = l.stream_id"
-            " WHERE 1" + readable + monthFilter(f, transformMonth) +
+            " WHERE 1" + readable + transformationReadable + monthFilter(f, transformMonth) +
                 " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
             false, out.flows);
   const std::string receiptMonth = "substr(tr.decided_on, 1, 7)";
@@ -66,7 +73,8 @@ WasteFigures wasteFigures(Connection& c, const Principal& viewer, const WasteFig
             " SUM(tr.mass_mg), COUNT(*)"
             " FROM lot_transfers tr JOIN lots l ON l.id = tr.lot_id"
             " JOIN waste_streams ws ON ws.id = l.stream_id"
-            " WHERE tr.status = 'accepted'" + readable + monthFilter(f, receiptMonth) +
+            " WHERE tr.status = 'accepted'" + readable + transferReadable +
+                monthFilter(f, receiptMonth) +
                 " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
             true, out.flows);
   const std::string useMonth = "substr(u.used_on, 1, 7)";
@@ -74,7 +82,8 @@ WasteFigures wasteFigures(Connection& c, const Principal& viewer, const WasteFig
             "SELECT " + useMonth + ", ws.key, u.start_up_id, SUM(u.mass_mg), COUNT(*)"
             " FROM lot_uses u JOIN lots l ON l.id = u.lot_id"
             " JOIN waste_streams ws ON ws.id = l.stream_id"
-            " WHERE 1" + readable + monthFilter(f, useMonth) + " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+            " WHERE 1" + readable + useReadable + monthFilter(f, useMonth) +
+                " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
             false, out.flows);
 
   auto readTransport = [&](const std::string& leg, const std::string& sql) {
@@ -103,7 +112,8 @@ WasteFigures wasteFigures(Connection& c, const Principal& viewer, const WasteFig
                 " FROM lot_transfers tr JOIN lots l ON l.id = tr.lot_id"
                 " JOIN waste_streams ws ON ws.id = l.stream_id"
                 " WHERE tr.status = 'accepted' AND tr.vehicle IS NOT NULL" + readable +
-                    monthFilter(f, receiptMonth) + " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4");
+                    transferReadable + monthFilter(f, receiptMonth) +
+                    " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4");
   return out;
 }
 

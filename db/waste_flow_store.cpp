@@ -24,6 +24,8 @@ void bindActor(Statement& st, int index, const Principal& actor) {
   }
 }
 
+}  // namespace
+
 // ---- transformations ----
 
 std::string transformationReadableSql(const Principal& who, const std::string& alias) {
@@ -32,6 +34,8 @@ std::string transformationReadableSql(const Principal& who, const std::string& a
   return "(" + own + " OR EXISTS (SELECT 1 FROM lots o WHERE o.transformation_id = " + alias +
          ".id AND o.id IN (" + tracedLotsSql(who) + ")))";
 }
+
+namespace {
 
 void loadTransformationParts(Connection& c, Transformation& t) {
   {
@@ -79,10 +83,18 @@ constexpr const char* kTransformationColumns =
 
 // ---- transfers ----
 
+}  // namespace
+
 std::string transferReadableSql(const Principal& who, const std::string& alias) {
   return "(" + visibleSqlColumns(who, alias + ".from_start_up_id", "'start-up'") + " OR " +
          visibleSqlColumns(who, alias + ".to_start_up_id", "'start-up'") + ")";
 }
+
+std::string lotUseReadableSql(const Principal& who, const std::string& alias) {
+  return visibleSqlColumns(who, alias + ".start_up_id", "'start-up'");
+}
+
+namespace {
 
 constexpr const char* kTransferColumns =
     "t.id, t.lot_id, ws.key, t.from_start_up_id, t.to_start_up_id, t.mass_mg, t.amount, t.unit,"
@@ -184,12 +196,15 @@ std::int64_t insertTransformation(Connection& c, const Clock& clock, const Princ
                                   const NewTransformation& t) {
   Statement st(c,
                "INSERT INTO transformations(start_up_id, kind, performed_on, notes, created_at,"
-               " created_by) VALUES (?,?,?,?,?,?)");
+               " created_by, id) VALUES (?,?,?,?,?,?,?)");
+  // Transformations, transfers and uses are numbered by creation time, not 1, 2, 3
+  // (db/identifiers.h, allocateRecordId).
+  const std::int64_t id = allocateRecordId(c, clock, "transformations");
   st.bind(1, t.startUpId).bind(2, t.kind).bind(3, t.performedOn).bind(4, t.notes);
   st.bind(5, clock.nowIso());
   bindActor(st, 6, actor);
+  st.bind(7, id);
   st.run();
-  std::int64_t id = c.lastInsertId();
   int position = 1;
   for (const auto& in : t.inputs) {
     Statement ins(c,
@@ -289,14 +304,15 @@ Transfer insertTransfer(Connection& c, const Clock& clock, const Principal& acto
                         const NewTransfer& t) {
   Statement st(c,
                "INSERT INTO lot_transfers(lot_id, from_start_up_id, to_start_up_id, mass_mg,"
-               " amount, unit, vehicle, distance_km, notes, created_at, created_by)"
-               " VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+               " amount, unit, vehicle, distance_km, notes, created_at, created_by, id)"
+               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+  const std::int64_t id = allocateRecordId(c, clock, "lot_transfers");
   st.bind(1, t.lotId).bind(2, t.fromStartUpId).bind(3, t.toStartUpId).bind(4, t.massMg);
   st.bind(5, t.amount).bind(6, t.unit).bind(7, t.vehicle).bind(8, t.distanceKm);
   st.bind(9, t.notes).bind(10, clock.nowIso());
   bindActor(st, 11, actor);
+  st.bind(12, id);
   st.run();
-  std::int64_t id = c.lastInsertId();
   appendAudit(c, clock, actor,
               {"create", "transfer", transferCode(id), std::nullopt,
                snapshotRow(c, "lot_transfers", id), std::nullopt});
@@ -369,14 +385,15 @@ LotUse insertLotUse(Connection& c, const Clock& clock, const Principal& actor,
   Statement st(c,
                "INSERT INTO lot_uses(lot_id, start_up_id, mass_mg, amount, unit, used_on,"
                " batch_id, route_id, step_number, component_position, notes, created_at,"
-               " created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+               " created_by, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  const std::int64_t id = allocateRecordId(c, clock, "lot_uses");
   st.bind(1, u.lotId).bind(2, u.startUpId).bind(3, u.massMg).bind(4, u.amount);
   st.bind(5, u.unit).bind(6, u.usedOn).bind(7, u.batchId).bind(8, u.routeId);
   st.bind(9, u.stepNumber).bind(10, u.componentPosition).bind(11, u.notes);
   st.bind(12, clock.nowIso());
   bindActor(st, 13, actor);
+  st.bind(14, id);
   st.run();
-  std::int64_t id = c.lastInsertId();
   appendAudit(c, clock, actor,
               {"create", "lot_use", lotUseCode(id), std::nullopt, snapshotRow(c, "lot_uses", id),
                std::nullopt});

@@ -194,6 +194,13 @@ struct LotUseFilter {
 // Uses `viewer` may see (its start-up's; everything for administrators), oldest first.
 std::vector<LotUse> listLotUses(Connection& c, const Principal& viewer, const LotUseFilter& filter);
 
+// SQL booleans (integer literals only): `who` may read transformation / transfer / use
+// `alias` — a transformation its start-up and the start-ups that may trace one of its output
+// lots; a transfer its two parties; a use its start-up (administrators everything).
+std::string transformationReadableSql(const Principal& who, const std::string& alias);
+std::string transferReadableSql(const Principal& who, const std::string& alias);
+std::string lotUseReadableSql(const Principal& who, const std::string& alias);
+
 std::string transformationCode(std::int64_t id);
 std::string transferCode(std::int64_t id);
 std::string lotUseCode(std::int64_t id);

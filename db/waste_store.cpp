@@ -254,13 +254,14 @@ WasteSource createSource(Connection& c, const Clock& clock, const Principal& act
   std::string now = clock.nowIso();
   Statement st(c,
                "INSERT INTO waste_sources(start_up_id, name, kind, region, locality, notes, active,"
-               " created_at, created_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
+               " created_at, created_by, updated_at, id) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  // Numbered by creation time, not 1, 2, 3 (db/identifiers.h, allocateRecordId).
+  const std::int64_t id = allocateRecordId(c, clock, "waste_sources");
   st.bind(1, startUpId).bind(2, *in.name).bind(3, *in.kind).bind(4, *in.region);
   st.bind(5, in.locality.value_or("")).bind(6, in.notes.value_or(""));
   st.bind(7, static_cast<std::int64_t>(in.active.value_or(true) ? 1 : 0)).bind(8, now);
   bindActor(st, 9, actor);
-  st.bind(10, now).run();
-  std::int64_t id = c.lastInsertId();
+  st.bind(10, now).bind(11, id).run();
   appendAudit(c, clock, actor,
               {"create", "source", sourceCode(id), std::nullopt,
                snapshotRow(c, "waste_sources", id), std::nullopt});
@@ -358,7 +359,11 @@ Lot insertLot(Connection& c, const Clock& clock, const Principal& actor, const N
                " transfer_id, transformation_id, collected_on, net_mass_mg, net_amount, net_unit,"
                " gross_mass_mg, gross_amount, gross_unit, container, container_count, vehicle,"
                " distance_km, characterisation, status, notes, import_digest, created_at,"
-               " created_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+               " created_by, updated_at, id)"
+               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  // Numbered by creation time: a lot's code tells nothing of how many lots the cluster has
+  // (db/identifiers.h, allocateRecordId).
+  const std::int64_t id = allocateRecordId(c, clock, "lots");
   st.bind(1, in.startUpId);
   st.bind(2, in.streamId);
   st.bind(3, in.origin);
@@ -384,8 +389,8 @@ Lot insertLot(Connection& c, const Clock& clock, const Principal& actor, const N
   st.bind(23, now);
   bindActor(st, 24, actor);
   st.bind(25, now);
+  st.bind(26, id);
   st.run();
-  std::int64_t id = c.lastInsertId();
   appendAudit(c, clock, actor,
               {"create", "lot", lotCode(id), std::nullopt, snapshotRow(c, "lots", id),
                std::nullopt});

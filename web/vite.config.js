@@ -19,6 +19,12 @@ export default defineConfig({
       },
     },
   },
+  resolve: {
+    // The Content-Security-Policy (server/http/security_headers.h) allows no string
+    // evaluation. paper's full build compiles its PaperScript parser with Function() as soon as
+    // it loads; Ketcher uses only paper's geometry, which the core build has without it.
+    alias: [{ find: /^paper$/, replacement: 'paper/dist/paper-core.js' }],
+  },
   define: {
     // Some Ketcher modules read process.env.NODE_ENV at run time.
     'process.env.NODE_ENV': JSON.stringify('production'),

@@ -31,29 +31,32 @@ struct Command {
 };
 
 // Creates and migrates the file when it is missing (migrate, user add). An existing empty
-// file is refused unless `adoptEmpty` (migrate --create).
-std::unique_ptr<db::Database> openDatabase(const std::string& path, bool adoptEmpty = false) {
+// file is refused unless `adoptEmpty` (migrate --create). --audit-key names the audit key
+// file when it is not beside the database.
+std::unique_ptr<db::Database> openDatabase(const CliArgs& a, bool adoptEmpty = false) {
   db::DatabaseOptions options;
-  options.path = path;
+  options.path = a.require("db");
   options.adoptEmptyFile = adoptEmpty;
+  options.auditKeyFile = a.get("audit-key").value_or("");
   return db::Database::open(options);
 }
 
 // Commands that read a registry: a missing file is an error, not a new empty database.
-std::unique_ptr<db::Database> openExistingDatabase(const std::string& path) {
+std::unique_ptr<db::Database> openExistingDatabase(const CliArgs& a) {
+  const std::string path = a.require("db");
   if (!std::ifstream(path).good()) throw notFound("no database file '" + path + "'");
-  return openDatabase(path);
+  return openDatabase(a);
 }
 
 int migrateCommand(const Args& args) {
-  CliArgs a(args, {"db"}, {"create"});
-  auto database = openDatabase(a.require("db"), a.has("create"));
+  CliArgs a(args, {"db", "audit-key"}, {"create"});
+  auto database = openDatabase(a, a.has("create"));
   std::cout << "{\"schema_version\": " << database->schemaVersion() << "}" << std::endl;
   return kExitOk;
 }
 
 int userAddCommand(const Args& args) {
-  CliArgs a(args, {"db", "email", "role", "start-up", "name"}, {});
+  CliArgs a(args, {"db", "email", "role", "start-up", "name", "audit-key"}, {});
   db::NewUser user;
   user.email = a.require("email");
   auto role = db::parseRole(a.require("role"));
@@ -80,7 +83,7 @@ int userAddCommand(const Args& args) {
     throw invalidArgument("the password (read from standard input) must have at least 10 characters");
   }
   user.passwordHash = hashPassword(password);
-  auto database = openDatabase(a.require("db"));
+  auto database = openDatabase(a);
   SystemClock clock;
   auto created = database->write([&](db::Connection& c) {
     return db::createUser(c, clock, db::Principal::system("cli"), user);
@@ -92,8 +95,8 @@ int userAddCommand(const Args& args) {
 }
 
 int tokenCreateCommand(const Args& args) {
-  CliArgs a(args, {"db", "email", "label"}, {});
-  auto database = openExistingDatabase(a.require("db"));
+  CliArgs a(args, {"db", "email", "label", "audit-key"}, {});
+  auto database = openExistingDatabase(a);
   SystemClock clock;
   std::string token = newApiToken();
   database->write([&](db::Connection& c) {
@@ -106,15 +109,36 @@ int tokenCreateCommand(const Args& args) {
   return kExitOk;
 }
 
+// Verifies a database file as it is (a live file or a copy): it is opened without migrating,
+// sealing or creating a key, so the evidence is not changed by looking at it.
 int verifyAuditCommand(const Args& args) {
-  CliArgs a(args, {"db"}, {});
-  auto database = openExistingDatabase(a.require("db"));
-  auto result = database->read([](db::Connection& c) { return db::verifyAuditChain(c); });
+  CliArgs a(args, {"db", "key", "checkpoints"}, {});
+  const std::string path = a.require("db");
+  if (!std::ifstream(path).good()) throw notFound("no database file '" + path + "'");
+  db::DatabaseOptions options;
+  options.path = path;
+  options.applyMigrations = false;
+  options.auditKeyMode = db::AuditKeyMode::Optional;
+  options.auditKeyFile = a.get("key").value_or("");
+  options.auditCheckpointFile = a.get("checkpoints").value_or("");
+  const std::string keyPath =
+      options.auditKeyFile.empty() ? db::defaultAuditKeyPath(path) : options.auditKeyFile;
+  auto database = db::Database::open(options);
+  if (!database->auditKey()) {
+    std::cerr << "argan verify-audit: no audit key at '" << keyPath
+              << "'; keyed entries cannot be checked (give --key FILE)" << std::endl;
+  }
+  auto result = database->verifyAudit();
+  // The first three keys as they always were (scripts read them), then the details.
   std::cout << "{\"ok\": " << (result.ok ? "true" : "false") << ", \"entries\": " << result.entries
             << ", \"first_break\": "
-            << (result.firstBreak ? std::to_string(*result.firstBreak) : std::string("null"))
-            << "}" << std::endl;
-  if (!result.ok) std::cerr << "audit chain broken: " << result.reason << std::endl;
+            << (result.firstBreak ? std::to_string(*result.firstBreak) : std::string("null"));
+  if (!result.ok) std::cout << ", \"reason\": " << Poco::toJSON(result.reason);
+  std::cout << ", \"legacy_entries\": " << result.legacyEntries
+            << ", \"checkpoints\": " << result.checkpointsChecked
+            << ", \"records\": " << result.recordsChecked
+            << ", \"mismatches\": " << result.mismatchCount << "}" << std::endl;
+  if (!result.ok) std::cerr << "audit trail broken: " << result.reason << std::endl;
   return result.ok ? kExitOk : kExitFailure;
 }
 
@@ -144,9 +168,16 @@ const std::map<std::string, Command>& commands() {
         "Creates an API token for a user and prints it (it is stored only as a hash).",
         tokenCreateCommand}},
       {"verify-audit",
-       {"argan verify-audit --db FILE",
-        "Re-walks the audit hash chain; prints {\"ok\", \"entries\", \"first_break\"}; exit 1 "
-        "when broken.",
+       {"argan verify-audit --db FILE [--key FILE] [--checkpoints FILE]",
+        "Checks the audit trail of a database or a copy of one; exit 1 when it does not hold.\n"
+        "\n"
+        "Re-walks the keyed hash chain (--key: the audit key file, default FILE.audit-key),\n"
+        "holds it to the signed checkpoints (--checkpoints, default FILE.audit-checkpoints;\n"
+        "a backup has its own beside it) and compares the protected tables with the trail.\n"
+        "Detects edited, recomputed, renumbered and removed entries, and records changed\n"
+        "without an entry. The file is not modified. Prints {\"ok\", \"entries\",\n"
+        "\"first_break\", \"reason\"?, \"legacy_entries\", \"checkpoints\", \"records\",\n"
+        "\"mismatches\"}.",
         verifyAuditCommand}},
   };
   return table;

@@ -86,7 +86,7 @@ const char* const kExportHelp =
     "\"steps\": n, \"format\", \"path\"}; with --substances: {\"substances\": n, \"format\",\n"
     "\"path\"}).";
 const char* const kIdentityReviewUsage =
-    "argan identity review --db FILE [--report PATH] [--backfill-keys]";
+    "argan identity review --db FILE [--audit-key KEY] [--report PATH] [--backfill-keys]";
 const char* const kIdentityReviewHelp =
     "Re-examines every stored parent and batch under the identity rule (docs/identity.md):\n"
     "writes one JSON line per finding (identity_changed, now_same_parent_as, form_changed,\n"
@@ -94,28 +94,35 @@ const char* const kIdentityReviewHelp =
     "error. Changes nothing, except that --backfill-keys fills the form and submitted-\n"
     "structure InChIKeys that records made before this version lack.";
 const char* const kIdentityMergeUsage =
-    "argan identity merge --db FILE --from CMP-... --into CMP-... --reason TEXT";
+    "argan identity merge --db FILE [--audit-key KEY] --from CMP-... --into CMP-... --reason "
+    "TEXT";
 const char* const kIdentityMergeHelp =
     "Merges two parents of one start-up that are one substance: retires --from with the\n"
     "reason and a pointer to --into (audited). Batches keep their codes.";
-const char* const kBackupUsage = "argan backup --db FILE [--force] DEST";
+const char* const kBackupUsage = "argan backup --db FILE [--audit-key KEY] [--force] DEST";
 const char* const kBackupHelp =
     "Copies the database to DEST while the server runs.\n"
     "\n"
     "Uses SQLite's online backup API (the server may keep running and writing),\n"
-    " checks the copy with PRAGMA integrity_check and its audit trail, and renames it into\n"
-    "place. --force replaces an existing DEST. Prints {\"backup\", \"bytes\", \"schema_version\",\n"
-    "\"integrity\", \"audit\"} (\"audit\" says where the trail is broken, if it is).";
-const char* const kRestoreUsage = "argan restore --db FILE BACKUP";
+    " checks the copy with PRAGMA integrity_check and its audit trail (under the audit key),\n"
+    "and renames it into place. --force replaces an existing DEST. Beside DEST,\n"
+    "DEST.audit-checkpoints holds a checkpoint of the copy's audit trail signed with the audit\n"
+    "key (argan verify-audit --db DEST --key KEY checks it later). Prints {\"backup\", \"bytes\",\n"
+    "\"schema_version\", \"integrity\", \"audit\"} (\"audit\" says where the trail is broken, if\n"
+    "it is).";
+const char* const kRestoreUsage = "argan restore --db FILE [--audit-key KEY] BACKUP";
 const char* const kRestoreHelp =
     "Replaces the database FILE with a checked BACKUP.\n"
     "\n"
     "Nothing is replaced unless BACKUP passes PRAGMA\n"
     "integrity_check, is an Argan database with a schema this build knows, its audit trail\n"
-    "holds (an altered history is refused, naming the first broken entry), and the server is\n"
+    "holds under the installation's audit key (an altered history is refused, naming the\n"
+    "first broken entry; a trail sealed with another key is refused), and the server is\n"
     "stopped (a database in use is refused). The copy is checked beside FILE and renamed over\n"
-    "it in one step; the previous file is kept as FILE.before-restore-<time>. Prints {\"restored\",\n"
-    "\"previous\", \"schema_version\", \"audit\"}.";
+    "it in one step; the previous file is kept as FILE.before-restore-<time>. A signed\n"
+    "\"restore\" line is appended to FILE's audit checkpoints (earlier checkpoints belong to\n"
+    "the replaced trail). Prints {\"restored\", \"previous\", \"schema_version\", \"audit\",\n"
+    "\"audit_checkpoint\"}.";
 
 namespace {
 
@@ -146,8 +153,11 @@ std::uint64_t fileSize(const std::string& path) {
 
 // Opens an existing registry; a missing file is refused (NotFound), never created, so a
 // mistyped --db cannot import into, export or back up an empty new database.
-std::unique_ptr<db::Database> openDatabase(const std::string& path, bool migrate = true,
+// `a`'s --audit-key names the audit key file when it is not beside the database. Without
+// migrating (backups), the key is only read, never created.
+std::unique_ptr<db::Database> openDatabase(const CliArgs& a, bool migrate = true,
                                            int busyTimeoutMs = 5000) {
+  const std::string path = a.require("db");
   if (!fileExists(path)) throw notFound("no database file '" + path + "'");
   db::DatabaseOptions options;
   options.path = path;
@@ -155,6 +165,8 @@ std::unique_ptr<db::Database> openDatabase(const std::string& path, bool migrate
   options.busyTimeoutMs = busyTimeoutMs;
   options.applyMigrations = migrate;
   options.checkIntegrityOnOpen = migrate;
+  options.auditKeyFile = a.get("audit-key").value_or("");
+  if (!migrate) options.auditKeyMode = db::AuditKeyMode::Optional;
   return db::Database::open(options);
 }
 
@@ -286,7 +298,8 @@ db::Principal importActor(db::Database& database, const std::optional<std::strin
 
 int importCommand(const Args& args) {
   CliArgs a(args,
-            {"db", "start-up", "format", "report", "map", "structure-column", "delimiter", "as"},
+            {"db", "start-up", "format", "report", "map", "structure-column", "delimiter", "as",
+             "audit-key"},
             {"no-default-mapping", "progress", "no-progress", "strict"});
   const std::string path = onePath(a, "file to import");
   const std::string dbPath = a.require("db");
@@ -304,7 +317,7 @@ int importCommand(const Args& args) {
   }
 
   // Short waits for the write lock: the import loop below waits for it itself, and says so.
-  auto database = openDatabase(dbPath, /*migrate=*/true, /*busyTimeoutMs=*/1000);
+  auto database = openDatabase(a, /*migrate=*/true, /*busyTimeoutMs=*/1000);
   chem::initialise();
   SystemClock clock;
   AppConfig config;
@@ -482,7 +495,7 @@ int exportRoutesCommand(const CliArgs& a, const std::string& path) {
     viewer.startUpId = options.startUpId;
     viewer.email = "cli export";
   }
-  auto database = openDatabase(a.require("db"));
+  auto database = openDatabase(a);
   if (options.startUpId) {
     bool known = database->read(
         [&](db::Connection& c) { return db::findStartUp(c, *options.startUpId).has_value(); });
@@ -521,7 +534,7 @@ int exportSubstancesCommand(const CliArgs& a, const std::string& path) {
     viewer.startUpId = options.startUpId;
     viewer.email = "cli export";
   }
-  auto database = openDatabase(a.require("db"));
+  auto database = openDatabase(a);
   if (options.startUpId) {
     bool known = database->read(
         [&](db::Connection& c) { return db::findStartUp(c, *options.startUpId).has_value(); });
@@ -545,7 +558,8 @@ int exportSubstancesCommand(const CliArgs& a, const std::string& path) {
 }  // namespace
 
 int exportCommand(const Args& args) {
-  CliArgs a(args, {"db", "format", "start-up"}, {"include-retired", "routes", "substances"});
+  CliArgs a(args, {"db", "format", "start-up", "audit-key"},
+            {"include-retired", "routes", "substances"});
   const std::string path = onePath(a, "output file (or - for standard output)");
   if (a.has("routes") && a.has("substances")) {
     throw UsageError("--routes and --substances are two exports: choose one");
@@ -566,7 +580,7 @@ int exportCommand(const Args& args) {
     viewer.startUpId = options.startUpId;
     viewer.email = "cli export";
   }
-  auto database = openDatabase(a.require("db"));
+  auto database = openDatabase(a);
   if (options.startUpId) {
     bool known = database->read(
         [&](db::Connection& c) { return db::findStartUp(c, *options.startUpId).has_value(); });
@@ -592,8 +606,8 @@ int exportCommand(const Args& args) {
 }
 
 int identityReviewCommand(const Args& args) {
-  CliArgs a(args, {"db", "report"}, {"backfill-keys"});
-  auto database = openDatabase(a.require("db"));
+  CliArgs a(args, {"db", "report", "audit-key"}, {"backfill-keys"});
+  auto database = openDatabase(a);
   chem::initialise();
   SystemClock clock;
   AppConfig config;
@@ -626,12 +640,12 @@ int identityReviewCommand(const Args& args) {
 }
 
 int identityMergeCommand(const Args& args) {
-  CliArgs a(args, {"db", "from", "into", "reason"}, {});
+  CliArgs a(args, {"db", "from", "into", "reason", "audit-key"}, {});
   auto from = db::parseCode(a.require("from"));
   auto into = db::parseCode(a.require("into"));
   if (!from || from->formNumber) throw UsageError("--from must be a parent code (CMP-000123)");
   if (!into || into->formNumber) throw UsageError("--into must be a parent code (CMP-000123)");
-  auto database = openDatabase(a.require("db"));
+  auto database = openDatabase(a);
   SystemClock clock;
   database->write([&](db::Connection& c) {
     db::supersedeCompound(c, clock, db::Principal::system("cli identity merge"), from->compoundId,
@@ -646,21 +660,30 @@ int identityMergeCommand(const Args& args) {
 }
 
 int backupCommand(const Args& args) {
-  CliArgs a(args, {"db"}, {"force"});
+  CliArgs a(args, {"db", "audit-key"}, {"force"});
   const std::string destination = onePath(a, "backup file");
-  auto database = openDatabase(a.require("db"), /*migrate=*/false);
+  auto database = openDatabase(a, /*migrate=*/false);
   db::BackupResult result = db::backupDatabase(*database, destination, a.has("force"));
   Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
   about.set("backup", result.path);
+  if (!result.checkpointFile.empty()) {
+    about.set("audit_checkpoints", result.checkpointFile);
+    about.set("audit_entries", result.auditEntries);
+  }
   about.set("bytes", static_cast<Poco::UInt64>(result.bytes));
   about.set("schema_version", result.schemaVersion);
   about.set("integrity", "ok");
-  about.set("audit", result.audit.ok ? std::string("ok")
-                                     : "broken at entry " +
-                                           std::to_string(result.audit.firstBreak.value_or(0)) +
-                                           ": " + result.audit.reason);
+  if (result.audit.needsKey) {
+    about.set("audit", "not checked: the trail is sealed with a key and no key file was found "
+                       "(--audit-key)");
+  } else {
+    about.set("audit", result.audit.ok ? std::string("ok")
+                                       : "broken at entry " +
+                                             std::to_string(result.audit.firstBreak.value_or(0)) +
+                                             ": " + result.audit.reason);
+  }
   printJson(std::cout, about);
-  if (!result.audit.ok) {
+  if (!result.audit.ok && !result.audit.needsKey) {
     std::cerr << "argan backup: warning: the database's audit trail is broken ("
               << result.audit.reason << "); `argan restore` will refuse this backup\n";
   }
@@ -668,7 +691,7 @@ int backupCommand(const Args& args) {
 }
 
 int restoreCommand(const Args& args) {
-  CliArgs a(args, {"db"}, {});
+  CliArgs a(args, {"db", "audit-key"}, {});
   const std::string backup = onePath(a, "backup file to restore");
   const std::string target = a.require("db");
   if (!fileExists(backup)) throw notFound("no backup file '" + backup + "'");
@@ -678,13 +701,15 @@ int restoreCommand(const Args& args) {
                              "); stop the server before restoring; nothing was changed");
   }
   SystemClock clock;
-  db::RestoreResult result = db::restoreDatabase(backup, target, clock);
+  db::RestoreResult result =
+      db::restoreDatabase(backup, target, clock, a.get("audit-key").value_or(""));
   Poco::JSON::Object about(Poco::JSON_PRESERVE_KEY_ORDER);
   about.set("restored", result.target);
   about.set("from", backup);
   about.set("previous", result.previous.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(result.previous));
   about.set("schema_version", result.schemaVersion);
   about.set("integrity", "ok");
+  about.set("audit_checkpoint", result.checkpointWritten);
   about.set("audit", "ok");
   printJson(std::cout, about);
   return 0;

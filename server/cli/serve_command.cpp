@@ -96,6 +96,9 @@ class ServeApp : public Poco::Util::ServerApplication {
     cfg.port = config().getInt("argan.port", cfg.port);
     cfg.host = config().getString("argan.host", cfg.host);
     cfg.dbPath = config().getString("argan.db", cfg.dbPath);
+    cfg.auditKeyFile = config().getString("argan.audit_key_file", cfg.auditKeyFile);
+    cfg.auditCheckpointFile =
+        config().getString("argan.audit_checkpoint_file", cfg.auditCheckpointFile);
     cfg.threads = config().getInt("argan.threads", cfg.threads);
     cfg.maxQueued = config().getInt("argan.max_queued", cfg.maxQueued);
     cfg.requestTimeoutSeconds = config().getInt("argan.request_timeout_s", cfg.requestTimeoutSeconds);
@@ -222,6 +225,8 @@ class ServeApp : public Poco::Util::ServerApplication {
     auto serverLock = db::ServerLock::acquire(cfg.dbPath);
     db::DatabaseOptions dbOptions;
     dbOptions.path = cfg.dbPath;
+    dbOptions.auditKeyFile = cfg.auditKeyFile;
+    dbOptions.auditCheckpointFile = cfg.auditCheckpointFile;
     // A read connection for every worker thread, the health lane, the import worker and a
     // search helper: health never waits for a connection the workers hold.
     dbOptions.maxReaders = static_cast<unsigned>(cfg.threads + 4);

@@ -13,6 +13,10 @@ struct AppConfig {
   std::string host = "0.0.0.0";          // address to listen on
   int port = 8080;                        // 0 picks a free port (tests)
   std::string dbPath = "data/argan.db";   // SQLite file, created and migrated on start
+  // The secret sealing the audit trail and the signed checkpoints (db/audit_seal.h);
+  // "": "<dbPath>.audit-key" and "<dbPath>.audit-checkpoints", created on first start.
+  std::string auditKeyFile;
+  std::string auditCheckpointFile;
   int threads = 8;                        // HTTP worker threads (a fixed pool)
   // Connection limits (server/http/connection_gate.h). Connections still sending their
   // request cost no thread: at most maxPendingConnections of them; complete requests wait

@@ -1,8 +1,10 @@
 // Cross-start-up comparison and neighbours, within confidentiality (comparison.h):
 //   GET /api/compare/start-ups          ?threshold=0.85&start_ups=1,2,3
 //   GET /api/compounds/{id}/neighbours  ?k=10&threshold=0
-// The anonymous overlap signal uses the cluster's fixed floor (kOverlapSignalThreshold) and is
-// given on the caller's own compounds only.
+//   GET /api/overlaps                   administrators: overlaps with unshared work
+// Comparison and neighbours are computed over what the caller may see and say nothing about
+// the rest (no real-time overlap signal: docs/threat-model.md, "Overlap signals"); overlaps
+// with unshared work go to the cluster's administrators, who broker contact.
 #include <Poco/JSON/Array.h>
 
 #include <cmath>
@@ -21,18 +23,15 @@
 namespace argan::server {
 namespace {
 
-constexpr const char* kSignalMessage =
-    "a compound another start-up has not shared is %s; contact the cluster";
+// Said on every answer, whatever the registry holds: where overlaps with unshared work go.
+constexpr const char* kOverlapNotice =
+    "overlaps with compounds other start-ups have not shared are never shown here; the "
+    "cluster's administrators review them and put the two start-ups in touch when both agree";
 
 double rounded(double v) { return std::round(v * 1e4) / 1e4; }
 
 Poco::Dynamic::Var optionalNumber(const std::optional<double>& v) {
   return v ? Poco::Dynamic::Var(rounded(*v)) : Poco::Dynamic::Var();
-}
-
-std::string signalText(const std::string& what) {
-  std::string text = kSignalMessage;
-  return text.replace(text.find("%s"), 2, what);
 }
 
 std::vector<std::int64_t> parseIdList(const std::string& text, const std::string& field) {
@@ -106,7 +105,6 @@ void compareHandler(RequestContext& ctx) {
     Poco::JSON::Array::Ptr owners = new Poco::JSON::Array;
     for (auto id : g.startUps) owners->add(id);
     o->set("start_ups", owners);
-    if (g.heldPrivatelyElsewhere) o->set("signal", signalText("the same parent"));
     identical->add(o);
   }
   out->set("identical", identical);
@@ -137,18 +135,10 @@ void compareHandler(RequestContext& ctx) {
       nearest->add(n);
     }
     o->set("nearest", nearest);
-    Poco::JSON::Array::Ptr signals = new Poco::JSON::Array;
-    if (row.identicalPrivateElsewhere) signals->add(signalText("the same parent"));
-    if (row.similarPrivateElsewhere) {
-      std::ostringstream what;
-      what << "at least " << kOverlapSignalThreshold << " similar";
-      signals->add(signalText(what.str()));
-    }
-    if (signals->size()) o->set("signals", signals);
     neighbours->add(o);
   }
   out->set("neighbours", neighbours);
-  out->set("private_signals", static_cast<std::int64_t>(result.privateSignals));
+  out->set("overlap_notice", kOverlapNotice);
 
   auto matrixJson = [&](const std::vector<std::vector<std::optional<double>>>& m) {
     Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
@@ -197,7 +187,6 @@ void compareHandler(RequestContext& ctx) {
   }
   substances->set("overlaps", overlaps);
   substances->set("overlap_count", static_cast<std::int64_t>(result.substances.overlaps.size()));
-  substances->set("private_signals", static_cast<std::int64_t>(result.substances.privateSignals));
   out->set("substances", substances);
   ctx.sendJson(200, out);
 }
@@ -214,8 +203,8 @@ void neighboursHandler(RequestContext& ctx) {
   std::int64_t k = ctx.queryInt("k").value_or(10);
   double threshold = ctx.queryNumber("threshold").value_or(0.0);
   if (ctx.query("signal_threshold")) {
-    throw invalidArgument("signal_threshold cannot be chosen: the overlap signal is the cluster's "
-                          "rule (at least 0.85 similar)",
+    throw invalidArgument("signal_threshold is not a parameter: overlaps with unshared compounds "
+                          "are reviewed by the cluster's administrators, never signalled here",
                           {{"field", "signal_threshold"}});
   }
   if (k < 1 || k > 100) throw invalidArgument("k must be between 1 and 100", {{"field", "k"}});
@@ -254,25 +243,57 @@ void neighboursHandler(RequestContext& ctx) {
   }
   out->set("neighbours", items);
 
-  // Start-up members learn, anonymously, whether a compound they cannot see is close to one
-  // of their own (never about another start-up's compound).
-  const db::Principal& who = ctx.principal();
-  if (who.belongsTo(compound->startUpId)) {
-    ScanFilter hidden;
-    hidden.viewer = db::Principal::system("overlap signal");
-    hidden.hiddenFrom = who;
-    SimilarityOptions one;
-    one.k = 1;
-    one.threshold = kOverlapSignalThreshold;
-    bool close = !search.engine()
-                      .similarity(*snapshot, compound->identity.morganFp, hidden, one)
-                      .hits.empty();
-    if (close) {
-      std::ostringstream what;
-      what << "at least " << kOverlapSignalThreshold << " similar";
-      out->set("signal", signalText(what.str()));
-    }
+  out->set("overlap_notice", kOverlapNotice);
+  ctx.sendJson(200, out);
+}
+
+Poco::JSON::Object::Ptr sideJson(const OverlapSide& s) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("compound", db::compoundCode(s.compound));
+  o->set("start_up", s.startUp);
+  o->set("visibility", s.visibility);
+  o->set("created_at", s.createdAt);
+  o->set("bulk", s.bulk);
+  o->set("recent", s.recent);
+  return o;
+}
+
+void overlapsHandler(RequestContext& ctx) {
+  OverlapReport report = findOverlaps(ctx.runtime(), ctx.principal());
+  Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  out->set("threshold", kOverlapThreshold);
+  out->set("compounds", static_cast<std::int64_t>(report.compounds));
+  out->set("complete", report.complete);
+  Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+  std::int64_t brokerable = 0;
+  for (const auto& o : report.overlaps) {
+    Poco::JSON::Object::Ptr item = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    item->set("a", sideJson(o.a));
+    item->set("b", sideJson(o.b));
+    item->set("identical", o.identical);
+    item->set("similarity", rounded(o.similarity));
+    item->set("brokerable", o.brokerable);
+    item->set("held_because", o.heldBecause.empty() ? Poco::Dynamic::Var()
+                                                     : Poco::Dynamic::Var(o.heldBecause));
+    items->add(item);
+    if (o.brokerable) ++brokerable;
   }
+  out->set("overlaps", items);
+  out->set("brokerable", brokerable);
+  Poco::JSON::Array::Ptr alerts = new Poco::JSON::Array;
+  for (const auto& a : report.alerts) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("start_up", a.startUp);
+    o->set("kind", "probing");
+    o->set("held_overlaps", static_cast<std::int64_t>(a.heldOverlaps));
+    o->set("unshared_compounds_hit", static_cast<std::int64_t>(a.unsharedCompoundsHit));
+    o->set("message", "compounds this start-up registered in bulk or recently overlap " +
+                          std::to_string(a.unsharedCompoundsHit) +
+                          " unshared compounds of other start-ups: possibly guessing; do not "
+                          "pass these overlaps on");
+    alerts->add(o);
+  }
+  out->set("alerts", alerts);
   ctx.sendJson(200, out);
 }
 
@@ -280,12 +301,13 @@ void neighboursHandler(RequestContext& ctx) {
 
 void addCompareEndpoints(Router& router) {
   router.add({"GET", "/api/compare/start-ups", Access::StartUpMember, compareHandler,
-              "cross-start-up comparison: identical parents, near-duplicates, nearest "
-              "neighbours, similarity matrix, scaffold overlap (confidential compounds only "
-              "as anonymous signals)"});
+              "cross-start-up comparison over the compounds the caller may see: identical "
+              "parents, near-duplicates, nearest neighbours, similarity matrix, scaffold overlap"});
   router.add({"GET", "/api/compounds/{id}/neighbours", Access::Public, neighboursHandler,
-              "most similar visible compounds (k, threshold), with an anonymous signal for "
-              "close compounds the caller cannot see"});
+              "most similar visible compounds (k, threshold)"});
+  router.add({"GET", "/api/overlaps", Access::Admin, overlapsHandler,
+              "overlaps between start-ups involving unshared compounds, for the administrators "
+              "who broker contact: bulk or recent registrations held back, probing alerts"});
 }
 
 }  // namespace argan::server

@@ -7,6 +7,9 @@
 //   GET  the same paths                              the visible attachments of that owner
 //   GET  /api/documents/{id}                         metadata
 //   GET  /api/documents/{id}/content                 the bytes, with their content type
+//   PATCH /api/documents/{id}                        {visibility, reason?}: the document's own
+//                                                    visibility (audited "publish"); the
+//                                                    narrower of it and the owner's applies
 //   POST /api/documents/{id}/retire                  retire ({reason})
 //
 // A raw upload sends the file as the body with its Content-Type; the file name, kind and
@@ -410,7 +413,7 @@ std::string contentDisposition(const std::string& filename, bool inlineView) {
 void contentHandler(RequestContext& ctx) {
   db::Document doc = visibleDocument(ctx);
   std::string bytes =
-      ctx.runtime().db.read([&](db::Connection& c) { return db::documentContent(c, doc.sha256); });
+      ctx.runtime().db.read([&](db::Connection& c) { return db::documentContent(c, doc); });
   // Inline only for types a browser shows without running anything.
   static const std::set<std::string> inlineTypes = {"application/pdf", "image/png",  "image/jpeg",
                                                     "image/gif",       "image/webp", "text/plain"};
@@ -421,6 +424,24 @@ void contentHandler(RequestContext& ctx) {
   response.set("Content-Security-Policy", "sandbox; default-src 'none'");
   response.set("ETag", "\"" + doc.sha256 + "\"");
   ctx.sendText(200, doc.contentType, bytes);
+}
+
+void patchHandler(RequestContext& ctx) {
+  auto id = db::parsePrefixedCode("DOC", ctx.param("id"));
+  if (!id) throw notFound("no document '" + ctx.param("id") + "'");
+  JsonFields body(ctx.jsonBody());
+  body.allowOnly({"visibility", "reason"});
+  const std::string text = body.reqString("visibility", 20);
+  auto to = db::parseVisibility(text);
+  if (!to) {
+    throw invalidArgument("visibility must be start-up, cluster or public",
+                          {{"field", "visibility"}});
+  }
+  std::optional<std::string> reason = body.optString("reason", 2000);
+  auto doc = ctx.runtime().db.write([&](db::Connection& c) {
+    return db::changeDocumentVisibility(c, ctx.runtime().clock, ctx.principal(), *id, *to, reason);
+  });
+  ctx.sendJson(200, documentJson(doc));
 }
 
 void retireHandler(RequestContext& ctx) {
@@ -462,6 +483,9 @@ void addDocumentEndpoints(Router& router) {
   router.add({"GET", "/api/documents/{id}", Access::Public, getHandler, "a document's metadata"});
   router.add({"GET", "/api/documents/{id}/content", Access::Public, contentHandler,
               "a document's bytes with its content type (?inline=true for PDF and images)"});
+  router.add({"PATCH", "/api/documents/{id}", Access::StartUpMember, patchHandler,
+              "a document's own visibility {visibility, reason?}; the narrower of it and its "
+              "owner's applies (audited as publish)"});
   router.add({"POST", "/api/documents/{id}/retire", Access::StartUpMember, retireHandler,
               "retire a document ({reason}); its bytes stay stored"});
 }

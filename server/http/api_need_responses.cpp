@@ -229,7 +229,7 @@ void contentHandler(RequestContext& ctx) {
   auto [doc, bytes] = ctx.runtime().db.read([&](db::Connection& c) {
     auto d = db::findDocument(c, kSystem, s.recordId);
     if (!d || d->retiredAt) throw notFound("the shared document is gone");
-    return std::make_pair(*d, db::documentContent(c, d->sha256));
+    return std::make_pair(*d, db::documentContent(c, *d));
   });
   static const std::set<std::string> inlineTypes = {"application/pdf", "image/png",  "image/jpeg",
                                                     "image/gif",       "image/webp", "text/plain"};

@@ -470,8 +470,15 @@ std::int64_t customerIdParam(RequestContext& ctx) {
   return *id;
 }
 
+// Customers are the owning start-up's business (docs/threat-model.md): its team and the
+// cluster's administrators see them, nobody else, whatever the product's visibility.
 void customersHandler(RequestContext& ctx) {
-  db::Product product = pipelineProduct(ctx);
+  db::Product product = visibleProduct(ctx);
+  const db::Principal& who = ctx.principal();
+  if (!who.isAdmin() && !who.belongsTo(product.startUpId)) {
+    throw notFound("no customer list for " + product.code() +
+                   " (customers are seen by the owning start-up only)");
+  }
   auto customers =
       ctx.runtime().db.read([&](db::Connection& c) { return db::listCustomers(c, product.id); });
   Array::Ptr items = new Array;
@@ -561,13 +568,21 @@ HistorySubject productHistory(RequestContext& ctx) {
   db::Product product = pipelineProduct(ctx);
   HistorySubject subject;
   subject.records.push_back({"product", product.code()});
-  auto records = ctx.runtime().db.read(
-      [&](db::Connection& c) { return db::productAuditRecords(c, product.id); });
-  for (const auto& [type, id] : records) {
-    if (type != "product") subject.records.push_back({type, id});
-  }
-  subject.ownerStartUpId = product.startUpId;
   const auto& viewer = ctx.principal();
+  const bool insider = viewer.isAdmin() || viewer.belongsTo(product.startUpId);
+  ctx.runtime().db.read([&](db::Connection& c) {
+    for (const auto& [type, id] : db::productAuditRecords(c, product.id)) {
+      if (type == "product") continue;
+      // Outsiders: no customer records, and only the documents they may see.
+      if (!insider && type == "product_customer") continue;
+      if (!insider && type == "document") {
+        auto number = db::parsePrefixedCode("DOC", id);
+        if (!number || !db::findDocument(c, viewer, *number)) continue;
+      }
+      subject.records.push_back({type, id});
+    }
+  });
+  subject.ownerStartUpId = product.startUpId;
   if (!viewer.isAdmin() && !viewer.belongsTo(product.startUpId)) {
     subject.redact = [viewer, product](const std::string& type, Poco::Dynamic::Var& snapshot) {
       withoutCompositionIds(type, snapshot);

@@ -8,9 +8,11 @@
 // "must_change_password", "expires_at", "idle_timeout_s", "credential"}.
 // Sign-in failures answer one generic 401 whether or not the account exists (an unknown
 // e-mail is checked against an unmatchable hash of the same cost), and are throttled per
-// e-mail and per client address (429 with Retry-After). While the database cannot be
-// written (read-only file, full disk), sign-in still works: the session is held in memory
-// (http/memory_sessions.h) and its audit entry is written once the database takes writes.
+// e-mail and client address together, with a growing delay, and per address (429 with
+// Retry-After; db/session_store.h): nobody can lock another person out. While the database
+// cannot be written (read-only file, full disk), sign-in still works: the session is held in
+// memory (http/memory_sessions.h) and its audit entry is written once the database takes
+// writes.
 #include "common/error.h"
 #include "common/password.h"
 #include "db/audit.h"
@@ -146,7 +148,7 @@ void signIn(RequestContext& ctx) {
   session.userAgent = ctx.request().get("User-Agent", "");
   try {
     runtime.db.write([&](db::Connection& c) {
-      db::clearLoginFailures(c, email);
+      db::clearLoginFailures(c, email, address);
       if (upgraded) db::upgradePasswordHash(c, user->id, *upgraded);
       if (previous) db::revokeSessionBySecretHash(c, tokenDigest(*previous), now);
       auth.sessionId = db::createSession(c, session);
@@ -161,7 +163,7 @@ void signIn(RequestContext& ctx) {
     // The database cannot take the session now: keep it in memory (until a restart), and
     // its audit entry until the database can take it.
     if (previous) memory->revokeBySecretHash(tokenDigest(*previous));
-    memory->clearFailures(email);
+    memory->clearFailures(email, address);
     auth.sessionId = memory->create(session);
     memory->deferAudit(user->principal(),
                        {"login", "user", std::to_string(user->id), std::nullopt, std::nullopt,
@@ -239,7 +241,7 @@ void changePassword(RequestContext& ctx) {
   const Authentication& auth = ctx.authentication();
   runtime.db.write([&](db::Connection& c) {
     db::setUserPassword(c, runtime.clock, ctx.principal(), user.id, hash, false, auth.sessionId);
-    db::clearLoginFailures(c, user.email);
+    db::clearLoginFailures(c, user.email, address);
   });
   user.mustChangePassword = false;
   ctx.sendJson(200, sessionBody(user, auth, config));

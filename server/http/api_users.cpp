@@ -54,7 +54,7 @@ void listUsersHandler(RequestContext& ctx) {
   }
   auto users = ctx.runtime().db.read([&](db::Connection& c) { return db::listUsers(c, startUp); });
   Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-  for (const auto& u : users) items->add(userJson(u));
+  for (const auto& u : users) items->add(userJson(u, who.isAdmin()));
   ctx.sendJson(200, listBody(items));
 }
 
@@ -85,7 +85,7 @@ void createUserHandler(RequestContext& ctx) {
   user.passwordHash = hashPassword(*password, ctx.runtime().config.passwordIterations);
   auto created = ctx.runtime().db.write(
       [&](db::Connection& c) { return db::createUser(c, ctx.runtime().clock, who, user); });
-  Poco::JSON::Object::Ptr out = userJson(created);
+  Poco::JSON::Object::Ptr out = userJson(created, who.isAdmin());
   if (generated) out->set("one_time_password", *generated);
   ctx.sendJson(201, out);
 }
@@ -106,7 +106,7 @@ void updateUserHandler(RequestContext& ctx) {
     db::authorizeUserUpdate(who, *target, change);
     return db::updateUser(c, ctx.runtime().clock, who, id, change);
   });
-  ctx.sendJson(200, userJson(updated));
+  ctx.sendJson(200, userJson(updated, who.isAdmin()));
 }
 
 // The user whose tokens a request is about: the caller, or (administrators) `requested`.

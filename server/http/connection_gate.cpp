@@ -1,4 +1,5 @@
 #include "server/http/connection_gate.h"
+#include "server/http/security_headers.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Net/SocketAddress.h>
@@ -284,6 +285,7 @@ std::string ConnectionGate::rawAnswer(int status, const Error& error, int retryA
       << "Content-Length: " << text.size() << "\r\n"
       << "Cache-Control: no-store\r\n"
       << "Connection: close\r\n";
+  for (const auto& [name, value] : securityHeaders()) out << name << ": " << value << "\r\n";
   if (status == 503 || status == 429) out << "Retry-After: " << retryAfterSeconds << "\r\n";
   out << "\r\n" << text;
   return out.str();

@@ -50,7 +50,13 @@ Poco::JSON::Object::Ptr historyJson(const HistorySubject& subject,
   Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
   for (const auto& e : entries) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("id", e.id);
+    // Entry numbers count every audited action of the cluster: administrators only
+    // (docs/threat-model.md, "Record numbers").
+    if (viewer.isAdmin()) {
+      o->set("id", e.id);
+    } else {
+      o->set("id", Poco::Dynamic::Var());
+    }
     o->set("at", e.at);
     Poco::JSON::Object::Ptr actor = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     if (e.actorId) {

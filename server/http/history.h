@@ -11,8 +11,10 @@
 //   {"record": {"type", "id"}, "items": [{"id", "at", "actor": {"id", "label", "name"}, "action",
 //    "record_type", "record_id", "before", "after", "reason", "hash"}], "total"}
 // oldest first; before/after are the row snapshots (JSON) or null. Actor labels carry the
-// e-mail only for administrators and members of the owning start-up; for them "name" is the
-// person's display name today (the e-mail when they have none), null for the others.
+// e-mail only for administrators and members of the owning start-up, and for them "name" is
+// the person's display name today (the e-mail when they have none), null for the others;
+// entry ids (which count every audited action of the cluster) only for administrators, null
+// for everyone else.
 #pragma once
 
 #include <Poco/JSON/Object.h>

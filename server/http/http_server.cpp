@@ -1,4 +1,5 @@
 #include "server/http/http_server.h"
+#include "server/http/security_headers.h"
 
 #include <Poco/Buffer.h>
 #include <Poco/Logger.h>
@@ -207,6 +208,7 @@ ConnectionGate::Ending HttpServer::serveRequest(Poco::Net::StreamSocket& socket,
     // A kept-alive connection waits for its next request in the gate, not on this thread.
     response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive());
     response.set("Server", "argan");
+    for (const auto& [name, value] : securityHeaders()) response.set(name, value);
     std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
         handlers_->createRequestHandler(request));
     // The gate answers "100 Continue" itself when it reads the body.

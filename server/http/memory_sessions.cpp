@@ -89,35 +89,45 @@ std::optional<db::LoginBlock> MemorySessions::blocked(const db::LoginLimits& lim
   while (!failureWindow_.empty() && failureWindow_.front().atUs <= nowUs - limits.windowUs) {
     failureWindow_.pop_front();
   }
-  std::int64_t account = 0;
+  // The rule of db::loginBlocked: failures of this e-mail from this address (a growing delay
+  // after the last one), and of this address on any e-mail.
+  std::int64_t pair = 0;
+  std::int64_t lastPair = 0;
   std::int64_t fromAddress = 0;
-  std::int64_t oldestAccount = nowUs;
   std::int64_t oldestAddress = nowUs;
   for (const auto& f : failureWindow_) {
+    if (f.address != address) continue;
+    ++fromAddress;
+    oldestAddress = std::min(oldestAddress, f.atUs);
     if (f.email == email) {
-      ++account;
-      oldestAccount = std::min(oldestAccount, f.atUs);
-    }
-    if (f.address == address) {
-      ++fromAddress;
-      oldestAddress = std::min(oldestAddress, f.atUs);
+      ++pair;
+      lastPair = std::max(lastPair, f.atUs);
     }
   }
-  auto block = [&](std::int64_t oldest, const char* limit) {
-    db::LoginBlock b;
-    b.retryAfterSeconds = std::max<std::int64_t>(1, (oldest + limits.windowUs - nowUs) / 1000000);
-    b.limit = limit;
-    return b;
-  };
-  if (account >= limits.maxPerAccount) return block(oldestAccount, "account");
-  if (fromAddress >= limits.maxPerAddress) return block(oldestAddress, "address");
-  return std::nullopt;
+  std::optional<db::LoginBlock> block;
+  if (pair >= limits.maxPerAccount) {
+    std::int64_t delay = limits.baseDelayUs;
+    for (std::int64_t i = limits.maxPerAccount; i < pair && delay < limits.windowUs; ++i) {
+      delay *= 2;
+    }
+    delay = std::min(delay, limits.windowUs);
+    if (lastPair + delay > nowUs) {
+      block = db::LoginBlock{std::max<std::int64_t>(1, (lastPair + delay - nowUs + 999999) / 1000000),
+                             "account"};
+    }
+  }
+  if (fromAddress >= limits.maxPerAddress) {
+    const std::int64_t seconds =
+        std::max<std::int64_t>(1, (oldestAddress + limits.windowUs - nowUs) / 1000000);
+    if (!block || seconds > block->retryAfterSeconds) block = db::LoginBlock{seconds, "address"};
+  }
+  return block;
 }
 
-void MemorySessions::clearFailures(const std::string& email) {
+void MemorySessions::clearFailures(const std::string& email, const std::string& address) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto sameEmail = [&](const Failure& f) { return f.email == email; };
-  failureWindow_.erase(std::remove_if(failureWindow_.begin(), failureWindow_.end(), sameEmail),
+  auto samePair = [&](const Failure& f) { return f.email == email && f.address == address; };
+  failureWindow_.erase(std::remove_if(failureWindow_.begin(), failureWindow_.end(), samePair),
                        failureWindow_.end());
 }
 

@@ -57,11 +57,11 @@ class MemorySessions {
 
   // An audit entry to append when the database can be written (at `atUs`).
   void deferAudit(const db::Principal& actor, const db::AuditEvent& event, std::int64_t atUs);
-  // Sign-in failures counted while they could not be stored (see db::loginBlocked).
+  // Sign-in failures counted while they could not be stored (the rule of db::loginBlocked).
   void recordFailure(std::int64_t nowUs, const std::string& email, const std::string& address);
   std::optional<db::LoginBlock> blocked(const db::LoginLimits& limits, std::int64_t nowUs,
                                         const std::string& email, const std::string& address);
-  void clearFailures(const std::string& email);
+  void clearFailures(const std::string& email, const std::string& address);
 
   // Writes what waits (audit entries, failures) if the database takes it now; returns false
   // when something still waits.

@@ -309,6 +309,8 @@ Object::Ptr documentJson(const db::Document& d) {
   o->set("owner", owner);
   o->set("start_up", d.startUpId);
   o->set("visibility", d.visibility);
+  o->set("document_visibility", d.documentVisibility);
+  o->set("owner_visibility", d.ownerVisibility);
   o->set("created_at", d.createdAt);
   setOptional(o, "created_by", d.createdBy);
   setOptional(o, "retired_at", d.retiredAt);

@@ -202,7 +202,9 @@ Poco::JSON::Object::Ptr searchResponseJson(const SearchRequest& request,
   if (!response.stoppedBy.empty()) out->set("stopped_by", response.stoppedBy);
   out->set("page", request.page);
   out->set("page_size", request.pageSize);
-  out->set("elapsed_ms", std::round(response.elapsedMs * 1000) / 1000);
+  // Whole milliseconds: microsecond timings of scans over rows the caller cannot see would
+  // tell how many there are (docs/threat-model.md, "Timing").
+  out->set("elapsed_ms", static_cast<std::int64_t>(std::llround(response.elapsedMs)));
   Poco::JSON::Object::Ptr query = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   if (!response.queryFormat.empty()) query->set("format", response.queryFormat);
   if (!response.queryCanonicalSmiles.empty()) {

@@ -4,10 +4,10 @@
 
 namespace argan::server {
 
-Poco::JSON::Object::Ptr userJson(const db::User& u) {
+Poco::JSON::Object::Ptr userJson(const db::User& u, bool administrator) {
   Poco::JSON::Object::Ptr o = orderedObject();
   o->set("id", u.id);
-  o->set("email", u.email);
+  o->set("email", u.shownEmail());
   o->set("display_name", u.displayName);
   o->set("role", db::roleName(u.role));
   setOptional(o, "start_up", u.startUpId);
@@ -15,6 +15,8 @@ Poco::JSON::Object::Ptr userJson(const db::User& u) {
   setOptional(o, "disabled_at", u.disabledAt);
   o->set("must_change_password", u.mustChangePassword);
   o->set("created_at", u.createdAt);
+  // Only administrators learn that a member is a placeholder for an account elsewhere.
+  if (administrator && u.claimedEmail) o->set("placeholder", true);
   return o;
 }
 

@@ -10,7 +10,8 @@ namespace argan::server {
 
 // {"id", "email", "display_name", "role", "start_up" (id or null), "disabled",
 //  "disabled_at", "must_change_password", "created_at"}
-Poco::JSON::Object::Ptr userJson(const db::User& user);
+// `administrator`: the caller is one (adds "placeholder": true on placeholder members).
+Poco::JSON::Object::Ptr userJson(const db::User& user, bool administrator = false);
 
 // {"id", "user", "label", "created_at", "last_used_at", "revoked_at", "active"}
 Poco::JSON::Object::Ptr tokenJson(const db::ApiToken& token);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -22,11 +24,10 @@ struct Member {
   std::int64_t startUp = 0;
   std::string visibility;
   std::string fullHash;
+  std::string createdAt;
   std::uint64_t fp[chem::kFingerprintWords];
   unsigned bits = 0;
   std::string pickle;
-  bool visible = false;  // to the caller
-  bool own = false;      // the caller's start-up
 };
 
 double tanimoto(const Member& a, const Member& b) {
@@ -46,33 +47,37 @@ void parallel(std::size_t n, Fn fn) {
   helper.join();
 }
 
-// The live parents compared, read in one snapshot; `all` receives every start-up.
+// The live parents `viewer` may see (administrators: all), read in one snapshot; the others
+// are not read at all. `all` receives every start-up.
 std::vector<Member> loadMembers(Runtime& runtime, const db::Principal& viewer,
-                                const ComparisonOptions& options, std::vector<db::StartUp>& all) {
+                                const std::vector<std::int64_t>& startUps, std::size_t limit,
+                                std::vector<db::StartUp>& all) {
   std::vector<Member> members;
+  const db::ReadScope scope = db::readScope(viewer);
   runtime.db.snapshot([&](db::Connection& c) {
     all = db::listStartUps(c);
-    std::set<std::int64_t> wanted(options.startUps.begin(), options.startUps.end());
+    std::set<std::int64_t> wanted(startUps.begin(), startUps.end());
     for (std::int64_t id : wanted) {
       if (std::none_of(all.begin(), all.end(), [&](const db::StartUp& s) { return s.id == id; })) {
         throw invalidArgument("no start-up with id " + std::to_string(id),
                               {{"field", "start_ups"}});
       }
     }
-    db::scanLiveCompounds(c, {wanted.begin(), wanted.end()}, options.maxCompounds + 1,
-                          [&](const db::CompoundScanRow& row) {
-                            Member m;
-                            m.id = row.id;
-                            m.startUp = row.startUpId;
-                            m.visibility = std::string(row.visibility);
-                            m.fullHash = std::string(row.fullHash);
-                            chem::loadFingerprint(std::string(row.morganFp), m.fp);
-                            m.bits = chem::popcountWords(m.fp, chem::kFingerprintWords);
-                            m.pickle = std::string(row.pickle);
-                            m.visible = db::canSee(viewer, m.startUp, m.visibility);
-                            m.own = viewer.belongsTo(m.startUp);
-                            members.push_back(std::move(m));
-                          });
+    db::scanLiveCompounds(
+        c, {wanted.begin(), wanted.end()}, limit + 1,
+        [&](const db::CompoundScanRow& row) {
+          Member m;
+          m.id = row.id;
+          m.startUp = row.startUpId;
+          m.visibility = std::string(row.visibility);
+          m.fullHash = std::string(row.fullHash);
+          m.createdAt = std::string(row.createdAt);
+          chem::loadFingerprint(std::string(row.morganFp), m.fp);
+          m.bits = chem::popcountWords(m.fp, chem::kFingerprintWords);
+          m.pickle = std::string(row.pickle);
+          members.push_back(std::move(m));
+        },
+        scope.everything ? nullptr : &scope);
   });
   return members;
 }
@@ -86,7 +91,7 @@ void listComparedStartUps(const std::vector<db::StartUp>& all, const std::vector
     // whose every compound is hidden from the caller is not hinted at by a column).
     bool involved = options.startUps.empty()
                         ? std::any_of(members.begin(), members.end(),
-                                      [&](const Member& m) { return m.startUp == s.id && m.visible; })
+                                      [&](const Member& m) { return m.startUp == s.id; })
                         : std::find(options.startUps.begin(), options.startUps.end(), s.id) !=
                               options.startUps.end();
     if (!involved) continue;
@@ -96,82 +101,48 @@ void listComparedStartUps(const std::vector<db::StartUp>& all, const std::vector
     cs.name = s.name;
     out.startUps.push_back(cs);
   }
-  for (const auto& m : members) {
-    if (m.visible) ++out.startUps[column[m.startUp]].compounds;
-  }
+  for (const auto& m : members) ++out.startUps[column[m.startUp]].compounds;
 }
 
-// Identical parents by full hash; marks the caller's compounds identical to a hidden one.
-std::vector<bool> findIdentical(const std::vector<Member>& members, StartUpComparison& out) {
-  const std::size_t n = members.size();
+// Identical parents (full hash) held by several start-ups.
+void findIdentical(const std::vector<Member>& members, StartUpComparison& out) {
   std::map<std::string, std::vector<std::size_t>> byHash;
-  for (std::size_t i = 0; i < n; ++i) byHash[members[i].fullHash].push_back(i);
-  std::vector<bool> identicalPrivate(n, false);
+  for (std::size_t i = 0; i < members.size(); ++i) byHash[members[i].fullHash].push_back(i);
   for (const auto& [hash, group] : byHash) {
     std::set<std::int64_t> owners;
     for (std::size_t i : group) owners.insert(members[i].startUp);
     if (owners.size() < 2) continue;
     IdenticalGroup g;
-    std::set<std::int64_t> visibleOwners;
-    bool hidden = false;
-    for (std::size_t i : group) {
-      if (members[i].visible) {
-        g.compounds.push_back(members[i].id);
-        visibleOwners.insert(members[i].startUp);
-      } else {
-        hidden = true;
-      }
-    }
-    bool ownInGroup = false;
-    for (std::size_t i : group) {
-      if (!members[i].own) continue;
-      ownInGroup = true;
-      for (std::size_t j : group) {
-        if (!members[j].visible && members[j].startUp != members[i].startUp) {
-          identicalPrivate[i] = true;
-        }
-      }
-    }
-    g.startUps.assign(visibleOwners.begin(), visibleOwners.end());
-    g.heldPrivatelyElsewhere = hidden && ownInGroup;
-    if (visibleOwners.size() >= 2 || g.heldPrivatelyElsewhere) out.identical.push_back(std::move(g));
+    for (std::size_t i : group) g.compounds.push_back(members[i].id);
+    g.startUps.assign(owners.begin(), owners.end());
+    out.identical.push_back(std::move(g));
   }
-
-  return identicalPrivate;
 }
 
-// All pairs: the best visible neighbour of each visible compound per start-up, the private
-// signals of the caller's own compounds, near-duplicates.
+// All pairs: the best neighbour of each compound per start-up, and near-duplicates.
 struct PairScan {
   struct Best {
     double score = -1;
     std::int64_t id = 0;
   };
   std::vector<std::vector<Best>> best;  // [compound][start-up column]
-  std::vector<char> similarPrivate;     // [compound]
 };
 
-PairScan scanPairs(const std::vector<Member>& members, const std::map<std::int64_t, std::size_t>& column,
+PairScan scanPairs(const std::vector<Member>& members,
+                   const std::map<std::int64_t, std::size_t>& column,
                    const ComparisonOptions& options, StartUpComparison& out) {
   const std::size_t n = members.size();
   const std::size_t nS = out.startUps.size();
   PairScan scan;
   auto& best = scan.best;
-  auto& similarPrivate = scan.similarPrivate;
   best.assign(n, std::vector<PairScan::Best>(nS));
-  similarPrivate.assign(n, 0);
   std::vector<std::vector<NearDuplicate>> pairsOf(n);
   parallel(n, [&](std::size_t i) {
     const Member& a = members[i];
-    if (!a.visible) return;  // rows are reported for visible compounds only
     for (std::size_t j = 0; j < n; ++j) {
       const Member& b = members[j];
       if (b.startUp == a.startUp) continue;
       const double s = tanimoto(a, b);
-      if (!b.visible) {
-        if (a.own && s >= kOverlapSignalThreshold) similarPrivate[i] = 1;
-        continue;
-      }
       PairScan::Best& slot = best[i][column.at(b.startUp)];
       if (s > slot.score || (s == slot.score && b.id < slot.id)) slot = {s, b.id};
       if (j > i && s >= options.threshold) {
@@ -188,25 +159,22 @@ PairScan scanPairs(const std::vector<Member>& members, const std::map<std::int64
   out.nearDuplicateCount = pairs.size();
   if (pairs.size() > options.maxPairs) pairs.resize(options.maxPairs);
   out.nearDuplicates = std::move(pairs);
-
   return scan;
 }
 
-// Each visible compound's nearest neighbour per start-up, and the start-up similarity matrix
-// (mean of the best similarities).
+// Each compound's nearest neighbour per start-up, and the start-up similarity matrix (mean
+// of the best similarities).
 void neighboursAndMatrix(const std::vector<Member>& members,
                          const std::map<std::int64_t, std::size_t>& column, const PairScan& scan,
-                         const std::vector<bool>& identicalPrivate, StartUpComparison& out) {
+                         StartUpComparison& out) {
   const std::size_t n = members.size();
   const std::size_t nS = out.startUps.size();
   const auto& best = scan.best;
-  const auto& similarPrivate = scan.similarPrivate;
   out.matrix.assign(nS, std::vector<std::optional<double>>(nS));
   std::vector<std::vector<double>> sums(nS, std::vector<double>(nS, 0));
   std::vector<std::vector<std::size_t>> counts(nS, std::vector<std::size_t>(nS, 0));
   for (std::size_t i = 0; i < n; ++i) {
     const Member& a = members[i];
-    if (!a.visible) continue;
     CompoundNeighbours row;
     row.compound = a.id;
     row.startUp = a.startUp;
@@ -223,11 +191,6 @@ void neighboursAndMatrix(const std::vector<Member>& members,
       }
       row.nearest.push_back(nn);
     }
-    if (a.own) {
-      row.identicalPrivateElsewhere = identicalPrivate[i];
-      row.similarPrivateElsewhere = similarPrivate[i] != 0;
-      if (row.identicalPrivateElsewhere || row.similarPrivateElsewhere) ++out.privateSignals;
-    }
     out.neighbours.push_back(std::move(row));
   }
   for (std::size_t s = 0; s < nS; ++s) {
@@ -239,7 +202,6 @@ void neighboursAndMatrix(const std::vector<Member>& members,
       }
     }
   }
-
 }
 
 // Bemis–Murcko scaffolds of the visible compounds: those shared by several start-ups, and
@@ -250,12 +212,12 @@ void compareScaffolds(const std::vector<Member>& members,
   const std::size_t nS = out.startUps.size();
   std::vector<std::string> scaffolds(n);
   parallel(n, [&](std::size_t i) {
-    if (members[i].visible) scaffolds[i] = chem::murckoScaffoldOfPickle(members[i].pickle);
+    scaffolds[i] = chem::murckoScaffoldOfPickle(members[i].pickle);
   });
   std::map<std::string, std::map<std::int64_t, std::size_t>> scaffoldOwners;
   std::vector<std::set<std::string>> scaffoldSets(nS);
   for (std::size_t i = 0; i < n; ++i) {
-    if (!members[i].visible || scaffolds[i].empty()) continue;
+    if (scaffolds[i].empty()) continue;
     ++scaffoldOwners[scaffolds[i]][members[i].startUp];
     scaffoldSets[column[members[i].startUp]].insert(scaffolds[i]);
   }
@@ -279,39 +241,27 @@ void compareScaffolds(const std::vector<Member>& members,
 }
 
 // Overlapping substances among those the caller may see (the same composition key held by
-// start-ups that differ); and, as for compounds, a signal without identity for each of the
-// caller's own substances whose composition another start-up holds privately.
+// start-ups that differ). As for compounds (docs/threat-model.md, "Overlap signals"), a
+// substance the caller may not see changes nothing in the answer: no count, no signal.
 SubstanceComparison compareSubstances(Runtime& runtime, const db::Principal& viewer,
                                       const ComparisonOptions& options) {
   SubstanceComparison out;
   auto rows = runtime.db.read(
       [&](db::Connection& c) { return db::scanLiveSubstances(c, options.startUps); });
-  struct Seen {
-    const db::SubstanceScanRow* row;
-    bool visible;
-  };
-  std::map<std::string, std::vector<Seen>> byKey;
+  std::map<std::string, std::vector<const db::SubstanceScanRow*>> byKey;
   for (const auto& r : rows) {
-    const bool visible = db::canSee(viewer, r.startUpId, r.visibility);
-    if (visible) ++out.perStartUp[r.startUpId];
-    byKey[r.kind + "|" + r.compositionKey].push_back({&r, visible});
+    if (!db::canSee(viewer, r.startUpId, r.visibility)) continue;
+    ++out.perStartUp[r.startUpId];
+    byKey[r.kind + "|" + r.compositionKey].push_back(&r);
   }
-  for (const auto& [key, group] : byKey) {
+  for (const auto& entry : byKey) {
+    const auto& group = entry.second;
     std::set<std::int64_t> owners;
-    std::size_t own = 0;
-    bool hiddenElsewhere = false;
-    for (const auto& m : group) {
-      if (m.visible) owners.insert(m.row->startUpId);
-      if (viewer.startUpId && m.row->startUpId == *viewer.startUpId) ++own;
-      if (!m.visible) hiddenElsewhere = true;
-    }
-    if (own && hiddenElsewhere) out.privateSignals += own;
+    for (const auto* m : group) owners.insert(m->startUpId);
     if (owners.size() < 2) continue;
     SubstanceOverlap overlap;
-    overlap.kind = group.front().row->kind;
-    for (const auto& m : group) {
-      if (m.visible) overlap.substances.push_back(m.row->id);
-    }
+    overlap.kind = group.front()->kind;
+    for (const auto* m : group) overlap.substances.push_back(m->id);
     overlap.startUps.assign(owners.begin(), owners.end());
     out.overlaps.push_back(std::move(overlap));
   }
@@ -332,19 +282,129 @@ StartUpComparison compareStartUps(Runtime& runtime, const db::Principal& viewer,
   StartUpComparison out;
   out.threshold = options.threshold;
   std::vector<db::StartUp> all;
-  std::vector<Member> members = loadMembers(runtime, viewer, options, all);
+  std::vector<Member> members =
+      loadMembers(runtime, viewer, options.startUps, options.maxCompounds, all);
   if (members.size() > options.maxCompounds) {
     members.pop_back();
     out.complete = false;
   }
   std::map<std::int64_t, std::size_t> column;
   listComparedStartUps(all, members, options, out, column);
-  const std::vector<bool> identicalPrivate = findIdentical(members, out);
+  findIdentical(members, out);
   const PairScan scan = scanPairs(members, column, options, out);
-  neighboursAndMatrix(members, column, scan, identicalPrivate, out);
+  neighboursAndMatrix(members, column, scan, out);
   compareScaffolds(members, column, out);
   out.substances = compareSubstances(runtime, viewer, options);
   return out;
+}
+
+namespace {
+
+// Seconds since the epoch of "YYYY-MM-DDTHH:MM:SS(.fff)Z"; 0 when it does not read.
+std::int64_t epochSeconds(const std::string& iso) {
+  std::tm tm{};
+  if (iso.size() < 19 || std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year,
+                                     &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                                     &tm.tm_sec) != 6) {
+    return 0;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+// Marks registrations made in a burst of their start-up (`bulk`, by created_at).
+std::vector<bool> bulkRegistrations(const std::vector<Member>& members,
+                                    const std::vector<std::int64_t>& created) {
+  std::map<std::int64_t, std::vector<std::size_t>> byStartUp;
+  for (std::size_t i = 0; i < members.size(); ++i) byStartUp[members[i].startUp].push_back(i);
+  std::vector<bool> bulk(members.size(), false);
+  const std::int64_t window = kBulkWindowMinutes * 60;
+  for (auto& [startUp, rows] : byStartUp) {
+    std::sort(rows.begin(), rows.end(),
+              [&](std::size_t x, std::size_t y) { return created[x] < created[y]; });
+    std::size_t lo = 0, hi = 0;
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      const std::int64_t t = created[rows[k]];
+      while (created[rows[lo]] < t - window) ++lo;
+      while (hi < rows.size() && created[rows[hi]] <= t + window) ++hi;
+      bulk[rows[k]] = hi - lo >= kBulkRegistrations;
+    }
+  }
+  return bulk;
+}
+
+}  // namespace
+
+OverlapReport findOverlaps(Runtime& runtime, const db::Principal& admin, std::size_t maxCompounds) {
+  if (!admin.isAdmin()) {
+    throw permissionDenied("overlaps with unshared work are for the cluster's administrators");
+  }
+  OverlapReport report;
+  std::vector<db::StartUp> all;
+  std::vector<Member> members = loadMembers(runtime, admin, {}, maxCompounds, all);
+  if (members.size() > maxCompounds) {
+    members.pop_back();
+    report.complete = false;
+  }
+  report.compounds = members.size();
+  const std::size_t n = members.size();
+  std::vector<std::int64_t> created(n);
+  for (std::size_t i = 0; i < n; ++i) created[i] = epochSeconds(members[i].createdAt);
+  const std::vector<bool> bulk = bulkRegistrations(members, created);
+  const std::int64_t now = runtime.clock.nowMicros() / 1000000;
+  auto side = [&](std::size_t i) {
+    OverlapSide s;
+    s.compound = members[i].id;
+    s.startUp = members[i].startUp;
+    s.visibility = members[i].visibility;
+    s.createdAt = members[i].createdAt;
+    s.bulk = bulk[i];
+    s.recent = created[i] > now - kRecentDays * 86400;
+    return s;
+  };
+  std::vector<std::vector<Overlap>> found(n);
+  parallel(n, [&](std::size_t i) {
+    const Member& a = members[i];
+    for (std::size_t j = i + 1; j < n; ++j) {
+      const Member& b = members[j];
+      if (a.startUp == b.startUp) continue;
+      if (a.visibility != "start-up" && b.visibility != "start-up") continue;  // both shared
+      const bool identical = a.fullHash == b.fullHash;
+      const double s = identical ? 1.0 : tanimoto(a, b);
+      if (!identical && s < kOverlapThreshold) continue;
+      const bool aFirst = created[i] < created[j] || (created[i] == created[j] && a.id < b.id);
+      Overlap o;
+      o.a = side(aFirst ? i : j);
+      o.b = side(aFirst ? j : i);
+      o.identical = identical;
+      o.similarity = s;
+      o.heldBecause = o.b.bulk ? "bulk" : o.b.recent ? "recent" : "";
+      o.brokerable = o.heldBecause.empty();
+      found[i].push_back(std::move(o));
+    }
+  });
+  for (auto& f : found) {
+    for (auto& o : f) report.overlaps.push_back(std::move(o));
+  }
+  std::sort(report.overlaps.begin(), report.overlaps.end(), [](const Overlap& x, const Overlap& y) {
+    if (x.brokerable != y.brokerable) return x.brokerable;
+    if (x.similarity != y.similarity) return x.similarity > y.similarity;
+    return std::make_pair(x.a.compound, x.b.compound) < std::make_pair(y.a.compound, y.b.compound);
+  });
+  std::map<std::int64_t, std::pair<std::size_t, std::set<std::int64_t>>> held;
+  for (const auto& o : report.overlaps) {
+    if (o.brokerable) continue;
+    auto& h = held[o.b.startUp];
+    ++h.first;
+    if (o.a.visibility == "start-up") h.second.insert(o.a.compound);
+  }
+  for (const auto& [startUp, h] : held) {
+    if (h.second.size() >= kProbingAlertOverlaps) {
+      report.alerts.push_back({startUp, h.first, h.second.size()});
+    }
+  }
+  return report;
 }
 
 }  // namespace argan::server

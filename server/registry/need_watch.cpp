@@ -104,7 +104,8 @@ void NeedWatch::loop() {
 SweepReport NeedWatch::sweep(bool force) {
   std::lock_guard<std::mutex> lock(sweepMutex_);
   SweepReport report;
-  std::int64_t head = runtime_.db.read([](db::Connection& c) { return db::auditHead(c); });
+  std::int64_t head =
+      runtime_.db.read([](db::Connection& c) { return db::newestAuditEntryId(c); });
   if (!force && head == lastHead_) return report;
   report.ran = true;
   auto needs = runtime_.db.read([](db::Connection& c) { return db::openNeedsForMatching(c); });

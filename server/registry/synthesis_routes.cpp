@@ -407,11 +407,32 @@ db::Route createRoute(Runtime& runtime, const db::Principal& who, RouteCreation 
     throw permissionDenied("you may create routes only for your own start-up",
                            {{"field", "start_up"}});
   }
+  // Who may publish is decided before anything is written, so a refusal never names the id
+  // the route would have had (docs/threat-model.md, "Record numbers").
+  auto visibility = db::parseVisibility(creation.visibility);
+  if (!visibility) {
+    throw invalidArgument("visibility must be start-up, cluster or public",
+                          {{"field", "visibility"}});
+  }
+  if (!db::canChangeVisibility(who, startUp, db::Visibility::StartUp, *visibility)) {
+    throw permissionDenied(
+        "members may create a route shared with the cluster at most; publishing to the public "
+        "catalogue is for the start-up's lead or an administrator",
+        {{"field", "visibility"}});
+  }
   if (creation.targetCompound.empty()) {
     throw invalidArgument("'target_compound' is required (the registered parent the route makes)",
                           {{"field", "target_compound"}});
   }
   db::Compound target = visibleCompound(runtime, who, creation.targetCompound, "target_compound");
+  const db::Visibility targetVisibility =
+      db::parseVisibility(target.visibility).value_or(db::Visibility::StartUp);
+  if (db::visibilityRank(*visibility) > db::visibilityRank(targetVisibility)) {
+    throw failedPrecondition("a route is seen only where its target " + target.code() +
+                                 " is, which is '" + target.visibility + "'; publish " +
+                                 target.code() + " first",
+                             {{"field", "visibility"}, {"parent", target.code()}});
+  }
   std::vector<db::RouteStepRow> rows = prepareSteps(runtime, who, std::move(creation.steps));
   db::RouteDraft draft;
   draft.startUpId = startUp;

@@ -108,8 +108,6 @@ bool ScanFilter::accepts(const IndexSegment& s, std::size_t row) const {
   const db::Visibility visibilityOfRow = rowVisibility(flags);
   if (!db::readScope(viewer).admits(owner, visibilityOfRow)) return false;
   if (visibility && vis != *visibility) return false;
-  // Anonymous overlap signals: only rows `hiddenFrom` may not read.
-  if (hiddenFrom && db::readScope(*hiddenFrom).admits(owner, visibilityOfRow)) return false;
   if (!startUps.empty() && !std::binary_search(startUps.begin(), startUps.end(), owner)) {
     return false;
   }

@@ -66,8 +66,6 @@ struct ScanFilter {
   std::shared_ptr<const std::vector<std::int64_t>> compoundIds;
   std::optional<std::int64_t> excludeStartUp;  // comparisons: "in other start-ups"
   std::optional<std::int64_t> excludeId;       // neighbours: not the compound itself
-  // Anonymous overlap signals: only rows this principal may NOT see (with an admin viewer).
-  std::optional<db::Principal> hiddenFrom;
 
   bool accepts(const IndexSegment& segment, std::size_t row) const;
 };

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include "db/audit.h"
 #include "db_fixture.h"
 
@@ -58,14 +60,30 @@ BOOST_AUTO_TEST_CASE(backs_up_a_database_while_another_thread_writes) {
   writer.join();
   BOOST_TEST(written > 5);
   for (const auto& r : results) {
-    db::FileCheck check = db::checkDatabaseFile(r.path);
+    db::FileCheck check = db::checkDatabaseFile(r.path, f.database->auditKey());
     BOOST_TEST(check.ok, check.integrity);
+    BOOST_TEST_REQUIRE(check.audit.has_value());
+    BOOST_TEST(check.audit->ok, check.audit->reason);
+    // Checked against the checkpoint beside it.
+    BOOST_TEST(check.audit->checkpointsChecked == 1u);
+    // Without the key, the keyed trail cannot be checked, and says so.
+    db::FileCheck unkeyed = db::checkDatabaseFile(r.path);
+    BOOST_TEST(!unkeyed.ok);
+    BOOST_TEST_REQUIRE(unkeyed.audit.has_value());
+    BOOST_TEST(unkeyed.audit->needsKey);
     BOOST_TEST(check.schemaVersion == f.database->schemaVersion());
     // A consistent snapshot: every start-up has its audit entry.
     BOOST_TEST(countIn(r.path, "start_ups") >= 55);
     BOOST_TEST(countIn(r.path, "start_ups") == countIn(r.path, "audit_log"));
     db::Connection c(r.path, true, false);
+    c.setAuditKey(f.database->auditKey());
     BOOST_TEST(db::verifyAuditChain(c).ok);
+    // Beside it, a checkpoint of its trail signed with the key: the copy verifies on its own.
+    BOOST_TEST(r.checkpointFile == r.path + ".audit-checkpoints");
+    auto checkpoints = db::readCheckpoints(r.checkpointFile);
+    BOOST_TEST_REQUIRE(checkpoints.size() == 1u);
+    BOOST_TEST(checkpoints[0].entries == r.auditEntries);
+    BOOST_TEST(db::checkpointSigned(*f.database->auditKey(), checkpoints[0]));
   }
   BOOST_TEST(!std::ifstream(f.dir.file("b0.db.partial")).good());
   // An existing backup is not overwritten unless asked.
@@ -79,10 +97,13 @@ BOOST_AUTO_TEST_CASE(restore_replaces_a_stopped_database_and_keeps_the_previous_
   ManualClock clock(1795000000LL * 1000000);
   std::string live = dir.file("live.db");
   std::string backupPath = dir.file("backup.db");
+  const std::string backupKey = dir.file("backup.db.audit-key");
   {
     test::DbFixture f;
     addStartUps(f, 0, 3);
     db::backupDatabase(*f.database, backupPath);
+    std::ofstream(backupKey) << test::readFile(f.auditKeyFile());
+    ::chmod(backupKey.c_str(), 0600);
   }
   {
     db::DatabaseOptions options;
@@ -90,20 +111,40 @@ BOOST_AUTO_TEST_CASE(restore_replaces_a_stopped_database_and_keeps_the_previous_
     auto database = db::Database::open(options);
     // Open (a running server) -> refused, nothing changed.
     std::string message = test::expectError(ErrorCode::FailedPrecondition, [&] {
-      db::restoreDatabase(backupPath, live, clock);
+      db::restoreDatabase(backupPath, live, clock, backupKey);
     });
     BOOST_TEST(message.find("in use") != std::string::npos);
   }
   BOOST_TEST(countIn(live, "start_ups") == 0);
-  db::RestoreResult r = db::restoreDatabase(backupPath, live, clock);
+  // The live database has a key of its own, which does not seal the backup's trail.
+  std::string message = test::expectError(
+      ErrorCode::FailedPrecondition, [&] { db::restoreDatabase(backupPath, live, clock); });
+  BOOST_TEST(message.find("--audit-key") != std::string::npos);
+  BOOST_TEST(countIn(live, "start_ups") == 0);
+  db::RestoreResult r = db::restoreDatabase(backupPath, live, clock, backupKey);
+  BOOST_TEST(r.checkpointWritten);
+  auto lines = db::readCheckpoints(live + ".audit-checkpoints");
+  BOOST_TEST_REQUIRE(!lines.empty());
+  BOOST_TEST(lines.back().kind == "restore");
+  BOOST_TEST(lines.back().entries == 3);
   BOOST_TEST(countIn(live, "start_ups") == 3);
   BOOST_TEST(!r.previous.empty());
   BOOST_TEST(countIn(r.previous, "start_ups") == 0);
-  BOOST_TEST(db::checkDatabaseFile(live).ok);
-  // The restored file opens as a normal database.
+  {
+    auto key = db::AuditKey::load(backupKey);
+    BOOST_TEST_REQUIRE(key.has_value());
+    BOOST_TEST(db::checkDatabaseFile(live, &*key).ok);
+  }
+  // The restored file opens as a normal database, with its key; its trail and the restore
+  // checkpoint verify.
   db::DatabaseOptions options;
   options.path = live;
-  BOOST_TEST(db::Database::open(options)->schemaVersion() > 0);
+  options.auditKeyFile = backupKey;
+  auto restored = db::Database::open(options);
+  BOOST_TEST(restored->schemaVersion() > 0);
+  auto audit = restored->verifyAudit();
+  BOOST_TEST(audit.ok, audit.reason);
+  BOOST_TEST(audit.checkpointsChecked >= 1u);
 }
 
 BOOST_AUTO_TEST_CASE(restore_refuses_a_damaged_backup_and_changes_nothing) {
@@ -154,11 +195,14 @@ BOOST_AUTO_TEST_CASE(restore_refuses_a_backup_whose_audit_trail_is_broken) {
   ManualClock clock(1795000000LL * 1000000);
   std::string live = dir.file("live.db");
   std::string backupPath = dir.file("backup.db");
+  const std::string backupKey = dir.file("backup.db.key");
   {
     test::DbFixture f;
     addStartUps(f, 0, 5);
     db::BackupResult made = db::backupDatabase(*f.database, backupPath);
-    BOOST_TEST(made.audit.ok);
+    BOOST_TEST(made.audit.ok, made.audit.reason);
+    std::ofstream(backupKey) << test::readFile(f.auditKeyFile());
+    ::chmod(backupKey.c_str(), 0600);
   }
   {
     db::DatabaseOptions options;
@@ -172,13 +216,17 @@ BOOST_AUTO_TEST_CASE(restore_refuses_a_backup_whose_audit_trail_is_broken) {
     c.exec("UPDATE audit_log SET reason = 'nothing happened' WHERE id = 3");
   }
   std::string before = test::readFile(live);
-  db::FileCheck check = db::checkDatabaseFile(backupPath);
+  auto key = db::AuditKey::load(backupKey);
+  BOOST_TEST_REQUIRE(key.has_value());
+  db::FileCheck check = db::checkDatabaseFile(backupPath, &*key);
   BOOST_TEST(check.integrity == "ok");
   BOOST_TEST_REQUIRE(check.audit.has_value());
   BOOST_TEST(!check.audit->ok);
+  BOOST_TEST(!check.audit->needsKey);
+  BOOST_TEST(check.audit->firstBreak.value_or(0) == 3);
   BOOST_TEST(!check.ok);
   std::string message = test::expectError(ErrorCode::FailedPrecondition, [&] {
-    db::restoreDatabase(backupPath, live, clock);
+    db::restoreDatabase(backupPath, live, clock, backupKey);
   });
   BOOST_TEST(message.find("audit trail") != std::string::npos, message);
   BOOST_TEST(message.find("entry 3") != std::string::npos, message);
@@ -198,7 +246,8 @@ BOOST_AUTO_TEST_CASE(check_and_restore_leave_nothing_new_beside_the_backup) {
     options.path = backupPath;
     db::Database::open(options);  // a migrated database, WAL mode, closed cleanly
   }
-  const std::vector<std::string> alone = {"copy.db"};
+  // With its audit key beside it (created on first start).
+  const std::vector<std::string> alone = {"copy.db", "copy.db.audit-key"};
   BOOST_TEST_REQUIRE(filesIn(backups.path()) == alone, boost::test_tools::per_element());
   BOOST_TEST(db::checkDatabaseFile(backupPath).ok);
   BOOST_TEST(filesIn(backups.path()) == alone, boost::test_tools::per_element());
@@ -208,7 +257,7 @@ BOOST_AUTO_TEST_CASE(check_and_restore_leave_nothing_new_beside_the_backup) {
 
   // A side file that was already there stays.
   std::ofstream(backupPath + "-wal").close();
-  const std::vector<std::string> withWal = {"copy.db", "copy.db-wal"};
+  const std::vector<std::string> withWal = {"copy.db", "copy.db-wal", "copy.db.audit-key"};
   db::restoreDatabase(backupPath, live.file("second.db"), clock);
   BOOST_TEST(filesIn(backups.path()) == withWal, boost::test_tools::per_element());
   BOOST_TEST(db::checkDatabaseFile(live.file("second.db")).ok);

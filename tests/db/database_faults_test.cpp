@@ -236,6 +236,7 @@ BOOST_AUTO_TEST_CASE(an_online_backup_during_writes_is_consistent) {
   writer.join();
   db::DatabaseOptions options;
   options.path = copy;
+  options.auditKeyFile = f.auditKeyFile();
   auto restored = db::Database::open(options);
   restored->read([](db::Connection& c) {
     BOOST_TEST(*c.queryText("PRAGMA integrity_check") == "ok");

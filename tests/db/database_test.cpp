@@ -395,6 +395,9 @@ BOOST_AUTO_TEST_CASE(online_backup_copies_everything) {
   f.database->backupTo(copy);
   db::DatabaseOptions options;
   options.path = copy;
+  // A copy of a keyed trail opens only with its key.
+  test::expectError(ErrorCode::FailedPrecondition, [&] { db::Database::open(options); });
+  options.auditKeyFile = f.auditKeyFile();
   auto restored = db::Database::open(options);
   auto n = restored->read([](db::Connection& c) { return c.queryInt("SELECT COUNT(*) FROM start_ups"); });
   BOOST_TEST(*n == 1);

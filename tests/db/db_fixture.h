@@ -21,6 +21,9 @@ struct DbFixture {
     database = db::Database::open(options);
   }
 
+  // The audit key of test.db (a copy of it opens with this key: db/audit_seal.h).
+  std::string auditKeyFile() const { return dir.file("test.db.audit-key"); }
+
   std::int64_t startUp(const std::string& name) {
     return database->write([&](db::Connection& c) {
       db::StartUpInput in;

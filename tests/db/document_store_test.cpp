@@ -1,9 +1,11 @@
-// The document store: content stored once by SHA-256, attachments to products, stages and
-// batches, visibility from the owner (stage evidence never public), retirement, limits.
+// The document store: content stored once per start-up by SHA-256, attachments to products,
+// stages and batches, a visibility of their own narrowed by the owner's (stage evidence never
+// public), retirement, limits.
 #include "db/document_store.h"
 
 #include "common/digest.h"
 #include "db/audit.h"
+#include "db/identifiers.h"
 #include "db/pipeline_store.h"
 #include "db/product_store.h"
 #include "db_fixture.h"
@@ -74,7 +76,8 @@ BOOST_AUTO_TEST_CASE(same_bytes_are_stored_once) {
   DocumentFixture f;
   std::string pdf = "%PDF-1.4 safety data sheet";
   auto first = f.attach({db::DocumentOwnerType::Product, f.product}, "sds.pdf", pdf);
-  BOOST_TEST(first.code() == "DOC-000001");
+  // Numbered by the time of creation (db/identifiers.h), not by a shared counter.
+  BOOST_TEST(first.id == f.clock.nowMicros() / 1000 - db::kRecordIdEpochMs);
   BOOST_TEST(first.sha256 == sha256Hex(pdf));
   BOOST_TEST(first.size == static_cast<std::int64_t>(pdf.size()));
   BOOST_TEST(first.contentType == "application/pdf");
@@ -84,13 +87,41 @@ BOOST_AUTO_TEST_CASE(same_bytes_are_stored_once) {
   BOOST_TEST(second.storedBefore);
   BOOST_TEST(*second.stageKey == "regulatory_safety");
   BOOST_TEST(*second.productId == f.product);
-  BOOST_TEST(f.count("documents") == 1);
+  BOOST_TEST(f.count("document_contents") == 1);
   BOOST_TEST(f.count("document_attachments") == 2);
-  BOOST_TEST(f.database->read(
-                 [&](db::Connection& c) { return db::documentContent(c, first.sha256); }) == pdf);
+  BOOST_TEST(f.database->read([&](db::Connection& c) { return db::documentContent(c, first); }) ==
+             pdf);
   test::expectError(ErrorCode::FailedPrecondition, [&] {
-    f.database->write([](db::Connection& c) { c.exec("DELETE FROM documents"); });
+    f.database->write([](db::Connection& c) { c.exec("DELETE FROM document_contents"); });
   });
+}
+
+// Threat model, finding 3: uploading bytes another start-up holds privately answers exactly as
+// for new bytes (no "stored_before"), and stores them for the uploader's start-up.
+BOOST_AUTO_TEST_CASE(de_duplication_stays_within_the_owning_start_up) {
+  DocumentFixture f;
+  const std::string dossier = "%PDF-1.7 internal dossier of Atlas Furanics";
+  auto own = f.attach({db::DocumentOwnerType::Product, f.product}, "dossier.pdf", dossier);
+  BOOST_TEST(!own.storedBefore);
+  std::int64_t rivalProduct = f.database->write([&](db::Connection& c) {
+    auto reg = db::registerCompound(c, f.clock, f.admin, f.rival, test::fakeIdentity("methanol"),
+                                    test::freeForm(), db::BatchInput{});
+    db::ProductInput in;
+    in.name = "Methanol";
+    in.compoundId = reg.compound.id;
+    return db::createProduct(c, f.clock, f.admin, f.rival, in).id;
+  });
+  db::NewDocument guess;
+  guess.filename = "guess.pdf";
+  guess.bytes = dossier;
+  auto probe = f.database->write([&](db::Connection& c) {
+    return db::attachDocument(c, f.clock, f.outsider, {db::DocumentOwnerType::Product, rivalProduct},
+                              guess);
+  });
+  BOOST_TEST(!probe.storedBefore);
+  BOOST_TEST(f.count("document_contents") == 2);
+  BOOST_TEST(f.database->read([&](db::Connection& c) { return db::documentContent(c, probe); }) ==
+             dossier);
 }
 
 BOOST_AUTO_TEST_CASE(uploads_are_checked) {
@@ -120,12 +151,12 @@ BOOST_AUTO_TEST_CASE(uploads_are_checked) {
              "text/plain; charset=utf-8");
 }
 
-BOOST_AUTO_TEST_CASE(visibility_follows_the_owner_and_stage_evidence_stays_in_the_cluster) {
+BOOST_AUTO_TEST_CASE(the_narrower_of_document_and_owner_applies) {
   DocumentFixture f;
   auto productDoc = f.attach({db::DocumentOwnerType::Product, f.product}, "datasheet.pdf", "A");
   auto stageDoc = f.attach({db::DocumentOwnerType::Stage, f.stageId("scale_up")}, "pilot.csv", "B");
   auto batchDoc = f.attach({db::DocumentOwnerType::Batch, f.registration.batch.id}, "nmr.jdx", "C");
-  BOOST_TEST(*batchDoc.batchCode == "CMP-000001-F1-B001");
+  BOOST_TEST(*batchDoc.batchCode == f.registration.batch.code());
   auto sees = [&](const db::Principal& who, const db::Document& d) {
     return f.database->read(
         [&](db::Connection& c) { return db::findDocument(c, who, d.id).has_value(); });
@@ -136,12 +167,35 @@ BOOST_AUTO_TEST_CASE(visibility_follows_the_owner_and_stage_evidence_stays_in_th
     BOOST_TEST(!sees(f.outsider, d));
     BOOST_TEST(!sees(f.partner, d));
   }
+  // Threat model, finding 8: publishing the product publishes none of its files.
   f.publish();
+  for (const auto& d : {productDoc, stageDoc, batchDoc}) {
+    BOOST_TEST(!sees(f.outsider, d));
+    BOOST_TEST(!sees(f.partner, d));
+    BOOST_TEST(!sees(db::Principal::anonymous(), d));
+  }
+  auto setVisibility = [&](const db::Principal& who, const db::Document& d, db::Visibility to) {
+    return f.database->write([&](db::Connection& c) {
+      return db::changeDocumentVisibility(c, f.clock, who, d.id, to, std::string("for the test"));
+    });
+  };
+  test::expectError(ErrorCode::NotFound,
+                    [&] { setVisibility(f.outsider, productDoc, db::Visibility::Public); });
+  test::expectError(ErrorCode::PermissionDenied,
+                    [&] { setVisibility(f.member, productDoc, db::Visibility::Public); });
+  for (const auto& d : {productDoc, stageDoc, batchDoc}) {
+    auto changed = setVisibility(f.admin, d, db::Visibility::Public);
+    BOOST_TEST(changed.documentVisibility == "public");
+  }
   BOOST_TEST(sees(f.partner, productDoc));
   BOOST_TEST(sees(db::Principal::anonymous(), productDoc));
-  BOOST_TEST(!sees(f.partner, stageDoc));
+  BOOST_TEST(!sees(f.partner, stageDoc));  // the pipeline is never public
   BOOST_TEST(sees(f.outsider, stageDoc));
-  BOOST_TEST(!sees(f.outsider, batchDoc));
+  BOOST_TEST(!sees(f.outsider, batchDoc));  // the batch is still the start-up's
+  // Back to the team: the narrower (the document's) applies again.
+  setVisibility(f.admin, productDoc, db::Visibility::StartUp);
+  BOOST_TEST(!sees(f.partner, productDoc));
+  setVisibility(f.admin, productDoc, db::Visibility::Public);
   auto listed = f.database->read([&](db::Connection& c) {
     return db::listDocuments(c, f.partner, {db::DocumentOwnerType::Product, f.product});
   });
@@ -176,9 +230,9 @@ BOOST_AUTO_TEST_CASE(retired_documents_keep_their_bytes) {
     return db::listDocuments(c, f.member, {db::DocumentOwnerType::Product, f.product}, true);
   });
   BOOST_TEST(all.size() == 1u);
-  BOOST_TEST(f.count("documents") == 1);
+  BOOST_TEST(f.count("document_contents") == 1);
   auto entries = f.database->read(
-      [&](db::Connection& c) { return db::auditEntriesFor(c, "document", "DOC-000001"); });
+      [&](db::Connection& c) { return db::auditEntriesFor(c, "document", doc.code()); });
   BOOST_TEST(entries.size() == 2u);
   BOOST_TEST(entries.back().action == "retire");
 }

@@ -4,6 +4,8 @@
 
 #include "db/audit.h"
 #include "db/pipeline_store.h"
+#include "db/identifiers.h"
+#include "db/record_codes.h"
 #include "db_fixture.h"
 
 using namespace argan;
@@ -65,7 +67,7 @@ BOOST_AUTO_TEST_CASE(a_new_product_has_defaults_stages_trl_and_an_audit_entry) {
   std::int64_t gvl = f.compound(f.lab, "gvl");
   std::int64_t audits = f.count("audit_log");
   auto p = f.create(ProductFixture::single("GVL solvent", gvl), f.member);
-  BOOST_TEST(p.code() == "PRD-000001");
+  BOOST_TEST(p.code() == db::productCode(f.clock.nowMicros() / 1000 - db::kRecordIdEpochMs));
   BOOST_TEST(p.visibility == "start-up");
   BOOST_TEST(p.composition == "compound");
   BOOST_TEST(*p.compoundId == gvl);
@@ -82,7 +84,7 @@ BOOST_AUTO_TEST_CASE(a_new_product_has_defaults_stages_trl_and_an_audit_entry) {
   BOOST_TEST(!history.front().previous);
   BOOST_TEST(f.count("audit_log") == audits + 1);
   auto entries = f.database->read(
-      [&](db::Connection& c) { return db::auditEntriesFor(c, "product", "PRD-000001"); });
+      [&](db::Connection& c) { return db::auditEntriesFor(c, "product", p.code()); });
   BOOST_TEST_REQUIRE(entries.size() == 1u);
   BOOST_TEST(entries.front().afterJson->find("\"lab_discovery\"") != std::string::npos);
 }
@@ -139,7 +141,7 @@ BOOST_AUTO_TEST_CASE(compounds_must_be_visible_to_the_caller_and_the_owner) {
   std::int64_t theirs = f.compound(f.other, "secret");
   auto m1 = test::expectError(ErrorCode::InvalidArgument,
                               [&] { f.create(ProductFixture::single("Copy", theirs), f.member); });
-  BOOST_TEST(m1.find("CMP-000001") != std::string::npos);
+  BOOST_TEST(m1.find(db::compoundCode(theirs)) != std::string::npos);
   // Same answer for a compound that does not exist.
   auto m2 = test::expectError(ErrorCode::InvalidArgument,
                               [&] { f.create(ProductFixture::single("Ghost", 999), f.member); });

@@ -2,6 +2,7 @@
 #include "db/registry_store.h"
 
 #include "db/audit.h"
+#include "db/identifiers.h"
 #include "db_fixture.h"
 
 using namespace argan;
@@ -25,22 +26,25 @@ BOOST_AUTO_TEST_CASE(new_compound_new_form_new_batch) {
   std::int64_t s = f.startUp("Lab");
   auto first = reg(f, s, fakeIdentity("aspirin"), test::freeForm());
   BOOST_CHECK(first.outcome == db::RegistrationOutcome::NewCompound);
-  BOOST_TEST(first.compound.code() == "CMP-000001");
-  BOOST_TEST(first.form.code() == "CMP-000001-F1");
-  BOOST_TEST(first.batch.code() == "CMP-000001-F1-B001");
+  // The parent's number is its creation time in ms since 2025 (db/identifiers.h).
+  const std::string cmp = db::compoundCode(f.clock.nowMicros() / 1000 - db::kRecordIdEpochMs);
+  BOOST_TEST(first.compound.code() == cmp);
+  BOOST_TEST(first.form.code() == cmp + "-F1");
+  BOOST_TEST(first.batch.code() == cmp + "-F1-B001");
 
   auto salt = reg(f, s, fakeIdentity("aspirin"), test::sodiumSalt());
   BOOST_CHECK(salt.outcome == db::RegistrationOutcome::NewForm);
   BOOST_TEST(salt.compound.id == first.compound.id);
-  BOOST_TEST(salt.form.code() == "CMP-000001-F2");
+  BOOST_TEST(salt.form.code() == cmp + "-F2");
   BOOST_TEST(salt.form.label == "sodium salt, 1:1");
 
   auto again = reg(f, s, fakeIdentity("aspirin"), test::sodiumSalt());
   BOOST_CHECK(again.outcome == db::RegistrationOutcome::NewBatch);
-  BOOST_TEST(again.batch.code() == "CMP-000001-F2-B002");
+  BOOST_TEST(again.batch.code() == cmp + "-F2-B002");
 
   auto other = reg(f, s, fakeIdentity("caffeine"), test::freeForm());
-  BOOST_TEST(other.compound.code() == "CMP-000002");
+  // Within the same millisecond (the test's clock stands still): the next number.
+  BOOST_TEST(other.compound.id == first.compound.id + 1);
   BOOST_TEST(f.count("compounds") == 2);
   BOOST_TEST(f.count("compound_forms") == 3);
   BOOST_TEST(f.count("batches") == 4);

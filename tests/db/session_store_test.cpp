@@ -62,10 +62,13 @@ BOOST_AUTO_TEST_CASE(sessions_end_by_idle_time_absolute_time_revocation_or_disab
   BOOST_TEST(!find("hash-c", t0).has_value());
 }
 
-BOOST_AUTO_TEST_CASE(throttling_counts_failures_in_a_sliding_window) {
+// Threat model, finding 7: failures count per e-mail and address together, with a growing
+// delay, so wrong passwords from one address never lock the account's owner out elsewhere.
+BOOST_AUTO_TEST_CASE(throttling_counts_failures_per_account_and_address_with_a_growing_delay) {
   test::DbFixture f;
-  db::LoginLimits limits;  // 5 per account, 20 per address, 15 min
+  db::LoginLimits limits;  // 5 per account and address, 20 per address, 15 min, 30 s
   const std::int64_t t0 = f.clock.nowMicros();
+  const std::int64_t kSecond = 1000000;
   auto fail = [&](const std::string& email, const std::string& address, std::int64_t at) {
     f.database->write([&](db::Connection& c) { db::recordLoginFailure(c, at, email, address); });
   };
@@ -76,11 +79,20 @@ BOOST_AUTO_TEST_CASE(throttling_counts_failures_in_a_sliding_window) {
   for (int i = 0; i < 4; ++i) fail("a@x.ma", "10.0.0.1", t0 + i * kMinute);
   BOOST_TEST(!blocked("a@x.ma", "10.0.0.1", t0 + 4 * kMinute).has_value());
   fail("A@X.MA", "10.0.0.1", t0 + 4 * kMinute);  // e-mails compare case-insensitively
-  auto block = blocked("a@x.ma", "10.0.0.2", t0 + 5 * kMinute);
+  auto block = blocked("a@x.ma", "10.0.0.1", t0 + 4 * kMinute + 10 * kSecond);
   BOOST_REQUIRE(block.has_value());
   BOOST_TEST(block->limit == "account");
-  BOOST_TEST(block->retryAfterSeconds == 10 * 60);  // the first failure leaves at t0 + 15 min
-  BOOST_TEST(!blocked("a@x.ma", "10.0.0.1", t0 + 15 * kMinute + 1).has_value());
+  BOOST_TEST(block->retryAfterSeconds == 20);  // 30 s after the fifth failure
+  // The owner, from their own address, is not delayed at all.
+  BOOST_TEST(!blocked("a@x.ma", "10.0.0.2", t0 + 4 * kMinute + 10 * kSecond).has_value());
+  // Each further failure doubles the wait: 60 s, then 120 s.
+  BOOST_TEST(!blocked("a@x.ma", "10.0.0.1", t0 + 4 * kMinute + 30 * kSecond).has_value());
+  fail("a@x.ma", "10.0.0.1", t0 + 5 * kMinute);
+  BOOST_TEST(blocked("a@x.ma", "10.0.0.1", t0 + 5 * kMinute)->retryAfterSeconds == 60);
+  fail("a@x.ma", "10.0.0.1", t0 + 6 * kMinute);
+  BOOST_TEST(blocked("a@x.ma", "10.0.0.1", t0 + 6 * kMinute)->retryAfterSeconds == 120);
+  // Failures leave the window after 15 minutes.
+  BOOST_TEST(!blocked("a@x.ma", "10.0.0.1", t0 + 21 * kMinute + 1).has_value());
   BOOST_TEST(!blocked("b@x.ma", "10.0.0.3", t0 + 5 * kMinute).has_value());
 
   for (int i = 0; i < 20; ++i) fail("u" + std::to_string(i) + "@x.ma", "10.0.0.9", t0);
@@ -89,8 +101,8 @@ BOOST_AUTO_TEST_CASE(throttling_counts_failures_in_a_sliding_window) {
   BOOST_TEST(byAddress->limit == "address");
   BOOST_TEST(byAddress->retryAfterSeconds == 14 * 60);
 
-  f.database->write([&](db::Connection& c) { db::clearLoginFailures(c, "a@x.ma"); });
-  BOOST_TEST(!blocked("a@x.ma", "10.0.0.1", t0 + 5 * kMinute).has_value());
+  f.database->write([&](db::Connection& c) { db::clearLoginFailures(c, "a@x.ma", "10.0.0.1"); });
+  BOOST_TEST(!blocked("a@x.ma", "10.0.0.1", t0 + 6 * kMinute).has_value());
   f.database->write([&](db::Connection& c) { db::pruneAuthRecords(c, limits, t0 + 16 * kMinute); });
   BOOST_TEST(f.count("login_failures") == 0);
 }

@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(upload_download_and_store_once) {
   BOOST_TEST_REQUIRE(up.status == 201, up.body);
   auto doc = up.json();
   std::string docId = doc->getValue<std::string>("id");
-  BOOST_TEST(docId == "DOC-000001");
+  BOOST_TEST(docId.rfind("DOC-", 0) == 0u);
   BOOST_TEST(doc->getValue<std::string>("sha256") == sha256Hex(pdf));
   BOOST_TEST(doc->getValue<std::size_t>("size") == pdf.size());
   BOOST_TEST(doc->getValue<std::string>("kind") == "sds");
@@ -146,15 +146,40 @@ BOOST_AUTO_TEST_CASE(visibility_is_the_owners) {
     BOOST_TEST(lab.server.call("GET", "/api/documents/" + d1 + "/content", "", token).status ==
                404);
   }
-  lab.server.call("PATCH", "/api/products/" + id, R"({"visibility": "public"})", lab.lead);
+  // Publishing the product does not publish its files: each keeps its own visibility
+  // ('start-up' when attached) and the narrower of the two applies.
+  BOOST_TEST_REQUIRE(
+      lab.server.call("PATCH", "/api/products/" + id, R"({"visibility": "public"})", lab.lead)
+          .status == 200);
+  BOOST_TEST(lab.server.call("GET", "/api/documents/" + d1 + "/content").status == 404);
+  BOOST_TEST(lab.server.call("GET", "/api/documents/" + d2 + "/content", "", lab.other).status ==
+             404);
+  auto own = lab.server.call("GET", "/api/documents/" + d1, "", lab.member);
+  BOOST_TEST_REQUIRE(own.status == 200, own.body);
+  BOOST_TEST(own.json()->getValue<std::string>("document_visibility") == "start-up");
+  BOOST_TEST(own.json()->getValue<std::string>("owner_visibility") == "public");
+  BOOST_TEST(own.json()->getValue<std::string>("visibility") == "start-up");
+  // Published on its own, the datasheet is public like its product.
+  auto published = lab.server.call("PATCH", "/api/documents/" + d1,
+                                   R"({"visibility": "public", "reason": "datasheet"})", lab.lead);
+  BOOST_TEST_REQUIRE(published.status == 200, published.body);
+  BOOST_TEST(published.json()->getValue<std::string>("visibility") == "public");
   auto publicDoc = lab.server.call("GET", "/api/documents/" + d1 + "/content");
   BOOST_TEST(publicDoc.status == 200);
   BOOST_TEST(publicDoc.body == "%PDF datasheet");
-  // Stage evidence stays within the cluster.
+  // Stage evidence published stays within the cluster (the pipeline is never public).
+  BOOST_TEST_REQUIRE(lab.server
+                         .call("PATCH", "/api/documents/" + d2, R"({"visibility": "public"})",
+                               lab.lead)
+                         .status == 200);
   BOOST_TEST(lab.server.call("GET", "/api/documents/" + d2 + "/content", "", lab.partner).status ==
              404);
   BOOST_TEST(lab.server.call("GET", "/api/documents/" + d2 + "/content", "", lab.other).status ==
              200);
+  // Another start-up may not change a file it sees.
+  BOOST_TEST(lab.server
+                 .call("PATCH", "/api/documents/" + d2, R"({"visibility": "start-up"})", lab.other)
+                 .status == 403);
   // Retiring: the team only, with a reason.
   BOOST_TEST(
       lab.server.call("POST", "/api/documents/" + d2 + "/retire", R"({"reason": "x"})", lab.other)

@@ -22,7 +22,7 @@ BOOST_AUTO_TEST_CASE(partner_asks_start_up_answers_others_see_nothing) {
   auto created = lab.server.call("POST", path, ask, lab.partner);
   BOOST_TEST_REQUIRE(created.status == 201, created.body);
   std::string q = created.json()->getValue<std::string>("id");
-  BOOST_TEST(q == "INQ-000001");
+  BOOST_TEST(q.rfind("INQ-", 0) == 0u);
   BOOST_TEST(created.json()->getValue<std::string>("status") == "open");
 
   auto seenByLead = lab.server.call("GET", "/api/inquiries", "", lab.lead);

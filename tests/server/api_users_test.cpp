@@ -26,6 +26,15 @@ struct Cluster {
   std::string userPath(const std::string& email) {
     return "/api/users/" + std::to_string(idOf(email));
   }
+  // A new API token for an existing user (what signing in again and creating one gives).
+  std::string newToken(const std::string& email) {
+    std::string token = server::newApiToken();
+    server.database().write([&](db::Connection& c) {
+      db::createApiToken(c, server.services().clock, db::Principal::system("test"), idOf(email),
+                         server::tokenDigest(token), "test");
+    });
+    return token;
+  }
 };
 
 std::set<std::string> emails(const test::HttpResult& r) {
@@ -148,6 +157,10 @@ BOOST_AUTO_TEST_CASE(a_lead_manages_their_team_but_nobody_else) {
   BOOST_TEST(disabled.json()->getValue<bool>("disabled") == true);
   BOOST_TEST(c.server.call("GET", "/api/compounds", "", c.member).status == 401);
   BOOST_TEST(c.server.call("PATCH", memberPath, R"({"disabled": false})", c.lead).status == 200);
+  // Disabling revoked the member's tokens; re-enabling brings none back (docs/threat-model.md):
+  // the old token stays refused, a new one works.
+  BOOST_TEST(c.server.call("GET", "/api/compounds", "", c.member).status == 401);
+  c.member = c.newToken("member@zitoun.ma");
   BOOST_TEST(c.server.call("GET", "/api/compounds", "", c.member).status == 200);
 
   // Another start-up's people, administrators and partners are invisible to a lead: 404.

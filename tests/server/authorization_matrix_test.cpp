@@ -146,6 +146,7 @@ const std::vector<MatrixRow> kMatrix = {
   // The cross-start-up comparison: start-up people and administrators (compare_test.cpp
   // checks that unshared compounds of other start-ups never appear).
   {"GET /api/compare/start-ups", "", "",                                  {401, 403, OK,  OK,  OK,  OK}},
+  {"GET /api/overlaps", "", "",                                           {401, 403, 403, 403, 403, OK}},
   {"GET /api/batches/{id}", "batch", "",                                  {404, 404, OK,  OK,  404, OK},
                                                                          {{404, 404, 404, 404, OK,  OK}},
                                                                          {{OK,  OK,  OK,  OK,  OK,  OK}}},
@@ -305,9 +306,11 @@ const std::vector<MatrixRow> kMatrix = {
    R"({"decision": "go", "rationale": "gate {n} passed"})",               {401, 403, OK,  OK,  404, OK},
                                                                          {{401, 403, 404, 404, OK,  OK}},
                                                                          {{401, 403, 403, 403, OK,  OK}}},
+  // Customers: the owning start-up and administrators only, even on a public product
+  // (docs/threat-model.md, finding 8).
   {"GET /api/products/{id}/customers", "product", "",                     {404, 404, OK,  OK,  404, OK},
                                                                          {{404, 404, 404, 404, OK,  OK}},
-                                                                         {{404, 404, OK,  OK,  OK,  OK}}},
+                                                                         {{404, 404, 404, 404, OK,  OK}}},
   {"POST /api/products/{id}/customers", "product", R"({"name": "Customer {n}"})",
                                                                           {401, 403, OK,  OK,  404, OK},
                                                                          {{401, 403, 404, 404, OK,  OK}},
@@ -350,6 +353,11 @@ const std::vector<MatrixRow> kMatrix = {
   {"GET /api/documents/{id}/content", "document", "",                     {404, 404, OK,  OK,  404, OK},
                                                                          {{404, 404, 404, 404, OK,  OK}},
                                                                          {{OK,  OK,  OK,  OK,  OK,  OK}}},
+  // A document's own visibility: the publishing rule of its owning start-up.
+  {"PATCH /api/documents/{id}", "document", R"({"visibility": "cluster"})",
+                                                                          {401, 403, OK,  OK,  404, OK},
+                                                                         {{401, 403, 404, 404, OK,  OK}},
+                                                                         {{401, 403, 403, 403, 403, OK}}},
   {"POST /api/documents/{id}/retire", "document", R"({"reason": "superseded"})",
                                                                           {401, 403, OK,  OK,  404, OK},
                                                                          {{401, 403, 404, 404, OK,  OK}},
@@ -626,6 +634,8 @@ std::string replaceAll(std::string text, const std::string& from, const std::str
   }
   return text;
 }
+
+bool matches(int expected, int actual);
 
 struct Fixture {
   using Params = std::map<std::string, std::string>;
@@ -912,6 +922,11 @@ struct Fixture {
              auto d = db::attachDocument(c, f.server.services().clock,
                                          db::Principal::system("matrix"),
                                          {db::DocumentOwnerType::Product, *id}, doc);
+             if (v == Variant::Public) {  // documents are published on their own
+               db::changeDocumentVisibility(c, f.server.services().clock,
+                                            db::Principal::system("matrix"), d.id,
+                                            db::Visibility::Public, std::nullopt);
+             }
              return Params{{"id", d.code()}};
            });
          }},
@@ -1100,7 +1115,13 @@ struct Fixture {
       path = replaceAll(path, "{" + name + "}", value);
       body = replaceAll(body, "{" + name + "}", value);
     }
-    return server.call(method, path, body, tokens[role]);
+    auto result = server.call(method, path, body, tokens[role]);
+    // A password change revokes every token of the user, the caller's own included
+    // (docs/threat-model.md, "Credentials"): the next rows need a new one.
+    if (row.route == "POST /api/session/password" && matches(OK, result.status)) {
+      tokens[role] = tokenFor(userIds[role]);
+    }
+    return result;
   }
 };
 

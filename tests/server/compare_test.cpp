@@ -1,5 +1,5 @@
 // Cross-start-up comparison and neighbours: what administrators see, and that another
-// start-up's unshared compound never shows up for a member except as an anonymous signal.
+// start-up's unshared compound never shows up for a member, not even as a signal.
 #include <cmath>
 #include <map>
 #include <set>
@@ -153,21 +153,39 @@ BOOST_AUTO_TEST_CASE(members_never_see_another_start_ups_unshared_compounds) {
   BOOST_TEST(r.body.find("OCC") == std::string::npos);  // B's ethyl ester SMILES
   auto body = r.json();
   BOOST_TEST(body->getArray("near_duplicates")->size() == 0u);
-  // A's aspirin carries the anonymous signal (B holds the same parent privately); A's ester
-  // does not: B's ethyl ester is above the requested 0.6 but below the cluster's 0.85 floor,
-  // which the caller's threshold never moves (else repeated asking would read the score).
-  BOOST_TEST(body->getValue<std::int64_t>("private_signals") == 1);
+  // B holds the same aspirin privately, and nothing in A's answer says so, whatever the
+  // threshold: no signal, no count, no identical group (only A's own compounds are compared),
+  // and the same constant notice says where such overlaps go.
+  BOOST_TEST(!body->has("private_signals"));
+  BOOST_TEST(r.body.find("signal") == std::string::npos);
+  BOOST_TEST(body->getArray("identical")->size() == 0u);
+  const std::string notice = body->getValue<std::string>("overlap_notice");
+  BOOST_TEST(notice.find("administrators") != std::string::npos);
   for (const char* threshold : {"0.3", "0.99"}) {
     auto other = cl.server.call("GET", std::string("/api/compare/start-ups?threshold=") + threshold,
                                 "", cl.leadA);
     BOOST_TEST_REQUIRE(other.status == 200, other.body);
-    BOOST_TEST(other.json()->getValue<std::int64_t>("private_signals") == 1, threshold);
-    BOOST_TEST(other.body.find("at least 0.85 similar") != std::string::npos);
+    BOOST_TEST(!other.json()->has("private_signals"), threshold);
+    BOOST_TEST(other.json()->getArray("identical")->size() == 0u, threshold);
+    BOOST_TEST(other.json()->getValue<std::string>("overlap_notice") == notice, threshold);
+    for (const auto& code : cl.codesB) BOOST_TEST(other.body.find(code) == std::string::npos);
   }
-  auto identical = body->getArray("identical");
-  BOOST_TEST_REQUIRE(identical->size() == 1u);
-  BOOST_TEST(identical->getObject(0)->has("signal"));
-  BOOST_TEST(identical->getObject(0)->getArray("compounds")->size() == 1u);
+  // The overlap goes to the cluster's administrators instead, who broker contact.
+  auto overlaps = cl.server.call("GET", "/api/overlaps", "", cl.admin);
+  BOOST_TEST_REQUIRE(overlaps.status == 200, overlaps.body);
+  bool aspirinPair = false;
+  auto items = overlaps.json()->getArray("overlaps");
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    auto item = items->getObject(i);
+    std::set<std::string> sides{item->getObject("a")->getValue<std::string>("compound"),
+                                item->getObject("b")->getValue<std::string>("compound")};
+    if (sides == std::set<std::string>{cl.codesA[0], cl.codesB[0]}) {
+      aspirinPair = item->getValue<bool>("identical");
+    }
+  }
+  BOOST_TEST(aspirinPair, overlaps.body);
+  BOOST_TEST(overlaps.body.find(cl.codesB[2]) == std::string::npos);  // the amine overlaps nothing
+  BOOST_TEST(cl.server.call("GET", "/api/overlaps", "", cl.leadA).status == 403);
 
   // Once B shares its ester with the cluster, A sees the pair — and only that compound.
   cl.share(cl.codesB[1], "cluster");
@@ -185,7 +203,7 @@ BOOST_AUTO_TEST_CASE(members_never_see_another_start_ups_unshared_compounds) {
   BOOST_TEST(cl.server.call("GET", "/api/compare/start-ups?start_ups=99", "", cl.admin).status == 400);
 }
 
-BOOST_AUTO_TEST_CASE(neighbours_show_visible_compounds_and_signal_hidden_ones) {
+BOOST_AUTO_TEST_CASE(neighbours_show_visible_compounds_and_say_nothing_of_hidden_ones) {
   Cluster cl;
   const std::string path = "/api/compounds/" + cl.codesA[1] + "/neighbours?k=5";
   // The signal's floor is the cluster's rule: asking for another is refused.
@@ -199,7 +217,10 @@ BOOST_AUTO_TEST_CASE(neighbours_show_visible_compounds_and_signal_hidden_ones) {
   auto aspirin = cl.server.call("GET", "/api/compounds/" + cl.codesA[0] + "/neighbours", "", cl.leadA);
   BOOST_TEST_REQUIRE(aspirin.status == 200, aspirin.body);
   BOOST_TEST(aspirin.body.find(cl.codesB[0]) == std::string::npos);
-  BOOST_TEST(aspirin.json()->has("signal"));  // B holds the same parent privately
+  // B holds the same parent privately: nothing says so, only the constant notice.
+  BOOST_TEST(!aspirin.json()->has("signal"));
+  BOOST_TEST(aspirin.json()->getValue<std::string>("overlap_notice") ==
+             asA.json()->getValue<std::string>("overlap_notice"));
   auto neighbours = asA.json()->getArray("neighbours");
   BOOST_TEST(neighbours->size() == 2u);  // A's other two, never itself
   auto asAdmin = cl.server.call("GET", path, "", cl.admin);

@@ -1,7 +1,7 @@
 // Confidentiality across start-ups, end to end: a start-up's unpublished work changes nothing
 // that anybody outside it sees — not single records (authorization_matrix_test.cpp), and not
 // lists, searches, comparisons, exports, counts, overviews, forms of a public parent, import
-// reports or overlap signals either.
+// reports, and no overlap signal exists.
 //
 // The main case takes a snapshot of what an outsider (anonymous visitor, partner, a lead of
 // another start-up) gets from every listing endpoint, lets start-up A register unpublished
@@ -249,33 +249,47 @@ BOOST_AUTO_TEST_CASE(identifier_search_for_a_hidden_parent_looks_missing) {
   BOOST_TEST(own.json()->getValue<std::int64_t>("total") == 1);
 }
 
-// The overlap signal is given on the caller's own compounds only, at the cluster's floor.
-BOOST_AUTO_TEST_CASE(the_overlap_signal_speaks_only_about_the_callers_own_compounds) {
+// No overlap signal, not even about the caller's own compounds (docs/threat-model.md,
+// "Overlap signals"): C's unshared copy of A's aspirin changes nothing that A (the owner) or
+// B (who sees A's shared aspirin) get from /neighbours or the comparison; the administrators'
+// report holds the overlap instead.
+BOOST_AUTO_TEST_CASE(no_overlap_signal_not_even_about_the_callers_own_compounds) {
   Cluster cl;
   const char* aspirin = "CC(=O)Oc1ccccc1C(=O)O";
   std::string aspirinA = cl.compound(aspirin, cl.memberA);
-  cl.compound(aspirin, cl.leadC);  // C holds the same parent, unshared
   cl.publishCompound(aspirinA, "cluster", cl.leadA);
   cl.server.search().compoundsChanged();
-  auto own = cl.call("GET", "/api/compounds/" + aspirinA + "/neighbours", "", cl.memberA);
-  BOOST_TEST_REQUIRE(own.status == 200, own.body);
-  BOOST_TEST(own.json()->has("signal"));
-  BOOST_TEST(own.json()->getValue<std::string>("signal").find("0.85") != std::string::npos);
-  // B sees A's shared aspirin, but learns nothing about what C keeps near it.
-  auto other = cl.call("GET", "/api/compounds/" + aspirinA + "/neighbours", "", cl.leadB);
-  BOOST_TEST_REQUIRE(other.status == 200, other.body);
-  BOOST_TEST(!other.json()->has("signal"), other.body);
-  // Neither does the comparison: B has no compound of its own, so no signal and no column
-  // for C (whose only compound B cannot see).
+  const std::vector<Probe> probes = {{"GET", "/api/compounds/" + aspirinA + "/neighbours", ""},
+                                     {"GET", "/api/compare/start-ups", ""},
+                                     {"GET", "/api/compare/start-ups?threshold=0.3", ""}};
+  auto beforeA = snapshot(cl, probes, cl.memberA);
+  auto beforeB = snapshot(cl, probes, cl.leadB);
+  std::string aspirinC = cl.compound(aspirin, cl.leadC);  // the same parent, unshared
+  cl.server.search().compoundsChanged();
+  auto afterA = snapshot(cl, probes, cl.memberA);
+  auto afterB = snapshot(cl, probes, cl.leadB);
+  for (const auto& p : probes) {
+    const std::string key = p.method + " " + p.path + " " + p.body;
+    BOOST_TEST(afterA[key].rfind("200 ", 0) == 0, afterA[key]);
+    BOOST_TEST(afterA[key] == beforeA[key], key);
+    BOOST_TEST(afterB[key] == beforeB[key], key);
+    for (const auto* answer : {&afterA[key], &afterB[key]}) {
+      BOOST_TEST(answer->find("signal") == std::string::npos, *answer);
+      BOOST_TEST(answer->find(aspirinC) == std::string::npos, *answer);
+      BOOST_TEST(answer->find("overlap_notice") != std::string::npos, *answer);
+    }
+  }
+  // No column for C in B's comparison (C's only compound is hidden from B).
   auto compare = cl.call("GET", "/api/compare/start-ups", "", cl.leadB);
-  BOOST_TEST_REQUIRE(compare.status == 200, compare.body);
-  BOOST_TEST(compare.json()->getValue<std::int64_t>("private_signals") == 0);
   auto columns = compare.json()->getArray("start_ups");
   for (std::size_t i = 0; i < columns->size(); ++i) {
     BOOST_TEST(columns->getObject(i)->getValue<std::int64_t>("id") != cl.c);
   }
-  auto asA = cl.call("GET", "/api/compare/start-ups", "", cl.memberA);
-  BOOST_TEST(asA.json()->getValue<std::int64_t>("private_signals") == 1);
+  // The administrators see the overlap, to broker contact.
+  auto overlaps = cl.call("GET", "/api/overlaps", "", cl.admin);
+  BOOST_TEST_REQUIRE(overlaps.status == 200, overlaps.body);
+  BOOST_TEST(overlaps.body.find(aspirinA) != std::string::npos, overlaps.body);
+  BOOST_TEST(overlaps.body.find(aspirinC) != std::string::npos, overlaps.body);
 }
 
 // Catalogue viewers see a public product's stage in the funnel, never its gate decisions.

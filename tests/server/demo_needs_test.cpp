@@ -1,9 +1,11 @@
 // The demo needs board: needs from Moroccan industries, loaded through the board's verbs and
 // seen over HTTP as the demo's partners and start-ups see them.
 #include <algorithm>
-
 #include <sstream>
 
+#include "db/need_store.h"
+#include "db/record_codes.h"
+#include "db/sqlite.h"
 #include "db/user_store.h"
 #include "server/demo/demo_data.h"
 #include "server/registry/need_watch.h"
@@ -22,6 +24,33 @@ std::string tokenFor(test::TestServer& server, const std::string& email) {
                        server::tokenDigest(token), "demo test");
   });
   return token;
+}
+
+// A demo product's code, by its name (record numbers are creation times, not 1, 2, 3).
+std::string productNamed(test::TestServer& server, const std::string& name) {
+  return server.database().read([&](db::Connection& c) {
+    db::Statement st(c, "SELECT id FROM products WHERE name = ?");
+    st.bind(1, name);
+    BOOST_TEST_REQUIRE(st.step(), name);
+    return db::productCode(st.getInt(0));
+  });
+}
+
+// The code of the demo's `n`-th need (1: the first loaded) or of its only response: loaded in
+// that order, numbered by creation time.
+std::string nthNeed(test::TestServer& server, int n) {
+  return server.database().read([&](db::Connection& c) {
+    db::Statement st(c, "SELECT id FROM needs ORDER BY id LIMIT 1 OFFSET ?");
+    st.bind(1, static_cast<std::int64_t>(n - 1));
+    BOOST_TEST_REQUIRE(st.step(), "need " << n);
+    return db::needCode(st.getInt(0));
+  });
+}
+
+std::string onlyResponse(test::TestServer& server) {
+  return server.database().read([&](db::Connection& c) {
+    return db::responseCode(c.queryInt("SELECT id FROM need_responses").value_or(0));
+  });
 }
 
 std::vector<std::string> ids(const Poco::JSON::Array::Ptr& items) {
@@ -50,12 +79,16 @@ BOOST_AUTO_TEST_CASE(the_demo_board_has_needs_a_response_and_a_project) {
   std::string meryem = tokenFor(server, "meryem.alaoui@souss.demo.argan.local");
   std::string youness = tokenFor(server, "youness.alami@atlascoatings.demo.argan.local");
 
+  const std::string cosmetics = nthNeed(server, 1), paint = nthNeed(server, 2),
+                    packager = nthNeed(server, 3), hotels = nthNeed(server, 4);
+  BOOST_TEST(cosmetics != "NEED-000001");  // numbered by creation time
+
   // The cosmetics maker's need: public, answered by Zitoun, shortlisted, two messages.
-  auto need = server.call("GET", "/api/needs/NEED-000001", "", nawal).json();
+  auto need = server.call("GET", "/api/needs/" + cosmetics, "", nawal).json();
   BOOST_TEST(need->getValue<std::string>("function") == "antioxidant");
   auto responses = need->getArray("responses");
   BOOST_TEST_REQUIRE(responses->size() == 1u);
-  auto response = server.call("GET", "/api/responses/RSP-000001", "", nawal).json();
+  auto response = server.call("GET", "/api/responses/" + onlyResponse(server), "", nawal).json();
   BOOST_TEST(response->getValue<std::string>("status") == "shortlisted");
   BOOST_TEST(response->getArray("messages")->size() == 2u);
   auto shares = response->getArray("shares");
@@ -84,28 +117,29 @@ BOOST_AUTO_TEST_CASE(the_demo_board_has_needs_a_response_and_a_project) {
     }
   }
   // Its matches: the public catalogue for the partner (hydroxytyrosol, OleoHT).
-  auto matches = server.call("GET", "/api/needs/NEED-000001/matches", "", nawal).json();
+  auto matches = server.call("GET", "/api/needs/" + cosmetics + "/matches", "", nawal).json();
   auto found = ids(matches->getArray("items"));
-  BOOST_TEST((std::find(found.begin(), found.end(), "PRD-000005") != found.end()));
+  const std::string oleoHT = productNamed(server, "OleoHT hydroxytyrosol 99 %");
+  BOOST_TEST((std::find(found.begin(), found.end(), oleoHT) != found.end()));
 
   // The paint maker's need: shown to the cluster, anonymous to start-ups, Glycera's project
   // disclosed at stage and TRL without its name.
-  auto coalescent = server.call("GET", "/api/needs/NEED-000002", "", meryem).json();
+  auto coalescent = server.call("GET", "/api/needs/" + paint, "", meryem).json();
   BOOST_TEST(coalescent->isNull("company"));
-  auto projects = server.call("GET", "/api/needs/NEED-000002/projects", "", youness).json();
+  auto projects = server.call("GET", "/api/needs/" + paint + "/projects", "", youness).json();
   BOOST_TEST_REQUIRE(projects->getArray("items")->size() == 1u);
   auto project = projects->getArray("items")->getObject(0);
   BOOST_TEST(project->getValue<std::string>("stage") == "lab");
   BOOST_TEST(project->getValue<int>("trl") == 3);
   BOOST_TEST(project->isNull("start_up"));
   // Souss's own ethyl lactate could replace the coalescents; the partner sees the public one.
-  auto sousMatches = server.call("GET", "/api/needs/NEED-000002/matches", "", meryem).json();
+  auto sousMatches = server.call("GET", "/api/needs/" + paint + "/matches", "", meryem).json();
   BOOST_TEST(sousMatches->getArray("items")->size() >= 1u);
 
   // The packager's need is shown to Zaatar and Zitoun only.
-  BOOST_TEST(server.call("GET", "/api/needs/NEED-000003", "", leila).status == 200);
-  BOOST_TEST(server.call("GET", "/api/needs/NEED-000003", "", meryem).status == 404);
-  auto zaatarMatches = server.call("GET", "/api/needs/NEED-000003/matches", "", leila).json();
+  BOOST_TEST(server.call("GET", "/api/needs/" + packager, "", leila).status == 200);
+  BOOST_TEST(server.call("GET", "/api/needs/" + packager, "", meryem).status == 404);
+  auto zaatarMatches = server.call("GET", "/api/needs/" + packager + "/matches", "", leila).json();
   // Carvacrol, thymol, ThymoClean, and p-cymene (C10H14), a constituent of Zaatar's thyme
   // oil registered with it (server/demo/substances_demo.json).
   std::ostringstream zaatarIds;
@@ -114,8 +148,9 @@ BOOST_AUTO_TEST_CASE(the_demo_board_has_needs_a_response_and_a_project) {
 
   // The hotels' need, without a structure, matches ThymoClean by its function.
   std::string ghita = tokenFor(server, "ghita.sefrioui@hotelsatlas.demo.argan.local");
-  auto hotel = server.call("GET", "/api/needs/NEED-000004/matches", "", ghita).json();
-  BOOST_TEST(ids(hotel->getArray("items")) == std::vector<std::string>{"PRD-000004"});
+  auto hotel = server.call("GET", "/api/needs/" + hotels + "/matches", "", ghita).json();
+  BOOST_TEST(ids(hotel->getArray("items")) ==
+             std::vector<std::string>{productNamed(server, "ThymoClean surface disinfectant")});
 
   // The watcher's first sweep tells each audience of its matches.
   server::NeedWatch watch(server.services());

@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "db/compound_names.h"
+#include "db/identifiers.h"
 #include "server/registry/identity_review.h"
 #include "server/transfer/export.h"
 #include "test_server.h"
@@ -341,10 +342,14 @@ BOOST_AUTO_TEST_CASE(the_identity_review_reports_and_merge_retires) {
   TestServer server;
   const std::int64_t startUp = server.createStartUp("Review Lab");
   const std::string lead = server.userToken("lead@review.ma", db::Role::Lead, startUp);
+  // The parents' codes as registration answers them (numbers are creation times).
+  std::vector<std::string> codes;
   for (const char* smiles : {"CCO", "CC(=O)[O-].[Na+]", "[K+].[OH-]", "C[C@H](N)C(=O)O |&1:1|"}) {
-    BOOST_TEST_REQUIRE(server.call("POST", "/api/compounds", structureBody(smiles), lead).status <
-                       300);
+    auto registered = server.call("POST", "/api/compounds", structureBody(smiles), lead);
+    BOOST_TEST_REQUIRE(registered.status < 300);
+    codes.push_back(registered.json()->getObject("compound")->getValue<std::string>("id"));
   }
+  auto idOf = [](const std::string& code) { return db::parseCode(code)->compoundId; };
   std::vector<server::IdentityFinding> findings;
   auto summary = server::reviewIdentities(
       server.services(), {}, [&](const server::IdentityFinding& f) { findings.push_back(f); });
@@ -354,7 +359,10 @@ BOOST_AUTO_TEST_CASE(the_identity_review_reports_and_merge_retires) {
 
   // A record an older version stored: an ethanol/water "hydrate" of ethanol (a mixture now).
   server.database().write([&](db::Connection& c) {
-    c.exec("UPDATE batches SET submitted_structure = 'CCO.O' WHERE id = 1");
+    db::Statement st(c,
+                     "UPDATE batches SET submitted_structure = 'CCO.O' WHERE form_id IN"
+                     " (SELECT id FROM compound_forms WHERE compound_id = ?)");
+    st.bind(1, idOf(codes[0])).run();
     return 0;
   });
   findings.clear();
@@ -363,20 +371,21 @@ BOOST_AUTO_TEST_CASE(the_identity_review_reports_and_merge_retires) {
   BOOST_TEST_REQUIRE(findings.size() == 1u);
   BOOST_TEST(findings[0].kind == "now_refused");
   BOOST_TEST(findings[0].detail.find("mixture") != std::string::npos, findings[0].detail);
-  const auto unchanged = server.call("GET", "/api/compounds/CMP-000001", "", lead);
+  const auto unchanged = server.call("GET", "/api/compounds/" + codes[0], "", lead);
   BOOST_TEST(unchanged.json()->getValue<std::string>("canonical_smiles") == "CCO");
 
   server.database().write([&](db::Connection& c) {
-    db::supersedeCompound(c, server.services().clock, db::Principal::system("t"), 3, 1,
-                          "registered twice");
+    db::supersedeCompound(c, server.services().clock, db::Principal::system("t"),
+                          idOf(codes[2]), idOf(codes[0]), "registered twice");
     return 0;
   });
-  auto merged = server.call("GET", "/api/compounds/CMP-000003", "", lead);
+  auto merged = server.call("GET", "/api/compounds/" + codes[2], "", lead);
   BOOST_TEST_REQUIRE(merged.status == 200, merged.body);
-  BOOST_TEST(merged.json()->getValue<std::string>("superseded_by") == "CMP-000001");
+  BOOST_TEST(merged.json()->getValue<std::string>("superseded_by") == codes[0]);
   test::expectError(ErrorCode::FailedPrecondition, [&] {
     server.database().write([&](db::Connection& c) {
-      db::supersedeCompound(c, server.services().clock, db::Principal::system("t"), 3, 1, "again");
+      db::supersedeCompound(c, server.services().clock, db::Principal::system("t"),
+                            idOf(codes[2]), idOf(codes[0]), "again");
       return 0;
     });
   });

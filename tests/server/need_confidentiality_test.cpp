@@ -56,6 +56,7 @@ struct Cluster {
             "shares": [{"type": "compound", "id": ")" + zaatarOwn + R"("}]})",
         lab.memberT);
     BOOST_TEST_REQUIRE(answered.status == 201, answered.body);
+    response = answered.json()->getValue<std::string>("id");
     lab.server.call("POST", "/api/needs/" + need + "/projects",
                     R"({"title": "Purification", "disclosure": "stage"})", lab.memberT);
     lab.watch.sweep();
@@ -65,7 +66,7 @@ struct Cluster {
                                    R"({"deadline": "2031-06-30", "company_disclosed": true})",
                                    lab.partner);
     BOOST_TEST_REQUIRE(changed.status == 200, changed.body);
-    auto asked = lab.server.call("POST", "/api/responses/RSP-000001/messages",
+    auto asked = lab.server.call("POST", "/api/responses/" + response + "/messages",
                                  R"({"message": "Which purity at 50 kg?"})", lab.partner);
     BOOST_TEST_REQUIRE(asked.status == 201, asked.body);
     lab.watch.sweep();
@@ -99,7 +100,7 @@ struct Cluster {
 
   ManualClock clock;
   NeedLab lab;
-  std::string publicCatechol, privateSlot, zaatarOwn, need;
+  std::string publicCatechol, privateSlot, zaatarOwn, need, response;
 };
 
 std::vector<Request> partnerRequests(const Cluster& c) {
@@ -112,7 +113,7 @@ std::vector<Request> partnerRequests(const Cluster& c) {
       {"GET", "/api/needs", ""},
       {"GET", "/api/needs?mine=true", ""},
       {"GET", "/api/responses", ""},
-      {"GET", "/api/responses/RSP-000001", ""},
+      {"GET", "/api/responses/" + c.response, ""},
       {"GET", "/api/projects", ""},
       {"GET", "/api/notifications", ""},
       {"GET", "/api/notifications/unread", ""},
@@ -141,7 +142,7 @@ std::vector<Request> otherStartUpRequests(const Cluster& c) {
       {"GET", "/api/notifications", ""},
       {"GET", "/api/notifications/unread", ""},
       {"GET", "/api/compounds/" + c.privateSlot, ""},
-      {"POST", "/api/responses/RSP-000001/shares",
+      {"POST", "/api/responses/" + c.response + "/shares",
        R"({"type": "compound", "id": ")" + c.privateSlot + R"("})"},
   };
 }

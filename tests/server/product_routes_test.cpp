@@ -244,7 +244,7 @@ BOOST_AUTO_TEST_CASE(history_snapshots_do_not_reveal_hidden_compounds_or_routes)
   BOOST_TEST(view.json()->isNull("compound"));
   BOOST_TEST(view.json()->getValue<int>("hidden_routes") == 1);
 
-  std::string number = std::to_string(std::stoll(gvl.substr(4)));  // CMP-000001 -> 1
+  std::string number = std::to_string(std::stoll(gvl.substr(4)));  // CMP-000123 -> 123
   auto own = lab.server.call("GET", p + "/history", "", lab.member);
   BOOST_TEST_REQUIRE(own.status == 200, own.body);
   BOOST_TEST(own.body.find("\"compound_id\":" + number) != std::string::npos, own.body);

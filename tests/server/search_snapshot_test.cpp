@@ -164,7 +164,14 @@ void expectMappedSnapshotAnswersAsFreshLoad(const std::vector<std::string>& more
   // Registered, published and retired since the file was written: applied on top of it.
   registerAll(r.server, r.a, kLater);
   std::int64_t phenol = 0, naphthalene = 0;
-  for (std::int64_t id = 1; id <= 60; ++id) {
+  // Compound numbers are creation times (db/identifiers.h): walk the stored ids.
+  const std::vector<std::int64_t> stored = r.server.database().read([](db::Connection& c) {
+    std::vector<std::int64_t> ids;
+    db::Statement st(c, "SELECT id FROM compounds ORDER BY id");
+    while (st.step()) ids.push_back(st.getInt(0));
+    return ids;
+  });
+  for (std::int64_t id : stored) {
     auto c = r.server.database().read(
         [&](db::Connection& c) { return db::findCompound(c, db::Principal::system("t"), id); });
     if (!c) continue;
@@ -263,6 +270,8 @@ BOOST_AUTO_TEST_CASE(a_snapshot_of_another_or_older_database_is_stale) {
     writeFile(olderPath + ".index", newer);
     db::DatabaseOptions o;
     o.path = olderPath;
+    // A backup carries no audit key: the installation's is given (docs/threat-model.md).
+    o.auditKeyFile = r.server.services().config.dbPath + ".audit-key";
     auto older = db::Database::open(o);
     server::StructureSearch s(*older, withSnapshot(olderPath + ".index"));
     const std::string status = s.index().stats().snapshotStatus;

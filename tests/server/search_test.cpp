@@ -109,8 +109,11 @@ std::vector<StoredCompound> allCompounds(TestServer& s) {
   std::vector<StoredCompound> out;
   s.database().read([&](db::Connection& c) {
     db::Principal admin = db::Principal::system("test");
-    auto count = c.queryInt("SELECT MAX(id) FROM compounds").value_or(0);
-    for (std::int64_t id = 1; id <= count; ++id) {
+    // Every id as stored: numbers derive from creation times (db/identifiers.h), not 1..n.
+    std::vector<std::int64_t> ids;
+    db::Statement st(c, "SELECT id FROM compounds ORDER BY id");
+    while (st.step()) ids.push_back(st.getInt(0));
+    for (std::int64_t id : ids) {
       auto compound = db::findCompound(c, admin, id, /*withBinary=*/true);
       if (!compound) continue;
       StoredCompound sc;

@@ -7,8 +7,10 @@
 // can fail.
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
 #include <regex>
 
+#include "db/substance_store.h"
 #include "test_server.h"
 
 using namespace argan;
@@ -21,7 +23,10 @@ namespace {
 const char* kSecret = "OCCc1ccc(O)c(Br)c1";
 
 struct Cluster {
-  TestServer server;
+  // A clock only the test moves (it does not): the code A's private substance will get is
+  // known before it exists (records are numbered by creation time, db/identifiers.h).
+  ManualClock clock{1795000000LL * 1000000};
+  TestServer server{server::AppConfig{}, &clock};
   std::int64_t a = server.createStartUp("Zitoun");
   std::int64_t b = server.createStartUp("Zaatar");
   std::string memberA = server.userToken("member@zitoun.ma", db::Role::Member, a);
@@ -93,13 +98,15 @@ BOOST_AUTO_TEST_CASE(a_private_substance_changes_nothing_outsiders_see) {
       cl.memberA);
   cl.ok(cl.call("PATCH", "/api/substances/" + publicExtract, R"({"visibility": "public"})", cl.leadA));
   std::string htB = cl.compound("OCCc1ccc(O)c(O)c1", cl.leadB, cl.b);
-  cl.substance(R"({"name": "Zaatar phenolics", "kind": "uvcb", "start_up": )" + std::to_string(cl.b) +
+  std::string zaatarExtract = cl.substance(R"({"name": "Zaatar phenolics", "kind": "uvcb", "start_up": )" + std::to_string(cl.b) +
                    R"(, "source": {"process": "resin adsorption"}, "constituents": [
         {"compound_id": ")" + htB + R"(", "typical": 30}, {"name": "rest", "typical": 70}]})",
                cl.leadB);
 
   const std::string A = std::to_string(cl.a);
-  const std::string next = "SUB-000003";  // the id A's private substance will get
+  // The id A's private substance will get: the clock stands still, so one past the last one.
+  const std::string next = db::substanceCode(
+      std::max(std::stoll(publicExtract.substr(4)), std::stoll(zaatarExtract.substr(4))) + 1);
   std::vector<Probe> probes = {
       {"GET", "/api/substances", ""},
       {"GET", "/api/substances?start_up=" + A, ""},

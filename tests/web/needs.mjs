@@ -46,6 +46,17 @@ for (const [email, role, name, startUp] of [
   argan(binary, args, PASSWORD + '\n');
 }
 
+// Records are numbered by their creation time, not 1, 2, 3 (docs/threat-model.md, "Record
+// numbers"): hydroxytyrosol is the first compound the demo registers, as the administrator
+// lists them.
+const adminToken = argan(binary, ['token', 'create', '--db', db, '--email', 'admin@argan.test']).trim();
+const HYDROXYTYROSOL = await (async () => {
+  const res = await fetch(server.url + '/api/compounds?page_size=100', { headers: { Authorization: 'Bearer ' + adminToken } });
+  if (!res.ok) throw new Error('/api/compounds answered ' + res.status);
+  const number = (code) => Number(code.replace(/^CMP-/, ''));
+  return (await res.json()).items.map((c) => c.id).sort((a, b) => number(a) - number(b))[0];
+})();
+
 const consoleErrors = [];
 const foreignRequests = [];
 async function signedIn(email) {
@@ -142,13 +153,13 @@ runner.step('a partner posts a need in the guided form, drawing the structure in
   // 5. Review, publish.
   assert.match(await text(p.getByTestId('review-structure')), /Sous-structure \(1\)/);
   await p.getByRole('button', { name: 'Publier le besoin' }).click();
-  await p.waitForURL(/\/needs\/NEED-\d{6}$/);
-  state.need = p.url().match(/NEED-\d{6}/)[0];
+  await p.waitForURL(/\/needs\/NEED-\d{6,}$/);
+  state.need = p.url().match(/NEED-\d{6,}/)[0];
   await p.getByRole('heading', { level: 1, name: 'Antioxydant naturel pour sérums à l’huile d’argan' }).waitFor();
   // The public catalogue already answers: hydroxytyrosol, published by Zitoun.
   const matches = p.locator('section[aria-labelledby="need-matches"]');
   await matches.getByText('Enregistrements publics du catalogue qui répondent à ce besoin.').waitFor();
-  await matches.locator('[data-match="CMP-000001"]').waitFor();
+  await matches.locator(`[data-match="${HYDROXYTYROSOL}"]`).waitFor();
   const listed = await matches.locator('[data-match]').evaluateAll((els) => els.map((e) => e.dataset.match));
   // Only public records: nothing private of any start-up.
   for (const id of listed) {
@@ -207,7 +218,7 @@ runner.step('the partner changes the need: the drawn criterion comes back, the m
   await criterion.waitFor();
   assert.doesNotMatch(await text(criterion), /molécule dessinée/);
   await matches.getByText('Enregistrements publics du catalogue qui répondent à ce besoin.').waitFor();
-  assert.equal(await matches.locator('[data-match="CMP-000001"]').count(), 0);
+  assert.equal(await matches.locator(`[data-match="${HYDROXYTYROSOL}"]`).count(), 0);
   // 2. Close to hydroxytyrosol itself: it matches again, with its score.
   await editAndSave(async () => {
     await p.getByRole('button', { name: '3. Structure' }).click();
@@ -216,7 +227,7 @@ runner.step('the partner changes the need: the drawn criterion comes back, the m
     await p.getByLabel('Seuil de similarité (0 à 1)').fill('0.7');
   });
   await p.locator('[data-structure="similarity"]').waitFor();
-  await matches.locator('[data-match="CMP-000001"]').waitFor();
+  await matches.locator(`[data-match="${HYDROXYTYROSOL}"]`).waitFor();
   await shot(p, 'need-changed');
 }, { needs: ['a partner posts a need in the guided form, drawing the structure in the editor'] });
 
@@ -233,13 +244,13 @@ runner.step('a start-up finds the need among those its records match and answers
   await card.getByRole('link').click();
   const matches = p.locator('section[aria-labelledby="need-matches"]');
   await matches.getByText(/Vos enregistrements qui répondent à ce besoin/).waitFor();
-  await matches.locator('[data-match="CMP-000001"]').waitFor();
+  await matches.locator(`[data-match="${HYDROXYTYROSOL}"]`).waitFor();
   await p.getByLabel('Votre proposition').fill('OleoHT : hydroxytyrosol à 99 %, issu des margines. 50 kg disponibles.');
-  await p.getByLabel(/Composé CMP-000001/).check();
+  await p.getByLabel(new RegExp('Composé ' + HYDROXYTYROSOL)).check();
   await p.getByRole('button', { name: 'Envoyer la réponse' }).click();
-  await p.waitForURL(/\/responses\/RSP-\d{6}$/);
-  state.response = p.url().match(/RSP-\d{6}/)[0];
-  await p.locator('[data-share="CMP-000001"]').waitFor();
+  await p.waitForURL(/\/responses\/RSP-\d{6,}$/);
+  state.response = p.url().match(/RSP-\d{6,}/)[0];
+  await p.locator(`[data-share="${HYDROXYTYROSOL}"]`).waitFor();
   await shot(p, 'need-response-start-up');
 }, { needs: ['a partner posts a need in the guided form, drawing the structure in the editor'] });
 
@@ -252,7 +263,7 @@ runner.step('the partner is told, reads the shared record, asks a question and s
   await p.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
   await p.getByRole('link', { name: /répond à votre besoin/ }).first().click();
   await p.waitForURL(new RegExp(`/responses/${state.response}$`));
-  const share = p.locator('[data-share="CMP-000001"]');
+  const share = p.locator(`[data-share="${HYDROXYTYROSOL}"]`);
   await share.getByRole('button', { name: 'Voir' }).click();
   await share.locator('.shared-record img.depiction').waitFor();
   await p.getByLabel('Votre message').fill('Est-il soluble à 0,1 % dans l’huile d’argan ?');
@@ -270,8 +281,8 @@ runner.step('the start-up answers, revokes a grant and opens a project shown at 
   await p.getByLabel('Votre message').fill('Oui, prédissous à 10 % dans un triglycéride.');
   await p.getByRole('button', { name: 'Envoyer', exact: true }).click();
   await p.locator('.message.side-start_up').getByText('prédissous').waitFor();
-  await p.locator('[data-share="CMP-000001"]').getByRole('button', { name: 'Révoquer' }).click();
-  await p.locator('.share.revoked[data-share="CMP-000001"]').waitFor();
+  await p.locator(`[data-share="${HYDROXYTYROSOL}"]`).getByRole('button', { name: 'Révoquer' }).click();
+  await p.locator(`.share.revoked[data-share="${HYDROXYTYROSOL}"]`).waitFor();
   await p.goto(server.url + '/needs/' + state.need);
   await p.getByLabel('Titre du projet').fill('Esters d’hydroxytyrosol pour huiles');
   await p.getByLabel('Étape', { exact: true }).selectOption('lab');
@@ -285,7 +296,7 @@ runner.step('the partner sees the revocation and the project, then closes the ne
   const p = state.partner;
   await p.goto(server.url + '/responses/' + state.response);
   await p.locator('.message.side-start_up').getByText('prédissous').waitFor();
-  assert.equal(await p.locator('[data-share="CMP-000001"]').count(), 0);
+  assert.equal(await p.locator(`[data-share="${HYDROXYTYROSOL}"]`).count(), 0);
   await p.goto(server.url + '/needs/' + state.need);
   const projects = p.locator('section[aria-labelledby="need-projects"]');
   await projects.getByText(/Laboratoire · TRL 4/).waitFor();

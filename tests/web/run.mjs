@@ -63,12 +63,6 @@ runner.step('catalogue opens in French', async () => {
   await page.getByRole('searchbox', { name: 'Rechercher dans le catalogue' }).waitFor();
 });
 
-// The demo data publishes seven compounds (hydroxytyrosol CMP-000001, glycerol carbonate, furfural,
-// γ-valerolactone, carvacrol, ethyl lactate, methyl oleate) and keeps the others to their start-up
-// (tyrosol CMP-000002, …) or to the cluster (levulinic acid CMP-000006).
-const PUBLIC_DEMO = ['CMP-000001', 'CMP-000004', 'CMP-000005', 'CMP-000007', 'CMP-000008', 'CMP-000011', 'CMP-000013'];
-const PRIVATE_DEMO = 'CMP-000002';
-const CLUSTER_DEMO = 'CMP-000006';
 
 async function compoundCardIds(p) {
   return (await p.locator('.compound-card h3').allInnerTexts()).map((t) => t.trim()).sort();
@@ -113,12 +107,12 @@ runner.step('registration asks anonymous visitors to sign in', async () => {
 });
 
 runner.step('search by formula answers with a count', async () => {
-  // C8H10O3 is hydroxytyrosol: public as CMP-000001. Tyrosol (C8H10O2) is Zitoun's own: a
-  // visitor's search must not find it.
+  // C8H10O3 is hydroxytyrosol: public. Tyrosol (C8H10O2) is Zitoun's own: a visitor's search
+  // must not find it.
   await page.goto(server.url + '/search?q=C8H10O3');
   await page.getByRole('heading', { level: 1, name: 'Recherche' }).waitFor();
   await page.getByText('1 résultat(s)').waitFor();
-  assert.deepEqual(await compoundCardIds(page), ['CMP-000001']);
+  assert.deepEqual(await compoundCardIds(page), [HYDROXYTYROSOL]);
   await page.goto(server.url + '/search?q=C8H10O2');
   await page.getByText('0 résultat(s)').waitFor();
 });
@@ -157,6 +151,29 @@ for (const [email, role, name, startUp] of [
   if (startUp) args.push('--start-up', startUp);
   argan(binary, args, PASSWORD + '\n');
 }
+
+// Records are numbered by their creation time, not 1, 2, 3 (docs/threat-model.md, "Record
+// numbers"): the demo's compounds and products are found in the order the demo created them,
+// as the administrator lists them.
+const adminToken = argan(binary, ['token', 'create', '--db', db, '--email', 'admin@argan.test']).trim();
+async function inCreationOrder(listPath) {
+  const res = await fetch(server.url + listPath, { headers: { Authorization: 'Bearer ' + adminToken } });
+  if (!res.ok) throw new Error(listPath + ' answered ' + res.status);
+  const number = (code) => Number(code.replace(/^[A-Z]+-/, ''));
+  return (await res.json()).items.map((x) => x.id).sort((a, b) => number(a) - number(b));
+}
+const demoCompounds = await inCreationOrder('/api/compounds?page_size=100');
+const demoProducts = await inCreationOrder('/api/products?page_size=100');
+const demoCompound = (n) => demoCompounds[n - 1];
+
+// The demo data publishes seven compounds (hydroxytyrosol, the first it registers, glycerol
+// carbonate, furfural, γ-valerolactone, carvacrol, ethyl lactate, methyl oleate) and keeps the
+// others to their start-up (tyrosol, the second, …) or to the cluster (levulinic acid, the sixth).
+const HYDROXYTYROSOL = demoCompound(1);
+const PUBLIC_DEMO = [1, 4, 5, 7, 8, 11, 13].map(demoCompound);
+const PRIVATE_DEMO = demoCompound(2);
+const CLUSTER_DEMO = demoCompound(6);
+const FIRST_DEMO_PRODUCT = demoProducts[0];
 
 // A fresh browser context (its own cookies) signed in as `email` through the login form.
 async function signedIn(email) {
@@ -209,8 +226,8 @@ runner.step('member registers a compound by SMILES after the preview verdict', a
   await p.getByLabel('Réf. cahier de labo').fill('ZB-2026-031');
   await shot(p, 'register');
   await p.getByRole('button', { name: 'Enregistrer le composé' }).click();
-  await p.waitForURL(/\/compounds\/CMP-\d{6}\?registered=new_compound/);
-  state.compoundId = p.url().match(/CMP-\d{6}/)[0];
+  await p.waitForURL(/\/compounds\/CMP-\d{6,}\?registered=new_compound/);
+  state.compoundId = p.url().match(/CMP-\d{6,}/)[0];
 }, { needs: ['member signs in and sees the start-up dashboard'] });
 
 runner.step('the compound page shows structure, identity, properties and the batch', async () => {
@@ -453,8 +470,8 @@ runner.step('journey: a researcher registers a drawn compound, records a two-ste
   await shot(p, 'register-editor');
   await effort.type(p.getByLabel('Quantité'), '2.5');
   await effort.click(p.getByRole('button', { name: 'Enregistrer le composé' }));
-  await p.waitForURL(/\/compounds\/CMP-\d{6}\?registered=new_compound/);
-  const compound = p.url().match(/CMP-\d{6}/)[0];
+  await p.waitForURL(/\/compounds\/CMP-\d{6,}\?registered=new_compound/);
+  const compound = p.url().match(/CMP-\d{6,}/)[0];
   await p.getByText('Nouveau parent enregistré').waitFor();
   await effort.click(p.getByRole('link', { name: 'Décrire une voie de synthèse' }));
   await p.getByRole('heading', { level: 1, name: 'Nouvelle voie de synthèse' }).waitFor();
@@ -525,6 +542,15 @@ runner.step('the administrator manages users and start-ups', async () => {
   await dialog.getByRole('button', { name: 'Annuler' }).click();
   const listed = await apiFrom(p, 'GET', '/api/users');
   assert.equal(listed.body.items.find((u) => u.email === 'nouveau@zitoun.test').role, 'member');
+  // Overlaps with unshared work are the administrators' to broker: the page lists each one.
+  await p.getByRole('heading', { name: 'Recoupements avec des travaux non partagés' }).waitFor();
+  const overlaps = await apiFrom(p, 'GET', '/api/overlaps');
+  assert.equal(overlaps.status, 200);
+  if (overlaps.body.overlaps.length === 0) await p.getByText('Aucun recoupement avec des travaux non partagés.').waitFor();
+  else {
+    await p.locator('[data-testid="overlaps"] tbody tr').first().waitFor();
+    assert.equal(await p.locator('[data-testid="overlaps"] tbody tr').count(), overlaps.body.overlaps.length);
+  }
   await shot(p, 'admin');
   state.admin = p;
 });
@@ -659,7 +685,7 @@ runner.step('one search box reads names, codes, CAS numbers, formulas and SMILES
   const box = p.getByRole('searchbox', { name: 'Rechercher dans le catalogue' });
   const cases = [
     ['GVL', 'nom de composé ou de produit'],
-    ['CMP-000001', 'code du registre'],
+    [HYDROXYTYROSOL, 'code du registre'],
     ['64-17-5', 'numéro CAS'],
     ['C8H10O3', 'formule brute'],
     ['c1ccccc1O', 'structure (SMILES), recherche par sous-structure'],
@@ -675,9 +701,9 @@ runner.step('one search box reads names, codes, CAS numbers, formulas and SMILES
   await p.locator('.product-card', { hasText: 'Valerol' }).waitFor();
   assert.equal(await p.getByRole('alert').count(), 0);
   // A code opens the compound's card.
-  await p.goto(server.url + '/search?q=CMP-000001');
+  await p.goto(server.url + '/search?q=' + HYDROXYTYROSOL);
   await p.getByText('Compris comme : code du registre.').waitFor();
-  assert.deepEqual(await compoundCardIds(p), ['CMP-000001']);
+  assert.deepEqual(await compoundCardIds(p), [HYDROXYTYROSOL]);
   // A SMILES is a substructure search with an exact count; the count does not grow while paging.
   await p.goto(server.url + '/search?q=' + encodeURIComponent('c1ccccc1O') + '&page_size=12');
   const count = p.locator('.result-count');
@@ -772,12 +798,13 @@ async function fillStep(p, n, step, effort) {
 }
 
 // Publishes the record of the page: visibility "Public", then the dialog that says who will
-// see it.
-async function publish(p) {
-  await p.getByLabel('Visibilité').selectOption('public');
-  await p.getByRole('button', { name: 'Changer la visibilité' }).click();
+// see it (and `says`, when given, what else it says).
+async function publish(p, says) {
+  await p.getByLabel('Visibilité', { exact: true }).selectOption('public');
+  await p.getByRole('button', { name: 'Changer la visibilité', exact: true }).click();
   const dialog = p.getByRole('dialog', { name: 'Changer la visibilité ?' });
   await dialog.getByText('visible de tous').waitFor();
+  if (says) await dialog.getByText(says).waitFor();
   await dialog.getByRole('button', { name: 'Publier' }).click();
 }
 
@@ -1072,7 +1099,8 @@ runner.step('the product page shows the stages, the timeline and the route badge
   await p.locator('.timeline.stages li.stage-done').first().waitFor();
   await p.locator('.timeline.events li').first().waitFor();
   await p.locator('.green-badges [data-metric="pmi"]').waitFor();
-  await publish(p);
+  // Publishing the product publishes neither its documents nor its customers: the dialog says so.
+  await publish(p, 'Ses clients restent visibles de votre start-up seule.');
   await p.locator('.page-header .badge').getByText('Public').waitFor();
   await shot(p, 'product');
 }, { needs: ['member creates a product and moves it to the next stage on the pipeline board', 'the route page shows route metrics per kg; the lead validates and publishes it'] });
@@ -1106,6 +1134,18 @@ runner.step('the lead records a gate decision, a TRL change, a document and a cu
   const download = p.waitForEvent('download');
   await p.locator('.timeline.events').getByRole('link', { name: /^(Fiche technique|fiche-hz98\.txt)$/ }).click();
   assert.equal(fs.readFileSync(await (await download).path(), 'utf8'), content);
+  // The file stays with the start-up although the product is public, until published on its own.
+  const item = p.locator('.documents li', { hasText: 'Fiche technique' });
+  await item.locator('.badge').getByText('Start-up').waitFor();
+  const docId = (await link.getAttribute('href')).match(/DOC-\d+/)[0];
+  assert.equal((await fetch(`${server.url}/api/documents/${docId}`)).status, 404);
+  await item.getByLabel('Visibilité de « Fiche technique »', { exact: true }).selectOption('public');
+  await item.getByRole('button', { name: 'Changer la visibilité de « Fiche technique »' }).click();
+  const docDialog = p.getByRole('dialog', { name: 'Changer la visibilité ?' });
+  await docDialog.getByText('jamais montré au-delà').waitFor();
+  await docDialog.getByRole('button', { name: 'Publier' }).click();
+  await item.locator('.badge').getByText('Public').waitFor();
+  assert.equal((await fetch(`${server.url}/api/documents/${docId}`)).status, 200);
   // A customer.
   await p.getByRole('button', { name: 'Ajouter un client' }).click();
   await p.getByLabel('Nom', { exact: true }).fill('Laboratoires Argania (essai)');
@@ -1270,12 +1310,12 @@ runner.step('at phone width the catalogue, a compound and a product fit the scre
     assert.equal(await nav.getByRole('link', { name: 'Catalogue', exact: true }).isVisible(), false, 'the menu closes on a page change');
     await assertPhoneLayout(p, 'search');
     await shot(p, 'phone-catalogue');
-    await p.goto(server.url + '/compounds/CMP-000001');
-    await p.getByRole('heading', { level: 1, name: 'CMP-000001' }).waitFor();
+    await p.goto(server.url + '/compounds/' + HYDROXYTYROSOL);
+    await p.getByRole('heading', { level: 1, name: HYDROXYTYROSOL }).waitFor();
     await p.getByRole('heading', { name: 'Propriétés calculées' }).waitFor();
     await assertPhoneLayout(p, 'compound');
     await shot(p, 'phone-compound');
-    await p.goto(server.url + '/products/PRD-000001');
+    await p.goto(server.url + '/products/' + FIRST_DEMO_PRODUCT);
     await p.getByRole('heading', { level: 1 }).waitFor();
     await p.locator('.badge.trl').first().waitFor();
     await assertPhoneLayout(p, 'product');

@@ -43,6 +43,15 @@ async function startUpId(prefix) {
   if (!s) throw new Error('no demo start-up ' + prefix);
   return String(s.id);
 }
+// Records are numbered by their creation time, not 1, 2, 3 (docs/threat-model.md, "Record
+// numbers"): hydroxytyrosol, the first compound the demo registers and publishes, is the
+// lowest-numbered public compound.
+const HT = await (async () => {
+  const res = await fetch(server.url + '/api/compounds?page_size=100');
+  if (!res.ok) throw new Error('/api/compounds answered ' + res.status);
+  const number = (code) => Number(code.replace(/^CMP-/, ''));
+  return (await res.json()).items.map((c) => c.id).sort((a, b) => number(a) - number(b))[0];
+})();
 argan(binary, ['user', 'add', '--db', db, '--email', 'chemist@zitoun.test', '--role', 'member', '--name', 'Karim Chimiste',
   '--start-up', await startUpId('Zitoun')], PASSWORD + '\n');
 
@@ -81,9 +90,9 @@ runner.step('a member registers an extract with three constituents by clicking',
   await p.getByLabel('Type de substance').selectOption('uvcb');
   await p.getByLabel('Flux de déchets').fill('margines (huileries trois phases)');
   await p.getByLabel('Procédé').fill('extraction à l’acétate d’éthyle, évaporation');
-  // 1: hydroxytyrosol, picked from the registry (the demo's public CMP-000001).
+  // 1: hydroxytyrosol, picked from the registry (the demo's first public compound, HT).
   await p.getByLabel('Identifié par (1)').selectOption('registry');
-  await p.getByLabel('Composé (CMP-…) (1)').selectOption('CMP-000001');
+  await p.getByLabel('Composé (CMP-…) (1)').selectOption(HT);
   await p.getByLabel('Typique % (1)').fill('15');
   await p.getByLabel('Min % (1)').fill('10');
   await p.getByLabel('Max % (1)').fill('20');
@@ -104,14 +113,14 @@ runner.step('a member registers an extract with three constituents by clicking',
   await p.getByLabel(/^Typique \(mg GAE\/g\) \(1\)/).fill('310');
   await shot(p, 'substance-register');
   await p.getByRole('button', { name: 'Enregistrer la substance' }).click();
-  await p.waitForURL(/\/substances\/SUB-\d{6}\?registered=new_substance/);
-  state.id = p.url().match(/SUB-\d{6}/)[0];
+  await p.waitForURL(/\/substances\/SUB-\d{6,12}\?registered=new_substance/);
+  state.id = p.url().match(/SUB-\d{6,12}/)[0];
   await p.getByRole('heading', { level: 1, name: 'Extrait de margines enrichi' }).waitFor();
   await p.getByText('Substance enregistrée.').waitFor();
   assert.equal(await p.getByTestId('chart-row').count(), 3);
   const rows = p.getByTestId('constituents').locator('tbody tr');
   assert.equal(await rows.count(), 3);
-  assert.match(await rows.nth(0).innerText(), /CMP-000001/);
+  assert.match(await rows.nth(0).innerText(), new RegExp(HT));
   assert.match(await rows.nth(1).innerText(), /tyrosol/);
 }, { needs: ['visitors see the published demo substances'] });
 
@@ -122,7 +131,7 @@ runner.step('a batch with its certificate is flagged out of specification', asyn
   await form.getByLabel('Quantité').fill('5');
   await form.getByLabel('N° de certificat').fill('COA-2026-11');
   await form.getByLabel('Laboratoire').fill('Labo QC Zitoun');
-  await form.getByLabel(/Valeur mesurée — CMP-000001/).fill('24');
+  await form.getByLabel(new RegExp('Valeur mesurée — ' + HT)).fill('24');
   await form.getByLabel(/Valeur mesurée — tyrosol/).fill('2.5');
   await form.getByRole('button', { name: 'Enregistrer le lot' }).click();
   const batch = p.getByTestId('substance-batch');
@@ -141,7 +150,7 @@ runner.step('the extract is found by a constituent above 10 %', async () => {
   await p.getByRole('button', { name: 'Rechercher' }).click();
   const hits = p.getByTestId('substance-hits');
   await hits.getByRole('link', { name: 'Extrait de margines enrichi' }).waitFor();
-  assert.match(await hits.innerText(), /CMP-000001 15 %/);
+  assert.match(await hits.innerText(), new RegExp(HT + ' 15 %'));
   // The demo's hydroxytyrosol concentrate (0.72 %) is below the threshold.
   assert.doesNotMatch(await hits.innerText(), /concentrate/);
 }, { needs: ['a member registers an extract with three constituents by clicking'] });
@@ -191,7 +200,7 @@ runner.step('a product is made of the extract', async () => {
 
 runner.step('the extract feeds a synthesis step, counted by its mass', async () => {
   const p = state.member;
-  await p.goto(server.url + '/routes/new?target=CMP-000001');
+  await p.goto(server.url + '/routes/new?target=' + HT);
   const step = p.locator('fieldset[data-step="1"]');
   await step.getByLabel('Réaction (étape 1) : SMILES de réaction ou fichier RXN collé').fill('CC(=O)O.OCC>>CC(=O)OCC.O');
   await step.getByRole('button', { name: 'Ajouter un solvant ou un réactif' }).click();

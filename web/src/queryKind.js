@@ -10,8 +10,8 @@ const ELEMENTS = new Set(
 );
 
 export const INCHIKEY = /^[A-Z]{14}-[A-Z]{10}-[A-Z]$/;
-export const COMPOUND_CODE = /^CMP-\d{1,9}(-F\d+(-B\d+)?)?$/i;
-export const PRODUCT_CODE = /^PRD-\d{1,9}$/i;
+export const COMPOUND_CODE = /^CMP-\d{1,12}(-F\d+(-B\d+)?)?$/i;
+export const PRODUCT_CODE = /^PRD-\d{1,12}$/i;
 const CAS = /^(\d{2,7})-(\d{2})-(\d)$/;
 
 // A CAS registry number with a valid check digit ("64-17-5").

@@ -170,10 +170,6 @@ export const substanceMessages = {
     'This is not one compound but a mixture: Argan registers it as a substance, each component a constituent with its percentage.',
   ],
   'register.mixtureLink': ['Enregistrer ce mélange comme substance', 'Register this mixture as a substance'],
-  'overview.substanceSignals': [
-    '{n} de vos substances ont une composition détenue en privé par une autre start-up',
-    '{n} of your substances have a composition another start-up holds privately',
-  ],
   'metrics.notApplicable': ['ne s’applique pas', 'does not apply'],
   'search.scope': ['Rechercher', 'Search'],
   'search.scope.compounds': ['des composés', 'compounds'],

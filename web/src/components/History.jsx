@@ -44,7 +44,7 @@ export function History({ path, version = 0 }) {
         const actionKey = 'action.' + e.action;
         const action = t(actionKey) === actionKey ? e.action : t(actionKey);
         return (
-          <li key={e.id}>
+          <li key={e.hash}>
             <div className="timeline-head">
               <strong>{action}</strong> <span className="mono small">{e.record_id}</span>
               <span className="muted small"> · {formatDate(e.at)} · {actorLabel(e.actor.label, e.actor.name, t)}</span>

@@ -17,10 +17,12 @@ function visibilityChoices(user, record) {
   return record.visibility === 'public' ? [] : ['start-up', 'cluster'];
 }
 
-// Changes the visibility of a compound, route or product (PATCH `path` {visibility, reason?},
-// the same body for every record the publishing rule covers), after a dialog that says who
-// will see the record.
-export function VisibilityControl({ record, path, onChanged }) {
+// Changes the visibility of a compound, route, product or document (PATCH `path`
+// {visibility, reason?}, the same body for every record the publishing rule covers), after a
+// dialog that says who will see the record. `detail(value)` adds what else the change means
+// (a product's documents stay as they are); `label` names the control when a page shows
+// several (one per document), and `buttonLabel` its button for assistive technology.
+export function VisibilityControl({ record, path, onChanged, detail, label, buttonLabel }) {
   const { t } = useI18n();
   const { user } = useSession();
   const [value, setValue] = useState(record.visibility);
@@ -29,15 +31,16 @@ export function VisibilityControl({ record, path, onChanged }) {
   if (choices.length < 2) return null;
   return (
     <div className="visibility-control">
-      <Field label={t('compound.visibility')} as="select" value={value} onChange={(e) => setValue(e.target.value)}>
+      <Field label={label || t('compound.visibility')} as="select" value={value} onChange={(e) => setValue(e.target.value)}>
         {choices.map((v) => (
           <option key={v} value={v}>{t('visibility.' + v)}</option>
         ))}
       </Field>
       <Field label={t('compound.visibilityReason')} value={reason} onChange={(e) => setReason(e.target.value)} />
       <ConfirmButton disabled={value === record.visibility} title={t('visibility.confirmTitle')}
-        message={t('visibility.confirm.' + value, { from: t('visibility.' + record.visibility) })}
-        confirmLabel={t('visibility.apply.' + value)}
+        message={[t('visibility.confirm.' + value, { from: t('visibility.' + record.visibility) }), detail && detail(value)]
+          .filter(Boolean).join(' ')}
+        confirmLabel={t('visibility.apply.' + value)} aria-label={buttonLabel}
         onConfirm={async () => {
           const body = { visibility: value };
           if (reason.trim()) body.reason = reason.trim();

@@ -1,5 +1,5 @@
 // Administration: the cluster's start-ups (GET/POST/PATCH /api/start-ups) and its users and
-// roles (UsersAdmin.jsx).
+// roles (UsersAdmin.jsx), the overlaps with unshared work they broker (OverlapsAdmin.jsx).
 import { useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
@@ -8,6 +8,7 @@ import { Link } from '../router.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { ErrorMessage, Field, Loading, PageHeader, useFormError } from '../components/ui.jsx';
 import { UsersAdmin } from './UsersAdmin.jsx';
+import { OverlapsAdmin } from './OverlapsAdmin.jsx';
 
 export const SECTORS = ['green_chemicals', 'waste_collection', 'waste_transport', 'waste_transformation', 'valorisation'];
 export const STATUSES = ['incubating', 'active', 'graduated'];
@@ -135,6 +136,7 @@ export function AdminPage() {
       <PageHeader title={t('admin.title')} subtitle={t('admin.subtitle')} />
       <UsersAdmin />
       <StartUpsAdmin />
+      <OverlapsAdmin />
     </>
   );
 }

@@ -15,8 +15,8 @@ import { RetireButton } from './ProductTeam.jsx';
 import { formLabel } from './formLabel.js';
 import { canRegister, useSession } from '../session.jsx';
 
-// The most similar compounds the caller may see (GET /api/compounds/{id}/neighbours), and
-// the server's anonymous signal when a close compound of another start-up is hidden.
+// The most similar compounds the caller may see (GET /api/compounds/{id}/neighbours); other
+// start-ups' unshared compounds never show here, not even as a signal.
 function Neighbours({ compound }) {
   const { t, formatNumber } = useI18n();
   const startUps = useStartUps();
@@ -43,7 +43,6 @@ function Neighbours({ compound }) {
           ))}
         </ul>
       )}
-      {data.data && data.data.signal && <p className="notice small">{t('compound.neighbourSignal')}</p>}
     </section>
   );
 }

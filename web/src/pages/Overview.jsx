@@ -1,7 +1,8 @@
 // The cluster overview: the products funnel (GET /api/overview/funnel) and the
 // cross-start-up similarity heat-map (GET /api/compare/start-ups): for each pair of
 // start-ups, a similarity of their portfolios computed within the confidentiality rules
-// (unshared compounds appear only as signals, never as structures).
+// (over the compounds the caller may see: unshared ones of other start-ups never show, not
+// even as a count; the administrators review those overlaps).
 import { useState } from 'react';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.jsx';
@@ -95,13 +96,12 @@ function SimilaritySection() {
           <HeatMap data={compare.data} />
           <p className="small">
             {t('overview.identical', { n: compare.data.identical.length })} ·{' '}
-            {t('overview.nearDuplicates', { n: compare.data.near_duplicate_count })} ·{' '}
-            {t('overview.signals', { n: compare.data.private_signals })}
+            {t('overview.nearDuplicates', { n: compare.data.near_duplicate_count })}
           </p>
+          <p className="muted small">{t('overview.overlapNotice')}</p>
           {compare.data.substances && (
             <p className="small" data-testid="substance-overlaps">
               {t('overview.substanceOverlaps', { n: compare.data.substances.overlap_count })}
-              {compare.data.substances.private_signals > 0 && ` · ${t('overview.substanceSignals', { n: compare.data.substances.private_signals })}`}
               {compare.data.substances.overlaps.map((g, i) => (
                 <span key={i}>
                   {' · '}

@@ -13,7 +13,8 @@ import { useI18n } from '../i18n.jsx';
 import { messages } from '../messages.js';
 import { useSession } from '../session.jsx';
 import { actorLabel } from '../components/History.jsx';
-import { ConfirmButton, Empty, ErrorMessage, Field, Loading, useFormError, useLoad } from '../components/ui.jsx';
+import { ConfirmButton, Empty, ErrorMessage, Field, Loading, useFormError, useLoad, VisibilityBadge } from '../components/ui.jsx';
+import { VISIBILITIES, VisibilityControl } from '../components/Visibility.jsx';
 
 const DECISIONS = ['go', 'hold', 'stop', 'rework'];
 const DOCUMENT_KINDS = ['datasheet', 'sds', 'certificate', 'analysis', 'report', 'registration', 'ghs_classification', 'other'];
@@ -233,7 +234,31 @@ function formatSize(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} Mio`;
 }
 
-// Documents of a product (or of one of its stages): download links, upload, retire.
+const documentName = (d) => `« ${d.title || d.filename} »`;
+
+// The product's visibility control. Its documents keep their own visibility (the narrower of
+// the document's and the product's applies) and its customers stay with the start-up, so the
+// dialog says which files become visible with the product and which stay behind.
+export function ProductVisibility({ product, version, onChanged }) {
+  const { t } = useI18n();
+  const docs = useLoad((signal) => api.get(`/api/products/${product.id}/documents`, undefined, { signal }), [product.id, version]);
+  const items = (docs.data ? docs.data.items || [] : []).filter((d) => !d.retired_at);
+  const rank = (v) => VISIBILITIES.indexOf(v);
+  const detail = (to) => {
+    if (rank(to) <= rank(product.visibility)) return '';
+    const follow = items.filter((d) => rank(d.document_visibility) >= rank(to));
+    const stay = items.filter((d) => rank(d.document_visibility) < rank(to));
+    const parts = [];
+    if (follow.length > 0) parts.push(t('product.publishDocumentsFollow', { names: follow.map(documentName).join(', ') }));
+    if (stay.length > 0) parts.push(t('product.publishDocumentsStay', { names: stay.map(documentName).join(', ') }));
+    parts.push(t('product.publishCustomersStay'));
+    return parts.join(' ');
+  };
+  return <VisibilityControl key={product.visibility} record={product} path={`/api/products/${product.id}`} onChanged={onChanged} detail={detail} />;
+}
+
+// Documents of a product (or of one of its stages): download links, upload, retire, and
+// each document's own visibility (start-up only when uploaded, whatever the product's).
 export function DocumentsPanel({ product, version, onChanged }) {
   const { t, formatDate } = useI18n();
   const { user } = useSession();
@@ -260,7 +285,15 @@ export function DocumentsPanel({ product, version, onChanged }) {
               <span className="muted small">
                 {t('documentKind.' + d.kind)} · {d.filename} · {formatSize(d.size)} · {formatDate(d.created_at)}
                 {d.owner && d.owner.stage ? ` · ${t('document.stage', { stage: d.owner.stage })}` : ''}
-              </span>
+              </span>{' '}
+              <VisibilityBadge visibility={d.document_visibility} />
+              {!d.retired_at && (
+                <VisibilityControl key={d.document_visibility} record={{ ...d, visibility: d.document_visibility }}
+                  path={`/api/documents/${d.id}`} onChanged={onChanged}
+                  label={t('document.visibilityOf', { name: d.title || d.filename })}
+                  buttonLabel={t('document.changeVisibilityOf', { name: d.title || d.filename })}
+                  detail={(to) => (to === 'start-up' ? '' : t('document.visibilityNarrower'))} />
+              )}
               {mayChange && !d.retired_at && (
                 <ConfirmButton className="small secondary" danger title={t('document.retireTitle', { name: d.title || d.filename })}
                   message={t('document.retireWhat')} reason confirmLabel={t('common.retire')}

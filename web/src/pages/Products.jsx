@@ -15,9 +15,8 @@ import { canRegister, useSession } from '../session.jsx';
 import { useStartUps } from '../startUps.jsx';
 import { Empty, ErrorMessage, Field, Loading, PageHeader, useFormError, useLoad, VisibilityBadge } from '../components/ui.jsx';
 import { GreenBadges } from '../components/GreenBadges.jsx';
-import { VisibilityControl } from '../components/Visibility.jsx';
 import { InquiryList } from './Inquiries.jsx';
-import { canChangeProduct, CustomersPanel, DecisionForm, DocumentsPanel, MarketFacts, ProductEditForm, RetireButton, TrlPanel, trlTitle } from './ProductTeam.jsx';
+import { canChangeProduct, CustomersPanel, DecisionForm, DocumentsPanel, MarketFacts, ProductEditForm, ProductVisibility, RetireButton, TrlPanel, trlTitle } from './ProductTeam.jsx';
 
 const STATUSES = ['not_started', 'in_progress', 'done', 'blocked'];
 
@@ -522,7 +521,7 @@ export function ProductPage({ id }) {
           {p.intended_uses.length > 0 && <p className="small">{t('product.uses')} {p.intended_uses.join(', ')}</p>}
         </section>
       </div>
-      {p.view === 'full' && <VisibilityControl key={p.visibility} record={p} path={`/api/products/${p.id}`} onChanged={changed} />}
+      {p.view === 'full' && <ProductVisibility product={p} version={version} onChanged={changed} />}
       {p.view === 'full' && p.stages && (
         <div className="two-columns">
           <section className="panel" aria-labelledby="stages">
