@@ -481,26 +481,44 @@ void writeOutput(const std::string& path, Fn&& write) {
   }
 }
 
+// --start-up N of an export: only that start-up's records.
+std::optional<std::int64_t> exportStartUp(const CliArgs& a) {
+  if (auto s = a.get("start-up")) return parseId(*s, "--start-up");
+  return std::nullopt;
+}
+
+// Who an export reads as: the whole registry, or with --start-up the start-up's own view (its
+// members' visibility, its own parents).
+db::Principal exportViewer(const std::optional<std::int64_t>& startUpId) {
+  if (!startUpId) return db::Principal::system("cli export");
+  db::Principal viewer;
+  viewer.role = db::Role::Member;
+  viewer.startUpId = startUpId;
+  viewer.email = "cli export";
+  return viewer;
+}
+
+// The database of an export; a --start-up it does not hold is 404 before anything is written.
+std::unique_ptr<db::Database> openExportDatabase(const CliArgs& a,
+                                                 const std::optional<std::int64_t>& startUpId) {
+  auto database = openDatabase(a);
+  if (startUpId) {
+    bool known = database->read(
+        [&](db::Connection& c) { return db::findStartUp(c, *startUpId).has_value(); });
+    if (!known) throw notFound("no start-up with id " + std::to_string(*startUpId));
+  }
+  return database;
+}
+
 int exportRoutesCommand(const CliArgs& a, const std::string& path) {
   auto format = parseRouteExportFormat(a.require("format"));
   if (!format) throw UsageError("--format must be csv, smiles or rxn with --routes");
   RouteExportOptions options;
   options.format = *format;
   options.includeRetired = a.has("include-retired");
-  db::Principal viewer = db::Principal::system("cli export");
-  if (auto s = a.get("start-up")) {
-    options.startUpId = parseId(*s, "--start-up");
-    viewer = db::Principal{};
-    viewer.role = db::Role::Member;
-    viewer.startUpId = options.startUpId;
-    viewer.email = "cli export";
-  }
-  auto database = openDatabase(a);
-  if (options.startUpId) {
-    bool known = database->read(
-        [&](db::Connection& c) { return db::findStartUp(c, *options.startUpId).has_value(); });
-    if (!known) throw notFound("no start-up with id " + std::to_string(*options.startUpId));
-  }
+  options.startUpId = exportStartUp(a);
+  const db::Principal viewer = exportViewer(options.startUpId);
+  auto database = openExportDatabase(a, options.startUpId);
   chem::initialise();
   SystemClock clock;
   AppConfig config;
@@ -526,20 +544,9 @@ int exportSubstancesCommand(const CliArgs& a, const std::string& path) {
     throw UsageError("--format must be csv or json with --substances");
   }
   options.includeRetired = a.has("include-retired");
-  db::Principal viewer = db::Principal::system("cli export");
-  if (auto s = a.get("start-up")) {
-    options.startUpId = parseId(*s, "--start-up");
-    viewer = db::Principal{};
-    viewer.role = db::Role::Member;
-    viewer.startUpId = options.startUpId;
-    viewer.email = "cli export";
-  }
-  auto database = openDatabase(a);
-  if (options.startUpId) {
-    bool known = database->read(
-        [&](db::Connection& c) { return db::findStartUp(c, *options.startUpId).has_value(); });
-    if (!known) throw notFound("no start-up with id " + std::to_string(*options.startUpId));
-  }
+  options.startUpId = exportStartUp(a);
+  const db::Principal viewer = exportViewer(options.startUpId);
+  auto database = openExportDatabase(a, options.startUpId);
   chem::initialise();
   SystemClock clock;
   AppConfig config;
@@ -571,21 +578,9 @@ int exportCommand(const Args& args) {
   ExportOptions options;
   options.format = *format;
   options.includeRetired = a.has("include-retired");
-  db::Principal viewer = db::Principal::system("cli export");
-  if (auto s = a.get("start-up")) {
-    options.startUpId = parseId(*s, "--start-up");
-    // The start-up's own view: its members' visibility, its own parents.
-    viewer = db::Principal{};
-    viewer.role = db::Role::Member;
-    viewer.startUpId = options.startUpId;
-    viewer.email = "cli export";
-  }
-  auto database = openDatabase(a);
-  if (options.startUpId) {
-    bool known = database->read(
-        [&](db::Connection& c) { return db::findStartUp(c, *options.startUpId).has_value(); });
-    if (!known) throw notFound("no start-up with id " + std::to_string(*options.startUpId));
-  }
+  options.startUpId = exportStartUp(a);
+  const db::Principal viewer = exportViewer(options.startUpId);
+  auto database = openExportDatabase(a, options.startUpId);
   chem::initialise();
   SystemClock clock;
   ExportSummary summary;
